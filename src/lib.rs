@@ -1,0 +1,11 @@
+//! carnet: a static documentation site generator that reads GitBook exports as they are.
+//!
+//! The crate is a one-way pipeline of stages around a site model (see `DESIGN.md` in the shared
+//! folder): `source` walks the files, `text` makes clean text of their bytes, `document` splits
+//! front matter from body, `gitbook` reads GitBook's own syntax, `markdown` turns bodies into HTML
+//! fragments, `site` is the model that resolves links and navigation, `render` applies the theme
+//! and `output` writes the result atomically. Every command is a library function; `main.rs` only
+//! parses the command line.
+
+pub mod diagnostic;
+pub mod text;
