@@ -7,5 +7,15 @@
 //! and `output` writes the result atomically. Every command is a library function; `main.rs` only
 //! parses the command line.
 
+pub mod build;
+pub mod config;
 pub mod diagnostic;
+pub mod document;
+pub mod gitbook;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod report;
+pub mod site;
+pub mod source;
 pub mod text;

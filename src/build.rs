@@ -1,0 +1,239 @@
+//! `carnet build`: the whole pipeline, from a folder of Markdown to a written site.
+//!
+//! Phase 1 loads every page in parallel (read, decode, front matter, Markdown → fragment); the site
+//! is then assembled (URLs, navigation, titles); phase 2 resolves links and renders every page in
+//! parallel, writing into a staging folder that replaces the output only when the build has no
+//! errors. Every finding is collected, never printed: the caller decides how to show them.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::{Overrides, SiteConfig, load_config};
+use crate::diagnostic::{Diagnostic, Severity, Tally, display_path};
+use crate::output::{Staging, check_output_dir};
+use crate::render::{Theme, load_theme, nav_json, render_not_found, render_page, set_site_globals};
+use crate::site::{Page, Site, assemble_site, load_page};
+use crate::source::walk_sources;
+
+/// What to build and how strictly.
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    pub site_dir: PathBuf,
+    pub overrides: Overrides,
+    /// Warnings fail the build.
+    pub strict: bool,
+}
+
+/// The outcome of a build: its findings (sorted) and what was written.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Pages rendered (published pages).
+    pub pages: usize,
+    /// The output folder, when the build got far enough to know it.
+    pub output_dir: Option<PathBuf>,
+    /// Whether the new output replaced the old one.
+    pub written: bool,
+    pub elapsed: Duration,
+}
+
+impl BuildReport {
+    pub fn tally(&self) -> Tally {
+        Tally::of(&self.diagnostics)
+    }
+
+    pub fn succeeded(&self) -> bool {
+        self.tally().errors == 0
+    }
+}
+
+/// Builds the site in `options.site_dir`.
+pub fn build(options: &BuildOptions) -> BuildReport {
+    let started = Instant::now();
+    let mut diagnostics = Vec::new();
+    let mut pages = 0;
+    let mut output_dir = None;
+    let mut written = false;
+    match load_config(&options.site_dir, &options.overrides) {
+        Err(errors) => diagnostics.extend(errors),
+        Ok((config, config_diagnostics)) => {
+            diagnostics.extend(config_diagnostics);
+            output_dir = Some(config.output_dir.clone());
+            let outcome = build_site(config, options.strict, &mut diagnostics);
+            pages = outcome.0;
+            written = outcome.1;
+        }
+    }
+    diagnostics.sort_by(Diagnostic::sort_key_cmp);
+    BuildReport {
+        diagnostics,
+        pages,
+        output_dir,
+        written,
+        elapsed: started.elapsed(),
+    }
+}
+
+/// Runs the pipeline; returns (pages rendered, output committed).
+fn build_site(
+    config: SiteConfig,
+    strict: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (usize, bool) {
+    let site = load_site(config, diagnostics);
+    let mut theme = match load_theme(&site.config) {
+        Ok(theme) => theme,
+        Err(errors) => {
+            diagnostics.extend(errors);
+            return (0, false);
+        }
+    };
+    set_site_globals(&mut theme, &site);
+    if let Err(error) = check_output_dir(&site.config) {
+        diagnostics.push(error);
+        return (0, false);
+    }
+    let staging = match Staging::new(&site.config.output_dir) {
+        Ok(staging) => staging,
+        Err(err) => {
+            let message = format!(
+                "cannot create a staging folder beside `{}`: {err}",
+                site.config.output_dir.display()
+            );
+            diagnostics.push(Diagnostic::error("output-failed", message));
+            return (0, false);
+        }
+    };
+    let pages = write_site(&site, &theme, &staging, diagnostics);
+    if strict {
+        for d in diagnostics.iter_mut() {
+            d.severity = Severity::Error;
+        }
+    }
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return (pages, false);
+    }
+    match staging.commit() {
+        Ok(()) => (pages, true),
+        Err(err) => {
+            let message = format!(
+                "cannot replace `{}` with the new output: {err}",
+                site.config.output_dir.display()
+            );
+            diagnostics.push(Diagnostic::error("output-failed", message));
+            (pages, false)
+        }
+    }
+}
+
+/// Phase 1 and assembly: every page loaded in parallel, then the site model.
+pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site {
+    let sources = walk_sources(&config);
+    diagnostics.extend(sources.diagnostics);
+    let loaded: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
+        .pages
+        .par_iter()
+        .map(|file| load_page(file, display_path(&file.abs, &config.site_dir)))
+        .collect();
+    let mut pages = Vec::with_capacity(loaded.len());
+    for (page, page_diagnostics) in loaded {
+        pages.extend(page);
+        diagnostics.extend(page_diagnostics);
+    }
+    let (site, site_diagnostics) = assemble_site(config, pages, sources.assets, sources.summary);
+    diagnostics.extend(site_diagnostics);
+    site
+}
+
+/// Phase 2: resolve and render every published page in parallel, copy assets, write the shared
+/// files. Returns the number of pages written.
+fn write_site(
+    site: &Site,
+    theme: &Theme,
+    staging: &Staging,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> usize {
+    if let Some(collision) = output_collisions(site, theme) {
+        diagnostics.push(collision);
+        return 0;
+    }
+    let published: Vec<usize> = site.published().map(|(id, _)| id).collect();
+    let page_diagnostics: Vec<Vec<Diagnostic>> = published
+        .par_iter()
+        .map(|&id| {
+            let (content, mut found) = site.resolve_page_html(id);
+            match render_page(theme, site, id, &content) {
+                Ok(html) => {
+                    let rel = format!("{}index.html", site.pages[id].url);
+                    if let Err(err) = staging.write(&rel, html.as_bytes()) {
+                        found.push(write_error(&rel, &err));
+                    }
+                }
+                Err(error) => found.push(error),
+            }
+            found
+        })
+        .collect();
+    diagnostics.extend(page_diagnostics.into_iter().flatten());
+
+    let copy_errors: Vec<Diagnostic> = site
+        .assets
+        .par_iter()
+        .filter_map(|asset| {
+            staging
+                .copy_file(&asset.rel, &asset.abs)
+                .err()
+                .map(|err| write_error(&asset.rel, &err))
+        })
+        .collect();
+    diagnostics.extend(copy_errors);
+
+    for file in &theme.files {
+        if let Err(err) = staging.write(&file.output, &file.bytes) {
+            diagnostics.push(write_error(&file.output, &err));
+        }
+    }
+    if let Err(err) = staging.write("nav.json", nav_json(site).as_bytes()) {
+        diagnostics.push(write_error("nav.json", &err));
+    }
+    match render_not_found(theme, site) {
+        Ok(html) => {
+            if let Err(err) = staging.write("404.html", html.as_bytes()) {
+                diagnostics.push(write_error("404.html", &err));
+            }
+        }
+        Err(error) => diagnostics.push(error),
+    }
+    published.len()
+}
+
+/// Two things written at one output path would silently overwrite each other: an error naming both.
+fn output_collisions(site: &Site, theme: &Theme) -> Option<Diagnostic> {
+    let mut owners: HashMap<String, String> = HashMap::new();
+    let pages = site
+        .published()
+        .map(|(_, p)| (format!("{}index.html", p.url), p.source.rel.clone()));
+    let assets = site.assets.iter().map(|a| (a.rel.clone(), a.rel.clone()));
+    let theme_files = theme
+        .files
+        .iter()
+        .map(|f| (f.output.clone(), "the theme".to_string()));
+    let shared = ["nav.json", "404.html"].map(|f| (f.to_string(), "carnet".to_string()));
+    for (path, owner) in pages.chain(assets).chain(theme_files).chain(shared) {
+        if let Some(first) = owners.get(&path) {
+            let message = format!(
+                "`{first}` and `{owner}` would both be written to `{path}`; rename one of them"
+            );
+            return Some(Diagnostic::error("duplicate-url", message));
+        }
+        owners.insert(path, owner);
+    }
+    None
+}
+
+fn write_error(rel: &str, err: &std::io::Error) -> Diagnostic {
+    Diagnostic::error("output-failed", format!("cannot write `{rel}`: {err}"))
+}

@@ -1,0 +1,256 @@
+//! The `document` stage: a page's clean text split into front matter and body.
+//!
+//! Front matter is a leading YAML block between `---` lines, as GitBook writes it. GitBook ignores
+//! front matter it cannot parse, so invalid YAML is a warning here and the page builds without it;
+//! a leading `---` with no closing line is a thematic break, not front matter.
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use crate::config::yaml_error;
+use crate::diagnostic::{Diagnostic, LineIndex, Severity};
+
+/// What carnet reads from front matter. Keys it does not know reach templates as `extra`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// Built and reachable by URL, but left out of the navigation.
+    pub hidden: bool,
+    pub extra: Map<String, Value>,
+}
+
+/// A page's text with its front matter parsed and its body located.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub text: String,
+    pub lines: LineIndex,
+    pub front_matter: FrontMatter,
+    /// Byte offset where the Markdown body starts in `text` (after the front matter block).
+    pub body_start: usize,
+}
+
+impl Document {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+/// Splits and parses the front matter of `text`. `file` only names the file in diagnostics.
+pub fn parse_document(file: &Path, text: String) -> (Document, Vec<Diagnostic>) {
+    let lines = LineIndex::new(&text);
+    let mut diagnostics = Vec::new();
+    let (front_matter, body_start) = match find_front_matter(&text) {
+        None => (FrontMatter::default(), 0),
+        Some(block) => {
+            let yaml = &text[block.yaml.clone()];
+            let front_matter = match serde_yaml::from_str::<serde_yaml::Value>(yaml) {
+                Ok(value) => front_matter_from_yaml(
+                    value,
+                    file,
+                    &lines,
+                    &text,
+                    block.yaml.start,
+                    &mut diagnostics,
+                ),
+                Err(err) => {
+                    diagnostics.push(front_matter_error(file, &text, &lines, &block, &err));
+                    FrontMatter::default()
+                }
+            };
+            (front_matter, block.body_start)
+        }
+    };
+    (
+        Document {
+            text,
+            lines,
+            front_matter,
+            body_start,
+        },
+        diagnostics,
+    )
+}
+
+struct FrontMatterBlock {
+    /// Byte range of the YAML between the fences.
+    yaml: std::ops::Range<usize>,
+    body_start: usize,
+}
+
+fn find_front_matter(text: &str) -> Option<FrontMatterBlock> {
+    let first_line_end = text.find('\n')?;
+    if text[..first_line_end].trim_end() != "---" {
+        return None;
+    }
+    let yaml_start = first_line_end + 1;
+    let mut pos = yaml_start;
+    while pos <= text.len() {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = text[pos..line_end].trim_end();
+        if line == "---" || line == "..." {
+            return Some(FrontMatterBlock {
+                yaml: yaml_start..pos,
+                body_start: (line_end + 1).min(text.len()),
+            });
+        }
+        if line_end == text.len() {
+            break;
+        }
+        pos = line_end + 1;
+    }
+    None
+}
+
+fn front_matter_error(
+    file: &Path,
+    text: &str,
+    lines: &LineIndex,
+    block: &FrontMatterBlock,
+    err: &serde_yaml::Error,
+) -> Diagnostic {
+    let yaml = &text[block.yaml.clone()];
+    let mut d = yaml_error(file, yaml, err, "invalid-front-matter", Severity::Warning);
+    // The YAML parser counts lines from the start of the block; re-anchor on the whole file.
+    let yaml_line = d.location.as_ref().map_or(1, |l| l.line);
+    let file_line = lines.line_col(text, block.yaml.start).0 + yaml_line - 1;
+    let message = format!(
+        "front matter is not valid YAML, the page is built without it: {}",
+        d.message
+    );
+    d = Diagnostic::warning("invalid-front-matter", message).at_line(file, lines, text, file_line);
+    d
+}
+
+fn front_matter_from_yaml(
+    value: serde_yaml::Value,
+    file: &Path,
+    lines: &LineIndex,
+    text: &str,
+    yaml_start: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> FrontMatter {
+    let warn_at_start = |message: String| {
+        Diagnostic::warning("invalid-front-matter", message).at(
+            file,
+            lines,
+            text,
+            yaml_start..yaml_start,
+        )
+    };
+    let mapping = match value {
+        serde_yaml::Value::Mapping(mapping) => mapping,
+        serde_yaml::Value::Null => return FrontMatter::default(),
+        _ => {
+            diagnostics.push(warn_at_start(
+                "front matter is not a mapping of keys to values; it is ignored".into(),
+            ));
+            return FrontMatter::default();
+        }
+    };
+    let mut front_matter = FrontMatter::default();
+    for (key, value) in mapping {
+        let Some(key) = key.as_str().map(str::to_string) else {
+            diagnostics.push(warn_at_start(format!(
+                "front matter key {key:?} is not a string; it is ignored"
+            )));
+            continue;
+        };
+        match key.as_str() {
+            "title" => front_matter.title = scalar_string(&value),
+            "description" => front_matter.description = scalar_string(&value),
+            "hidden" => match &value {
+                serde_yaml::Value::Bool(b) => front_matter.hidden = *b,
+                serde_yaml::Value::String(s) if s.eq_ignore_ascii_case("true") => {
+                    front_matter.hidden = true
+                }
+                serde_yaml::Value::String(s) if s.eq_ignore_ascii_case("false") => {}
+                _ => diagnostics.push(warn_at_start(format!(
+                    "`hidden` should be true or false, not {}",
+                    yaml_kind(&value)
+                ))),
+            },
+            _ => match serde_json::to_value(&value) {
+                Ok(json) => {
+                    front_matter.extra.insert(key, json);
+                }
+                Err(err) => diagnostics.push(warn_at_start(format!(
+                    "front matter key `{key}` cannot be passed to templates: {err}"
+                ))),
+            },
+        }
+    }
+    front_matter
+}
+
+/// Titles and descriptions are text, but YAML happily reads `title: 2024` as a number.
+fn scalar_string(value: &serde_yaml::Value) -> Option<String> {
+    let s = match value {
+        serde_yaml::Value::String(s) => s.trim().to_string(),
+        serde_yaml::Value::Number(n) => n.to_string(),
+        serde_yaml::Value::Bool(b) => b.to_string(),
+        _ => return None,
+    };
+    (!s.is_empty()).then_some(s)
+}
+
+fn yaml_kind(value: &serde_yaml::Value) -> &'static str {
+    match value {
+        serde_yaml::Value::Null => "null",
+        serde_yaml::Value::Bool(_) => "a boolean",
+        serde_yaml::Value::Number(_) => "a number",
+        serde_yaml::Value::String(_) => "a string",
+        serde_yaml::Value::Sequence(_) => "a list",
+        serde_yaml::Value::Mapping(_) => "a mapping",
+        serde_yaml::Value::Tagged(_) => "a tagged value",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Document, Vec<Diagnostic>) {
+        parse_document(Path::new("p.md"), text.to_string())
+    }
+
+    #[test]
+    fn known_keys_and_extra() {
+        let (doc, diags) =
+            parse("---\ntitle: T\ndescription: D\nhidden: true\nicon: rocket\n---\n# Body\n");
+        assert!(diags.is_empty());
+        assert_eq!(doc.front_matter.title.as_deref(), Some("T"));
+        assert_eq!(doc.front_matter.description.as_deref(), Some("D"));
+        assert!(doc.front_matter.hidden);
+        assert_eq!(
+            doc.front_matter.extra.get("icon"),
+            Some(&Value::String("rocket".into()))
+        );
+        assert_eq!(doc.body(), "# Body\n");
+    }
+
+    #[test]
+    fn invalid_yaml_warns_at_the_file_line_and_keeps_the_body() {
+        let (doc, diags) = parse("---\ntitle: ok\ndescription: [oops\n---\nBody\n");
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, "invalid-front-matter");
+        let line = diags[0].location.as_ref().unwrap().line;
+        assert!((3..=4).contains(&line), "line {line}");
+        assert_eq!(doc.front_matter, FrontMatter::default());
+        assert_eq!(doc.body(), "Body\n");
+    }
+
+    #[test]
+    fn unclosed_fence_is_a_thematic_break_not_front_matter() {
+        let (doc, diags) = parse("---\nJust text\n");
+        assert!(diags.is_empty());
+        assert_eq!(doc.body_start, 0);
+    }
+
+    #[test]
+    fn tab_in_folded_scalar_is_a_warning_not_a_failure() {
+        let (_, diags) = parse("---\ndescription: >\n\tindented with a tab\n---\nx\n");
+        assert!(diags.iter().all(|d| d.severity == Severity::Warning));
+    }
+}

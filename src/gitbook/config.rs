@@ -1,0 +1,123 @@
+//! `.gitbook.yaml`: where the content root, the first page and the table of contents are.
+//!
+//! GitBook ignores keys it does not know and so do we; a file that is not valid YAML is a warning
+//! (GitBook falls back to its defaults) and the defaults apply.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::config::yaml_error;
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub const GITBOOK_FILE: &str = ".gitbook.yaml";
+
+/// The settings of a `.gitbook.yaml`, paths relative to the content root.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GitbookConfig {
+    /// `root`, relative to the folder holding `.gitbook.yaml`.
+    pub root: Option<PathBuf>,
+    /// `structure.readme`: the space's first page (default `README.md`).
+    pub readme: Option<String>,
+    /// `structure.summary`: the table of contents (default `SUMMARY.md`).
+    pub summary: Option<String>,
+    /// `redirects`: old path → file, as written.
+    pub redirects: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawFile {
+    root: Option<String>,
+    #[serde(default)]
+    structure: RawStructure,
+    #[serde(default)]
+    redirects: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawStructure {
+    readme: Option<String>,
+    summary: Option<String>,
+}
+
+/// Reads `dir/.gitbook.yaml` if present.
+pub fn load_gitbook_config(dir: &Path) -> (GitbookConfig, Vec<Diagnostic>) {
+    let path = dir.join(GITBOOK_FILE);
+    let Ok(bytes) = std::fs::read(&path) else {
+        return (GitbookConfig::default(), Vec::new());
+    };
+    let text = crate::text::decode_source(&bytes).text;
+    if text.trim().is_empty() {
+        return (GitbookConfig::default(), Vec::new());
+    }
+    match serde_yaml::from_str::<RawFile>(&text) {
+        Ok(raw) => (
+            GitbookConfig {
+                root: raw
+                    .root
+                    .map(|r| PathBuf::from(clean_relative(&r)))
+                    .filter(|p| !p.as_os_str().is_empty()),
+                readme: raw.structure.readme.map(|r| clean_relative(&r)),
+                summary: raw.structure.summary.map(|s| clean_relative(&s)),
+                redirects: raw.redirects,
+            },
+            Vec::new(),
+        ),
+        Err(err) => {
+            let mut d = yaml_error(
+                &path,
+                &text,
+                &err,
+                "invalid-gitbook-config",
+                Severity::Warning,
+            );
+            d.message = format!(
+                "{GITBOOK_FILE} is not valid, GitBook's defaults apply: {}",
+                d.message
+            );
+            (GitbookConfig::default(), vec![d])
+        }
+    }
+}
+
+/// `./docs/` → `docs`: GitBook writes paths with and without `./` and trailing slashes.
+fn clean_relative(path: &str) -> String {
+    let trimmed = path.trim();
+    let trimmed = trimmed.strip_prefix("./").unwrap_or(trimmed);
+    trimmed.trim_matches('/').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_and_structure_are_read_with_or_without_dot_slash() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(GITBOOK_FILE),
+            "root: ./docs/\nstructure:\n  readme: ./intro.md\n  summary: toc.md\nredirects:\n  old/page: new/page.md\n",
+        )
+        .unwrap();
+        let (config, diagnostics) = load_gitbook_config(dir.path());
+        assert!(diagnostics.is_empty());
+        assert_eq!(config.root, Some(PathBuf::from("docs")));
+        assert_eq!(config.readme.as_deref(), Some("intro.md"));
+        assert_eq!(config.summary.as_deref(), Some("toc.md"));
+        assert_eq!(
+            config.redirects.get("old/page").map(String::as_str),
+            Some("new/page.md")
+        );
+    }
+
+    #[test]
+    fn invalid_yaml_is_a_warning_and_defaults_apply() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(GITBOOK_FILE), "root: [unclosed\n").unwrap();
+        let (config, diagnostics) = load_gitbook_config(dir.path());
+        assert_eq!(config, GitbookConfig::default());
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].severity, Severity::Warning);
+    }
+}

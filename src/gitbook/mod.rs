@@ -1,0 +1,10 @@
+//! GitBook's own structure and syntax: `.gitbook.yaml`, `SUMMARY.md` and (later) the `{% %}` blocks.
+//!
+//! Exports from GitBook are read as they are: this module knows GitBook's conventions so the rest
+//! of the pipeline deals with a plain site model.
+
+mod config;
+pub mod summary;
+
+pub use config::{GitbookConfig, load_gitbook_config};
+pub use summary::{Summary, SummaryEntry, SummaryItem, parse_summary};

@@ -1,0 +1,307 @@
+//! `SUMMARY.md`: GitBook's table of contents, parsed into groups of nested entries.
+//!
+//! The file is Markdown, so it is read with the same CommonMark parser as pages: Markdown escapes
+//! in labels and targets (`\_`), `<angle brackets>`, nesting at any indentation and `*` or `-`
+//! bullets all behave as they do everywhere else. Shape, as GitBook writes it:
+//!
+//! ```markdown
+//! # Table of contents            ← optional, ignored
+//! * [Home](README.md)            ← entries before any group
+//! ## Guides <a href="#g" id="g"></a>   ← a sidebar group, with an optional explicit slug
+//! * [Page title](a.md "Nav label")
+//!   * [Child](a/b.md)
+//! * [External](https://example.org)
+//! ```
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+/// A parsed table of contents: entries before the first group, then the groups, in order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub items: Vec<SummaryItem>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SummaryItem {
+    Entry(SummaryEntry),
+    /// A `## Group` heading and the entries under it.
+    Group {
+        title: String,
+        /// From an `<a id="slug">` in the heading, when GitBook kept an explicit one.
+        slug: Option<String>,
+        line: usize,
+        entries: Vec<SummaryEntry>,
+    },
+}
+
+/// One list item of the table of contents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SummaryEntry {
+    /// The link text: on GitBook, the page's title.
+    pub title: String,
+    /// The link's quoted title (`[T](p.md "Label")`): the sidebar label when present.
+    pub nav_label: Option<String>,
+    /// The link destination as written (escapes already processed); `None` for an item without link.
+    pub target: Option<String>,
+    /// Byte range of the item's first line in SUMMARY.md, for diagnostics.
+    pub span: Range<usize>,
+    pub children: Vec<SummaryEntry>,
+}
+
+impl SummaryEntry {
+    pub fn label(&self) -> &str {
+        self.nav_label.as_deref().unwrap_or(&self.title)
+    }
+}
+
+/// Parses SUMMARY.md text. Never fails: anything that is not a heading or a list item is ignored,
+/// as GitBook does.
+pub fn parse_summary(text: &str) -> Summary {
+    let mut parser = SummaryParser::default();
+    for (event, range) in Parser::new(text).into_offset_iter() {
+        parser.event(event, range, text);
+    }
+    parser.finish()
+}
+
+#[derive(Default)]
+struct SummaryParser {
+    items: Vec<SummaryItem>,
+    /// Entries being built, innermost last.
+    open: Vec<OpenEntry>,
+    heading: Option<OpenHeading>,
+    seen_content: bool,
+    link_depth: usize,
+}
+
+struct OpenEntry {
+    entry: SummaryEntry,
+    /// Text of the item outside links, used as the label of an entry without a link.
+    loose_text: String,
+    /// Set once a nested list starts: later text belongs to children.
+    first_block_done: bool,
+    /// Inside the link that gives the entry its target: its text is the title.
+    in_title_link: bool,
+}
+
+struct OpenHeading {
+    level: HeadingLevel,
+    text: String,
+    slug: Option<String>,
+    line_start: usize,
+}
+
+impl SummaryParser {
+    fn event(&mut self, event: Event<'_>, range: Range<usize>, text: &str) {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                self.heading = Some(OpenHeading {
+                    level,
+                    text: String::new(),
+                    slug: None,
+                    line_start: range.start,
+                })
+            }
+            Event::End(TagEnd::Heading(_)) => self.close_heading(text),
+            Event::Start(Tag::List(_)) => {
+                if let Some(open) = self.open.last_mut() {
+                    open.first_block_done = true;
+                }
+            }
+            Event::Start(Tag::Item) => self.open.push(OpenEntry {
+                entry: SummaryEntry {
+                    title: String::new(),
+                    nav_label: None,
+                    target: None,
+                    span: first_line(text, range),
+                    children: Vec::new(),
+                },
+                loose_text: String::new(),
+                first_block_done: false,
+                in_title_link: false,
+            }),
+            Event::End(TagEnd::Item) => self.close_item(),
+            Event::Start(Tag::Link {
+                dest_url, title, ..
+            }) => {
+                self.link_depth += 1;
+                if let Some(open) = self
+                    .open
+                    .last_mut()
+                    .filter(|o| !o.first_block_done && o.entry.target.is_none())
+                {
+                    open.entry.target = Some(dest_url.trim().to_string());
+                    let title = title.trim();
+                    open.entry.nav_label = (!title.is_empty()).then(|| title.to_string());
+                    open.in_title_link = true;
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                self.link_depth = self.link_depth.saturating_sub(1);
+                if let Some(open) = self.open.last_mut() {
+                    open.in_title_link = false;
+                }
+            }
+            Event::Text(t) | Event::Code(t) => self.text(&t),
+            Event::InlineHtml(html) | Event::Html(html) => {
+                if let Some(heading) = &mut self.heading {
+                    heading.slug = heading
+                        .slug
+                        .take()
+                        .or_else(|| crate::markdown::html_attr(&html, "id"));
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => self.text(" "),
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        if let Some(heading) = &mut self.heading {
+            heading.text.push_str(t);
+            return;
+        }
+        let in_link = self.link_depth > 0;
+        if let Some(open) = self.open.last_mut().filter(|o| !o.first_block_done) {
+            if open.in_title_link {
+                open.entry.title.push_str(t);
+            } else if !in_link {
+                open.loose_text.push_str(t);
+            }
+        }
+    }
+
+    fn close_heading(&mut self, text: &str) {
+        let Some(heading) = self.heading.take() else {
+            return;
+        };
+        let title = collapse_whitespace(&heading.text);
+        let is_document_title = heading.level == HeadingLevel::H1 && !self.seen_content;
+        self.seen_content = true;
+        if is_document_title {
+            return;
+        }
+        self.items.push(SummaryItem::Group {
+            title,
+            slug: heading.slug,
+            line: 1 + text[..heading.line_start].matches('\n').count(),
+            entries: Vec::new(),
+        });
+    }
+
+    fn close_item(&mut self) {
+        let Some(open) = self.open.pop() else { return };
+        let mut entry = open.entry;
+        entry.title = collapse_whitespace(&entry.title);
+        if entry.target.is_none() {
+            entry.title = collapse_whitespace(&open.loose_text);
+        }
+        if let Some(parent) = self.open.last_mut() {
+            parent.entry.children.push(entry);
+            return;
+        }
+        self.seen_content = true;
+        match self.items.last_mut() {
+            Some(SummaryItem::Group { entries, .. }) => entries.push(entry),
+            _ => self.items.push(SummaryItem::Entry(entry)),
+        }
+    }
+
+    fn finish(mut self) -> Summary {
+        while !self.open.is_empty() {
+            self.close_item();
+        }
+        Summary { items: self.items }
+    }
+}
+
+fn first_line(text: &str, range: Range<usize>) -> Range<usize> {
+    let end = text[range.clone()]
+        .find('\n')
+        .map_or(range.end, |i| range.start + i);
+    range.start..end
+}
+
+fn collapse_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(summary: &Summary) -> Vec<&SummaryEntry> {
+        let mut out = Vec::new();
+        for item in &summary.items {
+            match item {
+                SummaryItem::Entry(e) => out.push(e),
+                SummaryItem::Group { entries, .. } => out.extend(entries),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn groups_nesting_labels_and_escapes() {
+        let text = "# Table of contents\n\n* [Accueil](README.md)\n\n## Guides <a href=\"#g\" id=\"g\"></a>\n\n* [Le \\_titre](a\\_b.md \"Court\")\n    * [Enfant](a/c.md)\n        * [Petit](a/c/d.md)\n- [Site](https://example.org)\n";
+        let summary = parse_summary(text);
+        assert_eq!(summary.items.len(), 2);
+        let SummaryItem::Group {
+            title,
+            slug,
+            entries,
+            line,
+        } = &summary.items[1]
+        else {
+            panic!("group expected")
+        };
+        assert_eq!(title, "Guides");
+        assert_eq!(slug.as_deref(), Some("g"));
+        assert_eq!(*line, 5);
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[0].title, "Le _titre");
+        assert_eq!(entries[0].target.as_deref(), Some("a_b.md"));
+        assert_eq!(entries[0].label(), "Court");
+        assert_eq!(entries[0].children[0].title, "Enfant");
+        assert_eq!(
+            entries[0].children[0].children[0].target.as_deref(),
+            Some("a/c/d.md")
+        );
+        assert_eq!(entries[1].target.as_deref(), Some("https://example.org"));
+    }
+
+    #[test]
+    fn entry_without_link_keeps_its_text_as_title() {
+        let summary = parse_summary("* Brouillon\n  * [Page](p.md)\n");
+        let all = entries(&summary);
+        assert_eq!(all[0].title, "Brouillon");
+        assert_eq!(all[0].target, None);
+        assert_eq!(all[0].children[0].target.as_deref(), Some("p.md"));
+    }
+
+    #[test]
+    fn angle_bracket_and_percent_targets_are_kept_as_written() {
+        let summary = parse_summary("* [Espace](<mon dossier/page.md>)\n* [Pct](a%20b.md)\n");
+        let all = entries(&summary);
+        assert_eq!(all[0].target.as_deref(), Some("mon dossier/page.md"));
+        assert_eq!(all[1].target.as_deref(), Some("a%20b.md"));
+    }
+
+    #[test]
+    fn a_later_h1_is_a_group_not_ignored() {
+        let summary = parse_summary("* [A](a.md)\n\n# Partie\n\n* [B](b.md)\n");
+        assert!(matches!(&summary.items[1], SummaryItem::Group { title, .. } if title == "Partie"));
+    }
+
+    #[test]
+    fn spans_point_at_the_item_line() {
+        let text = "* [A](a.md)\n* [B](b.md)\n";
+        let all = parse_summary(text).items;
+        let SummaryItem::Entry(b) = &all[1] else {
+            panic!()
+        };
+        assert_eq!(&text[b.span.clone()], "* [B](b.md)");
+    }
+}

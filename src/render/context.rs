@@ -1,0 +1,355 @@
+//! What a template sees for one page: the page, its branch of the navigation, breadcrumbs,
+//! previous/next and the table of contents, with every `href` ready to print.
+//!
+//! The sidebar holds the top of the tree plus the current page's branch only: output must grow
+//! linearly with the page count (HonKit embeds the whole tree in every page and takes an hour for
+//! 1,500 pages). The whole tree is written once, to `nav.json`, for the theme's script.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::markdown::Heading;
+use crate::site::url::{encode_segment, relative_href};
+use crate::site::{NavNode, NavTarget, PageId, Site};
+
+/// How `href`s are written: relative to the page (every page), or absolute from the site's base
+/// path (the 404 page, which hosts serve at any depth).
+#[derive(Clone, Copy, Debug)]
+pub enum Linker<'a> {
+    Relative { from: &'a str },
+    Absolute { base_path: &'a str },
+}
+
+impl Linker<'_> {
+    /// The `href` of the site path `to` (a page URL or a file path).
+    pub fn href(&self, to: &str) -> String {
+        match self {
+            Linker::Relative { from } => relative_href(from, to),
+            Linker::Absolute { base_path } => {
+                let encoded: Vec<String> = to.split('/').map(encode_segment).collect();
+                format!("{base_path}{}", encoded.join("/"))
+            }
+        }
+    }
+
+    /// The prefix that leads to the site root (`../../`, `/docs/`).
+    pub fn root(&self) -> String {
+        self.href("")
+    }
+}
+
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    /// `description`, else the first paragraph, shortened: what search engines show.
+    pub meta_description: Option<String>,
+    pub content: &'a str,
+    pub toc: Vec<TocEntry<'a>>,
+    /// Site-relative URL (`guides/install/`).
+    pub url: &'a str,
+    pub canonical: String,
+    /// Content-relative source path (`guides/install.md`).
+    pub source: &'a str,
+    pub extra: &'a Map<String, Value>,
+    pub is_home: bool,
+}
+
+#[derive(Serialize)]
+pub struct TocEntry<'a> {
+    pub id: &'a str,
+    pub text: &'a str,
+    pub children: Vec<TocEntry<'a>>,
+}
+
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub struct NavItem {
+    pub label: String,
+    pub href: Option<String>,
+    /// `page`, `group`, `external` or `text`.
+    pub kind: &'static str,
+    pub current: bool,
+    /// On the way from the root to the current page.
+    pub on_path: bool,
+    /// Children are included (always for groups and the current branch).
+    pub expanded: bool,
+    pub has_children: bool,
+    /// Index path in the whole tree (`2.0.3`), how the script finds the node in `nav.json`.
+    pub path: String,
+    pub children: Vec<NavItem>,
+}
+
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub struct Crumb {
+    pub label: String,
+    pub href: Option<String>,
+}
+
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub struct Neighbour {
+    pub label: String,
+    pub href: String,
+}
+
+/// Everything page-specific a template gets. Site-wide values (`site`, `assets`, `t`) are in
+/// Tera's global context, set once per build.
+pub fn page_context(site: &Site, id: PageId, content: &str) -> tera::Context {
+    let page = &site.pages[id];
+    let linker = Linker::Relative { from: &page.url };
+    let position = site.nav.positions.get(&id).map(Vec::as_slice);
+    let (prev, next) = site.nav.neighbours(id);
+    let view = PageView {
+        title: &page.title,
+        description: page.description(),
+        meta_description: page.description().map(str::to_string).or_else(|| {
+            page.fragment
+                .first_paragraph
+                .as_deref()
+                .map(|p| shorten(p, 160))
+        }),
+        content,
+        toc: table_of_contents(&page.fragment.headings),
+        url: &page.url,
+        canonical: canonical_url(site, &page.url),
+        source: &page.source.rel,
+        extra: &page.doc.front_matter.extra,
+        is_home: site.home == Some(id),
+    };
+    let mut context = tera::Context::new();
+    context.insert("page", &view);
+    context.insert("root", &linker.root());
+    context.insert("nav", &sidebar(site, position, &linker));
+    context.insert("breadcrumbs", &breadcrumbs(site, id, position, &linker));
+    context.insert("prev", &prev.map(|p| neighbour(site, p, &linker)));
+    context.insert("next", &next.map(|p| neighbour(site, p, &linker)));
+    context
+}
+
+/// The context of the 404 page: no page of its own, absolute links, the top of the tree.
+pub fn not_found_context(site: &Site, base_path: &str) -> tera::Context {
+    let linker = Linker::Absolute { base_path };
+    let empty = Map::new();
+    let view = PageView {
+        title: "404",
+        description: None,
+        meta_description: None,
+        content: "",
+        toc: Vec::new(),
+        url: "404.html",
+        canonical: format!(
+            "{}404.html",
+            site.config.base_url.as_deref().unwrap_or(base_path)
+        ),
+        source: "",
+        extra: &empty,
+        is_home: false,
+    };
+    let mut context = tera::Context::new();
+    context.insert("page", &view);
+    context.insert("root", &linker.root());
+    context.insert("nav", &sidebar(site, None, &linker));
+    context.insert("breadcrumbs", &Vec::<Crumb>::new());
+    context
+}
+
+fn canonical_url(site: &Site, url: &str) -> String {
+    match &site.config.base_url {
+        Some(base) => Linker::Absolute { base_path: base }.href(url),
+        None => "./".to_string(),
+    }
+}
+
+fn neighbour(site: &Site, id: PageId, linker: &Linker<'_>) -> Neighbour {
+    Neighbour {
+        label: site.pages[id].nav_label.clone(),
+        href: linker.href(&site.pages[id].url),
+    }
+}
+
+/// H2 entries with their H3s nested; an H3 before any H2 stands alone.
+fn table_of_contents(headings: &[Heading]) -> Vec<TocEntry<'_>> {
+    let mut toc: Vec<TocEntry<'_>> = Vec::new();
+    for heading in headings.iter().filter(|h| h.level == 2 || h.level == 3) {
+        let entry = TocEntry {
+            id: &heading.id,
+            text: &heading.text,
+            children: Vec::new(),
+        };
+        match toc.last_mut() {
+            Some(parent) if heading.level == 3 => parent.children.push(entry),
+            _ => toc.push(entry),
+        }
+    }
+    toc
+}
+
+/// The sidebar for a page at `position`: every root, groups open, and the branch leading to the
+/// page open down to the page's own children.
+pub fn sidebar(site: &Site, position: Option<&[usize]>, linker: &Linker<'_>) -> Vec<NavItem> {
+    nav_items(site, &site.nav.roots, position, linker, "")
+}
+
+fn nav_items(
+    site: &Site,
+    nodes: &[NavNode],
+    position: Option<&[usize]>,
+    linker: &Linker<'_>,
+    parent_path: &str,
+) -> Vec<NavItem> {
+    nodes
+        .iter()
+        .enumerate()
+        .map(|(i, node)| {
+            let path = if parent_path.is_empty() {
+                i.to_string()
+            } else {
+                format!("{parent_path}.{i}")
+            };
+            let on_path = position.is_some_and(|p| p.first() == Some(&i));
+            let current = on_path && position.is_some_and(|p| p.len() == 1);
+            let is_group = matches!(node.target, NavTarget::Group { .. });
+            let expanded = !node.children.is_empty() && (is_group || on_path);
+            let child_position = position.filter(|_| on_path).map(|p| &p[1..]);
+            let children = if expanded {
+                nav_items(site, &node.children, child_position, linker, &path)
+            } else {
+                Vec::new()
+            };
+            let (kind, href) = match &node.target {
+                NavTarget::Page(page) => ("page", Some(linker.href(&site.pages[*page].url))),
+                NavTarget::External(url) => ("external", Some(url.clone())),
+                NavTarget::Group { .. } => ("group", None),
+                NavTarget::Text => ("text", None),
+            };
+            NavItem {
+                label: node.label.clone(),
+                href,
+                kind,
+                current,
+                on_path,
+                expanded,
+                has_children: !node.children.is_empty(),
+                path,
+                children,
+            }
+        })
+        .collect()
+}
+
+/// The ancestors of the page in the navigation, after the home page.
+fn breadcrumbs(
+    site: &Site,
+    id: PageId,
+    position: Option<&[usize]>,
+    linker: &Linker<'_>,
+) -> Vec<Crumb> {
+    let mut crumbs = Vec::new();
+    if site.home == Some(id) {
+        return crumbs;
+    }
+    if let Some(home) = site.home {
+        crumbs.push(Crumb {
+            label: site.pages[home].nav_label.clone(),
+            href: Some(linker.href(&site.pages[home].url)),
+        });
+    }
+    let Some(position) = position else {
+        return crumbs;
+    };
+    for depth in 1..position.len() {
+        let Some(node) = site.nav.node(&position[..depth]) else {
+            break;
+        };
+        let href = match &node.target {
+            NavTarget::Page(page) if Some(*page) == site.home => continue,
+            NavTarget::Page(page) => Some(linker.href(&site.pages[*page].url)),
+            _ => None,
+        };
+        crumbs.push(Crumb {
+            label: node.label.clone(),
+            href,
+        });
+    }
+    crumbs
+}
+
+/// The whole navigation tree as compact JSON: `{"l": label, "u": url, "c": [children]}`, URLs
+/// site-relative (the script prefixes the page's root) or absolute for external entries.
+pub fn nav_json(site: &Site) -> String {
+    fn node_json(site: &Site, node: &NavNode) -> Value {
+        let mut object = Map::new();
+        object.insert("l".into(), Value::String(node.label.clone()));
+        match &node.target {
+            NavTarget::Page(page) => {
+                let encoded: Vec<String> = site.pages[*page]
+                    .url
+                    .split('/')
+                    .map(encode_segment)
+                    .collect();
+                object.insert("u".into(), Value::String(encoded.join("/")));
+            }
+            NavTarget::External(url) => {
+                object.insert("u".into(), Value::String(url.clone()));
+            }
+            NavTarget::Group { .. } | NavTarget::Text => {}
+        }
+        if !node.children.is_empty() {
+            object.insert(
+                "c".into(),
+                Value::Array(node.children.iter().map(|c| node_json(site, c)).collect()),
+            );
+        }
+        Value::Object(object)
+    }
+    let roots: Vec<Value> = site.nav.roots.iter().map(|n| node_json(site, n)).collect();
+    Value::Array(roots).to_string()
+}
+
+/// Cuts `text` at a word boundary to at most `max` characters, with an ellipsis when cut.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shorten_cuts_on_words() {
+        assert_eq!(shorten("court", 10), "court");
+        assert_eq!(shorten("un deux trois quatre", 12), "un deux…");
+    }
+
+    #[test]
+    fn absolute_linker_encodes_and_prefixes() {
+        let linker = Linker::Absolute {
+            base_path: "/docs/",
+        };
+        assert_eq!(linker.href("a b/"), "/docs/a%20b/");
+        assert_eq!(linker.root(), "/docs/");
+    }
+
+    #[test]
+    fn toc_nests_h3_under_h2() {
+        let h = |level, id: &str| Heading {
+            level,
+            id: id.into(),
+            text: id.into(),
+        };
+        let headings = [
+            h(3, "orphan"),
+            h(2, "a"),
+            h(3, "a1"),
+            h(4, "deep"),
+            h(2, "b"),
+        ];
+        let toc = table_of_contents(&headings);
+        let ids: Vec<_> = toc.iter().map(|e| (e.id, e.children.len())).collect();
+        assert_eq!(ids, [("orphan", 0), ("a", 1), ("b", 0)]);
+    }
+}

@@ -1,0 +1,248 @@
+//! Themes: the default one is embedded in the binary so `carnet` works from any folder; a site's
+//! own `themes/<name>/` overrides any of its templates or static files, file by file.
+//!
+//! Templates are parsed once per build. CSS and JavaScript get content-hashed file names
+//! (`assets/style.3f9a1c20b4.css`) so hosts can cache them for a year.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rust_embed::RustEmbed;
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::config::SiteConfig;
+use crate::diagnostic::{Diagnostic, LineIndex, display_path};
+
+#[derive(RustEmbed)]
+#[folder = "themes/default/"]
+struct DefaultTheme;
+
+/// A file the theme writes into the output.
+#[derive(Clone, Debug)]
+pub struct ThemeFile {
+    /// Output path (`assets/style.<hash>.css`).
+    pub output: String,
+    pub bytes: Cow<'static, [u8]>,
+}
+
+/// A loaded theme, ready to render any number of pages (from any number of threads).
+pub struct Theme {
+    pub tera: Tera,
+    pub files: Vec<ThemeFile>,
+    /// Static file name → output path, for templates (`assets['style.css']`).
+    pub asset_paths: BTreeMap<String, String>,
+    /// Template name → where it came from, so template errors name a real file.
+    origins: BTreeMap<String, PathBuf>,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme")
+            .field("asset_paths", &self.asset_paths)
+            .finish_non_exhaustive()
+    }
+}
+
+struct Source {
+    bytes: Cow<'static, [u8]>,
+    origin: PathBuf,
+}
+
+/// Loads the default theme overlaid with the site's `themes/<config.theme>/`.
+pub fn load_theme(config: &SiteConfig) -> Result<Theme, Vec<Diagnostic>> {
+    let mut templates = embedded("templates/");
+    let mut statics = embedded("static/");
+    let site_theme = config.site_dir.join("themes").join(&config.theme);
+    if site_theme.is_dir() {
+        overlay(
+            &mut templates,
+            &site_theme.join("templates"),
+            &config.site_dir,
+        );
+        overlay(&mut statics, &site_theme.join("static"), &config.site_dir);
+    } else if config.theme != "default" {
+        let message = format!(
+            "theme `{}` not found: expected a folder `{}`",
+            config.theme,
+            site_theme.display()
+        );
+        return Err(vec![Diagnostic::error("invalid-config", message)]);
+    }
+
+    let mut tera = Tera::new();
+    let mut raw = Vec::with_capacity(templates.len());
+    let mut diagnostics = Vec::new();
+    for (name, source) in &templates {
+        match std::str::from_utf8(&source.bytes) {
+            Ok(text) => raw.push((name.clone(), text.to_string())),
+            Err(_) => diagnostics.push(
+                Diagnostic::error("template-error", "template is not UTF-8 text")
+                    .in_file(&source.origin),
+            ),
+        }
+    }
+    let origins: BTreeMap<String, PathBuf> = templates
+        .into_iter()
+        .map(|(name, s)| (name, s.origin))
+        .collect();
+    if let Err(err) = tera.add_raw_templates(raw.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+        diagnostics.push(template_diagnostic(&err, &origins, &raw));
+    }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+
+    let mut files = Vec::new();
+    let mut asset_paths = BTreeMap::new();
+    for (name, source) in statics {
+        let output = format!("assets/{}", hashed_name(&name, &source.bytes));
+        asset_paths.insert(name, output.clone());
+        files.push(ThemeFile {
+            output,
+            bytes: source.bytes,
+        });
+    }
+    Ok(Theme {
+        tera,
+        files,
+        asset_paths,
+        origins,
+    })
+}
+
+impl Theme {
+    /// Renders `template`, turning a template error into a diagnostic naming the template file.
+    pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera.render(template, context).map_err(|err| {
+            let sources: Vec<(String, String)> = Vec::new();
+            template_diagnostic(&err, &self.origins, &sources)
+        })
+    }
+}
+
+fn embedded(prefix: &str) -> BTreeMap<String, Source> {
+    DefaultTheme::iter()
+        .filter_map(|path| {
+            let name = path.strip_prefix(prefix)?.to_string();
+            let file = DefaultTheme::get(&path)?;
+            let origin = PathBuf::from(format!("(default theme) {path}"));
+            Some((
+                name,
+                Source {
+                    bytes: file.data,
+                    origin,
+                },
+            ))
+        })
+        .collect()
+}
+
+fn overlay(files: &mut BTreeMap<String, Source>, dir: &Path, site_dir: &Path) {
+    for entry in WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        let Some(name) = rel.to_str().map(|s| s.replace('\\', "/")) else {
+            continue;
+        };
+        if let Ok(bytes) = std::fs::read(entry.path()) {
+            let origin = display_path(entry.path(), site_dir);
+            files.insert(
+                name,
+                Source {
+                    bytes: Cow::Owned(bytes),
+                    origin,
+                },
+            );
+        }
+    }
+}
+
+/// `style.css` → `style.<10 hex digits of its BLAKE3 hash>.css`; other files keep their name.
+fn hashed_name(name: &str, bytes: &[u8]) -> String {
+    let hashable = name.ends_with(".css") || name.ends_with(".js");
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if hashable => {
+            let hash = blake3::hash(bytes).to_hex();
+            format!("{stem}.{}.{ext}", &hash.as_str()[..10])
+        }
+        _ => name.to_string(),
+    }
+}
+
+/// A Tera error as a diagnostic at the template's file and line when Tera knows them.
+fn template_diagnostic(
+    err: &tera::Error,
+    origins: &BTreeMap<String, PathBuf>,
+    sources: &[(String, String)],
+) -> Diagnostic {
+    let report = match err.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            Some(report)
+        }
+        _ => None,
+    };
+    let Some(report) = report else {
+        return Diagnostic::error("template-error", err.to_string());
+    };
+    let message = format!("template `{}`: {}", report.filename(), report.message());
+    let file = origins
+        .get(report.filename())
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from(report.filename()));
+    let source = sources
+        .iter()
+        .find(|(name, _)| name == report.filename())
+        .map(|(_, text)| text.as_str());
+    let diagnostic = Diagnostic::error("template-error", message);
+    match source {
+        Some(text) => {
+            let lines = LineIndex::new(text);
+            diagnostic.at(file, &lines, text, report.span().range.clone())
+        }
+        None => {
+            let mut d = diagnostic.in_file(file);
+            if let Some(loc) = &mut d.location {
+                loc.line = report.span().start_line.max(1);
+                loc.column = report.span().start_col + 1;
+            }
+            d
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn css_and_js_get_content_hashes() {
+        let a = hashed_name("style.css", b"body{}");
+        assert!(
+            a.starts_with("style.") && a.ends_with(".css") && a.len() == "style..css".len() + 10,
+            "{a}"
+        );
+        assert_ne!(a, hashed_name("style.css", b"body{color:red}"));
+        assert_eq!(hashed_name("logo.svg", b"<svg/>"), "logo.svg");
+    }
+
+    #[test]
+    fn the_embedded_theme_has_every_template() {
+        let names: Vec<String> = embedded("templates/").into_keys().collect();
+        for needed in ["base.html", "page.html", "404.html", "components.html"] {
+            assert!(
+                names.iter().any(|n| n == needed),
+                "{needed} missing from {names:?}"
+            );
+        }
+    }
+}

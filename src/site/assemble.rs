@@ -1,0 +1,294 @@
+//! Turning loaded pages into a [`Site`]: URLs, indexes, navigation, titles, publication.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use super::nav::{FolderEntry, Nav, NavNode, NavTarget, folder_nav};
+use super::url::{decode_path, is_external, join_path, page_url, parent_dir};
+use super::{Page, PageId, Site};
+use crate::config::SiteConfig;
+use crate::diagnostic::{Diagnostic, LineIndex, display_path};
+use crate::gitbook::{SummaryEntry, SummaryItem, parse_summary};
+use crate::source::SourceFile;
+
+/// What SUMMARY.md says about one page (its first listing).
+struct Listing {
+    title: String,
+    nav_label: String,
+}
+
+/// Builds the site model. `pages` must be sorted by source path (the walk guarantees it).
+pub fn assemble_site(
+    config: SiteConfig,
+    mut pages: Vec<Page>,
+    assets: Vec<SourceFile>,
+    summary: Option<SourceFile>,
+) -> (Site, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let home_file = config
+        .gitbook
+        .readme
+        .clone()
+        .unwrap_or_else(|| "README.md".to_string());
+    let (by_source, by_url) = index_pages(&mut pages, &home_file, &mut diagnostics);
+    let home = by_url.get("").copied();
+    let asset_paths: HashSet<String> = assets.iter().map(|a| a.rel.clone()).collect();
+    let summary_path = summary
+        .as_ref()
+        .map(|s| display_path(&s.abs, &config.site_dir));
+
+    let mut site = Site {
+        title: String::new(),
+        config,
+        pages,
+        assets,
+        nav: Nav::default(),
+        home,
+        summary_path: summary_path.clone(),
+        by_source,
+        by_url,
+        asset_paths,
+    };
+
+    let (roots, listings) = match &summary {
+        Some(summary) => {
+            let (roots, listings) = summary_nav(
+                &site,
+                summary,
+                summary_path.as_deref().unwrap_or(Path::new("SUMMARY.md")),
+                &mut diagnostics,
+            );
+            (roots, Some(listings))
+        }
+        None => (Vec::new(), None),
+    };
+    settle_titles(&mut site, listings.as_ref());
+    if let Some(listings) = &listings {
+        unpublish_unlisted(&mut site, listings, &mut diagnostics);
+    }
+    let roots = match summary {
+        Some(_) => roots,
+        None => {
+            let entries: Vec<FolderEntry<'_>> = site
+                .pages
+                .iter()
+                .enumerate()
+                .map(|(id, p)| FolderEntry {
+                    id,
+                    rel: &p.source.rel,
+                    title: &p.title,
+                })
+                .collect();
+            folder_nav(&entries, site.home)
+        }
+    };
+    let pages = &site.pages;
+    site.nav = Nav::new(roots, |id| pages[id].hidden());
+    site.title = site
+        .config
+        .title
+        .clone()
+        .or_else(|| site.home.map(|h| site.pages[h].title.clone()))
+        .unwrap_or_else(|| "Documentation".to_string());
+    (site, diagnostics)
+}
+
+/// Gives every page its URL and indexes pages by source path and URL. Two pages with one URL
+/// cannot both be published: an error, and the first (in source order) keeps the URL.
+fn index_pages(
+    pages: &mut [Page],
+    home_file: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (HashMap<String, PageId>, HashMap<String, PageId>) {
+    let mut by_source = HashMap::with_capacity(pages.len());
+    let mut by_url: HashMap<String, PageId> = HashMap::with_capacity(pages.len());
+    for id in 0..pages.len() {
+        let url = page_url(&pages[id].source.rel, home_file);
+        by_source.insert(pages[id].source.rel.clone(), id);
+        if let Some(&first) = by_url.get(&url) {
+            let message = format!(
+                "`{}` and `{}` would both be published at /{url}; rename one of them",
+                pages[first].source.rel, pages[id].source.rel
+            );
+            diagnostics.push(
+                Diagnostic::error("duplicate-url", message).in_file(pages[id].display_path.clone()),
+            );
+            pages[id].published = false;
+        } else {
+            by_url.insert(url.clone(), id);
+        }
+        pages[id].url = url;
+    }
+    (by_source, by_url)
+}
+
+/// Resolves a SUMMARY.md or link path written relative to `base_dir` to a page.
+pub(super) fn find_page(site: &Site, base_dir: &str, path: &str) -> Option<PageId> {
+    let joined = join_path(base_dir, &decode_path(path))?;
+    site.page_by_source(&joined)
+        .or_else(|| {
+            site.page_by_url(&joined)
+                .filter(|_| joined.is_empty() || joined.ends_with('/'))
+        })
+        .or_else(|| site.page_by_url(&format!("{joined}/")))
+}
+
+fn summary_nav(
+    site: &Site,
+    summary: &SourceFile,
+    shown_as: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<NavNode>, HashMap<PageId, Listing>) {
+    let text = match std::fs::read(&summary.abs) {
+        Ok(bytes) => crate::text::decode_source(&bytes).text,
+        Err(err) => {
+            diagnostics.push(
+                Diagnostic::error("unreadable-file", format!("cannot read SUMMARY.md: {err}"))
+                    .in_file(shown_as),
+            );
+            return (Vec::new(), HashMap::new());
+        }
+    };
+    let mut builder = SummaryNavBuilder {
+        site,
+        base_dir: parent_dir(&summary.rel).to_string(),
+        file: shown_as.to_path_buf(),
+        lines: LineIndex::new(&text),
+        text: &text,
+        listings: HashMap::new(),
+        diagnostics,
+    };
+    let roots = parse_summary(&text)
+        .items
+        .iter()
+        .map(|item| match item {
+            SummaryItem::Entry(entry) => builder.node(entry),
+            SummaryItem::Group {
+                title,
+                slug,
+                entries,
+                ..
+            } => NavNode {
+                label: title.clone(),
+                target: NavTarget::Group { slug: slug.clone() },
+                children: entries.iter().map(|e| builder.node(e)).collect(),
+            },
+        })
+        .collect();
+    (roots, builder.listings)
+}
+
+struct SummaryNavBuilder<'a> {
+    site: &'a Site,
+    base_dir: String,
+    file: PathBuf,
+    lines: LineIndex,
+    text: &'a str,
+    listings: HashMap<PageId, Listing>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl SummaryNavBuilder<'_> {
+    fn node(&mut self, entry: &SummaryEntry) -> NavNode {
+        let children = entry.children.iter().map(|c| self.node(c)).collect();
+        let target = match entry.target.as_deref() {
+            None | Some("") => NavTarget::Text,
+            Some(target) if is_external(target) => NavTarget::External(target.to_string()),
+            Some(target) => self.page_target(entry, target),
+        };
+        NavNode {
+            label: entry.label().to_string(),
+            target,
+            children,
+        }
+    }
+
+    fn page_target(&mut self, entry: &SummaryEntry, target: &str) -> NavTarget {
+        let path = target.split('#').next().unwrap_or(target);
+        let Some(id) = find_page(self.site, &self.base_dir, path) else {
+            let message = format!("`{target}` does not exist; the entry is shown without a link");
+            self.warn("summary-missing-page", message, entry);
+            return NavTarget::Text;
+        };
+        let title = if entry.title.is_empty() {
+            entry.label()
+        } else {
+            &entry.title
+        };
+        let listing = Listing {
+            title: title.to_string(),
+            nav_label: entry.label().to_string(),
+        };
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.listings.entry(id) {
+            slot.insert(listing);
+        } else {
+            let message = format!(
+                "`{}` is listed more than once; its first entry gives its title and place",
+                self.site.pages[id].source.rel
+            );
+            self.warn("summary-duplicate", message, entry);
+        }
+        NavTarget::Page(id)
+    }
+
+    fn warn(&mut self, code: &'static str, message: String, entry: &SummaryEntry) {
+        let diagnostic = Diagnostic::warning(code, message).at(
+            &self.file,
+            &self.lines,
+            self.text,
+            entry.span.clone(),
+        );
+        self.diagnostics.push(diagnostic);
+    }
+}
+
+/// GitBook's title rule: the SUMMARY.md label when listed, else the first `#` heading, else the
+/// front matter `title`, else the file name.
+fn settle_titles(site: &mut Site, listings: Option<&HashMap<PageId, Listing>>) {
+    for (id, page) in site.pages.iter_mut().enumerate() {
+        let listing = listings.and_then(|l| l.get(&id));
+        page.title = listing
+            .map(|l| l.title.clone())
+            .filter(|t| !t.is_empty())
+            .or_else(|| page.fragment.first_h1.clone().filter(|t| !t.is_empty()))
+            .or_else(|| page.doc.front_matter.title.clone())
+            .unwrap_or_else(|| fallback_title(page));
+        page.nav_label = listing
+            .map(|l| l.nav_label.clone())
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(|| page.title.clone());
+    }
+}
+
+/// `README.md` is named after its folder; other files after themselves.
+fn fallback_title(page: &Page) -> String {
+    let stem = page.file_stem();
+    if stem.eq_ignore_ascii_case("README") {
+        let rel = &page.source.rel;
+        let folder = parent_dir(rel).trim_end_matches('/');
+        let name = folder.rsplit('/').next().unwrap_or("");
+        if !name.is_empty() {
+            return name.to_string();
+        }
+    }
+    stem.to_string()
+}
+
+/// GitBook publishes only what SUMMARY.md lists (and the home page).
+fn unpublish_unlisted(
+    site: &mut Site,
+    listings: &HashMap<PageId, Listing>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let home = site.home;
+    for (id, page) in site.pages.iter_mut().enumerate() {
+        if listings.contains_key(&id) || Some(id) == home || !page.published {
+            continue;
+        }
+        page.published = false;
+        let message = format!("`{}` is not in SUMMARY.md, not published", page.source.rel);
+        diagnostics.push(
+            Diagnostic::warning("not-in-summary", message).in_file(page.display_path.clone()),
+        );
+    }
+}

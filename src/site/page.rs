@@ -1,0 +1,109 @@
+//! Loading one page: phase 1 of a build, run for every page in parallel.
+//!
+//! A page is read, decoded, split into front matter and body, and rendered to an HTML fragment
+//! exactly once here; everything later works from the result.
+
+use std::path::PathBuf;
+
+use crate::diagnostic::Diagnostic;
+use crate::document::{Document, parse_document};
+use crate::markdown::{Fragment, markers, render_fragment};
+use crate::source::SourceFile;
+use crate::text::{Fallback, decode_source};
+
+/// A page of the site. `url`, `title`, `nav_label` and `published` are settled when the site is
+/// assembled; the rest comes from the page's own file.
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub source: SourceFile,
+    /// The file as diagnostics name it (relative to the site folder).
+    pub display_path: PathBuf,
+    pub doc: Document,
+    pub fragment: Fragment,
+    pub url: String,
+    pub title: String,
+    pub nav_label: String,
+    /// False for pages missing from SUMMARY.md: GitBook does not publish them.
+    pub published: bool,
+}
+
+impl Page {
+    pub fn description(&self) -> Option<&str> {
+        self.doc.front_matter.description.as_deref()
+    }
+
+    pub fn hidden(&self) -> bool {
+        self.doc.front_matter.hidden
+    }
+
+    /// Whether `id` is an anchor on this page (a heading, an explicit anchor, a footnote…).
+    pub fn has_anchor(&self, id: &str) -> bool {
+        self.fragment.ids.iter().any(|known| known == id)
+    }
+
+    /// The file name without `.md`: the title of last resort.
+    pub fn file_stem(&self) -> &str {
+        let name = self
+            .source
+            .rel
+            .rsplit('/')
+            .next()
+            .unwrap_or(&self.source.rel);
+        &name[..name.len().saturating_sub(3)]
+    }
+}
+
+/// Reads and renders one page. An unreadable file yields no page and an error.
+pub fn load_page(source: &SourceFile, display_path: PathBuf) -> (Option<Page>, Vec<Diagnostic>) {
+    let bytes = match std::fs::read(&source.abs) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            let diagnostic =
+                Diagnostic::error("unreadable-file", format!("cannot read the page: {err}"))
+                    .in_file(display_path);
+            return (None, vec![diagnostic]);
+        }
+    };
+    let decoded = decode_source(&bytes);
+    let mut diagnostics = Vec::new();
+    let mut text = decoded.text;
+    markers::sanitize(&mut text);
+    let (doc, doc_diagnostics) = parse_document(&display_path, text);
+    if let Some(Fallback::Lossy { first_line }) = decoded.fallback {
+        let message = "the file is not valid UTF-8; invalid bytes are shown as �";
+        diagnostics.push(Diagnostic::warning("invalid-utf8", message).at_line(
+            &display_path,
+            &doc.lines,
+            &doc.text,
+            first_line,
+        ));
+    }
+    diagnostics.extend(doc_diagnostics);
+    let fragment = render_fragment(&doc.text, doc.body_start);
+    if let Some(&first) = fragment.nbsp_headings.first() {
+        let count = fragment.nbsp_headings.len();
+        let message = format!(
+            "{count} heading{} written with a non-breaking space after `#`; rendered as heading{}, but other Markdown tools show them as text: type a normal space",
+            if count == 1 { " is" } else { "s are" },
+            if count == 1 { "" } else { "s" }
+        );
+        let span = first..first + 2;
+        diagnostics.push(Diagnostic::warning("nbsp-heading", message).at(
+            &display_path,
+            &doc.lines,
+            &doc.text,
+            span,
+        ));
+    }
+    let page = Page {
+        source: source.clone(),
+        display_path,
+        doc,
+        fragment,
+        url: String::new(),
+        title: String::new(),
+        nav_label: String::new(),
+        published: true,
+    };
+    (Some(page), diagnostics)
+}

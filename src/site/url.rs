@@ -1,0 +1,203 @@
+//! GitBook's URLs and the relative links between them.
+//!
+//! A page's URL is its path without `.md` (`a/b.md` → `a/b/`, `a/README.md` → `a/`, the root
+//! README → the empty path, the site root). URLs here are site-relative, without a leading slash;
+//! every `href` carnet writes is made relative to the page it appears on, so the output works under
+//! any base path and from any static host.
+
+use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
+
+/// What must be escaped in a path segment of an `href`: everything a browser or server would
+/// read as something else than a plain path character.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'|')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'[')
+    .add(b']');
+
+/// The URL of the page at `rel` (a content-root-relative `.md` path). `home` is the file that is
+/// the site's first page (`README.md` unless `.gitbook.yaml` says otherwise).
+pub fn page_url(rel: &str, home: &str) -> String {
+    if rel == home || (home.eq_ignore_ascii_case("README.md") && rel.eq_ignore_ascii_case(home)) {
+        return String::new();
+    }
+    let stem = &rel[..rel.len().saturating_sub(3)];
+    let (dir, name) = match stem.rfind('/') {
+        Some(i) => (&stem[..=i], &stem[i + 1..]),
+        None => ("", stem),
+    };
+    if name.eq_ignore_ascii_case("README") && !dir.is_empty() {
+        dir.to_string()
+    } else {
+        format!("{stem}/")
+    }
+}
+
+/// The `href` that leads from the page at URL `from` to the site path `to` (a page URL ending in
+/// `/`, or a file path), percent-encoded.
+pub fn relative_href(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let to_dirs = &to_parts[..to_parts.len() - 1];
+    let common = from_dirs
+        .iter()
+        .zip(to_dirs)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut href = "../".repeat(from_dirs.len() - common);
+    let rest: Vec<String> = to_parts[common..]
+        .iter()
+        .map(|s| encode_segment(s))
+        .collect();
+    href.push_str(&rest.join("/"));
+    if href.is_empty() {
+        "./".to_string()
+    } else {
+        href
+    }
+}
+
+pub fn encode_segment(segment: &str) -> String {
+    utf8_percent_encode(segment, SEGMENT).to_string()
+}
+
+/// Percent-decodes a link path (`a%20b.md` → `a b.md`); invalid UTF-8 after decoding keeps the
+/// path as written, since no file could match it anyway.
+pub fn decode_path(path: &str) -> String {
+    if !path.contains('%') {
+        return path.to_string();
+    }
+    percent_decode_str(path)
+        .decode_utf8()
+        .map_or_else(|_| path.to_string(), |s| s.into_owned())
+}
+
+/// Joins a relative link path onto the folder `base_dir` (site-relative, `""` for the root, else
+/// ending with `/`) and removes `.` and `..`. `None` when the path climbs out of the site.
+/// A leading `/` means the site root. A trailing `/` is kept: it says "folder".
+pub fn join_path(base_dir: &str, path: &str) -> Option<String> {
+    let (start, path) = match path.strip_prefix('/') {
+        Some(rest) => ("", rest),
+        None => (base_dir, path),
+    };
+    let mut parts: Vec<&str> = start.split('/').filter(|s| !s.is_empty()).collect();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut joined = parts.join("/");
+    let ends_as_folder = path.is_empty()
+        || path.ends_with('/')
+        || path.ends_with("/.")
+        || path.ends_with("/..")
+        || path == "."
+        || path == "..";
+    if ends_as_folder && !joined.is_empty() {
+        joined.push('/');
+    }
+    Some(joined)
+}
+
+/// The folder part of a content-relative file path: `a/b.md` → `a/`, `b.md` → ``.
+pub fn parent_dir(rel: &str) -> &str {
+    rel.rfind('/').map_or("", |i| &rel[..=i])
+}
+
+/// Whether a link destination leaves the site: a scheme (`https:`, `mailto:`) or `//host`.
+pub fn is_external(dest: &str) -> bool {
+    if dest.starts_with("//") {
+        return true;
+    }
+    let Some(colon) = dest.find(':') else {
+        return false;
+    };
+    let scheme = &dest[..colon];
+    !scheme.is_empty()
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && !dest[..colon].contains('/')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_urls_follow_gitbook() {
+        assert_eq!(page_url("README.md", "README.md"), "");
+        assert_eq!(page_url("readme.md", "README.md"), "");
+        assert_eq!(page_url("a/b.md", "README.md"), "a/b/");
+        assert_eq!(page_url("a/README.md", "README.md"), "a/");
+        assert_eq!(page_url("a/Readme.md", "README.md"), "a/");
+        assert_eq!(page_url("Guide.Install.md", "README.md"), "Guide.Install/");
+        assert_eq!(page_url("intro.md", "intro.md"), "");
+        assert_eq!(page_url("README.md", "intro.md"), "README/");
+    }
+
+    #[test]
+    fn relative_hrefs_work_from_any_depth() {
+        assert_eq!(relative_href("a/b/", "c/"), "../../c/");
+        assert_eq!(relative_href("", "a/"), "a/");
+        assert_eq!(relative_href("a/", "a/b/"), "b/");
+        assert_eq!(relative_href("a/b/", "a/b/"), "./");
+        assert_eq!(relative_href("a/b/", ""), "../../");
+        assert_eq!(relative_href("", ""), "./");
+        assert_eq!(relative_href("a/b/", "a/img/x y.png"), "../img/x%20y.png");
+        assert_eq!(
+            relative_href("x/", ".gitbook/assets/é (1).png"),
+            "../.gitbook/assets/%C3%A9%20(1).png"
+        );
+    }
+
+    #[test]
+    fn joining_normalises_and_refuses_to_leave_the_site() {
+        assert_eq!(join_path("a/b/", "../c.md").as_deref(), Some("a/c.md"));
+        assert_eq!(join_path("a/", "./x/").as_deref(), Some("a/x/"));
+        assert_eq!(join_path("a/", "/top.md").as_deref(), Some("top.md"));
+        assert_eq!(join_path("a/", "..").as_deref(), Some(""));
+        assert_eq!(join_path("a/", "../../x"), None);
+    }
+
+    #[test]
+    fn external_links_are_recognised() {
+        for dest in [
+            "https://x.org",
+            "mailto:a@b",
+            "//cdn.x",
+            "tel:+33",
+            "HTTP://X",
+        ] {
+            assert!(is_external(dest), "{dest}");
+        }
+        for dest in ["a.md", "../x/", "#top", "C/x:y", ":x"] {
+            assert!(!is_external(dest), "{dest}");
+        }
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(
+            decode_path("mon%20dossier/%C3%A9t%C3%A9.md"),
+            "mon dossier/été.md"
+        );
+        assert_eq!(decode_path("bad%FF.md"), "bad%FF.md");
+    }
+}

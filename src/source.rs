@@ -1,0 +1,212 @@
+//! The `source` stage: which files of the content root are pages, which are assets, and which
+//! are ignored.
+//!
+//! Rules, as GitBook exports need them: every `.md` but `SUMMARY.md` is a page; everything else is an
+//! asset copied unchanged (images, PDFs, `.gitbook/assets/…` with spaces, accents and NFD names);
+//! hidden entries other than `.gitbook/` are skipped, and so are `node_modules/`, the top-level
+//! `public/` and `target/`, the output folder and carnet's own files when the content root is the
+//! site folder. Markdown under `.gitbook/` holds reusable includes, not pages. The walk is sorted,
+//! so everything downstream is deterministic.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::config::{CONFIG_FILE, SiteConfig};
+use crate::diagnostic::Diagnostic;
+
+/// A file of the content root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Path relative to the content root with `/` separators, exactly as Markdown links name it.
+    pub rel: String,
+    pub abs: PathBuf,
+}
+
+/// The classified files of a site.
+#[derive(Clone, Debug, Default)]
+pub struct SourceTree {
+    pub pages: Vec<SourceFile>,
+    pub assets: Vec<SourceFile>,
+    pub summary: Option<SourceFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Walks the content root of `config`.
+pub fn walk_sources(config: &SiteConfig) -> SourceTree {
+    let root = &config.content_dir;
+    let summary_name = config.gitbook.summary.as_deref().unwrap_or("SUMMARY.md");
+    let skip = SkipRules::new(config);
+    let mut tree = SourceTree::default();
+    let walker = WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| !skip.skips(entry.path(), entry.depth(), entry.file_type().is_dir()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| root.clone());
+                tree.diagnostics.push(
+                    Diagnostic::warning("unreadable-file", format!("cannot read: {err}"))
+                        .in_file(path),
+                );
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Some(rel) = relative_slash_path(root, entry.path()) else {
+            let message = "file name is not valid UTF-8; it is skipped";
+            tree.diagnostics
+                .push(Diagnostic::warning("invalid-file-name", message).in_file(entry.path()));
+            continue;
+        };
+        let file = SourceFile {
+            rel,
+            abs: entry.path().to_path_buf(),
+        };
+        classify(&mut tree, file, summary_name);
+    }
+    tree
+}
+
+fn classify(tree: &mut SourceTree, file: SourceFile, summary_name: &str) {
+    let name = file.rel.rsplit('/').next().unwrap_or(&file.rel);
+    let in_gitbook_dir = file.rel.starts_with(".gitbook/") || file.rel.contains("/.gitbook/");
+    if file.rel == summary_name
+        || (tree.summary.is_none() && file.rel.eq_ignore_ascii_case(summary_name))
+    {
+        tree.summary = Some(file);
+    } else if name.eq_ignore_ascii_case("SUMMARY.md") {
+        // A SUMMARY.md below the root belongs to a nested space, not to this table of contents.
+    } else if is_markdown(name) {
+        if !in_gitbook_dir {
+            tree.pages.push(file);
+        }
+    } else {
+        tree.assets.push(file);
+    }
+}
+
+/// `.md` in any case: GitBook writes `.md`, hand-made trees sometimes `.MD`.
+pub fn is_markdown(name: &str) -> bool {
+    name.len() > 3
+        && name.is_char_boundary(name.len() - 3)
+        && name[name.len() - 3..].eq_ignore_ascii_case(".md")
+}
+
+fn relative_slash_path(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+struct SkipRules {
+    content_dir: PathBuf,
+    output_dir: Option<PathBuf>,
+    content_is_site: bool,
+}
+
+impl SkipRules {
+    fn new(config: &SiteConfig) -> Self {
+        SkipRules {
+            content_dir: config.content_dir.clone(),
+            output_dir: std::path::absolute(&config.output_dir).ok(),
+            content_is_site: same_dir(&config.content_dir, &config.site_dir),
+        }
+    }
+
+    fn skips(&self, path: &Path, depth: usize, is_dir: bool) -> bool {
+        if depth == 0 {
+            return false;
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') && !(is_dir && name == ".gitbook") {
+            return true;
+        }
+        if is_dir && name == "node_modules" {
+            return true;
+        }
+        if depth == 1 && is_dir && matches!(name, "public" | "target") {
+            return true;
+        }
+        if depth == 1
+            && self.content_is_site
+            && ((is_dir && name == "themes") || name == CONFIG_FILE)
+        {
+            return true;
+        }
+        is_dir
+            && self
+                .output_dir
+                .as_deref()
+                .is_some_and(|out| std::path::absolute(path).is_ok_and(|p| p == out))
+            && path.starts_with(&self.content_dir)
+    }
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Overrides, load_config};
+
+    fn touch(root: &Path, rel: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let contents = if rel.ends_with(".yaml") { "title: T\n" } else { "x" };
+        std::fs::write(path, contents).unwrap();
+    }
+
+    #[test]
+    fn classifies_pages_assets_summary_and_skips() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for rel in [
+            "README.md",
+            "SUMMARY.md",
+            "guide/page.md",
+            "guide/UPPER.MD",
+            "guide/sub/SUMMARY.md",
+            ".gitbook/assets/image (1).png",
+            ".gitbook/includes/block.md",
+            ".hidden/secret.md",
+            ".env",
+            "node_modules/x/readme.md",
+            "public/index.html",
+            "target/debug/x",
+            "guide/public/kept.md",
+            "carnet.yaml",
+            "themes/default/templates/page.html",
+        ] {
+            touch(root, rel);
+        }
+        let (config, _) = load_config(root, &Overrides::default()).unwrap();
+        let tree = walk_sources(&config);
+        let pages: Vec<_> = tree.pages.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(
+            pages,
+            [
+                "README.md",
+                "guide/UPPER.MD",
+                "guide/page.md",
+                "guide/public/kept.md"
+            ]
+        );
+        let assets: Vec<_> = tree.assets.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(assets, [".gitbook/assets/image (1).png"]);
+        assert_eq!(tree.summary.unwrap().rel, "SUMMARY.md");
+    }
+}
