@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::config::{Overrides, SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, Tally, display_path};
 use crate::output::{Staging, check_output_dir};
-use crate::render::{Theme, load_theme, nav_json, render_not_found, render_page, set_site_globals};
+use crate::render::{SiteRenderer, Theme, load_theme, nav_json, set_site_globals};
 use crate::site::{Page, Site, assemble_site, load_page};
 use crate::source::walk_sources;
 
@@ -28,7 +28,7 @@ pub struct BuildOptions {
 }
 
 /// The outcome of a build: its findings (sorted) and what was written.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct BuildReport {
     pub diagnostics: Vec<Diagnostic>,
     /// Pages rendered (published pages).
@@ -38,6 +38,8 @@ pub struct BuildReport {
     /// Whether the new output replaced the old one.
     pub written: bool,
     pub elapsed: Duration,
+    /// Wall time of each phase, in order, for benchmarks and `--timings`.
+    pub phases: Vec<(&'static str, Duration)>,
 }
 
 impl BuildReport {
@@ -48,53 +50,50 @@ impl BuildReport {
     pub fn succeeded(&self) -> bool {
         self.tally().errors == 0
     }
+
+    /// Runs `phase`, recording how long it took under `name`.
+    fn time<T>(&mut self, name: &'static str, phase: impl FnOnce(&mut Self) -> T) -> T {
+        let started = Instant::now();
+        let result = phase(self);
+        self.phases.push((name, started.elapsed()));
+        result
+    }
 }
 
 /// Builds the site in `options.site_dir`.
 pub fn build(options: &BuildOptions) -> BuildReport {
     let started = Instant::now();
-    let mut diagnostics = Vec::new();
-    let mut pages = 0;
-    let mut output_dir = None;
-    let mut written = false;
+    let mut report = BuildReport::default();
     match load_config(&options.site_dir, &options.overrides) {
-        Err(errors) => diagnostics.extend(errors),
+        Err(errors) => report.diagnostics.extend(errors),
         Ok((config, config_diagnostics)) => {
-            diagnostics.extend(config_diagnostics);
-            output_dir = Some(config.output_dir.clone());
-            let outcome = build_site(config, options.strict, &mut diagnostics);
-            pages = outcome.0;
-            written = outcome.1;
+            report.diagnostics.extend(config_diagnostics);
+            report.output_dir = Some(config.output_dir.clone());
+            build_site(config, options.strict, &mut report);
         }
     }
-    diagnostics.sort_by(Diagnostic::sort_key_cmp);
-    BuildReport {
-        diagnostics,
-        pages,
-        output_dir,
-        written,
-        elapsed: started.elapsed(),
-    }
+    report.diagnostics.sort_by(Diagnostic::sort_key_cmp);
+    report.elapsed = started.elapsed();
+    report
 }
 
-/// Runs the pipeline; returns (pages rendered, output committed).
-fn build_site(
-    config: SiteConfig,
-    strict: bool,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> (usize, bool) {
-    let site = load_site(config, diagnostics);
-    let mut theme = match load_theme(&site.config) {
-        Ok(theme) => theme,
-        Err(errors) => {
-            diagnostics.extend(errors);
-            return (0, false);
+/// Runs the pipeline, recording into `report`.
+fn build_site(config: SiteConfig, strict: bool, report: &mut BuildReport) {
+    let site = report.time("load", |r| load_site(config, &mut r.diagnostics));
+    let theme = report.time("theme", |r| match load_theme(&site.config) {
+        Ok(mut theme) => {
+            set_site_globals(&mut theme, &site);
+            Some(theme)
         }
-    };
-    set_site_globals(&mut theme, &site);
+        Err(errors) => {
+            r.diagnostics.extend(errors);
+            None
+        }
+    });
+    let Some(theme) = theme else { return };
     if let Err(error) = check_output_dir(&site.config) {
-        diagnostics.push(error);
-        return (0, false);
+        report.diagnostics.push(error);
+        return;
     }
     let staging = match Staging::new(&site.config.output_dir) {
         Ok(staging) => staging,
@@ -103,28 +102,34 @@ fn build_site(
                 "cannot create a staging folder beside `{}`: {err}",
                 site.config.output_dir.display()
             );
-            diagnostics.push(Diagnostic::error("output-failed", message));
-            return (0, false);
+            report
+                .diagnostics
+                .push(Diagnostic::error("output-failed", message));
+            return;
         }
     };
-    let pages = write_site(&site, &theme, &staging, diagnostics);
+    report.pages = report.time("render", |r| {
+        write_site(&site, &theme, &staging, &mut r.diagnostics)
+    });
     if strict {
-        for d in diagnostics.iter_mut() {
+        for d in report.diagnostics.iter_mut() {
             d.severity = Severity::Error;
         }
     }
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return (pages, false);
+    if report.diagnostics.iter().any(Diagnostic::is_error) {
+        return;
     }
-    match staging.commit() {
-        Ok(()) => (pages, true),
+    let committed = report.time("commit", |_| staging.commit());
+    match committed {
+        Ok(()) => report.written = true,
         Err(err) => {
             let message = format!(
                 "cannot replace `{}` with the new output: {err}",
                 site.config.output_dir.display()
             );
-            diagnostics.push(Diagnostic::error("output-failed", message));
-            (pages, false)
+            report
+                .diagnostics
+                .push(Diagnostic::error("output-failed", message));
         }
     }
 }
@@ -160,15 +165,16 @@ fn write_site(
         diagnostics.push(collision);
         return 0;
     }
+    let renderer = SiteRenderer::new(theme, site);
     let published: Vec<usize> = site.published().map(|(id, _)| id).collect();
     let page_diagnostics: Vec<Vec<Diagnostic>> = published
         .par_iter()
         .map(|&id| {
             let (content, mut found) = site.resolve_page_html(id);
-            match render_page(theme, site, id, &content) {
+            match renderer.page(id, &content) {
                 Ok(html) => {
                     let rel = format!("{}index.html", site.pages[id].url);
-                    if let Err(err) = staging.write(&rel, html.as_bytes()) {
+                    if let Err(err) = staging.write(&rel, &html) {
                         found.push(write_error(&rel, &err));
                     }
                 }
@@ -199,9 +205,9 @@ fn write_site(
     if let Err(err) = staging.write("nav.json", nav_json(site).as_bytes()) {
         diagnostics.push(write_error("nav.json", &err));
     }
-    match render_not_found(theme, site) {
+    match renderer.not_found() {
         Ok(html) => {
-            if let Err(err) = staging.write("404.html", html.as_bytes()) {
+            if let Err(err) = staging.write("404.html", &html) {
                 diagnostics.push(write_error("404.html", &err));
             }
         }

@@ -108,7 +108,10 @@ mod tests {
         );
         assert!(out.contains("content/a.md:2:6"), "{out}");
         assert!(out.contains("Voir [ici](absent.md)."), "{out}");
-        assert!(out.trim_end().ends_with("  |      ^^^^^^^^^^^^^^^^"), "{out}");
+        assert!(
+            out.trim_end().ends_with("  |      ^^^^^^^^^^^^^^^^"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -166,7 +166,11 @@ mod tests {
     fn touch(root: &Path, rel: &str) {
         let path = root.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        let contents = if rel.ends_with(".yaml") { "title: T\n" } else { "x" };
+        let contents = if rel.ends_with(".yaml") {
+            "title: T\n"
+        } else {
+            "x"
+        };
         std::fs::write(path, contents).unwrap();
     }
 

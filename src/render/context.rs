@@ -8,8 +8,9 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::sidebar::Sidebar;
 use crate::markdown::Heading;
-use crate::site::url::{encode_segment, relative_href};
+use crate::site::url::relative_href;
 use crate::site::{NavNode, NavTarget, PageId, Site};
 
 /// How `href`s are written: relative to the page (every page), or absolute from the site's base
@@ -21,14 +22,11 @@ pub enum Linker<'a> {
 }
 
 impl Linker<'_> {
-    /// The `href` of the site path `to` (a page URL or a file path).
+    /// The `href` of the site path `to` (a page URL or a file path), already percent-encoded.
     pub fn href(&self, to: &str) -> String {
         match self {
             Linker::Relative { from } => relative_href(from, to),
-            Linker::Absolute { base_path } => {
-                let encoded: Vec<String> = to.split('/').map(encode_segment).collect();
-                format!("{base_path}{}", encoded.join("/"))
-            }
+            Linker::Absolute { base_path } => format!("{base_path}{to}"),
         }
     }
 
@@ -63,23 +61,6 @@ pub struct TocEntry<'a> {
 }
 
 #[derive(Serialize, Debug, PartialEq, Eq)]
-pub struct NavItem {
-    pub label: String,
-    pub href: Option<String>,
-    /// `page`, `group`, `external` or `text`.
-    pub kind: &'static str,
-    pub current: bool,
-    /// On the way from the root to the current page.
-    pub on_path: bool,
-    /// Children are included (always for groups and the current branch).
-    pub expanded: bool,
-    pub has_children: bool,
-    /// Index path in the whole tree (`2.0.3`), how the script finds the node in `nav.json`.
-    pub path: String,
-    pub children: Vec<NavItem>,
-}
-
-#[derive(Serialize, Debug, PartialEq, Eq)]
 pub struct Crumb {
     pub label: String,
     pub href: Option<String>,
@@ -93,9 +74,11 @@ pub struct Neighbour {
 
 /// Everything page-specific a template gets. Site-wide values (`site`, `assets`, `t`) are in
 /// Tera's global context, set once per build.
-pub fn page_context(site: &Site, id: PageId, content: &str) -> tera::Context {
+pub fn page_context(site: &Site, sidebar: &Sidebar, id: PageId, content: &str) -> tera::Context {
     let page = &site.pages[id];
-    let linker = Linker::Relative { from: &page.url };
+    let linker = Linker::Relative {
+        from: &page.href_path,
+    };
     let position = site.nav.positions.get(&id).map(Vec::as_slice);
     let (prev, next) = site.nav.neighbours(id);
     let view = PageView {
@@ -110,15 +93,16 @@ pub fn page_context(site: &Site, id: PageId, content: &str) -> tera::Context {
         content,
         toc: table_of_contents(&page.fragment.headings),
         url: &page.url,
-        canonical: canonical_url(site, &page.url),
+        canonical: canonical_url(site, &page.href_path),
         source: &page.source.rel,
         extra: &page.doc.front_matter.extra,
         is_home: site.home == Some(id),
     };
+    let root = linker.root();
     let mut context = tera::Context::new();
     context.insert("page", &view);
-    context.insert("root", &linker.root());
-    context.insert("nav", &sidebar(site, position, &linker));
+    context.insert("sidebar", &sidebar.html(position, &root));
+    context.insert("root", &root);
     context.insert("breadcrumbs", &breadcrumbs(site, id, position, &linker));
     context.insert("prev", &prev.map(|p| neighbour(site, p, &linker)));
     context.insert("next", &next.map(|p| neighbour(site, p, &linker)));
@@ -126,7 +110,7 @@ pub fn page_context(site: &Site, id: PageId, content: &str) -> tera::Context {
 }
 
 /// The context of the 404 page: no page of its own, absolute links, the top of the tree.
-pub fn not_found_context(site: &Site, base_path: &str) -> tera::Context {
+pub fn not_found_context(site: &Site, sidebar: &Sidebar, base_path: &str) -> tera::Context {
     let linker = Linker::Absolute { base_path };
     let empty = Map::new();
     let view = PageView {
@@ -144,10 +128,11 @@ pub fn not_found_context(site: &Site, base_path: &str) -> tera::Context {
         extra: &empty,
         is_home: false,
     };
+    let root = linker.root();
     let mut context = tera::Context::new();
     context.insert("page", &view);
-    context.insert("root", &linker.root());
-    context.insert("nav", &sidebar(site, None, &linker));
+    context.insert("sidebar", &sidebar.html(None, &root));
+    context.insert("root", &root);
     context.insert("breadcrumbs", &Vec::<Crumb>::new());
     context
 }
@@ -162,7 +147,7 @@ fn canonical_url(site: &Site, url: &str) -> String {
 fn neighbour(site: &Site, id: PageId, linker: &Linker<'_>) -> Neighbour {
     Neighbour {
         label: site.pages[id].nav_label.clone(),
-        href: linker.href(&site.pages[id].url),
+        href: linker.href(&site.pages[id].href_path),
     }
 }
 
@@ -183,59 +168,6 @@ fn table_of_contents(headings: &[Heading]) -> Vec<TocEntry<'_>> {
     toc
 }
 
-/// The sidebar for a page at `position`: every root, groups open, and the branch leading to the
-/// page open down to the page's own children.
-pub fn sidebar(site: &Site, position: Option<&[usize]>, linker: &Linker<'_>) -> Vec<NavItem> {
-    nav_items(site, &site.nav.roots, position, linker, "")
-}
-
-fn nav_items(
-    site: &Site,
-    nodes: &[NavNode],
-    position: Option<&[usize]>,
-    linker: &Linker<'_>,
-    parent_path: &str,
-) -> Vec<NavItem> {
-    nodes
-        .iter()
-        .enumerate()
-        .map(|(i, node)| {
-            let path = if parent_path.is_empty() {
-                i.to_string()
-            } else {
-                format!("{parent_path}.{i}")
-            };
-            let on_path = position.is_some_and(|p| p.first() == Some(&i));
-            let current = on_path && position.is_some_and(|p| p.len() == 1);
-            let is_group = matches!(node.target, NavTarget::Group { .. });
-            let expanded = !node.children.is_empty() && (is_group || on_path);
-            let child_position = position.filter(|_| on_path).map(|p| &p[1..]);
-            let children = if expanded {
-                nav_items(site, &node.children, child_position, linker, &path)
-            } else {
-                Vec::new()
-            };
-            let (kind, href) = match &node.target {
-                NavTarget::Page(page) => ("page", Some(linker.href(&site.pages[*page].url))),
-                NavTarget::External(url) => ("external", Some(url.clone())),
-                NavTarget::Group { .. } => ("group", None),
-                NavTarget::Text => ("text", None),
-            };
-            NavItem {
-                label: node.label.clone(),
-                href,
-                kind,
-                current,
-                on_path,
-                expanded,
-                has_children: !node.children.is_empty(),
-                path,
-                children,
-            }
-        })
-        .collect()
-}
-
 /// The ancestors of the page in the navigation, after the home page.
 fn breadcrumbs(
     site: &Site,
@@ -250,7 +182,7 @@ fn breadcrumbs(
     if let Some(home) = site.home {
         crumbs.push(Crumb {
             label: site.pages[home].nav_label.clone(),
-            href: Some(linker.href(&site.pages[home].url)),
+            href: Some(linker.href(&site.pages[home].href_path)),
         });
     }
     let Some(position) = position else {
@@ -262,7 +194,7 @@ fn breadcrumbs(
         };
         let href = match &node.target {
             NavTarget::Page(page) if Some(*page) == site.home => continue,
-            NavTarget::Page(page) => Some(linker.href(&site.pages[*page].url)),
+            NavTarget::Page(page) => Some(linker.href(&site.pages[*page].href_path)),
             _ => None,
         };
         crumbs.push(Crumb {
@@ -281,12 +213,10 @@ pub fn nav_json(site: &Site) -> String {
         object.insert("l".into(), Value::String(node.label.clone()));
         match &node.target {
             NavTarget::Page(page) => {
-                let encoded: Vec<String> = site.pages[*page]
-                    .url
-                    .split('/')
-                    .map(encode_segment)
-                    .collect();
-                object.insert("u".into(), Value::String(encoded.join("/")));
+                object.insert(
+                    "u".into(),
+                    Value::String(site.pages[*page].href_path.clone()),
+                );
             }
             NavTarget::External(url) => {
                 object.insert("u".into(), Value::String(url.clone()));
@@ -318,6 +248,7 @@ fn shorten(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::site::url::encode_path;
 
     #[test]
     fn shorten_cuts_on_words() {
@@ -330,7 +261,7 @@ mod tests {
         let linker = Linker::Absolute {
             base_path: "/docs/",
         };
-        assert_eq!(linker.href("a b/"), "/docs/a%20b/");
+        assert_eq!(linker.href(&encode_path("a b/")), "/docs/a%20b/");
         assert_eq!(linker.root(), "/docs/");
     }
 

@@ -3,10 +3,12 @@
 
 mod context;
 mod i18n;
+mod sidebar;
 mod theme;
 
-pub use context::{Linker, NavItem, nav_json, not_found_context, page_context, sidebar};
+pub use context::{Linker, nav_json, not_found_context, page_context};
 pub use i18n::theme_strings;
+pub use sidebar::Sidebar;
 pub use theme::{Theme, ThemeFile, load_theme};
 
 use serde::Serialize;
@@ -37,20 +39,36 @@ pub fn set_site_globals(theme: &mut Theme, site: &Site) {
     globals.insert("t", &theme_strings(&site.config.language));
 }
 
-/// Renders one page with its resolved content.
-pub fn render_page(
-    theme: &Theme,
-    site: &Site,
-    id: PageId,
-    content: &str,
-) -> Result<String, Diagnostic> {
-    theme.render("page.html", &page_context(site, id, content))
+/// Renders pages of one site with one theme; what all pages share is prepared once.
+pub struct SiteRenderer<'a> {
+    theme: &'a Theme,
+    site: &'a Site,
+    sidebar: Sidebar,
 }
 
-/// Renders the 404 page, whose links are absolute from the site's base path.
-pub fn render_not_found(theme: &Theme, site: &Site) -> Result<String, Diagnostic> {
-    theme.render(
-        "404.html",
-        &not_found_context(site, &site.config.base_path()),
-    )
+impl<'a> SiteRenderer<'a> {
+    pub fn new(theme: &'a Theme, site: &'a Site) -> Self {
+        SiteRenderer {
+            theme,
+            site,
+            sidebar: Sidebar::new(site),
+        }
+    }
+
+    /// Renders one page with its resolved content.
+    pub fn page(&self, id: PageId, content: &str) -> Result<Vec<u8>, Diagnostic> {
+        self.theme.render(
+            "page.html",
+            &page_context(self.site, &self.sidebar, id, content),
+        )
+    }
+
+    /// Renders the 404 page, whose links are absolute from the site's base path.
+    pub fn not_found(&self) -> Result<Vec<u8>, Diagnostic> {
+        let base_path = self.site.config.base_path();
+        self.theme.render(
+            "404.html",
+            &not_found_context(self.site, &self.sidebar, &base_path),
+        )
+    }
 }

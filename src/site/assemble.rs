@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::nav::{FolderEntry, Nav, NavNode, NavTarget, folder_nav};
-use super::url::{decode_path, is_external, join_path, page_url, parent_dir};
+use super::url::{decode_path, encode_path, is_external, join_path, page_url, parent_dir};
 use super::{Page, PageId, Site};
 use crate::config::SiteConfig;
 use crate::diagnostic::{Diagnostic, LineIndex, display_path};
@@ -117,6 +117,7 @@ fn index_pages(
         } else {
             by_url.insert(url.clone(), id);
         }
+        pages[id].href_path = encode_path(&url);
         pages[id].url = url;
     }
     (by_source, by_url)

@@ -8,7 +8,7 @@
 use pulldown_cmark_escape::escape_html;
 
 use super::assemble::find_page;
-use super::url::{decode_path, is_external, join_path, parent_dir, relative_href};
+use super::url::{decode_path, encode_path, is_external, join_path, parent_dir, relative_href};
 use super::{PageId, Site};
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{UrlKind, UrlRef, markers};
@@ -121,13 +121,16 @@ impl Site {
                 });
                 (format!("#{fragment}"), problem)
             }
-            Target::Asset { path, suffix } => (relative_href(&page.url, &path) + &suffix, None),
+            Target::Asset { path, suffix } => (
+                relative_href(&page.href_path, &encode_path(&path)) + &suffix,
+                None,
+            ),
             Target::Page {
                 page: target,
                 fragment,
             } => {
                 let target_page = &self.pages[target];
-                let mut href = relative_href(&page.url, &target_page.url);
+                let mut href = relative_href(&page.href_path, &target_page.href_path);
                 let mut problem = None;
                 if !target_page.published {
                     let message = format!(

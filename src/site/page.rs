@@ -20,7 +20,10 @@ pub struct Page {
     pub display_path: PathBuf,
     pub doc: Document,
     pub fragment: Fragment,
+    /// Site-relative URL (`a/b/`), as a path: what the output file is named after.
     pub url: String,
+    /// The same URL percent-encoded, ready to go into an `href`.
+    pub href_path: String,
     pub title: String,
     pub nav_label: String,
     /// False for pages missing from SUMMARY.md: GitBook does not publish them.
@@ -101,6 +104,7 @@ pub fn load_page(source: &SourceFile, display_path: PathBuf) -> (Option<Page>, V
         doc,
         fragment,
         url: String::new(),
+        href_path: String::new(),
         title: String::new(),
         nav_label: String::new(),
         published: true,

@@ -45,31 +45,41 @@ pub fn page_url(rel: &str, home: &str) -> String {
 }
 
 /// The `href` that leads from the page at URL `from` to the site path `to` (a page URL ending in
-/// `/`, or a file path), percent-encoded.
+/// `/`, or a file path). Both must already be percent-encoded ([`encode_path`]); this runs for
+/// every sidebar entry of every page, so it only scans bytes and allocates the result.
 pub fn relative_href(from: &str, to: &str) -> String {
-    let from_dirs: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let to_dirs = &to_parts[..to_parts.len() - 1];
-    let common = from_dirs
-        .iter()
-        .zip(to_dirs)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut href = "../".repeat(from_dirs.len() - common);
-    let rest: Vec<String> = to_parts[common..]
-        .iter()
-        .map(|s| encode_segment(s))
-        .collect();
-    href.push_str(&rest.join("/"));
-    if href.is_empty() {
-        "./".to_string()
-    } else {
-        href
+    // Longest common prefix of whole folders: up to and including the last shared `/`.
+    let common = from
+        .bytes()
+        .zip(to.bytes())
+        .enumerate()
+        .take_while(|(_, (a, b))| a == b)
+        .filter(|(_, (a, _))| *a == b'/')
+        .last()
+        .map_or(0, |(i, _)| i + 1);
+    let ups = from[common..].bytes().filter(|b| *b == b'/').count();
+    let rest = &to[common..];
+    if ups == 0 && rest.is_empty() {
+        return "./".to_string();
     }
+    let mut href = String::with_capacity(ups * 3 + rest.len());
+    for _ in 0..ups {
+        href.push_str("../");
+    }
+    href.push_str(rest);
+    href
 }
 
-pub fn encode_segment(segment: &str) -> String {
-    utf8_percent_encode(segment, SEGMENT).to_string()
+/// Percent-encodes each segment of a site path, keeping the `/` between them.
+pub fn encode_path(path: &str) -> String {
+    let mut encoded = String::with_capacity(path.len());
+    for (i, segment) in path.split('/').enumerate() {
+        if i > 0 {
+            encoded.push('/');
+        }
+        encoded.extend(utf8_percent_encode(segment, SEGMENT));
+    }
+    encoded
 }
 
 /// Percent-decodes a link path (`a%20b.md` → `a b.md`); invalid UTF-8 after decoding keeps the
@@ -160,11 +170,19 @@ mod tests {
         assert_eq!(relative_href("a/b/", "a/b/"), "./");
         assert_eq!(relative_href("a/b/", ""), "../../");
         assert_eq!(relative_href("", ""), "./");
-        assert_eq!(relative_href("a/b/", "a/img/x y.png"), "../img/x%20y.png");
+        assert_eq!(relative_href("a/b/", "a/img/x.png"), "../img/x.png");
+        assert_eq!(relative_href("ab/", "a/"), "../a/");
+        assert_eq!(relative_href("a/", "ab/"), "../ab/");
+        assert_eq!(relative_href("a/b/c/", "a/x/"), "../../x/");
+    }
+
+    #[test]
+    fn paths_are_encoded_segment_by_segment() {
         assert_eq!(
-            relative_href("x/", ".gitbook/assets/é (1).png"),
-            "../.gitbook/assets/%C3%A9%20(1).png"
+            encode_path(".gitbook/assets/é (1).png"),
+            ".gitbook/assets/%C3%A9%20(1).png"
         );
+        assert_eq!(encode_path("a#b/c?d/"), "a%23b/c%3Fd/");
     }
 
     #[test]
