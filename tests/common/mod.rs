@@ -1,0 +1,186 @@
+//! The whole-site test harness: copy a fixture site (`tests/fixtures/<case>/`) or a handful of
+//! files into a temporary folder, build it with the library, and read the output as parsed HTML.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use carnet::build::{BuildOptions, BuildReport, build};
+use carnet::config::Overrides;
+use carnet::diagnostic::{Diagnostic, Severity};
+use scraper::{ElementRef, Html, Selector};
+use tempfile::TempDir;
+
+/// A site built into a temporary folder.
+pub struct Built {
+    pub tmp: TempDir,
+    pub site: PathBuf,
+    pub out: PathBuf,
+    pub report: BuildReport,
+}
+
+pub fn fixture_path(case: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(case)
+}
+
+/// Copies `tests/fixtures/<case>/` into a fresh temporary folder.
+pub fn copy_fixture(case: &str) -> TempDir {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    copy_tree(&fixture_path(case), tmp.path());
+    tmp
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("fixture entry");
+        let rel = entry.path().strip_prefix(from).expect("inside fixture");
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("create dir");
+        } else {
+            std::fs::copy(entry.path(), &dest).expect("copy file");
+        }
+    }
+}
+
+/// Writes `files` (path, contents) into a fresh temporary folder.
+pub fn site_with(files: &[(&str, &str)]) -> TempDir {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    for (path, contents) in files {
+        write(tmp.path(), path, contents.as_bytes());
+    }
+    tmp
+}
+
+pub fn write(root: &Path, rel: &str, bytes: &[u8]) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("create dir");
+    std::fs::write(path, bytes).expect("write file");
+}
+
+pub fn options(site: &Path) -> BuildOptions {
+    BuildOptions {
+        site_dir: site.to_path_buf(),
+        overrides: Overrides::default(),
+        strict: false,
+    }
+}
+
+/// Builds the site in `tmp` with default options.
+pub fn build_tmp(tmp: TempDir) -> Built {
+    let opts = options(tmp.path());
+    build_tmp_with(tmp, opts)
+}
+
+pub fn build_tmp_with(tmp: TempDir, opts: BuildOptions) -> Built {
+    let report = build(&opts);
+    let out = report
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| tmp.path().join("public"));
+    Built {
+        site: tmp.path().to_path_buf(),
+        tmp,
+        out,
+        report,
+    }
+}
+
+pub fn build_fixture(case: &str) -> Built {
+    build_tmp(copy_fixture(case))
+}
+
+impl Built {
+    /// The page at site URL `url` (`""` for the home page, `guide/` for a folder page).
+    pub fn page(&self, url: &str) -> Html {
+        let path = self.out.join(url).join("index.html");
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        Html::parse_document(&text)
+    }
+
+    pub fn file(&self, rel: &str) -> String {
+        let path = self.out.join(rel);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.out.join(rel).exists()
+    }
+
+    /// Diagnostics with `code`.
+    pub fn with_code(&self, code: &str) -> Vec<&Diagnostic> {
+        self.report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == code)
+            .collect()
+    }
+
+    pub fn errors(&self) -> Vec<&Diagnostic> {
+        self.report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect()
+    }
+
+    /// Fails with every diagnostic shown when the build had errors.
+    pub fn assert_no_errors(&self) {
+        let errors = self.errors();
+        assert!(errors.is_empty(), "unexpected errors:\n{}", list(&errors));
+        assert!(self.report.written, "output not written");
+    }
+}
+
+pub fn list(diagnostics: &[&Diagnostic]) -> String {
+    diagnostics.iter().map(|d| format!("  {d}\n")).collect()
+}
+
+pub fn select<'a>(html: &'a Html, css: &str) -> Vec<ElementRef<'a>> {
+    let selector = Selector::parse(css).unwrap_or_else(|e| panic!("selector {css}: {e:?}"));
+    html.select(&selector).collect()
+}
+
+pub fn select_one<'a>(html: &'a Html, css: &str) -> ElementRef<'a> {
+    let found = select(html, css);
+    assert_eq!(
+        found.len(),
+        1,
+        "expected exactly one `{css}`, found {}",
+        found.len()
+    );
+    found[0]
+}
+
+pub fn text(element: ElementRef<'_>) -> String {
+    element
+        .text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn attr<'a>(element: ElementRef<'a>, name: &str) -> &'a str {
+    element
+        .value()
+        .attr(name)
+        .unwrap_or_else(|| panic!("no `{name}` on {:?}", element.value()))
+}
+
+/// The `href` of the link whose text is exactly `label` in the page's content.
+pub fn link_href(html: &Html, label: &str) -> String {
+    let links: Vec<_> = select(html, ".content a")
+        .into_iter()
+        .filter(|a| text(*a) == label)
+        .collect();
+    assert_eq!(
+        links.len(),
+        1,
+        "expected one link `{label}`, found {}",
+        links.len()
+    );
+    attr(links[0], "href").to_string()
+}
