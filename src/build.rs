@@ -13,9 +13,10 @@ use rayon::prelude::*;
 
 use crate::config::{Overrides, SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, Tally, display_path};
+use crate::gitbook::blocks::FsIncludes;
 use crate::output::{Staging, check_output_dir};
 use crate::render::{SiteRenderer, Theme, load_theme, nav_json, set_site_globals};
-use crate::site::{Page, Site, assemble_site, load_page};
+use crate::site::{LoadContext, Page, Site, assemble_site, load_page};
 use crate::source::walk_sources;
 
 /// What to build and how strictly.
@@ -138,10 +139,17 @@ fn build_site(config: SiteConfig, strict: bool, report: &mut BuildReport) {
 pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site {
     let sources = walk_sources(&config);
     diagnostics.extend(sources.diagnostics);
+    let includes = FsIncludes {
+        content_dir: config.content_dir.clone(),
+    };
+    let context = LoadContext {
+        language: &config.language,
+        includes: &includes,
+    };
     let loaded: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
         .pages
         .par_iter()
-        .map(|file| load_page(file, display_path(&file.abs, &config.site_dir)))
+        .map(|file| load_page(file, display_path(&file.abs, &config.site_dir), &context))
         .collect();
     let mut pages = Vec::with_capacity(loaded.len());
     for (page, page_diagnostics) in loaded {

@@ -73,6 +73,12 @@ pub fn parse_document(file: &Path, text: String) -> (Document, Vec<Diagnostic>) 
     )
 }
 
+/// The body of `text`, after its front matter if it has one (for included files, whose front
+/// matter GitBook ignores).
+pub fn body_of(text: &str) -> &str {
+    find_front_matter(text).map_or(text, |block| &text[block.body_start..])
+}
+
 struct FrontMatterBlock {
     /// Byte range of the YAML between the fences.
     yaml: std::ops::Range<usize>,

@@ -12,6 +12,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod gitbook;
+pub mod i18n;
 pub mod markdown;
 pub mod output;
 pub mod render;

@@ -21,6 +21,8 @@ pub struct SourceFile {
     /// Path relative to the content root with `/` separators, exactly as Markdown links name it.
     pub rel: String,
     pub abs: PathBuf,
+    /// Size in bytes, as the walk saw it (file cards show it).
+    pub size: u64,
 }
 
 /// The classified files of a site.
@@ -70,6 +72,7 @@ pub fn walk_sources(config: &SiteConfig) -> SourceTree {
         let file = SourceFile {
             rel,
             abs: entry.path().to_path_buf(),
+            size: entry.metadata().map_or(0, |m| m.len()),
         };
         classify(&mut tree, file, summary_name);
     }

@@ -87,7 +87,30 @@ fn the_content_ref_pointing_outside_the_site_is_reported() {
         })
         .collect();
     let infra = "content/hebergement-et-services-partages/infra.md".to_string();
-    assert!(outside.contains(&Some((infra.clone(), 12))), "{outside:?}");
+    // The prose link (line 9) and the content-ref card (its tag, line 11) both leave the site.
+    assert_eq!(outside, [Some((infra.clone(), 9)), Some((infra, 11))]);
+    let card = site
+        .with_code("broken-link")
+        .into_iter()
+        .find(|d| d.message.starts_with("content-ref"))
+        .expect("card warning");
+    assert!(
+        card.source_line
+            .as_deref()
+            .is_some_and(|l| l.starts_with("{% content-ref"))
+    );
+    // The card shows its label, marked unavailable, and no link that would 404.
+    let page = site.page("hebergement-et-services-partages/infra/");
+    let missing = select_one(&page, ".content-ref-missing");
+    assert_eq!(
+        text(missing),
+        "jutilise-les-outils-de-la-communaute (page non disponible)"
+    );
+    assert!(
+        select(&page, ".content a[href*=travailler]").len() == 1,
+        "only the prose link keeps its href"
+    );
+    assert!(!page.html().contains("{%"), "no raw tag reaches the page");
 }
 
 #[test]

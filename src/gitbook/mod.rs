@@ -3,6 +3,7 @@
 //! Exports from GitBook are read as they are: this module knows GitBook's conventions so the rest
 //! of the pipeline deals with a plain site model.
 
+pub mod blocks;
 mod config;
 pub mod summary;
 

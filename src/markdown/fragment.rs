@@ -1,30 +1,50 @@
 //! Markdown body → HTML fragment, in one pass over pulldown-cmark's events.
 //!
-//! The pass rewrites the events that need more than pulldown-cmark's default HTML (headings get
-//! GitBook ids and a self-link, links and images get markers for their final URL, raw HTML gets its
-//! `href`/`src` attributes marked too) and hands everything to `pulldown_cmark::html::push_html`,
-//! which keeps table, list and footnote state right. Side results (headings, ids, referenced
-//! URLs, the first H1) are collected on the way so no page is ever parsed twice.
+//! Before parsing, GitBook's blocks are expanded into marker lines (see `gitbook::blocks`). The
+//! pass then rewrites the events that need more than pulldown-cmark's default HTML (headings get
+//! GitBook ids and a self-link, links and images get markers for their final URL, block markers
+//! become block HTML, code and math get their own rendering, raw HTML gets its URLs marked) and
+//! hands everything to `pulldown_cmark::html::push_html`, which keeps table, list and footnote
+//! state right. Side results (headings, ids, references, the first H1, problems) are collected on
+//! the way, so no page is ever parsed twice for rendering.
 
 use std::ops::Range;
 
 use pulldown_cmark::{
-    BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
+    TagEnd,
 };
 use pulldown_cmark_escape::escape_html;
 
-use super::html_attrs::{decode_entities, start_tag_attrs};
 use super::leniency::lenient_body;
 use super::markers::push_marker;
 use super::slug::{IdSet, gitbook_slug};
+use crate::diagnostic::Severity;
+use crate::gitbook::blocks::{
+    BlockKind, BlockMarker, BlockProblem, IncludeSource, OffsetMap, expand_blocks,
+};
+use crate::i18n::word;
+
+/// What the Markdown stage needs to know about the page it renders.
+pub struct PageInput<'a> {
+    /// The page's full text (front matter included).
+    pub text: &'a str,
+    /// Where the body starts in `text`.
+    pub body_start: usize,
+    /// Content-relative path of the page, for includes.
+    pub path: &'a str,
+    /// The site's language, for the words blocks show.
+    pub language: &'a str,
+    pub includes: &'a dyn IncludeSource,
+}
 
 /// What rendering a page body produced.
 #[derive(Clone, Debug, Default)]
 pub struct Fragment {
-    /// HTML with markers where referenced URLs go (see [`super::markers`]).
+    /// HTML with markers where site-dependent pieces go (see [`super::markers`]).
     pub html: String,
-    /// The URLs the page references, indexed by marker number.
-    pub refs: Vec<UrlRef>,
+    /// What each marker stands for, indexed by marker number.
+    pub refs: Vec<Reference>,
     /// Every heading with its id, in order (the title H1 excluded).
     pub headings: Vec<Heading>,
     /// Every id a link's `#fragment` may target: headings, explicit anchors, raw HTML ids, footnotes.
@@ -35,23 +55,41 @@ pub struct Fragment {
     pub first_paragraph: Option<String>,
     /// Offsets (in the page's full text) of `#` + non-breaking space headings read as headings.
     pub nbsp_headings: Vec<usize>,
+    /// Problems found in the page's blocks and links, offsets in the page's full text.
+    pub problems: Vec<BlockProblem>,
+    /// Blocks shown without their interactive part: (block name, page offset).
+    pub interactive: Vec<(String, usize)>,
+    /// The page draws Mermaid diagrams: the theme loads Mermaid on this page only.
+    pub has_mermaid: bool,
+    pub has_math: bool,
 }
 
-/// A URL written in the page whose final form depends on the site.
+/// Something written in the page whose final HTML depends on the site.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UrlRef {
-    /// The destination as the author wrote it (Markdown escapes and entities already decoded).
-    pub dest: String,
+pub struct Reference {
     /// Byte range in the page's full text, for diagnostics.
     pub span: Range<usize>,
-    pub kind: UrlKind,
+    pub kind: RefKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefKind {
+    /// A URL in an attribute (`href`, `src`): the marker becomes the escaped final URL.
+    Url { dest: String, kind: UrlKind },
+    /// A `content-ref` card: the marker becomes the whole card.
+    ContentRef { dest: String, label: String },
+    /// A link whose text is its target's current title (`[T](p.md "mention")`): the marker
+    /// becomes the whole `<a>` element.
+    Mention { dest: String, fallback: String },
+    /// A `file` block's download card: the marker becomes the whole `<a>` element.
+    FileCard { dest: String },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UrlKind {
     Link,
     Image,
-    /// An `href` or `src` attribute in raw HTML.
+    /// An `href`, `src` or `srcset` URL in raw HTML.
     HtmlAttr,
 }
 
@@ -62,59 +100,91 @@ pub struct Heading {
     pub text: String,
 }
 
-/// Renders the Markdown body `text[body_start..]`. Offsets in the result are offsets in `text`.
-pub fn render_fragment(text: &str, body_start: usize) -> Fragment {
-    let (body, leniencies) = lenient_body(&text[body_start..]);
-    let body = body.as_ref();
+/// Renders the page body of `input`. Offsets in the result are offsets in `input.text`.
+pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
+    let (lenient, leniencies) = lenient_body(&input.text[input.body_start..]);
+    let expansion = expand_blocks(&lenient, input.path, input.includes);
+    let (parse_text, map, markers) = match &expansion {
+        Some(e) => (e.text.as_str(), e.map.clone(), e.markers.clone()),
+        None => (lenient.as_ref(), OffsetMap::default(), Vec::new()),
+    };
     let mut builder = Builder {
-        offset: body_start,
+        map,
+        body_start: input.body_start,
+        language: input.language,
+        block_markers: markers,
         ..Builder::default()
     };
-    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(parse_text, markdown_options()).into_offset_iter() {
         builder.event(event, range);
     }
-    let mut html = String::with_capacity(body.len() * 3 / 2);
+    let mut html = String::with_capacity(parse_text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, builder.out.into_iter());
-    Fragment {
-        html,
-        refs: builder.refs,
-        headings: builder.headings,
-        ids: builder.ids_in_order,
-        first_h1: builder.first_h1,
-        first_paragraph: builder.first_paragraph,
-        nbsp_headings: leniencies
-            .nbsp_headings
-            .iter()
-            .map(|at| at + body_start)
-            .collect(),
+    let mut fragment = builder.fragment;
+    fragment.html = html;
+    fragment.nbsp_headings = leniencies
+        .nbsp_headings
+        .iter()
+        .map(|at| at + input.body_start)
+        .collect();
+    if let Some(expansion) = expansion {
+        let shift = |span: Range<usize>| span.start + input.body_start..span.end + input.body_start;
+        fragment
+            .problems
+            .extend(expansion.problems.into_iter().map(|p| BlockProblem {
+                span: shift(p.span),
+                ..p
+            }));
+        fragment.interactive = expansion
+            .interactive
+            .into_iter()
+            .map(|(n, at)| (n, at + input.body_start))
+            .collect();
     }
+    fragment
 }
 
-fn markdown_options() -> Options {
+/// The CommonMark extensions carnet enables: GitHub's, heading attributes (`{#id}`) and `$$` math.
+pub fn markdown_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
+        | Options::ENABLE_MATH
 }
 
 #[derive(Default)]
-struct Builder<'a> {
-    offset: usize,
-    out: Vec<Event<'a>>,
-    refs: Vec<UrlRef>,
-    headings: Vec<Heading>,
+pub(super) struct Builder<'a> {
+    map: OffsetMap,
+    body_start: usize,
+    pub(super) language: &'a str,
+    pub(super) block_markers: Vec<BlockMarker>,
+    pub(super) out: Vec<Event<'a>>,
+    pub(super) fragment: Fragment,
     ids: IdSet,
-    ids_in_order: Vec<String>,
-    first_h1: Option<String>,
-    first_paragraph: Option<String>,
     /// A non-HTML block has started: a `#` heading after this is not the page title.
     block_seen: bool,
     heading: Option<OpenHeading<'a>>,
     image: Option<OpenImage>,
+    /// Inside a link whose `<a>` element is produced whole by a reference (mention) or dropped
+    /// (a link GitBook lost): inner events are skipped, their text kept as fallback.
+    swallowed_link: Option<SwallowedLink>,
     html_block: Option<(String, usize)>,
+    code_block: Option<OpenCode>,
     paragraph: Option<String>,
+    /// Where the current paragraph started in `out`, for display math alone in a paragraph.
+    paragraph_start: Option<usize>,
+    /// Open blocks, innermost last (hint titles, code block options, tab panels).
+    pub(super) open_blocks: Vec<OpenBlock>,
+}
+
+pub(super) struct OpenBlock {
+    pub kind: BlockKind,
+    pub attrs: crate::gitbook::blocks::Attrs,
+    /// Nothing rendered inside yet: a heading here is the hint's title.
+    pub empty: bool,
 }
 
 struct OpenHeading<'a> {
@@ -125,6 +195,8 @@ struct OpenHeading<'a> {
     text: String,
     /// The page title: rendered by the template, not in the body.
     is_title: bool,
+    /// Rendered as a hint's title band instead of a heading.
+    is_hint_title: bool,
     /// An explicit `<a id>` anchor was dropped; drop its `</a>` too.
     drop_next_close_a: bool,
 }
@@ -135,13 +207,43 @@ struct OpenImage {
     alt: String,
 }
 
+struct SwallowedLink {
+    /// The reference whose fallback text collects the link's text, if any.
+    reference: Option<usize>,
+    depth: usize,
+    /// Closed by `</a>` in raw HTML rather than by the end of a Markdown link.
+    html: bool,
+}
+
+pub(super) struct OpenCode {
+    pub language: String,
+    pub text: String,
+}
+
 impl<'a> Builder<'a> {
+    /// The page offset of `range` (an offset range of the parsed text).
+    pub(super) fn page_span(&self, range: &Range<usize>) -> Range<usize> {
+        let start = self.map.to_source(range.start) + self.body_start;
+        let end = self.map.to_source(range.end.max(range.start)) + self.body_start;
+        start..end.max(start)
+    }
+
+    /// A body-relative span (from the block pre-pass) as a page span.
+    pub(super) fn body_span(&self, span: Range<usize>) -> Range<usize> {
+        span.start + self.body_start..span.end + self.body_start
+    }
+
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
-        let span = range.start + self.offset..range.end + self.offset;
-        if let Some(image) = &mut self.image {
+        if self.image.is_some() {
+            return self.image_event(event);
+        }
+        if self.swallowed_link.is_some() && self.swallow(&event) {
+            return;
+        }
+        if let Some(code) = &mut self.code_block {
             match event {
-                Event::End(TagEnd::Image) => self.close_image(),
-                Event::Text(t) | Event::Code(t) => image.alt.push_str(&t),
+                Event::Text(text) => code.text.push_str(&text),
+                Event::End(TagEnd::CodeBlock) => self.close_code_block(),
                 _ => {}
             }
             return;
@@ -156,52 +258,68 @@ impl<'a> Builder<'a> {
                 dest_url,
                 title,
                 ..
-            }) => self.open_link(link_type, &dest_url, &title, span),
+            }) => self.open_link(link_type, &dest_url, &title, &range),
             Event::End(TagEnd::Link) => self.push(Event::Html("</a>".into())),
             Event::Start(Tag::Image {
                 dest_url, title, ..
             }) => {
-                let marker = self.add_ref(dest_url.to_string(), span, UrlKind::Image);
+                let span = self.page_span(&range);
+                let marker = self.add_ref(
+                    span,
+                    RefKind::Url {
+                        dest: dest_url.to_string(),
+                        kind: UrlKind::Image,
+                    },
+                );
                 self.image = Some(OpenImage {
                     marker,
                     title: title.to_string(),
                     alt: String::new(),
                 });
             }
-            Event::Start(Tag::HtmlBlock) => self.html_block = Some((String::new(), span.start)),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                self.block_starts();
+                let language = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code_block = Some(OpenCode {
+                    language,
+                    text: String::new(),
+                });
+            }
+            Event::Start(Tag::HtmlBlock) => self.html_block = Some((String::new(), range.start)),
             Event::End(TagEnd::HtmlBlock) => self.close_html_block(),
             Event::Html(html) if self.html_block.is_some() => {
                 if let Some((buffer, _)) = &mut self.html_block {
                     buffer.push_str(&html);
                 }
             }
-            Event::Html(html) | Event::InlineHtml(html) => self.inline_html(html, span.start),
+            Event::Html(html) | Event::InlineHtml(html) => self.inline_html(html, range.start),
             Event::Start(Tag::BlockQuote(Some(kind))) => {
-                self.block_seen = true;
-                self.push(Event::Html(alert_open(kind).into()));
+                self.block_starts();
+                let open = self.alert_open(kind);
+                self.push(Event::Html(open.into()));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 self.push(Event::Html("</blockquote>\n".into()))
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                self.block_seen = true;
+                self.block_starts();
                 self.add_id(label.to_string());
                 self.push(Event::Start(Tag::FootnoteDefinition(label)));
             }
-            Event::Start(Tag::Paragraph) => {
-                self.block_seen = true;
-                if self.first_paragraph.is_none() && self.heading.is_none() {
-                    self.paragraph = Some(String::new());
-                }
-                self.push(Event::Start(Tag::Paragraph));
+            Event::Start(Tag::Paragraph) => self.open_paragraph(),
+            Event::End(TagEnd::Paragraph) => self.close_paragraph(),
+            Event::InlineMath(math) => {
+                // GitBook math is `$$…$$`; a single `$` is text (prices, shell variables).
+                let text = format!("${math}$");
+                self.collect_text(&text);
+                self.push(Event::Text(text.into()));
             }
-            Event::End(TagEnd::Paragraph) => {
-                if let Some(text) = self.paragraph.take() {
-                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-                    self.first_paragraph = (!text.is_empty()).then_some(text);
-                }
-                self.push(Event::End(TagEnd::Paragraph));
-            }
+            Event::DisplayMath(math) => self.display_math(&math),
             Event::Text(t) => {
                 self.collect_text(&t);
                 self.push(Event::Text(t));
@@ -215,17 +333,30 @@ impl<'a> Builder<'a> {
                 self.push(event);
             }
             Event::Start(_) | Event::Rule => {
-                self.block_seen = true;
+                self.block_starts();
                 self.push(event);
             }
             other => self.push(other),
         }
     }
 
-    fn push(&mut self, event: Event<'a>) {
+    pub(super) fn push(&mut self, event: Event<'a>) {
         match &mut self.heading {
             Some(heading) => heading.events.push(event),
             None => self.out.push(event),
+        }
+    }
+
+    pub(super) fn push_html(&mut self, html: String) {
+        self.push(Event::Html(html.into()));
+    }
+
+    /// A block-level element starts: the page title can no longer follow, and the innermost
+    /// open GitBook block is no longer empty.
+    fn block_starts(&mut self) {
+        self.block_seen = true;
+        if let Some(block) = self.open_blocks.last_mut() {
+            block.empty = false;
         }
     }
 
@@ -237,14 +368,49 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn add_ref(&mut self, dest: String, span: Range<usize>, kind: UrlKind) -> usize {
-        self.refs.push(UrlRef { dest, span, kind });
-        self.refs.len() - 1
+    pub(super) fn add_ref(&mut self, span: Range<usize>, kind: RefKind) -> usize {
+        self.fragment.refs.push(Reference { span, kind });
+        self.fragment.refs.len() - 1
     }
 
-    fn add_id(&mut self, id: String) {
+    pub(super) fn add_id(&mut self, id: String) {
         self.ids.reserve(&id);
-        self.ids_in_order.push(id);
+        self.fragment.ids.push(id);
+    }
+
+    pub(super) fn problem(&mut self, span: Range<usize>, code: &'static str, message: String) {
+        self.fragment.problems.push(BlockProblem {
+            span,
+            severity: Severity::Warning,
+            code,
+            message,
+        });
+    }
+
+    pub(super) fn word(&self, key: &'static str) -> &'static str {
+        word(self.language, key)
+    }
+
+    fn open_paragraph(&mut self) {
+        self.block_starts();
+        if self.fragment.first_paragraph.is_none() && self.heading.is_none() {
+            self.paragraph = Some(String::new());
+        }
+        self.paragraph_start = Some(self.out.len());
+        self.push(Event::Start(Tag::Paragraph));
+    }
+
+    fn close_paragraph(&mut self) {
+        if let Some(text) = self.paragraph.take() {
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            self.fragment.first_paragraph = (!text.is_empty()).then_some(text);
+        }
+        if let Some(start) = self.paragraph_start.take()
+            && self.lone_display_math(start)
+        {
+            return;
+        }
+        self.push(Event::End(TagEnd::Paragraph));
     }
 
     fn open_heading(
@@ -253,8 +419,13 @@ impl<'a> Builder<'a> {
         id: Option<CowStr<'a>>,
         classes: Vec<CowStr<'a>>,
     ) {
-        let is_title = level == HeadingLevel::H1 && !self.block_seen && self.first_h1.is_none();
-        self.block_seen = true;
+        let is_title =
+            level == HeadingLevel::H1 && !self.block_seen && self.fragment.first_h1.is_none();
+        let is_hint_title = self
+            .open_blocks
+            .last()
+            .is_some_and(|b| b.kind == BlockKind::Hint && b.empty);
+        self.block_starts();
         self.heading = Some(OpenHeading {
             level,
             explicit_id: id.map(|id| id.to_string()),
@@ -262,6 +433,7 @@ impl<'a> Builder<'a> {
             events: Vec::new(),
             text: String::new(),
             is_title,
+            is_hint_title,
             drop_next_close_a: false,
         });
     }
@@ -275,10 +447,17 @@ impl<'a> Builder<'a> {
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
-        if heading.level == HeadingLevel::H1 && self.first_h1.is_none() {
-            self.first_h1 = Some(text.clone());
+        if heading.level == HeadingLevel::H1 && self.fragment.first_h1.is_none() {
+            self.fragment.first_h1 = Some(text.clone());
         }
         if heading.is_title {
+            return;
+        }
+        if heading.is_hint_title {
+            let mut html = String::from("<p class=\"hint-title\">");
+            pulldown_cmark::html::push_html(&mut html, heading.events.into_iter());
+            html.push_str("</p>\n");
+            self.out.push(Event::Html(html.into()));
             return;
         }
         let id = match heading.explicit_id {
@@ -288,7 +467,7 @@ impl<'a> Builder<'a> {
             }
             None => self.ids.unique(&gitbook_slug(&text)),
         };
-        self.ids_in_order.push(id.clone());
+        self.fragment.ids.push(id.clone());
         let level = heading.level as u8;
         let mut html = format!("<h{level} id=\"");
         let _ = escape_html(&mut html, &id);
@@ -304,15 +483,49 @@ impl<'a> Builder<'a> {
         pulldown_cmark::html::push_html(&mut html, heading.events.into_iter());
         html.push_str(&format!("</h{level}>\n"));
         self.out.push(Event::Html(html.into()));
-        self.headings.push(Heading { level, id, text });
+        self.fragment.headings.push(Heading { level, id, text });
     }
 
-    fn open_link(&mut self, link_type: LinkType, dest: &str, title: &str, span: Range<usize>) {
+    fn open_link(&mut self, link_type: LinkType, dest: &str, title: &str, range: &Range<usize>) {
+        let span = self.page_span(range);
         let dest = match link_type {
             LinkType::Email => format!("mailto:{dest}"),
             _ => dest.to_string(),
         };
-        let marker = self.add_ref(dest, span, UrlKind::Link);
+        if is_lost_link(&dest) {
+            let message =
+                format!("GitBook lost this link's target (`{dest}`); it is shown as text");
+            self.problem(span, "broken-link", message);
+            self.swallowed_link = Some(SwallowedLink {
+                reference: None,
+                depth: 0,
+                html: false,
+            });
+            return;
+        }
+        if title == "mention" {
+            let index = self.add_ref(
+                span,
+                RefKind::Mention {
+                    dest,
+                    fallback: String::new(),
+                },
+            );
+            self.push_marker_html(index);
+            self.swallowed_link = Some(SwallowedLink {
+                reference: Some(index),
+                depth: 0,
+                html: false,
+            });
+            return;
+        }
+        let marker = self.add_ref(
+            span,
+            RefKind::Url {
+                dest,
+                kind: UrlKind::Link,
+            },
+        );
         let mut html = String::from("<a href=\"");
         push_marker(&mut html, marker);
         html.push('"');
@@ -322,10 +535,77 @@ impl<'a> Builder<'a> {
             html.push('"');
         }
         html.push('>');
-        self.push(Event::Html(html.into()));
+        self.push_html(html);
     }
 
-    fn close_image(&mut self) {
+    pub(super) fn push_marker_html(&mut self, index: usize) {
+        let mut html = String::new();
+        push_marker(&mut html, index);
+        self.push_html(html);
+    }
+
+    /// Handles an event inside a swallowed link; `false` once the link is over.
+    fn swallow(&mut self, event: &Event<'a>) -> bool {
+        let Some(link) = &mut self.swallowed_link else {
+            return false;
+        };
+        let ends = match event {
+            Event::Start(Tag::Link { .. }) => {
+                link.depth += 1;
+                false
+            }
+            Event::End(TagEnd::Link) if !link.html => {
+                if link.depth == 0 {
+                    true
+                } else {
+                    link.depth -= 1;
+                    false
+                }
+            }
+            Event::InlineHtml(html) if link.html && html.trim().eq_ignore_ascii_case("</a>") => {
+                true
+            }
+            _ => false,
+        };
+        let reference = link.reference;
+        if ends {
+            self.swallowed_link = None;
+            return true;
+        }
+        if let Event::Text(text) | Event::Code(text) = event {
+            match reference {
+                Some(index) => {
+                    if let Some(RefKind::Mention { fallback, .. }) =
+                        self.fragment.refs.get_mut(index).map(|r| &mut r.kind)
+                    {
+                        fallback.push_str(text);
+                    }
+                }
+                None => {
+                    let text = text.clone();
+                    self.push(Event::Text(text));
+                }
+            }
+        }
+        true
+    }
+
+    /// Starts swallowing a raw-HTML `<a data-mention>` up to its `</a>`.
+    pub(super) fn swallow_html_mention(&mut self, index: usize) {
+        self.swallowed_link = Some(SwallowedLink {
+            reference: Some(index),
+            depth: 0,
+            html: true,
+        });
+    }
+
+    fn image_event(&mut self, event: Event<'a>) {
+        let Some(image) = &mut self.image else { return };
+        match event {
+            Event::End(TagEnd::Image) => {}
+            Event::Text(t) | Event::Code(t) => return image.alt.push_str(&t),
+            _ => return,
+        }
         let Some(image) = self.image.take() else {
             return;
         };
@@ -340,15 +620,14 @@ impl<'a> Builder<'a> {
             html.push('"');
         }
         html.push_str(" loading=\"lazy\">");
-        self.push(Event::Html(html.into()));
+        self.push_html(html);
     }
 
     fn close_html_block(&mut self) {
         let Some((html, start)) = self.html_block.take() else {
             return;
         };
-        let rewritten = self.rewrite_html(&html, start);
-        self.out.push(Event::Html(rewritten.into()));
+        self.raw_html_block(&html, start);
     }
 
     fn inline_html(&mut self, html: CowStr<'a>, start: usize) {
@@ -357,191 +636,39 @@ impl<'a> Builder<'a> {
                 heading.drop_next_close_a = false;
                 return;
             }
-            if let Some(id) = explicit_anchor_id(&html) {
+            if let Some(id) = super::raw_html::explicit_anchor_id(&html) {
                 heading.explicit_id.get_or_insert(id);
                 heading.drop_next_close_a = !html.trim_end().ends_with("</a>");
                 return;
             }
         }
-        let rewritten = self.rewrite_html(&html, start);
-        self.push(Event::InlineHtml(rewritten.into()));
+        self.raw_inline_html(&html, start);
     }
 
-    /// Marks relative `href`/`src` values of raw HTML and records its ids. Attribute values are
-    /// rewritten as `name="marker"`; everything else is copied as written.
-    fn rewrite_html(&mut self, html: &str, start: usize) -> String {
-        let mut out = String::with_capacity(html.len());
-        let mut copied = 0;
-        for (_, attr) in start_tag_attrs(html) {
-            let name = attr.name.to_ascii_lowercase();
-            if name == "id" || name == "name" {
-                let id = decode_entities(attr.raw_value);
-                if !id.is_empty() {
-                    self.add_id(id);
-                }
-                continue;
-            }
-            if name != "href" && name != "src" {
-                continue;
-            }
-            let dest = decode_entities(attr.raw_value.trim());
-            if dest.is_empty() || dest.starts_with('#') {
-                continue;
-            }
-            let span = start + attr.whole.start..start + attr.whole.end;
-            let marker = self.add_ref(dest, span, UrlKind::HtmlAttr);
-            out.push_str(&html[copied..attr.whole.start]);
-            out.push_str(&name);
-            out.push_str("=\"");
-            push_marker(&mut out, marker);
-            out.push('"');
-            copied = attr.whole.end;
-        }
-        out.push_str(&html[copied..]);
-        out
+    fn close_code_block(&mut self) {
+        let Some(code) = self.code_block.take() else {
+            return;
+        };
+        let html = self.code_block_html(&code);
+        self.push_html(html);
+    }
+
+    fn alert_open(&self, kind: BlockQuoteKind) -> String {
+        let (class, key) = match kind {
+            BlockQuoteKind::Note => ("note", "alert_note"),
+            BlockQuoteKind::Tip => ("tip", "alert_tip"),
+            BlockQuoteKind::Important => ("important", "alert_important"),
+            BlockQuoteKind::Warning => ("warning", "alert_warning"),
+            BlockQuoteKind::Caution => ("caution", "alert_caution"),
+        };
+        format!(
+            "<blockquote class=\"markdown-alert markdown-alert-{class}\">\n<p class=\"markdown-alert-title\">{}</p>\n",
+            self.word(key)
+        )
     }
 }
 
-/// `<a id="x"></a>`, `<a name="x">` or `<a href="#x" id="x"></a>` inside a heading: GitBook's
-/// explicit anchor, which wins over the computed slug.
-fn explicit_anchor_id(html: &str) -> Option<String> {
-    let attrs = start_tag_attrs(html);
-    let (tag, _) = attrs.first()?;
-    if !tag.eq_ignore_ascii_case("a") {
-        return None;
-    }
-    let value = |name: &str| {
-        attrs
-            .iter()
-            .find(|(_, a)| a.name.eq_ignore_ascii_case(name))
-            .map(|(_, a)| decode_entities(a.raw_value))
-    };
-    let href_is_self = value("href").is_none_or(|h| h.starts_with('#'));
-    let id = value("id").or_else(|| value("name"))?;
-    (href_is_self && !id.is_empty()).then_some(id)
-}
-
-fn alert_open(kind: BlockQuoteKind) -> String {
-    let (class, label) = match kind {
-        BlockQuoteKind::Note => ("note", "Note"),
-        BlockQuoteKind::Tip => ("tip", "Tip"),
-        BlockQuoteKind::Important => ("important", "Important"),
-        BlockQuoteKind::Warning => ("warning", "Warning"),
-        BlockQuoteKind::Caution => ("caution", "Caution"),
-    };
-    format!(
-        "<blockquote class=\"markdown-alert markdown-alert-{class}\">\n<p class=\"markdown-alert-title\">{label}</p>\n"
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::markdown::markers::fill_markers;
-
-    fn render(text: &str) -> Fragment {
-        render_fragment(text, 0)
-    }
-
-    fn filled(fragment: &Fragment) -> String {
-        fill_markers(&fragment.html, |i, out| {
-            out.push_str(&fragment.refs[i].dest)
-        })
-    }
-
-    #[test]
-    fn leading_h1_is_the_title_and_left_out_of_the_body() {
-        let f = render("# Titre\n\nTexte.\n\n## Section\n");
-        assert_eq!(f.first_h1.as_deref(), Some("Titre"));
-        assert!(!f.html.contains("<h1"));
-        assert_eq!(f.headings.len(), 1);
-        assert_eq!(f.first_paragraph.as_deref(), Some("Texte."));
-    }
-
-    #[test]
-    fn h1_after_content_stays_in_the_body() {
-        let f = render("Intro.\n\n# Plus loin\n");
-        assert_eq!(f.first_h1.as_deref(), Some("Plus loin"));
-        assert!(f.html.contains("<h1 id=\"plus-loin\""));
-    }
-
-    #[test]
-    fn heading_ids_follow_gitbook_and_deduplicate() {
-        let f = render("## Les services partagés\n\n## Les services partagés\n\n## 2024\n");
-        let ids: Vec<_> = f.headings.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(
-            ids,
-            [
-                "les-services-partages",
-                "les-services-partages-1",
-                "id-2024"
-            ]
-        );
-        assert!(f.html.contains("href=\"#les-services-partages-1\""));
-    }
-
-    #[test]
-    fn explicit_ids_win() {
-        let f = render(
-            "## Ancien titre <a href=\"#old\" id=\"old\"></a>\n\n## Autre {#autre .special}\n",
-        );
-        assert_eq!(f.headings[0].id, "old");
-        assert_eq!(f.headings[0].text, "Ancien titre");
-        assert!(
-            !f.html.contains("<a href=\"#old\" id=\"old\">"),
-            "{}",
-            f.html
-        );
-        assert_eq!(f.headings[1].id, "autre");
-        assert!(f.html.contains("class=\"special\""));
-    }
-
-    #[test]
-    fn links_and_images_become_markers_with_spans() {
-        let text = "Voir [la page](../a\\_b.md#x \"T\") et ![logo](<img/mon logo.png>).\n";
-        let f = render(text);
-        assert_eq!(f.refs.len(), 2);
-        assert_eq!(f.refs[0].dest, "../a_b.md#x");
-        assert_eq!(f.refs[1].dest, "img/mon logo.png");
-        assert_eq!(f.refs[1].kind, UrlKind::Image);
-        assert_eq!(
-            &text[f.refs[0].span.clone()],
-            "[la page](../a\\_b.md#x \"T\")"
-        );
-        let html = filled(&f);
-        assert!(
-            html.contains("<a href=\"../a_b.md#x\" title=\"T\">la page</a>"),
-            "{html}"
-        );
-        assert!(html.contains("alt=\"logo\""));
-    }
-
-    #[test]
-    fn raw_html_urls_and_ids_are_collected() {
-        let f = render(
-            "<figure><img src=\".gitbook/assets/a.png\" alt=\"\"><figcaption>c</figcaption></figure>\n\nText <a id=\"here\"></a> <a href=\"#top\">top</a>\n",
-        );
-        assert_eq!(f.refs.len(), 1);
-        assert_eq!(f.refs[0].dest, ".gitbook/assets/a.png");
-        assert!(f.ids.contains(&"here".to_string()));
-    }
-
-    #[test]
-    fn email_autolinks_get_mailto() {
-        let f = render("<ops@example.org>\n");
-        assert_eq!(f.refs[0].dest, "mailto:ops@example.org");
-    }
-
-    #[test]
-    fn gfm_alerts_have_a_title() {
-        let f = render("> [!WARNING]\n> Attention\n");
-        assert!(f.html.contains("markdown-alert-warning"));
-        assert!(f.html.contains("markdown-alert-title"));
-    }
-
-    #[test]
-    fn footnotes_are_anchors() {
-        let f = render("Texte[^n].\n\n[^n]: Note.\n");
-        assert!(f.ids.contains(&"n".to_string()));
-    }
+/// `/broken/pages/<id>`: a link GitBook itself lost when its target page was deleted.
+fn is_lost_link(dest: &str) -> bool {
+    dest.starts_with("/broken/pages/") || dest.contains("://app.gitbook.com/broken/")
 }

@@ -1,12 +1,20 @@
 //! The `markdown` stage: a page body becomes an HTML fragment plus what the site needs to know
-//! about it (headings and their ids, the URLs it references, its title candidate).
+//! about it (headings and their ids, the references it makes, its title candidate).
 
+mod blocks;
+mod code;
 mod fragment;
 mod html_attrs;
 mod leniency;
 pub mod markers;
+mod math;
+mod raw_html;
 mod slug;
+#[cfg(test)]
+mod tests;
 
-pub use fragment::{Fragment, Heading, UrlKind, UrlRef, render_fragment};
+pub use fragment::{
+    Fragment, Heading, PageInput, RefKind, Reference, UrlKind, markdown_options, render_fragment,
+};
 pub use html_attrs::{decode_entities, html_attr};
 pub use slug::{IdSet, gitbook_slug};

@@ -2,18 +2,17 @@
 //! shared navigation file.
 
 mod context;
-mod i18n;
 mod sidebar;
 mod theme;
 
 pub use context::{Linker, nav_json, not_found_context, page_context};
-pub use i18n::theme_strings;
 pub use sidebar::Sidebar;
 pub use theme::{Theme, ThemeFile, load_theme};
 
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
+use crate::i18n::theme_strings;
 use crate::site::{PageId, Site};
 
 #[derive(Serialize)]

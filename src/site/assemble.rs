@@ -1,6 +1,6 @@
 //! Turning loaded pages into a [`Site`]: URLs, indexes, navigation, titles, publication.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::nav::{FolderEntry, Nav, NavNode, NavTarget, folder_nav};
@@ -32,7 +32,8 @@ pub fn assemble_site(
         .unwrap_or_else(|| "README.md".to_string());
     let (by_source, by_url) = index_pages(&mut pages, &home_file, &mut diagnostics);
     let home = by_url.get("").copied();
-    let asset_paths: HashSet<String> = assets.iter().map(|a| a.rel.clone()).collect();
+    let asset_sizes: HashMap<String, u64> =
+        assets.iter().map(|a| (a.rel.clone(), a.size)).collect();
     let summary_path = summary
         .as_ref()
         .map(|s| display_path(&s.abs, &config.site_dir));
@@ -47,7 +48,7 @@ pub fn assemble_site(
         summary_path: summary_path.clone(),
         by_source,
         by_url,
-        asset_paths,
+        asset_sizes,
     };
 
     let (roots, listings) = match &summary {

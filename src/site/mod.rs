@@ -11,12 +11,12 @@ pub mod nav;
 mod page;
 pub mod url;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub use assemble::assemble_site;
 pub use nav::{Nav, NavNode, NavTarget};
-pub use page::{Page, load_page};
+pub use page::{LoadContext, Page, load_page};
 
 use crate::config::SiteConfig;
 use crate::source::SourceFile;
@@ -38,7 +38,7 @@ pub struct Site {
     pub summary_path: Option<PathBuf>,
     by_source: HashMap<String, PageId>,
     by_url: HashMap<String, PageId>,
-    asset_paths: HashSet<String>,
+    asset_sizes: HashMap<String, u64>,
 }
 
 impl Site {
@@ -51,7 +51,11 @@ impl Site {
     }
 
     pub fn has_asset(&self, rel: &str) -> bool {
-        self.asset_paths.contains(rel)
+        self.asset_sizes.contains_key(rel)
+    }
+
+    pub fn asset_size(&self, rel: &str) -> Option<u64> {
+        self.asset_sizes.get(rel).copied()
     }
 
     /// The pages that are written out, in source order.

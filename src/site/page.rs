@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, parse_document};
-use crate::markdown::{Fragment, markers, render_fragment};
+use crate::gitbook::blocks::IncludeSource;
+use crate::markdown::{Fragment, PageInput, markers, render_fragment};
 use crate::source::SourceFile;
 use crate::text::{Fallback, decode_source};
 
@@ -57,7 +58,17 @@ impl Page {
 }
 
 /// Reads and renders one page. An unreadable file yields no page and an error.
-pub fn load_page(source: &SourceFile, display_path: PathBuf) -> (Option<Page>, Vec<Diagnostic>) {
+/// What loading a page needs from the site: its language and where includes come from.
+pub struct LoadContext<'a> {
+    pub language: &'a str,
+    pub includes: &'a dyn IncludeSource,
+}
+
+pub fn load_page(
+    source: &SourceFile,
+    display_path: PathBuf,
+    context: &LoadContext<'_>,
+) -> (Option<Page>, Vec<Diagnostic>) {
     let bytes = match std::fs::read(&source.abs) {
         Ok(bytes) => bytes,
         Err(err) => {
@@ -82,7 +93,17 @@ pub fn load_page(source: &SourceFile, display_path: PathBuf) -> (Option<Page>, V
         ));
     }
     diagnostics.extend(doc_diagnostics);
-    let fragment = render_fragment(&doc.text, doc.body_start);
+    let fragment = render_fragment(&PageInput {
+        text: &doc.text,
+        body_start: doc.body_start,
+        path: &source.rel,
+        language: context.language,
+        includes: context.includes,
+    });
+    for problem in &fragment.problems {
+        let diagnostic = Diagnostic::new(problem.severity, problem.code, problem.message.clone());
+        diagnostics.push(diagnostic.at(&display_path, &doc.lines, &doc.text, problem.span.clone()));
+    }
     if let Some(&first) = fragment.nbsp_headings.first() {
         let count = fragment.nbsp_headings.len();
         let message = format!(

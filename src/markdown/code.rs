@@ -1,0 +1,47 @@
+//! Code blocks: escaped (syntax highlighting plugs in here), with GitBook's `code` block options
+//! (line numbers), and Mermaid diagrams kept as readable source for the theme to draw.
+
+use pulldown_cmark_escape::escape_html;
+
+use super::fragment::{Builder, OpenCode};
+use crate::gitbook::blocks::BlockKind;
+
+impl Builder<'_> {
+    pub(super) fn code_block_html(&mut self, code: &OpenCode) -> String {
+        let language = code.language.to_ascii_lowercase();
+        if language == "mermaid" {
+            self.fragment.has_mermaid = true;
+            let mut html = String::from("<pre class=\"mermaid\">");
+            let _ = escape_html(&mut html, &code.text);
+            html.push_str("</pre>\n");
+            return html;
+        }
+        let line_numbers = self
+            .open_blocks
+            .last()
+            .is_some_and(|b| b.kind == BlockKind::Code && b.attrs.flag("lineNumbers"));
+        let mut html = String::from("<pre><code");
+        if !language.is_empty() {
+            html.push_str(" class=\"language-");
+            let _ = escape_html(&mut html, &language);
+            html.push('"');
+        }
+        html.push('>');
+        if line_numbers {
+            for line in code
+                .text
+                .strip_suffix('\n')
+                .unwrap_or(&code.text)
+                .split('\n')
+            {
+                html.push_str("<span class=\"line\">");
+                let _ = escape_html(&mut html, line);
+                html.push_str("</span>\n");
+            }
+        } else {
+            let _ = escape_html(&mut html, &code.text);
+        }
+        html.push_str("</code></pre>\n");
+        html
+    }
+}

@@ -1,0 +1,71 @@
+//! `$$…$$` math, as GitBook reads it: alone in its paragraph it is a display equation, inside
+//! text it is inline. Rendered at build time to MathML, which browsers draw natively: no script,
+//! no font from another host.
+
+use pulldown_cmark::Event;
+use pulldown_latex::{Parser, RenderConfig, Storage, config::DisplayMode, push_mathml};
+
+use super::fragment::Builder;
+
+/// Marks the MathML of a `$$…$$` until its paragraph ends, when we know whether it stands alone.
+const INLINE_MARK: &str = "<math display=\"inline\"";
+
+impl Builder<'_> {
+    pub(super) fn display_math(&mut self, latex: &str) {
+        self.fragment.has_math = true;
+        let html = mathml(latex, DisplayMode::Inline);
+        self.push_html(html);
+    }
+
+    /// At the end of a paragraph that started at `start` in the output: when the paragraph holds
+    /// nothing but one `$$…$$`, makes it a display equation outside any `<p>`. Returns whether it
+    /// did (the caller then does not close the paragraph).
+    pub(super) fn lone_display_math(&mut self, start: usize) -> bool {
+        let inner = &self.out[start + 1..];
+        let [Event::Html(html)] = inner else {
+            return false;
+        };
+        if !html.starts_with(INLINE_MARK) {
+            return false;
+        }
+        let display = html.replacen(INLINE_MARK, "<math display=\"block\"", 1);
+        self.out.truncate(start);
+        self.out.push(Event::Html(
+            format!("<div class=\"math-display\">{display}</div>\n").into(),
+        ));
+        true
+    }
+}
+
+fn mathml(latex: &str, mode: DisplayMode) -> String {
+    let storage = Storage::new();
+    let parser = Parser::new(latex, &storage);
+    let config = RenderConfig {
+        display_mode: mode,
+        annotation: Some(latex),
+        ..RenderConfig::default()
+    };
+    let mut html = String::new();
+    match push_mathml(&mut html, parser, config) {
+        Ok(()) => html,
+        Err(_) => {
+            let mut fallback = String::from("<code class=\"math-error\">");
+            let _ = pulldown_cmark_escape::escape_html(&mut fallback, latex);
+            fallback.push_str("</code>");
+            fallback
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latex_becomes_mathml_with_its_source() {
+        let html = mathml("x^2", DisplayMode::Inline);
+        assert!(html.starts_with(INLINE_MARK), "{html}");
+        assert!(html.contains("<msup>"), "{html}");
+        assert!(html.contains("x^2"), "source kept as annotation: {html}");
+    }
+}
