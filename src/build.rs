@@ -205,7 +205,12 @@ fn write_site(
         .collect();
     diagnostics.extend(copy_errors);
 
-    for file in &theme.files {
+    let has_mermaid = site.published().any(|(_, p)| p.fragment.has_mermaid);
+    for file in theme
+        .files
+        .iter()
+        .filter(|f| f.only_for != Some("mermaid") || has_mermaid)
+    {
         if let Err(err) = staging.write(&file.output, &file.bytes) {
             diagnostics.push(write_error(&file.output, &err));
         }

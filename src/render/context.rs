@@ -51,6 +51,9 @@ pub struct PageView<'a> {
     pub source: &'a str,
     pub extra: &'a Map<String, Value>,
     pub is_home: bool,
+    /// The page draws Mermaid diagrams: load Mermaid here only.
+    pub has_mermaid: bool,
+    pub has_math: bool,
 }
 
 #[derive(Serialize)]
@@ -97,6 +100,8 @@ pub fn page_context(site: &Site, sidebar: &Sidebar, id: PageId, content: &str) -
         source: &page.source.rel,
         extra: &page.doc.front_matter.extra,
         is_home: site.home == Some(id),
+        has_mermaid: page.fragment.has_mermaid,
+        has_math: page.fragment.has_math,
     };
     let root = linker.root();
     let mut context = tera::Context::new();
@@ -127,6 +132,8 @@ pub fn not_found_context(site: &Site, sidebar: &Sidebar, base_path: &str) -> ter
         source: "",
         extra: &empty,
         is_home: false,
+        has_mermaid: false,
+        has_math: false,
     };
     let root = linker.root();
     let mut context = tera::Context::new();

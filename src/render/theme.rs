@@ -25,6 +25,9 @@ pub struct ThemeFile {
     /// Output path (`assets/style.<hash>.css`).
     pub output: String,
     pub bytes: Cow<'static, [u8]>,
+    /// Only written when a page needs it (`Some("mermaid")`: the vendored Mermaid, 5 MB, for
+    /// pages with diagrams).
+    pub only_for: Option<&'static str>,
 }
 
 /// A loaded theme, ready to render any number of pages (from any number of threads).
@@ -100,10 +103,12 @@ pub fn load_theme(config: &SiteConfig) -> Result<Theme, Vec<Diagnostic>> {
     let mut asset_paths = BTreeMap::new();
     for (name, source) in statics {
         let output = format!("assets/{}", hashed_name(&name, &source.bytes));
+        let only_for = name.starts_with("vendor/mermaid/").then_some("mermaid");
         asset_paths.insert(name, output.clone());
         files.push(ThemeFile {
             output,
             bytes: source.bytes,
+            only_for,
         });
     }
     Ok(Theme {

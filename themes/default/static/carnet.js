@@ -105,4 +105,108 @@
       current.scrollIntoView({ block: "center" });
     }
   }
+
+  // Tabs: every panel is a titled section (readable without this script); here they become an
+  // ARIA tab list. Arrow keys, Home and End move between tabs; the chosen title is remembered
+  // and applied to every tab group that has it; a #link to something inside a panel opens it.
+  var STORE = "carnet-tab";
+  var groups = [];
+  function remembered() {
+    try { return window.localStorage.getItem(STORE); } catch (e) { return null; }
+  }
+  function remember(title) {
+    try { window.localStorage.setItem(STORE, title); } catch (e) { /* private mode */ }
+  }
+  function enhanceTabs(container, n) {
+    var panels = Array.prototype.filter.call(container.children, function (el) { return el.classList.contains("tab-panel"); });
+    if (!panels.length) return;
+    var list = document.createElement("div");
+    list.className = "tab-list";
+    list.setAttribute("role", "tablist");
+    var buttons = panels.map(function (panel, i) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.id = "tab-" + n + "-" + i;
+      if (!panel.id) panel.id = button.id + "-panel";
+      button.setAttribute("role", "tab");
+      button.setAttribute("aria-controls", panel.id);
+      button.textContent = panel.getAttribute("data-title") || "";
+      panel.setAttribute("role", "tabpanel");
+      panel.setAttribute("aria-labelledby", button.id);
+      panel.tabIndex = 0;
+      list.appendChild(button);
+      return button;
+    });
+    function select(index, focus) {
+      buttons.forEach(function (button, i) {
+        var on = i === index;
+        button.setAttribute("aria-selected", on ? "true" : "false");
+        button.tabIndex = on ? 0 : -1;
+        panels[i].hidden = !on;
+      });
+      if (focus) buttons[index].focus();
+    }
+    buttons.forEach(function (button, i) {
+      button.addEventListener("click", function () {
+        select(i, false);
+        remember(button.textContent);
+        groups.forEach(function (g) { if (g !== group) g.selectTitle(button.textContent); });
+      });
+      button.addEventListener("keydown", function (e) {
+        var next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: buttons.length - 1 }[e.key];
+        if (next === undefined) return;
+        e.preventDefault();
+        select((next + buttons.length) % buttons.length, true);
+      });
+    });
+    var group = {
+      selectTitle: function (title) {
+        var i = buttons.findIndex(function (b) { return b.textContent === title; });
+        if (i >= 0) select(i, false);
+      },
+      reveal: function (element) {
+        var i = panels.findIndex(function (p) { return p.contains(element); });
+        if (i >= 0) select(i, false);
+      }
+    };
+    container.insertBefore(list, container.firstChild);
+    container.classList.add("is-enhanced");
+    var stored = remembered();
+    var initial = buttons.findIndex(function (b) { return b.textContent === stored; });
+    select(initial >= 0 ? initial : 0, false);
+    groups.push(group);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll(".tabs"), enhanceTabs);
+  function revealHash() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!target) return;
+    groups.forEach(function (g) { g.reveal(target); });
+    target.scrollIntoView();
+  }
+  window.addEventListener("hashchange", revealHash);
+  if (window.location.hash) revealHash();
+
+  // Copy buttons on code blocks and prompts; the text stays selectable without them.
+  var copyLabel = document.documentElement.getAttribute("data-copy") || "Copy";
+  var copiedLabel = document.documentElement.getAttribute("data-copied") || "Copied";
+  Array.prototype.forEach.call(document.querySelectorAll(".content pre:not(.mermaid), .prompt-body"), function (block) {
+    if (!navigator.clipboard) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-button";
+    button.textContent = copyLabel;
+    button.addEventListener("click", function () {
+      var source = block.querySelector("code") || block;
+      navigator.clipboard.writeText(source.innerText).then(function () {
+        button.textContent = copiedLabel;
+        setTimeout(function () { button.textContent = copyLabel; }, 1500);
+      });
+    });
+    if (block.tagName === "PRE") {
+      block.insertBefore(button, block.firstChild);
+    } else {
+      block.parentNode.insertBefore(button, block);
+    }
+  });
 })();
