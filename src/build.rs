@@ -15,7 +15,10 @@ use crate::config::{Overrides, SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, Tally, display_path};
 use crate::gitbook::blocks::FsIncludes;
 use crate::output::{Staging, check_output_dir};
-use crate::render::{SiteRenderer, Theme, load_theme, nav_json, set_site_globals};
+use crate::render::{
+    SiteRenderer, Theme, load_theme, nav_json, redirect_page, redirects_file, set_site_globals,
+};
+use crate::site::redirects::Redirect;
 use crate::site::{LoadContext, Page, Site, assemble_site, load_page};
 use crate::source::walk_sources;
 
@@ -169,7 +172,9 @@ fn write_site(
     staging: &Staging,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> usize {
-    if let Some(collision) = output_collisions(site, theme) {
+    let (redirects, redirect_diagnostics) = site.redirects();
+    diagnostics.extend(redirect_diagnostics);
+    if let Some(collision) = output_collisions(site, theme, &redirects) {
         diagnostics.push(collision);
         return 0;
     }
@@ -218,6 +223,17 @@ fn write_site(
     if let Err(err) = staging.write("nav.json", nav_json(site).as_bytes()) {
         diagnostics.push(write_error("nav.json", &err));
     }
+    for redirect in &redirects {
+        let rel = format!("{}index.html", redirect.from);
+        if let Err(err) = staging.write(&rel, redirect_page(site, redirect).as_bytes()) {
+            diagnostics.push(write_error(&rel, &err));
+        }
+    }
+    if !redirects.is_empty()
+        && let Err(err) = staging.write("_redirects", redirects_file(site, &redirects).as_bytes())
+    {
+        diagnostics.push(write_error("_redirects", &err));
+    }
     match renderer.not_found() {
         Ok(html) => {
             if let Err(err) = staging.write("404.html", &html) {
@@ -230,7 +246,7 @@ fn write_site(
 }
 
 /// Two things written at one output path would silently overwrite each other: an error naming both.
-fn output_collisions(site: &Site, theme: &Theme) -> Option<Diagnostic> {
+fn output_collisions(site: &Site, theme: &Theme, redirects: &[Redirect]) -> Option<Diagnostic> {
     let mut owners: HashMap<String, String> = HashMap::new();
     let pages = site
         .published()
@@ -241,7 +257,18 @@ fn output_collisions(site: &Site, theme: &Theme) -> Option<Diagnostic> {
         .iter()
         .map(|f| (f.output.clone(), "the theme".to_string()));
     let shared = ["nav.json", "404.html"].map(|f| (f.to_string(), "carnet".to_string()));
-    for (path, owner) in pages.chain(assets).chain(theme_files).chain(shared) {
+    let redirect_pages = redirects.iter().map(|r| {
+        (
+            format!("{}index.html", r.from),
+            format!("the redirect from /{}", r.from),
+        )
+    });
+    for (path, owner) in pages
+        .chain(assets)
+        .chain(theme_files)
+        .chain(shared)
+        .chain(redirect_pages)
+    {
         if let Some(first) = owners.get(&path) {
             let message = format!(
                 "`{first}` and `{owner}` would both be written to `{path}`; rename one of them"

@@ -18,7 +18,62 @@ pub struct FrontMatter {
     pub description: Option<String>,
     /// Built and reachable by URL, but left out of the navigation.
     pub hidden: bool,
+    /// `noIndex` / `noRobotsIndex`: search engines are asked not to index the page.
+    pub no_index: bool,
+    /// GitBook's `icon`: shown before the title when it is an emoji.
+    pub icon: Option<String>,
+    /// GitBook's `cover`: an image above the title, as written (relative to the page).
+    pub cover: Option<String>,
+    pub layout: Layout,
     pub extra: Map<String, Value>,
+}
+
+/// GitBook's `layout` front matter: which parts of the page are shown.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Layout {
+    pub title: bool,
+    pub description: bool,
+    /// The site navigation (GitBook calls the sidebar the table of contents).
+    pub table_of_contents: bool,
+    /// The on-page outline (headings).
+    pub outline: bool,
+    pub pagination: bool,
+    pub wide: bool,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout {
+            title: true,
+            description: true,
+            table_of_contents: true,
+            outline: true,
+            pagination: true,
+            wide: false,
+        }
+    }
+}
+
+impl Layout {
+    /// Reads `layout:` as GitBook writes it (`title: {visible: false}`, `width: wide`);
+    /// anything else is ignored.
+    fn from_yaml(value: &serde_yaml::Value) -> Self {
+        let visible = |key: &str| {
+            value
+                .get(key)
+                .and_then(|part| part.get("visible"))
+                .and_then(serde_yaml::Value::as_bool)
+                .unwrap_or(true)
+        };
+        Layout {
+            title: visible("title"),
+            description: visible("description"),
+            table_of_contents: visible("tableOfContents"),
+            outline: visible("outline"),
+            pagination: visible("pagination"),
+            wide: value.get("width").and_then(serde_yaml::Value::as_str) == Some("wide"),
+        }
+    }
 }
 
 /// A page's text with its front matter parsed and its body located.
@@ -166,6 +221,12 @@ fn front_matter_from_yaml(
         match key.as_str() {
             "title" => front_matter.title = scalar_string(&value),
             "description" => front_matter.description = scalar_string(&value),
+            "noIndex" | "noRobotsIndex" => {
+                front_matter.no_index |= value.as_bool().unwrap_or(false)
+            }
+            "icon" => front_matter.icon = scalar_string(&value),
+            "cover" => front_matter.cover = scalar_string(&value),
+            "layout" => front_matter.layout = Layout::from_yaml(&value),
             "hidden" => match &value {
                 serde_yaml::Value::Bool(b) => front_matter.hidden = *b,
                 serde_yaml::Value::String(s) if s.eq_ignore_ascii_case("true") => {
@@ -223,17 +284,29 @@ mod tests {
 
     #[test]
     fn known_keys_and_extra() {
-        let (doc, diags) =
-            parse("---\ntitle: T\ndescription: D\nhidden: true\nicon: rocket\n---\n# Body\n");
+        let (doc, diags) = parse(
+            "---\ntitle: T\ndescription: D\nhidden: true\nicon: 🚀\nowner: ops\n---\n# Body\n",
+        );
         assert!(diags.is_empty());
         assert_eq!(doc.front_matter.title.as_deref(), Some("T"));
         assert_eq!(doc.front_matter.description.as_deref(), Some("D"));
         assert!(doc.front_matter.hidden);
+        assert_eq!(doc.front_matter.icon.as_deref(), Some("🚀"));
         assert_eq!(
-            doc.front_matter.extra.get("icon"),
-            Some(&Value::String("rocket".into()))
+            doc.front_matter.extra.get("owner"),
+            Some(&Value::String("ops".into()))
         );
         assert_eq!(doc.body(), "# Body\n");
+    }
+
+    #[test]
+    fn gitbook_layout_and_indexing() {
+        let (doc, _) = parse(
+            "---\nnoIndex: true\nlayout:\n  width: wide\n  title:\n    visible: false\n  outline:\n    visible: false\n---\nx\n",
+        );
+        let fm = &doc.front_matter;
+        assert!(fm.no_index);
+        assert!(!fm.layout.title && !fm.layout.outline && fm.layout.description && fm.layout.wide);
     }
 
     #[test]

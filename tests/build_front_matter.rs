@@ -49,7 +49,7 @@ fn other_keys_reach_templates_as_extra() {
     site.assert_no_errors();
     let page = site.page("");
     let article = select_one(&page, "article[data-override=yes]");
-    assert_eq!(attr(article, "data-icon"), "rocket");
+    assert_eq!(attr(article, "data-audience"), "sysadmins");
     assert_eq!(attr(article, "data-team"), "ops");
 }
 

@@ -24,6 +24,8 @@ pub struct GitbookConfig {
     pub summary: Option<String>,
     /// `redirects`: old path → file, as written.
     pub redirects: BTreeMap<String, String>,
+    /// The file and its text, for diagnostics that point into it.
+    pub file: Option<(PathBuf, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -61,6 +63,7 @@ pub fn load_gitbook_config(dir: &Path) -> (GitbookConfig, Vec<Diagnostic>) {
                 readme: raw.structure.readme.map(|r| clean_relative(&r)),
                 summary: raw.structure.summary.map(|s| clean_relative(&s)),
                 redirects: raw.redirects,
+                file: Some((path.clone(), text.clone())),
             },
             Vec::new(),
         ),

@@ -152,7 +152,7 @@ impl Builder<'_> {
                 )
             }
             BlockKind::AdaptiveIf => "<div class=\"adaptive-content\">\n".to_string(),
-            BlockKind::ContentRef | BlockKind::Include => String::new(),
+            BlockKind::ContentRef | BlockKind::PageRef | BlockKind::Include => String::new(),
         }
     }
 
@@ -195,9 +195,14 @@ impl Builder<'_> {
                     self.word("api_required")
                 ));
             }
+            let location = attrs
+                .get("in")
+                .map(str::to_string)
+                .or_else(|| self.parameter_group_location())
+                .unwrap_or_default();
             html.push_str(&format!(
                 "</td><td>{}</td><td>{}</td><td>\n",
-                esc(attrs.get("in").unwrap_or("")),
+                esc(&location),
                 esc(attrs.get("type").unwrap_or(""))
             ));
             if let Some(description) = attrs.get("description").filter(|d| !d.is_empty()) {
@@ -205,7 +210,7 @@ impl Builder<'_> {
             }
             return html;
         }
-        if name.ends_with("-response") || name.ends_with("-response-example") {
+        if is_response(name) {
             let status = attrs
                 .get("status")
                 .or_else(|| attrs.get("httpCode"))
@@ -221,7 +226,37 @@ impl Builder<'_> {
             return self.api_operation_open(name, attrs, span);
         }
         let part = name.rsplit('-').next().unwrap_or(name);
-        format!("<div class=\"api-{}\">\n", esc(part))
+        let class = if part == "parameters" {
+            "parameter-group"
+        } else {
+            part
+        };
+        format!("<div class=\"api-{}\">\n", esc(class))
+    }
+
+    /// Legacy `api-method-parameter`s say where they go by their group
+    /// (`api-method-path-parameters`…), not by an `in` attribute.
+    fn parameter_group_location(&self) -> Option<String> {
+        let group = self.open_blocks.iter().rev().find_map(|b| match &b.kind {
+            BlockKind::Api(name) if name.ends_with("-parameters") || name.ends_with("-headers") => {
+                Some(name.as_str())
+            }
+            _ => None,
+        })?;
+        Some(
+            match group
+                .trim_start_matches("api-method-")
+                .trim_end_matches("-parameters")
+            {
+                "path" => "path",
+                "query" => "query",
+                "headers" => "header",
+                "body" => "body",
+                "form-data" => "formData",
+                other => other,
+            }
+            .to_string(),
+        )
     }
 
     fn api_operation_open(&mut self, name: &str, attrs: &Attrs, span: Range<usize>) -> String {
@@ -294,8 +329,16 @@ fn close_html(kind: &BlockKind) -> &'static str {
         }
         BlockKind::Api(name) if is_operation(name) => "</section>\n",
         BlockKind::Api(_) => "</div>\n",
-        BlockKind::ContentRef | BlockKind::Include | BlockKind::Integration(_) => "",
+        BlockKind::ContentRef
+        | BlockKind::PageRef
+        | BlockKind::Include
+        | BlockKind::Integration(_) => "",
     }
+}
+
+/// The blocks shown as one collapsible response.
+fn is_response(name: &str) -> bool {
+    name == "swagger-response" || name.ends_with("-response-example")
 }
 
 /// The blocks that describe a whole API operation.

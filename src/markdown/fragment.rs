@@ -104,12 +104,23 @@ pub struct Heading {
 pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
     let (lenient, leniencies) = lenient_body(&input.text[input.body_start..]);
     let expansion = expand_blocks(&lenient, input.path, input.includes);
-    let (parse_text, map, markers) = match &expansion {
-        Some(e) => (e.text.as_str(), e.map.clone(), e.markers.clone()),
-        None => (lenient.as_ref(), OffsetMap::default(), Vec::new()),
+    let (parse_text, map, markers, include_dirs) = match &expansion {
+        Some(e) => (
+            e.text.as_str(),
+            e.map.clone(),
+            e.markers.clone(),
+            e.include_dirs.clone(),
+        ),
+        None => (
+            lenient.as_ref(),
+            OffsetMap::default(),
+            Vec::new(),
+            Vec::new(),
+        ),
     };
     let mut builder = Builder {
         map,
+        include_dirs,
         body_start: input.body_start,
         language: input.language,
         block_markers: markers,
@@ -158,6 +169,8 @@ pub fn markdown_options() -> Options {
 #[derive(Default)]
 pub(super) struct Builder<'a> {
     map: OffsetMap,
+    /// Parsed-text ranges that come from included files, with the file's folder.
+    include_dirs: Vec<(Range<usize>, String)>,
     body_start: usize,
     pub(super) language: &'a str,
     pub(super) block_markers: Vec<BlockMarker>,
@@ -226,6 +239,18 @@ impl<'a> Builder<'a> {
         let start = self.map.to_source(range.start) + self.body_start;
         let end = self.map.to_source(range.end.max(range.start)) + self.body_start;
         start..end.max(start)
+    }
+
+    /// `dest` as written at parsed offset `at`: paths from an included file are relative to it.
+    pub(super) fn rebased(&self, at: usize, dest: String) -> String {
+        match self
+            .include_dirs
+            .iter()
+            .find(|(range, _)| range.contains(&at))
+        {
+            Some((_, dir)) => crate::gitbook::blocks::rebase_path(Some(dir), &dest),
+            None => dest,
+        }
     }
 
     /// A body-relative span (from the block pre-pass) as a page span.
@@ -490,7 +515,7 @@ impl<'a> Builder<'a> {
         let span = self.page_span(range);
         let dest = match link_type {
             LinkType::Email => format!("mailto:{dest}"),
-            _ => dest.to_string(),
+            _ => self.rebased(range.start, dest.to_string()),
         };
         if is_lost_link(&dest) {
             let message =

@@ -2,6 +2,7 @@
 //! about it (headings and their ids, the references it makes, its title candidate).
 
 mod blocks;
+mod cards;
 mod code;
 mod fragment;
 mod html_attrs;

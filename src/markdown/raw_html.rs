@@ -24,6 +24,10 @@ const PALETTE: &[&str] = &[
 impl Builder<'_> {
     /// An HTML block: marker lines become blocks, the rest is rewritten and kept.
     pub(super) fn raw_html_block(&mut self, html: &str, start: usize) {
+        if super::cards::is_card_table(html) {
+            let grid = self.card_grid(html, start);
+            return self.push_html(grid);
+        }
         let mut pending = String::new();
         let mut pending_start = start;
         let mut offset = start;
@@ -55,7 +59,7 @@ impl Builder<'_> {
         if let Some(index) = marker_index(html) {
             return self.block_marker(index);
         }
-        if let Some(dest) = mention_href(html) {
+        if let Some(dest) = mention_href(html).map(|dest| self.rebased(start, dest)) {
             let span = self.page_span(&(start..start + html.len()));
             let index = self.add_ref(
                 span,
@@ -73,7 +77,7 @@ impl Builder<'_> {
 
     /// Marks URLs, records ids, maps `<mark>` colours and GitBook custom blocks. Attributes that
     /// change are rewritten as `name="value"`; everything else is copied as written.
-    fn rewrite_html(&mut self, html: &str, start: usize) -> String {
+    pub(super) fn rewrite_html(&mut self, html: &str, start: usize) -> String {
         let mut out = String::with_capacity(html.len() + 16);
         let mut copied = 0;
         for (tag, attr) in start_tag_attrs(html) {
@@ -120,11 +124,16 @@ impl Builder<'_> {
     }
 
     /// The marker for a relative URL; `None` for values left as they are (empty, `#anchor`).
-    fn marked_url(&mut self, raw: &str, range: std::ops::Range<usize>) -> Option<String> {
+    pub(super) fn marked_url(
+        &mut self,
+        raw: &str,
+        range: std::ops::Range<usize>,
+    ) -> Option<String> {
         let dest = decode_entities(raw.trim());
         if dest.is_empty() || dest.starts_with('#') {
             return None;
         }
+        let dest = self.rebased(range.start, dest);
         let span = self.page_span(&range);
         let index = self.add_ref(
             span,

@@ -276,3 +276,17 @@ fn spans_inside_blocks_map_back_to_the_page() {
     });
     assert_eq!(&text[f.refs[0].span.clone()], "[absent](absent.md)");
 }
+
+#[test]
+fn legacy_api_parameters_take_their_location_from_their_group() {
+    let f = render(
+        "{% api-method method=\"get\" path=\"/x\" %}\n{% api-method-spec %}\n{% api-method-request %}\n{% api-method-path-parameters %}\n{% api-method-parameter name=\"id\" type=\"string\" required=true %}\nId\n{% endapi-method-parameter %}\n{% endapi-method-path-parameters %}\n{% endapi-method-request %}\n{% endapi-method-spec %}\n{% endapi-method %}\n",
+    );
+    assert!(
+        f.html.contains(
+            "<td><code>id</code> <span class=\"api-required\">obligatoire</span></td><td>path</td>"
+        ),
+        "{}",
+        f.html
+    );
+}

@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::sidebar::Sidebar;
+use crate::document::Layout;
 use crate::markdown::Heading;
 use crate::site::url::relative_href;
 use crate::site::{NavNode, NavTarget, PageId, Site};
@@ -54,6 +55,14 @@ pub struct PageView<'a> {
     /// The page draws Mermaid diagrams: load Mermaid here only.
     pub has_mermaid: bool,
     pub has_math: bool,
+    /// Which parts GitBook's `layout` front matter shows.
+    pub layout: &'a Layout,
+    /// Ask search engines not to index the page.
+    pub no_index: bool,
+    /// An emoji shown before the title (GitBook's named icons need an icon font: not shown).
+    pub icon: Option<&'a str>,
+    /// `src` of the cover image.
+    pub cover: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -102,6 +111,15 @@ pub fn page_context(site: &Site, sidebar: &Sidebar, id: PageId, content: &str) -
         is_home: site.home == Some(id),
         has_mermaid: page.fragment.has_mermaid,
         has_math: page.fragment.has_math,
+        layout: &page.doc.front_matter.layout,
+        no_index: page.doc.front_matter.no_index,
+        icon: page
+            .doc
+            .front_matter
+            .icon
+            .as_deref()
+            .filter(|icon| !icon.is_ascii()),
+        cover: site.cover_href(id),
     };
     let root = linker.root();
     let mut context = tera::Context::new();
@@ -118,6 +136,7 @@ pub fn page_context(site: &Site, sidebar: &Sidebar, id: PageId, content: &str) -
 pub fn not_found_context(site: &Site, sidebar: &Sidebar, base_path: &str) -> tera::Context {
     let linker = Linker::Absolute { base_path };
     let empty = Map::new();
+    let layout = Layout::default();
     let view = PageView {
         title: "404",
         description: None,
@@ -134,6 +153,10 @@ pub fn not_found_context(site: &Site, sidebar: &Sidebar, base_path: &str) -> ter
         is_home: false,
         has_mermaid: false,
         has_math: false,
+        layout: &layout,
+        no_index: true,
+        icon: None,
+        cover: None,
     };
     let root = linker.root();
     let mut context = tera::Context::new();

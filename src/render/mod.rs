@@ -2,10 +2,12 @@
 //! shared navigation file.
 
 mod context;
+mod redirects;
 mod sidebar;
 mod theme;
 
 pub use context::{Linker, nav_json, not_found_context, page_context};
+pub use redirects::{redirect_page, redirects_file};
 pub use sidebar::Sidebar;
 pub use theme::{Theme, ThemeFile, load_theme};
 

@@ -83,6 +83,7 @@ pub fn assemble_site(
             folder_nav(&entries, site.home)
         }
     };
+    diagnostics.extend(interactive_blocks_warning(&site));
     let pages = &site.pages;
     site.nav = Nav::new(roots, |id| pages[id].hidden());
     site.title = site
@@ -293,4 +294,39 @@ fn unpublish_unlisted(
             Diagnostic::warning("not-in-summary", message).in_file(page.display_path.clone()),
         );
     }
+}
+
+/// API, integration and adaptive blocks keep only their static part on a static site: said once
+/// for the whole site, at the first such block, rather than once per block.
+fn interactive_blocks_warning(site: &Site) -> Option<Diagnostic> {
+    let mut found = site.published().flat_map(|(_, page)| {
+        page.fragment
+            .interactive
+            .iter()
+            .map(move |(name, at)| (page, name, *at))
+    });
+    let (first_page, first_name, at) = found.next()?;
+    let mut names: Vec<&str> = vec![first_name.as_str()];
+    let mut count = 1;
+    for (_, name, _) in found {
+        count += 1;
+        if !names.contains(&name.as_str()) {
+            names.push(name);
+        }
+    }
+    names.sort_unstable();
+    let message = format!(
+        "{count} block{} ({}) {} rendered without {} interactive part: only what is static is shown",
+        if count == 1 { "" } else { "s" },
+        names.join(", "),
+        if count == 1 { "is" } else { "are" },
+        if count == 1 { "its" } else { "their" },
+    );
+    let doc = &first_page.doc;
+    Some(Diagnostic::warning("interactive-block", message).at(
+        &first_page.display_path,
+        &doc.lines,
+        &doc.text,
+        at..at + 2,
+    ))
 }

@@ -90,11 +90,37 @@ impl Site {
         }
     }
 
+    /// The `src` of the page's front matter `cover`, when it names an image that exists.
+    pub fn cover_href(&self, id: PageId) -> Option<String> {
+        let page = &self.pages[id];
+        let cover = page.doc.front_matter.cover.as_deref()?.trim();
+        match self.resolve(id, cover) {
+            Target::Asset { path, suffix } => {
+                Some(relative_href(&page.href_path, &encode_path(&path)) + &suffix)
+            }
+            Target::External => Some(cover.to_string()),
+            _ => None,
+        }
+    }
+
     /// The page's HTML with every marker filled in, and a diagnostic for each reference that
     /// does not resolve.
     pub fn resolve_page_html(&self, id: PageId) -> (String, Vec<Diagnostic>) {
         let page = &self.pages[id];
         let mut diagnostics = Vec::new();
+        if let Some(cover) = &page.doc.front_matter.cover
+            && self.cover_href(id).is_none()
+        {
+            let at = page.doc.text.find("cover:").unwrap_or(0);
+            let message = format!("cover image `{cover}` not found");
+            let diagnostic = Diagnostic::warning("missing-image", message).at(
+                &page.display_path,
+                &page.doc.lines,
+                &page.doc.text,
+                at..at + 6,
+            );
+            diagnostics.push(diagnostic);
+        }
         let html = markers::fill_markers(&page.fragment.html, |index, out| {
             let Some(reference) = page.fragment.refs.get(index) else {
                 return;

@@ -9,6 +9,7 @@ mod assemble;
 pub mod links;
 pub mod nav;
 mod page;
+pub mod redirects;
 pub mod url;
 
 use std::collections::HashMap;

@@ -24,6 +24,9 @@ use crate::diagnostic::Severity;
 pub struct Expansion {
     pub text: String,
     pub map: OffsetMap,
+    /// Stretches of `text` that come from included files, with each file's folder: Markdown links
+    /// there are relative to it.
+    pub include_dirs: Vec<(Range<usize>, String)>,
     pub markers: Vec<BlockMarker>,
     pub problems: Vec<BlockProblem>,
     /// Blocks shown without their interactive part: (name, page offset).
@@ -39,6 +42,7 @@ pub struct Emitter<'a> {
     includes: &'a dyn IncludeSource,
     /// The including files, the page first: for relative paths and cycles.
     files: Vec<String>,
+    include_dirs: Vec<(Range<usize>, String)>,
 }
 
 /// A text being emitted: the page itself, or an included file inlined at `anchor`.
@@ -46,12 +50,34 @@ pub struct Emitter<'a> {
 struct Src<'s> {
     text: &'s str,
     anchor: Option<usize>,
+    /// For an included file, its folder: relative paths written in it are relative to it.
+    dir: Option<&'s str>,
 }
 
 impl Src<'_> {
     /// Where a position of this text is, in the page.
     fn page_offset(&self, at: usize) -> usize {
         self.anchor.unwrap_or(at)
+    }
+
+    /// A path written in this text, as the page must read it: paths in included files become
+    /// site-absolute (`/…`), since the include's folder is not the page's.
+    fn rebase(&self, path: &str) -> String {
+        rebase_path(self.dir, path)
+    }
+}
+
+/// `path` as written in a file of folder `dir` (`None`: the page itself), as the page reads it.
+pub fn rebase_path(dir: Option<&str>, path: &str) -> String {
+    let Some(dir) = dir else {
+        return path.to_string();
+    };
+    if path.is_empty() || path.starts_with(['#', '/']) || crate::site::url::is_external(path) {
+        return path.to_string();
+    }
+    match crate::site::url::join_path(dir, path) {
+        Some(joined) => format!("/{joined}"),
+        None => path.to_string(),
     }
 }
 
@@ -65,6 +91,7 @@ impl<'a> Emitter<'a> {
             interactive: Vec::new(),
             includes,
             files: vec![page_path.to_string()],
+            include_dirs: Vec::new(),
         }
     }
 
@@ -80,12 +107,14 @@ impl<'a> Emitter<'a> {
             Src {
                 text: page,
                 anchor: None,
+                dir: None,
             },
             nodes,
         );
         Expansion {
             text: self.out,
             map: self.map,
+            include_dirs: self.include_dirs,
             markers: self.markers,
             problems: self.problems,
             interactive: self.interactive,
@@ -148,7 +177,12 @@ impl<'a> Emitter<'a> {
             None => self.map.copied(self.out.len(), start),
             Some(anchor) => self.map.inserted(self.out.len(), anchor),
         }
+        let out_start = self.out.len();
         self.out.push_str(&src.text[start..range.end]);
+        if let Some(dir) = src.dir {
+            self.include_dirs
+                .push((out_start..self.out.len(), dir.to_string()));
+        }
     }
 
     fn insert(&mut self, text: &str, anchor: usize) {
@@ -177,15 +211,15 @@ impl<'a> Emitter<'a> {
                 .push((block.kind.name().to_string(), src.page_offset(at)));
         }
         match &block.kind {
-            BlockKind::ContentRef => {
+            BlockKind::ContentRef | BlockKind::PageRef => {
+                let url = block
+                    .attrs
+                    .get("url")
+                    .or_else(|| block.attrs.get("page"))
+                    .unwrap_or("")
+                    .trim();
                 let marker = BlockMarker::ContentRef {
-                    url: block
-                        .attrs
-                        .get("url")
-                        .or_else(|| block.attrs.get("page"))
-                        .unwrap_or("")
-                        .trim()
-                        .to_string(),
+                    url: src.rebase(url),
                     label: fallback_label(src.text, &block.children),
                     span: src.page_offset(block.open.start)..src.page_offset(block.open.end),
                 };
@@ -223,6 +257,13 @@ impl<'a> Emitter<'a> {
 
     fn open_marker(&mut self, src: Src<'_>, block: &Block, siblings: &[Node]) -> BlockMarker {
         let mut attrs = block.attrs.clone();
+        for key in ["src", "url"] {
+            if let Some(value) = attrs.get(key).map(|v| src.rebase(v.trim()))
+                && src.dir.is_some()
+            {
+                attrs.set(key, &value);
+            }
+        }
         let mut ordinal = 0;
         match &block.kind {
             BlockKind::Tab => {
@@ -293,10 +334,14 @@ impl<'a> Emitter<'a> {
                     let message = format!("in included `{}`: {}", target, problem.message);
                     self.warn(src, "gitbook-block", span.clone(), message);
                 }
+                let dir =
+                    crate::site::url::parent_dir(self.files.last().map_or("", String::as_str))
+                        .to_string();
                 self.nodes(
                     Src {
                         text: body,
                         anchor: Some(anchor),
+                        dir: Some(&dir),
                     },
                     &nodes,
                 );

@@ -10,8 +10,9 @@ pub enum BlockKind {
     Hint,
     Tabs,
     Tab,
-    /// `content-ref` and the legacy `page-ref`.
     ContentRef,
+    /// The legacy `{% page-ref page="…" %}`: a content-ref without end tag.
+    PageRef,
     Embed,
     Code,
     File,
@@ -40,6 +41,7 @@ impl BlockKind {
             BlockKind::Tabs => "tabs",
             BlockKind::Tab => "tab",
             BlockKind::ContentRef => "content-ref",
+            BlockKind::PageRef => "page-ref",
             BlockKind::Embed => "embed",
             BlockKind::Code => "code",
             BlockKind::File => "file",
@@ -63,13 +65,19 @@ impl BlockKind {
 
     /// Blocks that never have an end tag.
     pub fn is_void(&self) -> bool {
-        matches!(self, BlockKind::Include | BlockKind::Integration(_))
+        matches!(
+            self,
+            BlockKind::Include | BlockKind::PageRef | BlockKind::Integration(_)
+        )
     }
 
     /// Blocks a static site can only show without their interactive part.
     pub fn is_interactive(&self) -> bool {
         match self {
-            BlockKind::Api(name) => !name.ends_with("-parameter") && !name.contains("-parameters"),
+            BlockKind::Api(name) => {
+                matches!(name.as_str(), "swagger" | "openapi" | "api-method")
+                    || name.starts_with("openapi-")
+            }
             BlockKind::Integration(_) | BlockKind::AdaptiveIf => true,
             _ => false,
         }
@@ -175,7 +183,8 @@ fn block_kind(lower: &str) -> Option<BlockKind> {
         "hint" => BlockKind::Hint,
         "tabs" => BlockKind::Tabs,
         "tab" => BlockKind::Tab,
-        "content-ref" | "page-ref" => BlockKind::ContentRef,
+        "content-ref" => BlockKind::ContentRef,
+        "page-ref" => BlockKind::PageRef,
         "embed" => BlockKind::Embed,
         "code" => BlockKind::Code,
         "file" => BlockKind::File,
@@ -215,10 +224,7 @@ mod tests {
     fn gitbook_names_and_their_end_tags() {
         assert_eq!(classify("hint", ""), TagRole::Open(BlockKind::Hint));
         assert_eq!(classify("endhint", ""), TagRole::Close(BlockKind::Hint));
-        assert_eq!(
-            classify("page-ref", ""),
-            TagRole::Open(BlockKind::ContentRef)
-        );
+        assert_eq!(classify("page-ref", ""), TagRole::Open(BlockKind::PageRef));
         assert_eq!(
             classify("endcontent-ref", ""),
             TagRole::Close(BlockKind::ContentRef)

@@ -84,11 +84,10 @@ impl TreeBuilder {
             TagRole::Foreign => self.text(span),
             TagRole::Unknown => {
                 let message = format!(
-                    "`{{% {} %}}` is not a GitBook block; it is shown as text",
+                    "`{{% {} %}}` is not a GitBook block; it is left out of the page",
                     token.name
                 );
-                self.problem(span.clone(), message);
-                self.text(span);
+                self.problem(span, message);
             }
             TagRole::AdaptiveElse => match self.open.last() {
                 Some(block) if block.kind == BlockKind::AdaptiveIf => {
@@ -258,10 +257,13 @@ mod tests {
     }
 
     #[test]
-    fn stray_end_and_unknown_tags_are_reported_and_kept_as_text() {
+    fn stray_end_and_unknown_tags_are_reported_and_left_out() {
         let (nodes, problems) = tree("a {% endhint %} b {% hints %} c");
         assert_eq!(problems.len(), 2);
-        assert_eq!(nodes, [Node::Text(0..2), Node::Text(15..31)]);
+        assert_eq!(
+            nodes,
+            [Node::Text(0..2), Node::Text(15..18), Node::Text(29..31)]
+        );
     }
 
     #[test]
