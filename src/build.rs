@@ -19,6 +19,7 @@ use crate::render::{
     SiteRenderer, Theme, load_theme, nav_json, redirect_page, redirects_file, set_site_globals,
 };
 use crate::site::redirects::Redirect;
+use crate::site::spaces::discover_spaces;
 use crate::site::{LoadContext, Page, Site, assemble_site, load_page};
 use crate::source::walk_sources;
 
@@ -140,8 +141,10 @@ fn build_site(config: SiteConfig, strict: bool, report: &mut BuildReport) {
 
 /// Phase 1 and assembly: every page loaded in parallel, then the site model.
 pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site {
-    let sources = walk_sources(&config);
-    diagnostics.extend(sources.diagnostics);
+    let mut sources = walk_sources(&config);
+    diagnostics.append(&mut sources.diagnostics);
+    let (spaces, space_diagnostics) = discover_spaces(&config, &mut sources);
+    diagnostics.extend(space_diagnostics);
     let includes = FsIncludes {
         content_dir: config.content_dir.clone(),
     };
@@ -159,7 +162,7 @@ pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site 
         pages.extend(page);
         diagnostics.extend(page_diagnostics);
     }
-    let (site, site_diagnostics) = assemble_site(config, pages, sources.assets, sources.summary);
+    let (site, site_diagnostics) = assemble_site(config, pages, sources.assets, spaces);
     diagnostics.extend(site_diagnostics);
     site
 }
@@ -220,8 +223,11 @@ fn write_site(
             diagnostics.push(write_error(&file.output, &err));
         }
     }
-    if let Err(err) = staging.write("nav.json", nav_json(site).as_bytes()) {
-        diagnostics.push(write_error("nav.json", &err));
+    for space in (0..site.spaces.len()).filter(|s| site.space_has_pages(*s)) {
+        let path = format!("{}nav.json", site.spaces[space].spec.url_prefix);
+        if let Err(err) = staging.write(&path, nav_json(site, space).as_bytes()) {
+            diagnostics.push(write_error(&path, &err));
+        }
     }
     for redirect in &redirects {
         let rel = format!("{}index.html", redirect.from);
@@ -233,6 +239,16 @@ fn write_site(
         && let Err(err) = staging.write("_redirects", redirects_file(site, &redirects).as_bytes())
     {
         diagnostics.push(write_error("_redirects", &err));
+    }
+    if site.home.is_none() && site.visible_spaces().count() > 1 {
+        match renderer.spaces_home() {
+            Ok(html) => {
+                if let Err(err) = staging.write("index.html", &html) {
+                    diagnostics.push(write_error("index.html", &err));
+                }
+            }
+            Err(error) => diagnostics.push(error),
+        }
     }
     match renderer.not_found() {
         Ok(html) => {
@@ -256,7 +272,15 @@ fn output_collisions(site: &Site, theme: &Theme, redirects: &[Redirect]) -> Opti
         .files
         .iter()
         .map(|f| (f.output.clone(), "the theme".to_string()));
-    let shared = ["nav.json", "404.html"].map(|f| (f.to_string(), "carnet".to_string()));
+    let shared = (0..site.spaces.len())
+        .filter(|s| site.space_has_pages(*s))
+        .map(|s| {
+            (
+                format!("{}nav.json", site.spaces[s].spec.url_prefix),
+                "carnet".to_string(),
+            )
+        })
+        .chain([("404.html".to_string(), "carnet".to_string())]);
     let redirect_pages = redirects.iter().map(|r| {
         (
             format!("{}index.html", r.from),

@@ -30,7 +30,12 @@ pub struct SourceFile {
 pub struct SourceTree {
     pub pages: Vec<SourceFile>,
     pub assets: Vec<SourceFile>,
+    /// The content root's table of contents.
     pub summary: Option<SourceFile>,
+    /// Tables of contents of folders below the root: each starts a space of its own.
+    pub nested_summaries: Vec<SourceFile>,
+    /// Folders below the root holding a `.gitbook.yaml`: each is a space of its own.
+    pub space_configs: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -60,6 +65,15 @@ pub fn walk_sources(config: &SiteConfig) -> SourceTree {
                 continue;
             }
         };
+        if entry.file_type().is_dir() {
+            if entry.depth() > 0
+                && entry.path().join(crate::gitbook::GITBOOK_FILE).is_file()
+                && let Some(rel) = relative_slash_path(root, entry.path())
+            {
+                tree.space_configs.push(rel);
+            }
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -87,7 +101,7 @@ fn classify(tree: &mut SourceTree, file: SourceFile, summary_name: &str) {
     {
         tree.summary = Some(file);
     } else if name.eq_ignore_ascii_case("SUMMARY.md") {
-        // A SUMMARY.md below the root belongs to a nested space, not to this table of contents.
+        tree.nested_summaries.push(file);
     } else if is_markdown(name) {
         if !in_gitbook_dir {
             tree.pages.push(file);

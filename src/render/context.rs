@@ -91,8 +91,9 @@ pub fn page_context(site: &Site, sidebar: &Sidebar, id: PageId, content: &str) -
     let linker = Linker::Relative {
         from: &page.href_path,
     };
-    let position = site.nav.positions.get(&id).map(Vec::as_slice);
-    let (prev, next) = site.nav.neighbours(id);
+    let nav = site.nav_of(id);
+    let position = nav.positions.get(&id).map(Vec::as_slice);
+    let (prev, next) = nav.neighbours(id);
     let view = PageView {
         title: &page.title,
         description: page.description(),
@@ -125,6 +126,7 @@ pub fn page_context(site: &Site, sidebar: &Sidebar, id: PageId, content: &str) -
     let mut context = tera::Context::new();
     context.insert("page", &view);
     context.insert("sidebar", &sidebar.html(position, &root));
+    context.insert("nav_json", &nav_json_path(site, page.space));
     context.insert("root", &root);
     context.insert("breadcrumbs", &breadcrumbs(site, id, position, &linker));
     context.insert("prev", &prev.map(|p| neighbour(site, p, &linker)));
@@ -132,29 +134,66 @@ pub fn page_context(site: &Site, sidebar: &Sidebar, id: PageId, content: &str) -
     context
 }
 
+/// The context of a generated site home listing the spaces (a tree of spaces without a root
+/// README).
+pub fn spaces_home_context(site: &Site, sidebar: &Sidebar) -> tera::Context {
+    let canonical = canonical_url(site, "");
+    generated_page_context(
+        site,
+        sidebar,
+        Linker::Relative { from: "" },
+        &site.title,
+        "",
+        canonical,
+        false,
+    )
+}
+
 /// The context of the 404 page: no page of its own, absolute links, the top of the tree.
 pub fn not_found_context(site: &Site, sidebar: &Sidebar, base_path: &str) -> tera::Context {
-    let linker = Linker::Absolute { base_path };
+    let canonical = format!(
+        "{}404.html",
+        site.config.base_url.as_deref().unwrap_or(base_path)
+    );
+    generated_page_context(
+        site,
+        sidebar,
+        Linker::Absolute { base_path },
+        "404",
+        "404.html",
+        canonical,
+        true,
+    )
+}
+
+/// A page carnet writes itself (404, spaces home): no source, no outline, the root space's
+/// navigation.
+fn generated_page_context(
+    site: &Site,
+    sidebar: &Sidebar,
+    linker: Linker<'_>,
+    title: &str,
+    url: &str,
+    canonical: String,
+    no_index: bool,
+) -> tera::Context {
     let empty = Map::new();
     let layout = Layout::default();
     let view = PageView {
-        title: "404",
+        title,
         description: None,
         meta_description: None,
         content: "",
         toc: Vec::new(),
-        url: "404.html",
-        canonical: format!(
-            "{}404.html",
-            site.config.base_url.as_deref().unwrap_or(base_path)
-        ),
+        url,
+        canonical,
         source: "",
         extra: &empty,
-        is_home: false,
+        is_home: url.is_empty(),
         has_mermaid: false,
         has_math: false,
         layout: &layout,
-        no_index: true,
+        no_index,
         icon: None,
         cover: None,
     };
@@ -162,6 +201,7 @@ pub fn not_found_context(site: &Site, sidebar: &Sidebar, base_path: &str) -> ter
     let mut context = tera::Context::new();
     context.insert("page", &view);
     context.insert("sidebar", &sidebar.html(None, &root));
+    context.insert("nav_json", &nav_json_path(site, 0));
     context.insert("root", &root);
     context.insert("breadcrumbs", &Vec::<Crumb>::new());
     context
@@ -206,10 +246,15 @@ fn breadcrumbs(
     linker: &Linker<'_>,
 ) -> Vec<Crumb> {
     let mut crumbs = Vec::new();
-    if site.home == Some(id) {
-        return crumbs;
-    }
-    if let Some(home) = site.home {
+    let space = &site.spaces[site.pages[id].space];
+    // The site's home, then the space's home when the page is in another space.
+    for home in [site.home, space.home.filter(|h| Some(*h) != site.home)]
+        .into_iter()
+        .flatten()
+    {
+        if home == id {
+            return crumbs;
+        }
         crumbs.push(Crumb {
             label: site.pages[home].nav_label.clone(),
             href: Some(linker.href(&site.pages[home].href_path)),
@@ -219,11 +264,13 @@ fn breadcrumbs(
         return crumbs;
     };
     for depth in 1..position.len() {
-        let Some(node) = site.nav.node(&position[..depth]) else {
+        let Some(node) = space.nav.node(&position[..depth]) else {
             break;
         };
         let href = match &node.target {
-            NavTarget::Page(page) if Some(*page) == site.home => continue,
+            NavTarget::Page(page) if Some(*page) == site.home || Some(*page) == space.home => {
+                continue;
+            }
             NavTarget::Page(page) => Some(linker.href(&site.pages[*page].href_path)),
             _ => None,
         };
@@ -235,9 +282,18 @@ fn breadcrumbs(
     crumbs
 }
 
-/// The whole navigation tree as compact JSON: `{"l": label, "u": url, "c": [children]}`, URLs
-/// site-relative (the script prefixes the page's root) or absolute for external entries.
-pub fn nav_json(site: &Site) -> String {
+/// Where the navigation of `space` is written, relative to the site root.
+pub fn nav_json_path(site: &Site, space: usize) -> String {
+    format!(
+        "{}nav.json",
+        crate::site::url::encode_path(&site.spaces[space].spec.url_prefix)
+    )
+}
+
+/// The whole navigation tree of `space` as compact JSON: `{"l": label, "u": url, "c":
+/// [children]}`, URLs site-relative (the script prefixes the page's root) or absolute for external
+/// entries.
+pub fn nav_json(site: &Site, space: usize) -> String {
     fn node_json(site: &Site, node: &NavNode) -> Value {
         let mut object = Map::new();
         object.insert("l".into(), Value::String(node.label.clone()));
@@ -261,7 +317,12 @@ pub fn nav_json(site: &Site) -> String {
         }
         Value::Object(object)
     }
-    let roots: Vec<Value> = site.nav.roots.iter().map(|n| node_json(site, n)).collect();
+    let roots: Vec<Value> = site.spaces[space]
+        .nav
+        .roots
+        .iter()
+        .map(|n| node_json(site, n))
+        .collect();
     Value::Array(roots).to_string()
 }
 

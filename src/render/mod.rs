@@ -6,7 +6,9 @@ mod redirects;
 mod sidebar;
 mod theme;
 
-pub use context::{Linker, nav_json, not_found_context, page_context};
+pub use context::{
+    Linker, nav_json, nav_json_path, not_found_context, page_context, spaces_home_context,
+};
 pub use redirects::{redirect_page, redirects_file};
 pub use sidebar::Sidebar;
 pub use theme::{Theme, ThemeFile, load_theme};
@@ -24,6 +26,27 @@ struct SiteView<'a> {
     base_url: Option<&'a str>,
 }
 
+#[derive(Serialize)]
+struct SpaceView<'a> {
+    title: &'a str,
+    /// Site-relative, percent-encoded: templates prefix it with `root`.
+    href: &'a str,
+}
+
+/// The spaces a reader can switch between; empty for a single-space site.
+fn space_views(site: &Site) -> Vec<SpaceView<'_>> {
+    let spaces: Vec<SpaceView<'_>> = site
+        .visible_spaces()
+        .filter_map(|space| {
+            space.home.map(|home| SpaceView {
+                title: &space.title,
+                href: &site.pages[home].href_path,
+            })
+        })
+        .collect();
+    if spaces.len() > 1 { spaces } else { Vec::new() }
+}
+
 /// Puts what every page shares (site, theme asset paths, the theme's words) in Tera's global
 /// context once, instead of into each page's context.
 pub fn set_site_globals(theme: &mut Theme, site: &Site) {
@@ -38,13 +61,15 @@ pub fn set_site_globals(theme: &mut Theme, site: &Site) {
     globals.insert("lang", &site.config.language);
     globals.insert("assets", &assets);
     globals.insert("t", &theme_strings(&site.config.language));
+    globals.insert("spaces", &space_views(site));
 }
 
 /// Renders pages of one site with one theme; what all pages share is prepared once.
 pub struct SiteRenderer<'a> {
     theme: &'a Theme,
     site: &'a Site,
-    sidebar: Sidebar,
+    /// One per space.
+    sidebars: Vec<Sidebar>,
 }
 
 impl<'a> SiteRenderer<'a> {
@@ -52,7 +77,11 @@ impl<'a> SiteRenderer<'a> {
         SiteRenderer {
             theme,
             site,
-            sidebar: Sidebar::new(site),
+            sidebars: site
+                .spaces
+                .iter()
+                .map(|space| Sidebar::new(site, &space.nav))
+                .collect(),
         }
     }
 
@@ -60,7 +89,20 @@ impl<'a> SiteRenderer<'a> {
     pub fn page(&self, id: PageId, content: &str) -> Result<Vec<u8>, Diagnostic> {
         self.theme.render(
             "page.html",
-            &page_context(self.site, &self.sidebar, id, content),
+            &page_context(
+                self.site,
+                &self.sidebars[self.site.pages[id].space],
+                id,
+                content,
+            ),
+        )
+    }
+
+    /// Renders the site home of a tree of spaces that has no root README of its own.
+    pub fn spaces_home(&self) -> Result<Vec<u8>, Diagnostic> {
+        self.theme.render(
+            "spaces.html",
+            &spaces_home_context(self.site, &self.sidebars[0]),
         )
     }
 
@@ -69,7 +111,7 @@ impl<'a> SiteRenderer<'a> {
         let base_path = self.site.config.base_path();
         self.theme.render(
             "404.html",
-            &not_found_context(self.site, &self.sidebar, &base_path),
+            &not_found_context(self.site, &self.sidebars[0], &base_path),
         )
     }
 }

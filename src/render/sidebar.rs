@@ -21,7 +21,7 @@
 
 use pulldown_cmark_escape::escape_html;
 
-use crate::site::{NavNode, NavTarget, Site};
+use crate::site::{Nav, NavNode, NavTarget, Site};
 
 /// The navigation tree with each entry's HTML prepared.
 #[derive(Debug, Default)]
@@ -48,9 +48,10 @@ enum Link {
 }
 
 impl Sidebar {
-    pub fn new(site: &Site) -> Self {
+    /// Prepares the sidebar of a navigation tree of `site` (one per space).
+    pub fn new(site: &Site, nav: &Nav) -> Self {
         Sidebar {
-            roots: prepare(site, &site.nav.roots, ""),
+            roots: prepare(site, &nav.roots, ""),
         }
     }
 

@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use super::Space;
 use super::nav::{FolderEntry, Nav, NavNode, NavTarget, folder_nav};
+use super::spaces::{SpaceSpec, space_of};
 use super::url::{decode_path, encode_path, is_external, join_path, page_url, parent_dir};
 use super::{Page, PageId, Site};
 use crate::config::SiteConfig;
@@ -17,95 +19,111 @@ struct Listing {
     nav_label: String,
 }
 
-/// Builds the site model. `pages` must be sorted by source path (the walk guarantees it).
+/// Builds the site model. `pages` must be sorted by source path (the walk guarantees it);
+/// `spaces` has the root space first.
 pub fn assemble_site(
     config: SiteConfig,
     mut pages: Vec<Page>,
     assets: Vec<SourceFile>,
-    summary: Option<SourceFile>,
+    specs: Vec<SpaceSpec>,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let home_file = config
-        .gitbook
-        .readme
-        .clone()
-        .unwrap_or_else(|| "README.md".to_string());
-    let (by_source, by_url) = index_pages(&mut pages, &home_file, &mut diagnostics);
-    let home = by_url.get("").copied();
+    for page in &mut pages {
+        page.space = space_of(&specs, &page.source.rel);
+    }
+    pages.retain(|page| {
+        let kept = specs[page.space].publishes;
+        if !kept {
+            let message = format!(
+                "`{}` is in no space of docs.yaml; it is not published",
+                page.source.rel
+            );
+            diagnostics.push(
+                Diagnostic::warning("not-in-space", message).in_file(page.display_path.clone()),
+            );
+        }
+        kept
+    });
+    let (by_source, by_url) = index_pages(&mut pages, &specs, &mut diagnostics);
     let asset_sizes: HashMap<String, u64> =
         assets.iter().map(|a| (a.rel.clone(), a.size)).collect();
-    let summary_path = summary
-        .as_ref()
-        .map(|s| display_path(&s.abs, &config.site_dir));
-
     let mut site = Site {
         title: String::new(),
+        home: by_url.get("").copied(),
         config,
         pages,
         assets,
-        nav: Nav::default(),
-        home,
-        summary_path: summary_path.clone(),
+        spaces: Vec::new(),
         by_source,
         by_url,
         asset_sizes,
     };
-
-    let (roots, listings) = match &summary {
-        Some(summary) => {
-            let (roots, listings) = summary_nav(
-                &site,
-                summary,
-                summary_path.as_deref().unwrap_or(Path::new("SUMMARY.md")),
-                &mut diagnostics,
-            );
-            (roots, Some(listings))
+    let site_title = specs[0].title.clone();
+    let mut spaces = Vec::with_capacity(specs.len());
+    for (index, spec) in specs.into_iter().enumerate() {
+        let (roots, listings) = match &spec.summary {
+            Some(summary) => {
+                let shown = display_path(&summary.abs, &site.config.site_dir);
+                let (roots, listings) = summary_nav(&site, summary, &shown, &mut diagnostics);
+                (Some(roots), Some(listings))
+            }
+            None => (None, None),
+        };
+        settle_titles(&mut site, index, listings.as_ref());
+        let home = site
+            .page_by_url(&spec.url_prefix)
+            .filter(|p| site.pages[*p].space == index);
+        if let Some(listings) = &listings {
+            unpublish_unlisted(&mut site, index, home, listings, &mut diagnostics);
         }
-        None => (Vec::new(), None),
-    };
-    settle_titles(&mut site, listings.as_ref());
-    if let Some(listings) = &listings {
-        unpublish_unlisted(&mut site, listings, &mut diagnostics);
+        let roots = roots.unwrap_or_else(|| space_folder_nav(&site, index, &spec, home));
+        let pages = &site.pages;
+        let nav = Nav::new(roots, |id| pages[id].hidden());
+        spaces.push(Space::new(spec, nav, home, &site.pages));
     }
-    let roots = match summary {
-        Some(_) => roots,
-        None => {
-            let entries: Vec<FolderEntry<'_>> = site
-                .pages
-                .iter()
-                .enumerate()
-                .map(|(id, p)| FolderEntry {
-                    id,
-                    rel: &p.source.rel,
-                    title: &p.title,
-                })
-                .collect();
-            folder_nav(&entries, site.home)
-        }
-    };
+    site.spaces = spaces;
     diagnostics.extend(interactive_blocks_warning(&site));
-    let pages = &site.pages;
-    site.nav = Nav::new(roots, |id| pages[id].hidden());
-    site.title = site
-        .config
-        .title
-        .clone()
+    site.title = site_title
         .or_else(|| site.home.map(|h| site.pages[h].title.clone()))
         .unwrap_or_else(|| "Documentation".to_string());
     (site, diagnostics)
 }
 
-/// Gives every page its URL and indexes pages by source path and URL. Two pages with one URL
-/// cannot both be published: an error, and the first (in source order) keeps the URL.
+/// The navigation of a space without SUMMARY.md: its folder tree.
+fn space_folder_nav(
+    site: &Site,
+    space: usize,
+    spec: &SpaceSpec,
+    home: Option<PageId>,
+) -> Vec<NavNode> {
+    let entries: Vec<FolderEntry<'_>> = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.space == space)
+        .map(|(id, p)| FolderEntry {
+            id,
+            rel: &p.source.rel[spec.content_dir.len()..],
+            title: &p.title,
+        })
+        .collect();
+    folder_nav(&entries, home)
+}
+
+/// Gives every page its URL (its space's prefix, then its path in the space) and indexes pages
+/// by source path and URL. Two pages with one URL cannot both be published: an error, and the
+/// first (in source order) keeps the URL.
 fn index_pages(
     pages: &mut [Page],
-    home_file: &str,
+    spaces: &[SpaceSpec],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (HashMap<String, PageId>, HashMap<String, PageId>) {
     let mut by_source = HashMap::with_capacity(pages.len());
     let mut by_url: HashMap<String, PageId> = HashMap::with_capacity(pages.len());
     for id in 0..pages.len() {
-        let url = page_url(&pages[id].source.rel, home_file);
+        let spec = &spaces[pages[id].space];
+        let within = &pages[id].source.rel[spec.content_dir.len()..];
+        let url = format!("{}{}", spec.url_prefix, page_url(within, &spec.readme));
         by_source.insert(pages[id].source.rel.clone(), id);
         if let Some(&first) = by_url.get(&url) {
             let message = format!(
@@ -245,10 +263,15 @@ impl SummaryNavBuilder<'_> {
     }
 }
 
-/// GitBook's title rule: the SUMMARY.md label when listed, else the first `#` heading, else the
-/// front matter `title`, else the file name.
-fn settle_titles(site: &mut Site, listings: Option<&HashMap<PageId, Listing>>) {
-    for (id, page) in site.pages.iter_mut().enumerate() {
+/// GitBook's title rule, for the pages of `space`: the SUMMARY.md label when listed, else the
+/// first `#` heading, else the front matter `title`, else the file name.
+fn settle_titles(site: &mut Site, space: usize, listings: Option<&HashMap<PageId, Listing>>) {
+    for (id, page) in site
+        .pages
+        .iter_mut()
+        .enumerate()
+        .filter(|(_, p)| p.space == space)
+    {
         let listing = listings.and_then(|l| l.get(&id));
         page.title = listing
             .map(|l| l.title.clone())
@@ -277,15 +300,17 @@ fn fallback_title(page: &Page) -> String {
     stem.to_string()
 }
 
-/// GitBook publishes only what SUMMARY.md lists (and the home page).
+/// GitBook publishes only what a space's SUMMARY.md lists (and the space's home page).
 fn unpublish_unlisted(
     site: &mut Site,
+    space: usize,
+    home: Option<PageId>,
     listings: &HashMap<PageId, Listing>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let home = site.home;
     for (id, page) in site.pages.iter_mut().enumerate() {
-        if listings.contains_key(&id) || Some(id) == home || !page.published {
+        if page.space != space || listings.contains_key(&id) || Some(id) == home || !page.published
+        {
             continue;
         }
         page.published = false;

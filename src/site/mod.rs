@@ -10,10 +10,10 @@ pub mod links;
 pub mod nav;
 mod page;
 pub mod redirects;
+pub mod spaces;
 pub mod url;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 pub use assemble::assemble_site;
 pub use nav::{Nav, NavNode, NavTarget};
@@ -21,9 +21,43 @@ pub use page::{LoadContext, Page, load_page};
 
 use crate::config::SiteConfig;
 use crate::source::SourceFile;
+use spaces::SpaceSpec;
 
 /// Index of a page in [`Site::pages`].
 pub type PageId = usize;
+
+/// One GitBook space of the site: its pages share a navigation and a URL prefix.
+#[derive(Debug)]
+pub struct Space {
+    pub spec: SpaceSpec,
+    pub nav: Nav,
+    pub home: Option<PageId>,
+    /// `docs.yaml`'s title, else the space home's title, else its folder's name.
+    pub title: String,
+}
+
+impl Space {
+    fn new(spec: SpaceSpec, nav: Nav, home: Option<PageId>, pages: &[Page]) -> Self {
+        let title = spec
+            .title
+            .clone()
+            .or_else(|| home.map(|h| pages[h].title.clone()))
+            .unwrap_or_else(|| {
+                spec.content_dir
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            });
+        Space {
+            spec,
+            nav,
+            home,
+            title,
+        }
+    }
+}
 
 /// A whole site, ready to render.
 #[derive(Debug)]
@@ -32,11 +66,11 @@ pub struct Site {
     /// Sorted by source path.
     pub pages: Vec<Page>,
     pub assets: Vec<SourceFile>,
-    pub nav: Nav,
+    /// The root space first; most sites have only that one.
+    pub spaces: Vec<Space>,
+    /// The page at the site root.
     pub home: Option<PageId>,
     pub title: String,
-    /// Where SUMMARY.md is, for diagnostics that point into it.
-    pub summary_path: Option<PathBuf>,
     by_source: HashMap<String, PageId>,
     by_url: HashMap<String, PageId>,
     asset_sizes: HashMap<String, u64>,
@@ -57,6 +91,23 @@ impl Site {
 
     pub fn asset_size(&self, rel: &str) -> Option<u64> {
         self.asset_sizes.get(rel).copied()
+    }
+
+    /// The navigation of the space `page` belongs to.
+    pub fn nav_of(&self, page: PageId) -> &Nav {
+        &self.spaces[self.pages[page].space].nav
+    }
+
+    /// Whether `space` has pages to publish (its navigation file is written).
+    pub fn space_has_pages(&self, space: usize) -> bool {
+        self.pages.iter().any(|p| p.space == space && p.published)
+    }
+
+    /// The spaces readers can visit (with a home page), for the space switcher.
+    pub fn visible_spaces(&self) -> impl Iterator<Item = &Space> {
+        self.spaces
+            .iter()
+            .filter(|s| s.home.is_some_and(|h| self.pages[h].published))
     }
 
     /// The pages that are written out, in source order.

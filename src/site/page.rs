@@ -29,6 +29,8 @@ pub struct Page {
     pub nav_label: String,
     /// False for pages missing from SUMMARY.md: GitBook does not publish them.
     pub published: bool,
+    /// Index of the page's space in [`super::Site::spaces`].
+    pub space: usize,
 }
 
 impl Page {
@@ -129,6 +131,7 @@ pub fn load_page(
         title: String::new(),
         nav_label: String::new(),
         published: true,
+        space: 0,
     };
     (Some(page), diagnostics)
 }
