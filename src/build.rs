@@ -148,9 +148,11 @@ pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site 
     let includes = FsIncludes {
         content_dir: config.content_dir.clone(),
     };
+    let vars = crate::gitbook::load_vars(&config.content_dir);
     let context = LoadContext {
         language: &config.language,
         includes: &includes,
+        vars: &vars,
     };
     let loaded: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
         .pages

@@ -14,6 +14,7 @@ fn html(markdown: &str) -> String {
         path: "page.md",
         language: "fr",
         includes: &NoIncludes,
+        vars: &Default::default(),
     });
     fill_markers(&fragment.html, |i, out| {
         let shown = match &fragment.refs[i].kind {

@@ -340,6 +340,8 @@ fn html_and_text_gitbook_writes() {
     assert!(page.html().contains("Un lien perdu reste lisible."));
     assert_eq!(found(&site, "broken-link", "blocks/text.md").len(), 1);
     assert!(page.html().contains("{{ moustache }}"));
+    // GitBook variables show their value from .gitbook/vars.yaml.
+    assert!(page.html().contains("Le produit s’appelle Nébula."));
 }
 
 #[test]

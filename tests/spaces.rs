@@ -75,6 +75,16 @@ fn breadcrumbs_go_through_the_space_home_and_links_cross_spaces() {
         link_href(&site.page("general/"), "les points d’entrée"),
         "../api/endpoints/"
     );
+    // A GitBook address of a space in the tree (named in .gitbook/vars.yaml) leads here;
+    // one of a space elsewhere stays as written.
+    assert_eq!(
+        link_href(&site.page("general/"), "l’API sur GitBook"),
+        "../api/endpoints/#haut"
+    );
+    assert_eq!(
+        link_href(&site.page("general/"), "un autre espace"),
+        "https://app.gitbook.com/s/Inconnu/page"
+    );
     // Previous/next stay within the space.
     assert!(select(&site.page("api/"), ".pagination a[rel=prev]").is_empty());
 }

@@ -8,6 +8,7 @@
 //! state right. Side results (headings, ids, references, the first H1, problems) are collected on
 //! the way, so no page is ever parsed twice for rendering.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use pulldown_cmark::{
@@ -36,6 +37,8 @@ pub struct PageInput<'a> {
     /// The site's language, for the words blocks show.
     pub language: &'a str,
     pub includes: &'a dyn IncludeSource,
+    /// `.gitbook/vars.yaml`: the values of `space.vars.NAME` expressions.
+    pub vars: &'a BTreeMap<String, String>,
 }
 
 /// What rendering a page body produced.
@@ -119,6 +122,7 @@ pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
         ),
     };
     let mut builder = Builder {
+        vars: Some(input.vars),
         map,
         include_dirs,
         body_start: input.body_start,
@@ -168,6 +172,9 @@ pub fn markdown_options() -> Options {
 
 #[derive(Default)]
 pub(super) struct Builder<'a> {
+    vars: Option<&'a BTreeMap<String, String>>,
+    /// Inside `<code class="expression">`: the expression so far.
+    expression: Option<String>,
     map: OffsetMap,
     /// Parsed-text ranges that come from included files, with the file's folder.
     include_dirs: Vec<(Range<usize>, String)>,
@@ -259,6 +266,9 @@ impl<'a> Builder<'a> {
     }
 
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        if self.expression.is_some() {
+            return self.expression_event(event);
+        }
         if self.image.is_some() {
             return self.image_event(event);
         }
@@ -567,6 +577,38 @@ impl<'a> Builder<'a> {
         let mut html = String::new();
         push_marker(&mut html, index);
         self.push_html(html);
+    }
+
+    /// Starts a GitBook variable expression (`<code class="expression">space.vars.x</code>`).
+    pub(super) fn open_expression(&mut self) {
+        self.expression = Some(String::new());
+    }
+
+    /// Inside an expression: collects its text; at `</code>`, writes the variable's value (or the
+    /// expression itself, as code, when the variable is unknown).
+    fn expression_event(&mut self, event: Event<'a>) {
+        let Some(expression) = &mut self.expression else {
+            return;
+        };
+        match event {
+            Event::Text(text) => expression.push_str(&text),
+            Event::InlineHtml(html) if html.trim().eq_ignore_ascii_case("</code>") => {
+                let expression = self.expression.take().unwrap_or_default();
+                let name = expression
+                    .trim()
+                    .trim_start_matches("space.vars.")
+                    .trim_start_matches("vars.");
+                match self.vars.and_then(|vars| vars.get(name)) {
+                    Some(value) => {
+                        let value = value.clone();
+                        self.collect_text(&value);
+                        self.push(Event::Text(value.into()));
+                    }
+                    None => self.push(Event::Code(expression.into())),
+                }
+            }
+            _ => {}
+        }
     }
 
     /// Handles an event inside a swallowed link; `false` once the link is over.

@@ -59,6 +59,9 @@ impl Builder<'_> {
         if let Some(index) = marker_index(html) {
             return self.block_marker(index);
         }
+        if is_expression_start(html) {
+            return self.open_expression();
+        }
         if let Some(dest) = mention_href(html).map(|dest| self.rebased(start, dest)) {
             let span = self.page_span(&(start..start + html.len()));
             let index = self.add_ref(
@@ -190,6 +193,18 @@ pub fn explicit_anchor_id(html: &str) -> Option<String> {
     let href_is_self = value("href").is_none_or(|h| h.starts_with('#'));
     let id = value("id").or_else(|| value("name"))?;
     (href_is_self && !id.is_empty()).then_some(id)
+}
+
+/// `<code class="expression">`: GitBook's variable expression.
+fn is_expression_start(html: &str) -> bool {
+    let attrs = start_tag_attrs(html);
+    attrs
+        .first()
+        .is_some_and(|(tag, _)| tag.eq_ignore_ascii_case("code"))
+        && attrs.iter().any(|(_, a)| {
+            a.name.eq_ignore_ascii_case("class")
+                && a.raw_value.split_whitespace().any(|c| c == "expression")
+        })
 }
 
 /// The `href` of an `<a … data-mention …>` start tag.

@@ -11,6 +11,7 @@ fn render(text: &str) -> Fragment {
         path: "page.md",
         language: "fr",
         includes: &NoIncludes,
+        vars: &Default::default(),
     })
 }
 
@@ -273,6 +274,7 @@ fn spans_inside_blocks_map_back_to_the_page() {
         path: "p.md",
         language: "fr",
         includes: &NoIncludes,
+        vars: &Default::default(),
     });
     assert_eq!(&text[f.refs[0].span.clone()], "[absent](absent.md)");
 }
@@ -286,6 +288,27 @@ fn legacy_api_parameters_take_their_location_from_their_group() {
         f.html.contains(
             "<td><code>id</code> <span class=\"api-required\">obligatoire</span></td><td>path</td>"
         ),
+        "{}",
+        f.html
+    );
+}
+
+#[test]
+fn gitbook_variables_show_their_value() {
+    let vars =
+        std::collections::BTreeMap::from([("PRODUCT_NAME".to_string(), "Nébula".to_string())]);
+    let text = "Bienvenue dans <code class=\"expression\">space.vars.PRODUCT_NAME</code>, pas <code class=\"expression\">space.vars.ABSENT</code>.\n";
+    let f = render_fragment(&PageInput {
+        text,
+        body_start: 0,
+        path: "p.md",
+        language: "fr",
+        includes: &NoIncludes,
+        vars: &vars,
+    });
+    assert!(
+        f.html
+            .contains("Bienvenue dans Nébula, pas <code>space.vars.ABSENT</code>."),
         "{}",
         f.html
     );

@@ -11,6 +11,7 @@ use std::fmt::Write;
 use pulldown_cmark_escape::escape_html;
 
 use super::assemble::find_page;
+use super::spaces::gitbook_space_id;
 use super::url::{decode_path, encode_path, is_external, join_path, parent_dir, relative_href};
 use super::{PageId, Site};
 use crate::diagnostic::Diagnostic;
@@ -48,6 +49,9 @@ impl Site {
     /// Resolves `dest`, written in the page `from`.
     pub fn resolve(&self, from: PageId, dest: &str) -> Target {
         let dest = dest.trim();
+        if let Some(target) = self.resolve_other_space(dest) {
+            return target;
+        }
         if dest.is_empty() || is_external(dest) {
             return Target::External;
         }
@@ -101,6 +105,33 @@ impl Site {
             Target::External => Some(cover.to_string()),
             _ => None,
         }
+    }
+
+    /// `https://app.gitbook.com/s/<space>/<path>`: a link to another space, local when that space
+    /// is in the tree (its id known from docs.yaml or .gitbook/vars.yaml) and the page exists;
+    /// `None` (left external) otherwise.
+    fn resolve_other_space(&self, dest: &str) -> Option<Target> {
+        let id = gitbook_space_id(dest)?;
+        let space = self
+            .spaces
+            .iter()
+            .find(|s| s.spec.gitbook_ids.iter().any(|known| known == id))?;
+        let rest = dest
+            .split_once(id)
+            .map_or("", |(_, rest)| rest)
+            .trim_start_matches('/');
+        let (path, fragment) = match rest.split_once('#') {
+            Some((path, fragment)) => (path, Some(fragment.to_string())),
+            None => (rest, None),
+        };
+        let path = decode_path(path.trim_end_matches('/'));
+        let url = if path.is_empty() {
+            space.spec.url_prefix.clone()
+        } else {
+            format!("{}{path}/", space.spec.url_prefix)
+        };
+        let page = self.page_by_url(&url)?;
+        Some(Target::Page { page, fragment })
     }
 
     /// The page's HTML with every marker filled in, and a diagnostic for each reference that

@@ -3,6 +3,7 @@
 //! A page is read, decoded, split into front matter and body, and rendered to an HTML fragment
 //! exactly once here; everything later works from the result.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::diagnostic::Diagnostic;
@@ -64,6 +65,8 @@ impl Page {
 pub struct LoadContext<'a> {
     pub language: &'a str,
     pub includes: &'a dyn IncludeSource,
+    /// `.gitbook/vars.yaml`, for `space.vars.NAME` expressions.
+    pub vars: &'a BTreeMap<String, String>,
 }
 
 pub fn load_page(
@@ -101,6 +104,7 @@ pub fn load_page(
         path: &source.rel,
         language: context.language,
         includes: context.includes,
+        vars: context.vars,
     });
     for problem in &fragment.problems {
         let diagnostic = Diagnostic::new(problem.severity, problem.code, problem.message.clone());

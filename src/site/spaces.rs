@@ -28,6 +28,8 @@ pub struct SpaceSpec {
     pub summary: Option<SourceFile>,
     /// False for the root when `docs.yaml` lists the spaces: files outside them are not published.
     pub publishes: bool,
+    /// GitBook's ids for this space, for `https://app.gitbook.com/s/<id>/…` links.
+    pub gitbook_ids: Vec<String>,
 }
 
 /// The spaces of a site, the root space first, then by folder.
@@ -47,6 +49,7 @@ pub fn discover_spaces(
             .unwrap_or_else(|| "README.md".to_string()),
         summary: tree.summary.clone(),
         publishes: true,
+        gitbook_ids: Vec::new(),
     };
     let mut spaces = vec![root];
     let docs = config.content_dir.join(DOCS_FILE);
@@ -58,6 +61,7 @@ pub fn discover_spaces(
     };
     spaces.extend(nested);
     spaces[1..].sort_by(|a, b| a.content_dir.cmp(&b.content_dir));
+    name_spaces_from_vars(config, &mut spaces);
     // A space's own table of contents is not a page, whatever it is called.
     let summaries: Vec<String> = spaces
         .iter()
@@ -124,6 +128,7 @@ fn space_in(
         readme: gitbook.readme.unwrap_or_else(|| "README.md".to_string()),
         summary,
         publishes: true,
+        gitbook_ids: Vec::new(),
     }
 }
 
@@ -176,7 +181,7 @@ fn spaces_from_docs_yaml(
     {
         site_title.replace(title.to_string());
     }
-    let mut found = Vec::new();
+    let mut found: Vec<DocsSpace> = Vec::new();
     let structure = value
         .get("site")
         .and_then(|s| s.get("structure"))
@@ -186,34 +191,50 @@ fn spaces_from_docs_yaml(
     }
     found
         .into_iter()
-        .filter_map(|(directory, url_prefix, title)| {
-            let dir = directory
-                .trim_start_matches("./")
-                .trim_matches('/')
-                .to_string();
-            if dir.is_empty() {
-                return None;
-            }
-            if !config.content_dir.join(&dir).is_dir() {
-                let message = format!(
-                    "{DOCS_FILE}: space `{}` has no folder `{dir}`; it is skipped",
-                    title.as_deref().unwrap_or(&dir)
-                );
-                diagnostics
-                    .push(Diagnostic::warning("invalid-docs-yaml", message).in_file(shown.clone()));
-                return None;
-            }
-            Some(space_in(config, tree, &dir, url_prefix, title, diagnostics))
-        })
+        .filter_map(
+            |DocsSpace {
+                 directory,
+                 url_prefix,
+                 title,
+                 id,
+             }| {
+                let dir = directory
+                    .trim_start_matches("./")
+                    .trim_matches('/')
+                    .to_string();
+                if dir.is_empty() {
+                    return None;
+                }
+                if !config.content_dir.join(&dir).is_dir() {
+                    let message = format!(
+                        "{DOCS_FILE}: space `{}` has no folder `{dir}`; it is skipped",
+                        title.as_deref().unwrap_or(&dir)
+                    );
+                    diagnostics.push(
+                        Diagnostic::warning("invalid-docs-yaml", message).in_file(shown.clone()),
+                    );
+                    return None;
+                }
+                let mut space = space_in(config, tree, &dir, url_prefix, title, diagnostics);
+                space.gitbook_ids.extend(id);
+                Some(space)
+            },
+        )
         .collect()
 }
 
-/// Walks `docs.yaml` items: (content directory, URL prefix, title) of each space with one.
-fn collect_docs_spaces(
-    item: &serde_yaml::Value,
-    prefix: &str,
-    found: &mut Vec<(String, String, Option<String>)>,
-) {
+/// A space of `docs.yaml` whose content is in the tree.
+#[derive(Debug, PartialEq, Eq)]
+struct DocsSpace {
+    directory: String,
+    url_prefix: String,
+    title: Option<String>,
+    /// GitBook's id of the space, when written (`id:` or `spaceId:`).
+    id: Option<String>,
+}
+
+/// Walks `docs.yaml` items, collecting each space that has a content directory.
+fn collect_docs_spaces(item: &serde_yaml::Value, prefix: &str, found: &mut Vec<DocsSpace>) {
     let kind = item.get("type").and_then(|t| t.as_str()).unwrap_or("");
     let is_default = item
         .get("default")
@@ -234,11 +255,13 @@ fn collect_docs_spaces(
             .and_then(|c| c.get("directory"))
             .and_then(|d| d.as_str());
         if let Some(directory) = directory {
-            let title = item
-                .get("title")
-                .and_then(|t| t.as_str())
-                .map(str::to_string);
-            found.push((directory.to_string(), here.clone(), title));
+            let text = |key: &str| item.get(key).and_then(|t| t.as_str()).map(str::to_string);
+            found.push(DocsSpace {
+                directory: directory.to_string(),
+                url_prefix: here.clone(),
+                title: text("title"),
+                id: text("spaceId").or_else(|| text("id")),
+            });
         }
     }
     for child in item
@@ -249,6 +272,62 @@ fn collect_docs_spaces(
     {
         collect_docs_spaces(child, &here, found);
     }
+}
+
+/// `.gitbook/vars.yaml` entries whose value is a space's address on GitBook
+/// (`api_space: https://app.gitbook.com/s/AbC123/`) give that space's id, when their name is the
+/// space's folder, path or title.
+fn name_spaces_from_vars(config: &SiteConfig, spaces: &mut [SpaceSpec]) {
+    let Ok(bytes) = std::fs::read(config.content_dir.join(".gitbook/vars.yaml")) else {
+        return;
+    };
+    let Ok(serde_yaml::Value::Mapping(vars)) =
+        serde_yaml::from_str(&crate::text::decode_source(&bytes).text)
+    else {
+        return;
+    };
+    for (name, value) in vars {
+        let (Some(name), Some(id)) = (name.as_str(), value.as_str().and_then(gitbook_space_id))
+        else {
+            continue;
+        };
+        let wanted = name.to_ascii_lowercase().replace(['_', ' '], "-");
+        let matches = |space: &SpaceSpec| {
+            let folder = space
+                .content_dir
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or("");
+            let path = space
+                .url_prefix
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or("");
+            let title = space
+                .title
+                .as_deref()
+                .unwrap_or("")
+                .to_ascii_lowercase()
+                .replace(['_', ' '], "-");
+            [folder, path, title.as_str()]
+                .iter()
+                .any(|n| !n.is_empty() && n.to_ascii_lowercase() == wanted)
+        };
+        if let Some(space) = spaces.iter_mut().find(|s| matches(s)) {
+            space.gitbook_ids.push(id.to_string());
+        }
+    }
+}
+
+/// The space id of an `https://app.gitbook.com/s/<id>/…` address.
+pub fn gitbook_space_id(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("https://app.gitbook.com/s/")
+        .or_else(|| url.strip_prefix("http://app.gitbook.com/s/"))?;
+    let id = rest.split(['/', '#', '?']).next()?;
+    (!id.is_empty()).then_some(id)
 }
 
 fn folder_url(dir: &str) -> String {
@@ -291,17 +370,24 @@ mod tests {
         for item in yaml["site"]["structure"].as_sequence().unwrap() {
             collect_docs_spaces(item, "", &mut found);
         }
+        let found: Vec<(&str, &str)> = found
+            .iter()
+            .map(|s| (s.directory.as_str(), s.url_prefix.as_str()))
+            .collect();
+        assert_eq!(found, [("./developers", ""), ("./changelog", "changelog/")]);
+    }
+
+    #[test]
+    fn space_ids_from_gitbook_addresses() {
         assert_eq!(
-            found,
-            [
-                (
-                    "./developers".to_string(),
-                    String::new(),
-                    Some("English".to_string())
-                ),
-                ("./changelog".to_string(), "changelog/".to_string(), None),
-            ]
+            gitbook_space_id("https://app.gitbook.com/s/AbC123/guide/page#x"),
+            Some("AbC123")
         );
+        assert_eq!(
+            gitbook_space_id("https://app.gitbook.com/s/AbC123"),
+            Some("AbC123")
+        );
+        assert_eq!(gitbook_space_id("https://example.org/s/x"), None);
     }
 
     #[test]
@@ -313,6 +399,7 @@ mod tests {
             readme: "README.md".into(),
             summary: None,
             publishes: true,
+            gitbook_ids: Vec::new(),
         };
         let spaces = [space(""), space("api/"), space("api/v2/")];
         assert_eq!(space_of(&spaces, "guide.md"), 0);
