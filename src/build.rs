@@ -16,7 +16,8 @@ use crate::diagnostic::{Diagnostic, Severity, Tally, display_path};
 use crate::gitbook::blocks::FsIncludes;
 use crate::output::{Staging, check_output_dir};
 use crate::render::{
-    SiteRenderer, Theme, load_theme, nav_json, redirect_page, redirects_file, set_site_globals,
+    SiteRenderer, Theme, load_theme, nav_json, redirect_page, redirects_file, robots,
+    set_site_globals, sitemap,
 };
 use crate::site::redirects::Redirect;
 use crate::site::spaces::discover_spaces;
@@ -30,6 +31,24 @@ pub struct BuildOptions {
     pub overrides: Overrides,
     /// Warnings fail the build.
     pub strict: bool,
+    /// `carnet check`: verify everything a build verifies, write nothing.
+    pub check_only: bool,
+    /// Diagnostic codes to drop (`--allow CODE`).
+    pub allow: Vec<String>,
+    /// Diagnostic codes that are errors (`--deny CODE`).
+    pub deny: Vec<String>,
+}
+
+impl BuildOptions {
+    /// Applies `--allow`, `--deny` and `--strict` to a build's findings.
+    fn apply_policy(&self, diagnostics: &mut Vec<Diagnostic>) {
+        diagnostics.retain(|d| !self.allow.iter().any(|code| code == d.code));
+        for d in diagnostics.iter_mut() {
+            if self.strict || self.deny.iter().any(|code| code == d.code) {
+                d.severity = Severity::Error;
+            }
+        }
+    }
 }
 
 /// The outcome of a build: its findings (sorted) and what was written.
@@ -73,17 +92,18 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         Err(errors) => report.diagnostics.extend(errors),
         Ok((config, config_diagnostics)) => {
             report.diagnostics.extend(config_diagnostics);
-            report.output_dir = Some(config.output_dir.clone());
-            build_site(config, options.strict, &mut report);
+            report.output_dir = Some(config.output_dir.clone()).filter(|_| !options.check_only);
+            build_site(config, options, &mut report);
         }
     }
+    options.apply_policy(&mut report.diagnostics);
     report.diagnostics.sort_by(Diagnostic::sort_key_cmp);
     report.elapsed = started.elapsed();
     report
 }
 
 /// Runs the pipeline, recording into `report`.
-fn build_site(config: SiteConfig, strict: bool, report: &mut BuildReport) {
+fn build_site(config: SiteConfig, options: &BuildOptions, report: &mut BuildReport) {
     let site = report.time("load", |r| load_site(config, &mut r.diagnostics));
     let theme = report.time("theme", |r| match load_theme(&site.config) {
         Ok(mut theme) => {
@@ -96,6 +116,10 @@ fn build_site(config: SiteConfig, strict: bool, report: &mut BuildReport) {
         }
     });
     let Some(theme) = theme else { return };
+    if options.check_only {
+        report.pages = report.time("check", |r| verify_site(&site, &theme, &mut r.diagnostics));
+        return;
+    }
     if let Err(error) = check_output_dir(&site.config) {
         report.diagnostics.push(error);
         return;
@@ -116,11 +140,7 @@ fn build_site(config: SiteConfig, strict: bool, report: &mut BuildReport) {
     report.pages = report.time("render", |r| {
         write_site(&site, &theme, &staging, &mut r.diagnostics)
     });
-    if strict {
-        for d in report.diagnostics.iter_mut() {
-            d.severity = Severity::Error;
-        }
-    }
+    options.apply_policy(&mut report.diagnostics);
     if report.diagnostics.iter().any(Diagnostic::is_error) {
         return;
     }
@@ -167,6 +187,31 @@ pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site 
     let (site, site_diagnostics) = assemble_site(config, pages, sources.assets, spaces);
     diagnostics.extend(site_diagnostics);
     site
+}
+
+/// Phase 2 without output (`carnet check`): every page's references resolved in parallel, the
+/// templates tried on one page and on the 404, redirects and output paths checked. Returns the
+/// number of pages checked.
+fn verify_site(site: &Site, theme: &Theme, diagnostics: &mut Vec<Diagnostic>) -> usize {
+    let (redirects, redirect_diagnostics) = site.redirects();
+    diagnostics.extend(redirect_diagnostics);
+    diagnostics.extend(output_collisions(site, theme, &redirects));
+    let published: Vec<usize> = site.published().map(|(id, _)| id).collect();
+    let found: Vec<Vec<Diagnostic>> = published
+        .par_iter()
+        .map(|&id| site.resolve_page_html(id).1)
+        .collect();
+    diagnostics.extend(found.into_iter().flatten());
+    let renderer = SiteRenderer::new(theme, site);
+    if let Some(&first) = published.first()
+        && let Err(error) = renderer.page(first, "")
+    {
+        diagnostics.push(error);
+    }
+    if let Err(error) = renderer.not_found() {
+        diagnostics.push(error);
+    }
+    published.len()
 }
 
 /// Phase 2: resolve and render every published page in parallel, copy assets, write the shared
@@ -237,10 +282,19 @@ fn write_site(
             diagnostics.push(write_error(&rel, &err));
         }
     }
-    if !redirects.is_empty()
-        && let Err(err) = staging.write("_redirects", redirects_file(site, &redirects).as_bytes())
+    let mut hosting_files = vec![("robots.txt", robots(site))];
+    hosting_files.extend(sitemap(site).map(|xml| ("sitemap.xml", xml)));
+    if !redirects.is_empty() {
+        hosting_files.push(("_redirects", redirects_file(site, &redirects)));
+    }
+    // A site's own robots.txt, sitemap.xml or _redirects is copied as an asset and wins.
+    for (name, contents) in hosting_files
+        .into_iter()
+        .filter(|(name, _)| !site.has_asset(name))
     {
-        diagnostics.push(write_error("_redirects", &err));
+        if let Err(err) = staging.write(name, contents.as_bytes()) {
+            diagnostics.push(write_error(name, &err));
+        }
     }
     if site.home.is_none() && site.visible_spaces().count() > 1 {
         match renderer.spaces_home() {

@@ -4,12 +4,12 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use carnet::build::{BuildOptions, build};
+use carnet::build::{BuildOptions, BuildReport, build};
 use carnet::config::Overrides;
 use carnet::diagnostic::Severity;
-use carnet::report::{render_human, summary_line};
+use carnet::report::{github_command, gitlab_report, json_line, render_human, summary_line};
 
 /// carnet turns a tree of Markdown (GitBook exports as they are) into a fast, accessible static site.
 #[derive(Parser)]
@@ -23,28 +23,64 @@ struct Cli {
 enum Command {
     /// Build the site into the output folder (default `public/`).
     Build(BuildArgs),
+    /// Verify everything a build verifies, without writing anything.
+    Check(CheckArgs),
 }
 
 #[derive(Args)]
 struct BuildArgs {
-    /// The site folder: holds `content/` or is the GitBook export itself.
-    #[arg(default_value = ".")]
-    site: PathBuf,
+    #[command(flatten)]
+    site: SiteArgs,
     /// Output folder (default: `output_dir` of carnet.yaml, else `SITE/public`).
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+}
+
+/// What `build` and `check` share: the site, and how findings are judged and shown.
+#[derive(Args)]
+struct SiteArgs {
+    /// The site folder: holds `content/` or is the GitBook export itself.
+    #[arg(default_value = ".")]
+    site: PathBuf,
     /// Absolute URL the site is published at, e.g. https://example.org/docs/.
     #[arg(long, value_name = "URL", value_parser = parse_base_url)]
     base_url: Option<String>,
     /// Treat warnings as errors.
     #[arg(long)]
     strict: bool,
+    /// Ignore findings of this kind (repeatable), e.g. `--allow nbsp-heading`.
+    #[arg(long, value_name = "CODE")]
+    allow: Vec<String>,
+    /// Treat findings of this kind as errors (repeatable), e.g. `--deny broken-link`.
+    #[arg(long, value_name = "CODE")]
+    deny: Vec<String>,
+    /// How findings are printed: for people (stderr), or for machines (stdout).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
     /// Print errors only.
     #[arg(short, long)]
     quiet: bool,
-    /// Print how long each phase of the build took.
+    /// Print how long each phase took.
     #[arg(long)]
     timings: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Source excerpts on stderr.
+    Human,
+    /// One JSON object per line on stdout.
+    Json,
+    /// GitHub Actions workflow commands on stdout.
+    Github,
+    /// A GitLab Code Quality report on stdout.
+    Gitlab,
 }
 
 fn parse_base_url(value: &str) -> Result<String, String> {
@@ -62,31 +98,61 @@ fn parse_base_url(value: &str) -> Result<String, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build(args) => run_build(args),
+        Command::Build(args) => run(&args.site, args.output, false),
+        Command::Check(args) => run(&args.site, None, true),
     }
 }
 
-fn run_build(args: BuildArgs) -> ExitCode {
+fn run(args: &SiteArgs, output: Option<PathBuf>, check_only: bool) -> ExitCode {
     if !args.site.is_dir() {
         eprintln!("error: `{}` is not a folder", args.site.display());
         return ExitCode::from(2);
     }
     let options = BuildOptions {
-        site_dir: args.site,
+        site_dir: args.site.clone(),
         overrides: Overrides {
-            output: args.output,
-            base_url: args.base_url,
+            output,
+            base_url: args.base_url.clone(),
         },
         strict: args.strict,
+        check_only,
+        allow: args.allow.clone(),
+        deny: args.deny.clone(),
     };
     let report = build(&options);
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    print_report(&report, args, check_only);
+    if report.succeeded() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn print_report(report: &BuildReport, args: &SiteArgs, check_only: bool) {
+    let shown: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| !args.quiet || d.severity == Severity::Error)
+        .collect();
+    let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr().lock();
-    for diagnostic in &report.diagnostics {
-        if args.quiet && diagnostic.severity == Severity::Warning {
-            continue;
+    match args.format {
+        Format::Human => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            for diagnostic in &shown {
+                let _ = writeln!(stderr, "{}\n", render_human(diagnostic, color));
+            }
         }
-        let _ = writeln!(stderr, "{}\n", render_human(diagnostic, color));
+        Format::Json => shown
+            .iter()
+            .for_each(|d| drop(writeln!(stdout, "{}", json_line(d)))),
+        Format::Github => shown
+            .iter()
+            .for_each(|d| drop(writeln!(stdout, "{}", github_command(d)))),
+        Format::Gitlab => {
+            let owned: Vec<_> = shown.iter().map(|d| (*d).clone()).collect();
+            let _ = writeln!(stdout, "{}", gitlab_report(&owned));
+        }
     }
     if !args.quiet || !report.succeeded() {
         let line = summary_line(
@@ -95,6 +161,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
             report.elapsed,
             report.output_dir.as_deref(),
             report.written,
+            check_only,
         );
         let _ = writeln!(stderr, "{line}");
     }
@@ -105,11 +172,6 @@ fn run_build(args: BuildArgs) -> ExitCode {
             .map(|(name, took)| format!("{name} {:.3} s", took.as_secs_f64()))
             .collect();
         let _ = writeln!(stderr, "phases: {}", phases.join(", "));
-    }
-    if report.succeeded() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
     }
 }
 

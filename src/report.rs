@@ -50,18 +50,91 @@ pub fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
     renderer.render(&[group])
 }
 
+/// One JSON object per line: what tools that read diagnostics need, nothing else.
+pub fn json_line(diagnostic: &Diagnostic) -> String {
+    let location = diagnostic.location.as_ref();
+    serde_json::json!({
+        "file": location.map(|l| slash_path(&l.file)),
+        "line": location.map(|l| l.line),
+        "column": location.map(|l| l.column),
+        "severity": diagnostic.severity.to_string(),
+        "code": diagnostic.code,
+        "message": diagnostic.message,
+    })
+    .to_string()
+}
+
+/// A GitHub Actions workflow command (`::warning file=…,line=…,col=…,title=…::…`), which shows
+/// the finding on the pull request's diff.
+pub fn github_command(diagnostic: &Diagnostic) -> String {
+    let mut properties = Vec::new();
+    if let Some(location) = &diagnostic.location {
+        properties.push(format!(
+            "file={}",
+            github_property(&slash_path(&location.file))
+        ));
+        properties.push(format!("line={}", location.line));
+        properties.push(format!("col={}", location.column));
+    }
+    properties.push(format!("title={}", github_property(diagnostic.code)));
+    format!(
+        "::{} {}::{}",
+        diagnostic.severity,
+        properties.join(","),
+        github_data(&diagnostic.message)
+    )
+}
+
+/// A GitLab Code Quality report: a JSON array GitLab shows in merge requests.
+pub fn gitlab_report(diagnostics: &[Diagnostic]) -> String {
+    let issues: Vec<serde_json::Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let path = d.location.as_ref().map(|l| slash_path(&l.file)).unwrap_or_default();
+            let line = d.location.as_ref().map_or(1, |l| l.line);
+            let fingerprint = blake3::hash(format!("{}\0{path}\0{line}\0{}", d.code, d.message).as_bytes()).to_hex();
+            serde_json::json!({
+                "description": d.message,
+                "check_name": d.code,
+                "fingerprint": &fingerprint.as_str()[..32],
+                "severity": match d.severity { Severity::Warning => "minor", Severity::Error => "major" },
+                "location": { "path": path, "lines": { "begin": line } },
+            })
+        })
+        .collect();
+    serde_json::Value::Array(issues).to_string()
+}
+
+fn slash_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Escapes a workflow command's message (GitHub's rules: `%`, CR, LF).
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value (also `:` and `,`).
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
 /// Byte offset of the `n`th character of `line` (its end when shorter).
 fn char_offset(line: &str, n: usize) -> usize {
     line.char_indices().nth(n).map_or(line.len(), |(i, _)| i)
 }
 
 /// The line that ends a build's output: what was built, what was found, how long it took.
+/// `check_only`: the line of `carnet check`, which writes nothing.
 pub fn summary_line(
     pages: usize,
     tally: Tally,
     elapsed: Duration,
     output: Option<&Path>,
     written: bool,
+    check_only: bool,
 ) -> String {
     let findings = format!(
         "{} warning{}, {} error{}",
@@ -71,6 +144,17 @@ pub fn summary_line(
         if tally.errors == 1 { "" } else { "s" },
     );
     let seconds = elapsed.as_secs_f64();
+    if check_only {
+        let verdict = if tally.errors == 0 {
+            "checked"
+        } else {
+            "check failed:"
+        };
+        return format!(
+            "{verdict} {pages} page{} in {seconds:.2} s, {findings}",
+            if pages == 1 { "" } else { "s" }
+        );
+    }
     match (written, output) {
         (true, Some(out)) => format!(
             "built {pages} page{} in {seconds:.2} s, {findings} → {}",
@@ -114,6 +198,47 @@ mod tests {
         );
     }
 
+    fn located() -> Diagnostic {
+        let text = "a\nVoir [x](y.md)\n";
+        Diagnostic::warning("broken-link", "link target `y.md` not found: 100%, really").at(
+            "content/a b.md",
+            &LineIndex::new(text),
+            text,
+            7..15,
+        )
+    }
+
+    #[test]
+    fn json_lines_carry_every_field() {
+        let value: serde_json::Value = serde_json::from_str(&json_line(&located())).unwrap();
+        assert_eq!(value["file"], "content/a b.md");
+        assert_eq!(
+            (value["line"].as_u64(), value["column"].as_u64()),
+            (Some(2), Some(6))
+        );
+        assert_eq!(
+            (value["severity"].as_str(), value["code"].as_str()),
+            (Some("warning"), Some("broken-link"))
+        );
+    }
+
+    #[test]
+    fn github_commands_are_escaped() {
+        assert_eq!(
+            github_command(&located()),
+            "::warning file=content/a b.md,line=2,col=6,title=broken-link::link target `y.md` not found: 100%25, really"
+        );
+    }
+
+    #[test]
+    fn gitlab_reports_are_code_quality_json() {
+        let value: serde_json::Value = serde_json::from_str(&gitlab_report(&[located()])).unwrap();
+        assert_eq!(value[0]["check_name"], "broken-link");
+        assert_eq!(value[0]["severity"], "minor");
+        assert_eq!(value[0]["location"]["lines"]["begin"], 2);
+        assert_eq!(value[0]["fingerprint"].as_str().map(str::len), Some(32));
+    }
+
     #[test]
     fn summary_says_where_the_site_went() {
         let tally = Tally {
@@ -126,6 +251,7 @@ mod tests {
             Duration::from_millis(20),
             Some(Path::new("public")),
             true,
+            false,
         );
         assert_eq!(
             line,

@@ -212,3 +212,43 @@ fn empty_site_builds_an_empty_site_without_panicking() {
     assert!(built.exists("404.html"));
     assert_eq!(built.report.pages, 0);
 }
+
+#[test]
+fn sitemap_and_robots_from_the_base_url() {
+    let tmp = copy_fixture("gitbook-summary");
+    let mut opts = options(tmp.path());
+    opts.overrides.base_url = Some("https://example.org/docs".to_string());
+    let built = build_tmp_with(tmp, opts);
+    let sitemap = built.file("sitemap.xml");
+    let urls: Vec<&str> = sitemap
+        .lines()
+        .filter_map(|l| l.strip_prefix("<url><loc>")?.strip_suffix("</loc></url>"))
+        .collect();
+    assert!(urls.contains(&"https://example.org/docs/"));
+    assert!(urls.contains(&"https://example.org/docs/reference/mon%20fichier/"));
+    assert!(
+        !urls.iter().any(|u| u.contains("cache")),
+        "hidden pages are left out"
+    );
+    assert!(
+        !urls.iter().any(|u| u.contains("orpheline")),
+        "unpublished pages are left out"
+    );
+    assert_eq!(urls.len(), 10);
+    assert!(
+        built
+            .file("robots.txt")
+            .contains("Sitemap: https://example.org/docs/sitemap.xml")
+    );
+}
+
+#[test]
+fn without_base_url_there_is_no_sitemap_and_a_sites_own_robots_wins() {
+    let built = build_tmp(site_with(&[
+        ("README.md", "# Home\n"),
+        ("robots.txt", "User-agent: *\nDisallow: /\n"),
+    ]));
+    built.assert_no_errors();
+    assert!(!built.exists("sitemap.xml"));
+    assert_eq!(built.file("robots.txt"), "User-agent: *\nDisallow: /\n");
+}

@@ -66,8 +66,14 @@ pub fn parse_summary(text: &str) -> Summary {
     parser.finish()
 }
 
+/// How deep entries may nest (GitBook exports reach five or six); deeper items are ignored, so
+/// nothing that walks the navigation can be driven out of stack.
+pub const MAX_DEPTH: usize = 32;
+
 #[derive(Default)]
 struct SummaryParser {
+    /// Items entered beyond `MAX_DEPTH`, not yet left.
+    overflow: usize,
     items: Vec<SummaryItem>,
     /// Entries being built, innermost last.
     open: Vec<OpenEntry>,
@@ -110,6 +116,8 @@ impl SummaryParser {
                     open.first_block_done = true;
                 }
             }
+            Event::Start(Tag::Item) if self.open.len() >= MAX_DEPTH => self.overflow += 1,
+            Event::End(TagEnd::Item) if self.overflow > 0 => self.overflow -= 1,
             Event::Start(Tag::Item) => self.open.push(OpenEntry {
                 entry: SummaryEntry {
                     title: String::new(),
@@ -293,6 +301,23 @@ mod tests {
     fn a_later_h1_is_a_group_not_ignored() {
         let summary = parse_summary("* [A](a.md)\n\n# Partie\n\n* [B](b.md)\n");
         assert!(matches!(&summary.items[1], SummaryItem::Group { title, .. } if title == "Partie"));
+    }
+
+    #[test]
+    fn absurd_nesting_is_capped() {
+        let text: String = (0..200)
+            .map(|i| format!("{}* [P{i}](p{i}.md)\n", "  ".repeat(i)))
+            .collect();
+        let mut entry = match &parse_summary(&text).items[0] {
+            SummaryItem::Entry(e) => e.clone(),
+            other => panic!("{other:?}"),
+        };
+        let mut depth = 1;
+        while let Some(child) = entry.children.first().cloned() {
+            depth += 1;
+            entry = child;
+        }
+        assert_eq!(depth, MAX_DEPTH);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! shared navigation file.
 
 mod context;
+mod hosting;
 mod redirects;
 mod sidebar;
 mod theme;
@@ -9,6 +10,7 @@ mod theme;
 pub use context::{
     Linker, nav_json, nav_json_path, not_found_context, page_context, spaces_home_context,
 };
+pub use hosting::{robots, sitemap};
 pub use redirects::{redirect_page, redirects_file};
 pub use sidebar::Sidebar;
 pub use theme::{Theme, ThemeFile, load_theme};

@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use carnet::build::{BuildOptions, BuildReport, build};
-use carnet::config::Overrides;
 use carnet::diagnostic::{Diagnostic, Severity};
 use scraper::{ElementRef, Html, Selector};
 use tempfile::TempDir;
@@ -62,8 +61,7 @@ pub fn write(root: &Path, rel: &str, bytes: &[u8]) {
 pub fn options(site: &Path) -> BuildOptions {
     BuildOptions {
         site_dir: site.to_path_buf(),
-        overrides: Overrides::default(),
-        strict: false,
+        ..BuildOptions::default()
     }
 }
 

@@ -115,8 +115,13 @@ fn quoted(text: &str) -> (&str, &str, bool) {
 fn next_key_start(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut i = 0;
-    while let Some(space) = text[i..].find(char::is_whitespace).map(|p| p + i) {
-        let word_start = space + 1;
+    while let Some((space, c)) = text[i..]
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace())
+        .map(|(p, c)| (p + i, c))
+    {
+        // Whitespace may be wider than a byte (a no-break space is two).
+        let word_start = space + c.len_utf8();
         let word_end = text[word_start..]
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
             .map_or(text.len(), |p| p + word_start);
@@ -150,6 +155,14 @@ mod tests {
         assert!(attrs.flag("linenumbers"));
         assert!(attrs.flag("wrap"));
         assert!(!attrs.flag("expandable"));
+    }
+
+    #[test]
+    fn unclosed_value_with_a_no_break_space_does_not_split_a_character() {
+        // Found by fuzzing: a no-break space in an unclosed value.
+        let (attrs, problems) = parse_attrs("src=\"../guid\u{a0}e.pdf");
+        assert_eq!(attrs.get("src"), Some("../guid\u{a0}e.pdf"));
+        assert_eq!(problems.len(), 1);
     }
 
     #[test]

@@ -36,6 +36,10 @@ pub struct TreeProblem {
     pub message: String,
 }
 
+/// How deep blocks may nest. Real exports nest three or four deep; the limit keeps pathological
+/// input from exhausting the stack of everything that walks the tree.
+pub const MAX_DEPTH: usize = 32;
+
 /// Builds the tree of `text` (of length `len`) from its tags.
 pub fn build_tree(tokens: Vec<TagToken>, len: usize) -> (Vec<Node>, Vec<TreeProblem>) {
     let mut builder = TreeBuilder::default();
@@ -101,6 +105,13 @@ impl TreeBuilder {
                 } else {
                     self.text(span);
                 }
+            }
+            TagRole::Open(_) if self.open.len() >= MAX_DEPTH => {
+                let message = format!(
+                    "blocks are nested more than {MAX_DEPTH} deep; this `{{% {} %}}` is left out",
+                    token.name
+                );
+                self.problem(span, message);
             }
             TagRole::Open(kind) => {
                 let block = Block {
@@ -211,6 +222,20 @@ mod tests {
             Node::Block(b) => b,
             other => panic!("block expected, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn absurd_nesting_is_capped() {
+        let text = "{% hint %}".repeat(10_000);
+        let (nodes, problems) = tree(&text);
+        let mut depth = 0;
+        let mut node = nodes.first();
+        while let Some(Node::Block(b)) = node {
+            depth += 1;
+            node = b.children.first();
+        }
+        assert_eq!(depth, MAX_DEPTH);
+        assert!(problems.len() > 9_000);
     }
 
     #[test]
