@@ -37,6 +37,8 @@ pub struct BuildOptions {
     pub allow: Vec<String>,
     /// Diagnostic codes that are errors (`--deny CODE`).
     pub deny: Vec<String>,
+    /// Check external links too (`carnet check --external`).
+    pub external: Option<crate::external::ExternalOptions>,
 }
 
 impl BuildOptions {
@@ -118,6 +120,12 @@ fn build_site(config: SiteConfig, options: &BuildOptions, report: &mut BuildRepo
     let Some(theme) = theme else { return };
     if options.check_only {
         report.pages = report.time("check", |r| verify_site(&site, &theme, &mut r.diagnostics));
+        if let Some(external) = &options.external {
+            report.time("external links", |r| {
+                r.diagnostics
+                    .extend(crate::external::check_external_links(&site, external))
+            });
+        }
         return;
     }
     if let Err(error) = check_output_dir(&site.config) {

@@ -11,6 +11,7 @@ pub mod build;
 pub mod config;
 pub mod diagnostic;
 pub mod document;
+pub mod external;
 pub mod gitbook;
 pub mod i18n;
 pub mod markdown;

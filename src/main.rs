@@ -3,12 +3,14 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use carnet::build::{BuildOptions, BuildReport, build};
 use carnet::config::Overrides;
 use carnet::diagnostic::Severity;
+use carnet::external::ExternalOptions;
 use carnet::report::{github_command, gitlab_report, json_line, render_human, summary_line};
 
 /// carnet turns a tree of Markdown (GitBook exports as they are) into a fast, accessible static site.
@@ -40,6 +42,31 @@ struct BuildArgs {
 struct CheckArgs {
     #[command(flatten)]
     site: SiteArgs,
+    /// Check external links too (slow, and depends on other servers: never on by default).
+    #[arg(long)]
+    external: bool,
+    /// Do not check external links starting with this prefix (repeatable).
+    #[arg(long, value_name = "PREFIX", requires = "external")]
+    external_skip: Vec<String>,
+    /// Seconds to wait for an external server before giving up.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 10,
+        requires = "external"
+    )]
+    external_timeout: u64,
+    /// Where external link results are remembered (default `SITE/.carnet-cache/external-links.json`).
+    #[arg(long, value_name = "FILE", requires = "external")]
+    external_cache: Option<PathBuf>,
+    /// How long remembered results stay valid, in hours (0: check everything again).
+    #[arg(
+        long,
+        value_name = "HOURS",
+        default_value_t = 24,
+        requires = "external"
+    )]
+    external_cache_hours: u64,
 }
 
 /// What `build` and `check` share: the site, and how findings are judged and shown.
@@ -98,12 +125,28 @@ fn parse_base_url(value: &str) -> Result<String, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build(args) => run(&args.site, args.output, false),
-        Command::Check(args) => run(&args.site, None, true),
+        Command::Build(args) => run(&args.site, args.output, None),
+        Command::Check(args) => {
+            let external =
+                args.external.then(|| ExternalOptions {
+                    skip: args.external_skip.clone(),
+                    timeout: Duration::from_secs(args.external_timeout.max(1)),
+                    cache: Some(args.external_cache.clone().unwrap_or_else(|| {
+                        args.site.site.join(".carnet-cache/external-links.json")
+                    })),
+                    cache_ttl: Duration::from_secs(args.external_cache_hours * 3600),
+                    ..ExternalOptions::default()
+                });
+            run(&args.site, None, Some(external))
+        }
     }
 }
 
-fn run(args: &SiteArgs, output: Option<PathBuf>, check_only: bool) -> ExitCode {
+/// `check`: `Some` (with external link options when asked); `build`: `None`.
+type CheckMode = Option<Option<ExternalOptions>>;
+
+fn run(args: &SiteArgs, output: Option<PathBuf>, check: CheckMode) -> ExitCode {
+    let check_only = check.is_some();
     if !args.site.is_dir() {
         eprintln!("error: `{}` is not a folder", args.site.display());
         return ExitCode::from(2);
@@ -118,6 +161,7 @@ fn run(args: &SiteArgs, output: Option<PathBuf>, check_only: bool) -> ExitCode {
         check_only,
         allow: args.allow.clone(),
         deny: args.deny.clone(),
+        external: check.flatten(),
     };
     let report = build(&options);
     print_report(&report, args, check_only);
