@@ -50,6 +50,9 @@ const FRENCH: &[(&str, &str)] = &[
     ("adaptive_else", "Sinon :"),
     ("copy", "Copier"),
     ("copied", "Copié"),
+    ("theme_auto", "Thème : automatique"),
+    ("theme_light", "Thème : clair"),
+    ("theme_dark", "Thème : sombre"),
 ];
 
 const ENGLISH: &[(&str, &str)] = &[
@@ -96,6 +99,9 @@ const ENGLISH: &[(&str, &str)] = &[
     ("adaptive_else", "Otherwise:"),
     ("copy", "Copy"),
     ("copied", "Copied"),
+    ("theme_auto", "Theme: automatic"),
+    ("theme_light", "Theme: light"),
+    ("theme_dark", "Theme: dark"),
 ];
 
 /// The strings for `language` (a BCP 47 tag such as `fr` or `fr-CA`); English for languages

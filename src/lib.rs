@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod external;
 pub mod gitbook;
+pub mod highlight;
 pub mod i18n;
 pub mod markdown;
 pub mod output;

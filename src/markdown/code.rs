@@ -5,6 +5,19 @@ use pulldown_cmark_escape::escape_html;
 
 use super::fragment::{Builder, OpenCode};
 use crate::gitbook::blocks::BlockKind;
+use crate::highlight::highlighter;
+
+/// Appends one line of code HTML, wrapped for the line-number gutter when asked.
+fn push_line(html: &mut String, line: &str, numbered: bool) {
+    if numbered {
+        html.push_str("<span class=\"line\">");
+        html.push_str(line);
+        html.push_str("</span>\n");
+    } else {
+        html.push_str(line);
+        html.push('\n');
+    }
+}
 
 impl Builder<'_> {
     pub(super) fn code_block_html(&mut self, code: &OpenCode) -> String {
@@ -27,19 +40,27 @@ impl Builder<'_> {
             html.push('"');
         }
         html.push('>');
-        if line_numbers {
-            for line in code
-                .text
-                .strip_suffix('\n')
-                .unwrap_or(&code.text)
-                .split('\n')
-            {
-                html.push_str("<span class=\"line\">");
-                let _ = escape_html(&mut html, line);
-                html.push_str("</span>\n");
+        let text = code.text.strip_suffix('\n').unwrap_or(&code.text);
+        match highlighter().highlight(&language, text) {
+            Some(highlighted) if line_numbers => {
+                for line in highlighted.split('\n') {
+                    push_line(&mut html, line, true);
+                }
             }
-        } else {
-            let _ = escape_html(&mut html, &code.text);
+            Some(highlighted) => {
+                html.push_str(&highlighted);
+                html.push('\n');
+            }
+            None if line_numbers => {
+                for line in text.split('\n') {
+                    let mut escaped = String::with_capacity(line.len());
+                    let _ = escape_html(&mut escaped, line);
+                    push_line(&mut html, &escaped, true);
+                }
+            }
+            None => {
+                let _ = escape_html(&mut html, &code.text);
+            }
         }
         html.push_str("</code></pre>\n");
         html

@@ -135,6 +135,8 @@ pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
     }
     let mut html = String::with_capacity(parse_text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, builder.out.into_iter());
+    // Every page's fragment stays in memory until the site is rendered: no spare capacity.
+    html.shrink_to_fit();
     let mut fragment = builder.fragment;
     fragment.html = html;
     fragment.nbsp_headings = leniencies

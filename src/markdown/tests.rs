@@ -257,8 +257,16 @@ fn code_block_options() {
         "{% code title=\"main.rs\" lineNumbers=\"true\" overflow=\"wrap\" %}\n```rust\nfn main() {}\nlet x = 1;\n```\n{% endcode %}\n",
     );
     assert!(f.html.contains("<div class=\"code-block code-wrap code-line-numbers\"><div class=\"code-title\">main.rs</div>"), "{}", f.html);
+    assert_eq!(
+        f.html.matches("<span class=\"line\">").count(),
+        2,
+        "{}",
+        f.html
+    );
     assert!(
-        f.html.contains("<span class=\"line\">let x = 1;</span>"),
+        f.html.contains(
+            "<span class=\"line\"><span class=\"hl-t\">let</span> x = <span class=\"hl-n\">1</span>;</span>"
+        ),
         "{}",
         f.html
     );

@@ -209,4 +209,23 @@
       block.parentNode.insertBefore(button, block);
     }
   });
+
+  // Theme: automatic (the system's choice), light or dark, remembered across pages. The choice
+  // is applied by an inline script in <head> before the first paint, so no page flashes.
+  var html = document.documentElement;
+  var toggle = document.querySelector(".theme-toggle");
+  if (toggle) {
+    var order = ["auto", "light", "dark"];
+    var current = html.getAttribute("data-theme") || "auto";
+    var show = function () { toggle.textContent = toggle.getAttribute("data-" + current) || current; };
+    show();
+    toggle.addEventListener("click", function () {
+      current = order[(order.indexOf(current) + 1) % order.length];
+      if (current === "auto") html.removeAttribute("data-theme"); else html.setAttribute("data-theme", current);
+      try {
+        if (current === "auto") window.localStorage.removeItem("carnet-theme"); else window.localStorage.setItem("carnet-theme", current);
+      } catch (e) { /* private mode: the choice lasts for this page */ }
+      show();
+    });
+  }
 })();

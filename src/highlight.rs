@@ -1,0 +1,412 @@
+//! Syntax highlighting at build time: code becomes spans with CSS classes, coloured by the
+//! theme's light and dark palettes; no highlighter runs in the reader's browser.
+//!
+//! The syntax set (syntect grammars, the extended set bat uses, from `two-face`) is a binary dump
+//! inside the binary, loaded once per process on the first code block. Highlighting dominates a
+//! build with code, so the per-block work is kept to the parse itself: languages are found with
+//! one hash lookup (GitHub's and GitBook's aliases included), scope names are turned into class
+//! names once per thread (syntect's own renderer takes a global lock for every span), only scopes
+//! the palette colours get a span (smaller pages), and finished blocks are cached by (language,
+//! code) so re-rendering a page (`carnet serve`) costs nothing.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use pulldown_cmark_escape::escape_html;
+use syntect::parsing::{
+    BasicScopeStackOp, ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet,
+};
+
+/// The prefix of every class carnet's highlighting writes (`hl-keyword`).
+pub const CLASS_PREFIX: &str = "hl-";
+
+/// Scope (by prefix, most specific first) → palette class. Only what the palette colours gets a
+/// span: plain identifiers, operators, punctuation and `meta` scopes would make pages heavier
+/// for nothing.
+const PALETTE: &[(&str, &str)] = &[
+    ("comment", "c"),
+    ("string.regexp", "r"),
+    ("string", "s"),
+    ("markup.raw", "s"),
+    ("constant.character.escape", "e"),
+    ("constant.numeric", "n"),
+    ("constant.language", "l"),
+    ("constant.other", "l"),
+    ("support.constant", "l"),
+    ("variable.language", "l"),
+    ("keyword.operator", ""),
+    ("keyword", "k"),
+    ("storage.type", "t"),
+    ("storage.modifier", "k"),
+    ("storage", "k"),
+    ("entity.name.function", "f"),
+    ("variable.function", "f"),
+    ("support.function", "f"),
+    ("entity.name.tag", "g"),
+    ("entity.other.attribute-name", "a"),
+    ("entity.name", "y"),
+    ("entity.other.inherited-class", "y"),
+    ("support.type", "y"),
+    ("support.class", "y"),
+    ("variable.parameter", "p"),
+    ("markup.heading", "h"),
+    ("markup.inserted", "i"),
+    ("markup.deleted", "d"),
+    ("markup.changed", "h"),
+    ("markup.bold", "b"),
+    ("markup.italic", "m"),
+    ("invalid", "x"),
+];
+
+/// How much highlighted HTML the cache keeps before starting afresh: enough for the code of a
+/// large site while serving it, small beside a build's memory.
+const CACHE_BYTES: usize = 4 << 20;
+
+/// A language's grammar, found by name, alias or file extension.
+pub struct Highlighter {
+    syntaxes: SyntaxSet,
+    by_token: HashMap<String, usize>,
+    cache: Mutex<Cache>,
+}
+
+#[derive(Default)]
+struct Cache {
+    blocks: HashMap<[u8; 16], Arc<str>>,
+    bytes: usize,
+}
+
+/// The process's highlighter, loaded on first use.
+pub fn highlighter() -> &'static Highlighter {
+    static HIGHLIGHTER: OnceLock<Highlighter> = OnceLock::new();
+    HIGHLIGHTER.get_or_init(Highlighter::load)
+}
+
+/// Names GitHub and GitBook write for a language that the grammars call otherwise.
+const ALIASES: &[(&str, &str)] = &[
+    ("shell", "bash"),
+    ("console", "bash"),
+    ("shellsession", "bash"),
+    ("zsh", "bash"),
+    ("docker", "dockerfile"),
+    ("golang", "go"),
+    ("jsonc", "json"),
+    ("yml", "yaml"),
+    ("csharp", "cs"),
+    ("py3", "py"),
+    ("gql", "graphql"),
+    ("md", "markdown"),
+    ("patch", "diff"),
+    ("kt", "kotlin"),
+    ("rs", "rust"),
+    ("rb", "ruby"),
+];
+
+impl Highlighter {
+    fn load() -> Self {
+        let syntaxes = two_face::syntax::extra_newlines();
+        let mut by_token = HashMap::new();
+        for (index, syntax) in syntaxes.syntaxes().iter().enumerate() {
+            for token in syntax.file_extensions.iter().chain([&syntax.name]) {
+                by_token.entry(token.to_ascii_lowercase()).or_insert(index);
+            }
+        }
+        for (alias, target) in ALIASES {
+            if let Some(&index) = by_token.get(*target) {
+                by_token.insert((*alias).to_string(), index);
+            }
+        }
+        Highlighter {
+            syntaxes,
+            by_token,
+            cache: Mutex::new(Cache::default()),
+        }
+    }
+
+    /// The grammar for `language` and its index in the set.
+    fn syntax(&self, language: &str) -> Option<(usize, &SyntaxReference)> {
+        let index = *self.by_token.get(&language.to_ascii_lowercase())?;
+        self.syntaxes
+            .syntaxes()
+            .get(index)
+            .map(|syntax| (index, syntax))
+    }
+
+    /// `code` highlighted as `language`: HTML lines separated by `\n`, each with its spans closed,
+    /// so lines can be wrapped (for line numbers). `None` for a language carnet does not know.
+    pub fn highlight(&self, language: &str, code: &str) -> Option<Arc<str>> {
+        let (index, syntax) = self.syntax(language)?;
+        let key = cache_key(&syntax.name, code);
+        if let Some(lines) = self
+            .cache
+            .lock()
+            .ok()
+            .and_then(|cache| cache.blocks.get(&key).cloned())
+        {
+            return Some(lines);
+        }
+        let lines: Arc<str> = self.highlight_lines(index, syntax, code).into();
+        if let Ok(mut cache) = self.cache.lock() {
+            let size = lines.len();
+            if cache.bytes + size > CACHE_BYTES {
+                *cache = Cache::default();
+            }
+            cache.bytes += size;
+            cache.blocks.insert(key, lines.clone());
+        }
+        Some(lines)
+    }
+
+    fn highlight_lines(&self, index: usize, syntax: &SyntaxReference, code: &str) -> String {
+        let mut state = ParseState::new(syntax);
+        let mut stack = ScopeStack::new();
+        let mut html = String::with_capacity(code.len() * 3);
+        let mut offset = 0;
+        for line in code.split_inclusive('\n') {
+            if offset > 0 {
+                html.push('\n');
+            }
+            let Ok(ops) = self.parse_line(index, &mut state, line) else {
+                // A grammar that fails mid-block: the rest is shown plain.
+                let _ = escape_html(&mut html, code[offset..].trim_end_matches('\n'));
+                break;
+            };
+            render_line(&mut html, line.trim_end_matches('\n'), &ops, &mut stack);
+            offset += line.len();
+        }
+        html
+    }
+}
+
+impl Highlighter {
+    /// Parses one line, or reuses the parse of the same line of the same grammar entered in the
+    /// same parser state: that is all a line's result depends on, and documentation repeats
+    /// lines (install commands, closing braces, common keys) across pages.
+    fn parse_line(
+        &self,
+        syntax: usize,
+        state: &mut ParseState,
+        line: &str,
+    ) -> Result<Vec<(usize, ScopeStackOp)>, syntect::parsing::ParsingError> {
+        if !LINE_MEMO_ENABLED.with(|enabled| *enabled) || line.len() > MEMO_MAX_LINE {
+            return state.parse_line(line, &self.syntaxes);
+        }
+        let hit = LINE_MEMO.with(|memo| {
+            let memo = memo.borrow();
+            let entries = memo.lines.get(&(syntax, Box::<str>::from(line)))?;
+            entries
+                .iter()
+                .find(|e| &e.before == state)
+                .map(|e| (e.ops.clone(), e.after.clone()))
+        });
+        if let Some((ops, after)) = hit {
+            *state = after;
+            return Ok(ops);
+        }
+        let before = state.clone();
+        let ops = state.parse_line(line, &self.syntaxes)?;
+        LINE_MEMO.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if memo.count >= MEMO_MAX_ENTRIES {
+                *memo = LineMemo::default();
+            }
+            memo.count += 1;
+            let entry = MemoEntry {
+                before,
+                ops: ops.clone(),
+                after: state.clone(),
+            };
+            memo.lines
+                .entry((syntax, line.into()))
+                .or_default()
+                .push(entry);
+        });
+        Ok(ops)
+    }
+}
+
+/// Lines longer than this are parsed every time (they rarely repeat).
+const MEMO_MAX_LINE: usize = 256;
+/// Lines remembered per thread before the memo starts afresh (a few megabytes).
+const MEMO_MAX_ENTRIES: usize = 20_000;
+
+#[derive(Default)]
+struct LineMemo {
+    lines: HashMap<(usize, Box<str>), Vec<MemoEntry>>,
+    count: usize,
+}
+
+struct MemoEntry {
+    before: ParseState,
+    ops: Vec<(usize, ScopeStackOp)>,
+    after: ParseState,
+}
+
+thread_local! {
+    static LINE_MEMO: RefCell<LineMemo> = RefCell::new(LineMemo::default());
+    /// `CARNET_NO_LINE_MEMO=1` turns the memo off, to measure syntect's own cost.
+    static LINE_MEMO_ENABLED: bool = std::env::var_os("CARNET_NO_LINE_MEMO").is_none();
+}
+
+/// One line's HTML: spans for the scopes still open from previous lines, the line's tokens, and
+/// every span closed at its end.
+fn render_line(
+    html: &mut String,
+    line: &str,
+    ops: &[(usize, syntect::parsing::ScopeStackOp)],
+    stack: &mut ScopeStack,
+) {
+    let mut open: Vec<bool> = Vec::with_capacity(stack.len() + 4);
+    for scope in stack.as_slice() {
+        open.push(push_span(html, *scope));
+    }
+    let mut cursor = 0;
+    for (index, op) in ops {
+        let index = (*index).min(line.len());
+        if index > cursor {
+            let _ = escape_html(&mut *html, &line[cursor..index]);
+            cursor = index;
+        }
+        let _ = stack.apply_with_hook(op, |basic, _| match basic {
+            BasicScopeStackOp::Push(scope) => open.push(push_span(html, scope)),
+            BasicScopeStackOp::Pop => {
+                if open.pop().unwrap_or(false) {
+                    html.push_str("</span>");
+                }
+            }
+        });
+    }
+    if cursor < line.len() {
+        let _ = escape_html(&mut *html, &line[cursor..]);
+    }
+    for was_open in open.into_iter().rev() {
+        if was_open {
+            html.push_str("</span>");
+        }
+    }
+}
+
+/// Opens a span for `scope` when the palette colours it; returns whether it did.
+fn push_span(html: &mut String, scope: Scope) -> bool {
+    CLASS_NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        let classes = names.entry(scope).or_insert_with(|| class_names(scope));
+        if classes.is_empty() {
+            return false;
+        }
+        html.push_str("<span class=\"");
+        html.push_str(classes);
+        html.push_str("\">");
+        true
+    })
+}
+
+thread_local! {
+    /// Scope → class names, per thread: building them needs syntect's global scope repository.
+    static CLASS_NAMES: RefCell<HashMap<Scope, String>> = RefCell::new(HashMap::new());
+}
+
+/// `keyword.control.rust` → `hl-k`: the palette class of the longest matching prefix; empty
+/// for scopes the palette does not colour.
+fn class_names(scope: Scope) -> String {
+    let name = scope.build_string();
+    let matches = |prefix: &str| {
+        name == prefix
+            || name
+                .strip_prefix(prefix)
+                .is_some_and(|rest| rest.starts_with('.'))
+    };
+    match PALETTE.iter().find(|(prefix, _)| matches(prefix)) {
+        Some((_, class)) if !class.is_empty() => format!("{CLASS_PREFIX}{class}"),
+        _ => String::new(),
+    }
+}
+
+fn cache_key(language: &str, code: &str) -> [u8; 16] {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(language.as_bytes());
+    hasher.update(&[0]);
+    hasher.update(code.as_bytes());
+    let hash = hasher.finalize();
+    let mut key = [0; 16];
+    key.copy_from_slice(&hash.as_bytes()[..16]);
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(language: &str, code: &str) -> String {
+        highlighter()
+            .highlight(language, code)
+            .map(|html| html.to_string())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn keywords_strings_and_comments_get_classes() {
+        let out = html("rust", "// note\nfn main() { let s = \"a<b\"; }\n");
+        assert!(out.contains("<span class=\"hl-c\">// note</span>"), "{out}");
+        assert!(
+            out.contains("<span class=\"hl-t\">fn</span> <span class=\"hl-f\">main</span>"),
+            "{out}"
+        );
+        assert!(!out.contains("hl-x"), "no invalid tokens: {out}");
+        assert!(
+            out.contains("&quot;a&lt;b&quot;") || out.contains("\"a&lt;b\""),
+            "escaped: {out}"
+        );
+    }
+
+    #[test]
+    fn github_aliases_are_understood() {
+        for (alias, code) in [
+            ("js", "const a = 1;"),
+            ("yml", "a: 1"),
+            ("sh", "echo hi"),
+            ("shell", "ls -la"),
+            ("console", "$ ls"),
+            ("py", "import os"),
+            ("ts", "let a: number = 1;"),
+            ("dockerfile", "FROM debian"),
+            ("c++", "int x;"),
+            ("TOML", "a = 1"),
+        ] {
+            assert!(highlighter().highlight(alias, code).is_some(), "{alias}");
+        }
+    }
+
+    #[test]
+    fn unknown_languages_are_left_to_the_caller() {
+        assert!(highlighter().highlight("klingon", "Qapla'").is_none());
+    }
+
+    #[test]
+    fn every_line_closes_its_spans() {
+        let out = highlighter()
+            .highlight("python", "s = \"\"\"multi\nline\nstring\"\"\"\n")
+            .unwrap();
+        let out: Vec<&str> = out.split('\n').collect();
+        assert_eq!(out.len(), 3);
+        for line in &out {
+            assert_eq!(
+                line.matches("<span").count(),
+                line.matches("</span>").count(),
+                "{line}"
+            );
+        }
+        assert_eq!(out[1], "<span class=\"hl-s\">line</span>");
+    }
+
+    #[test]
+    fn blocks_are_cached() {
+        let first = highlighter()
+            .highlight("json", "{\"cached\": true}")
+            .unwrap();
+        let second = highlighter()
+            .highlight("json", "{\"cached\": true}")
+            .unwrap();
+        assert!(Arc::ptr_eq(&first, &second));
+    }
+}
