@@ -19,6 +19,7 @@ use crate::render::{
     SiteRenderer, Theme, load_theme, nav_json, redirect_page, redirects_file, robots,
     set_site_globals, sitemap,
 };
+use crate::search::{PENDING_DATA, PageTerms, SearchIndexer};
 use crate::site::redirects::Redirect;
 use crate::site::spaces::discover_spaces;
 use crate::site::{LoadContext, Page, Site, assemble_site, load_page};
@@ -238,10 +239,19 @@ fn write_site(
     }
     let renderer = SiteRenderer::new(theme, site);
     let published: Vec<usize> = site.published().map(|(id, _)| id).collect();
-    let page_diagnostics: Vec<Vec<Diagnostic>> = published
+    let indexer = SearchIndexer::new(&site.config.language);
+    let rendered: Vec<(Vec<Diagnostic>, Option<PageTerms>)> = published
         .par_iter()
-        .map(|&id| {
+        .enumerate()
+        .map(|(search_id, &id)| {
             let (content, mut found) = site.resolve_page_html(id);
+            let indexed = indexer.page(search_id as u32, &site.pages[id]);
+            let terms = indexed.map(|(terms, file)| {
+                if let Err(err) = staging.write(&file.path, &file.bytes) {
+                    found.push(write_error(&file.path, &err));
+                }
+                terms
+            });
             match renderer.page(id, &content) {
                 Ok(html) => {
                     let rel = format!("{}index.html", site.pages[id].url);
@@ -251,10 +261,36 @@ fn write_site(
                 }
                 Err(error) => found.push(error),
             }
-            found
+            (found, terms)
         })
         .collect();
-    diagnostics.extend(page_diagnostics.into_iter().flatten());
+    let mut indexed = Vec::with_capacity(rendered.len());
+    for (found, terms) in rendered {
+        diagnostics.extend(found);
+        indexed.extend(terms);
+    }
+    let any_indexed = !indexed.is_empty();
+    let index = indexer.finish(indexed);
+    let data = format!("search/{}/p", index.data);
+    if any_indexed {
+        let moved = staging
+            .rename(&format!("{PENDING_DATA}/p"), &data)
+            .and_then(|()| staging.remove_empty_dir(PENDING_DATA));
+        if let Err(err) = moved {
+            diagnostics.push(write_error(&data, &err));
+        }
+    }
+    let index_errors: Vec<Diagnostic> = index
+        .files
+        .par_iter()
+        .filter_map(|file| {
+            staging
+                .write(&file.path, &file.bytes)
+                .err()
+                .map(|err| write_error(&file.path, &err))
+        })
+        .collect();
+    diagnostics.extend(index_errors);
 
     let copy_errors: Vec<Diagnostic> = site
         .assets

@@ -53,6 +53,11 @@ const FRENCH: &[(&str, &str)] = &[
     ("theme_auto", "Thème : automatique"),
     ("theme_light", "Thème : clair"),
     ("theme_dark", "Thème : sombre"),
+    ("search", "Rechercher"),
+    ("search_placeholder", "Rechercher (/)"),
+    ("search_count", "{n} résultat(s)"),
+    ("search_none", "Aucun résultat"),
+    ("search_error", "La recherche n’a pas pu être chargée"),
 ];
 
 const ENGLISH: &[(&str, &str)] = &[
@@ -102,6 +107,11 @@ const ENGLISH: &[(&str, &str)] = &[
     ("theme_auto", "Theme: automatic"),
     ("theme_light", "Theme: light"),
     ("theme_dark", "Theme: dark"),
+    ("search", "Search"),
+    ("search_placeholder", "Search (/)"),
+    ("search_count", "{n} result(s)"),
+    ("search_none", "No results"),
+    ("search_error", "Search could not be loaded"),
 ];
 
 /// The strings for `language` (a BCP 47 tag such as `fr` or `fr-CA`); English for languages

@@ -19,6 +19,7 @@ use pulldown_cmark_escape::escape_html;
 
 use super::leniency::lenient_body;
 use super::markers::push_marker;
+use super::plain_text::{Section, push_html_text, push_space, push_text};
 use super::slug::{IdSet, gitbook_slug};
 use crate::diagnostic::Severity;
 use crate::gitbook::blocks::{
@@ -65,6 +66,8 @@ pub struct Fragment {
     /// The page draws Mermaid diagrams: the theme loads Mermaid on this page only.
     pub has_mermaid: bool,
     pub has_math: bool,
+    /// The page's plain text by section (prose, code, raw HTML text), for search.
+    pub sections: Vec<Section>,
 }
 
 /// Something written in the page whose final HTML depends on the site.
@@ -139,6 +142,14 @@ pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
     html.shrink_to_fit();
     let mut fragment = builder.fragment;
     fragment.html = html;
+    for section in &mut fragment.sections {
+        let end = section.text.trim_end().len();
+        section.text.truncate(end);
+        section.text.shrink_to_fit();
+    }
+    fragment
+        .sections
+        .retain(|s| !s.text.is_empty() || !s.heading.is_empty());
     fragment.nbsp_headings = leniencies
         .nbsp_headings
         .iter()
@@ -369,7 +380,21 @@ impl<'a> Builder<'a> {
                 self.collect_text(" ");
                 self.push(event);
             }
-            Event::Start(_) | Event::Rule => {
+            Event::Start(tag) => {
+                if !matches!(
+                    tag,
+                    Tag::Emphasis
+                        | Tag::Strong
+                        | Tag::Strikethrough
+                        | Tag::Superscript
+                        | Tag::Subscript
+                ) {
+                    self.text_break();
+                }
+                self.block_starts();
+                self.push(Event::Start(tag));
+            }
+            Event::Rule => {
                 self.block_starts();
                 self.push(event);
             }
@@ -400,8 +425,27 @@ impl<'a> Builder<'a> {
     fn collect_text(&mut self, text: &str) {
         if let Some(heading) = &mut self.heading {
             heading.text.push_str(text);
-        } else if let Some(paragraph) = &mut self.paragraph {
+            return;
+        }
+        if let Some(paragraph) = &mut self.paragraph {
             paragraph.push_str(text);
+        }
+        push_text(self.section_text(), text, false);
+    }
+
+    /// The text of the section being read (the one under the last heading).
+    fn section_text(&mut self) -> &mut String {
+        if self.fragment.sections.is_empty() {
+            self.fragment.sections.push(Section::default());
+        }
+        let last = self.fragment.sections.len() - 1;
+        &mut self.fragment.sections[last].text
+    }
+
+    /// A block boundary: words on either side are different words.
+    fn text_break(&mut self) {
+        if self.heading.is_none() {
+            push_space(self.section_text());
         }
     }
 
@@ -429,6 +473,7 @@ impl<'a> Builder<'a> {
     }
 
     fn open_paragraph(&mut self) {
+        self.text_break();
         self.block_starts();
         if self.fragment.first_paragraph.is_none() && self.heading.is_none() {
             self.paragraph = Some(String::new());
@@ -491,6 +536,10 @@ impl<'a> Builder<'a> {
             return;
         }
         if heading.is_hint_title {
+            let body = self.section_text();
+            push_space(body);
+            push_text(body, &text, false);
+            push_space(body);
             let mut html = String::from("<p class=\"hint-title\">");
             pulldown_cmark::html::push_html(&mut html, heading.events.into_iter());
             html.push_str("</p>\n");
@@ -520,6 +569,18 @@ impl<'a> Builder<'a> {
         pulldown_cmark::html::push_html(&mut html, heading.events.into_iter());
         html.push_str(&format!("</h{level}>\n"));
         self.out.push(Event::Html(html.into()));
+        if level <= 3 {
+            self.fragment.sections.push(Section {
+                anchor: id.clone(),
+                heading: text.clone(),
+                text: String::new(),
+            });
+        } else {
+            let body = self.section_text();
+            push_space(body);
+            push_text(body, &text, false);
+            push_space(body);
+        }
         self.fragment.headings.push(Heading { level, id, text });
     }
 
@@ -696,6 +757,10 @@ impl<'a> Builder<'a> {
         let Some((html, start)) = self.html_block.take() else {
             return;
         };
+        let body = self.section_text();
+        push_space(body);
+        push_html_text(body, &html);
+        push_space(body);
         self.raw_html_block(&html, start);
     }
 
@@ -718,6 +783,12 @@ impl<'a> Builder<'a> {
         let Some(code) = self.code_block.take() else {
             return;
         };
+        if !code.language.eq_ignore_ascii_case("mermaid") {
+            let body = self.section_text();
+            push_space(body);
+            push_text(body, &code.text, false);
+            push_space(body);
+        }
         let html = self.code_block_html(&code);
         self.push_html(html);
     }

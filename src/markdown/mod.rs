@@ -9,6 +9,7 @@ mod html_attrs;
 mod leniency;
 pub mod markers;
 mod math;
+mod plain_text;
 mod raw_html;
 mod slug;
 #[cfg(test)]
@@ -18,4 +19,5 @@ pub use fragment::{
     Fragment, Heading, PageInput, RefKind, Reference, UrlKind, markdown_options, render_fragment,
 };
 pub use html_attrs::{decode_entities, html_attr};
+pub use plain_text::Section;
 pub use slug::{IdSet, gitbook_slug};

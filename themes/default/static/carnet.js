@@ -210,6 +210,32 @@
     }
   });
 
+  // Search: the field is in every page's header; its script and index load the first time a
+  // reader goes to it (focus, `/` or Ctrl-K), so pages stay light.
+  var searchForm = document.querySelector(".search");
+  var searchInput = document.getElementById("search-input");
+  if (searchForm && searchInput) {
+    var searchLoaded = false;
+    var loadSearch = function () {
+      if (searchLoaded) return;
+      searchLoaded = true;
+      var script = document.createElement("script");
+      script.src = searchForm.getAttribute("data-script");
+      document.head.appendChild(script);
+    };
+    searchInput.addEventListener("focus", loadSearch);
+    document.addEventListener("keydown", function (e) {
+      var target = e.target;
+      var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+      if ((e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) ||
+          (e.key.toLowerCase() === "k" && (e.ctrlKey || e.metaKey))) {
+        e.preventDefault();
+        searchInput.focus();
+        searchInput.select();
+      }
+    });
+  }
+
   // Theme: automatic (the system's choice), light or dark, remembered across pages. The choice
   // is applied by an inline script in <head> before the first paint, so no page flashes.
   var html = document.documentElement;

@@ -1,0 +1,522 @@
+//! Page records into the static search index: small files a browser fetches on demand.
+//!
+//! Layout (under `search/`):
+//! - `meta.js` — the only file at a fixed path (so it is cached briefly): the stemmer, stop
+//!   words, page count and the list of term shards, and the folder of this build's data;
+//! - `<hash>/t/<prefix>.js` — term shards: each term's pages with a precomputed BM25 weight.
+//!   Terms are grouped by prefix and a group that grows past [`SHARD_BYTES`] is split by a longer
+//!   prefix, so a query fetches a few kilobytes whatever the size of the site;
+//! - `<hash>/p/<n>.js` — one page's title, URL and sections, fetched only for the results shown.
+//!
+//! The data folder is named by the hash of its content, so hosts can cache it for a year and a
+//! reader never mixes shards of two builds. Files are classic scripts calling
+//! `carnetSearch.*(…)` rather than JSON, because browsers load scripts from `file://` pages but
+//! refuse `fetch` there: search works in a site opened from disk.
+
+use std::cell::RefCell;
+use std::fmt::Write as _;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rustc_hash::FxHashMap;
+
+use super::analyze::{Analyzer, words};
+use crate::markdown::Section;
+
+/// A term group larger than this (serialised) is split by a longer prefix.
+const SHARD_BYTES: usize = 24 * 1024;
+/// Prefixes never get longer than this; a longer shared prefix stays in one shard.
+const MAX_PREFIX_CHARS: usize = 6;
+/// Field weights: a word in the title counts as much as this many in the body.
+pub const TITLE_WEIGHT: f32 = 8.0;
+pub const HEADING_WEIGHT: f32 = 3.0;
+/// Text kept per page for excerpts; the rest is indexed but not shipped.
+const MAX_PAGE_TEXT: usize = 24 * 1024;
+/// "No term" in a word's pair of term ids.
+const NONE: u32 = u32::MAX;
+
+/// Every term of one index, numbered: pages keep ids, not strings, so a 10,000-page site does
+/// not hold millions of small strings while it renders.
+pub struct Vocabulary {
+    /// Tells this vocabulary's entries apart in the per-thread memo.
+    generation: u64,
+    terms: Mutex<(FxHashMap<String, u32>, Vec<String>)>,
+}
+
+impl Default for Vocabulary {
+    fn default() -> Self {
+        static GENERATION: AtomicU64 = AtomicU64::new(0);
+        Vocabulary {
+            generation: GENERATION.fetch_add(1, Ordering::Relaxed),
+            terms: Mutex::default(),
+        }
+    }
+}
+
+impl Vocabulary {
+    /// Runs `f` with this thread's memo of word → term ids: documentation repeats a small
+    /// vocabulary, and stemming would dominate indexing without it.
+    fn with_memo<R>(&self, f: impl FnOnce(&mut Memo) -> R) -> R {
+        thread_local! {
+            static MEMO: RefCell<Memo> = RefCell::new(Memo {
+                generation: u64::MAX,
+                words: FxHashMap::default(),
+                counts: Vec::new(),
+                touched: Vec::new(),
+            });
+        }
+        MEMO.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if memo.generation != self.generation {
+                memo.generation = self.generation;
+                memo.words.clear();
+            }
+            f(&mut memo)
+        })
+    }
+
+    fn intern(&self, term: String) -> u32 {
+        let mut guard = self.terms.lock().unwrap_or_else(|e| e.into_inner());
+        let (ids, terms) = &mut *guard;
+        if let Some(id) = ids.get(&term) {
+            return *id;
+        }
+        let id = terms.len() as u32;
+        terms.push(term.clone());
+        ids.insert(term, id);
+        id
+    }
+
+    fn into_terms(self) -> Vec<String> {
+        self.terms.into_inner().unwrap_or_else(|e| e.into_inner()).1
+    }
+}
+
+/// What the index keeps of one page while the rest of the site renders.
+#[derive(Clone, Debug, Default)]
+pub struct PageTerms {
+    /// Search id of the page (its page file is `p/<id>.js`).
+    pub id: u32,
+    /// Term id and field-weighted frequency, sorted by term id.
+    pub terms: Vec<(u32, f32)>,
+    /// Weighted number of words, for length normalisation.
+    pub length: f32,
+    /// Hash of the page file, so the data folder's name changes when any page does.
+    pub file_hash: [u8; 32],
+}
+
+/// Per-thread scratch space for indexing pages.
+struct Memo {
+    generation: u64,
+    words: FxHashMap<String, [u32; 2]>,
+    /// Weighted count per term id for the page being indexed (dense: faster than a map).
+    counts: Vec<f32>,
+    /// Term ids with a non-zero count, to reset `counts` cheaply.
+    touched: Vec<u32>,
+}
+
+impl Memo {
+    fn ids(&mut self, analyzer: &Analyzer, vocabulary: &Vocabulary, word: &str) -> [u32; 2] {
+        if let Some(ids) = self.words.get(word) {
+            return *ids;
+        }
+        let terms = analyzer.terms(word);
+        let ids = [
+            terms.first.map_or(NONE, |t| vocabulary.intern(t)),
+            terms.second.map_or(NONE, |t| vocabulary.intern(t)),
+        ];
+        self.words.insert(word.to_owned(), ids);
+        ids
+    }
+
+    fn count(&mut self, id: u32, weight: f32) {
+        let i = id as usize;
+        if i >= self.counts.len() {
+            self.counts.resize((i + 1).next_power_of_two(), 0.0);
+        }
+        if self.counts[i] == 0.0 {
+            self.touched.push(id);
+        }
+        self.counts[i] += weight;
+    }
+}
+
+/// The terms of a page's title, description and sections.
+pub fn page_terms(
+    analyzer: &Analyzer,
+    vocabulary: &Vocabulary,
+    id: u32,
+    title: &str,
+    description: Option<&str>,
+    sections: &[Section],
+) -> PageTerms {
+    vocabulary.with_memo(|memo| {
+        let mut length = 0.0;
+        let mut add = |text: &str, weight: f32| {
+            for (_, word) in words(text) {
+                let ids = memo.ids(analyzer, vocabulary, word);
+                if ids[0] == NONE {
+                    continue;
+                }
+                length += weight;
+                memo.count(ids[0], weight);
+                if ids[1] != NONE {
+                    memo.count(ids[1], weight);
+                }
+            }
+        };
+        add(title, TITLE_WEIGHT);
+        if let Some(description) = description {
+            add(description, HEADING_WEIGHT);
+        }
+        for section in sections {
+            add(&section.heading, HEADING_WEIGHT);
+            add(&section.text, 1.0);
+        }
+        memo.touched.sort_unstable();
+        let touched = std::mem::take(&mut memo.touched);
+        let terms = touched
+            .iter()
+            .map(|&term| (term, std::mem::take(&mut memo.counts[term as usize])))
+            .collect();
+        memo.touched = touched;
+        memo.touched.clear();
+        PageTerms {
+            id,
+            terms,
+            length,
+            file_hash: [0; 32],
+        }
+    })
+}
+
+/// The page file a browser fetches to show a result: URL, title and the sections' text (at most
+/// [`MAX_PAGE_TEXT`] bytes of it).
+pub fn page_script(id: u32, url: &str, title: &str, sections: &[Section]) -> Vec<u8> {
+    #[derive(serde::Serialize)]
+    struct PageFile<'a> {
+        u: &'a str,
+        t: &'a str,
+        s: Vec<[&'a str; 3]>,
+    }
+    let mut budget = MAX_PAGE_TEXT;
+    let sections = sections
+        .iter()
+        .map(|s| {
+            let mut cut = s.text.len().min(budget);
+            while !s.text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            budget -= cut;
+            [s.anchor.as_str(), s.heading.as_str(), &s.text[..cut]]
+        })
+        .collect();
+    let mut out = format!("carnetSearch.page({id},").into_bytes();
+    let file = PageFile {
+        u: url,
+        t: title,
+        s: sections,
+    };
+    if serde_json::to_writer(&mut out, &file).is_err() {
+        out.truncate(0);
+    }
+    out.extend_from_slice(b");\n");
+    out
+}
+
+/// One output file of the index.
+pub struct IndexFile {
+    /// Path under the output folder (`search/meta.js`).
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The index's term shards and metadata, once every page is indexed. `data` is the name of the
+/// folder (under `search/`) the page files must be in: the caller moves them there.
+pub struct TermFiles {
+    pub data: String,
+    pub files: Vec<IndexFile>,
+}
+
+/// Builds the term shards (with BM25 weights) and `meta.js`.
+pub fn term_files(
+    analyzer: &Analyzer,
+    vocabulary: Vocabulary,
+    language: &str,
+    mut pages: Vec<PageTerms>,
+) -> TermFiles {
+    pages.sort_unstable_by_key(|p| p.id);
+    let vocabulary = vocabulary.into_terms();
+    let count = pages.len();
+    let average = if count == 0 {
+        1.0
+    } else {
+        (pages.iter().map(|p| p.length).sum::<f32>() / count as f32).max(1.0)
+    };
+    let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); vocabulary.len()];
+    let mut hasher = blake3::Hasher::new();
+    for page in &pages {
+        hasher.update(&page.id.to_le_bytes());
+        hasher.update(&page.file_hash);
+        let norm = 1.2 * (0.25 + 0.75 * page.length / average);
+        for &(term, tf) in &page.terms {
+            // BM25's term-frequency part; idf is applied per term below.
+            if let Some(list) = postings.get_mut(term as usize) {
+                list.push((page.id, tf * 2.2 / (tf + norm)));
+            }
+        }
+    }
+    let mut terms: Vec<(String, String)> = vocabulary
+        .into_iter()
+        .zip(postings)
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(term, list)| (term, encode_postings(&list, count)))
+        .collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let shards = shard(&terms, 1);
+
+    let mut shard_files = Vec::with_capacity(shards.len());
+    for (key, range) in &shards {
+        let mut body = String::new();
+        let _ = write!(body, "carnetSearch.shard({},{{", json_string(key));
+        for (i, (term, encoded)) in terms[range.clone()].iter().enumerate() {
+            if i > 0 {
+                body.push(',');
+            }
+            let _ = write!(body, "{}:[{encoded}]", json_string(term));
+        }
+        body.push_str("});\n");
+        hasher.update(key.as_bytes());
+        hasher.update(body.as_bytes());
+        shard_files.push((file_name(key), body.into_bytes()));
+    }
+    let data = hasher.finalize().to_hex()[..10].to_owned();
+    let meta = serde_json::json!({
+        "version": 1,
+        "language": language,
+        "stemmer": analyzer.stemmer_name,
+        "stop": analyzer.stop_words,
+        "pages": count,
+        "data": format!("{data}/"),
+        "shards": shards.iter().map(|(key, _)| key.as_str()).collect::<Vec<_>>(),
+    });
+    let mut files = vec![IndexFile {
+        path: "search/meta.js".to_owned(),
+        bytes: format!("carnetSearch.meta({meta});\n").into_bytes(),
+    }];
+    files.extend(shard_files.into_iter().map(|(name, bytes)| IndexFile {
+        path: format!("search/{data}/t/{name}.js"),
+        bytes,
+    }));
+    TermFiles { data, files }
+}
+
+/// `page delta, score, page delta, score…`: scores are BM25 × 100, rounded.
+fn encode_postings(list: &[(u32, f32)], pages: usize) -> String {
+    let df = list.len() as f32;
+    let idf = (1.0 + (pages as f32 - df + 0.5) / (df + 0.5)).ln();
+    let mut encoded = String::with_capacity(list.len() * 6);
+    let mut previous = 0;
+    for (i, (page, weight)) in list.iter().enumerate() {
+        if i > 0 {
+            encoded.push(',');
+        }
+        let score = (weight * idf * 100.0).round().clamp(1.0, 65_535.0) as u32;
+        let _ = write!(encoded, "{},{score}", page - previous);
+        previous = *page;
+    }
+    encoded
+}
+
+/// Splits sorted terms into shards keyed by prefix. A term shorter than the prefix length of its
+/// group's split stays in the group's own shard (key = the shorter prefix).
+fn shard(terms: &[(String, String)], chars: usize) -> Vec<(String, std::ops::Range<usize>)> {
+    let mut shards = Vec::new();
+    let mut start = 0;
+    while start < terms.len() {
+        let key = prefix(&terms[start].0, chars);
+        let end = start
+            + terms[start..]
+                .iter()
+                .take_while(|(term, _)| prefix(term, chars) == key)
+                .count();
+        split_group(terms, start..end, key, chars, &mut shards);
+        start = end;
+    }
+    shards
+}
+
+fn split_group(
+    terms: &[(String, String)],
+    range: std::ops::Range<usize>,
+    key: &str,
+    chars: usize,
+    out: &mut Vec<(String, std::ops::Range<usize>)>,
+) {
+    let size: usize = terms[range.clone()]
+        .iter()
+        .map(|(t, e)| t.len() + e.len() + 6)
+        .sum();
+    if size <= SHARD_BYTES || chars >= MAX_PREFIX_CHARS || range.len() == 1 {
+        out.push((key.to_owned(), range));
+        return;
+    }
+    // Terms exactly `key` (shorter than the next prefix length) sort first: they keep the key.
+    let short = terms[range.clone()]
+        .iter()
+        .take_while(|(term, _)| term.chars().count() <= chars)
+        .count();
+    if short > 0 {
+        out.push((key.to_owned(), range.start..range.start + short));
+    }
+    let mut start = range.start + short;
+    while start < range.end {
+        let sub = prefix(&terms[start].0, chars + 1);
+        let end = start
+            + terms[start..range.end]
+                .iter()
+                .take_while(|(term, _)| prefix(term, chars + 1) == sub)
+                .count();
+        split_group(terms, start..end, sub, chars + 1, out);
+        start = end;
+    }
+}
+
+fn prefix(term: &str, chars: usize) -> &str {
+    term.char_indices()
+        .nth(chars)
+        .map_or(term, |(end, _)| &term[..end])
+}
+
+/// Shard keys are terms: any letter of any script. File names keep ASCII letters and digits
+/// and spell everything else as `_<hex code point>`, which every host serves.
+pub fn file_name(key: &str) -> String {
+    let mut name = String::with_capacity(key.len());
+    for c in key.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c);
+        } else {
+            let _ = write!(name, "_{:x}", c as u32);
+        }
+    }
+    name
+}
+
+fn json_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(pages: &[(&str, &str, &str)]) -> (Vec<Vec<u8>>, TermFiles) {
+        let fr = Analyzer::for_language("fr");
+        let vocabulary = Vocabulary::default();
+        let mut scripts = Vec::new();
+        let mut terms = Vec::new();
+        for (id, (url, title, body)) in pages.iter().enumerate() {
+            let sections = vec![Section {
+                text: (*body).to_owned(),
+                ..Section::default()
+            }];
+            let script = page_script(id as u32, url, title, &sections);
+            let mut entry = page_terms(&fr, &vocabulary, id as u32, title, None, &sections);
+            entry.file_hash = *blake3::hash(&script).as_bytes();
+            scripts.push(script);
+            terms.push(entry);
+        }
+        (scripts, term_files(&fr, vocabulary, "fr", terms))
+    }
+
+    #[test]
+    fn title_words_weigh_more_than_body_words() {
+        let fr = Analyzer::for_language("fr");
+        let vocabulary = Vocabulary::default();
+        let sections = vec![Section {
+            text: "messagerie et serveurs".to_owned(),
+            ..Section::default()
+        }];
+        let page = page_terms(&fr, &vocabulary, 0, "Messagerie", None, &sections);
+        let names = vocabulary.into_terms();
+        let weight = |t: &str| {
+            page.terms
+                .iter()
+                .find(|(id, _)| names[*id as usize] == t)
+                .map(|(_, w)| *w)
+        };
+        assert_eq!(weight("messager"), Some(TITLE_WEIGHT + 1.0));
+        assert_eq!(weight("serveur"), Some(1.0));
+        assert_eq!(page.length, TITLE_WEIGHT + 2.0);
+    }
+
+    #[test]
+    fn pages_files_carry_url_title_and_sections() {
+        let (scripts, _) = index(&[("a/", "Titre", "Un texte.")]);
+        let script = String::from_utf8_lossy(&scripts[0]);
+        assert_eq!(
+            script,
+            "carnetSearch.page(0,{\"u\":\"a/\",\"t\":\"Titre\",\"s\":[[\"\",\"\",\"Un texte.\"]]});\n"
+        );
+    }
+
+    #[test]
+    fn shards_hold_each_terms_pages_with_weights() {
+        let (_, index) = index(&[
+            ("a/", "Hébergement", "Un hébergeur mutualisé."),
+            ("b/", "Messagerie", "Courriels et hébergement."),
+        ]);
+        let meta = std::str::from_utf8(&index.files[0].bytes).unwrap_or_default();
+        assert!(meta.starts_with("carnetSearch.meta({"), "{meta}");
+        assert!(meta.contains("\"stemmer\":\"french\""), "{meta}");
+        assert!(
+            meta.contains(&format!("\"data\":\"{}/\"", index.data)),
+            "{meta}"
+        );
+        let shard = index
+            .files
+            .iter()
+            .find(|f| f.path == format!("search/{}/t/h.js", index.data))
+            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+            .unwrap_or_default();
+        // Both pages contain "héberg…": page 0 (delta 0) then page 1 (delta 1), each with a score.
+        let postings = shard
+            .split("\"heberg\":[")
+            .nth(1)
+            .and_then(|rest| rest.split(']').next())
+            .unwrap_or_default();
+        let numbers: Vec<u32> = postings.split(',').filter_map(|n| n.parse().ok()).collect();
+        assert_eq!(numbers.len(), 4, "{shard}");
+        assert_eq!((numbers[0], numbers[2]), (0, 1));
+        assert!(
+            numbers[1] > numbers[3],
+            "the title match ranks first: {numbers:?}"
+        );
+    }
+
+    #[test]
+    fn big_groups_split_by_longer_prefixes() {
+        let long_postings = "0,1,".repeat(SHARD_BYTES / 8);
+        let terms: Vec<(String, String)> = ["ab", "aba", "abc", "abd", "b"]
+            .iter()
+            .map(|t| (t.to_string(), long_postings.clone()))
+            .collect();
+        let keys: Vec<String> = shard(&terms, 1).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["ab", "aba", "abc", "abd", "b"]);
+    }
+
+    #[test]
+    fn the_data_folder_changes_with_the_content() {
+        let a = index(&[("a/", "Un", "alpha")]).1.data;
+        let b = index(&[("a/", "Un", "beta")]).1.data;
+        assert_ne!(a, b);
+        assert_eq!(a, index(&[("a/", "Un", "alpha")]).1.data);
+    }
+
+    #[test]
+    fn file_names_are_safe_for_any_script() {
+        assert_eq!(file_name("he"), "he");
+        assert_eq!(file_name("日"), "_65e5");
+        assert_eq!(file_name("a-b"), "a_2db");
+    }
+}

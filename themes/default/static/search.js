@@ -1,0 +1,342 @@
+// carnet search: queries the static index under search/ (built by src/search/) in the browser.
+// Loaded by carnet.js the first time the reader focuses the search field. Index files are
+// classic scripts (not JSON) so that search also works in a site opened from disk (file://).
+// Words become terms exactly as src/search/analyze.rs does it; keep both in step.
+(function () {
+  "use strict";
+  var form = document.querySelector(".search");
+  var input = document.getElementById("search-input");
+  var panel = document.getElementById("search-results");
+  var status = document.getElementById("search-status");
+  if (!form || !input || !panel || !status) return;
+  var list = panel.querySelector("ol");
+  var root = document.documentElement.getAttribute("data-root") || "./";
+  var base = root + "search/";
+  var MAX_RESULTS = 10;
+  var MAX_WORD = 40;
+  var FOLDS = { "œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ı": "i" };
+  var WORD = /[\p{Alphabetic}\p{N}]+/gu;
+
+  // Script loading: each index file calls one of these with its data.
+  var waiting = {};
+  var loaded = {};
+  function arrive(key, data) {
+    loaded[key] = Promise.resolve(data);
+    if (waiting[key]) { waiting[key].resolve(data); delete waiting[key]; }
+  }
+  window.carnetSearch = {
+    meta: function (data) { arrive("meta", data); },
+    shard: function (key, data) { arrive("t:" + key, data); },
+    page: function (id, data) { arrive("p:" + id, data); }
+  };
+  function load(src, key) {
+    if (loaded[key]) return loaded[key];
+    var promise = new Promise(function (resolve, reject) {
+      waiting[key] = { resolve: resolve, reject: reject };
+      var script = document.createElement("script");
+      script.src = src;
+      script.async = true;
+      script.onerror = function () {
+        delete loaded[key];
+        if (waiting[key]) { waiting[key].reject(new Error(src)); delete waiting[key]; }
+      };
+      document.head.appendChild(script);
+    });
+    loaded[key] = promise;
+    return promise;
+  }
+  function loadPlain(src) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+
+  var meta = null, keys = null, stop = null, stemmer = null, memo = {};
+  var ready = load(base + "meta.js", "meta").then(function (m) {
+    meta = m;
+    keys = new Set(m.shards);
+    stop = new Set(m.stop || []);
+    if (!m.stemmer) return null;
+    return loadPlain(form.getAttribute("data-stemmer")).then(function () {
+      stemmer = window.snowballFactory.newStemmer(m.stemmer);
+    });
+  });
+
+  function chars(s) { return Array.from(s); }
+  function fold(lower) {
+    return lower.normalize("NFD").replace(/\p{M}/gu, "").replace(/[œæßøđłı]/g, function (c) { return FOLDS[c]; });
+  }
+  // The terms of one word: [] for a stop word, else one or two (see analyze.rs).
+  function terms(word) {
+    if (memo[word]) return memo[word];
+    var lower = word.toLowerCase();
+    var folded = fold(lower);
+    var result;
+    if (chars(folded).length < 2 || stop.has(folded)) result = [];
+    else if (!stemmer) result = [folded];
+    else {
+      var a = fold(stemmer.stem(lower)), b = stemmer.stem(folded);
+      result = a === b ? [a] : [a, b];
+    }
+    memo[word] = result;
+    return result;
+  }
+  function words(text) {
+    return (text.match(WORD) || []).filter(function (w) { return chars(w).length <= MAX_WORD; });
+  }
+  function shardFor(term) {
+    var c = chars(term);
+    for (var n = Math.min(c.length, 6); n > 0; n--) {
+      var key = c.slice(0, n).join("");
+      if (keys.has(key)) return key;
+    }
+    return null;
+  }
+  function shardFile(key) {
+    var name = "";
+    chars(key).forEach(function (c) { name += /^[A-Za-z0-9]$/.test(c) ? c : "_" + c.codePointAt(0).toString(16); });
+    return base + meta.data + "t/" + name + ".js";
+  }
+  function loadShard(key) { return load(shardFile(key), "t:" + key); }
+
+  // A query: each word with its terms and, for the word being typed, a prefix.
+  function parse(query) {
+    var found = words(query);
+    var typing = found.length && !/[\s\p{P}]$/u.test(query);
+    var parsed = found.map(function (w, i) {
+      var prefix = null;
+      if (typing && i === found.length - 1) {
+        var p = fold(w.toLowerCase());
+        if (chars(p).length >= 3) prefix = p;
+      }
+      return { word: w, terms: terms(w), prefix: prefix };
+    });
+    var meaningful = parsed.filter(function (q) { return q.terms.length || q.prefix; });
+    return meaningful.length ? meaningful : [];
+  }
+  function shardsFor(parsed) {
+    var need = new Set();
+    parsed.forEach(function (q) {
+      q.terms.forEach(function (t) { var k = shardFor(t); if (k) need.add(k); });
+      if (q.prefix) {
+        var k = shardFor(q.prefix);
+        if (k) need.add(k);
+        meta.shards.forEach(function (key) { if (key.indexOf(q.prefix) === 0) need.add(key); });
+      }
+    });
+    return Array.from(need);
+  }
+  function postings(encoded, into, factor) {
+    var page = 0;
+    for (var i = 0; i < encoded.length; i += 2) {
+      page += encoded[i];
+      var score = encoded[i + 1] * factor;
+      if (!(into.get(page) >= score)) into.set(page, score);
+    }
+  }
+  // Page id → score for one query word, from the loaded shards.
+  function scores(q, shards) {
+    var found = new Map();
+    q.terms.forEach(function (t) {
+      var k = shardFor(t);
+      var data = k && shards[k];
+      if (data && data[t]) postings(data[t], found, 1);
+    });
+    if (q.prefix) {
+      Object.keys(shards).forEach(function (k) {
+        var data = shards[k];
+        Object.keys(data).forEach(function (t) {
+          if (t.indexOf(q.prefix) === 0 && q.terms.indexOf(t) < 0) postings(data[t], found, 0.6);
+        });
+      });
+    }
+    return found;
+  }
+  function rank(parsed, shards) {
+    var perWord = parsed.map(function (q) { return scores(q, shards); });
+    var total = new Map();
+    perWord[0].forEach(function (s, page) {
+      var sum = s;
+      for (var i = 1; i < perWord.length; i++) {
+        var other = perWord[i].get(page);
+        if (other === undefined) return;
+        sum += other;
+      }
+      total.set(page, sum);
+    });
+    if (!total.size && perWord.length > 1) {
+      perWord.forEach(function (m) { m.forEach(function (s, page) { total.set(page, (total.get(page) || 0) + s); }); });
+    }
+    return Array.from(total.entries()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; })
+      .slice(0, MAX_RESULTS).map(function (e) { return e[0]; });
+  }
+
+  // Does this word of the text match the query? Returns true for a term or prefix match.
+  function matcher(parsed) {
+    var exact = new Set(), prefixes = [];
+    parsed.forEach(function (q) {
+      q.terms.forEach(function (t) { exact.add(t); });
+      if (q.prefix) prefixes.push(q.prefix);
+    });
+    return function (word) {
+      var ts = terms(word);
+      for (var i = 0; i < ts.length; i++) {
+        if (exact.has(ts[i])) return true;
+        for (var j = 0; j < prefixes.length; j++) if (ts[i].indexOf(prefixes[j]) === 0) return true;
+      }
+      if (prefixes.length) {
+        var f = fold(word.toLowerCase());
+        for (var k = 0; k < prefixes.length; k++) if (f.indexOf(prefixes[k]) === 0) return true;
+      }
+      return false;
+    };
+  }
+  function countMatches(text, matches) {
+    var n = 0;
+    words(text).forEach(function (w) { if (matches(w)) n++; });
+    return n;
+  }
+  // The section of a page that best matches, and an excerpt of it around the first match.
+  function best(page, matches) {
+    var chosen = page.s[0] || ["", "", ""], top = -1;
+    page.s.forEach(function (s) {
+      var score = countMatches(s[1], matches) * 3 + countMatches(s[2], matches);
+      if (score > top) { top = score; chosen = s; }
+    });
+    return { anchor: chosen[0], heading: chosen[1], excerpt: excerpt(chosen[2], matches) };
+  }
+  function excerpt(text, matches) {
+    WORD.lastIndex = 0;
+    var m, first = -1;
+    while ((m = WORD.exec(text))) { if (matches(m[0])) { first = m.index; break; } }
+    var start = Math.max(0, (first < 0 ? 0 : first) - 60);
+    var end = Math.min(text.length, start + 220);
+    if (start > 0) { var sp = text.indexOf(" ", start); if (sp > 0 && sp < start + 20) start = sp + 1; }
+    if (end < text.length) { var ep = text.lastIndexOf(" ", end); if (ep > start + 100) end = ep; }
+    var piece = text.slice(start, end);
+    var parts = [];
+    var last = 0;
+    WORD.lastIndex = 0;
+    while ((m = WORD.exec(piece))) {
+      if (matches(m[0])) {
+        parts.push([piece.slice(last, m.index), false], [m[0], true]);
+        last = m.index + m[0].length;
+      }
+    }
+    parts.push([piece.slice(last), false]);
+    if (start > 0) parts.unshift(["… ", false]);
+    if (end < text.length) parts.push([" …", false]);
+    return parts;
+  }
+
+  function message(key, n) {
+    return (form.getAttribute("data-" + key) || key).replace("{n}", n);
+  }
+  function show(results, query) {
+    list.textContent = "";
+    results.forEach(function (r) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = root + r.url + (r.anchor ? "#" + encodeURIComponent(r.anchor) : "");
+      var title = document.createElement("span");
+      title.className = "search-title";
+      title.textContent = r.title;
+      a.appendChild(title);
+      if (r.heading && r.heading !== r.title) {
+        var section = document.createElement("span");
+        section.className = "search-section";
+        section.textContent = r.heading;
+        a.appendChild(section);
+      }
+      var text = document.createElement("span");
+      text.className = "search-excerpt";
+      r.excerpt.forEach(function (part) {
+        if (part[1]) {
+          var mark = document.createElement("mark");
+          mark.textContent = part[0];
+          text.appendChild(mark);
+        } else {
+          text.appendChild(document.createTextNode(part[0]));
+        }
+      });
+      a.appendChild(text);
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    var summary = results.length ? message("count", results.length) : message("none", 0);
+    panel.setAttribute("data-query", query);
+    panel.querySelector(".search-summary").textContent = summary;
+    status.textContent = summary;
+    open();
+  }
+  function open() { panel.hidden = false; }
+  function close() { panel.hidden = true; }
+
+  var generation = 0;
+  function run() {
+    var query = input.value;
+    var mine = ++generation;
+    if (!query.trim()) { close(); status.textContent = ""; return; }
+    ready.then(function () {
+      var parsed = parse(query);
+      if (!parsed.length) return { parsed: parsed, pages: [] };
+      var needed = shardsFor(parsed);
+      return Promise.all(needed.map(loadShard)).then(function (datas) {
+        var shards = {};
+        needed.forEach(function (k, i) { shards[k] = datas[i]; });
+        var ids = rank(parsed, shards);
+        return Promise.all(ids.map(function (id) { return load(base + meta.data + "p/" + id + ".js", "p:" + id); }))
+          .then(function (pages) { return { parsed: parsed, pages: pages }; });
+      });
+    }).then(function (found) {
+      if (mine !== generation) return;
+      var matches = matcher(found.parsed);
+      show(found.pages.map(function (page) {
+        var b = best(page, matches);
+        return { url: page.u, title: page.t, anchor: b.anchor, heading: b.heading, excerpt: b.excerpt };
+      }), query);
+    }).catch(function () {
+      if (mine !== generation) return;
+      list.textContent = "";
+      panel.querySelector(".search-summary").textContent = message("error", 0);
+      status.textContent = message("error", 0);
+      open();
+    });
+  }
+
+  var timer = null;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(run, 60);
+  });
+  input.addEventListener("focus", function () { if (input.value.trim() && list.children.length) open(); });
+  function links() { return Array.prototype.slice.call(list.querySelectorAll("a")); }
+  form.addEventListener("keydown", function (e) {
+    var all = links();
+    var at = all.indexOf(document.activeElement);
+    if (e.key === "Escape") {
+      if (!panel.hidden) { e.preventDefault(); close(); input.focus(); }
+    } else if (e.key === "ArrowDown") {
+      if (!all.length) return;
+      e.preventDefault();
+      open();
+      all[Math.min(at + 1, all.length - 1)].focus();
+    } else if (e.key === "ArrowUp") {
+      if (at < 0) return;
+      e.preventDefault();
+      if (at === 0) input.focus(); else all[at - 1].focus();
+    } else if (e.key === "Enter" && document.activeElement === input) {
+      e.preventDefault();
+      if (all.length) all[0].click();
+    }
+  });
+  form.addEventListener("focusout", function (e) {
+    if (!form.contains(e.relatedTarget)) close();
+  });
+  form.addEventListener("submit", function (e) { e.preventDefault(); });
+  if (input.value.trim()) run();
+})();
