@@ -89,3 +89,53 @@ fn an_unknown_theme_is_an_error() {
     assert_eq!(errors.len(), 1);
     assert!(errors[0].message.contains("theme `absent` not found"));
 }
+
+/// gzip size, as a host would serve it.
+fn gzipped(bytes: &[u8]) -> usize {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let _ = encoder.write_all(bytes);
+    encoder.finish().map(|v| v.len()).unwrap_or(usize::MAX)
+}
+
+#[test]
+fn a_guide_page_weighs_less_than_60_kb_compressed_and_blocks_nothing() {
+    let site = build_fixture("reader");
+    site.assert_no_errors();
+    let url = "guides/hebergement/";
+    let page = site.page(url);
+    let html = std::fs::read(site.out.join(url).join("index.html")).unwrap_or_default();
+    let mut total = gzipped(&html);
+    let mut assets = Vec::new();
+    for element in select(&page, "link[rel=stylesheet], script[src]") {
+        let reference = element
+            .value()
+            .attr("href")
+            .or_else(|| element.value().attr("src"))
+            .unwrap_or_default();
+        let path = site.out.join(url).join(reference);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        total += gzipped(&bytes);
+        assets.push(reference.to_owned());
+        if element.value().name() == "script" {
+            let attrs = element.value();
+            assert!(
+                attrs.attr("defer").is_some()
+                    || attrs.attr("async").is_some()
+                    || attrs.attr("type") == Some("module"),
+                "render-blocking script {reference}"
+            );
+        }
+    }
+    assert!(
+        assets.len() >= 2,
+        "the page loads its CSS and JS: {assets:?}"
+    );
+    assert!(total <= 60 * 1024, "{total} bytes compressed: {assets:?}");
+    // Search code and the stemmer are fetched only when a reader searches.
+    assert!(
+        !assets
+            .iter()
+            .any(|a| a.contains("search.") || a.contains("snowball"))
+    );
+}

@@ -93,43 +93,88 @@ impl Terms {
 
 /// The words of a text: maximal runs of letters and digits (Unicode `Alphabetic` or `Numeric`,
 /// the browser's `[\p{Alphabetic}\p{N}]+`), at most [`MAX_WORD_CHARS`] long.
-pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    // Length in bytes of the word character at `i`, or 0 when it is not one.
-    let word_char = move |i: usize| -> (usize, bool) {
-        let b = bytes[i];
+pub fn words(text: &str) -> Words<'_> {
+    Words { text, at: 0 }
+}
+
+/// Iterator over the words of a text, with their byte offsets (see [`words`]).
+pub struct Words<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Words<'a> {
+    /// Byte length of the character at `i` and whether it belongs to a word.
+    #[inline]
+    fn char_at(&self, i: usize) -> (usize, bool) {
+        let b = self.text.as_bytes()[i];
         if b < 0x80 {
             return (1, b.is_ascii_alphanumeric());
         }
-        match text[i..].chars().next() {
-            Some(c) => (c.len_utf8(), c.is_alphabetic() || c.is_numeric()),
+        match self.text[i..].chars().next() {
+            Some(c) => (c.len_utf8(), is_word_char(c)),
             None => (1, false),
         }
-    };
-    std::iter::from_fn(move || {
-        while at < bytes.len() {
-            let (len, is_word) = word_char(at);
+    }
+}
+
+/// Unicode `Alphabetic` or `Numeric`, with the ranges of Latin text answered without a table
+/// lookup (accented letters, typographic punctuation).
+#[inline]
+fn is_word_char(c: char) -> bool {
+    match c {
+        '\u{C0}'..='\u{24F}' => c != '×' && c != '÷',
+        '\u{80}'..='\u{BF}' => matches!(c, 'ª' | 'µ' | 'º' | '²' | '³' | '¹' | '¼' | '½' | '¾'),
+        '\u{2000}'..='\u{206F}' => false,
+        _ => c.is_alphabetic() || c.is_numeric(),
+    }
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let bytes = self.text.as_bytes();
+        while self.at < bytes.len() {
+            // Skip what is not a word, ASCII bytes first (most of any text).
+            while self.at < bytes.len()
+                && bytes[self.at] < 0x80
+                && !bytes[self.at].is_ascii_alphanumeric()
+            {
+                self.at += 1;
+            }
+            if self.at >= bytes.len() {
+                break;
+            }
+            let (len, is_word) = self.char_at(self.at);
             if !is_word {
-                at += len;
+                self.at += len;
                 continue;
             }
-            let start = at;
+            let start = self.at;
             let mut chars = 0;
-            while at < bytes.len() {
-                let (len, is_word) = word_char(at);
-                if !is_word {
-                    break;
+            while self.at < bytes.len() {
+                let b = bytes[self.at];
+                if b < 0x80 {
+                    if !b.is_ascii_alphanumeric() {
+                        break;
+                    }
+                    self.at += 1;
+                } else {
+                    let (len, is_word) = self.char_at(self.at);
+                    if !is_word {
+                        break;
+                    }
+                    self.at += len;
                 }
-                at += len;
                 chars += 1;
             }
             if chars <= MAX_WORD_CHARS {
-                return Some((start, &text[start..at]));
+                return Some((start, &self.text[start..self.at]));
             }
         }
         None
-    })
+    }
 }
 
 /// Lower-case text without its accents: canonical decomposition, combining marks removed, and
@@ -238,6 +283,18 @@ mod tests {
                 "日本語"
             ]
         );
+    }
+
+    #[test]
+    fn the_latin_fast_path_agrees_with_unicode() {
+        for c in ('\u{80}'..='\u{24F}').chain('\u{2000}'..='\u{206F}') {
+            assert_eq!(
+                is_word_char(c),
+                c.is_alphabetic() || c.is_numeric(),
+                "U+{:04X}",
+                c as u32
+            );
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ use std::fmt::Write as _;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::analyze::{Analyzer, words};
@@ -267,12 +268,12 @@ pub fn term_files(
         }
     }
     let mut terms: Vec<(String, String)> = vocabulary
-        .into_iter()
+        .into_par_iter()
         .zip(postings)
         .filter(|(_, list)| !list.is_empty())
         .map(|(term, list)| (term, encode_postings(&list, count)))
         .collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let shards = shard(&terms, 1);
 
     let mut shard_files = Vec::with_capacity(shards.len());
