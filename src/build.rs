@@ -16,8 +16,7 @@ use crate::diagnostic::{Diagnostic, Severity, Tally, display_path};
 use crate::gitbook::blocks::FsIncludes;
 use crate::output::{Staging, check_output_dir};
 use crate::render::{
-    SiteRenderer, Theme, load_theme, nav_json, redirect_page, redirects_file, robots,
-    set_site_globals, sitemap,
+    SiteRenderer, Theme, load_theme, render_shared, set_site_globals, shared_outputs,
 };
 use crate::search::{PENDING_DATA, PageTerms, SearchIndexer};
 use crate::site::redirects::Redirect;
@@ -44,7 +43,7 @@ pub struct BuildOptions {
 
 impl BuildOptions {
     /// Applies `--allow`, `--deny` and `--strict` to a build's findings.
-    fn apply_policy(&self, diagnostics: &mut Vec<Diagnostic>) {
+    pub fn apply_policy(&self, diagnostics: &mut Vec<Diagnostic>) {
         diagnostics.retain(|d| !self.allow.iter().any(|code| code == d.code));
         for d in diagnostics.iter_mut() {
             if self.strict || self.deny.iter().any(|code| code == d.code) {
@@ -304,60 +303,20 @@ fn write_site(
         .collect();
     diagnostics.extend(copy_errors);
 
-    let has_mermaid = site.published().any(|(_, p)| p.fragment.has_mermaid);
-    for file in theme
-        .files
-        .iter()
-        .filter(|f| f.only_for != Some("mermaid") || has_mermaid)
-    {
-        if let Err(err) = staging.write(&file.output, &file.bytes) {
-            diagnostics.push(write_error(&file.output, &err));
-        }
-    }
-    for space in (0..site.spaces.len()).filter(|s| site.space_has_pages(*s)) {
-        let path = format!("{}nav.json", site.spaces[space].spec.url_prefix);
-        if let Err(err) = staging.write(&path, nav_json(site, space).as_bytes()) {
-            diagnostics.push(write_error(&path, &err));
-        }
-    }
-    for redirect in &redirects {
-        let rel = format!("{}index.html", redirect.from);
-        if let Err(err) = staging.write(&rel, redirect_page(site, redirect).as_bytes()) {
-            diagnostics.push(write_error(&rel, &err));
-        }
-    }
-    let mut hosting_files = vec![("robots.txt", robots(site))];
-    hosting_files.extend(sitemap(site).map(|xml| ("sitemap.xml", xml)));
-    if !redirects.is_empty() {
-        hosting_files.push(("_redirects", redirects_file(site, &redirects)));
-    }
-    // A site's own robots.txt, sitemap.xml or _redirects is copied as an asset and wins.
-    for (name, contents) in hosting_files
-        .into_iter()
-        .filter(|(name, _)| !site.has_asset(name))
-    {
-        if let Err(err) = staging.write(name, contents.as_bytes()) {
-            diagnostics.push(write_error(name, &err));
-        }
-    }
-    if site.home.is_none() && site.visible_spaces().count() > 1 {
-        match renderer.spaces_home() {
-            Ok(html) => {
-                if let Err(err) = staging.write("index.html", &html) {
-                    diagnostics.push(write_error("index.html", &err));
-                }
-            }
-            Err(error) => diagnostics.push(error),
-        }
-    }
-    match renderer.not_found() {
-        Ok(html) => {
-            if let Err(err) = staging.write("404.html", &html) {
-                diagnostics.push(write_error("404.html", &err));
-            }
-        }
-        Err(error) => diagnostics.push(error),
-    }
+    let shared: Vec<Diagnostic> = shared_outputs(site, theme, &redirects)
+        .par_iter()
+        .filter_map(|(path, output)| {
+            let bytes = match render_shared(*output, site, &renderer, &redirects) {
+                Ok(bytes) => bytes,
+                Err(error) => return Some(error),
+            };
+            staging
+                .write(path, &bytes)
+                .err()
+                .map(|err| write_error(path, &err))
+        })
+        .collect();
+    diagnostics.extend(shared);
     published.len()
 }
 

@@ -27,6 +27,29 @@ enum Command {
     Build(BuildArgs),
     /// Verify everything a build verifies, without writing anything.
     Check(CheckArgs),
+    /// Serve the site with live reload: every save rebuilds what it touched.
+    Serve(ServeArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Port to listen on (0: any free port).
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// Address to listen on; anything but 127.0.0.1 lets other machines read the site.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Open the site in a browser.
+    #[arg(long)]
+    open: bool,
+    /// Poll for changes instead of using file system events (network mounts, WSL, containers).
+    #[arg(long)]
+    poll: bool,
+    /// Wait this long after a change before rebuilding, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 50)]
+    debounce: u64,
 }
 
 #[derive(Args)]
@@ -36,6 +59,12 @@ struct BuildArgs {
     /// Output folder (default: `output_dir` of carnet.yaml, else `SITE/public`).
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
+    /// Build again after every change, until Ctrl-C.
+    #[arg(long)]
+    watch: bool,
+    /// With --watch: poll for changes instead of using file system events.
+    #[arg(long, requires = "watch")]
+    poll: bool,
 }
 
 #[derive(Args)]
@@ -125,7 +154,33 @@ fn parse_base_url(value: &str) -> Result<String, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Build(args) if args.watch => {
+            let options = build_options(&args.site, args.output.clone(), None);
+            let site = &args.site;
+            let result = carnet::serve::watch_build(
+                options,
+                args.poll,
+                Duration::from_millis(50),
+                |report| print_report(report, site, false),
+            );
+            exit_with(result)
+        }
         Command::Build(args) => run(&args.site, args.output, None),
+        Command::Serve(args) => {
+            if !args.site.site.is_dir() {
+                eprintln!("error: `{}` is not a folder", args.site.site.display());
+                return ExitCode::from(2);
+            }
+            let options = carnet::serve::ServeOptions {
+                build: build_options(&args.site, None, None),
+                bind: args.bind,
+                port: args.port,
+                open: args.open,
+                poll: args.poll,
+                debounce: Duration::from_millis(args.debounce),
+            };
+            exit_with(carnet::serve::serve(options))
+        }
         Command::Check(args) => {
             let external =
                 args.external.then(|| ExternalOptions {
@@ -151,24 +206,38 @@ fn run(args: &SiteArgs, output: Option<PathBuf>, check: CheckMode) -> ExitCode {
         eprintln!("error: `{}` is not a folder", args.site.display());
         return ExitCode::from(2);
     }
-    let options = BuildOptions {
-        site_dir: args.site.clone(),
-        overrides: Overrides {
-            output,
-            base_url: args.base_url.clone(),
-        },
-        strict: args.strict,
-        check_only,
-        allow: args.allow.clone(),
-        deny: args.deny.clone(),
-        external: check.flatten(),
-    };
+    let options = build_options(args, output, check);
     let report = build(&options);
     print_report(&report, args, check_only);
     if report.succeeded() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+fn build_options(args: &SiteArgs, output: Option<PathBuf>, check: CheckMode) -> BuildOptions {
+    BuildOptions {
+        site_dir: args.site.clone(),
+        overrides: Overrides {
+            output,
+            base_url: args.base_url.clone(),
+        },
+        strict: args.strict,
+        check_only: check.is_some(),
+        allow: args.allow.clone(),
+        deny: args.deny.clone(),
+        external: check.flatten(),
+    }
+}
+
+fn exit_with(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -150,6 +150,9 @@ impl SkipRules {
         if is_dir && name == "node_modules" {
             return true;
         }
+        if !is_dir && is_editor_file(name) {
+            return true;
+        }
         if depth == 1 && is_dir && matches!(name, "public" | "target") {
             return true;
         }
@@ -173,6 +176,21 @@ fn same_dir(a: &Path, b: &Path) -> bool {
         (Ok(a), Ok(b)) => a == b,
         _ => a == b,
     }
+}
+
+/// Files editors leave beside the real one while saving (vim's `4913` probe and `~` backups,
+/// JetBrains' `___jb_tmp___`, Emacs' `#x#`; hidden ones such as `.x.swp` and `.#x` are skipped
+/// as hidden). Never content: neither published nor watched.
+pub fn is_editor_file(name: &str) -> bool {
+    name == "4913"
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.starts_with(".#")
+        || name == ".DS_Store"
 }
 
 #[cfg(test)]

@@ -297,3 +297,66 @@ fn a_360_px_screen_never_scrolls_sideways() {
         browser.close().await;
     });
 }
+
+#[test]
+fn a_saved_edit_shows_in_the_open_page_without_a_manual_reload() {
+    if skip() {
+        return;
+    }
+    let tmp = common::copy_fixture("reader");
+    let server = common::server::Server::start(tmp.path(), &[]);
+    run(async {
+        let browser = Browser::start(1280, 600).await;
+        browser
+            .goto(&format!(
+                "http://127.0.0.1:{}/guides/hebergement/",
+                server.port
+            ))
+            .await;
+        // Scroll down, then save an edit of this page's Markdown.
+        browser.js("window.scrollTo(0, 400)").await;
+        browser.js("window.__sameDocument = true").await;
+        let page = tmp.path().join("guides/hebergement.md");
+        let text = std::fs::read_to_string(&page).unwrap_or_default();
+        std::fs::write(&page, text.replace("trente jours", "quarante jours")).ok();
+        browser
+            .wait_for("return document.body.textContent.includes('quarante jours')")
+            .await;
+        let kept = browser
+            .wait_for("return window.scrollY > 300 ? window.scrollY : null")
+            .await;
+        assert!(
+            kept.as_f64().is_some_and(|y| y > 300.0),
+            "scroll kept: {kept}"
+        );
+
+        // An edit of another page does not reload this one.
+        browser.js("window.__sameDocument = true").await;
+        let other = tmp.path().join("guides/messagerie.md");
+        std::fs::write(&other, "# Messagerie\n\nAutre texte.\n").ok();
+        server.wait_until("/guides/messagerie/", |b| b.contains("Autre texte"));
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let same = browser.js("return window.__sameDocument === true").await;
+        assert_eq!(same, json!(true), "unrelated rebuild reloaded the page");
+
+        // A broken front matter shows the overlay; fixing it removes it.
+        std::fs::write(&page, format!("---\ndescription: [\n---\n{text}")).ok();
+        let overlay = browser
+            .wait_for(
+                "const o = document.getElementById('carnet-overlay'); return o && o.textContent",
+            )
+            .await;
+        assert!(
+            overlay
+                .as_str()
+                .unwrap_or_default()
+                .contains("guides/hebergement.md:3"),
+            "{overlay}"
+        );
+        std::fs::write(&page, &text).ok();
+        browser
+            .wait_for("return document.getElementById('carnet-overlay') === null")
+            .await;
+        browser.close().await;
+    });
+}

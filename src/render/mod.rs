@@ -3,6 +3,7 @@
 
 mod context;
 mod hosting;
+mod outputs;
 mod redirects;
 mod sidebar;
 mod theme;
@@ -11,6 +12,7 @@ pub use context::{
     Linker, nav_json, nav_json_path, not_found_context, page_context, spaces_home_context,
 };
 pub use hosting::{robots, sitemap};
+pub use outputs::{SharedOutput, render_shared, shared_outputs};
 pub use redirects::{redirect_page, redirects_file};
 pub use sidebar::Sidebar;
 pub use theme::{Theme, ThemeFile, load_theme};
@@ -71,7 +73,20 @@ pub struct SiteRenderer<'a> {
     theme: &'a Theme,
     site: &'a Site,
     /// One per space.
-    sidebars: Vec<Sidebar>,
+    sidebars: Sidebars<'a>,
+}
+
+enum Sidebars<'a> {
+    Owned(Vec<Sidebar>),
+    Shared(&'a [Sidebar]),
+}
+
+/// The prepared sidebar of every space of `site`, in space order.
+pub fn prepare_sidebars(site: &Site) -> Vec<Sidebar> {
+    site.spaces
+        .iter()
+        .map(|space| Sidebar::new(site, &space.nav))
+        .collect()
 }
 
 impl<'a> SiteRenderer<'a> {
@@ -79,12 +94,26 @@ impl<'a> SiteRenderer<'a> {
         SiteRenderer {
             theme,
             site,
-            sidebars: site
-                .spaces
-                .iter()
-                .map(|space| Sidebar::new(site, &space.nav))
-                .collect(),
+            sidebars: Sidebars::Owned(prepare_sidebars(site)),
         }
+    }
+
+    /// A renderer over sidebars prepared earlier ([`prepare_sidebars`]), for a server that
+    /// renders one page per request.
+    pub fn with_sidebars(theme: &'a Theme, site: &'a Site, sidebars: &'a [Sidebar]) -> Self {
+        SiteRenderer {
+            theme,
+            site,
+            sidebars: Sidebars::Shared(sidebars),
+        }
+    }
+
+    fn sidebar(&self, space: usize) -> &Sidebar {
+        let all = match &self.sidebars {
+            Sidebars::Owned(all) => all.as_slice(),
+            Sidebars::Shared(all) => all,
+        };
+        &all[space]
     }
 
     /// Renders one page with its resolved content.
@@ -93,7 +122,7 @@ impl<'a> SiteRenderer<'a> {
             "page.html",
             &page_context(
                 self.site,
-                &self.sidebars[self.site.pages[id].space],
+                self.sidebar(self.site.pages[id].space),
                 id,
                 content,
             ),
@@ -104,7 +133,7 @@ impl<'a> SiteRenderer<'a> {
     pub fn spaces_home(&self) -> Result<Vec<u8>, Diagnostic> {
         self.theme.render(
             "spaces.html",
-            &spaces_home_context(self.site, &self.sidebars[0]),
+            &spaces_home_context(self.site, self.sidebar(0)),
         )
     }
 
@@ -113,7 +142,7 @@ impl<'a> SiteRenderer<'a> {
         let base_path = self.site.config.base_path();
         self.theme.render(
             "404.html",
-            &not_found_context(self.site, &self.sidebars[0], &base_path),
+            &not_found_context(self.site, self.sidebar(0), &base_path),
         )
     }
 }

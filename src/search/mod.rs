@@ -71,3 +71,26 @@ impl SearchIndexer {
         term_files(&self.analyzer, self.vocabulary, &self.language, pages)
     }
 }
+
+/// The whole index in memory, at its final paths: `carnet serve` builds it when a reader first
+/// searches after a change, instead of on every save.
+pub fn index_in_memory(site: &crate::site::Site) -> Vec<IndexFile> {
+    use rayon::prelude::*;
+    let indexer = SearchIndexer::new(&site.config.language);
+    let published: Vec<&Page> = site.published().map(|(_, page)| page).collect();
+    let indexed: Vec<(PageTerms, IndexFile)> = published
+        .par_iter()
+        .enumerate()
+        .filter_map(|(id, page)| indexer.page(id as u32, page))
+        .collect();
+    let (terms, page_files): (Vec<PageTerms>, Vec<IndexFile>) = indexed.into_iter().unzip();
+    let index = indexer.finish(terms);
+    let pending = format!("{PENDING_DATA}/");
+    let data = format!("search/{}/", index.data);
+    let mut files = index.files;
+    files.extend(page_files.into_iter().map(|file| IndexFile {
+        path: file.path.replacen(&pending, &data, 1),
+        bytes: file.bytes,
+    }));
+    files
+}

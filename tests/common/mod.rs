@@ -2,6 +2,8 @@
 //! files into a temporary folder, build it with the library, and read the output as parsed HTML.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 
 use carnet::build::{BuildOptions, BuildReport, build};

@@ -1,0 +1,265 @@
+//! `carnet serve` (watch, dev server, live reload) and `carnet build --watch` (watch, rebuild
+//! to disk).
+//!
+//! The server renders from an in-memory snapshot of the site ([`live`]); a watcher thread
+//! reloads what each save touched and swaps the snapshot; browsers are told over server-sent
+//! events and reload only when the page they show changed ([`http`], `live.js`).
+
+pub mod http;
+pub mod live;
+pub mod watch;
+
+use std::collections::{BTreeMap, HashSet};
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use crate::build::{BuildOptions, BuildReport, build};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::report::{json_line, render_human};
+use live::{LiveSite, Snapshot};
+
+/// How to serve.
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    pub build: BuildOptions,
+    pub bind: IpAddr,
+    /// 0: any free port.
+    pub port: u16,
+    pub open: bool,
+    pub poll: bool,
+    pub debounce: Duration,
+}
+
+/// Serves the site until Ctrl-C. `Err` is a message for the user (port in use, a site that
+/// cannot be loaded at all).
+pub fn serve(options: ServeOptions) -> Result<(), String> {
+    let site_dir = options.build.site_dir.clone();
+    let mut live = LiveSite::new(options.build.clone());
+    let first = live.rebuild(&[]).map_err(|errors| {
+        print_diagnostics(&errors);
+        "the site cannot be served until these errors are fixed".to_owned()
+    })?;
+    print_diagnostics(&first.snapshot.diagnostics);
+    let base = first.snapshot.site.config.base_path();
+    let output_dir = first.snapshot.site.config.output_dir.clone();
+    let problems = problems_of(&first.snapshot.diagnostics, &site_dir, &HashSet::new());
+    let (events, _) = tokio::sync::broadcast::channel(16);
+    let shared = Arc::new(http::Shared {
+        snapshot: RwLock::new(Arc::new(first.snapshot)),
+        events,
+        last_event: RwLock::new(event_json(0, &problems, &BTreeMap::new(), false)),
+        base: base.clone(),
+    });
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    let address = SocketAddr::new(options.bind, options.port);
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(address))
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AddrInUse => format!(
+                "port {} is in use: stop the program using it, or pick another port with --port (--port 0 picks a free one)",
+                options.port
+            ),
+            _ => format!("cannot listen on {address}: {e}"),
+        })?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| format!("cannot listen on {address}: {e}"))?;
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {} — other machines on the network can read this site",
+            options.bind
+        );
+    }
+    let (watcher, changes) =
+        watch::watch(&site_dir, options.debounce, options.poll, vec![output_dir])
+            .map_err(|e| format!("cannot watch {}: {e}", site_dir.display()))?;
+    if watcher.is_polling() {
+        println!("watching by polling every 250 ms");
+    }
+    // Printed once watching has started: a save after this line is never missed.
+    let url = format!("http://{local}{base}");
+    println!(
+        "serving {} at {url} ({} pages; Ctrl-C to stop)",
+        site_dir.display(),
+        shared.current().site.published().count()
+    );
+    if options.open {
+        open_browser(&url);
+    }
+
+    let rebuild_shared = shared.clone();
+    std::thread::spawn(move || {
+        let _watcher = watcher;
+        while let Ok(mut paths) = changes.recv() {
+            // A burst of saves (a git checkout) arrives as several batches: take them all.
+            while let Ok(more) = changes.try_recv() {
+                paths.extend(more);
+            }
+            paths.sort();
+            paths.dedup();
+            rebuild(&mut live, &rebuild_shared, &site_dir, &paths);
+        }
+    });
+
+    let router = http::router(shared);
+    runtime
+        .block_on(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await
+        })
+        .map_err(|e| format!("the server stopped: {e}"))?;
+    println!("stopped");
+    Ok(())
+}
+
+fn rebuild(live: &mut LiveSite, shared: &http::Shared, site_dir: &Path, paths: &[PathBuf]) {
+    let changed: HashSet<PathBuf> = paths.iter().cloned().collect();
+    let previous = shared.current();
+    match live.rebuild(paths) {
+        Ok(rebuilt) => {
+            let problems = problems_of(&rebuilt.snapshot.diagnostics, site_dir, &changed);
+            let css = css_changes(&previous, &rebuilt.snapshot);
+            let css_only = !css.is_empty()
+                && paths
+                    .iter()
+                    .all(|p| p.extension().is_some_and(|e| e == "css"));
+            let event = event_json(rebuilt.snapshot.generation, &problems, &css, css_only);
+            let shown: Vec<Diagnostic> = rebuilt
+                .snapshot
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error || is_in(d, site_dir, &changed))
+                .cloned()
+                .collect();
+            print_diagnostics(&shown);
+            *shared.snapshot.write().unwrap_or_else(|e| e.into_inner()) =
+                Arc::new(rebuilt.snapshot);
+            println!(
+                "rebuilt {} page{} in {} ms",
+                rebuilt.reloaded,
+                if rebuilt.reloaded == 1 { "" } else { "s" },
+                rebuilt.took.as_millis()
+            );
+            send(shared, event);
+        }
+        Err(errors) => {
+            print_diagnostics(&errors);
+            println!("rebuild failed: still serving the last good version");
+            let problems = problems_of(&errors, site_dir, &changed);
+            send(
+                shared,
+                event_json(previous.generation, &problems, &BTreeMap::new(), false),
+            );
+        }
+    }
+}
+
+fn send(shared: &http::Shared, event: String) {
+    *shared.last_event.write().unwrap_or_else(|e| e.into_inner()) = event.clone();
+    let _ = shared.events.send(event);
+}
+
+fn is_in(diagnostic: &Diagnostic, site_dir: &Path, changed: &HashSet<PathBuf>) -> bool {
+    diagnostic
+        .location
+        .as_ref()
+        .is_some_and(|l| changed.contains(&site_dir.join(&l.file)))
+}
+
+/// What the overlay shows: every error, and the warnings of the files just saved.
+fn problems_of(
+    diagnostics: &[Diagnostic],
+    site_dir: &Path,
+    changed: &HashSet<PathBuf>,
+) -> Vec<serde_json::Value> {
+    diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error || is_in(d, site_dir, changed))
+        .filter_map(|d| serde_json::from_str(&json_line(d)).ok())
+        .collect()
+}
+
+/// Stylesheets whose hashed name changed: old output path → new.
+fn css_changes(old: &Snapshot, new: &Snapshot) -> BTreeMap<String, String> {
+    new.theme
+        .asset_paths
+        .iter()
+        .filter(|(name, _)| name.ends_with(".css"))
+        .filter_map(|(name, path)| {
+            let before = old.theme.asset_paths.get(name)?;
+            (before != path).then(|| (before.clone(), path.clone()))
+        })
+        .collect()
+}
+
+fn event_json(
+    generation: u64,
+    problems: &[serde_json::Value],
+    css: &BTreeMap<String, String>,
+    css_only: bool,
+) -> String {
+    serde_json::json!({
+        "generation": generation,
+        "problems": problems,
+        "css": css,
+        "cssOnly": css_only,
+    })
+    .to_string()
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    for diagnostic in diagnostics {
+        eprintln!("{}\n", render_human(diagnostic, false));
+    }
+}
+
+fn open_browser(url: &str) {
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(target_os = "windows") {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(program)
+        .arg(url)
+        .spawn()
+        .is_err()
+    {
+        eprintln!("could not open a browser: open {url} yourself");
+    }
+}
+
+/// `carnet build --watch`: builds, then builds again after every save, until Ctrl-C. Each build
+/// is a whole, atomic build (the output is replaced only by a build without errors).
+pub fn watch_build(
+    options: BuildOptions,
+    poll: bool,
+    debounce: Duration,
+    mut report: impl FnMut(&BuildReport),
+) -> Result<(), String> {
+    let first = build(&options);
+    report(&first);
+    let output_dir = first
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| options.site_dir.join("public"));
+    let (_watcher, changes) = watch::watch(&options.site_dir, debounce, poll, vec![output_dir])
+        .map_err(|e| format!("cannot watch {}: {e}", options.site_dir.display()))?;
+    println!("watching {} (Ctrl-C to stop)", options.site_dir.display());
+    while changes.recv().is_ok() {
+        while changes.try_recv().is_ok() {}
+        report(&build(&options));
+    }
+    Ok(())
+}
