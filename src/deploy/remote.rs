@@ -320,6 +320,12 @@ fn classify(err: &object_store::Error) -> (ErrorKind, String) {
         source = e.source();
     }
     let text = err.to_string();
+    let code = xml_element(&text, "Code");
+    let detail = match (&code, xml_element(&text, "Message")) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code.to_string(),
+        _ => innermost,
+    };
     const REFUSED: [&str; 6] = [
         "InvalidAccessKeyId",
         "SignatureDoesNotMatch",
@@ -328,26 +334,31 @@ fn classify(err: &object_store::Error) -> (ErrorKind, String) {
         "InvalidClientTokenId",
         "AuthorizationHeaderMalformed",
     ];
-    if let Some(code) = REFUSED.iter().find(|code| text.contains(*code)) {
-        return (ErrorKind::CredentialsRefused, (*code).to_string());
+    let code = code.unwrap_or_default();
+    if REFUSED.contains(&code) {
+        (ErrorKind::CredentialsRefused, code.to_string())
+    } else if code == "NoSuchBucket" {
+        (ErrorKind::NoSuchBucket, detail)
+    } else if matches!(err, object_store::Error::Unauthenticated { .. })
+        || text.contains("401 Unauthorized")
+    {
+        (ErrorKind::CredentialsRefused, detail)
+    } else if matches!(code, "AccessDenied" | "AllAccessDisabled")
+        || matches!(err, object_store::Error::PermissionDenied { .. })
+        || text.contains("403 Forbidden")
+    {
+        (ErrorKind::AccessDenied, detail)
+    } else {
+        (ErrorKind::Remote, detail)
     }
-    if text.contains("NoSuchBucket") {
-        return (ErrorKind::NoSuchBucket, "NoSuchBucket".to_string());
-    }
-    match err {
-        object_store::Error::Unauthenticated { .. } => {
-            (ErrorKind::CredentialsRefused, "HTTP 401".to_string())
-        }
-        object_store::Error::PermissionDenied { .. } => {
-            let code = if text.contains("AccessDenied") {
-                "AccessDenied"
-            } else {
-                "HTTP 403"
-            };
-            (ErrorKind::AccessDenied, code.to_string())
-        }
-        _ => (ErrorKind::Remote, innermost),
-    }
+}
+
+/// The text of the first `<name>` element of an S3 error body quoted in `text`.
+fn xml_element<'a>(text: &'a str, name: &str) -> Option<&'a str> {
+    let open = format!("<{name}>");
+    let start = text.find(&open)? + open.len();
+    let end = text[start..].find("</")? + start;
+    Some(text[start..end].trim()).filter(|s| !s.is_empty())
 }
 
 #[cfg(test)]
@@ -389,6 +400,15 @@ mod tests {
         assert!(addressing(Some("s3.example.org"), "docs", false).is_err());
         assert!(addressing(Some("ftp://x"), "docs", false).is_err());
         assert!(addressing(Some("https://"), "docs", false).is_err());
+    }
+
+    #[test]
+    fn s3_error_codes_are_read_from_the_body() {
+        let body = "403 Forbidden: <?xml version=\"1.0\"?><Error><Code>AccessDenied</Code>\
+                    <Message>Access Denied</Message></Error>";
+        assert_eq!(xml_element(body, "Code"), Some("AccessDenied"));
+        assert_eq!(xml_element(body, "Message"), Some("Access Denied"));
+        assert_eq!(xml_element("no xml", "Code"), None);
     }
 
     #[test]
