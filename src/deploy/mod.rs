@@ -106,7 +106,7 @@ impl std::error::Error for DeployError {}
 
 /// Told about each step as it completes; methods do nothing by default.
 pub trait Progress: Sync {
-    /// The plan is known (called for dry runs too).
+    /// The plan is known and about to be carried out (not called for dry runs).
     fn planned(&self, _plan: &Plan) {}
     fn uploaded(&self, _rel: &str, _size: u64) {}
     fn deleted(&self, _rel: &str) {}
@@ -171,11 +171,12 @@ pub fn deploy(
         let listing = remote.list().await?;
         let manifest = remote.read_manifest().await?;
         let plan = plan::make_plan(&files, &listing, manifest.as_ref(), options.delete);
-        progress.planned(&plan);
         if options.dry_run {
             return Ok((plan, upload::Done::default()));
         }
-        let done = upload::execute(&remote, &plan, options.jobs, progress).await?;
+        progress.planned(&plan);
+        let done =
+            upload::execute(&remote, &plan, manifest.as_ref(), options.jobs, progress).await?;
         Ok((plan, done))
     });
     progress.finished();

@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -18,6 +19,9 @@ pub struct ConsoleProgress {
     bar_wanted: bool,
     /// Created when the plan is known and there is something to do.
     bar: OnceLock<ProgressBar>,
+    /// Files uploaded so far and planned, for the bar's message (its position counts bytes).
+    files_done: AtomicUsize,
+    files_total: AtomicUsize,
 }
 
 impl ConsoleProgress {
@@ -25,6 +29,8 @@ impl ConsoleProgress {
         ConsoleProgress {
             bar_wanted: terminal,
             bar: OnceLock::new(),
+            files_done: AtomicUsize::new(0),
+            files_total: AtomicUsize::new(0),
         }
     }
 
@@ -43,13 +49,12 @@ impl Progress for ConsoleProgress {
         let total = plan.upload_bytes();
         if self.bar_wanted && !plan.uploads.is_empty() {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-            let style = ProgressStyle::with_template(
-                "{bar:30} {bytes}/{total_bytes} {pos}/{len} files {wide_msg}",
-            );
+            let style = ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {wide_msg}");
             if let Ok(style) = style {
                 bar.set_style(style);
             }
-            bar.set_length(total);
+            self.files_total
+                .store(plan.uploads.len(), Ordering::Relaxed);
             let _ = self.bar.set(bar);
         }
     }
@@ -57,8 +62,10 @@ impl Progress for ConsoleProgress {
     fn uploaded(&self, rel: &str, size: u64) {
         match self.bar.get() {
             Some(bar) => {
+                let done = self.files_done.fetch_add(1, Ordering::Relaxed) + 1;
+                let total = self.files_total.load(Ordering::Relaxed);
                 bar.inc(size);
-                bar.set_message(rel.to_string());
+                bar.set_message(format!("{done}/{total} files  {rel}"));
             }
             None => self.line(&format!("uploaded  {rel} ({})", HumanBytes(size))),
         }

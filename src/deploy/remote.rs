@@ -34,6 +34,26 @@ pub struct Connection {
     pub path_style: bool,
 }
 
+impl Connection {
+    /// The region and endpoint after the environment's defaults, in the AWS CLI's order.
+    fn resolve(&self, env: &Env) -> (String, Option<String>) {
+        let var = |name: &str| env.get(name).filter(|v| !v.trim().is_empty()).cloned();
+        let region = self
+            .region
+            .clone()
+            .or_else(|| var("AWS_REGION"))
+            .or_else(|| var("AWS_DEFAULT_REGION"))
+            .or_else(|| profile_region(env))
+            .unwrap_or_else(|| "us-east-1".to_string());
+        let endpoint = self
+            .endpoint
+            .clone()
+            .or_else(|| var("AWS_ENDPOINT_URL_S3"))
+            .or_else(|| var("AWS_ENDPOINT_URL"));
+        (region, endpoint)
+    }
+}
+
 /// A connected bucket and prefix.
 pub struct Remote {
     store: Arc<AmazonS3>,
@@ -51,19 +71,7 @@ impl Remote {
         credentials: &Credentials,
         env: &Env,
     ) -> Result<Self, DeployError> {
-        let var = |name: &str| env.get(name).filter(|v| !v.trim().is_empty()).cloned();
-        let region = connection
-            .region
-            .clone()
-            .or_else(|| var("AWS_REGION"))
-            .or_else(|| var("AWS_DEFAULT_REGION"))
-            .or_else(|| profile_region(env))
-            .unwrap_or_else(|| "us-east-1".to_string());
-        let endpoint = connection
-            .endpoint
-            .clone()
-            .or_else(|| var("AWS_ENDPOINT_URL_S3"))
-            .or_else(|| var("AWS_ENDPOINT_URL"));
+        let (region, endpoint) = connection.resolve(env);
         let addressing = addressing(endpoint.as_deref(), &target.bucket, connection.path_style)
             .map_err(DeployError::usage)?;
 
@@ -409,6 +417,40 @@ mod tests {
         assert_eq!(xml_element(body, "Code"), Some("AccessDenied"));
         assert_eq!(xml_element(body, "Message"), Some("Access Denied"));
         assert_eq!(xml_element("no xml", "Code"), None);
+    }
+
+    #[test]
+    fn the_command_line_wins_over_the_environment() {
+        let env: Env = [
+            ("AWS_REGION", "nl-ams"),
+            ("AWS_ENDPOINT_URL", "https://env.example"),
+            ("HOME", "/nonexistent"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let given = Connection {
+            endpoint: Some("https://cli.example".into()),
+            region: Some("fr-par".into()),
+            path_style: false,
+        };
+        assert_eq!(
+            given.resolve(&env),
+            (
+                "fr-par".to_string(),
+                Some("https://cli.example".to_string())
+            )
+        );
+        let defaults = Connection::default();
+        assert_eq!(
+            defaults.resolve(&env),
+            (
+                "nl-ams".to_string(),
+                Some("https://env.example".to_string())
+            )
+        );
+        let nothing: Env = [("HOME".to_string(), "/nonexistent".to_string())].into();
+        assert_eq!(defaults.resolve(&nothing), ("us-east-1".to_string(), None));
     }
 
     #[test]

@@ -9,9 +9,8 @@ use std::time::Duration;
 
 use futures_util::{StreamExt, stream};
 
-use super::headers::cache_control;
 use super::local::md5_hex;
-use super::manifest::{MANIFEST_NAME, ManifestEntry};
+use super::manifest::{MANIFEST_NAME, Manifest, ManifestEntry};
 use super::plan::{Phase, Plan, Upload};
 use super::remote::Remote;
 use super::{DeployError, ErrorKind, Progress};
@@ -28,10 +27,13 @@ pub struct Done {
 /// the machine froze), so a test can kill it at a known point of a deploy.
 const PAUSE_HOOK: &str = "CARNET_TEST_PAUSE_AFTER_UPLOADS";
 
-/// Runs `plan` against `remote` with at most `jobs` requests at once.
+/// Runs `plan` against `remote` with at most `jobs` requests at once. `previous` is the manifest
+/// the bucket holds: when nothing changed, it is not written again, so an up-to-date site costs
+/// a listing and one read.
 pub async fn execute(
     remote: &Remote,
     plan: &Plan,
+    previous: Option<&Manifest>,
     jobs: usize,
     progress: &dyn Progress,
 ) -> Result<Done, DeployError> {
@@ -57,14 +59,16 @@ pub async fn execute(
         }
     }
     // Only now does the bucket hold everything the manifest will claim.
-    remote
-        .put(
-            MANIFEST_NAME,
-            manifest.to_bytes(),
-            "application/json; charset=utf-8",
-            "no-cache",
-        )
-        .await?;
+    if previous != Some(&manifest) {
+        remote
+            .put(
+                MANIFEST_NAME,
+                manifest.to_bytes(),
+                "application/json; charset=utf-8",
+                "no-cache",
+            )
+            .await?;
+    }
     if plan.delete {
         let mut results = stream::iter(&plan.stale)
             .map(|stale| async move { remote.delete(&stale.rel).await.map(|()| &stale.rel) })
@@ -101,7 +105,7 @@ async fn upload_one(
             size,
             etag,
             content_type: upload.content_type.clone(),
-            cache_control: cache_control(rel).to_string(),
+            cache_control: upload.cache_control.to_string(),
         },
     ))
 }
