@@ -9,6 +9,7 @@
 
 pub mod build;
 pub mod config;
+pub mod deploy;
 pub mod diagnostic;
 pub mod document;
 pub mod external;

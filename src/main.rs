@@ -29,6 +29,8 @@ enum Command {
     Check(CheckArgs),
     /// Serve the site with live reload: every save rebuilds what it touched.
     Serve(ServeArgs),
+    /// Upload the built site to S3-compatible storage: changed files only, pages after assets.
+    Deploy(DeployArgs),
 }
 
 #[derive(Args)]
@@ -50,6 +52,37 @@ struct ServeArgs {
     /// Wait this long after a change before rebuilding, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 50)]
     debounce: u64,
+}
+
+#[derive(Args)]
+struct DeployArgs {
+    /// Where to publish: s3://BUCKET or s3://BUCKET/PREFIX.
+    #[arg(value_name = "s3://BUCKET[/PREFIX]", value_parser = carnet::deploy::parse_target)]
+    target: carnet::deploy::Target,
+    /// The site folder, to find its output folder as `carnet build` does.
+    #[arg(default_value = ".")]
+    site: PathBuf,
+    /// The built output to publish (default: the folder `carnet build` writes).
+    #[arg(short, long, visible_alias = "dir", value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// S3 endpoint of a host other than AWS, e.g. https://s3.fr-par.scw.cloud.
+    #[arg(long, value_name = "URL")]
+    endpoint: Option<String>,
+    /// Region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's, else us-east-1).
+    #[arg(long, value_name = "R")]
+    region: Option<String>,
+    /// Address the bucket as ENDPOINT/BUCKET rather than BUCKET.ENDPOINT.
+    #[arg(long)]
+    path_style: bool,
+    /// Print what would be uploaded, skipped and deleted; send nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Delete objects under the prefix that the site no longer has (after everything else).
+    #[arg(long)]
+    delete: bool,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    jobs: usize,
 }
 
 #[derive(Args)]
@@ -193,6 +226,47 @@ fn main() -> ExitCode {
                     ..ExternalOptions::default()
                 });
             run(&args.site, None, Some(external))
+        }
+        Command::Deploy(args) => run_deploy(args),
+    }
+}
+
+/// `deploy`: exit 0 when the site is published (or the dry run planned), 1 when the deploy
+/// failed, 2 when it could not start (no built site, no credentials, a bad endpoint).
+fn run_deploy(args: DeployArgs) -> ExitCode {
+    use carnet::deploy::{self, DeployOptions, ErrorKind, progress};
+    let output_dir = match deploy::resolve_output_dir(&args.site, args.output) {
+        Ok(dir) => dir,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let options = DeployOptions {
+        target: args.target,
+        output_dir,
+        connection: deploy::Connection {
+            endpoint: args.endpoint,
+            region: args.region,
+            path_style: args.path_style,
+        },
+        dry_run: args.dry_run,
+        delete: args.delete,
+        jobs: args.jobs,
+    };
+    let console = progress::ConsoleProgress::new(std::io::stderr().is_terminal());
+    match deploy::deploy(&options, &deploy::process_env(), &console) {
+        Ok(report) => {
+            if report.dry_run {
+                print!("{}", progress::render_plan(&report.plan, &options.target));
+                println!();
+            }
+            eprintln!("{}", progress::summary_line(&report, &options.target));
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(if err.kind == ErrorKind::Usage { 2 } else { 1 })
         }
     }
 }
