@@ -18,7 +18,7 @@ use crate::output::{Staging, check_output_dir};
 use crate::render::{
     SiteRenderer, Theme, load_theme, render_shared, set_site_globals, shared_outputs,
 };
-use crate::search::{PENDING_DATA, PageTerms, SearchIndexer};
+use crate::search::{PageTerms, SearchIndexer};
 use crate::site::redirects::Redirect;
 use crate::site::spaces::discover_spaces;
 use crate::site::{LoadContext, Page, Site, assemble_site, load_page};
@@ -268,17 +268,7 @@ fn write_site(
         diagnostics.extend(found);
         indexed.extend(terms);
     }
-    let any_indexed = !indexed.is_empty();
     let index = indexer.finish(indexed);
-    let data = format!("search/{}/p", index.data);
-    if any_indexed {
-        let moved = staging
-            .rename(&format!("{PENDING_DATA}/p"), &data)
-            .and_then(|()| staging.remove_empty_dir(PENDING_DATA));
-        if let Err(err) = moved {
-            diagnostics.push(write_error(&data, &err));
-        }
-    }
     let index_errors: Vec<Diagnostic> = index
         .files
         .par_iter()

@@ -54,20 +54,6 @@ impl Staging {
         std::fs::write(path, bytes)
     }
 
-    /// Moves a file or folder already written to the staging folder.
-    pub fn rename(&self, from: &str, to: &str) -> io::Result<()> {
-        let to = self.dir.join(to);
-        if let Some(parent) = to.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::rename(self.dir.join(from), to)
-    }
-
-    /// Removes a folder of the staging area that must be empty by now.
-    pub fn remove_empty_dir(&self, rel: &str) -> io::Result<()> {
-        std::fs::remove_dir(self.dir.join(rel))
-    }
-
     /// Copies the file `from` to the output-relative path `rel`.
     pub fn copy_file(&self, rel: &str, from: &Path) -> io::Result<()> {
         let path = self.dir.join(rel);

@@ -391,18 +391,41 @@ fn a_second_deploy_uploads_nothing() {
 }
 
 #[test]
-fn one_edited_page_uploads_one_object() {
+fn one_edited_page_uploads_that_page_and_only_the_search_files_it_changed() {
     let Some((server, bucket, site)) = setup(3) else {
         return;
     };
     deploy_ok(&server, &site, &[]);
+    let search_files = site
+        .expected_listing()
+        .keys()
+        .filter(|k| k.contains("/search/"))
+        .count();
     site.edit("guide/page-001.md", "Un texte tout neuf.");
-    let (uploaded, stderr) = deploy_ok(&server, &site, &[]);
-    assert_eq!(uploaded, 1, "{stderr}");
+    let (_, stderr) = deploy_ok(&server, &site, &[]);
+    let uploads: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("uploaded  "))
+        .collect();
+    let pages: Vec<&&str> = uploads
+        .iter()
+        .filter(|u| !u.starts_with("search/"))
+        .collect();
+    assert_eq!(pages.len(), 1, "{stderr}");
     assert!(
-        stderr.contains("uploaded  guide/page-001/index.html"),
+        pages[0].starts_with("guide/page-001/index.html"),
         "{stderr}"
     );
+    // The index: its metadata, the page's own text, the shards of the words that changed.
+    let search: Vec<&&str> = uploads
+        .iter()
+        .filter(|u| u.starts_with("search/"))
+        .collect();
+    assert!(
+        search.iter().any(|u| u.starts_with("search/meta.js")),
+        "{stderr}"
+    );
+    assert!(search.len() < search_files, "{search:?} of {search_files}");
     assert_eq!(without_manifest(bucket.listing()), site.expected_listing());
 }
 
@@ -647,6 +670,12 @@ fn a_deploy_killed_halfway_is_finished_by_the_next_one() {
         std::fs::write(path, format!("# Page {i}\n\nVersion deux.\n")).unwrap();
     }
     site.build();
+    let old_listing = without_manifest(bucket.listing());
+    let changed = site
+        .expected_listing()
+        .iter()
+        .filter(|(key, md5)| old_listing.get(*key) != Some(md5))
+        .count();
     let manifest_before = bucket.get(MANIFEST).0;
     deploy_killed_after(&server, &bucket, &site, 4);
     assert_eq!(
@@ -657,8 +686,23 @@ fn a_deploy_killed_halfway_is_finished_by_the_next_one() {
     assert_ne!(without_manifest(bucket.listing()), site.expected_listing());
 
     let (uploaded, _) = deploy_ok(&server, &site, &[]);
-    assert!(uploaded <= 30 - 4, "{uploaded} uploaded again");
-    assert_eq!(without_manifest(bucket.listing()), site.expected_listing());
+    assert!(
+        uploaded <= changed - 4,
+        "{uploaded} of {changed} uploaded again"
+    );
+    // Every file of the new site is there; what remains of the old one (a search shard whose
+    // words are gone) waits for `--delete`, and no current file refers to it.
+    let mut listing = without_manifest(bucket.listing());
+    let stale: Vec<String> = listing
+        .keys()
+        .filter(|k| !site.expected_listing().contains_key(*k))
+        .cloned()
+        .collect();
+    assert!(stale.iter().all(|k| k.contains("/search/t/")), "{stale:?}");
+    for key in &stale {
+        listing.remove(key);
+    }
+    assert_eq!(listing, site.expected_listing());
     let (again, _) = deploy_ok(&server, &site, &[]);
     assert_eq!(again, 0);
 }

@@ -26,8 +26,7 @@ fn meta(site: &Built) -> Value {
 
 /// Page id → (url, title) of every page file.
 fn pages(site: &Built) -> Vec<(u64, String, String)> {
-    let data = meta(site)["data"].as_str().unwrap_or_default().to_owned();
-    let dir = site.out.join("search").join(&data).join("p");
+    let dir = site.out.join("search/p");
     let mut found: Vec<(u64, String, String)> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .flatten()
@@ -58,11 +57,11 @@ fn the_index_describes_its_language_and_its_shards() {
             .as_array()
             .is_some_and(|s| s.contains(&"les".into()))
     );
-    let data = meta["data"].as_str().unwrap_or_default();
-    assert_eq!(data.len(), 11, "a 10-digit hash and a slash: {data}");
+    let version = meta["version"].as_str().unwrap_or_default();
+    assert_eq!(version.len(), 10, "a 10-digit hash: {version}");
     for shard in meta["shards"].as_array().into_iter().flatten() {
         let key = shard.as_str().unwrap_or_default();
-        let path = format!("search/{data}t/{}.js", carnet::search::file_name(key));
+        let path = format!("search/t/{}.js", carnet::search::file_name(key));
         let args = call_args(&site.file(&path), "shard");
         assert_eq!(args[0], key);
         for (term, postings) in args[1].as_object().into_iter().flatten() {
@@ -79,8 +78,7 @@ fn every_page_has_a_page_file_with_its_sections() {
     let found = pages(&site);
     let urls: Vec<&str> = found.iter().map(|(_, u, _)| u.as_str()).collect();
     assert_eq!(urls, ["", "guides/hebergement/", "guides/messagerie/"]);
-    let data = meta(&site)["data"].as_str().unwrap_or_default().to_owned();
-    let script = site.file(&format!("search/{data}p/1.js"));
+    let script = site.file("search/p/1.js");
     let page = call_args(&script, "page").remove(1);
     let sections = page["s"].as_array().cloned().unwrap_or_default();
     let anchors: Vec<&str> = sections.iter().filter_map(|s| s[0].as_str()).collect();
@@ -117,10 +115,14 @@ fn hidden_and_no_index_pages_are_not_searchable() {
 }
 
 #[test]
-fn the_data_folder_is_named_by_content_so_builds_never_mix() {
+fn the_version_follows_the_content_and_untouched_files_keep_their_bytes() {
     let first = build_fixture("reader");
     let again = build_fixture("reader");
-    assert_eq!(meta(&first)["data"], meta(&again)["data"], "deterministic");
+    assert_eq!(
+        meta(&first)["version"],
+        meta(&again)["version"],
+        "deterministic"
+    );
     let tmp = copy_fixture("reader");
     write(
         tmp.path(),
@@ -128,9 +130,10 @@ fn the_data_folder_is_named_by_content_so_builds_never_mix() {
         b"# Messagerie\n\nAutre texte.\n",
     );
     let changed = build_tmp(tmp);
-    assert_ne!(meta(&first)["data"], meta(&changed)["data"]);
-    let pending = changed.out.join("search/.pending");
-    assert!(!pending.exists(), "no staging leftovers");
+    assert_ne!(meta(&first)["version"], meta(&changed)["version"]);
+    // A deploy re-uploads only what changed: the other pages' files are byte-identical.
+    assert_eq!(first.file("search/p/1.js"), changed.file("search/p/1.js"));
+    assert_ne!(first.file("search/p/2.js"), changed.file("search/p/2.js"));
 }
 
 /// The browser stems queries with the vendored Snowball JavaScript; the index was stemmed by

@@ -1,15 +1,15 @@
 //! Page records into the static search index: small files a browser fetches on demand.
 //!
 //! Layout (under `search/`):
-//! - `meta.js` — the only file at a fixed path (so it is cached briefly): the stemmer, stop
-//!   words, page count and the list of term shards, and the folder of this build's data;
-//! - `<hash>/t/<prefix>.js` — term shards: each term's pages with a precomputed BM25 weight.
+//! - `meta.js`: the stemmer, stop words, page count, the list of term shards, and the index
+//!   version (a hash of everything), which the browser adds to every other file's URL;
+//! - `t/<prefix>.js` — term shards: each term's pages with a precomputed BM25 weight.
 //!   Terms are grouped by prefix and a group that grows past [`SHARD_BYTES`] is split by a longer
 //!   prefix, so a query fetches a few kilobytes whatever the size of the site;
-//! - `<hash>/p/<n>.js` — one page's title, URL and sections, fetched only for the results shown.
+//! - `p/<n>.js` — one page's title, URL and sections, fetched only for the results shown.
 //!
-//! The data folder is named by the hash of its content, so hosts can cache it for a year and a
-//! reader never mixes shards of two builds. Files are classic scripts calling
+//! Paths are stable, so a deploy re-uploads only the files an edit changed; the version in
+//! the URLs keeps a reader from mixing files of two builds. Files are classic scripts calling
 //! `carnetSearch.*(…)` rather than JSON, because browsers load scripts from `file://` pages but
 //! refuse `fetch` there: search works in a site opened from disk.
 
@@ -102,7 +102,7 @@ pub struct PageTerms {
     pub terms: Vec<(u32, f32)>,
     /// Weighted number of words, for length normalisation.
     pub length: f32,
-    /// Hash of the page file, so the data folder's name changes when any page does.
+    /// Hash of the page file, so the index version changes when any page does.
     pub file_hash: [u8; 32],
 }
 
@@ -232,10 +232,11 @@ pub struct IndexFile {
     pub bytes: Vec<u8>,
 }
 
-/// The index's term shards and metadata, once every page is indexed. `data` is the name of the
-/// folder (under `search/`) the page files must be in: the caller moves them there.
+/// The index's term shards and metadata, once every page is indexed.
 pub struct TermFiles {
-    pub data: String,
+    /// Hash of the whole index: browsers load its files with `?v=<version>`, so a new build's
+    /// files are never mixed with cached ones of an older build.
+    pub version: String,
     pub files: Vec<IndexFile>,
 }
 
@@ -291,14 +292,14 @@ pub fn term_files(
         hasher.update(body.as_bytes());
         shard_files.push((file_name(key), body.into_bytes()));
     }
-    let data = hasher.finalize().to_hex()[..10].to_owned();
+    let version = hasher.finalize().to_hex()[..10].to_owned();
     let meta = serde_json::json!({
         "version": 1,
         "language": language,
         "stemmer": analyzer.stemmer_name,
         "stop": analyzer.stop_words,
         "pages": count,
-        "data": format!("{data}/"),
+        "version": version,
         "shards": shards.iter().map(|(key, _)| key.as_str()).collect::<Vec<_>>(),
     });
     let mut files = vec![IndexFile {
@@ -306,10 +307,10 @@ pub fn term_files(
         bytes: format!("carnetSearch.meta({meta});\n").into_bytes(),
     }];
     files.extend(shard_files.into_iter().map(|(name, bytes)| IndexFile {
-        path: format!("search/{data}/t/{name}.js"),
+        path: format!("search/t/{name}.js"),
         bytes,
     }));
-    TermFiles { data, files }
+    TermFiles { version, files }
 }
 
 /// `page delta, score, page delta, score…`: scores are BM25 × 100, rounded.
@@ -471,13 +472,13 @@ mod tests {
         assert!(meta.starts_with("carnetSearch.meta({"), "{meta}");
         assert!(meta.contains("\"stemmer\":\"french\""), "{meta}");
         assert!(
-            meta.contains(&format!("\"data\":\"{}/\"", index.data)),
+            meta.contains(&format!("\"version\":\"{}\"", index.version)),
             "{meta}"
         );
         let shard = index
             .files
             .iter()
-            .find(|f| f.path == format!("search/{}/t/h.js", index.data))
+            .find(|f| f.path == "search/t/h.js")
             .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
             .unwrap_or_default();
         // Both pages contain "héberg…": page 0 (delta 0) then page 1 (delta 1), each with a score.
@@ -507,11 +508,11 @@ mod tests {
     }
 
     #[test]
-    fn the_data_folder_changes_with_the_content() {
-        let a = index(&[("a/", "Un", "alpha")]).1.data;
-        let b = index(&[("a/", "Un", "beta")]).1.data;
+    fn the_version_changes_with_the_content() {
+        let a = index(&[("a/", "Un", "alpha")]).1.version;
+        let b = index(&[("a/", "Un", "beta")]).1.version;
         assert_ne!(a, b);
-        assert_eq!(a, index(&[("a/", "Un", "alpha")]).1.data);
+        assert_eq!(a, index(&[("a/", "Un", "alpha")]).1.version);
     }
 
     #[test]

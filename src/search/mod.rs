@@ -20,10 +20,6 @@ pub use index::{
 
 use crate::site::Page;
 
-/// Where page files are written while pages render, before the data folder's name (a hash of
-/// the whole index) is known.
-pub const PENDING_DATA: &str = "search/.pending";
-
 /// Indexes the pages of one site: one per build, shared by the render threads.
 pub struct SearchIndexer {
     analyzer: Analyzer,
@@ -41,7 +37,7 @@ impl SearchIndexer {
     }
 
     /// Indexes a page from the text its fragment collected: its terms, and its page file (to be written
-    /// under [`PENDING_DATA`]). `None` for pages readers should not find by searching (hidden
+    /// as it is). `None` for pages readers should not find by searching (hidden
     /// from the navigation, or `noIndex`).
     pub fn page(&self, id: u32, page: &Page) -> Option<(PageTerms, IndexFile)> {
         if page.hidden() || page.doc.front_matter.no_index {
@@ -59,14 +55,13 @@ impl SearchIndexer {
         let bytes = page_script(id, &page.href_path, &page.title, sections);
         terms.file_hash = *blake3::hash(&bytes).as_bytes();
         let file = IndexFile {
-            path: format!("{PENDING_DATA}/p/{id}.js"),
+            path: format!("search/p/{id}.js"),
             bytes,
         };
         Some((terms, file))
     }
 
-    /// The term shards and `meta.js`, once every page is indexed; the page files must then move
-    /// from [`PENDING_DATA`] to `search/<data>/`.
+    /// The term shards and `meta.js`, once every page is indexed.
     pub fn finish(self, pages: Vec<PageTerms>) -> TermFiles {
         term_files(&self.analyzer, self.vocabulary, &self.language, pages)
     }
@@ -85,12 +80,7 @@ pub fn index_in_memory(site: &crate::site::Site) -> Vec<IndexFile> {
         .collect();
     let (terms, page_files): (Vec<PageTerms>, Vec<IndexFile>) = indexed.into_iter().unzip();
     let index = indexer.finish(terms);
-    let pending = format!("{PENDING_DATA}/");
-    let data = format!("search/{}/", index.data);
     let mut files = index.files;
-    files.extend(page_files.into_iter().map(|file| IndexFile {
-        path: file.path.replacen(&pending, &data, 1),
-        bytes: file.bytes,
-    }));
+    files.extend(page_files);
     files
 }

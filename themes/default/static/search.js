@@ -99,7 +99,7 @@
   function shardFile(key) {
     var name = "";
     chars(key).forEach(function (c) { name += /^[A-Za-z0-9]$/.test(c) ? c : "_" + c.codePointAt(0).toString(16); });
-    return base + meta.data + "t/" + name + ".js";
+    return base + "t/" + name + ".js?v=" + meta.version;
   }
   function loadShard(key) { return load(shardFile(key), "t:" + key); }
 
@@ -289,7 +289,7 @@
         var shards = {};
         needed.forEach(function (k, i) { shards[k] = datas[i]; });
         var ids = rank(parsed, shards);
-        return Promise.all(ids.map(function (id) { return load(base + meta.data + "p/" + id + ".js", "p:" + id); }))
+        return Promise.all(ids.map(function (id) { return load(base + "p/" + id + ".js?v=" + meta.version, "p:" + id); }))
           .then(function (pages) { return { parsed: parsed, pages: pages }; });
       });
     }).then(function (found) {
