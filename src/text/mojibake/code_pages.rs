@@ -14,6 +14,9 @@ use super::tables;
 /// How many code pages repair knows; [`CodePage::index`] is below this.
 pub const PAGE_COUNT: usize = 9;
 
+/// Index of Latin-1 in [`CODE_PAGES`].
+pub const LATIN1: usize = 2;
+
 /// A single-byte code page that UTF-8 text is commonly misread with.
 #[derive(Debug)]
 pub struct CodePage {
@@ -22,6 +25,8 @@ pub struct CodePage {
     /// Position in [`CODE_PAGES`], also the bit of the page in masks.
     pub index: usize,
     table: &'static [char; 128],
+    /// The bytes `table` leaves undefined, listed once so scans need not search for them.
+    holes: &'static [u8],
 }
 
 /// Every code page repair considers, in the order that breaks ties between them: the most
@@ -31,46 +36,57 @@ pub static CODE_PAGES: [CodePage; PAGE_COUNT] = [
         name: "Windows-1252",
         index: 0,
         table: &tables::CP1252,
+        holes: &[0x81, 0x8D, 0x8F, 0x90, 0x9D],
     },
     CodePage {
         name: "Windows-1254",
         index: 1,
         table: &tables::CP1254,
+        holes: &[0x81, 0x8D, 0x8E, 0x8F, 0x90, 0x9D, 0x9E],
     },
     CodePage {
         name: "Latin-1",
         index: 2,
         table: &tables::LATIN1,
+        holes: &[],
     },
     CodePage {
         name: "Windows-1250",
         index: 3,
         table: &tables::CP1250,
+        holes: &[0x81, 0x83, 0x88, 0x90, 0x98],
     },
     CodePage {
         name: "Windows-1251",
         index: 4,
         table: &tables::CP1251,
+        holes: &[0x98],
     },
     CodePage {
         name: "Windows-1257",
         index: 5,
         table: &tables::CP1257,
+        holes: &[
+            0x81, 0x83, 0x88, 0x8A, 0x8C, 0x90, 0x98, 0x9A, 0x9C, 0x9F, 0xA1, 0xA5,
+        ],
     },
     CodePage {
         name: "ISO-8859-2",
         index: 6,
         table: &tables::ISO_8859_2,
+        holes: &[],
     },
     CodePage {
         name: "Mac Roman",
         index: 7,
         table: &tables::MAC_ROMAN,
+        holes: &[],
     },
     CodePage {
         name: "CP437",
         index: 8,
         table: &tables::CP437,
+        holes: &[],
     },
 ];
 
@@ -86,11 +102,11 @@ impl CodePage {
 
     /// The bytes this page leaves undefined: what gets lost when text passes through it.
     pub fn holes(&self) -> impl Iterator<Item = u8> + '_ {
-        (0x80u8..=0xFF).filter(|b| self.decode_byte(*b).is_none())
+        self.holes.iter().copied()
     }
 
     pub fn has_holes(&self) -> bool {
-        self.holes().next().is_some()
+        !self.holes.is_empty()
     }
 
     /// Whether byte 0xA0 reads as a no-break space here (it can then be lost as a plain space).
@@ -131,14 +147,22 @@ pub struct Image {
     pub pages: u16,
 }
 
-/// Characters below this are looked up in a flat table; the rest by binary search.
+/// Characters below this are looked up in a flat table; the rest by binary search, but for the
+/// punctuation, symbols and box drawing of U+2000–U+25FF, which have a flat table of their own.
 const FLAT_END: u32 = 0x500;
+const SYMBOLS: std::ops::Range<u32> = 0x2000..0x2600;
 
 struct ImageIndex {
     /// `FLAT_END - 0x80` entries, for U+0080 onwards.
     flat: Vec<Image>,
+    /// One entry per character of `SYMBOLS`.
+    symbols: Vec<Image>,
     /// Sorted by character.
     sparse: Vec<(char, Image)>,
+    /// The widest stretch of code points between two sparse entries (CJK, Hangul… fall in it)
+    /// and the last entry: characters there are answered without a search.
+    gap: (u32, u32),
+    last: u32,
 }
 
 static INDEX: LazyLock<ImageIndex> = LazyLock::new(build_index);
@@ -170,7 +194,25 @@ fn build_index() -> ImageIndex {
             }
         }
     }
-    ImageIndex { flat, sparse }
+    let gap = sparse
+        .windows(2)
+        .map(|pair| (pair[0].0 as u32, pair[1].0 as u32))
+        .max_by_key(|(a, b)| b - a)
+        .unwrap_or((0, 0));
+    let last = sparse.last().map_or(0, |(c, _)| *c as u32);
+    let mut symbols = vec![Image::default(); SYMBOLS.len()];
+    for (c, image) in &sparse {
+        if SYMBOLS.contains(&(*c as u32)) {
+            symbols[(*c as u32 - SYMBOLS.start) as usize] = *image;
+        }
+    }
+    ImageIndex {
+        flat,
+        symbols,
+        sparse,
+        gap,
+        last,
+    }
 }
 
 /// The bytes `c` stands for in every page, or `None` when it is the image of no byte ≥ 0x80 in
@@ -183,6 +225,11 @@ pub fn images(c: char) -> Option<&'static Image> {
         None
     } else if code < FLAT_END {
         let image = &index.flat[(code - 0x80) as usize];
+        (image.pages != 0).then_some(image)
+    } else if code > index.last || (code > index.gap.0 && code < index.gap.1) {
+        None
+    } else if SYMBOLS.contains(&code) {
+        let image = &index.symbols[(code - SYMBOLS.start) as usize];
         (image.pages != 0).then_some(image)
     } else {
         index
@@ -204,6 +251,16 @@ mod tests {
                 let c = page.decode_byte(b).unwrap_or(char::from(b));
                 assert_eq!(page.encode_char(c), Some(b), "{} {b:#x}", page.name);
             }
+        }
+    }
+
+    #[test]
+    fn listed_holes_are_the_table_holes() {
+        for page in &CODE_PAGES {
+            let from_table: Vec<u8> = (0x80u8..=0xFF)
+                .filter(|b| page.decode_byte(*b).is_none())
+                .collect();
+            assert_eq!(page.holes, from_table.as_slice(), "{}", page.name);
         }
     }
 

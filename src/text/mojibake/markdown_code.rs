@@ -90,10 +90,30 @@ fn spans_in_line(line: &str, base: usize, ranges: &mut Vec<Range<usize>>) {
     }
 }
 
-/// Whether `range` lies inside one of `code` (sorted, disjoint).
-pub fn inside(code: &[Range<usize>], range: &Range<usize>) -> bool {
-    let i = code.partition_point(|r| r.end <= range.start);
-    code.get(i)
+/// The code ranges of a text, worked out the first time they are asked for.
+pub struct LazyCode<'t> {
+    text: &'t str,
+    ranges: Option<Vec<Range<usize>>>,
+}
+
+impl<'t> LazyCode<'t> {
+    pub fn new(text: &'t str) -> Self {
+        LazyCode { text, ranges: None }
+    }
+
+    pub fn ranges(&mut self) -> &[Range<usize>] {
+        self.ranges.get_or_insert_with(|| code_ranges(self.text))
+    }
+}
+
+/// Whether `range` lies inside one of `code` (sorted, disjoint), for ranges asked in increasing
+/// order: `at` remembers where the last answer was found, so a whole file's runs cost one pass
+/// over `code`.
+pub fn inside_sweep(code: &[Range<usize>], at: &mut usize, range: &Range<usize>) -> bool {
+    while code.get(*at).is_some_and(|r| r.end <= range.start) {
+        *at += 1;
+    }
+    code.get(*at)
         .is_some_and(|r| r.start <= range.start && range.end <= r.end)
 }
 
@@ -107,8 +127,9 @@ mod tests {
         let ranges = code_ranges(text);
         let pieces: Vec<&str> = ranges.iter().map(|r| &text[r.clone()]).collect();
         assert_eq!(pieces, ["`Ã©`", "```\nÃ©\n```\n", "``x ` y``"]);
-        assert!(inside(&ranges, &(3..7)));
-        assert!(!inside(&ranges, &(0..1)));
+        let mut at = 0;
+        assert!(!inside_sweep(&ranges, &mut at, &(0..1)));
+        assert!(inside_sweep(&ranges, &mut at, &(3..7)));
     }
 
     #[test]

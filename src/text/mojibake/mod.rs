@@ -29,13 +29,12 @@ mod scan;
 mod tables;
 mod unicode;
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 
 pub use code_pages::{CODE_PAGES, CodePage};
 
-use runs::{Run, runs_for_page};
-use scan::{ScanContext, candidate_pages};
+use runs::{PageRuns, RunRepair, repair_run, runs_for_pages};
+use scan::{ScanContext, candidates};
 
 /// One repaired stretch of text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,69 +58,201 @@ pub struct Repair {
 
 /// Finds every repair `text` needs, sorted by position, none overlapping. Empty for clean text.
 pub fn find_repairs(text: &str) -> Vec<Repair> {
-    let pages = candidate_pages(text);
-    if pages == 0 {
+    let starts = candidates(text);
+    if starts.is_empty() {
         return Vec::new();
+    }
+    let mut pages = starts.iter().fold(0, |mask, c| mask | c.pages);
+    if !has_c1_controls(text) {
+        // Latin-1 reads 0xA0–0xFF as Windows-1252 does and 0x80–0x9F as C1 controls: without
+        // any in the text, it explains nothing Windows-1252 does not.
+        pages &= !(1 << code_pages::LATIN1);
     }
     let ctx = ScanContext {
         nbsp_may_be_lost: !text.contains('\u{A0}'),
     };
-    let code = markdown_code::code_ranges(text);
-    let mut found: Vec<(&'static CodePage, Vec<Run>, usize)> = Vec::new();
-    for page in CODE_PAGES.iter().filter(|p| pages & (1 << p.index) != 0) {
-        let runs = runs_for_page(text, page, ctx);
-        let evidence = runs
-            .iter()
-            .filter(|run| run.strong && !markdown_code::inside(&code, &run.range))
+    let mut code = markdown_code::LazyCode::new(text);
+    let found = weigh_and_cover(text, pages, ctx, &starts, &mut code);
+    // The first page's runs, then the strong runs of the others where nothing is repaired yet;
+    // each list is sorted, so merging them keeps the whole sorted.
+    let mut kept: Vec<(Range<usize>, usize, usize)> = Vec::new(); // (range, page rank, run index)
+    for (rank, (_, runs, _)) in found.iter().enumerate() {
+        let mut merged = Vec::with_capacity(kept.len() + runs.runs.len());
+        let mut taken = kept.into_iter().peekable();
+        for (i, run) in runs.runs.iter().enumerate() {
+            if rank > 0 && !run.strong {
+                continue;
+            }
+            while let Some(before) = taken.next_if(|(r, _, _)| r.end <= run.range.start) {
+                merged.push(before);
+            }
+            let free = taken
+                .peek()
+                .is_none_or(|(r, _, _)| r.start >= run.range.end);
+            if free {
+                merged.push((run.range.clone(), rank, i));
+            }
+        }
+        merged.extend(taken);
+        kept = merged;
+    }
+    let repairs = kept.into_iter().map(|(range, rank, i)| {
+        let (page, runs, _) = &found[rank];
+        (range, repair_run(runs, &runs.runs[i], page), page.name)
+    });
+    locate(text, repairs)
+}
+
+/// How many window starts weigh the evidence for every page. A file of normal size has fewer,
+/// and is weighed whole; in a huge one the first ones choose the page.
+const EVIDENCE_SAMPLE: usize = 4096;
+
+/// Every page of `pages` with its runs and its evidence (bytes of strong runs outside code),
+/// pages without evidence left out, most evidence first (ties in the pages' order).
+fn weigh(
+    text: &str,
+    pages: u16,
+    ctx: ScanContext,
+    starts: &[scan::Candidate],
+    code: &mut markdown_code::LazyCode<'_>,
+) -> Vec<(&'static CodePage, PageRuns, usize)> {
+    let mut found: Vec<(&'static CodePage, PageRuns, usize)> = Vec::new();
+    for (page, runs) in runs_for_pages(text, pages, ctx, starts) {
+        let mut strong = runs.runs.iter().filter(|run| run.strong).peekable();
+        if strong.peek().is_none() {
+            continue;
+        }
+        // Code ranges are only worked out for files with strong evidence somewhere.
+        let code = code.ranges();
+        let mut code_at = 0;
+        let evidence = strong
+            .filter(|run| !markdown_code::inside_sweep(code, &mut code_at, &run.range))
             .map(|run| run.range.len())
             .sum();
         if evidence > 0 {
             found.push((page, runs, evidence));
         }
     }
-    // Most evidence first; `sort_by` is stable, so ties keep the pages' order.
-    found.sort_by(|a, b| b.2.cmp(&a.2));
-    let mut accepted: BTreeMap<usize, (Run, &'static CodePage)> = BTreeMap::new();
-    for (rank, (page, runs, _)) in found.into_iter().enumerate() {
-        for run in runs {
-            if (rank == 0 || run.strong) && !overlaps(&accepted, &run.range) {
-                accepted.insert(run.range.start, (run, page));
-            }
+    // Stable, so ties keep the pages' order.
+    found.sort_by_key(|page| std::cmp::Reverse(page.2));
+    found
+}
+
+/// The pages that explain most damage met in the wild (Windows-1252, Windows-1254, Latin-1):
+/// weighed first, and alone when they explain the file better than any other page could.
+const WESTERN: u16 = 0b111;
+
+/// The page with the most evidence and all its runs, then the other pages with their runs where
+/// that page found no window: a second page only adds what the first could not explain, and a
+/// run of it is not lost because the first page explained a piece of it.
+///
+/// The Western pages are weighed first; the others are then weighed only where the chosen page
+/// found nothing. Should one of them have more evidence there than the chosen page has in all
+/// the file, every page is weighed over the whole file instead.
+fn weigh_and_cover(
+    text: &str,
+    pages: u16,
+    ctx: ScanContext,
+    starts: &[scan::Candidate],
+    code: &mut markdown_code::LazyCode<'_>,
+) -> Vec<(&'static CodePage, PageRuns, usize)> {
+    if pages & WESTERN != 0 && pages & !WESTERN != 0 {
+        let found = cover(text, pages & WESTERN, pages, ctx, starts, code);
+        let western_wins = match found.as_slice() {
+            [] => false,
+            [_] => true,
+            [primary, others @ ..] => others
+                .iter()
+                .all(|other| WESTERN & (1 << other.0.index) != 0 || other.2 <= primary.2),
+        };
+        if western_wins {
+            return found;
         }
     }
-    locate(text, accepted.into_values())
+    cover(text, pages, pages, ctx, starts, code)
 }
 
-fn overlaps(accepted: &BTreeMap<usize, (Run, &'static CodePage)>, range: &Range<usize>) -> bool {
-    let before = accepted
-        .range(..range.end)
-        .next_back()
-        .is_some_and(|(_, (run, _))| run.range.end > range.start);
-    before
-}
-
-/// Adds line and column to runs (sorted by position).
-fn locate(text: &str, runs: impl Iterator<Item = (Run, &'static CodePage)>) -> Vec<Repair> {
-    let mut repairs = Vec::new();
-    let mut line = 1;
-    let mut line_start = 0;
-    let mut counted_to = 0;
-    for (run, page) in runs {
-        for newline in memchr::memchr_iter(b'\n', &text.as_bytes()[counted_to..run.range.start]) {
-            line += 1;
-            line_start = counted_to + newline + 1;
+/// The page of `contenders` with the most evidence (weighed on [`EVIDENCE_SAMPLE`] starts), with
+/// its runs over the whole file; then the other pages of `pages` where it found no window.
+fn cover(
+    text: &str,
+    contenders: u16,
+    pages: u16,
+    ctx: ScanContext,
+    starts: &[scan::Candidate],
+    code: &mut markdown_code::LazyCode<'_>,
+) -> Vec<(&'static CodePage, PageRuns, usize)> {
+    let sample = &starts[..starts.len().min(EVIDENCE_SAMPLE)];
+    let mut ranking = weigh(text, contenders, ctx, sample, code);
+    let mut whole = sample.len() == starts.len();
+    if ranking.is_empty() && !whole {
+        ranking = weigh(text, contenders, ctx, starts, code);
+        whole = true;
+    }
+    let Some(first) = ranking.into_iter().next() else {
+        return Vec::new();
+    };
+    let primary = if whole {
+        first
+    } else {
+        match weigh(text, 1 << first.0.index, ctx, starts, code).pop() {
+            Some(primary) => primary,
+            None => return Vec::new(),
         }
-        counted_to = run.range.start;
-        let column = text[line_start..run.range.start].chars().count() + 1;
+    };
+    let mut at = 0;
+    let windows = &primary.1.windows;
+    let uncovered: Vec<scan::Candidate> = starts
+        .iter()
+        .filter(|c| {
+            while windows.get(at).is_some_and(|w| w.end <= c.at) {
+                at += 1;
+            }
+            windows.get(at).is_none_or(|w| w.start > c.at)
+        })
+        .copied()
+        .collect();
+    let others = weigh(text, pages & !(1 << primary.0.index), ctx, &uncovered, code);
+    let mut found = vec![primary];
+    found.extend(others);
+    found
+}
+
+fn has_c1_controls(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(0xC2, bytes).any(|i| bytes.get(i + 1).is_some_and(|b| *b <= 0x9F))
+}
+
+/// Adds line and column to repaired runs (sorted by position), counting as it goes so that a
+/// long line with many repairs is read once.
+fn locate(
+    text: &str,
+    runs: impl ExactSizeIterator<Item = (Range<usize>, RunRepair, &'static str)>,
+) -> Vec<Repair> {
+    let mut repairs = Vec::with_capacity(runs.len());
+    let mut line = 1;
+    // Where the column was last counted, and the column there.
+    let mut mark = 0;
+    let mut column = 1;
+    for (range, repair, code_page) in runs {
+        let skipped = &text.as_bytes()[mark..range.start];
+        match memchr::memrchr(b'\n', skipped) {
+            Some(last_newline) => {
+                line += memchr::memchr_iter(b'\n', skipped).count();
+                column = 1 + text[mark + last_newline + 1..range.start].chars().count();
+            }
+            None => column += text[mark..range.start].chars().count(),
+        }
+        mark = range.start;
         repairs.push(Repair {
-            damaged: text[run.range.clone()].to_string(),
-            range: run.range,
+            damaged: text[range.clone()].to_string(),
+            range,
             line,
             column,
-            repaired: run.repaired,
-            code_page: page.name,
-            restored: run.restored,
-            alternatives: run.alternatives,
+            repaired: repair.repaired,
+            code_page,
+            restored: repair.restored,
+            alternatives: repair.alternatives,
         });
     }
     repairs

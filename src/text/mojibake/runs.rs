@@ -4,161 +4,257 @@
 //! the characters its windows decode to, undone again when the result is itself mojibake (text
 //! damaged twice). Whether a run is *strong* evidence of damage decides whether it may repair a
 //! file on its own; weak runs are repaired only in a file the page is known to have damaged.
+//!
+//! Finding runs is cheap (no allocation per run) because it is done for every page that could
+//! explain something; the repaired text is built only for the runs that are kept.
 
 use std::ops::Range;
 
-use super::code_pages::{CodePage, images};
+use super::code_pages::{CODE_PAGES, CodePage};
 use super::lost::choose;
-use super::scan::{Decoded, ScanContext, Window, next_non_ascii, window_at};
+use super::scan::{Candidate, Decoded, Lookahead, ScanContext, Window, candidates, window_at};
 use super::unicode::is_letter;
 
 /// How many extra layers of damage are undone (text misread three times is not seen in the wild).
 const MAX_EXTRA_LAYERS: usize = 2;
 
-/// A damaged stretch and its repair.
+/// A window with its character settled (a lost byte chosen in context), kept small: files can
+/// hold hundreds of thousands of them, for several pages.
+#[derive(Clone, Copy, Debug)]
+pub struct Resolved {
+    pub start: usize,
+    pub end: usize,
+    pub chosen: char,
+    /// Length of the UTF-8 sequence (2–4).
+    pub width: u8,
+    /// Every byte was there (not a lost byte restored).
+    pub exact: bool,
+    pub lead_is_letter: bool,
+    pub cont_not_letter: bool,
+}
+
+/// A damaged stretch: a range of the text and the windows that explain it.
 #[derive(Clone, Debug)]
 pub struct Run {
     pub range: Range<usize>,
-    pub repaired: String,
+    /// Indexes into [`PageRuns::windows`].
+    pub windows: Range<usize>,
     /// Damage clean text does not produce by chance: enough to repair a file on its own.
     pub strong: bool,
-    /// Other characters that fit a lost byte of this run as well as the chosen one.
+}
+
+/// Every run one code page finds in a text.
+#[derive(Debug, Default)]
+pub struct PageRuns {
+    pub windows: Vec<Resolved>,
+    pub runs: Vec<Run>,
+    /// For windows whose lost byte was a guess: (window index, the other characters that fit).
+    pub alternatives: Vec<(usize, Vec<char>)>,
+}
+
+/// What a kept run becomes.
+#[derive(Clone, Debug)]
+pub struct RunRepair {
+    pub repaired: String,
     pub alternatives: Vec<char>,
-    /// A byte of this run was lost and restored.
+    /// A byte lost in the damage was restored.
     pub restored: bool,
 }
 
-/// Every run of `page` in `text`, in order.
-pub fn runs_for_page(text: &str, page: &CodePage, ctx: ScanContext) -> Vec<Run> {
-    let bytes = text.as_bytes();
-    let bit = 1u16 << page.index;
-    let mut runs = Vec::new();
-    let mut current: Vec<Window> = Vec::new();
-    let mut i = next_non_ascii(bytes, 0);
-    while i < bytes.len() {
-        let Some(c) = text[i..].chars().next() else {
-            break;
-        };
-        let is_lead = images(c).is_some_and(|image| image.lead & bit != 0);
-        if let Some(window) = is_lead.then(|| window_at(text, i, page, ctx)).flatten() {
-            if current.last().is_some_and(|last| last.end != window.start) {
-                finish(text, page, std::mem::take(&mut current), &mut runs);
-            }
-            i = window.end;
-            current.push(window);
-            i = next_non_ascii(bytes, i);
+/// Every run in `text` of each page of `pages` (bit `i` for page `i`), looking only at the
+/// `candidates` of the fast path. The characters after a candidate are looked up once for all
+/// the pages tried there.
+pub fn runs_for_pages(
+    text: &str,
+    pages: u16,
+    ctx: ScanContext,
+    candidates: &[Candidate],
+) -> Vec<(&'static CodePage, PageRuns)> {
+    let mut scanners: Vec<(&'static CodePage, Scanner)> = CODE_PAGES
+        .iter()
+        .filter(|page| pages & (1 << page.index) != 0)
+        .map(|page| {
+            let bit = 1 << page.index;
+            let mine = candidates.iter().filter(|c| c.pages & bit != 0).count();
+            let mut scanner = Scanner::default();
+            scanner.found.windows.reserve(mine);
+            scanner.found.runs.reserve(mine);
+            (page, scanner)
+        })
+        .collect();
+    for candidate in candidates {
+        let wanted = candidate.pages & pages;
+        if wanted == 0 {
             continue;
         }
-        i = next_non_ascii(bytes, i + c.len_utf8());
-    }
-    finish(text, page, current, &mut runs);
-    runs
-}
-
-/// Turns consecutive windows into runs, choosing lost bytes in context; a lost byte that fits
-/// nothing in its context ends the run there.
-fn finish(text: &str, page: &CodePage, windows: Vec<Window>, runs: &mut Vec<Run>) {
-    let mut part: Vec<(Window, char)> = Vec::new();
-    let mut alternatives = Vec::new();
-    for window in windows {
-        let prev = part
-            .last()
-            .map(|(_, c)| *c)
-            .or_else(|| text[..window.start].chars().next_back());
-        let next = text[window.end..].chars().next();
-        let chosen = match &window.decoded {
-            Decoded::Exact(c) => Some(*c),
-            Decoded::Lost(candidates) => choose(candidates, prev, next).map(|choice| {
-                if alternatives.is_empty() {
-                    alternatives = choice.others;
-                }
-                choice.chosen
-            }),
-        };
-        match chosen {
-            Some(c) => part.push((window, c)),
-            None => {
-                close(
-                    text,
-                    page,
-                    std::mem::take(&mut part),
-                    &mut alternatives,
-                    runs,
-                );
+        let mut look: Option<Lookahead> = None;
+        // The last exact window found here, reused by pages that read the same bytes.
+        let mut shared: Option<(&CodePage, Window)> = None;
+        for (page, scanner) in &mut scanners {
+            if wanted & (1 << page.index) == 0 || candidate.at < scanner.covered_to {
+                continue;
             }
+            let look = look.get_or_insert_with(|| Lookahead::new(text, candidate.at));
+            let reused = shared
+                .as_ref()
+                .filter(|(other, w)| look.same_bytes(w.chars, other, page))
+                .map(|(_, w)| w.clone());
+            let Some(window) = reused.or_else(|| window_at(&mut *look, page, ctx)) else {
+                continue;
+            };
+            if matches!(window.decoded, Decoded::Exact(_)) {
+                shared = Some((page, window.clone()));
+            }
+            scanner.feed(text, window);
         }
     }
-    close(text, page, part, &mut alternatives, runs);
+    scanners
+        .into_iter()
+        .map(|(page, mut scanner)| {
+            close_run(text, &mut scanner.found, scanner.run_start);
+            (page, scanner.found)
+        })
+        .collect()
 }
 
-fn close(
-    text: &str,
-    page: &CodePage,
-    part: Vec<(Window, char)>,
-    alternatives: &mut Vec<char>,
-    runs: &mut Vec<Run>,
-) {
-    let (Some((first, _)), Some((last, _))) = (part.first(), part.last()) else {
+/// One page's runs as they are being found.
+#[derive(Default)]
+struct Scanner {
+    found: PageRuns,
+    /// Index in `found.windows` where the current run starts.
+    run_start: usize,
+    covered_to: usize,
+}
+
+impl Scanner {
+    fn feed(&mut self, text: &str, window: Window) {
+        let found = &mut self.found;
+        let contiguous = found
+            .windows
+            .last()
+            .is_some_and(|last| found.windows.len() > self.run_start && last.end == window.start);
+        if !contiguous {
+            close_run(text, found, self.run_start);
+            self.run_start = found.windows.len();
+        }
+        let (chosen, alternatives) = match &window.decoded {
+            Decoded::Exact(c) => (*c, Vec::new()),
+            Decoded::Lost(fits) => match choose(
+                fits,
+                if contiguous {
+                    found.windows.last().map(|r| r.chosen)
+                } else {
+                    text[..window.start].chars().next_back()
+                },
+                text[window.end..].chars().next(),
+            ) {
+                Some(choice) => (choice.chosen, choice.others),
+                None => {
+                    // Nothing fits here: the run ends before this window.
+                    close_run(text, found, self.run_start);
+                    self.run_start = found.windows.len();
+                    return;
+                }
+            },
+        };
+        self.covered_to = window.end;
+        if !alternatives.is_empty() {
+            found.alternatives.push((found.windows.len(), alternatives));
+        }
+        found.windows.push(Resolved {
+            start: window.start,
+            end: window.end,
+            chosen,
+            width: u8::try_from(window.width).unwrap_or(4),
+            exact: matches!(window.decoded, Decoded::Exact(_)),
+            lead_is_letter: window.lead_is_letter,
+            cont_not_letter: window.cont_not_letter,
+        });
+    }
+}
+
+/// Closes the run made of `found.windows[start..]`, if any.
+fn close_run(text: &str, found: &mut PageRuns, start: usize) {
+    let windows = &found.windows[start..];
+    let (Some(first), Some(last)) = (windows.first(), windows.last()) else {
         return;
     };
     let range = first.start..last.end;
-    let mut repaired: String = part.iter().map(|(_, c)| *c).collect();
+    let before = text[..range.start].chars().next_back();
+    let after = text[range.end..].chars().next();
+    let next_to_letter = before.is_some_and(is_letter) || after.is_some_and(is_letter);
+    let strong = is_strong(windows, next_to_letter);
+    found.runs.push(Run {
+        range,
+        windows: start..found.windows.len(),
+        strong,
+    });
+}
+
+/// Strong evidence: a window of three or four bytes (`â€™`, emoji), two windows in a row, or
+/// a letter decoded from a letter followed by a symbol (`Ã©`) or next to a word.
+fn is_strong(windows: &[Resolved], next_to_letter: bool) -> bool {
+    let mut exact = windows.iter().filter(|r| r.exact);
+    let Some(first) = exact.next() else {
+        return false;
+    };
+    if first.width >= 3 || exact.next().is_some() {
+        return true;
+    }
+    is_letter(first.chosen) && first.cont_not_letter && (first.lead_is_letter || next_to_letter)
+}
+
+/// The repair of `run`: its windows' characters, with further layers of damage undone.
+pub fn repair_run(found: &PageRuns, run: &Run, page: &CodePage) -> RunRepair {
+    let windows = &found.windows[run.windows.clone()];
+    let mut repaired: String = windows.iter().map(|r| r.chosen).collect();
     for _ in 0..MAX_EXTRA_LAYERS {
         match undo_layer(&repaired, page) {
             Some(deeper) => repaired = deeper,
             None => break,
         }
     }
-    let before = text[..range.start].chars().next_back();
-    let after = text[range.end..].chars().next();
-    let next_to_letter = before.is_some_and(is_letter) || after.is_some_and(is_letter);
-    let windows: Vec<&Window> = part.iter().map(|(w, _)| w).collect();
-    let strong = is_strong(&windows, next_to_letter);
-    runs.push(Run {
-        range,
+    RunRepair {
         repaired,
-        strong,
-        alternatives: std::mem::take(alternatives),
-        restored: windows
-            .iter()
-            .any(|w| matches!(w.decoded, Decoded::Lost(_))),
-    });
-}
-
-/// Strong evidence: a window of three or four bytes (`â€™`, emoji), two windows in a row, or
-/// a letter decoded from a letter followed by a symbol (`Ã©`) or next to a word.
-fn is_strong(windows: &[&Window], next_to_letter: bool) -> bool {
-    let exact: Vec<&&Window> = windows
-        .iter()
-        .filter(|w| matches!(w.decoded, Decoded::Exact(_)))
-        .collect();
-    if exact.iter().any(|w| w.width >= 3) || exact.len() >= 2 {
-        return true;
+        alternatives: {
+            // Sorted by window index: pushed in order.
+            let at = found
+                .alternatives
+                .partition_point(|(i, _)| *i < run.windows.start);
+            found
+                .alternatives
+                .get(at)
+                .filter(|(i, _)| run.windows.contains(i))
+                .map(|(_, others)| others.clone())
+                .unwrap_or_default()
+        },
+        restored: windows.iter().any(|r| !r.exact),
     }
-    exact.first().is_some_and(|w| {
-        let decoded_letter = matches!(w.decoded, Decoded::Exact(c) if is_letter(c));
-        decoded_letter && w.cont_not_letter && (w.lead_is_letter || next_to_letter)
-    })
 }
 
 /// Undoes one more layer of damage in an already repaired run, when what it became is itself
 /// strong mojibake of the same page (text damaged twice).
 fn undo_layer(repaired: &str, page: &CodePage) -> Option<String> {
+    // A window needs two characters at least.
+    repaired.chars().nth(1)?;
+    let starts = candidates(repaired);
+    if !starts.iter().any(|c| c.pages & (1 << page.index) != 0) {
+        return None;
+    }
     let ctx = ScanContext {
         nbsp_may_be_lost: false,
     };
-    let runs: Vec<Run> = runs_for_page(repaired, page, ctx)
-        .into_iter()
-        .filter(|run| !run.restored)
-        .collect();
+    let (_, found) = runs_for_pages(repaired, 1 << page.index, ctx, &starts).pop()?;
+    let exact = |run: &&Run| found.windows[run.windows.clone()].iter().all(|r| r.exact);
+    let runs: Vec<&Run> = found.runs.iter().filter(exact).collect();
     if !runs.iter().any(|run| run.strong) {
         return None;
     }
     let mut out = String::with_capacity(repaired.len());
     let mut last = 0;
-    for run in &runs {
+    for run in runs {
         out.push_str(&repaired[last..run.range.start]);
-        out.push_str(&run.repaired);
+        out.extend(found.windows[run.windows.clone()].iter().map(|r| r.chosen));
         last = run.range.end;
     }
     out.push_str(&repaired[last..]);

@@ -24,6 +24,8 @@ pub struct Window {
     pub cont_not_letter: bool,
     /// Length of the UTF-8 sequence (2–4).
     pub width: usize,
+    /// How many characters the window spans.
+    pub chars: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -71,26 +73,122 @@ struct Gap {
     fill: Fill,
 }
 
-/// The window starting at byte `start` of `text` when read with `page`, if there is one.
-pub fn window_at(text: &str, start: usize, page: &CodePage, ctx: ScanContext) -> Option<Window> {
-    let first = text[start..].chars().next()?;
-    let lead = page.encode_char(first)?;
+/// The characters from a candidate on, each decoded and looked up once (when first needed) for
+/// all the pages tried there.
+pub struct Lookahead<'t> {
+    text: &'t str,
+    items: [Item; LOOKAHEAD],
+    /// How many items are decoded so far.
+    count: usize,
+    /// Byte offset just after the last decoded item.
+    end: usize,
+    /// The text ends after the decoded items.
+    exhausted: bool,
+}
+
+/// Enough for a lead byte, three continuation bytes (one of them a marker) and what follows.
+const LOOKAHEAD: usize = 6;
+
+#[derive(Clone, Copy)]
+struct Item {
+    c: char,
+    at: usize,
+    image: Option<&'static Image>,
+}
+
+impl<'t> Lookahead<'t> {
+    pub fn new(text: &'t str, start: usize) -> Self {
+        Lookahead {
+            text,
+            items: [Item {
+                c: '\0',
+                at: start,
+                image: None,
+            }; LOOKAHEAD],
+            count: 0,
+            end: start,
+            exhausted: false,
+        }
+    }
+
+    #[inline]
+    fn item(&mut self, k: usize) -> Option<Item> {
+        if k < self.count {
+            return Some(self.items[k]);
+        }
+        self.decode_up_to(k)
+    }
+
+    #[inline(never)]
+    fn decode_up_to(&mut self, k: usize) -> Option<Item> {
+        while self.count <= k && !self.exhausted && self.count < LOOKAHEAD {
+            match self.text[self.end..].chars().next() {
+                Some(c) => {
+                    self.items[self.count] = Item {
+                        c,
+                        at: self.end,
+                        image: images(c),
+                    };
+                    self.count += 1;
+                    self.end += c.len_utf8();
+                }
+                None => self.exhausted = true,
+            }
+        }
+        self.items[..self.count].get(k).copied()
+    }
+
+    fn char(&mut self, k: usize) -> Option<char> {
+        self.item(k).map(|item| item.c)
+    }
+
+    /// Byte offset of item `k` (the end when `k` is past the last one).
+    fn at(&mut self, k: usize) -> usize {
+        self.item(k).map_or(self.end, |item| item.at)
+    }
+
+    /// The byte item `k` stands for in `page`.
+    fn byte(&mut self, k: usize, page: &CodePage) -> Option<u8> {
+        let item = self.item(k)?;
+        if item.c.is_ascii() {
+            return u8::try_from(u32::from(item.c)).ok();
+        }
+        item.image
+            .map(|image| image.bytes[page.index])
+            .filter(|b| *b != 0)
+    }
+
+    /// Whether the first `chars` characters stand for the same bytes in both pages: a window
+    /// without lost bytes found in one is then the same window in the other.
+    pub fn same_bytes(&mut self, chars: usize, a: &CodePage, b: &CodePage) -> bool {
+        (0..chars).all(|k| self.byte(k, a) == self.byte(k, b))
+    }
+
+    fn cont(&mut self, k: usize, page: &CodePage) -> Option<u8> {
+        self.byte(k, page).filter(|b| is_cont(*b))
+    }
+}
+
+/// The window starting at the first character of `look` when read with `page`, if there is one.
+pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) -> Option<Window> {
+    let first = look.char(0)?;
+    let lead = look.byte(0, page)?;
     let width = utf8_width(lead)?;
     let mut bytes = [lead, 0, 0, 0];
     let mut len = 1;
-    let mut pos = start + first.len_utf8();
+    let mut k = 1;
     let mut gap: Option<Gap> = None;
     let mut cont_not_letter = false;
     let holes = page.has_holes();
     let nbsp = ctx.nbsp_may_be_lost && page.a0_is_nbsp();
     while len < width {
-        let Some(c) = text[pos..].chars().next() else {
+        let Some(c) = look.char(k) else {
             break;
         };
-        if let Some(b) = page.encode_char(c).filter(|b| is_cont(*b)) {
+        if let Some(b) = look.cont(k, page) {
             bytes[len] = b;
             len += 1;
-            pos += c.len_utf8();
+            k += 1;
             cont_not_letter |= !is_letter(c);
             continue;
         }
@@ -103,21 +201,31 @@ pub fn window_at(text: &str, start: usize, page: &CodePage, ctx: ScanContext) ->
                 fill: Fill::Hole,
             });
             len += 1;
-            pos += c.len_utf8();
+            k += 1;
             continue;
         }
         if c == ' ' && (holes || nbsp) {
-            let after = text[pos + 1..].chars().next();
-            let cont_follows = after.and_then(|a| page.encode_char(a)).is_some_and(is_cont);
+            let cont_follows = look.cont(k + 1, page).is_some();
             if cont_follows && len + 1 < width {
                 // In the middle of a sequence, a space can only be a byte that became one.
                 let fill = if nbsp { Fill::HoleOrNbsp } else { Fill::Hole };
                 gap = Some(Gap { index: len, fill });
                 len += 1;
-                pos += 1;
+                k += 1;
                 continue;
             }
             let dropped_hole = holes && width >= 3 && dropped_byte(&bytes[..len], page).is_some();
+            let two_spaces = look.char(k + 1) == Some(' ');
+            if dropped_hole && len + 1 == width && two_spaces {
+                // A last byte that became a space of its own, before the real one.
+                gap = Some(Gap {
+                    index: len,
+                    fill: Fill::Hole,
+                });
+                len += 1;
+                k += 1;
+                break;
+            }
             if nbsp && len + 1 == width && !dropped_hole {
                 // A last byte 0xA0 lost: as a space of its own when two spaces follow the
                 // window, else dropped before the real space (which stays).
@@ -126,8 +234,8 @@ pub fn window_at(text: &str, start: usize, page: &CodePage, ctx: ScanContext) ->
                     fill: Fill::Nbsp,
                 });
                 len += 1;
-                if text[pos + 1..].starts_with(' ') {
-                    pos += 1;
+                if two_spaces {
+                    k += 1;
                 }
             }
         }
@@ -147,20 +255,44 @@ pub fn window_at(text: &str, start: usize, page: &CodePage, ctx: ScanContext) ->
         return None;
     };
     Some(Window {
-        start,
-        end: pos,
+        start: look.at(0),
+        end: look.at(k),
         decoded,
         lead_is_letter: is_letter(first),
         cont_not_letter,
         width,
+        chars: k,
     })
 }
 
+/// The one character `bytes` (2–4 of them, a lead byte first) encode in UTF-8, if they are a
+/// valid sequence: no overlong forms, no surrogates, nothing above U+10FFFF.
 fn decode_one(bytes: &[u8]) -> Option<char> {
-    let s = std::str::from_utf8(bytes).ok()?;
-    let mut chars = s.chars();
-    let c = chars.next()?;
-    chars.next().is_none().then_some(c)
+    let (&lead, rest) = bytes.split_first()?;
+    if rest.iter().any(|b| !is_cont(*b)) {
+        return None;
+    }
+    let second_ok = |b: u8| match lead {
+        0xE0 => b >= 0xA0,
+        0xED => b <= 0x9F,
+        0xF0 => b >= 0x90,
+        0xF4 => b <= 0x8F,
+        _ => true,
+    };
+    let code = match (lead, rest) {
+        (0xC2..=0xDF, [b1]) => (u32::from(lead & 0x1F) << 6) | u32::from(b1 & 0x3F),
+        (0xE0..=0xEF, [b1, b2]) if second_ok(*b1) => {
+            (u32::from(lead & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F)
+        }
+        (0xF0..=0xF4, [b1, b2, b3]) if second_ok(*b1) => {
+            (u32::from(lead & 0x07) << 18)
+                | (u32::from(b1 & 0x3F) << 12)
+                | (u32::from(b2 & 0x3F) << 6)
+                | u32::from(b3 & 0x3F)
+        }
+        _ => return None,
+    };
+    char::from_u32(code)
 }
 
 fn fill_values(fill: Fill, page: &CodePage) -> Vec<u8> {
@@ -231,24 +363,87 @@ pub fn next_non_ascii(bytes: &[u8], from: usize) -> usize {
     i
 }
 
-/// The fast path: which pages could explain something in `text` (bit `i` for page `i`).
-/// Zero means no window can start anywhere and the text needs no repair at all. Clean ASCII
-/// costs a word-at-a-time scan; clean non-ASCII one table look-up per character.
-pub fn candidate_pages(text: &str) -> u16 {
+/// A place where a window may start, and the pages (bit `i` for page `i`) it may start in.
+#[derive(Clone, Copy, Debug)]
+pub struct Candidate {
+    pub at: usize,
+    pub pages: u16,
+}
+
+/// The fast path: every place where some page could start a window (a lead byte's image
+/// followed by a continuation byte's image, or by a marker of a lost byte). None means no
+/// window can start anywhere and the text needs no repair. Clean ASCII costs a word-at-a-time
+/// scan; other characters one table look-up each, and none for most of the three- and
+/// four-byte ones (CJK, emoji), which are the image of no byte in any page.
+pub fn candidates(text: &str) -> Vec<Candidate> {
     let bytes = text.as_bytes();
-    let mut mask = 0u16;
+    let mut found = Vec::new();
+    // The previous non-ASCII character, when it is a lead byte's image: (offset, end, image).
+    let mut lead: Option<(usize, usize, &'static Image)> = None;
     let mut i = next_non_ascii(bytes, 0);
     while i < bytes.len() {
-        let Some(c) = text[i..].chars().next() else {
-            break;
-        };
-        let next_at = i + c.len_utf8();
-        if let Some(image) = images(c).filter(|image| image.lead != 0) {
-            mask |= image.lead & follower_mask(text, next_at, image);
+        let width = utf8_char_width(bytes[i]);
+        let image = image_at(text, i, width);
+        if let Some((at, end, prev)) = lead.take() {
+            let pages = if end < i {
+                // ASCII follows the lead: only a marker of a lost byte can go on with it.
+                marker_follower(text, end, prev)
+            } else if text[i..].starts_with('\u{FFFD}') {
+                follower_mask(text, i, prev)
+            } else {
+                image.map_or(0, |image| image.cont)
+            };
+            if prev.lead & pages != 0 {
+                found.push(Candidate {
+                    at,
+                    pages: prev.lead & pages,
+                });
+            }
         }
-        i = next_non_ascii(bytes, next_at);
+        lead = image
+            .filter(|image| image.lead != 0)
+            .map(|image| (i, i + width, image));
+        i = next_non_ascii(bytes, i + width);
     }
-    mask
+    if let Some((at, end, prev)) = lead {
+        let pages = prev.lead & marker_follower(text, end, prev);
+        if pages != 0 {
+            found.push(Candidate { at, pages });
+        }
+    }
+    found
+}
+
+fn marker_follower(text: &str, at: usize, lead: &Image) -> u16 {
+    match text.as_bytes().get(at) {
+        Some(b'?' | b' ') => follower_mask(text, at, lead),
+        _ => 0,
+    }
+}
+
+const fn utf8_char_width(first: u8) -> usize {
+    match first {
+        0..=0x7F => 1,
+        0x80..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+/// The image of the character at `i` (`width` bytes), skipping the look-up for the ranges no
+/// page maps to: everything of four bytes, and three-byte characters outside U+2000–U+25FF and
+/// U+F000–U+FFFF.
+fn image_at(text: &str, i: usize, width: usize) -> Option<&'static Image> {
+    let bytes = text.as_bytes();
+    let worth_it = match width {
+        2 => true,
+        3 => bytes[i] == 0xEF || (bytes[i] == 0xE2 && bytes.get(i + 1).is_some_and(|b| *b <= 0x97)),
+        _ => false,
+    };
+    if !worth_it {
+        return None;
+    }
+    text[i..].chars().next().and_then(images)
 }
 
 /// Pages in which the character at `at` may continue the sequence that `lead` starts, or stand
@@ -289,7 +484,7 @@ mod tests {
     };
 
     fn exact(text: &str, page: usize) -> Option<char> {
-        match window_at(text, 0, &CODE_PAGES[page], CTX)?.decoded {
+        match window_at(&mut Lookahead::new(text, 0), &CODE_PAGES[page], CTX)?.decoded {
             Decoded::Exact(c) => Some(c),
             Decoded::Lost(_) => None,
         }
@@ -306,11 +501,28 @@ mod tests {
 
     #[test]
     fn a_dropped_variation_selector_byte_is_found() {
-        let w = window_at("ï¸ Fonc", 0, &CODE_PAGES[1], CTX).expect("window");
+        let w = window_at(&mut Lookahead::new("ï¸ Fonc", 0), &CODE_PAGES[1], CTX).expect("window");
         assert_eq!(w.end, "ï¸".len());
         match w.decoded {
             Decoded::Lost(c) => assert!(c.contains(&'\u{FE0F}')),
             Decoded::Exact(_) => panic!("expected a lost byte"),
+        }
+    }
+
+    #[test]
+    fn decoding_agrees_with_the_standard_library() {
+        for a in 0xC0u8..=0xFF {
+            for b in 0x80u8..=0xBF {
+                for c in [0x80u8, 0x9F, 0xA0, 0xBF] {
+                    for bytes in [&[a, b][..], &[a, b, c][..], &[a, b, c, 0x80][..]] {
+                        let std = std::str::from_utf8(bytes)
+                            .ok()
+                            .map(|s| s.chars().collect::<Vec<_>>());
+                        let ours = decode_one(bytes).map(|c| vec![c]);
+                        assert_eq!(ours, std.filter(|v| v.len() == 1), "{bytes:x?}");
+                    }
+                }
+            }
         }
     }
 
@@ -322,8 +534,8 @@ mod tests {
     }
 
     #[test]
-    fn clean_text_has_no_candidate_page() {
-        assert_eq!(candidate_pages("héllo wörld, привет, 東京 👍🏽"), 0);
-        assert_ne!(candidate_pages("hÃ©llo"), 0);
+    fn clean_text_has_no_candidate() {
+        assert!(candidates("héllo wörld, привет, 東京 👍🏽 café au lait").is_empty());
+        assert_eq!(candidates("hÃ©llo")[0].at, 1);
     }
 }

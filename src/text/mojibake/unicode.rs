@@ -31,10 +31,16 @@ pub fn class(c: char) -> Class {
 }
 
 pub fn is_letter(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_alphabetic();
+    match c as u32 {
+        0..=0x7F => c.is_ascii_alphabetic(),
+        // Latin-1 and Latin Extended: letters but for a few signs.
+        0xC0..=0x24F => c != '×' && c != '÷',
+        0x80..=0xBF => matches!(c, 'ª' | 'µ' | 'º'),
+        0x400..=0x481 | 0x48A..=0x52F => true,
+        // Punctuation, currency, arrows, mathematical and technical signs, box drawing, shapes.
+        0x2000..=0x206F | 0x20A0..=0x20CF | 0x2190..=0x25FF => false,
+        _ => class(c) == Class::Letter,
     }
-    class(c) == Class::Letter
 }
 
 /// Emoji, approximately: the pictographic blocks, less their non-emoji neighbours (domino and
@@ -81,6 +87,14 @@ pub fn script(c: char) -> Script {
 /// modifier letters, lone combining marks, rare scripts of the two-byte range.
 pub fn plausible_decoded(c: char) -> bool {
     let code = c as u32;
+    // What repairs yield most of the time, answered without a search.
+    if matches!(code,
+        0xA0..=0x17F | 0x388..=0x38A | 0x38E..=0x3A1 | 0x3A3..=0x3CE | 0x400..=0x481
+        | 0x48A..=0x4FF | 0x2010..=0x2027 | 0x2030..=0x205E | 0x20AC | 0x2122 | 0x4E00..=0x9FFF
+        | 0xAC00..=0xD7A3 | 0x1F300..=0x1F64F | 0x1F1E6..=0x1F1FF)
+    {
+        return true;
+    }
     let rare = matches!(code,
         0x80..=0x9F | 0x180..=0x217 | 0x21C..=0x24F | 0x250..=0x2FF | 0x300..=0x36F
         | 0x370..=0x385 | 0x3E2..=0x3FF | 0x482..=0x489 | 0x500..=0x52F | 0x591..=0x5CF
