@@ -47,7 +47,10 @@ fn fitness(c: char, prev: Option<char>, next: Option<char>) -> Option<u32> {
                 None => (script(c) == super::unicode::Script::Latin).then_some(40),
             }
         }
-        Class::Punctuation | Class::Symbol => Some(30),
+        // Punctuation and symbols of the common blocks (general punctuation to dingbats); a
+        // modifier tone letter or an alchemical sign is never what was lost.
+        Class::Punctuation | Class::Symbol if (0x2000..=0x2BFF).contains(&code) => Some(30),
+        Class::Punctuation | Class::Symbol if code >= 0x1F000 => Some(25),
         Class::Number => Some(20),
         _ => None,
     }

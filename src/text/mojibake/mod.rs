@@ -96,11 +96,14 @@ pub fn find_repairs(text: &str) -> Vec<Repair> {
         merged.extend(taken);
         kept = merged;
     }
-    let repairs = kept.into_iter().map(|(range, rank, i)| {
-        let (page, runs, _) = &found[rank];
-        (range, repair_run(runs, &runs.runs[i], page), page.name)
-    });
-    locate(text, repairs)
+    let repairs: Vec<_> = kept
+        .into_iter()
+        .filter_map(|(range, rank, i)| {
+            let (page, runs, _) = &found[rank];
+            repair_run(runs, &runs.runs[i], page).map(|repair| (range, repair, page.name))
+        })
+        .collect();
+    locate(text, repairs.into_iter())
 }
 
 /// How many window starts weigh the evidence for every page. A file of normal size has fewer,
@@ -108,7 +111,7 @@ pub fn find_repairs(text: &str) -> Vec<Repair> {
 const EVIDENCE_SAMPLE: usize = 4096;
 
 /// Every page of `pages` with its runs and its evidence (bytes of strong runs outside code),
-/// pages without evidence left out, most evidence first (ties in the pages' order).
+/// most evidence first (ties in the pages' order); pages without any run left out.
 fn weigh(
     text: &str,
     pages: u16,
@@ -117,38 +120,42 @@ fn weigh(
     code: &mut markdown_code::LazyCode<'_>,
 ) -> Vec<(&'static CodePage, PageRuns, usize)> {
     let mut found: Vec<(&'static CodePage, PageRuns, usize)> = Vec::new();
+    let mut explained = Vec::new();
     for (page, runs) in runs_for_pages(text, pages, ctx, starts) {
-        let mut strong = runs.runs.iter().filter(|run| run.strong).peekable();
-        if strong.peek().is_none() {
+        if runs.runs.is_empty() {
             continue;
         }
-        // Code ranges are only worked out for files with strong evidence somewhere.
-        let code = code.ranges();
-        let mut code_at = 0;
-        let evidence = strong
-            .filter(|run| !markdown_code::inside_sweep(code, &mut code_at, &run.range))
-            .map(|run| run.range.len())
-            .sum();
-        if evidence > 0 {
-            found.push((page, runs, evidence));
-        }
+        let mut strong = runs.runs.iter().filter(|run| run.strong).peekable();
+        let evidence = if strong.peek().is_none() {
+            0
+        } else {
+            // Code ranges are only worked out for files with strong evidence somewhere.
+            let code = code.ranges();
+            let mut code_at = 0;
+            strong
+                .filter(|run| !markdown_code::inside_sweep(code, &mut code_at, &run.range))
+                .map(|run| run.range.len())
+                .sum()
+        };
+        let all: usize = runs.runs.iter().map(|run| run.range.len()).sum();
+        let misfits: usize = runs.runs.iter().map(|run| run.misfits).sum();
+        explained.push((all, std::cmp::Reverse(misfits)));
+        found.push((page, runs, evidence));
     }
-    // Stable, so ties keep the pages' order.
-    found.sort_by_key(|page| std::cmp::Reverse(page.2));
-    found
+    // Most strong evidence first, then what all runs explain (a page that also explains the
+    // lost bytes of a file explains it better), then the fewest upper-case letters put inside
+    // lower-case words; stable, so ties keep the pages' order.
+    let mut order: Vec<usize> = (0..found.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse((found[i].2, explained[i])));
+    let mut slots: Vec<Option<(&'static CodePage, PageRuns, usize)>> =
+        found.into_iter().map(Some).collect();
+    order.iter().filter_map(|&i| slots[i].take()).collect()
 }
-
-/// The pages that explain most damage met in the wild (Windows-1252, Windows-1254, Latin-1):
-/// weighed first, and alone when they explain the file better than any other page could.
-const WESTERN: u16 = 0b111;
 
 /// The page with the most evidence and all its runs, then the other pages with their runs where
 /// that page found no window: a second page only adds what the first could not explain, and a
-/// run of it is not lost because the first page explained a piece of it.
-///
-/// The Western pages are weighed first; the others are then weighed only where the chosen page
-/// found nothing. Should one of them have more evidence there than the chosen page has in all
-/// the file, every page is weighed over the whole file instead.
+/// run of it is not lost because the first page explained a piece of it. Pages without evidence
+/// are left out.
 fn weigh_and_cover(
     text: &str,
     pages: u16,
@@ -156,37 +163,31 @@ fn weigh_and_cover(
     starts: &[scan::Candidate],
     code: &mut markdown_code::LazyCode<'_>,
 ) -> Vec<(&'static CodePage, PageRuns, usize)> {
-    if pages & WESTERN != 0 && pages & !WESTERN != 0 {
-        let found = cover(text, pages & WESTERN, pages, ctx, starts, code);
-        let western_wins = match found.as_slice() {
-            [] => false,
-            [_] => true,
-            [primary, others @ ..] => others
-                .iter()
-                .all(|other| WESTERN & (1 << other.0.index) != 0 || other.2 <= primary.2),
-        };
-        if western_wins {
-            return found;
-        }
-    }
-    cover(text, pages, pages, ctx, starts, code)
+    with_evidence(cover(text, pages, ctx, starts, code))
 }
 
-/// The page of `contenders` with the most evidence (weighed on [`EVIDENCE_SAMPLE`] starts), with
-/// its runs over the whole file; then the other pages of `pages` where it found no window.
+fn with_evidence(
+    mut found: Vec<(&'static CodePage, PageRuns, usize)>,
+) -> Vec<(&'static CodePage, PageRuns, usize)> {
+    found.retain(|(_, _, evidence)| *evidence > 0);
+    found
+}
+
+/// The page of `pages` with the most evidence (weighed on [`EVIDENCE_SAMPLE`] starts), with its
+/// runs over the whole file; then the other pages where it found no window (all of them, with
+/// or without evidence). Empty when no page has evidence.
 fn cover(
     text: &str,
-    contenders: u16,
     pages: u16,
     ctx: ScanContext,
     starts: &[scan::Candidate],
     code: &mut markdown_code::LazyCode<'_>,
 ) -> Vec<(&'static CodePage, PageRuns, usize)> {
     let sample = &starts[..starts.len().min(EVIDENCE_SAMPLE)];
-    let mut ranking = weigh(text, contenders, ctx, sample, code);
+    let mut ranking = with_evidence(weigh(text, pages, ctx, sample, code));
     let mut whole = sample.len() == starts.len();
     if ranking.is_empty() && !whole {
-        ranking = weigh(text, contenders, ctx, starts, code);
+        ranking = with_evidence(weigh(text, pages, ctx, starts, code));
         whole = true;
     }
     let Some(first) = ranking.into_iter().next() else {
@@ -195,7 +196,7 @@ fn cover(
     let primary = if whole {
         first
     } else {
-        match weigh(text, 1 << first.0.index, ctx, starts, code).pop() {
+        match with_evidence(weigh(text, 1 << first.0.index, ctx, starts, code)).pop() {
             Some(primary) => primary,
             None => return Vec::new(),
         }

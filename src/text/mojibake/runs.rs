@@ -13,7 +13,7 @@ use std::ops::Range;
 use super::code_pages::{CODE_PAGES, CodePage};
 use super::lost::choose;
 use super::scan::{Candidate, Decoded, Lookahead, ScanContext, Window, candidates, window_at};
-use super::unicode::is_letter;
+use super::unicode::{Script, is_letter, script};
 
 /// How many extra layers of damage are undone (text misread three times is not seen in the wild).
 const MAX_EXTRA_LAYERS: usize = 2;
@@ -30,6 +30,7 @@ pub struct Resolved {
     /// Every byte was there (not a lost byte restored).
     pub exact: bool,
     pub lead_is_letter: bool,
+    pub lead_is_upper: bool,
     pub cont_not_letter: bool,
 }
 
@@ -41,6 +42,11 @@ pub struct Run {
     pub windows: Range<usize>,
     /// Damage clean text does not produce by chance: enough to repair a file on its own.
     pub strong: bool,
+    /// How many times the repair puts an upper-case letter right after a lower-case one: a
+    /// worse reading than one that does not, when two pages explain the same text.
+    pub misfits: usize,
+    /// The script of the letter right before or after the run, if there is one.
+    pub context: Option<Script>,
 }
 
 /// Every run one code page finds in a text.
@@ -105,13 +111,13 @@ pub fn runs_for_pages(
             if matches!(window.decoded, Decoded::Exact(_)) {
                 shared = Some((page, window.clone()));
             }
-            scanner.feed(text, window);
+            scanner.feed(text, page, window);
         }
     }
     scanners
         .into_iter()
         .map(|(page, mut scanner)| {
-            close_run(text, &mut scanner.found, scanner.run_start);
+            close_run(text, page, &mut scanner.found, scanner.run_start);
             (page, scanner.found)
         })
         .collect()
@@ -127,14 +133,14 @@ struct Scanner {
 }
 
 impl Scanner {
-    fn feed(&mut self, text: &str, window: Window) {
+    fn feed(&mut self, text: &str, page: &CodePage, window: Window) {
         let found = &mut self.found;
         let contiguous = found
             .windows
             .last()
             .is_some_and(|last| found.windows.len() > self.run_start && last.end == window.start);
         if !contiguous {
-            close_run(text, found, self.run_start);
+            close_run(text, page, found, self.run_start);
             self.run_start = found.windows.len();
         }
         let (chosen, alternatives) = match &window.decoded {
@@ -151,7 +157,7 @@ impl Scanner {
                 Some(choice) => (choice.chosen, choice.others),
                 None => {
                     // Nothing fits here: the run ends before this window.
-                    close_run(text, found, self.run_start);
+                    close_run(text, page, found, self.run_start);
                     self.run_start = found.windows.len();
                     return;
                 }
@@ -168,13 +174,14 @@ impl Scanner {
             width: u8::try_from(window.width).unwrap_or(4),
             exact: matches!(window.decoded, Decoded::Exact(_)),
             lead_is_letter: window.lead_is_letter,
+            lead_is_upper: window.lead_is_upper,
             cont_not_letter: window.cont_not_letter,
         });
     }
 }
 
 /// Closes the run made of `found.windows[start..]`, if any.
-fn close_run(text: &str, found: &mut PageRuns, start: usize) {
+fn close_run(text: &str, page: &CodePage, found: &mut PageRuns, start: usize) {
     let windows = &found.windows[start..];
     let (Some(first), Some(last)) = (windows.first(), windows.last()) else {
         return;
@@ -183,17 +190,37 @@ fn close_run(text: &str, found: &mut PageRuns, start: usize) {
     let before = text[..range.start].chars().next_back();
     let after = text[range.end..].chars().next();
     let next_to_letter = before.is_some_and(is_letter) || after.is_some_and(is_letter);
-    let strong = is_strong(windows, next_to_letter);
+    let after_lower = before.is_some_and(char::is_lowercase);
+    let mut strong = is_strong(windows, next_to_letter, after_lower);
+    if windows.iter().any(|r| is_c1(r.chosen)) {
+        // Only the first layer of double damage: real if the next layer makes it real.
+        let chosen: String = windows.iter().map(|r| r.chosen).collect();
+        strong &= undo_layers(chosen, page, None).chars().all(|c| !is_c1(c));
+    }
+    let mut misfits = 0;
+    let mut prev_lower = after_lower;
+    for r in windows {
+        misfits += usize::from(prev_lower && r.chosen.is_uppercase());
+        prev_lower = r.chosen.is_lowercase();
+    }
+    let context = [before, after]
+        .into_iter()
+        .flatten()
+        .find(|c| is_letter(*c))
+        .map(script);
     found.runs.push(Run {
         range,
         windows: start..found.windows.len(),
         strong,
+        misfits,
+        context,
     });
 }
 
-/// Strong evidence: a window of three or four bytes (`â€™`, emoji), two windows in a row, or
-/// a letter decoded from a letter followed by a symbol (`Ã©`) or next to a word.
-fn is_strong(windows: &[Resolved], next_to_letter: bool) -> bool {
+/// Strong evidence: a window of three or four bytes (`â€™`, emoji), two windows in a row, a
+/// letter decoded from a letter followed by a symbol (`Ã©`) or from a symbol next to a word, or
+/// from an upper-case letter inside a lower-case word (`hĂŠbergement`).
+fn is_strong(windows: &[Resolved], next_to_letter: bool, after_lower: bool) -> bool {
     let mut exact = windows.iter().filter(|r| r.exact);
     let Some(first) = exact.next() else {
         return false;
@@ -201,20 +228,55 @@ fn is_strong(windows: &[Resolved], next_to_letter: bool) -> bool {
     if first.width >= 3 || exact.next().is_some() {
         return true;
     }
-    is_letter(first.chosen) && first.cont_not_letter && (first.lead_is_letter || next_to_letter)
+    let symbol_after_letter = first.cont_not_letter && (first.lead_is_letter || next_to_letter);
+    let upper_inside_word = first.lead_is_upper && after_lower;
+    is_letter(first.chosen) && (symbol_after_letter || upper_inside_word)
 }
 
-/// The repair of `run`: its windows' characters, with further layers of damage undone.
-pub fn repair_run(found: &PageRuns, run: &Run, page: &CodePage) -> RunRepair {
-    let windows = &found.windows[run.windows.clone()];
-    let mut repaired: String = windows.iter().map(|r| r.chosen).collect();
+fn is_c1(c: char) -> bool {
+    ('\u{80}'..='\u{9F}').contains(&c)
+}
+
+/// `repaired` with further layers of damage undone, through `page` (the one that explained the
+/// first layer) or else any page that explains them.
+fn undo_layers(mut repaired: String, page: &CodePage, context: Option<Script>) -> String {
     for _ in 0..MAX_EXTRA_LAYERS {
-        match undo_layer(&repaired, page) {
+        let deeper = std::iter::once(page)
+            .chain(CODE_PAGES.iter())
+            .find_map(|page| undo_layer(&repaired, page, context));
+        match deeper {
             Some(deeper) => repaired = deeper,
             None => break,
         }
     }
-    RunRepair {
+    repaired
+}
+
+/// Whether every letter of `repaired` is of the `context` script (or no script in particular).
+fn fits_script(repaired: &str, context: Option<Script>) -> bool {
+    let Some(context) = context else {
+        return true;
+    };
+    repaired
+        .chars()
+        .filter(|c| is_letter(*c))
+        .all(|c| matches!(script(c), Script::Other) || script(c) == context)
+}
+
+/// The repair of `run`: its windows' characters, with further layers of damage undone. `None`
+/// when a C1 control of a first layer is left (no second layer explained it), or when a weak
+/// run would put letters of another script into a word (`’é` read as Mac Roman is `Վ`).
+pub fn repair_run(found: &PageRuns, run: &Run, page: &CodePage) -> Option<RunRepair> {
+    let windows = &found.windows[run.windows.clone()];
+    let repaired = undo_layers(
+        windows.iter().map(|r| r.chosen).collect(),
+        page,
+        run.context,
+    );
+    if repaired.chars().any(is_c1) || (!run.strong && !fits_script(&repaired, run.context)) {
+        return None;
+    }
+    Some(RunRepair {
         repaired,
         alternatives: {
             // Sorted by window index: pushed in order.
@@ -229,12 +291,13 @@ pub fn repair_run(found: &PageRuns, run: &Run, page: &CodePage) -> RunRepair {
                 .unwrap_or_default()
         },
         restored: windows.iter().any(|r| !r.exact),
-    }
+    })
 }
 
 /// Undoes one more layer of damage in an already repaired run, when what it became is itself
-/// strong mojibake of the same page (text damaged twice).
-fn undo_layer(repaired: &str, page: &CodePage) -> Option<String> {
+/// mojibake of `page` (text damaged twice): strong mojibake, or a run that covers all of it
+/// and gives letters of the script around it (`ÅŸ` → `ş` in a Turkish word).
+fn undo_layer(repaired: &str, page: &CodePage, context: Option<Script>) -> Option<String> {
     // A window needs two characters at least.
     repaired.chars().nth(1)?;
     let starts = candidates(repaired);
@@ -247,16 +310,16 @@ fn undo_layer(repaired: &str, page: &CodePage) -> Option<String> {
     let (_, found) = runs_for_pages(repaired, 1 << page.index, ctx, &starts).pop()?;
     let exact = |run: &&Run| found.windows[run.windows.clone()].iter().all(|r| r.exact);
     let runs: Vec<&Run> = found.runs.iter().filter(exact).collect();
-    if !runs.iter().any(|run| run.strong) {
-        return None;
-    }
+    let covered: usize = runs.iter().map(|run| run.range.len()).sum();
     let mut out = String::with_capacity(repaired.len());
     let mut last = 0;
-    for run in runs {
+    for run in &runs {
         out.push_str(&repaired[last..run.range.start]);
         out.extend(found.windows[run.windows.clone()].iter().map(|r| r.chosen));
         last = run.range.end;
     }
     out.push_str(&repaired[last..]);
-    Some(out)
+    let whole_and_fitting =
+        covered == repaired.len() && context.is_some() && fits_script(&out, context);
+    (runs.iter().any(|run| run.strong) || whole_and_fitting).then_some(out)
 }

@@ -19,6 +19,8 @@ pub struct Window {
     pub decoded: Decoded,
     /// The window's first character (the lead byte's image) is a letter.
     pub lead_is_letter: bool,
+    /// … an upper-case one: inside a lower-case word, that is what mojibake looks like.
+    pub lead_is_upper: bool,
     /// At least one continuation image is not a letter (`©`, `€`, `™`…): letters followed by
     /// symbols are what mojibake looks like and what clean text rarely does.
     pub cont_not_letter: bool,
@@ -189,7 +191,9 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
             bytes[len] = b;
             len += 1;
             k += 1;
-            cont_not_letter |= !is_letter(c);
+            // Ordinal indicators and the micro sign are letters, but in `Ãª`, `Âº`, `Âµ` they
+            // play the part of symbols.
+            cont_not_letter |= !is_letter(c) || matches!(c, 'ª' | 'º' | 'µ');
             continue;
         }
         if gap.is_some() {
@@ -245,7 +249,10 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
         match gap {
             None => {
                 let c = decode_one(&bytes[..width])?;
-                plausible_decoded(c).then_some(Decoded::Exact(c))?
+                // A C1 control is what a first layer of double damage through Latin-1 gives; the
+                // run keeps it only if a second layer turns it into something real.
+                let c1 = ('\u{80}'..='\u{9F}').contains(&c);
+                (plausible_decoded(c) || c1).then_some(Decoded::Exact(c))?
             }
             Some(gap) => fill_gap(&bytes[..width], gap, page)?,
         }
@@ -259,6 +266,7 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
         end: look.at(k),
         decoded,
         lead_is_letter: is_letter(first),
+        lead_is_upper: first.is_uppercase(),
         cont_not_letter,
         width,
         chars: k,

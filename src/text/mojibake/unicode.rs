@@ -100,9 +100,12 @@ pub fn plausible_decoded(c: char) -> bool {
         | 0x370..=0x385 | 0x3E2..=0x3FF | 0x482..=0x489 | 0x500..=0x52F | 0x591..=0x5CF
         | 0x610..=0x61A | 0x64B..=0x65F | 0x700..=0x7FF | 0xFFF0..=0xFFFC | 0xFFFE | 0xFFFF
         | 0xE0000..=0xE001F);
-    // Vietnamese and Pinyin letters of Latin Extended-B stay plausible.
-    let extended_b_in_use = matches!(code, 0x1A0 | 0x1A1 | 0x1AF | 0x1B0 | 0x1CD..=0x1DC);
-    if rare && !extended_b_in_use {
+    // Vietnamese and Pinyin letters of Latin Extended-B stay plausible, and so do the spacing
+    // accents and the florin sign code pages map (`ˆ ˇ ˘ ˙ ˚ ˛ ˜ ˝ ƒ`): a first layer of double
+    // damage gives them.
+    let in_use =
+        matches!(code, 0x192 | 0x1A0 | 0x1A1 | 0x1AF | 0x1B0 | 0x1CD..=0x1DC | 0x2C6..=0x2DD);
+    if rare && !in_use {
         return false;
     }
     match class(c) {
