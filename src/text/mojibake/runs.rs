@@ -241,9 +241,16 @@ fn is_c1(c: char) -> bool {
 /// first layer) or else any page that explains them.
 fn undo_layers(mut repaired: String, page: &CodePage, context: Option<Script>) -> String {
     for _ in 0..MAX_EXTRA_LAYERS {
+        // A window needs two characters at least, and a place where one can start.
+        if repaired.chars().nth(1).is_none() {
+            break;
+        }
+        let starts = candidates(&repaired);
+        let pages = starts.iter().fold(0u16, |mask, c| mask | c.pages);
         let deeper = std::iter::once(page)
             .chain(CODE_PAGES.iter())
-            .find_map(|page| undo_layer(&repaired, page, context));
+            .filter(|page| pages & (1 << page.index) != 0)
+            .find_map(|page| undo_layer(&repaired, page, context, &starts));
         match deeper {
             Some(deeper) => repaired = deeper,
             None => break,
@@ -297,17 +304,16 @@ pub fn repair_run(found: &PageRuns, run: &Run, page: &CodePage) -> Option<RunRep
 /// Undoes one more layer of damage in an already repaired run, when what it became is itself
 /// mojibake of `page` (text damaged twice): strong mojibake, or a run that covers all of it
 /// and gives letters of the script around it (`ÅŸ` → `ş` in a Turkish word).
-fn undo_layer(repaired: &str, page: &CodePage, context: Option<Script>) -> Option<String> {
-    // A window needs two characters at least.
-    repaired.chars().nth(1)?;
-    let starts = candidates(repaired);
-    if !starts.iter().any(|c| c.pages & (1 << page.index) != 0) {
-        return None;
-    }
+fn undo_layer(
+    repaired: &str,
+    page: &CodePage,
+    context: Option<Script>,
+    starts: &[Candidate],
+) -> Option<String> {
     let ctx = ScanContext {
         nbsp_may_be_lost: false,
     };
-    let (_, found) = runs_for_pages(repaired, 1 << page.index, ctx, &starts).pop()?;
+    let (_, found) = runs_for_pages(repaired, 1 << page.index, ctx, starts).pop()?;
     let exact = |run: &&Run| found.windows[run.windows.clone()].iter().all(|r| r.exact);
     let runs: Vec<&Run> = found.runs.iter().filter(exact).collect();
     let covered: usize = runs.iter().map(|run| run.range.len()).sum();

@@ -218,8 +218,12 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
                 k += 1;
                 continue;
             }
-            let dropped_hole = holes && width >= 3 && dropped_byte(&bytes[..len], page).is_some();
             let two_spaces = look.char(k + 1) == Some(' ');
+            let dropped_hole = len + 1 == width
+                && (two_spaces || nbsp)
+                && holes
+                && width >= 3
+                && dropped_byte(&bytes[..len], page).is_some();
             if dropped_hole && len + 1 == width && two_spaces {
                 // A last byte that became a space of its own, before the real one.
                 gap = Some(Gap {
