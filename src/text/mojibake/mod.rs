@@ -125,18 +125,7 @@ fn weigh(
         if runs.runs.is_empty() {
             continue;
         }
-        let mut strong = runs.runs.iter().filter(|run| run.strong).peekable();
-        let evidence = if strong.peek().is_none() {
-            0
-        } else {
-            // Code ranges are only worked out for files with strong evidence somewhere.
-            let code = code.ranges();
-            let mut code_at = 0;
-            strong
-                .filter(|run| !markdown_code::inside_sweep(code, &mut code_at, &run.range))
-                .map(|run| run.range.len())
-                .sum()
-        };
+        let evidence = evidence(&runs, code);
         let all: usize = runs.runs.iter().map(|run| run.range.len()).sum();
         let misfits: usize = runs.runs.iter().map(|run| run.misfits).sum();
         explained.push((all, std::cmp::Reverse(misfits)));
@@ -190,16 +179,30 @@ fn cover(
         ranking = with_evidence(weigh(text, pages, ctx, starts, code));
         whole = true;
     }
-    let Some(first) = ranking.into_iter().next() else {
+    let mut ranking = ranking.into_iter();
+    let Some(first) = ranking.next() else {
         return Vec::new();
     };
-    let primary = if whole {
-        first
-    } else {
-        match with_evidence(weigh(text, 1 << first.0.index, ctx, starts, code)).pop() {
-            Some(primary) => primary,
-            None => return Vec::new(),
-        }
+    if whole {
+        // Every page was run over the whole file: the others' runs only lose the windows the
+        // first page took (and may split there), which cannot give them evidence they had not.
+        let windows = &first.1.windows;
+        let mut others: Vec<(&'static CodePage, PageRuns, usize)> = ranking
+            .map(|(page, runs, _)| {
+                let runs = runs.outside(text, page, windows);
+                let evidence = evidence(&runs, code);
+                (page, runs, evidence)
+            })
+            .filter(|(_, _, evidence)| *evidence > 0)
+            .collect();
+        others.sort_by_key(|other| std::cmp::Reverse(other.2));
+        let mut found = vec![first];
+        found.extend(others);
+        return found;
+    }
+    let Some(primary) = with_evidence(weigh(text, 1 << first.0.index, ctx, starts, code)).pop()
+    else {
+        return Vec::new();
     };
     let mut at = 0;
     let windows = &primary.1.windows;
@@ -217,6 +220,21 @@ fn cover(
     let mut found = vec![primary];
     found.extend(others);
     found
+}
+
+/// Bytes of the strong runs outside Markdown code.
+fn evidence(runs: &PageRuns, code: &mut markdown_code::LazyCode<'_>) -> usize {
+    let mut strong = runs.runs.iter().filter(|run| run.strong).peekable();
+    if strong.peek().is_none() {
+        return 0;
+    }
+    // Code ranges are only worked out for files with strong evidence somewhere.
+    let code = code.ranges();
+    let mut code_at = 0;
+    strong
+        .filter(|run| !markdown_code::inside_sweep(code, &mut code_at, &run.range))
+        .map(|run| run.range.len())
+        .sum()
 }
 
 fn has_c1_controls(text: &str) -> bool {

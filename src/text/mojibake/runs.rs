@@ -58,6 +58,40 @@ pub struct PageRuns {
     pub alternatives: Vec<(usize, Vec<char>)>,
 }
 
+impl PageRuns {
+    /// These runs without the windows that overlap `taken` (sorted), split where those were.
+    pub fn outside(self, text: &str, page: &CodePage, taken: &[Resolved]) -> PageRuns {
+        let mut out = PageRuns::default();
+        let mut alternatives = self.alternatives.into_iter().peekable();
+        let mut at = 0;
+        let mut run_start = 0;
+        for (i, window) in self.windows.into_iter().enumerate() {
+            while taken.get(at).is_some_and(|t| t.end <= window.start) {
+                at += 1;
+            }
+            let others = alternatives.next_if(|(index, _)| *index == i);
+            if taken.get(at).is_some_and(|t| t.start < window.end) {
+                continue;
+            }
+            let contiguous = out
+                .windows
+                .last()
+                .is_some_and(|last| out.windows.len() > run_start && last.end == window.start);
+            // Runs of the full scan end where a window was not contiguous; keep those ends.
+            if !contiguous {
+                close_run(text, page, &mut out, run_start);
+                run_start = out.windows.len();
+            }
+            if let Some((_, others)) = others {
+                out.alternatives.push((out.windows.len(), others));
+            }
+            out.windows.push(window);
+        }
+        close_run(text, page, &mut out, run_start);
+        out
+    }
+}
+
 /// What a kept run becomes.
 #[derive(Clone, Debug)]
 pub struct RunRepair {
