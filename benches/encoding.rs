@@ -93,8 +93,13 @@ fn main() {
             (input.len(), wall, cpu, repairs)
         };
         let mb = bytes as f64 / 1e6;
+        let pages = if as_pages {
+            format!(", {} KB each", unit.len() / 1000)
+        } else {
+            String::new()
+        };
         println!(
-            "{name:<20} {mb:>6.1} MB: {:>8.1} MB/s wall, {:>8.1} MB/s CPU ({repairs} repairs)",
+            "{name:<20} {mb:>6.1} MB: {:>8.1} MB/s wall, {:>8.1} MB/s CPU ({repairs} repairs{pages})",
             mb / wall.as_secs_f64(),
             mb / cpu.as_secs_f64().max(1e-9),
         );
