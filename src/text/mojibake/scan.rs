@@ -403,7 +403,7 @@ pub fn candidates(text: &str) -> Vec<Candidate> {
             } else if text[i..].starts_with('\u{FFFD}') {
                 follower_mask(text, i, prev)
             } else {
-                image.map_or(0, |image| image.cont)
+                image.map_or(0, |image| two_byte_plausible(prev, image, image.cont))
             };
             if prev.lead & pages != 0 {
                 found.push(Candidate {
@@ -424,6 +424,28 @@ pub fn candidates(text: &str) -> Vec<Candidate> {
         }
     }
     found
+}
+
+/// `pages` less those where `lead` and `cont` make a complete two-byte sequence that decodes
+/// to something no repair would give (`Ã©` read as Mac Roman is a lone combining mark): the
+/// window is decided there already, and most chance candidates go without a look-ahead.
+fn two_byte_plausible(lead: &Image, cont: &Image, pages: u16) -> u16 {
+    let mut kept = pages;
+    let mut rest = pages & lead.lead;
+    while rest != 0 {
+        let page = rest.trailing_zeros() as usize;
+        rest &= rest - 1;
+        let (b1, b2) = (lead.bytes[page], cont.bytes[page]);
+        if (0xC2..=0xDF).contains(&b1) {
+            let code = (u32::from(b1 & 0x1F) << 6) | u32::from(b2 & 0x3F);
+            let fits = char::from_u32(code)
+                .is_some_and(|c| plausible_decoded(c) || ('\u{80}'..='\u{9F}').contains(&c));
+            if !fits {
+                kept &= !(1 << page);
+            }
+        }
+    }
+    kept
 }
 
 fn marker_follower(text: &str, at: usize, lead: &Image) -> u16 {
