@@ -81,7 +81,10 @@ fn main() {
         .ok();
         wait(port, "/", &format!(">{label}<"))
     });
-    report("title edit (SUMMARY label, seen in another page's sidebar)", &title);
+    report(
+        "title edit (SUMMARY label, seen in another page's sidebar)",
+        &title,
+    );
 
     let restructure = sample(runs, |i| {
         // Move the page to the end of the top-level list, or back: every page's nav changes.

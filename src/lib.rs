@@ -13,6 +13,7 @@ pub mod deploy;
 pub mod diagnostic;
 pub mod document;
 pub mod external;
+pub mod fix_encoding;
 pub mod gitbook;
 pub mod highlight;
 pub mod i18n;

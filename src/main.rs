@@ -1,6 +1,6 @@
 //! The `carnet` command line: parses arguments and calls the library; nothing else.
 
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -11,6 +11,7 @@ use carnet::build::{BuildOptions, BuildReport, build};
 use carnet::config::Overrides;
 use carnet::diagnostic::Severity;
 use carnet::external::ExternalOptions;
+use carnet::fix_encoding;
 use carnet::report::{github_command, gitlab_report, json_line, render_human, summary_line};
 
 /// carnet turns a tree of Markdown (GitBook exports as they are) into a fast, accessible static site.
@@ -31,6 +32,8 @@ enum Command {
     Serve(ServeArgs),
     /// Upload the built site to S3-compatible storage: changed files only, pages after assets.
     Deploy(DeployArgs),
+    /// Find and repair broken encodings (mojibake, legacy code pages) in the sources themselves.
+    FixEncoding(FixEncodingArgs),
 }
 
 #[derive(Args)]
@@ -83,6 +86,30 @@ struct DeployArgs {
     /// Requests in flight at once.
     #[arg(long, default_value_t = 8, value_name = "N")]
     jobs: usize,
+}
+
+#[derive(Args)]
+struct FixEncodingArgs {
+    /// Files, or folders searched for `.md` files. None, or `-`: repair standard input to
+    /// standard output (the report goes to stderr).
+    paths: Vec<PathBuf>,
+    /// Exit with status 1 when any file needs repair (for CI).
+    #[arg(long)]
+    check: bool,
+    /// Repair the files in place (atomically, keeping permissions); without it nothing is written.
+    #[arg(long)]
+    write: bool,
+    /// How the report is printed.
+    #[arg(long, value_enum, default_value_t = FixFormat::Human)]
+    format: FixFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FixFormat {
+    /// A line per file and per repair.
+    Human,
+    /// One JSON object per file and line.
+    Json,
 }
 
 #[derive(Args)]
@@ -228,6 +255,7 @@ fn main() -> ExitCode {
             run(&args.site, None, Some(external))
         }
         Command::Deploy(args) => run_deploy(args),
+        Command::FixEncoding(args) => fix_encoding(&args),
     }
 }
 
@@ -268,6 +296,47 @@ fn run_deploy(args: DeployArgs) -> ExitCode {
             eprintln!("error: {err}");
             ExitCode::from(if err.kind == ErrorKind::Usage { 2 } else { 1 })
         }
+    }
+}
+
+/// `fix-encoding`: a filter on standard input, or a report (and repair) per file.
+fn fix_encoding(args: &FixEncodingArgs) -> ExitCode {
+    let render = |outcome: &fix_encoding::FileOutcome| match args.format {
+        FixFormat::Human => fix_encoding::render_human(outcome),
+        FixFormat::Json => format!("{}\n", fix_encoding::render_json(outcome)),
+    };
+    let filter = args.paths.is_empty() || args.paths.iter().all(|p| p.as_os_str() == "-");
+    let outcomes = if filter {
+        let mut input = Vec::new();
+        if let Err(err) = std::io::stdin().lock().read_to_end(&mut input) {
+            eprintln!("error: cannot read standard input: {err}");
+            return ExitCode::from(2);
+        }
+        let (output, outcome) = fix_encoding::fix_stream(&input);
+        let mut stdout = std::io::stdout().lock();
+        if let Err(err) = stdout.write_all(&output).and_then(|()| stdout.flush()) {
+            eprintln!("error: cannot write standard output: {err}");
+            return ExitCode::from(2);
+        }
+        eprint!("{}", render(&outcome));
+        vec![outcome]
+    } else {
+        let files = fix_encoding::collect_files(&args.paths);
+        let mut stdout = std::io::stdout().lock();
+        let mut outcomes = Vec::new();
+        for file in files {
+            let outcome = fix_encoding::fix_file(&file, args.write);
+            let _ = stdout.write_all(render(&outcome).as_bytes());
+            outcomes.push(outcome);
+        }
+        outcomes
+    };
+    if outcomes.iter().any(|o| o.error.is_some()) {
+        ExitCode::from(2)
+    } else if args.check && outcomes.iter().any(|o| o.needs_repair()) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

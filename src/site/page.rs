@@ -11,7 +11,7 @@ use crate::document::{Document, parse_document};
 use crate::gitbook::blocks::IncludeSource;
 use crate::markdown::{Fragment, PageInput, markers, render_fragment};
 use crate::source::SourceFile;
-use crate::text::{Fallback, decode_source};
+use crate::text::{DecodedText, Fallback, Repair, decode_source};
 
 /// A page of the site. `url`, `title`, `nav_label` and `published` are settled when the site is
 /// assembled; the rest comes from the page's own file.
@@ -83,18 +83,37 @@ pub fn load_page(
             return (None, vec![diagnostic]);
         }
     };
-    let decoded = decode_source(&bytes);
+    let DecodedText {
+        mut text,
+        fallback,
+        repairs,
+        example,
+        ..
+    } = decode_source(&bytes);
     let mut diagnostics = Vec::new();
-    let mut text = decoded.text;
     markers::sanitize(&mut text);
     let (doc, doc_diagnostics) = parse_document(&display_path, text);
-    if let Some(Fallback::Lossy { first_line }) = decoded.fallback {
-        let message = "the file is not valid UTF-8; invalid bytes are shown as �";
-        diagnostics.push(Diagnostic::warning("invalid-utf8", message).at_line(
+    if let Some(Fallback::Legacy {
+        encoding,
+        first_line,
+    }) = fallback
+    {
+        let message = format!(
+            "the file is not UTF-8; decoded as {encoding} (a guess): save it as UTF-8, or run `carnet fix-encoding --write`"
+        );
+        diagnostics.push(Diagnostic::warning("legacy-encoding", message).at_line(
             &display_path,
             &doc.lines,
             &doc.text,
             first_line,
+        ));
+    }
+    for (code, line, message) in repair_warnings(&repairs, example.as_ref()) {
+        diagnostics.push(Diagnostic::warning(code, message).at_line(
+            &display_path,
+            &doc.lines,
+            &doc.text,
+            line,
         ));
     }
     diagnostics.extend(doc_diagnostics);
@@ -138,4 +157,46 @@ pub fn load_page(
         space: 0,
     };
     (Some(page), diagnostics)
+}
+
+/// What a page's mojibake repairs tell its author: one `mojibake` warning for the file, at the
+/// first repair, with an example; and one `ambiguous-repair` warning per guessed lost byte.
+fn repair_warnings(
+    repairs: &[Repair],
+    example: Option<&(String, String)>,
+) -> Vec<(&'static str, usize, String)> {
+    let Some(first) = repairs.first() else {
+        return Vec::new();
+    };
+    let count = repairs.len();
+    let mut pages: Vec<&str> = repairs.iter().map(|r| r.code_page).collect();
+    pages.dedup();
+    pages.sort_unstable();
+    pages.dedup();
+    let mut warnings = vec![(
+        "mojibake",
+        first.line,
+        format!(
+            "repaired {count} sequence{} ({}), e.g. line {} `{}` → `{}`: the file was saved from a wrong reading; run `carnet fix-encoding --write` to fix it for good",
+            if count == 1 { "" } else { "s" },
+            pages.join(", "),
+            first.line,
+            example.map_or(first.damaged.as_str(), |e| e.0.as_str()),
+            example.map_or(first.repaired.as_str(), |e| e.1.as_str()),
+        ),
+    )];
+    for repair in repairs.iter().filter(|r| !r.alternatives.is_empty()) {
+        let others: Vec<String> = repair.alternatives.iter().map(|c| c.to_string()).collect();
+        warnings.push((
+            "ambiguous-repair",
+            repair.line,
+            format!(
+                "`{}` lost a byte; restored as `{}`, but {} fit as well: check it",
+                repair.damaged,
+                repair.repaired,
+                others.join(" ")
+            ),
+        ));
+    }
+    warnings
 }

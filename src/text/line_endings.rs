@@ -1,0 +1,34 @@
+//! Line endings: CRLF and lone CR become LF for parsing.
+//!
+//! Both replacements keep the number of lines, so a line number computed on the normalised text
+//! is the line number of the file on disk.
+
+/// CRLF → LF and lone CR → LF.
+pub fn normalize(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find('\r') {
+        out.push_str(&rest[..at]);
+        out.push('\n');
+        rest = &rest[at + 1..];
+        if let Some(after) = rest.strip_prefix('\n') {
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crlf_and_lone_cr_become_lf() {
+        assert_eq!(normalize("a\r\nb\rc\n\r\n".into()), "a\nb\nc\n\n");
+        assert_eq!(normalize("plain\n".into()), "plain\n");
+    }
+}

@@ -1,0 +1,365 @@
+//! Runs: consecutive windows of one code page, repaired together, judged together.
+//!
+//! A run is what a reader sees as one damaged stretch (`Ã©`, `â€™`, `ğŸ‡«ğŸ‡·`). Its repair is
+//! the characters its windows decode to, undone again when the result is itself mojibake (text
+//! damaged twice). Whether a run is *strong* evidence of damage decides whether it may repair a
+//! file on its own; weak runs are repaired only in a file the page is known to have damaged.
+//!
+//! Finding runs is cheap (no allocation per run) because it is done for every page that could
+//! explain something; the repaired text is built only for the runs that are kept.
+
+use std::ops::Range;
+
+use super::code_pages::{CODE_PAGES, CodePage};
+use super::lost::choose;
+use super::scan::{Candidate, Decoded, Lookahead, ScanContext, Window, candidates, window_at};
+use super::unicode::{Script, is_letter, script};
+
+/// How many extra layers of damage are undone (text misread three times is not seen in the wild).
+const MAX_EXTRA_LAYERS: usize = 2;
+
+/// A window with its character settled (a lost byte chosen in context), kept small: files can
+/// hold hundreds of thousands of them, for several pages.
+#[derive(Clone, Copy, Debug)]
+pub struct Resolved {
+    pub start: usize,
+    pub end: usize,
+    pub chosen: char,
+    /// Length of the UTF-8 sequence (2–4).
+    pub width: u8,
+    /// Every byte was there (not a lost byte restored).
+    pub exact: bool,
+    pub lead_is_letter: bool,
+    pub lead_is_upper: bool,
+    pub cont_not_letter: bool,
+}
+
+/// A damaged stretch: a range of the text and the windows that explain it.
+#[derive(Clone, Debug)]
+pub struct Run {
+    pub range: Range<usize>,
+    /// Indexes into [`PageRuns::windows`].
+    pub windows: Range<usize>,
+    /// Damage clean text does not produce by chance: enough to repair a file on its own.
+    pub strong: bool,
+    /// How many times the repair puts an upper-case letter right after a lower-case one: a
+    /// worse reading than one that does not, when two pages explain the same text.
+    pub misfits: usize,
+    /// The script of the letter right before or after the run, if there is one.
+    pub context: Option<Script>,
+}
+
+/// Every run one code page finds in a text.
+#[derive(Debug, Default)]
+pub struct PageRuns {
+    pub windows: Vec<Resolved>,
+    pub runs: Vec<Run>,
+    /// For windows whose lost byte was a guess: (window index, the other characters that fit).
+    pub alternatives: Vec<(usize, Vec<char>)>,
+}
+
+impl PageRuns {
+    /// These runs without the windows that overlap `taken` (sorted), split where those were.
+    pub fn outside(self, text: &str, page: &CodePage, taken: &[Resolved]) -> PageRuns {
+        let mut out = PageRuns::default();
+        let mut alternatives = self.alternatives.into_iter().peekable();
+        let mut at = 0;
+        let mut run_start = 0;
+        for (i, window) in self.windows.into_iter().enumerate() {
+            while taken.get(at).is_some_and(|t| t.end <= window.start) {
+                at += 1;
+            }
+            let others = alternatives.next_if(|(index, _)| *index == i);
+            if taken.get(at).is_some_and(|t| t.start < window.end) {
+                continue;
+            }
+            let contiguous = out
+                .windows
+                .last()
+                .is_some_and(|last| out.windows.len() > run_start && last.end == window.start);
+            // Runs of the full scan end where a window was not contiguous; keep those ends.
+            if !contiguous {
+                close_run(text, page, &mut out, run_start);
+                run_start = out.windows.len();
+            }
+            if let Some((_, others)) = others {
+                out.alternatives.push((out.windows.len(), others));
+            }
+            out.windows.push(window);
+        }
+        close_run(text, page, &mut out, run_start);
+        out
+    }
+}
+
+/// What a kept run becomes.
+#[derive(Clone, Debug)]
+pub struct RunRepair {
+    pub repaired: String,
+    pub alternatives: Vec<char>,
+    /// A byte lost in the damage was restored.
+    pub restored: bool,
+}
+
+/// Every run in `text` of each page of `pages` (bit `i` for page `i`), looking only at the
+/// `candidates` of the fast path. The characters after a candidate are looked up once for all
+/// the pages tried there.
+pub fn runs_for_pages(
+    text: &str,
+    pages: u16,
+    ctx: ScanContext,
+    candidates: &[Candidate],
+) -> Vec<(&'static CodePage, PageRuns)> {
+    let mut scanners: Vec<(&'static CodePage, Scanner)> = CODE_PAGES
+        .iter()
+        .filter(|page| pages & (1 << page.index) != 0)
+        .map(|page| {
+            let bit = 1 << page.index;
+            let mine = candidates.iter().filter(|c| c.pages & bit != 0).count();
+            let mut scanner = Scanner::default();
+            scanner.found.windows.reserve(mine);
+            scanner.found.runs.reserve(mine);
+            (page, scanner)
+        })
+        .collect();
+    for candidate in candidates {
+        let wanted = candidate.pages & pages;
+        if wanted == 0 {
+            continue;
+        }
+        let mut look: Option<Lookahead> = None;
+        // The last exact window found here, reused by pages that read the same bytes.
+        let mut shared: Option<(&CodePage, Window)> = None;
+        for (page, scanner) in &mut scanners {
+            if wanted & (1 << page.index) == 0 || candidate.at < scanner.covered_to {
+                continue;
+            }
+            let look = look.get_or_insert_with(|| Lookahead::new(text, candidate.at));
+            let reused = shared
+                .as_ref()
+                .filter(|(other, w)| look.same_bytes(w.chars, other, page))
+                .map(|(_, w)| w.clone());
+            let Some(window) = reused.or_else(|| window_at(&mut *look, page, ctx)) else {
+                continue;
+            };
+            if matches!(window.decoded, Decoded::Exact(_)) {
+                shared = Some((page, window.clone()));
+            }
+            scanner.feed(text, page, window);
+        }
+    }
+    scanners
+        .into_iter()
+        .map(|(page, mut scanner)| {
+            close_run(text, page, &mut scanner.found, scanner.run_start);
+            (page, scanner.found)
+        })
+        .collect()
+}
+
+/// One page's runs as they are being found.
+#[derive(Default)]
+struct Scanner {
+    found: PageRuns,
+    /// Index in `found.windows` where the current run starts.
+    run_start: usize,
+    covered_to: usize,
+}
+
+impl Scanner {
+    fn feed(&mut self, text: &str, page: &CodePage, window: Window) {
+        let found = &mut self.found;
+        let contiguous = found
+            .windows
+            .last()
+            .is_some_and(|last| found.windows.len() > self.run_start && last.end == window.start);
+        if !contiguous {
+            close_run(text, page, found, self.run_start);
+            self.run_start = found.windows.len();
+        }
+        let (chosen, alternatives) = match &window.decoded {
+            Decoded::Exact(c) => (*c, Vec::new()),
+            Decoded::Lost(fits) => match choose(
+                fits,
+                if contiguous {
+                    found.windows.last().map(|r| r.chosen)
+                } else {
+                    text[..window.start].chars().next_back()
+                },
+                text[window.end..].chars().next(),
+            ) {
+                Some(choice) => (choice.chosen, choice.others),
+                None => {
+                    // Nothing fits here: the run ends before this window.
+                    close_run(text, page, found, self.run_start);
+                    self.run_start = found.windows.len();
+                    return;
+                }
+            },
+        };
+        self.covered_to = window.end;
+        if !alternatives.is_empty() {
+            found.alternatives.push((found.windows.len(), alternatives));
+        }
+        found.windows.push(Resolved {
+            start: window.start,
+            end: window.end,
+            chosen,
+            width: u8::try_from(window.width).unwrap_or(4),
+            exact: matches!(window.decoded, Decoded::Exact(_)),
+            lead_is_letter: window.lead_is_letter,
+            lead_is_upper: window.lead_is_upper,
+            cont_not_letter: window.cont_not_letter,
+        });
+    }
+}
+
+/// Closes the run made of `found.windows[start..]`, if any.
+fn close_run(text: &str, page: &CodePage, found: &mut PageRuns, start: usize) {
+    let windows = &found.windows[start..];
+    let (Some(first), Some(last)) = (windows.first(), windows.last()) else {
+        return;
+    };
+    let range = first.start..last.end;
+    let before = text[..range.start].chars().next_back();
+    let after = text[range.end..].chars().next();
+    let next_to_letter = before.is_some_and(is_letter) || after.is_some_and(is_letter);
+    let after_lower = before.is_some_and(char::is_lowercase);
+    let mut strong = is_strong(windows, next_to_letter, after_lower);
+    if windows.iter().any(|r| is_c1(r.chosen)) {
+        // Only the first layer of double damage: real if the next layer makes it real.
+        let chosen: String = windows.iter().map(|r| r.chosen).collect();
+        strong &= undo_layers(chosen, page, None).chars().all(|c| !is_c1(c));
+    }
+    let mut misfits = 0;
+    let mut prev_lower = after_lower;
+    for r in windows {
+        misfits += usize::from(prev_lower && r.chosen.is_uppercase());
+        prev_lower = r.chosen.is_lowercase();
+    }
+    let context = [before, after]
+        .into_iter()
+        .flatten()
+        .find(|c| is_letter(*c))
+        .map(script);
+    found.runs.push(Run {
+        range,
+        windows: start..found.windows.len(),
+        strong,
+        misfits,
+        context,
+    });
+}
+
+/// Strong evidence: a window of three or four bytes (`â€™`, emoji), two windows in a row, a
+/// letter decoded from a letter followed by a symbol (`Ã©`) or from a symbol next to a word, or
+/// from an upper-case letter inside a lower-case word (`hĂŠbergement`).
+fn is_strong(windows: &[Resolved], next_to_letter: bool, after_lower: bool) -> bool {
+    let mut exact = windows.iter().filter(|r| r.exact);
+    let Some(first) = exact.next() else {
+        return false;
+    };
+    if first.width >= 3 || exact.next().is_some() {
+        return true;
+    }
+    let symbol_after_letter = first.cont_not_letter && (first.lead_is_letter || next_to_letter);
+    let upper_inside_word = first.lead_is_upper && after_lower;
+    is_letter(first.chosen) && (symbol_after_letter || upper_inside_word)
+}
+
+fn is_c1(c: char) -> bool {
+    ('\u{80}'..='\u{9F}').contains(&c)
+}
+
+/// `repaired` with further layers of damage undone, through `page` (the one that explained the
+/// first layer) or else any page that explains them.
+fn undo_layers(mut repaired: String, page: &CodePage, context: Option<Script>) -> String {
+    for _ in 0..MAX_EXTRA_LAYERS {
+        // A window needs two characters at least, and a place where one can start.
+        if repaired.chars().nth(1).is_none() {
+            break;
+        }
+        let starts = candidates(&repaired);
+        let pages = starts.iter().fold(0u16, |mask, c| mask | c.pages);
+        let deeper = std::iter::once(page)
+            .chain(CODE_PAGES.iter())
+            .filter(|page| pages & (1 << page.index) != 0)
+            .find_map(|page| undo_layer(&repaired, page, context, &starts));
+        match deeper {
+            Some(deeper) => repaired = deeper,
+            None => break,
+        }
+    }
+    repaired
+}
+
+/// Whether every letter of `repaired` is of the `context` script (or no script in particular).
+fn fits_script(repaired: &str, context: Option<Script>) -> bool {
+    let Some(context) = context else {
+        return true;
+    };
+    repaired
+        .chars()
+        .filter(|c| is_letter(*c))
+        .all(|c| matches!(script(c), Script::Other) || script(c) == context)
+}
+
+/// The repair of `run`: its windows' characters, with further layers of damage undone. `None`
+/// when a C1 control of a first layer is left (no second layer explained it), or when a weak
+/// run would put letters of another script into a word (`’é` read as Mac Roman is `Վ`).
+pub fn repair_run(found: &PageRuns, run: &Run, page: &CodePage) -> Option<RunRepair> {
+    let windows = &found.windows[run.windows.clone()];
+    let repaired = undo_layers(
+        windows.iter().map(|r| r.chosen).collect(),
+        page,
+        run.context,
+    );
+    if repaired.chars().any(is_c1) || (!run.strong && !fits_script(&repaired, run.context)) {
+        return None;
+    }
+    Some(RunRepair {
+        repaired,
+        alternatives: {
+            // Sorted by window index: pushed in order.
+            let at = found
+                .alternatives
+                .partition_point(|(i, _)| *i < run.windows.start);
+            found
+                .alternatives
+                .get(at)
+                .filter(|(i, _)| run.windows.contains(i))
+                .map(|(_, others)| others.clone())
+                .unwrap_or_default()
+        },
+        restored: windows.iter().any(|r| !r.exact),
+    })
+}
+
+/// Undoes one more layer of damage in an already repaired run, when what it became is itself
+/// mojibake of `page` (text damaged twice): strong mojibake, or a run that covers all of it
+/// and gives letters of the script around it (`ÅŸ` → `ş` in a Turkish word).
+fn undo_layer(
+    repaired: &str,
+    page: &CodePage,
+    context: Option<Script>,
+    starts: &[Candidate],
+) -> Option<String> {
+    let ctx = ScanContext {
+        nbsp_may_be_lost: false,
+    };
+    let (_, found) = runs_for_pages(repaired, 1 << page.index, ctx, starts).pop()?;
+    let exact = |run: &&Run| found.windows[run.windows.clone()].iter().all(|r| r.exact);
+    let runs: Vec<&Run> = found.runs.iter().filter(exact).collect();
+    let covered: usize = runs.iter().map(|run| run.range.len()).sum();
+    let mut out = String::with_capacity(repaired.len());
+    let mut last = 0;
+    for run in &runs {
+        out.push_str(&repaired[last..run.range.start]);
+        out.extend(found.windows[run.windows.clone()].iter().map(|r| r.chosen));
+        last = run.range.end;
+    }
+    out.push_str(&repaired[last..]);
+    let whole_and_fitting =
+        covered == repaired.len() && context.is_some() && fits_script(&out, context);
+    (runs.iter().any(|run| run.strong) || whole_and_fitting).then_some(out)
+}

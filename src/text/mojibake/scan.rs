@@ -1,0 +1,575 @@
+//! Finding mojibake windows: a few characters that one code page turns back into the bytes of
+//! one UTF-8 character.
+//!
+//! A window starts at a character that is the image of a UTF-8 lead byte (0xC2–0xF4) and goes on
+//! with images of continuation bytes (0x80–0xBF) until the sequence is complete. It may miss one
+//! byte: a byte the code page has no character for (a hole) that was dropped, or replaced by
+//! `?`, U+FFFD or a space; or a 0xA0 (no-break space) that became a plain space. Those windows
+//! carry every character that would fit, for the caller to rank.
+
+use super::code_pages::{CodePage, Image, images};
+use super::unicode::{is_letter, plausible_decoded};
+
+/// One UTF-8 character found in the images of its bytes.
+#[derive(Clone, Debug)]
+pub struct Window {
+    /// Byte range in the scanned text.
+    pub start: usize,
+    pub end: usize,
+    pub decoded: Decoded,
+    /// The window's first character (the lead byte's image) is a letter.
+    pub lead_is_letter: bool,
+    /// … an upper-case one: inside a lower-case word, that is what mojibake looks like.
+    pub lead_is_upper: bool,
+    /// At least one continuation image is not a letter (`©`, `€`, `™`…): letters followed by
+    /// symbols are what mojibake looks like and what clean text rarely does.
+    pub cont_not_letter: bool,
+    /// Length of the UTF-8 sequence (2–4).
+    pub width: usize,
+    /// How many characters the window spans.
+    pub chars: usize,
+}
+
+#[derive(Clone, Debug)]
+pub enum Decoded {
+    /// Every byte was there.
+    Exact(char),
+    /// One byte was lost; these plausible characters fit (never empty).
+    Lost(Vec<char>),
+}
+
+/// What a scan may assume about the whole file.
+#[derive(Clone, Copy, Debug)]
+pub struct ScanContext {
+    /// The file has no intact no-break space, so a plain space may be one that was lost.
+    pub nbsp_may_be_lost: bool,
+}
+
+const fn is_cont(b: u8) -> bool {
+    b >= 0x80 && b <= 0xBF
+}
+
+/// UTF-8 sequence length announced by a lead byte, for the leads that can start a valid one.
+const fn utf8_width(lead: u8) -> Option<usize> {
+    match lead {
+        0xC2..=0xDF => Some(2),
+        0xE0..=0xEF => Some(3),
+        0xF0..=0xF4 => Some(4),
+        _ => None,
+    }
+}
+
+/// Which byte values a missing byte may take.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fill {
+    /// One of the page's holes.
+    Hole,
+    /// A hole, or 0xA0 lost as a space.
+    HoleOrNbsp,
+    /// Only 0xA0.
+    Nbsp,
+}
+
+struct Gap {
+    index: usize,
+    fill: Fill,
+}
+
+/// The characters from a candidate on, each decoded and looked up once (when first needed) for
+/// all the pages tried there.
+pub struct Lookahead<'t> {
+    text: &'t str,
+    items: [Item; LOOKAHEAD],
+    /// How many items are decoded so far.
+    count: usize,
+    /// Byte offset just after the last decoded item.
+    end: usize,
+    /// The text ends after the decoded items.
+    exhausted: bool,
+}
+
+/// Enough for a lead byte, three continuation bytes (one of them a marker) and what follows.
+const LOOKAHEAD: usize = 6;
+
+#[derive(Clone, Copy)]
+struct Item {
+    c: char,
+    at: usize,
+    image: Option<&'static Image>,
+}
+
+impl<'t> Lookahead<'t> {
+    pub fn new(text: &'t str, start: usize) -> Self {
+        Lookahead {
+            text,
+            items: [Item {
+                c: '\0',
+                at: start,
+                image: None,
+            }; LOOKAHEAD],
+            count: 0,
+            end: start,
+            exhausted: false,
+        }
+    }
+
+    #[inline]
+    fn item(&mut self, k: usize) -> Option<Item> {
+        if k < self.count {
+            return Some(self.items[k]);
+        }
+        self.decode_up_to(k)
+    }
+
+    #[inline(never)]
+    fn decode_up_to(&mut self, k: usize) -> Option<Item> {
+        while self.count <= k && !self.exhausted && self.count < LOOKAHEAD {
+            match self.text[self.end..].chars().next() {
+                Some(c) => {
+                    self.items[self.count] = Item {
+                        c,
+                        at: self.end,
+                        image: images(c),
+                    };
+                    self.count += 1;
+                    self.end += c.len_utf8();
+                }
+                None => self.exhausted = true,
+            }
+        }
+        self.items[..self.count].get(k).copied()
+    }
+
+    fn char(&mut self, k: usize) -> Option<char> {
+        self.item(k).map(|item| item.c)
+    }
+
+    /// Byte offset of item `k` (the end when `k` is past the last one).
+    fn at(&mut self, k: usize) -> usize {
+        self.item(k).map_or(self.end, |item| item.at)
+    }
+
+    /// The byte item `k` stands for in `page`.
+    fn byte(&mut self, k: usize, page: &CodePage) -> Option<u8> {
+        let item = self.item(k)?;
+        if item.c.is_ascii() {
+            return u8::try_from(u32::from(item.c)).ok();
+        }
+        item.image
+            .map(|image| image.bytes[page.index])
+            .filter(|b| *b != 0)
+    }
+
+    /// Whether the first `chars` characters stand for the same bytes in both pages: a window
+    /// without lost bytes found in one is then the same window in the other.
+    pub fn same_bytes(&mut self, chars: usize, a: &CodePage, b: &CodePage) -> bool {
+        (0..chars).all(|k| self.byte(k, a) == self.byte(k, b))
+    }
+
+    fn cont(&mut self, k: usize, page: &CodePage) -> Option<u8> {
+        self.byte(k, page).filter(|b| is_cont(*b))
+    }
+}
+
+/// The window starting at the first character of `look` when read with `page`, if there is one.
+pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) -> Option<Window> {
+    let first = look.char(0)?;
+    let lead = look.byte(0, page)?;
+    let width = utf8_width(lead)?;
+    let mut bytes = [lead, 0, 0, 0];
+    let mut len = 1;
+    let mut k = 1;
+    let mut gap: Option<Gap> = None;
+    let mut cont_not_letter = false;
+    let holes = page.has_holes();
+    let nbsp = ctx.nbsp_may_be_lost && page.a0_is_nbsp();
+    while len < width {
+        let Some(c) = look.char(k) else {
+            break;
+        };
+        if let Some(b) = look.cont(k, page) {
+            bytes[len] = b;
+            len += 1;
+            k += 1;
+            // Ordinal indicators and the micro sign are letters, but in `Ãª`, `Âº`, `Âµ` they
+            // play the part of symbols.
+            cont_not_letter |= !is_letter(c) || matches!(c, 'ª' | 'º' | 'µ');
+            continue;
+        }
+        if gap.is_some() {
+            break;
+        }
+        if (c == '?' || c == '\u{FFFD}') && holes {
+            gap = Some(Gap {
+                index: len,
+                fill: Fill::Hole,
+            });
+            len += 1;
+            k += 1;
+            continue;
+        }
+        if c == ' ' && (holes || nbsp) {
+            let cont_follows = look.cont(k + 1, page).is_some();
+            if cont_follows && len + 1 < width {
+                // In the middle of a sequence, a space can only be a byte that became one.
+                let fill = if nbsp { Fill::HoleOrNbsp } else { Fill::Hole };
+                gap = Some(Gap { index: len, fill });
+                len += 1;
+                k += 1;
+                continue;
+            }
+            let two_spaces = look.char(k + 1) == Some(' ');
+            let dropped_hole = len + 1 == width
+                && (two_spaces || nbsp)
+                && holes
+                && width >= 3
+                && dropped_byte(&bytes[..len], page).is_some();
+            if dropped_hole && len + 1 == width && two_spaces {
+                // A last byte that became a space of its own, before the real one.
+                gap = Some(Gap {
+                    index: len,
+                    fill: Fill::Hole,
+                });
+                len += 1;
+                k += 1;
+                break;
+            }
+            if nbsp && len + 1 == width && !dropped_hole {
+                // A last byte 0xA0 lost: as a space of its own when two spaces follow the
+                // window, else dropped before the real space (which stays).
+                gap = Some(Gap {
+                    index: len,
+                    fill: Fill::Nbsp,
+                });
+                len += 1;
+                if two_spaces {
+                    k += 1;
+                }
+            }
+        }
+        break;
+    }
+    let decoded = if len == width {
+        match gap {
+            None => {
+                let c = decode_one(&bytes[..width])?;
+                // A C1 control is what a first layer of double damage through Latin-1 gives; the
+                // run keeps it only if a second layer turns it into something real.
+                let c1 = ('\u{80}'..='\u{9F}').contains(&c);
+                (plausible_decoded(c) || c1).then_some(Decoded::Exact(c))?
+            }
+            Some(gap) => fill_gap(&bytes[..width], gap, page)?,
+        }
+    } else if gap.is_none() && holes && width >= 3 && len + 1 == width {
+        dropped_byte(&bytes[..len], page)?
+    } else {
+        return None;
+    };
+    Some(Window {
+        start: look.at(0),
+        end: look.at(k),
+        decoded,
+        lead_is_letter: is_letter(first),
+        lead_is_upper: first.is_uppercase(),
+        cont_not_letter,
+        width,
+        chars: k,
+    })
+}
+
+/// The one character `bytes` (2–4 of them, a lead byte first) encode in UTF-8, if they are a
+/// valid sequence: no overlong forms, no surrogates, nothing above U+10FFFF.
+fn decode_one(bytes: &[u8]) -> Option<char> {
+    let (&lead, rest) = bytes.split_first()?;
+    if rest.iter().any(|b| !is_cont(*b)) {
+        return None;
+    }
+    let second_ok = |b: u8| match lead {
+        0xE0 => b >= 0xA0,
+        0xED => b <= 0x9F,
+        0xF0 => b >= 0x90,
+        0xF4 => b <= 0x8F,
+        _ => true,
+    };
+    let code = match (lead, rest) {
+        (0xC2..=0xDF, [b1]) => (u32::from(lead & 0x1F) << 6) | u32::from(b1 & 0x3F),
+        (0xE0..=0xEF, [b1, b2]) if second_ok(*b1) => {
+            (u32::from(lead & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F)
+        }
+        (0xF0..=0xF4, [b1, b2, b3]) if second_ok(*b1) => {
+            (u32::from(lead & 0x07) << 18)
+                | (u32::from(b1 & 0x3F) << 12)
+                | (u32::from(b2 & 0x3F) << 6)
+                | u32::from(b3 & 0x3F)
+        }
+        _ => return None,
+    };
+    char::from_u32(code)
+}
+
+fn fill_values(fill: Fill, page: &CodePage) -> Vec<u8> {
+    let mut values: Vec<u8> = match fill {
+        Fill::Nbsp => Vec::new(),
+        Fill::Hole | Fill::HoleOrNbsp => page.holes().collect(),
+    };
+    if fill != Fill::Hole {
+        values.push(0xA0);
+    }
+    values
+}
+
+fn fill_gap(bytes: &[u8], gap: Gap, page: &CodePage) -> Option<Decoded> {
+    let mut candidates = Vec::new();
+    let mut trial = [0u8; 4];
+    trial[..bytes.len()].copy_from_slice(bytes);
+    for value in fill_values(gap.fill, page) {
+        trial[gap.index] = value;
+        if let Some(c) = decode_one(&trial[..bytes.len()]).filter(|c| plausible_decoded(*c)) {
+            candidates.push(c);
+        }
+    }
+    lost(candidates)
+}
+
+/// A dropped byte: it may have been anywhere after the lead byte.
+fn dropped_byte(bytes: &[u8], page: &CodePage) -> Option<Decoded> {
+    let mut candidates = Vec::new();
+    let mut trial = [0u8; 4];
+    let width = bytes.len() + 1;
+    for index in 1..width {
+        for hole in page.holes() {
+            trial[..index].copy_from_slice(&bytes[..index]);
+            trial[index] = hole;
+            trial[index + 1..width].copy_from_slice(&bytes[index..]);
+            if let Some(c) = decode_one(&trial[..width]).filter(|c| plausible_decoded(*c))
+                && !candidates.contains(&c)
+            {
+                candidates.push(c);
+            }
+        }
+    }
+    lost(candidates)
+}
+
+fn lost(candidates: Vec<char>) -> Option<Decoded> {
+    (!candidates.is_empty()).then_some(Decoded::Lost(candidates))
+}
+
+/// The index of the first byte ≥ 0x80 at or after `from`, or `bytes.len()`.
+#[inline]
+pub fn next_non_ascii(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while i + 8 <= bytes.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[i..i + 8]);
+        let high = u64::from_le_bytes(word) & HIGH;
+        if high != 0 {
+            return i + (high.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && bytes[i] < 0x80 {
+        i += 1;
+    }
+    i
+}
+
+/// A place where a window may start, and the pages (bit `i` for page `i`) it may start in.
+#[derive(Clone, Copy, Debug)]
+pub struct Candidate {
+    pub at: usize,
+    pub pages: u16,
+}
+
+/// The fast path: every place where some page could start a window (a lead byte's image
+/// followed by a continuation byte's image, or by a marker of a lost byte). None means no
+/// window can start anywhere and the text needs no repair. Clean ASCII costs a word-at-a-time
+/// scan; other characters one table look-up each, and none for most of the three- and
+/// four-byte ones (CJK, emoji), which are the image of no byte in any page.
+pub fn candidates(text: &str) -> Vec<Candidate> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    // The previous non-ASCII character, when it is a lead byte's image: (offset, end, image).
+    let mut lead: Option<(usize, usize, &'static Image)> = None;
+    let mut i = next_non_ascii(bytes, 0);
+    while i < bytes.len() {
+        let width = utf8_char_width(bytes[i]);
+        let image = image_at(text, i, width);
+        if let Some((at, end, prev)) = lead.take() {
+            let pages = if end < i {
+                // ASCII follows the lead: only a marker of a lost byte can go on with it.
+                marker_follower(text, end, prev)
+            } else if text[i..].starts_with('\u{FFFD}') {
+                follower_mask(text, i, prev)
+            } else {
+                image.map_or(0, |image| two_byte_plausible(prev, image, image.cont))
+            };
+            if prev.lead & pages != 0 {
+                found.push(Candidate {
+                    at,
+                    pages: prev.lead & pages,
+                });
+            }
+        }
+        lead = image
+            .filter(|image| image.lead != 0)
+            .map(|image| (i, i + width, image));
+        i = next_non_ascii(bytes, i + width);
+    }
+    if let Some((at, end, prev)) = lead {
+        let pages = prev.lead & marker_follower(text, end, prev);
+        if pages != 0 {
+            found.push(Candidate { at, pages });
+        }
+    }
+    found
+}
+
+/// `pages` less those where `lead` and `cont` make a complete two-byte sequence that decodes
+/// to something no repair would give (`Ã©` read as Mac Roman is a lone combining mark): the
+/// window is decided there already, and most chance candidates go without a look-ahead.
+fn two_byte_plausible(lead: &Image, cont: &Image, pages: u16) -> u16 {
+    let mut kept = pages;
+    let mut rest = pages & lead.lead;
+    while rest != 0 {
+        let page = rest.trailing_zeros() as usize;
+        rest &= rest - 1;
+        let (b1, b2) = (lead.bytes[page], cont.bytes[page]);
+        if (0xC2..=0xDF).contains(&b1) {
+            let code = (u32::from(b1 & 0x1F) << 6) | u32::from(b2 & 0x3F);
+            let fits = char::from_u32(code)
+                .is_some_and(|c| plausible_decoded(c) || ('\u{80}'..='\u{9F}').contains(&c));
+            if !fits {
+                kept &= !(1 << page);
+            }
+        }
+    }
+    kept
+}
+
+fn marker_follower(text: &str, at: usize, lead: &Image) -> u16 {
+    match text.as_bytes().get(at) {
+        Some(b'?' | b' ') => follower_mask(text, at, lead),
+        _ => 0,
+    }
+}
+
+const fn utf8_char_width(first: u8) -> usize {
+    match first {
+        0..=0x7F => 1,
+        0x80..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+/// The image of the character at `i` (`width` bytes), skipping the look-up for the ranges no
+/// page maps to: everything of four bytes, and three-byte characters outside U+2000–U+25FF and
+/// U+F000–U+FFFF.
+fn image_at(text: &str, i: usize, width: usize) -> Option<&'static Image> {
+    let bytes = text.as_bytes();
+    let worth_it = match width {
+        2 => true,
+        3 => bytes[i] == 0xEF || (bytes[i] == 0xE2 && bytes.get(i + 1).is_some_and(|b| *b <= 0x97)),
+        _ => false,
+    };
+    if !worth_it {
+        return None;
+    }
+    text[i..].chars().next().and_then(images)
+}
+
+/// Pages in which the character at `at` may continue the sequence that `lead` starts, or stand
+/// for a byte lost from it (`?`, U+FFFD, space: then the sequence is complete at two bytes, or
+/// goes on after the marker).
+fn follower_mask(text: &str, at: usize, lead: &Image) -> u16 {
+    let cont_at = |i: usize| {
+        text[i..]
+            .chars()
+            .next()
+            .and_then(images)
+            .map_or(0, |image| image.cont)
+    };
+    match text[at..].chars().next() {
+        Some(c @ ('?' | ' ' | '\u{FFFD}')) => cont_at(at + c.len_utf8()) | two_byte_leads(lead),
+        Some(c) => images(c).map_or(0, |image| image.cont),
+        None => 0,
+    }
+}
+
+fn two_byte_leads(image: &Image) -> u16 {
+    let mut mask = 0;
+    for (page, b) in image.bytes.iter().enumerate() {
+        if (0xC2..=0xDF).contains(b) {
+            mask |= 1 << page;
+        }
+    }
+    mask
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::code_pages::CODE_PAGES;
+    use super::*;
+
+    const CTX: ScanContext = ScanContext {
+        nbsp_may_be_lost: false,
+    };
+
+    fn exact(text: &str, page: usize) -> Option<char> {
+        match window_at(&mut Lookahead::new(text, 0), &CODE_PAGES[page], CTX)?.decoded {
+            Decoded::Exact(c) => Some(c),
+            Decoded::Lost(_) => None,
+        }
+    }
+
+    #[test]
+    fn exact_windows() {
+        assert_eq!(exact("Ã©t", 0), Some('é'));
+        assert_eq!(exact("â€™", 0), Some('’'));
+        assert_eq!(exact("ğŸ‡«", 1), Some('🇫'));
+        assert_eq!(exact("ğŸ‡«", 0), None);
+        assert_eq!(exact("Ét", 0), None);
+    }
+
+    #[test]
+    fn a_dropped_variation_selector_byte_is_found() {
+        let w = window_at(&mut Lookahead::new("ï¸ Fonc", 0), &CODE_PAGES[1], CTX).expect("window");
+        assert_eq!(w.end, "ï¸".len());
+        match w.decoded {
+            Decoded::Lost(c) => assert!(c.contains(&'\u{FE0F}')),
+            Decoded::Exact(_) => panic!("expected a lost byte"),
+        }
+    }
+
+    #[test]
+    fn decoding_agrees_with_the_standard_library() {
+        for a in 0xC0u8..=0xFF {
+            for b in 0x80u8..=0xBF {
+                for c in [0x80u8, 0x9F, 0xA0, 0xBF] {
+                    for bytes in [&[a, b][..], &[a, b, c][..], &[a, b, c, 0x80][..]] {
+                        let std = std::str::from_utf8(bytes)
+                            .ok()
+                            .map(|s| s.chars().collect::<Vec<_>>());
+                        let ours = decode_one(bytes).map(|c| vec![c]);
+                        assert_eq!(ours, std.filter(|v| v.len() == 1), "{bytes:x?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn non_ascii_is_found_word_at_a_time() {
+        let text = "abcdefghijklmnopé";
+        assert_eq!(next_non_ascii(text.as_bytes(), 0), 16);
+        assert_eq!(next_non_ascii(b"abc", 0), 3);
+    }
+
+    #[test]
+    fn clean_text_has_no_candidate() {
+        assert!(candidates("héllo wörld, привет, 東京 👍🏽 café au lait").is_empty());
+        assert_eq!(candidates("hÃ©llo")[0].at, 1);
+    }
+}
