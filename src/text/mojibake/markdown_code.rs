@@ -2,8 +2,8 @@
 //!
 //! A page that explains mojibake quotes it in code (`` `Ã©` ``). When nothing outside code is
 //! damaged, those quotes are what the author meant and repair leaves them alone. This is a
-//! cheap line scanner, not a Markdown parser: it only has to be right about fences (``` and
-//! ~~~, indented up to three spaces) and backtick spans within a line.
+//! cheap line scanner, not a Markdown parser: it only has to be right about fences (three backticks or
+//! tildes, indented up to three spaces) and backtick spans within a line.
 
 use std::ops::Range;
 
