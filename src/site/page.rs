@@ -20,8 +20,9 @@ pub struct Page {
     pub source: SourceFile,
     /// The file as diagnostics name it (relative to the site folder).
     pub display_path: PathBuf,
-    pub doc: Document,
-    pub fragment: Fragment,
+    /// Shared, not copied, between the site models `carnet serve` builds after each save.
+    pub doc: std::sync::Arc<Document>,
+    pub fragment: std::sync::Arc<Fragment>,
     /// Site-relative URL (`a/b/`), as a path: what the output file is named after.
     pub url: String,
     /// The same URL percent-encoded, ready to go into an `href`.
@@ -147,8 +148,8 @@ pub fn load_page(
     let page = Page {
         source: source.clone(),
         display_path,
-        doc,
-        fragment,
+        doc: std::sync::Arc::new(doc),
+        fragment: std::sync::Arc::new(fragment),
         url: String::new(),
         href_path: String::new(),
         title: String::new(),
