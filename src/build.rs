@@ -5,7 +5,7 @@
 //! parallel, writing into a staging folder that replaces the output only when the build has no
 //! errors. Every finding is collected, never printed: the caller decides how to show them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -20,9 +20,10 @@ use crate::render::{
 };
 use crate::search::{PageTerms, SearchIndexer};
 use crate::site::redirects::Redirect;
+use crate::site::spaces::SpaceSpec;
 use crate::site::spaces::discover_spaces;
 use crate::site::{LoadContext, Page, Site, assemble_site, load_page};
-use crate::source::walk_sources;
+use crate::source::{SourceTree, walk_sources};
 
 /// What to build and how strictly.
 #[derive(Clone, Debug, Default)]
@@ -167,21 +168,45 @@ fn build_site(config: SiteConfig, options: &BuildOptions, report: &mut BuildRepo
     }
 }
 
+/// What loading pages needs besides the pages: the walked sources, the spaces, and what page
+/// text may refer to (includes, `.gitbook/vars.yaml`). Shared by `build` and `serve`.
+pub struct Inputs {
+    pub sources: SourceTree,
+    pub spaces: Vec<SpaceSpec>,
+    pub includes: FsIncludes,
+    pub vars: BTreeMap<String, String>,
+}
+
+impl Inputs {
+    pub fn discover(config: &SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Inputs {
+        let mut sources = walk_sources(config);
+        diagnostics.append(&mut sources.diagnostics);
+        let (spaces, space_diagnostics) = discover_spaces(config, &mut sources);
+        diagnostics.extend(space_diagnostics);
+        Inputs {
+            sources,
+            spaces,
+            includes: FsIncludes {
+                content_dir: config.content_dir.clone(),
+            },
+            vars: crate::gitbook::load_vars(&config.content_dir),
+        }
+    }
+
+    pub fn context<'a>(&'a self, config: &'a SiteConfig) -> LoadContext<'a> {
+        LoadContext {
+            language: &config.language,
+            includes: &self.includes,
+            vars: &self.vars,
+        }
+    }
+}
+
 /// Phase 1 and assembly: every page loaded in parallel, then the site model.
 pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site {
-    let mut sources = walk_sources(&config);
-    diagnostics.append(&mut sources.diagnostics);
-    let (spaces, space_diagnostics) = discover_spaces(&config, &mut sources);
-    diagnostics.extend(space_diagnostics);
-    let includes = FsIncludes {
-        content_dir: config.content_dir.clone(),
-    };
-    let vars = crate::gitbook::load_vars(&config.content_dir);
-    let context = LoadContext {
-        language: &config.language,
-        includes: &includes,
-        vars: &vars,
-    };
+    let inputs = Inputs::discover(&config, diagnostics);
+    let context = inputs.context(&config);
+    let sources = &inputs.sources;
     let loaded: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
         .pages
         .par_iter()
@@ -192,6 +217,9 @@ pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site 
         pages.extend(page);
         diagnostics.extend(page_diagnostics);
     }
+    let Inputs {
+        sources, spaces, ..
+    } = inputs;
     let (site, site_diagnostics) = assemble_site(config, pages, sources.assets, spaces);
     diagnostics.extend(site_diagnostics);
     site

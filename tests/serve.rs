@@ -288,3 +288,65 @@ fn a_port_in_use_is_a_clear_error() {
     );
     assert!(stderr.contains("--port 0"), "{stderr}");
 }
+
+#[test]
+fn build_watch_rebuilds_the_output_after_a_save() {
+    let tmp = site_copy();
+    let site = tmp.path();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_carnet"))
+        .args(["build", "--watch", "-q"])
+        .arg(site)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("carnet build --watch starts");
+    // Wait until watching has started (the line is printed after the watcher is set up).
+    let stdout = child.stdout.take().expect("stdout");
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line.starts_with("watching ") {
+                let _ = ready_tx.send(());
+            }
+        }
+    });
+    ready_rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the first build finishes and watching starts");
+    let output = site.join("public/guides/messagerie/index.html");
+    let before = std::fs::read_to_string(&output).unwrap_or_default();
+    assert!(before.contains("Délivrabilité"), "first build written");
+    write(
+        site,
+        "guides/messagerie.md",
+        "# Messagerie\n\nRéécrit.\n".as_bytes(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let after = loop {
+        let html = std::fs::read_to_string(&output).unwrap_or_default();
+        if html.contains("Réécrit") || Instant::now() > deadline {
+            break html;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    let page = scraper::Html::parse_document(&after);
+    let text = select_one(&page, "main").text().collect::<String>();
+    assert!(text.contains("Réécrit"), "{text}");
+    assert!(!text.contains("Délivrabilité"), "{text}");
+}
+
+#[test]
+fn serving_something_that_is_not_a_folder_is_a_clear_error() {
+    let tmp = site_copy();
+    let missing = tmp.path().join("nowhere");
+    let output = Command::new(env!("CARGO_BIN_EXE_carnet"))
+        .arg("serve")
+        .arg(&missing)
+        .output()
+        .expect("carnet runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("is not a folder"), "{stderr}");
+}

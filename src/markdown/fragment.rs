@@ -602,14 +602,7 @@ impl<'a> Builder<'a> {
             return;
         }
         if title == "mention" {
-            let index = self.add_ref(
-                span,
-                RefKind::Mention {
-                    dest,
-                    fallback: String::new(),
-                },
-            );
-            self.push_marker_html(index);
+            let index = self.mention_marker(span, dest);
             self.swallowed_link = Some(SwallowedLink {
                 reference: Some(index),
                 depth: 0,
@@ -634,6 +627,20 @@ impl<'a> Builder<'a> {
         }
         html.push('>');
         self.push_html(html);
+    }
+
+    /// A link whose text is its target's current title: the marker stands for the whole `<a>`;
+    /// the caller swallows the written link text as its fallback.
+    pub(super) fn mention_marker(&mut self, span: Range<usize>, dest: String) -> usize {
+        let index = self.add_ref(
+            span,
+            RefKind::Mention {
+                dest,
+                fallback: String::new(),
+            },
+        );
+        self.push_marker_html(index);
+        index
     }
 
     pub(super) fn push_marker_html(&mut self, index: usize) {

@@ -64,14 +64,7 @@ impl Builder<'_> {
         }
         if let Some(dest) = mention_href(html).map(|dest| self.rebased(start, dest)) {
             let span = self.page_span(&(start..start + html.len()));
-            let index = self.add_ref(
-                span,
-                RefKind::Mention {
-                    dest,
-                    fallback: String::new(),
-                },
-            );
-            self.push_marker_html(index);
+            let index = self.mention_marker(span, dest);
             return self.swallow_html_mention(index);
         }
         let rewritten = self.rewrite_html(html, start);

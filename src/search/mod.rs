@@ -3,8 +3,9 @@
 //! server.
 //!
 //! Why not Pagefind's library: on the 10,000-page corpus it took 23 s to index and 25 s to write,
-//! ten times the whole build. This index reuses what the build already has (each page's rendered
-//! HTML, in the render phase's parallel loop), so indexing costs one pass over text per page.
+//! ten times the whole build, because it reads every page's HTML again. This index uses the plain
+//! text each page's Markdown stage collected while parsing (`markdown::Section`), in the render
+//! phase's parallel loop, so indexing costs one pass over that text per page.
 //! The design is Pagefind's where it matters: Snowball stemming, accent folding, an index split
 //! by term prefix so a query downloads a few kilobytes, page fragments fetched only for the
 //! results shown.

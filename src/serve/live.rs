@@ -15,18 +15,15 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::build::BuildOptions;
+use crate::build::{BuildOptions, Inputs};
 use crate::config::load_config;
 use crate::diagnostic::{Diagnostic, display_path};
-use crate::gitbook::blocks::FsIncludes;
 use crate::render::{
     Sidebar, SiteRenderer, Theme, load_theme, prepare_sidebars, render_shared, set_site_globals,
     shared_outputs,
 };
 use crate::site::redirects::Redirect;
-use crate::site::spaces::discover_spaces;
-use crate::site::{LoadContext, Page, Site, assemble_site, load_page};
-use crate::source::walk_sources;
+use crate::site::{Page, Site, assemble_site, load_page_bytes};
 
 /// A page as loaded from its file, and the hash of the bytes it was loaded from.
 struct Loaded {
@@ -69,21 +66,15 @@ impl LiveSite {
         let started = Instant::now();
         let (config, mut diagnostics) =
             load_config(&self.options.site_dir, &self.options.overrides)?;
-        let mut sources = walk_sources(&config);
-        diagnostics.append(&mut sources.diagnostics);
-        let (spaces, space_diagnostics) = discover_spaces(&config, &mut sources);
-        diagnostics.extend(space_diagnostics);
-        let includes = FsIncludes {
-            content_dir: config.content_dir.clone(),
-        };
-        let vars = crate::gitbook::load_vars(&config.content_dir);
+        let inputs = Inputs::discover(&config, &mut diagnostics);
+        let sources = &inputs.sources;
 
         // A page's load also depends on the language, `.gitbook/vars.yaml` and included files:
         // when any of those may have changed, nothing loaded before can be trusted.
         let page_paths: HashSet<&Path> = sources.pages.iter().map(|p| p.abs.as_path()).collect();
         let mut context = blake3::Hasher::new();
         context.update(config.language.as_bytes());
-        for (key, value) in &vars {
+        for (key, value) in &inputs.vars {
             context.update(key.as_bytes());
             context.update(value.as_bytes());
         }
@@ -104,11 +95,7 @@ impl LiveSite {
         }
         let changed: HashSet<&Path> = changed.iter().map(PathBuf::as_path).collect();
 
-        let load_context = LoadContext {
-            language: &config.language,
-            includes: &includes,
-            vars: &vars,
-        };
+        let load_context = inputs.context(&config);
         let site_dir = config.site_dir.clone();
         let loaded = &self.loaded;
         let fresh: Vec<(String, Option<Loaded>, Option<Diagnostic>)> = sources
@@ -131,8 +118,12 @@ impl LiveSite {
                 if loaded.get(&file.rel).is_some_and(|l| l.hash == hash) {
                     return (file.rel.clone(), None, None);
                 }
-                let (page, page_diagnostics) =
-                    load_page(file, display_path(&file.abs, &site_dir), &load_context);
+                let (page, page_diagnostics) = load_page_bytes(
+                    file,
+                    display_path(&file.abs, &site_dir),
+                    &bytes,
+                    &load_context,
+                );
                 let loaded = page.map(|page| Loaded {
                     hash,
                     page,
@@ -162,6 +153,9 @@ impl LiveSite {
                 diagnostics.extend(loaded.diagnostics.iter().cloned());
             }
         }
+        let Inputs {
+            sources, spaces, ..
+        } = inputs;
         let (site, site_diagnostics) = assemble_site(config, pages, sources.assets, spaces);
         diagnostics.extend(site_diagnostics);
         let mut theme = load_theme(&site.config)?;

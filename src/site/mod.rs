@@ -17,7 +17,7 @@ use std::collections::HashMap;
 
 pub use assemble::assemble_site;
 pub use nav::{Nav, NavNode, NavTarget};
-pub use page::{LoadContext, Page, load_page};
+pub use page::{LoadContext, Page, load_page, load_page_bytes};
 
 use crate::config::SiteConfig;
 use crate::source::SourceFile;

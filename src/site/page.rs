@@ -84,13 +84,23 @@ pub fn load_page(
             return (None, vec![diagnostic]);
         }
     };
+    load_page_bytes(source, display_path, &bytes, context)
+}
+
+/// [`load_page`] from bytes already read (`carnet serve` reads them to hash them first).
+pub fn load_page_bytes(
+    source: &SourceFile,
+    display_path: PathBuf,
+    bytes: &[u8],
+    context: &LoadContext<'_>,
+) -> (Option<Page>, Vec<Diagnostic>) {
     let DecodedText {
         mut text,
         fallback,
         repairs,
         example,
         ..
-    } = decode_source(&bytes);
+    } = decode_source(bytes);
     let mut diagnostics = Vec::new();
     markers::sanitize(&mut text);
     let (doc, doc_diagnostics) = parse_document(&display_path, text);
