@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::Space;
 use super::nav::{FolderEntry, Nav, NavNode, NavTarget, folder_nav};
@@ -51,12 +52,13 @@ pub fn assemble_site(
         title: String::new(),
         home: by_url.get("").copied(),
         config,
-        pages,
-        assets,
-        spaces: Vec::new(),
-        by_source,
-        by_url,
-        asset_sizes,
+        pages: pages.into_iter().map(Arc::new).collect(),
+        assets: Arc::new(assets),
+        spaces: Arc::default(),
+        by_source: Arc::new(by_source),
+        by_url: Arc::new(by_url),
+        asset_sizes: Arc::new(asset_sizes),
+        summary_hashes: Vec::new(),
     };
     let site_title = specs[0].title.clone();
     let mut spaces = Vec::with_capacity(specs.len());
@@ -64,7 +66,9 @@ pub fn assemble_site(
         let (roots, listings) = match &spec.summary {
             Some(summary) => {
                 let shown = display_path(&summary.abs, &site.config.site_dir);
-                let (roots, listings) = summary_nav(&site, summary, &shown, &mut diagnostics);
+                let (roots, listings, hash) = summary_nav(&site, summary, &shown, &mut diagnostics);
+                site.summary_hashes
+                    .extend(hash.map(|h| (summary.abs.clone(), h)));
                 (Some(roots), Some(listings))
             }
             None => (None, None),
@@ -81,7 +85,7 @@ pub fn assemble_site(
         let nav = Nav::new(roots, |id| pages[id].hidden());
         spaces.push(Space::new(spec, nav, home, &site.pages));
     }
-    site.spaces = spaces;
+    site.spaces = Arc::new(spaces);
     diagnostics.extend(interactive_blocks_warning(&site));
     site.title = site_title
         .or_else(|| site.home.map(|h| site.pages[h].title.clone()))
@@ -159,15 +163,18 @@ fn summary_nav(
     summary: &SourceFile,
     shown_as: &Path,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<NavNode>, HashMap<PageId, Listing>) {
-    let text = match std::fs::read(&summary.abs) {
-        Ok(bytes) => crate::text::decode_source(&bytes).text,
+) -> (Vec<NavNode>, HashMap<PageId, Listing>, Option<blake3::Hash>) {
+    let (text, hash) = match std::fs::read(&summary.abs) {
+        Ok(bytes) => (
+            crate::text::decode_source(&bytes).text,
+            blake3::hash(&bytes),
+        ),
         Err(err) => {
             diagnostics.push(
                 Diagnostic::error("unreadable-file", format!("cannot read SUMMARY.md: {err}"))
                     .in_file(shown_as),
             );
-            return (Vec::new(), HashMap::new());
+            return (Vec::new(), HashMap::new(), None);
         }
     };
     let mut builder = SummaryNavBuilder {
@@ -196,7 +203,7 @@ fn summary_nav(
             },
         })
         .collect();
-    (roots, builder.listings)
+    (roots, builder.listings, Some(hash))
 }
 
 struct SummaryNavBuilder<'a> {
@@ -272,6 +279,7 @@ fn settle_titles(site: &mut Site, space: usize, listings: Option<&HashMap<PageId
         .enumerate()
         .filter(|(_, p)| p.space == space)
     {
+        let page = Arc::make_mut(page);
         let listing = listings.and_then(|l| l.get(&id));
         page.title = listing
             .map(|l| l.title.clone())
@@ -313,6 +321,7 @@ fn unpublish_unlisted(
         {
             continue;
         }
+        let page = Arc::make_mut(page);
         page.published = false;
         let message = format!("`{}` is not in SUMMARY.md, not published", page.source.rel);
         diagnostics.push(

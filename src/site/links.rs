@@ -42,6 +42,27 @@ pub enum Target {
     },
 }
 
+/// What a reference's destination must contain to lead to the page at `rel`: the file's stem,
+/// or, for a README, its folder's name (empty for the root README: anything may lead there).
+fn link_token(rel: &str) -> &str {
+    let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let stem = name.strip_suffix(".md").unwrap_or(name);
+    if stem.eq_ignore_ascii_case("README") {
+        folder.rsplit('/').next().unwrap_or("")
+    } else {
+        stem
+    }
+}
+
+fn reference_dest(reference: &Reference) -> &str {
+    match &reference.kind {
+        RefKind::Url { dest, .. }
+        | RefKind::ContentRef { dest, .. }
+        | RefKind::Mention { dest, .. }
+        | RefKind::FileCard { dest } => dest,
+    }
+}
+
 /// A reference's final HTML and, when it does not resolve, what to tell the author.
 type Filled = (String, Option<Diagnostic>);
 
@@ -132,6 +153,45 @@ impl Site {
         };
         let page = self.page_by_url(&url)?;
         Some(Target::Page { page, fragment })
+    }
+
+    /// The published pages with a reference to one of `targets`, or, where it no longer
+    /// resolves, to one of the files `gone` (content-relative paths of deleted pages): the pages
+    /// whose link findings change when those pages gain or lose anchors, are published or not,
+    /// or disappear. A reference is resolved only when its text names the target's file (its
+    /// stem, or its folder for a README), which keeps this a scan of strings.
+    pub fn referrers(&self, targets: &[PageId], gone: &[String]) -> Vec<PageId> {
+        use rayon::prelude::*;
+        if targets.is_empty() && gone.is_empty() {
+            return Vec::new();
+        }
+        let wanted: Vec<(&str, PageId)> = targets
+            .iter()
+            .map(|&id| (link_token(&self.pages[id].source.rel), id))
+            .collect();
+        let gone: Vec<&str> = gone.iter().map(|rel| link_token(rel)).collect();
+        let published: Vec<PageId> = self.published().map(|(id, _)| id).collect();
+        published
+            .into_par_iter()
+            .filter(|&from| {
+                self.pages[from].fragment.refs.iter().any(|reference| {
+                    let dest = reference_dest(reference);
+                    let decoded = if dest.contains('%') {
+                        std::borrow::Cow::Owned(decode_path(dest))
+                    } else {
+                        std::borrow::Cow::Borrowed(dest)
+                    };
+                    let names = |token: &str| decoded.contains(token);
+                    let to_target = || match self.resolve(from, dest) {
+                        Target::Page { page, .. } => wanted.iter().any(|(_, id)| *id == page),
+                        _ => false,
+                    };
+                    let to_gone = || matches!(self.resolve(from, dest), Target::Missing { .. });
+                    (wanted.iter().any(|(token, _)| names(token)) && to_target())
+                        || (gone.iter().any(|token| names(token)) && to_gone())
+                })
+            })
+            .collect()
     }
 
     /// The page's HTML with every marker filled in, and a diagnostic for each reference that

@@ -14,6 +14,7 @@ pub mod spaces;
 pub mod url;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub use assemble::assemble_site;
 pub use nav::{Nav, NavNode, NavTarget};
@@ -27,7 +28,7 @@ use spaces::SpaceSpec;
 pub type PageId = usize;
 
 /// One GitBook space of the site: its pages share a navigation and a URL prefix.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Space {
     pub spec: SpaceSpec,
     pub nav: Nav,
@@ -37,7 +38,7 @@ pub struct Space {
 }
 
 impl Space {
-    fn new(spec: SpaceSpec, nav: Nav, home: Option<PageId>, pages: &[Page]) -> Self {
+    fn new(spec: SpaceSpec, nav: Nav, home: Option<PageId>, pages: &[Arc<Page>]) -> Self {
         let title = spec
             .title
             .clone()
@@ -60,20 +61,25 @@ impl Space {
 }
 
 /// A whole site, ready to render.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Site {
     pub config: SiteConfig,
     /// Sorted by source path.
-    pub pages: Vec<Page>,
-    pub assets: Vec<SourceFile>,
+    pub pages: Vec<Arc<Page>>,
+    /// Shared, with the indexes below, between the site models `carnet serve` derives from one
+    /// another when a save changes a page but not the site's structure.
+    pub assets: Arc<Vec<SourceFile>>,
     /// The root space first; most sites have only that one.
-    pub spaces: Vec<Space>,
+    pub spaces: Arc<Vec<Space>>,
     /// The page at the site root.
     pub home: Option<PageId>,
     pub title: String,
-    by_source: HashMap<String, PageId>,
-    by_url: HashMap<String, PageId>,
-    asset_sizes: HashMap<String, u64>,
+    by_source: Arc<HashMap<String, PageId>>,
+    by_url: Arc<HashMap<String, PageId>>,
+    asset_sizes: Arc<HashMap<String, u64>>,
+    /// Each SUMMARY.md the navigation was built from, with the hash of the bytes read: what
+    /// lets `carnet serve` tell an edit from a repeated event about the same save.
+    pub summary_hashes: Vec<(std::path::PathBuf, blake3::Hash)>,
 }
 
 impl Site {
@@ -112,6 +118,10 @@ impl Site {
 
     /// The pages that are written out, in source order.
     pub fn published(&self) -> impl Iterator<Item = (PageId, &Page)> {
-        self.pages.iter().enumerate().filter(|(_, p)| p.published)
+        self.pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.published)
+            .map(|(id, p)| (id, &**p))
     }
 }

@@ -49,6 +49,21 @@ impl Page {
         self.fragment.ids.iter().any(|known| known == id)
     }
 
+    /// Whether `other` (a new load of the same file) shows the rest of the site exactly what
+    /// this page shows it: the front matter (title, description, visibility, icon…), the first
+    /// heading (titles), the anchors (links from other pages), and what site-wide outputs
+    /// count (interactive blocks, Mermaid). When it does, only the page's own outputs and the
+    /// search index can differ, which is what lets `carnet serve` swap one page into the site
+    /// without assembling it again.
+    pub fn same_for_others(&self, other: &Page) -> bool {
+        let (a, b) = (&self.fragment, &other.fragment);
+        self.doc.front_matter == other.doc.front_matter
+            && a.first_h1 == b.first_h1
+            && a.ids == b.ids
+            && a.interactive == b.interactive
+            && a.has_mermaid == b.has_mermaid
+    }
+
     /// The file name without `.md`: the title of last resort.
     pub fn file_stem(&self) -> &str {
         let name = self
