@@ -339,7 +339,11 @@ fn write_site(
 }
 
 /// Two things written at one output path would silently overwrite each other: an error naming both.
-fn output_collisions(site: &Site, theme: &Theme, redirects: &[Redirect]) -> Option<Diagnostic> {
+pub(crate) fn output_collisions(
+    site: &Site,
+    theme: &Theme,
+    redirects: &[Redirect],
+) -> Option<Diagnostic> {
     let mut owners: HashMap<String, String> = HashMap::new();
     let pages = site
         .published()

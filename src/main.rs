@@ -52,7 +52,8 @@ struct ServeArgs {
     /// Poll for changes instead of using file system events (network mounts, WSL, containers).
     #[arg(long)]
     poll: bool,
-    /// Wait this long after a change before rebuilding, in milliseconds.
+    /// How long a burst of changes must be quiet before it is rebuilt, in milliseconds (a
+    /// single completed save is rebuilt at once).
     #[arg(long, value_name = "MS", default_value_t = 50)]
     debounce: u64,
 }
@@ -125,6 +126,10 @@ struct BuildArgs {
     /// With --watch: poll for changes instead of using file system events.
     #[arg(long, requires = "watch")]
     poll: bool,
+    /// With --watch: how long a burst of changes must be quiet before it is rebuilt, in
+    /// milliseconds (a single completed save is rebuilt at once).
+    #[arg(long, value_name = "MS", default_value_t = 50, requires = "watch")]
+    debounce: u64,
 }
 
 #[derive(Args)]
@@ -220,7 +225,7 @@ fn main() -> ExitCode {
             let result = carnet::serve::watch_build(
                 options,
                 args.poll,
-                Duration::from_millis(50),
+                Duration::from_millis(args.debounce),
                 |report| print_report(report, site, false),
             );
             exit_with(result)

@@ -14,7 +14,7 @@ use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
-use super::live::Snapshot;
+use super::snapshot::Snapshot;
 
 /// What request handlers share with the rebuild loop.
 pub struct Shared {

@@ -1,52 +1,109 @@
-//! The site as `carnet serve` keeps it: pages loaded once and reloaded only when their file
-//! changes, and a snapshot that renders each output file when it is first requested.
+//! The site as `carnet serve` and `carnet build --watch` keep it between saves: every page
+//! loaded once and loaded again only when its bytes (or a file it includes) change, and the last
+//! assembled site.
 //!
-//! Why this is never stale: a rebuild re-reads every file a change touched, re-runs the same
-//! assembly as `carnet build` over all pages (URLs, navigation, titles, links are recomputed, not
-//! patched), and drops every rendered file. What is kept between rebuilds is only what cannot
-//! differ: a page loaded from the same bytes, in the same context, loads the same. Rendering is
-//! lazy, so a save costs the reload of one file, the assembly, and the one page the browser asks
-//! for again.
+//! A rebuild takes one of two roads, chosen by what the change touches:
+//! - **a page swap**, when every changed file is a page whose new load shows the rest of the
+//!   site the same thing as before ([`Page::same_for_others`]: front matter, first heading,
+//!   anchors). The new page replaces the old one in a copy of the site model (pages are shared,
+//!   not copied); only its HTML and the search index can differ ([`Scope::Pages`]). This is what
+//!   a save of a page body costs: one file read and parsed, no walk, no assembly.
+//! - **a reassembly** otherwise: the same assembly as `carnet build` over all pages (URLs,
+//!   navigation, titles and links are recomputed, not patched), from the pages loaded before
+//!   wherever their bytes did not change. The walk of the folder is reused when the change only
+//!   modified existing pages or SUMMARY.md.
+//!
+//! Why this is never stale: what is kept is only what cannot differ. A page loaded from the same
+//! bytes, with the same included files, in the same context (language, variables, folders)
+//! loads the same; the swap is taken only when the comparison shows nothing outside the page
+//! changed; anything else is assembled again.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use super::snapshot::Snapshot;
 use crate::build::{BuildOptions, Inputs};
-use crate::config::load_config;
+use crate::config::{SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, display_path};
-use crate::render::{
-    Sidebar, SiteRenderer, Theme, load_theme, prepare_sidebars, render_shared, set_site_globals,
-    shared_outputs,
-};
-use crate::site::redirects::Redirect;
-use crate::site::{Page, Site, assemble_site, load_page_bytes};
+use crate::gitbook::blocks::{IncludeError, IncludeSource};
+use crate::render::{load_theme, set_site_globals};
+use crate::site::{LoadContext, Page, PageId, assemble_site, load_page_bytes};
+use crate::source::SourceFile;
 
-/// A page as loaded from its file, and the hash of the bytes it was loaded from.
+/// A page as loaded from its file, before assembly.
 struct Loaded {
+    /// Of the bytes it was loaded from.
     hash: blake3::Hash,
-    page: Page,
+    page: Arc<Page>,
     diagnostics: Vec<Diagnostic>,
+    /// Content-relative paths its includes read or looked for: a change to one of them loads
+    /// the page again.
+    includes: Vec<String>,
 }
 
-/// What a reload produced.
+/// What the last successful assembly started from, to start the next rebuild from.
+struct Assembled {
+    inputs: Inputs,
+    /// Page files by absolute path (as the watcher names them): index in `inputs.sources.pages`.
+    page_files: HashMap<PathBuf, usize>,
+    findings: Findings,
+    snapshot: Arc<Snapshot>,
+}
+
+/// The findings of a reassembly that a page swap keeps.
+struct Findings {
+    config: Vec<Diagnostic>,
+    walk: Vec<Diagnostic>,
+    /// Pages that could not be read.
+    unreadable: Vec<Diagnostic>,
+    /// The assembly's and the redirects'.
+    site: Vec<Diagnostic>,
+}
+
+/// Which outputs a rebuild may have changed, compared with the snapshot before it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The HTML of these pages and the search index; nothing at all when empty.
+    Pages(Vec<PageId>),
+    /// Anything.
+    Site,
+}
+
+/// What a rebuild produced.
 pub struct Rebuilt {
-    pub snapshot: Snapshot,
+    pub snapshot: Arc<Snapshot>,
+    pub scope: Scope,
     /// Pages read and parsed again (the rest came from memory).
     pub reloaded: usize,
+    /// The page files whose findings were looked at again: those changed, those including a
+    /// changed file, and those whose links lead to a page that gained or lost anchors, was
+    /// published or unpublished, or was deleted. Their warnings are what a contributor needs to
+    /// see after this save.
+    pub rechecked: Vec<PathBuf>,
     pub took: Duration,
 }
 
-/// The site being served, between rebuilds.
+impl Rebuilt {
+    /// The save changed nothing (a second event about the same write, a file saved unchanged).
+    pub fn is_unchanged(&self) -> bool {
+        self.scope == Scope::Pages(Vec::new())
+    }
+}
+
+/// The site being served or watched, between rebuilds.
 pub struct LiveSite {
     options: BuildOptions,
     loaded: HashMap<String, Loaded>,
-    /// What every page load depends on besides its own file: language, includes, variables.
+    /// What every page load depends on besides its own file and its includes.
     context_key: Option<blake3::Hash>,
     generation: u64,
+    assembled: Option<Assembled>,
+    /// Changes a failed rebuild could not take yet.
+    pending: Vec<PathBuf>,
 }
 
 impl LiveSite {
@@ -56,52 +113,294 @@ impl LiveSite {
             loaded: HashMap::new(),
             context_key: None,
             generation: 0,
+            assembled: None,
+            pending: Vec::new(),
         }
     }
 
-    /// Loads what changed and assembles a new snapshot. `changed` are absolute paths (empty: the
+    /// Loads what changed and makes a new snapshot. `changed` are absolute paths (empty: the
     /// first build). An `Err` carries the errors that leave nothing renderable (configuration,
-    /// templates): the caller keeps serving the previous snapshot.
+    /// templates): the caller keeps the previous snapshot.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuilt, Vec<Diagnostic>> {
         let started = Instant::now();
-        let (config, mut diagnostics) =
-            load_config(&self.options.site_dir, &self.options.overrides)?;
-        let inputs = Inputs::discover(&config, &mut diagnostics);
-        let sources = &inputs.sources;
-
-        // A page's load also depends on the language, `.gitbook/vars.yaml` and included files:
-        // when any of those may have changed, nothing loaded before can be trusted.
-        let page_paths: HashSet<&Path> = sources.pages.iter().map(|p| p.abs.as_path()).collect();
-        let mut context = blake3::Hasher::new();
-        context.update(config.language.as_bytes());
-        for (key, value) in &inputs.vars {
-            context.update(key.as_bytes());
-            context.update(value.as_bytes());
+        // Changes that arrived while the site could not be built are still to be taken.
+        let mut changed_now = std::mem::take(&mut self.pending);
+        changed_now.extend_from_slice(changed);
+        changed_now.sort();
+        changed_now.dedup();
+        let changed = changed_now.as_slice();
+        if let Some(snapshot) = self.repeated(changed) {
+            return Ok(Rebuilt {
+                snapshot,
+                scope: Scope::Pages(Vec::new()),
+                reloaded: 0,
+                rechecked: Vec::new(),
+                took: started.elapsed(),
+            });
         }
-        let context_key = context.finalize();
-        // Includes are Markdown files that are not pages; SUMMARY.md only affects assembly.
-        let touches_context = changed.iter().any(|path| {
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default();
-            !page_paths.contains(path.as_path())
-                && !name.eq_ignore_ascii_case("SUMMARY.md")
-                && (name.ends_with(".md") || name == "vars.yaml" || name == "vars.yml")
-        });
-        if self.context_key != Some(context_key) || touches_context {
+        let mut preloaded = Vec::new();
+        if let Some((snapshot, ids)) = self.swap_pages(changed, &mut preloaded) {
+            let rechecked = ids
+                .iter()
+                .map(|&id| snapshot.site.pages[id].source.abs.clone())
+                .collect();
+            return Ok(Rebuilt {
+                snapshot,
+                reloaded: ids.len(),
+                scope: Scope::Pages(ids),
+                rechecked,
+                took: started.elapsed(),
+            });
+        }
+        match self.reassemble(changed, preloaded) {
+            Ok((snapshot, reloaded, rechecked)) => Ok(Rebuilt {
+                snapshot,
+                scope: Scope::Site,
+                reloaded,
+                rechecked,
+                took: started.elapsed(),
+            }),
+            Err(errors) => {
+                // Nothing was assembled: start the next rebuild from scratch, with these changes.
+                self.assembled = None;
+                self.pending = changed_now;
+                Err(errors)
+            }
+        }
+    }
+
+    /// The current snapshot when every changed file holds the bytes it was last read from
+    /// (a page, or a SUMMARY.md): the change was already taken, or the file was saved as it was.
+    fn repeated(&self, changed: &[PathBuf]) -> Option<Arc<Snapshot>> {
+        let assembled = self.assembled.as_ref()?;
+        let site = &assembled.snapshot.site;
+        let unchanged = |path: &PathBuf| {
+            let known = match assembled.page_files.get(path) {
+                Some(&index) => {
+                    let rel = &assembled.inputs.sources.pages[index].rel;
+                    self.loaded.get(rel).map(|l| l.hash)
+                }
+                None => site
+                    .summary_hashes
+                    .iter()
+                    .find(|(summary, _)| summary == path)
+                    .map(|(_, hash)| *hash),
+            };
+            known.is_some_and(|hash| std::fs::read(path).is_ok_and(|b| blake3::hash(&b) == hash))
+        };
+        (!changed.is_empty() && changed.iter().all(unchanged)).then(|| assembled.snapshot.clone())
+    }
+
+    /// The page swap (see the module's comment), or `None` when the change needs a reassembly;
+    /// the pages loaded to find that out are left in `preloaded` for it.
+    fn swap_pages(
+        &mut self,
+        changed: &[PathBuf],
+        preloaded: &mut Vec<(String, Loaded)>,
+    ) -> Option<(Arc<Snapshot>, Vec<PageId>)> {
+        let assembled = self.assembled.as_ref()?;
+        if changed.is_empty() {
+            return None;
+        }
+        let old = &assembled.snapshot;
+        let mut files = Vec::with_capacity(changed.len());
+        for path in changed {
+            files.push(*assembled.page_files.get(path)?);
+        }
+        let dependents = dependents_of(&self.loaded, changed, &old.site.config.content_dir);
+        files.extend(
+            dependents
+                .iter()
+                .filter_map(|abs| assembled.page_files.get(abs).copied()),
+        );
+        files.sort_unstable();
+        files.dedup();
+
+        let mut fresh = Vec::with_capacity(files.len());
+        for index in files {
+            let file = &assembled.inputs.sources.pages[index];
+            let id = old.site.page_by_source(&file.rel)?;
+            let previous = self.loaded.get(&file.rel)?;
+            let bytes = std::fs::read(&file.abs).ok()?;
+            let hash = blake3::hash(&bytes);
+            if hash == previous.hash && !dependents.contains(&file.abs) {
+                continue;
+            }
+            let loaded = load_file(file, &bytes, hash, &assembled.inputs, &old.site.config)?;
+            fresh.push((id, file.rel.clone(), loaded));
+        }
+        let same = fresh
+            .iter()
+            .all(|(_, rel, new)| self.loaded[rel].page.same_for_others(&new.page));
+        if !same {
+            preloaded.extend(fresh.into_iter().map(|(_, rel, new)| (rel, new)));
+            return None;
+        }
+        let mut site = old.site.clone();
+        let mut ids = Vec::with_capacity(fresh.len());
+        for (id, rel, new) in fresh {
+            let mut page = (*site.pages[id]).clone();
+            page.doc = new.page.doc.clone();
+            page.fragment = new.page.fragment.clone();
+            site.pages[id] = Arc::new(page);
+            ids.push(id);
+            self.loaded.insert(rel, new);
+        }
+        if ids.is_empty() {
+            return Some((old.clone(), ids));
+        }
+        let mut diagnostics = self.diagnostics_of(&assembled.findings, &assembled.inputs);
+        for &id in &ids {
+            diagnostics.extend(site.resolve_page_html(id).1);
+        }
+        self.options.apply_policy(&mut diagnostics);
+        self.generation += 1;
+        let snapshot = Arc::new(old.derive(self.generation, site, &ids, diagnostics));
+        if let Some(assembled) = &mut self.assembled {
+            assembled.snapshot = snapshot.clone();
+        }
+        Some((snapshot, ids))
+    }
+
+    /// Everything but the links' findings, in the order a build finds them.
+    fn diagnostics_of(&self, findings: &Findings, inputs: &Inputs) -> Vec<Diagnostic> {
+        let mut diagnostics = findings.config.clone();
+        diagnostics.extend(findings.walk.iter().cloned());
+        diagnostics.extend(findings.unreadable.iter().cloned());
+        for file in &inputs.sources.pages {
+            if let Some(loaded) = self.loaded.get(&file.rel) {
+                diagnostics.extend(loaded.diagnostics.iter().cloned());
+            }
+        }
+        diagnostics.extend(findings.site.iter().cloned());
+        diagnostics
+    }
+
+    /// The reassembly (see the module's comment).
+    fn reassemble(
+        &mut self,
+        changed: &[PathBuf],
+        mut preloaded: Vec<(String, Loaded)>,
+    ) -> Result<Reassembled, Vec<Diagnostic>> {
+        let (config, config_diagnostics) =
+            load_config(&self.options.site_dir, &self.options.overrides)?;
+        let previous_site = self.assembled.as_ref().map(|a| a.snapshot.site.clone());
+        let (inputs, walk_diagnostics) = match self.assembled.take() {
+            Some(previous) if walk_still_valid(&previous, changed) => {
+                (previous.inputs, previous.findings.walk)
+            }
+            _ => {
+                let mut found = Vec::new();
+                let inputs = Inputs::discover(&config, &mut found);
+                (inputs, found)
+            }
+        };
+        let context_key = context_key(&config, &inputs);
+        if self.context_key != Some(context_key) {
             self.loaded.clear();
+            preloaded.clear();
             self.context_key = Some(context_key);
         }
+        let dependents = dependents_of(&self.loaded, changed, &config.content_dir);
         let changed: HashSet<&Path> = changed.iter().map(PathBuf::as_path).collect();
+        let (reloaded, unreadable, anchors_changed) =
+            self.load_changed(&inputs, &config, &changed, &dependents, preloaded);
+        let sources = &inputs.sources;
+        let current: HashSet<&str> = sources.pages.iter().map(|p| p.rel.as_str()).collect();
+        self.loaded.retain(|rel, _| current.contains(rel.as_str()));
 
-        let load_context = inputs.context(&config);
-        let site_dir = config.site_dir.clone();
+        let mut pages = Vec::with_capacity(sources.pages.len());
+        for file in &sources.pages {
+            if let Some(loaded) = self.loaded.get(&file.rel) {
+                pages.push((*loaded.page).clone());
+            }
+        }
+        let (site, mut site_findings) =
+            assemble_site(config, pages, sources.assets.clone(), inputs.spaces.clone());
+        let mut theme = load_theme(&site.config)?;
+        set_site_globals(&mut theme, &site);
+        let (redirects, redirect_findings) = site.redirects();
+        site_findings.extend(redirect_findings);
+        let findings = Findings {
+            config: config_diagnostics,
+            walk: walk_diagnostics,
+            unreadable,
+            site: site_findings,
+        };
+
+        let mut diagnostics = self.diagnostics_of(&findings, &inputs);
+        // Links of the pages that changed, and of those leading to them: their broken links
+        // belong in the overlay now.
+        let mut recheck: Vec<PageId> = site
+            .published()
+            .filter(|(_, page)| {
+                let abs = page.source.abs.as_path();
+                changed.contains(abs) || dependents.contains(abs)
+            })
+            .map(|(id, _)| id)
+            .collect();
+        if let Some(previous) = &previous_site {
+            let (targets, gone) = link_targets_changed(previous, &site, &anchors_changed);
+            recheck.extend(site.referrers(&targets, &gone));
+            recheck.sort_unstable();
+            recheck.dedup();
+        }
+        for &id in &recheck {
+            diagnostics.extend(site.resolve_page_html(id).1);
+        }
+        let rechecked = recheck
+            .iter()
+            .map(|&id| site.pages[id].source.abs.clone())
+            .collect();
+        self.options.apply_policy(&mut diagnostics);
+        self.generation += 1;
+        let snapshot = Arc::new(Snapshot::new(
+            self.generation,
+            site,
+            theme,
+            redirects,
+            diagnostics,
+        ));
+        let page_files = inputs
+            .sources
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(index, file)| (file.abs.clone(), index))
+            .collect();
+        self.assembled = Some(Assembled {
+            inputs,
+            page_files,
+            findings,
+            snapshot: snapshot.clone(),
+        });
+        Ok((snapshot, reloaded, rechecked))
+    }
+
+    /// Loads, in parallel, the pages not loaded yet, those whose file changed (when its bytes
+    /// did), and those including a changed file, but for those `preloaded` already. Returns how
+    /// many were loaded, the findings about pages that could not be read, and the pages loaded
+    /// again with other anchors.
+    fn load_changed(
+        &mut self,
+        inputs: &Inputs,
+        config: &SiteConfig,
+        changed: &HashSet<&Path>,
+        dependents: &HashSet<PathBuf>,
+        preloaded: Vec<(String, Loaded)>,
+    ) -> (usize, Vec<Diagnostic>, HashSet<String>) {
         let loaded = &self.loaded;
-        let fresh: Vec<(String, Option<Loaded>, Option<Diagnostic>)> = sources
+        let done: HashSet<String> = preloaded.iter().map(|(rel, _)| rel.clone()).collect();
+        let mut fresh: Vec<(String, Result<Option<Loaded>, Diagnostic>)> = inputs
+            .sources
             .pages
             .par_iter()
-            .filter(|file| !loaded.contains_key(&file.rel) || changed.contains(file.abs.as_path()))
+            .filter(|file| {
+                !done.contains(&file.rel)
+                    && (!loaded.contains_key(&file.rel)
+                        || changed.contains(file.abs.as_path())
+                        || dependents.contains(&file.abs))
+            })
             .map(|file| {
                 let bytes = match std::fs::read(&file.abs) {
                     Ok(bytes) => bytes,
@@ -110,170 +409,192 @@ impl LiveSite {
                             "unreadable-file",
                             format!("cannot read the page: {err}"),
                         )
-                        .in_file(display_path(&file.abs, &site_dir));
-                        return (file.rel.clone(), None, Some(diagnostic));
+                        .in_file(display_path(&file.abs, &config.site_dir));
+                        return (file.rel.clone(), Err(diagnostic));
                     }
                 };
                 let hash = blake3::hash(&bytes);
-                if loaded.get(&file.rel).is_some_and(|l| l.hash == hash) {
-                    return (file.rel.clone(), None, None);
+                if !dependents.contains(&file.abs)
+                    && loaded.get(&file.rel).is_some_and(|l| l.hash == hash)
+                {
+                    return (file.rel.clone(), Ok(None));
                 }
-                let (page, page_diagnostics) = load_page_bytes(
-                    file,
-                    display_path(&file.abs, &site_dir),
-                    &bytes,
-                    &load_context,
-                );
-                let loaded = page.map(|page| Loaded {
-                    hash,
-                    page,
-                    diagnostics: page_diagnostics,
-                });
-                (file.rel.clone(), loaded, None)
+                let page = load_file(file, &bytes, hash, inputs, config);
+                (file.rel.clone(), Ok(page))
             })
             .collect();
+        fresh.extend(
+            preloaded
+                .into_iter()
+                .map(|(rel, page)| (rel, Ok(Some(page)))),
+        );
         let mut reloaded = 0;
-        for (rel, page, problem) in fresh {
-            diagnostics.extend(problem);
-            if let Some(page) = page {
-                reloaded += 1;
-                self.loaded.insert(rel, page);
+        let mut unreadable = Vec::new();
+        let mut anchors_changed = HashSet::new();
+        for (rel, result) in fresh {
+            match result {
+                Ok(Some(page)) => {
+                    reloaded += 1;
+                    let before = self.loaded.insert(rel.clone(), page);
+                    if before
+                        .is_some_and(|b| b.page.fragment.ids != self.loaded[&rel].page.fragment.ids)
+                    {
+                        anchors_changed.insert(rel);
+                    }
+                }
+                Ok(None) => {}
+                Err(diagnostic) => {
+                    self.loaded.remove(&rel);
+                    unreadable.push(diagnostic);
+                }
             }
         }
-        let current: HashSet<&str> = sources.pages.iter().map(|p| p.rel.as_str()).collect();
-        self.loaded.retain(|rel, _| current.contains(rel.as_str()));
-
-        let mut pages = Vec::with_capacity(sources.pages.len());
-        for file in &sources.pages {
-            if let Some(loaded) = self.loaded.get(&file.rel) {
-                // Sources move with the walk (a renamed folder): the page keeps its load.
-                let mut page = loaded.page.clone();
-                page.source = file.clone();
-                pages.push(page);
-                diagnostics.extend(loaded.diagnostics.iter().cloned());
-            }
-        }
-        let Inputs {
-            sources, spaces, ..
-        } = inputs;
-        let (site, site_diagnostics) = assemble_site(config, pages, sources.assets, spaces);
-        diagnostics.extend(site_diagnostics);
-        let mut theme = load_theme(&site.config)?;
-        set_site_globals(&mut theme, &site);
-        let (redirects, redirect_diagnostics) = site.redirects();
-        diagnostics.extend(redirect_diagnostics);
-        // Links of the pages that changed: their broken links belong in the overlay now.
-        for (id, page) in site.published() {
-            if changed.contains(page.source.abs.as_path()) {
-                diagnostics.extend(site.resolve_page_html(id).1);
-            }
-        }
-        self.options.apply_policy(&mut diagnostics);
-        self.generation += 1;
-        let snapshot = Snapshot {
-            generation: self.generation,
-            site,
-            theme,
-            redirects,
-            diagnostics,
-            sidebars: OnceLock::new(),
-            rendered: Mutex::default(),
-            search: OnceLock::new(),
-        };
-        Ok(Rebuilt {
-            snapshot,
-            reloaded,
-            took: started.elapsed(),
-        })
+        (reloaded, unreadable, anchors_changed)
     }
 }
 
-/// One consistent state of the site: every request renders from one snapshot.
-pub struct Snapshot {
-    pub generation: u64,
-    pub site: Site,
-    pub theme: Theme,
-    pub redirects: Vec<Redirect>,
-    /// Everything the rebuild found.
-    pub diagnostics: Vec<Diagnostic>,
-    sidebars: OnceLock<Vec<Sidebar>>,
-    rendered: Mutex<HashMap<String, Arc<Vec<u8>>>>,
-    search: OnceLock<HashMap<String, Arc<Vec<u8>>>>,
+/// What [`LiveSite::reassemble`] returns: the snapshot, how many pages were loaded again, and
+/// the page files whose findings were looked at again.
+type Reassembled = (Arc<Snapshot>, usize, Vec<PathBuf>);
+
+/// What links in other pages may now find differently, between the `previous` site and `site`:
+/// the pages (of `site`) loaded again with other anchors (`anchors_changed`, by source path)
+/// or published where they were not (or the reverse), and the pages deleted.
+fn link_targets_changed(
+    previous: &crate::site::Site,
+    site: &crate::site::Site,
+    anchors_changed: &HashSet<String>,
+) -> (Vec<PageId>, Vec<String>) {
+    let targets = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, page)| {
+            anchors_changed.contains(&page.source.rel)
+                || previous
+                    .page_by_source(&page.source.rel)
+                    .is_some_and(|old| previous.pages[old].published != page.published)
+        })
+        .map(|(id, _)| id)
+        .collect();
+    let gone = previous
+        .pages
+        .iter()
+        .filter(|page| site.page_by_source(&page.source.rel).is_none())
+        .map(|page| page.source.rel.clone())
+        .collect();
+    (targets, gone)
 }
 
-impl Snapshot {
-    /// The bytes of the output file at `path` (output-relative, `a/b/index.html`), rendered on
-    /// first request, or `None` when a build would not write such a file.
-    pub fn output(&self, path: &str) -> Option<Arc<Vec<u8>>> {
-        if let Some(bytes) = self
-            .rendered
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(path)
-        {
-            return Some(bytes.clone());
-        }
-        let bytes = Arc::new(self.render(path)?);
-        // Assets are read from the sources each time: they can be large, and reading is cheap.
-        if !self.site.has_asset(path) {
-            self.rendered
+/// Whether the walk of `previous` still describes the folder after `changed`: every changed
+/// path is a page or a SUMMARY.md it found, and is still a file. (A new, deleted or renamed
+/// file, an asset, a configuration or theme file: the folder is walked again.)
+fn walk_still_valid(previous: &Assembled, changed: &[PathBuf]) -> bool {
+    let summaries = &previous.snapshot.site.summary_hashes;
+    !changed.is_empty()
+        && changed.iter().all(|path| {
+            (previous.page_files.contains_key(path) || summaries.iter().any(|(s, _)| s == path))
+                && path.is_file()
+        })
+}
+
+/// The pages (absolute paths) whose includes read or looked for one of `changed`.
+fn dependents_of(
+    loaded: &HashMap<String, Loaded>,
+    changed: &[PathBuf],
+    content_dir: &Path,
+) -> HashSet<PathBuf> {
+    let rels: HashSet<String> = changed
+        .iter()
+        .filter_map(|path| path.strip_prefix(content_dir).ok())
+        .map(|rel| rel.to_string_lossy().replace('\\', "/"))
+        .collect();
+    if rels.is_empty() {
+        return HashSet::new();
+    }
+    loaded
+        .values()
+        .filter(|l| l.includes.iter().any(|path| rels.contains(path)))
+        .map(|l| l.page.source.abs.clone())
+        .collect()
+}
+
+/// What every page load depends on besides its file and its includes: when it changes,
+/// nothing loaded before can be trusted.
+fn context_key(config: &SiteConfig, inputs: &Inputs) -> blake3::Hash {
+    let mut key = blake3::Hasher::new();
+    for part in [
+        config.language.as_str(),
+        &config.site_dir.to_string_lossy(),
+        &config.content_dir.to_string_lossy(),
+    ] {
+        key.update(part.as_bytes());
+        key.update(&[0]);
+    }
+    for (name, value) in &inputs.vars {
+        key.update(name.as_bytes());
+        key.update(&[0]);
+        key.update(value.as_bytes());
+        key.update(&[0]);
+    }
+    key.finalize()
+}
+
+/// Loads one page from bytes already read, recording the files its includes read.
+fn load_file(
+    file: &SourceFile,
+    bytes: &[u8],
+    hash: blake3::Hash,
+    inputs: &Inputs,
+    config: &SiteConfig,
+) -> Option<Loaded> {
+    let includes = RecordedIncludes {
+        inner: &inputs.includes,
+        read: Mutex::default(),
+    };
+    let context = LoadContext {
+        language: &config.language,
+        includes: &includes,
+        vars: &inputs.vars,
+    };
+    let (page, diagnostics) = load_page_bytes(
+        file,
+        display_path(&file.abs, &config.site_dir),
+        bytes,
+        &context,
+    );
+    let includes = includes
+        .read
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    page.map(|page| Loaded {
+        hash,
+        page: Arc::new(page),
+        diagnostics,
+        includes,
+    })
+}
+
+/// Includes that remember which files they read, found or not (a missing include that appears
+/// later must load the page again).
+struct RecordedIncludes<'a> {
+    inner: &'a dyn IncludeSource,
+    read: Mutex<Vec<String>>,
+}
+
+impl IncludeSource for RecordedIncludes<'_> {
+    fn read(&self, from: &str, target: &str) -> Result<(String, String), IncludeError> {
+        let result = self.inner.read(from, target);
+        let path = match &result {
+            Ok((path, _)) | Err(IncludeError::NotFound(path)) => Some(path.clone()),
+            Err(_) => None,
+        };
+        if let Some(path) = path {
+            self.read
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .insert(path.to_owned(), bytes.clone());
+                .push(path);
         }
-        Some(bytes)
+        result
     }
-
-    fn renderer(&self) -> SiteRenderer<'_> {
-        let sidebars = self.sidebars.get_or_init(|| prepare_sidebars(&self.site));
-        SiteRenderer::with_sidebars(&self.theme, &self.site, sidebars)
-    }
-
-    fn render(&self, path: &str) -> Option<Vec<u8>> {
-        if let Some(url) = path.strip_suffix("index.html")
-            && let Some(id) = self.site.page_by_url(url)
-            && self.site.pages[id].published
-        {
-            let (content, _) = self.site.resolve_page_html(id);
-            return Some(match self.renderer().page(id, &content) {
-                Ok(html) => html,
-                Err(error) => error_page(&error),
-            });
-        }
-        if path.starts_with("search/") {
-            let files = self.search.get_or_init(|| {
-                crate::search::index_in_memory(&self.site)
-                    .into_iter()
-                    .map(|file| (file.path, Arc::new(file.bytes)))
-                    .collect()
-            });
-            return files.get(path).map(|bytes| bytes.to_vec());
-        }
-        let shared = shared_outputs(&self.site, &self.theme, &self.redirects);
-        if let Some((_, output)) = shared.iter().find(|(p, _)| p == path) {
-            let renderer = self.renderer();
-            return Some(
-                match render_shared(*output, &self.site, &renderer, &self.redirects) {
-                    Ok(bytes) => bytes,
-                    Err(error) => error_page(&error),
-                },
-            );
-        }
-        let asset = self.site.assets.iter().find(|a| a.rel == path)?;
-        std::fs::read(&asset.abs).ok()
-    }
-}
-
-/// A page that could not be rendered (a template error): the message, where a reader would
-/// have seen the page.
-fn error_page(error: &Diagnostic) -> Vec<u8> {
-    let mut message = String::new();
-    let _ = pulldown_cmark_escape::escape_html(
-        &mut message,
-        &crate::report::render_human(error, false),
-    );
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>carnet: error</title></head><body><h1>This page could not be rendered</h1><pre>{message}</pre></body></html>\n"
-    )
-    .into_bytes()
 }

@@ -7,6 +7,8 @@
 
 pub mod http;
 pub mod live;
+pub mod mirror;
+pub mod snapshot;
 pub mod watch;
 
 use std::collections::{BTreeMap, HashSet};
@@ -15,10 +17,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use crate::build::{BuildOptions, BuildReport, build};
+use crate::build::{BuildOptions, BuildReport};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::report::{json_line, render_human};
-use live::{LiveSite, Snapshot};
+use live::{LiveSite, Rebuilt};
+use mirror::Mirror;
+use snapshot::Snapshot;
 
 /// How to serve.
 #[derive(Clone, Debug)]
@@ -47,7 +51,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     let problems = problems_of(&first.snapshot.diagnostics, &site_dir, &HashSet::new());
     let (events, _) = tokio::sync::broadcast::channel(16);
     let shared = Arc::new(http::Shared {
-        snapshot: RwLock::new(Arc::new(first.snapshot)),
+        snapshot: RwLock::new(first.snapshot.clone()),
         events,
         last_event: RwLock::new(event_json(0, &problems, &BTreeMap::new(), false)),
         base: base.clone(),
@@ -126,7 +130,9 @@ fn rebuild(live: &mut LiveSite, shared: &http::Shared, site_dir: &Path, paths: &
     let changed: HashSet<PathBuf> = paths.iter().cloned().collect();
     let previous = shared.current();
     match live.rebuild(paths) {
+        Ok(rebuilt) if rebuilt.is_unchanged() => {}
         Ok(rebuilt) => {
+            let changed = touched(&changed, &rebuilt);
             let problems = problems_of(&rebuilt.snapshot.diagnostics, site_dir, &changed);
             let css = css_changes(&previous, &rebuilt.snapshot);
             let css_only = !css.is_empty()
@@ -142,14 +148,8 @@ fn rebuild(live: &mut LiveSite, shared: &http::Shared, site_dir: &Path, paths: &
                 .cloned()
                 .collect();
             print_diagnostics(&shown);
-            *shared.snapshot.write().unwrap_or_else(|e| e.into_inner()) =
-                Arc::new(rebuilt.snapshot);
-            println!(
-                "rebuilt {} page{} in {} ms",
-                rebuilt.reloaded,
-                if rebuilt.reloaded == 1 { "" } else { "s" },
-                rebuilt.took.as_millis()
-            );
+            *shared.snapshot.write().unwrap_or_else(|e| e.into_inner()) = rebuilt.snapshot.clone();
+            println!("{}", rebuilt_line(&rebuilt));
             send(shared, event);
         }
         Err(errors) => {
@@ -162,6 +162,22 @@ fn rebuild(live: &mut LiveSite, shared: &http::Shared, site_dir: &Path, paths: &
             );
         }
     }
+}
+
+/// The files whose findings a contributor needs to see after a save: those saved, and those
+/// the rebuild looked at again because of them.
+fn touched(changed: &HashSet<PathBuf>, rebuilt: &Rebuilt) -> HashSet<PathBuf> {
+    changed.iter().chain(&rebuilt.rechecked).cloned().collect()
+}
+
+/// "rebuilt 1 page in 3 ms": what a save cost.
+fn rebuilt_line(rebuilt: &Rebuilt) -> String {
+    format!(
+        "rebuilt {} page{} in {} ms",
+        rebuilt.reloaded,
+        if rebuilt.reloaded == 1 { "" } else { "s" },
+        rebuilt.took.as_millis()
+    )
 }
 
 fn send(shared: &http::Shared, event: String) {
@@ -240,26 +256,88 @@ fn open_browser(url: &str) {
     }
 }
 
-/// `carnet build --watch`: builds, then builds again after every save, until Ctrl-C. Each build
-/// is a whole, atomic build (the output is replaced only by a build without errors).
+/// `carnet build --watch`: builds, then brings the output up to date after every save, until
+/// Ctrl-C. The first build is reported by `report` as `carnet build` reports; after that, each
+/// save prints the errors and the findings in the saved files, and one line. Only files whose
+/// bytes changed are written ([`mirror`]); a rebuild with errors writes nothing.
 pub fn watch_build(
     options: BuildOptions,
     poll: bool,
     debounce: Duration,
     mut report: impl FnMut(&BuildReport),
 ) -> Result<(), String> {
-    let first = build(&options);
-    report(&first);
-    let output_dir = first
-        .output_dir
-        .clone()
-        .unwrap_or_else(|| options.site_dir.join("public"));
-    let (_watcher, changes) = watch::watch(&options.site_dir, debounce, poll, vec![output_dir])
-        .map_err(|e| format!("cannot watch {}: {e}", options.site_dir.display()))?;
-    println!("watching {} (Ctrl-C to stop)", options.site_dir.display());
-    while changes.recv().is_ok() {
-        while changes.try_recv().is_ok() {}
-        report(&build(&options));
+    let site_dir = options.site_dir.clone();
+    let mut live = LiveSite::new(options);
+    let started = std::time::Instant::now();
+    let mut mirror: Option<Mirror> = None;
+    let first = live.rebuild(&[]);
+    let mut first_report = BuildReport::default();
+    match &first {
+        Ok(rebuilt) => {
+            let output_dir = rebuilt.snapshot.site.config.output_dir.clone();
+            let mut out = Mirror::new(output_dir.clone());
+            let synced = out.update(&rebuilt.snapshot, &rebuilt.scope);
+            first_report.diagnostics = rebuilt.snapshot.diagnostics.clone();
+            first_report.diagnostics.extend(synced.diagnostics);
+            first_report.pages = rebuilt.snapshot.site.published().count();
+            first_report.output_dir = Some(output_dir);
+            first_report.written = synced.in_sync;
+            mirror = Some(out);
+        }
+        Err(errors) => first_report.diagnostics = errors.clone(),
+    }
+    first_report.diagnostics.sort_by(Diagnostic::sort_key_cmp);
+    first_report.diagnostics.dedup();
+    first_report.elapsed = started.elapsed();
+    report(&first_report);
+    let ignored: Vec<PathBuf> = first_report.output_dir.iter().cloned().collect();
+    let (_watcher, changes) = watch::watch(&site_dir, debounce, poll, ignored)
+        .map_err(|e| format!("cannot watch {}: {e}", site_dir.display()))?;
+    println!("watching {} (Ctrl-C to stop)", site_dir.display());
+    while let Ok(mut paths) = changes.recv() {
+        while let Ok(more) = changes.try_recv() {
+            paths.extend(more);
+        }
+        paths.sort();
+        paths.dedup();
+        let changed: HashSet<PathBuf> = paths.iter().cloned().collect();
+        match live.rebuild(&paths) {
+            Ok(rebuilt) if rebuilt.is_unchanged() => {}
+            Ok(rebuilt) => {
+                let changed = touched(&changed, &rebuilt);
+                let out = mirror.get_or_insert_with(|| {
+                    Mirror::new(rebuilt.snapshot.site.config.output_dir.clone())
+                });
+                let synced = out.update(&rebuilt.snapshot, &rebuilt.scope);
+                let shown: Vec<Diagnostic> = rebuilt
+                    .snapshot
+                    .diagnostics
+                    .iter()
+                    .chain(&synced.diagnostics)
+                    .filter(|d| d.severity == Severity::Error || is_in(d, &site_dir, &changed))
+                    .cloned()
+                    .collect();
+                print_diagnostics(&shown);
+                if synced.in_sync {
+                    println!(
+                        "{}; wrote {} file{}, removed {}",
+                        rebuilt_line(&rebuilt),
+                        synced.written,
+                        if synced.written == 1 { "" } else { "s" },
+                        synced.removed
+                    );
+                } else {
+                    println!(
+                        "{}; not written: fix the errors above",
+                        rebuilt_line(&rebuilt)
+                    );
+                }
+            }
+            Err(errors) => {
+                print_diagnostics(&errors);
+                println!("rebuild failed: the output is left as it was");
+            }
+        }
     }
     Ok(())
 }

@@ -1,20 +1,48 @@
 //! Watching the site folder: file events, debounced, with what editors write on the side
 //! filtered out, delivered as batches of changed paths.
+//!
+//! Two watchers feed one channel. notify-debouncer-full sees every event and delivers a batch
+//! once its paths have been quiet for the debounce time: bursts (a `git checkout`, an editor's
+//! save dance of temp files and renames) come as one batch, and deletions and renames are
+//! never acted on half-way. Beside it, a *fast lane* (native events only) delivers at once the
+//! events that mean a file is complete — closed after writing, or renamed into place — so a
+//! plain save is shown without waiting for the debounce. The debounced batch that follows is
+//! recognised by the rebuild as already taken (same bytes) and costs a file read.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
-use notify::event::ModifyKind;
-use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher as _};
 use notify_debouncer_full::{
     DebounceEventResult, Debouncer, FileIdMap, RecommendedCache, new_debouncer, new_debouncer_opt,
 };
 
 /// A running watcher; dropping it stops watching.
-pub enum Watcher {
+pub struct Watcher {
+    debounced: Debounced,
+    /// The fast lane; `None` when polling, or when it could not start (the debounced events
+    /// still come).
+    _fast_lane: Option<RecommendedWatcher>,
+}
+
+enum Debounced {
     Native(Debouncer<RecommendedWatcher, RecommendedCache>),
     Poll(Debouncer<PollWatcher, FileIdMap>),
+}
+
+/// Which paths are worth a rebuild.
+#[derive(Clone)]
+struct Relevant {
+    /// Folders whose changes never matter (the output folder).
+    ignored: Vec<PathBuf>,
+}
+
+impl Relevant {
+    fn matters(&self, path: &Path) -> bool {
+        !self.ignored.iter().any(|dir| path.starts_with(dir)) && !is_editor_noise(path)
+    }
 }
 
 /// Watches `root` recursively. `poll` asks for polling (network mounts, WSL's `/mnt/c`,
@@ -27,6 +55,9 @@ pub fn watch(
     ignored: Vec<PathBuf>,
 ) -> notify::Result<(Watcher, Receiver<Vec<PathBuf>>)> {
     let (sender, receiver) = channel();
+    let relevant = Relevant { ignored };
+    let lane_sender = sender.clone();
+    let lane_relevant = relevant.clone();
     let handler = move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
         let mut paths: Vec<PathBuf> = events
@@ -42,8 +73,7 @@ pub fn watch(
                 ) && !matches!(event.event.kind, EventKind::Modify(ModifyKind::Metadata(_)))
             })
             .flat_map(|event| event.event.paths.clone())
-            .filter(|path| !ignored.iter().any(|dir| path.starts_with(dir)))
-            .filter(|path| !is_editor_noise(path))
+            .filter(|path| relevant.matters(path))
             .collect();
         paths.sort();
         paths.dedup();
@@ -56,11 +86,11 @@ pub fn watch(
     } else {
         new_debouncer(debounce, None, handler.clone()).ok()
     };
-    let mut watcher = match native {
-        Some(debouncer) => Watcher::Native(debouncer),
+    let mut debounced = match native {
+        Some(debouncer) => Debounced::Native(debouncer),
         None => {
             let config = notify::Config::default().with_poll_interval(Duration::from_millis(250));
-            Watcher::Poll(new_debouncer_opt(
+            Debounced::Poll(new_debouncer_opt(
                 debounce,
                 None,
                 handler,
@@ -69,16 +99,62 @@ pub fn watch(
             )?)
         }
     };
-    match &mut watcher {
-        Watcher::Native(d) => d.watch(root, RecursiveMode::Recursive)?,
-        Watcher::Poll(d) => d.watch(root, RecursiveMode::Recursive)?,
+    match &mut debounced {
+        Debounced::Native(d) => d.watch(root, RecursiveMode::Recursive)?,
+        Debounced::Poll(d) => d.watch(root, RecursiveMode::Recursive)?,
     }
-    Ok((watcher, receiver))
+    let fast_lane = match debounced {
+        Debounced::Native(_) => fast_lane(root, lane_sender, lane_relevant),
+        Debounced::Poll(_) => None,
+    };
+    Ok((
+        Watcher {
+            debounced,
+            _fast_lane: fast_lane,
+        },
+        receiver,
+    ))
+}
+
+/// The watcher of the fast lane (see the module's comment).
+fn fast_lane(
+    root: &Path,
+    sender: Sender<Vec<PathBuf>>,
+    relevant: Relevant,
+) -> Option<RecommendedWatcher> {
+    let mut watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
+        let Ok(event) = result else { return };
+        if !is_finished_write(&event.kind) {
+            return;
+        }
+        let paths: Vec<PathBuf> = event
+            .paths
+            .into_iter()
+            .filter(|path| relevant.matters(path) && path.is_file())
+            .collect();
+        if !paths.is_empty() {
+            let _ = sender.send(paths);
+        }
+    })
+    .ok()?;
+    watcher.watch(root, RecursiveMode::Recursive).ok()?;
+    Some(watcher)
+}
+
+/// Events after which a file holds its new content in full: closed after writing (a save in
+/// place), or renamed onto its name (an atomic save). Not a deletion, nor a rename away: those
+/// are often the first half of a save, and wait for the debounce.
+fn is_finished_write(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | EventKind::Modify(ModifyKind::Name(RenameMode::To))
+    )
 }
 
 impl Watcher {
     pub fn is_polling(&self) -> bool {
-        matches!(self, Watcher::Poll(_))
+        matches!(self.debounced, Debounced::Poll(_))
     }
 }
 

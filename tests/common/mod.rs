@@ -184,3 +184,35 @@ pub fn link_href(html: &Html, label: &str) -> String {
     );
     attr(links[0], "href").to_string()
 }
+
+/// Every file under `dir` (output-relative path with `/` → bytes), for comparing whole outputs.
+pub fn tree_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            (rel, std::fs::read(entry.path()).unwrap_or_default())
+        })
+        .collect()
+}
+
+/// What a clean `carnet build` of the site as it is now writes: the site is copied first, so
+/// the original (and its output folder) are left alone.
+pub fn clean_build_files(site: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let copy = tempfile::tempdir().expect("temp dir");
+    copy_tree(site, copy.path());
+    let _ = std::fs::remove_dir_all(copy.path().join("public"));
+    let built = build_tmp(copy);
+    assert!(
+        built.report.written,
+        "the clean build failed: {}",
+        list(&built.report.diagnostics.iter().collect::<Vec<_>>())
+    );
+    tree_files(&built.out)
+}

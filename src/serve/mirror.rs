@@ -1,0 +1,358 @@
+//! The output folder of `carnet build --watch`: kept byte for byte what a clean build would
+//! write, by writing only the files whose bytes changed.
+//!
+//! The first build is written as `carnet build` writes it (a staging folder swapped in whole).
+//! After that, each rebuild renders the outputs its [`Scope`] may have changed, compares each
+//! with what was written (a hash kept in memory), writes those that differ — each through a
+//! temporary file renamed over the old one, so a reader or a static server never sees half a
+//! file — and removes the files no longer produced. Untouched files keep their modification
+//! time: tools that look at the output (rsync, a deploy, a browser's cache) see only real
+//! changes. A rebuild with errors writes nothing, as `carnet build` replaces nothing; the next
+//! good rebuild catches up with everything.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
+
+use rayon::prelude::*;
+
+use super::live::Scope;
+use super::snapshot::Snapshot;
+use crate::build::output_collisions;
+use crate::diagnostic::Diagnostic;
+use crate::output::{Staging, check_output_dir};
+use crate::source::SourceFile;
+
+/// What is at an output path, as last written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Written {
+    /// A rendered file, by the hash of its bytes.
+    Rendered(blake3::Hash),
+    /// A copied asset, by its source as it was when copied.
+    Copied {
+        source: PathBuf,
+        len: u64,
+        modified: Option<SystemTime>,
+    },
+}
+
+/// One file of the output and where its bytes come from.
+enum Output<'a> {
+    Page(crate::site::PageId, String),
+    Generated(String),
+    Asset(&'a SourceFile),
+}
+
+impl Output<'_> {
+    fn path(&self) -> &str {
+        match self {
+            Output::Page(_, path) | Output::Generated(path) => path,
+            Output::Asset(asset) => &asset.rel,
+        }
+    }
+}
+
+/// An output path, what writing it gave, and what rendering it found.
+type PathOutcome<T> = (String, Result<T, Diagnostic>, Vec<Diagnostic>);
+
+/// What one update did.
+#[derive(Debug, Default)]
+pub struct Synced {
+    /// Files written (new or changed).
+    pub written: usize,
+    /// Files removed (no longer produced).
+    pub removed: usize,
+    /// Whether the output now matches the snapshot (false: errors, nothing written).
+    pub in_sync: bool,
+    /// The errors that stopped it, and what rendering found (broken links of the pages
+    /// rendered).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The output folder and what was written in it.
+pub struct Mirror {
+    dir: PathBuf,
+    written: HashMap<String, Written>,
+    /// The last snapshot was not written: the next update compares everything.
+    behind: bool,
+}
+
+impl Mirror {
+    /// An output folder nothing was written to yet: the first [`Mirror::update`] writes it
+    /// whole, atomically.
+    pub fn new(dir: PathBuf) -> Self {
+        Mirror {
+            dir,
+            written: HashMap::new(),
+            behind: true,
+        }
+    }
+
+    /// Brings the folder up to `snapshot`, which differs from the last one written by `scope`.
+    pub fn update(&mut self, snapshot: &Snapshot, scope: &Scope) -> Synced {
+        let mut synced = Synced::default();
+        if let Some(error) = self.refusal(snapshot) {
+            synced.diagnostics.push(error);
+            self.behind = true;
+            return synced;
+        }
+        if self.written.is_empty() {
+            return self.write_whole(snapshot);
+        }
+        let scope = if self.behind { &Scope::Site } else { scope };
+        let outputs = outputs_in(snapshot, scope);
+        let results: Vec<PathOutcome<Option<Written>>> = outputs
+            .par_iter()
+            .map(|output| {
+                let path = output.path().to_owned();
+                let (made, found) = make(snapshot, output);
+                let result = made.and_then(|(written, bytes)| {
+                    if self.written.get(&path) == Some(&written) {
+                        return Ok(None);
+                    }
+                    replace_file(&self.dir, &path, bytes)
+                        .map(|()| Some(written))
+                        .map_err(|err| write_error(&path, &err))
+                });
+                (path, result, found)
+            })
+            .collect();
+        let mut produced = HashSet::with_capacity(results.len());
+        for (path, result, found) in results {
+            synced.diagnostics.extend(found);
+            match result {
+                Ok(Some(written)) => {
+                    synced.written += 1;
+                    self.written.insert(path.clone(), written);
+                }
+                Ok(None) => {}
+                Err(error) => {
+                    synced.diagnostics.push(error);
+                    // What is on disk is unknown now: compare it next time.
+                    self.written.remove(&path);
+                }
+            }
+            produced.insert(path);
+        }
+        // Stale files: anything no longer produced, among what this scope covers.
+        let stale: Vec<String> = self
+            .written
+            .keys()
+            .filter(|path| !produced.contains(*path))
+            .filter(|path| *scope == Scope::Site || path.starts_with("search/"))
+            .cloned()
+            .collect();
+        for path in stale {
+            self.written.remove(&path);
+            match remove_file(&self.dir, &path) {
+                Ok(()) => synced.removed += 1,
+                Err(err) => synced.diagnostics.push(write_error(&path, &err)),
+            }
+        }
+        synced.in_sync = !synced.diagnostics.iter().any(Diagnostic::is_error);
+        self.behind = !synced.in_sync;
+        synced
+    }
+
+    /// Why nothing may be written for `snapshot`: an error in it, an output folder that would
+    /// destroy the sources, two outputs at one path.
+    fn refusal(&self, snapshot: &Snapshot) -> Option<Diagnostic> {
+        if let Some(error) = snapshot.diagnostics.iter().find(|d| d.is_error()) {
+            return Some(error.clone());
+        }
+        if let Err(error) = check_output_dir(&snapshot.site.config) {
+            return Some(error);
+        }
+        output_collisions(&snapshot.site, &snapshot.theme, &snapshot.redirects)
+    }
+
+    /// The first write: everything into a staging folder swapped in whole, as `carnet build`.
+    fn write_whole(&mut self, snapshot: &Snapshot) -> Synced {
+        let mut synced = Synced::default();
+        let staging = match Staging::new(&self.dir) {
+            Ok(staging) => staging,
+            Err(err) => {
+                let message = format!(
+                    "cannot create a staging folder beside `{}`: {err}",
+                    self.dir.display()
+                );
+                synced
+                    .diagnostics
+                    .push(Diagnostic::error("output-failed", message));
+                return synced;
+            }
+        };
+        let outputs = outputs_in(snapshot, &Scope::Site);
+        let results: Vec<PathOutcome<Written>> = outputs
+            .par_iter()
+            .map(|output| {
+                let path = output.path().to_owned();
+                let (made, found) = make(snapshot, output);
+                let result = made.and_then(|(written, bytes)| {
+                    let done = match bytes {
+                        Bytes::Rendered(bytes) => staging.write(&path, &bytes),
+                        Bytes::Copy(from) => staging.copy_file(&path, from),
+                    };
+                    done.map(|()| written)
+                        .map_err(|err| write_error(&path, &err))
+                });
+                (path, result, found)
+            })
+            .collect();
+        let mut written = HashMap::with_capacity(results.len());
+        for (path, result, found) in results {
+            synced.diagnostics.extend(found);
+            match result {
+                Ok(stamp) => {
+                    written.insert(path, stamp);
+                }
+                Err(error) => synced.diagnostics.push(error),
+            }
+        }
+        if synced.diagnostics.iter().any(Diagnostic::is_error) {
+            return synced;
+        }
+        if let Err(err) = staging.commit() {
+            let message = format!(
+                "cannot replace `{}` with the new output: {err}",
+                self.dir.display()
+            );
+            synced
+                .diagnostics
+                .push(Diagnostic::error("output-failed", message));
+            return synced;
+        }
+        synced.written = written.len();
+        synced.in_sync = true;
+        self.written = written;
+        self.behind = false;
+        synced
+    }
+}
+
+/// The outputs `scope` may have changed.
+fn outputs_in<'a>(snapshot: &'a Snapshot, scope: &Scope) -> Vec<Output<'a>> {
+    let site = &snapshot.site;
+    let page = |id: usize| Output::Page(id, format!("{}index.html", site.pages[id].url));
+    match scope {
+        Scope::Pages(ids) if ids.is_empty() => Vec::new(),
+        Scope::Pages(ids) => ids
+            .iter()
+            .map(|&id| page(id))
+            .chain(snapshot.search_paths().into_iter().map(Output::Generated))
+            .collect(),
+        Scope::Site => site
+            .published()
+            .map(|(id, _)| page(id))
+            .chain(
+                snapshot
+                    .generated_paths()
+                    .into_iter()
+                    .map(Output::Generated),
+            )
+            .chain(site.assets.iter().map(Output::Asset))
+            .collect(),
+    }
+}
+
+/// The bytes of an output, or the source to copy it from.
+enum Bytes<'a> {
+    Rendered(Vec<u8>),
+    Copy(&'a Path),
+}
+
+/// What `output` holds now (its stamp and bytes), and what rendering it found.
+fn make<'a>(
+    snapshot: &Snapshot,
+    output: &Output<'a>,
+) -> (Result<(Written, Bytes<'a>), Diagnostic>, Vec<Diagnostic>) {
+    let rendered = |bytes: Vec<u8>| {
+        (
+            Written::Rendered(blake3::hash(&bytes)),
+            Bytes::Rendered(bytes),
+        )
+    };
+    match output {
+        Output::Page(id, _) => {
+            let (html, found) = snapshot.render_page(*id);
+            (html.map(rendered), found)
+        }
+        Output::Generated(path) => {
+            let made = match snapshot.render_uncached(path) {
+                Some(result) => result.map(rendered),
+                None => Err(Diagnostic::error(
+                    "output-failed",
+                    format!("`{path}` has no content"),
+                )),
+            };
+            (made, Vec::new())
+        }
+        Output::Asset(asset) => {
+            let made = std::fs::metadata(&asset.abs)
+                .map(|meta| {
+                    let stamp = Written::Copied {
+                        source: asset.abs.clone(),
+                        len: meta.len(),
+                        modified: meta.modified().ok(),
+                    };
+                    (stamp, Bytes::Copy(asset.abs.as_path()))
+                })
+                .map_err(|err| {
+                    Diagnostic::error(
+                        "unreadable-file",
+                        format!("cannot read `{}`: {err}", asset.rel),
+                    )
+                });
+            (made, Vec::new())
+        }
+    }
+}
+
+/// Replaces the file at `rel` under `dir` with `bytes` at once: written beside it, then
+/// renamed over it.
+fn replace_file(dir: &Path, rel: &str, bytes: Bytes<'_>) -> std::io::Result<()> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let path = dir.join(rel);
+    let parent = path.parent().unwrap_or(dir);
+    std::fs::create_dir_all(parent)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = parent.join(format!(
+        ".{name}.carnet-tmp-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let done = match bytes {
+        Bytes::Rendered(bytes) => std::fs::write(&temp, bytes),
+        Bytes::Copy(from) => std::fs::copy(from, &temp).map(|_| ()),
+    }
+    .and_then(|()| std::fs::rename(&temp, &path));
+    if done.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    done
+}
+
+/// Removes the file at `rel` under `dir`, and the folders it leaves empty.
+fn remove_file(dir: &Path, rel: &str) -> std::io::Result<()> {
+    let path = dir.join(rel);
+    match std::fs::remove_file(&path) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(err),
+        _ => {}
+    }
+    let mut folder = path.parent();
+    while let Some(current) = folder.filter(|f| *f != dir && f.starts_with(dir)) {
+        if std::fs::remove_dir(current).is_err() {
+            break;
+        }
+        folder = current.parent();
+    }
+    Ok(())
+}
+
+fn write_error(rel: &str, err: &std::io::Error) -> Diagnostic {
+    Diagnostic::error("output-failed", format!("cannot write `{rel}`: {err}"))
+}
