@@ -360,3 +360,49 @@ fn a_saved_edit_shows_in_the_open_page_without_a_manual_reload() {
         browser.close().await;
     });
 }
+
+#[test]
+fn a_stylesheet_edit_applies_without_reloading_the_page() {
+    if skip() {
+        return;
+    }
+    let tmp = common::copy_fixture("reader");
+    let server = common::server::Server::start(tmp.path(), &[]);
+    let stylesheet = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css"),
+    )
+    .unwrap_or_default();
+    assert!(!stylesheet.is_empty(), "the default stylesheet is readable");
+    run(async {
+        let browser = Browser::start(1280, 600).await;
+        browser
+            .goto(&format!(
+                "http://127.0.0.1:{}/guides/hebergement/",
+                server.port
+            ))
+            .await;
+        browser.js("window.scrollTo(0, 300)").await;
+        browser.js("window.__sameDocument = true").await;
+        // The site overrides the theme's stylesheet: a new hashed file name for it.
+        common::write(
+            tmp.path(),
+            "themes/default/static/style.css",
+            format!("{stylesheet}\nmain {{ border-top: 3px solid rgb(1, 2, 3); }}\n").as_bytes(),
+        );
+        browser
+            .wait_for(
+                "return getComputedStyle(document.querySelector('main')).borderTopColor === 'rgb(1, 2, 3)'",
+            )
+            .await;
+        // Let the debounced rebuild that follows pass too.
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let same = browser
+            .js("return window.__sameDocument === true && window.scrollY")
+            .await;
+        assert!(
+            same.as_f64().is_some_and(|y| y > 200.0),
+            "the page was reloaded, or lost its scroll position: {same}"
+        );
+        browser.close().await;
+    });
+}

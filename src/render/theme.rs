@@ -40,6 +40,19 @@ pub struct Theme {
     sources: BTreeMap<String, (PathBuf, String)>,
 }
 
+impl Theme {
+    /// Whether `other` has the same templates, word for word: then a change of the theme's
+    /// static files is all that differs between pages rendered with either.
+    pub fn same_templates(&self, other: &Theme) -> bool {
+        self.sources.len() == other.sources.len()
+            && self
+                .sources
+                .iter()
+                .zip(&other.sources)
+                .all(|((a, (_, x)), (b, (_, y)))| a == b && x == y)
+    }
+}
+
 impl std::fmt::Debug for Theme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Theme")

@@ -52,21 +52,30 @@
     });
   }
 
+  // Events are handled one after the other: a CSS swap must have taken its new hash before
+  // the next rebuild's check, or that check would see a change and reload.
+  var handled = Promise.resolve();
+
+  function handle(event) {
+    overlay(event.problems);
+    if (event.css) swapCss(event.css);
+    return fetch(base + "__carnet/hash?path=" + encodeURIComponent(location.pathname), { cache: "no-store" })
+      .then(function (r) { return r.text(); })
+      .then(function (current) {
+        if (!current || current === hash) return;
+        if (event.cssOnly) { hash = current; return; }
+        try { sessionStorage.setItem(key, String(window.scrollY)); } catch (e) { /* ignore */ }
+        location.reload();
+      })
+      .catch(function () { /* the server is restarting: the next event tells */ });
+  }
+
   function connect() {
     var source = new EventSource(base + "__carnet/events");
     source.onmessage = function (message) {
       var event;
       try { event = JSON.parse(message.data); } catch (e) { return; }
-      overlay(event.problems);
-      if (event.css) swapCss(event.css);
-      fetch(base + "__carnet/hash?path=" + encodeURIComponent(location.pathname), { cache: "no-store" })
-        .then(function (r) { return r.text(); })
-        .then(function (current) {
-          if (!current || current === hash) return;
-          if (event.cssOnly) { hash = current; return; }
-          try { sessionStorage.setItem(key, String(window.scrollY)); } catch (e) { /* ignore */ }
-          location.reload();
-        });
+      handled = handled.then(function () { return handle(event); });
     };
     source.onerror = function () {
       // The server restarts or went away: EventSource retries by itself.

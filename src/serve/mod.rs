@@ -135,10 +135,7 @@ fn rebuild(live: &mut LiveSite, shared: &http::Shared, site_dir: &Path, paths: &
             let changed = touched(&changed, &rebuilt);
             let problems = problems_of(&rebuilt.snapshot.diagnostics, site_dir, &changed);
             let css = css_changes(&previous, &rebuilt.snapshot);
-            let css_only = !css.is_empty()
-                && paths
-                    .iter()
-                    .all(|p| p.extension().is_some_and(|e| e == "css"));
+            let css_only = css_only(&previous, &rebuilt.snapshot, &css, paths);
             let event = event_json(rebuilt.snapshot.generation, &problems, &css, css_only);
             let shown: Vec<Diagnostic> = rebuilt
                 .snapshot
@@ -216,6 +213,27 @@ fn css_changes(old: &Snapshot, new: &Snapshot) -> BTreeMap<String, String> {
             (before != path).then(|| (before.clone(), path.clone()))
         })
         .collect()
+}
+
+/// Whether a rebuild changed nothing but stylesheets, so browsers can swap them in place: the
+/// saved files are all in the site's theme folder, the templates are the same, and only CSS
+/// files got new names. (What was saved does not tell: a new theme folder comes as the folders
+/// and the file, and a `.css` under the content folder is an asset.)
+fn css_only(
+    old: &Snapshot,
+    new: &Snapshot,
+    css: &BTreeMap<String, String>,
+    paths: &[PathBuf],
+) -> bool {
+    let themes = new.site.config.site_dir.join("themes");
+    let (before, after) = (&old.theme.asset_paths, &new.theme.asset_paths);
+    !css.is_empty()
+        && paths.iter().all(|path| path.starts_with(&themes))
+        && new.theme.same_templates(&old.theme)
+        && before.len() == after.len()
+        && after
+            .iter()
+            .all(|(name, path)| name.ends_with(".css") || before.get(name) == Some(path))
 }
 
 fn event_json(

@@ -202,12 +202,26 @@ pub fn tree_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// What a clean `carnet build` of the site as it is now writes: the site is copied first, so
-/// the original (and its output folder) are left alone.
+/// What a clean `carnet build` of the site as it is now writes: the site (but its output
+/// folder, which a watcher may be writing to) is copied first, so the original is left alone.
 pub fn clean_build_files(site: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     let copy = tempfile::tempdir().expect("temp dir");
-    copy_tree(site, copy.path());
-    let _ = std::fs::remove_dir_all(copy.path().join("public"));
+    let output = site.join("public");
+    for entry in walkdir::WalkDir::new(site)
+        .into_iter()
+        .filter_entry(|e| {
+            e.path() != output && !e.file_name().to_string_lossy().contains(".carnet-tmp-")
+        })
+        .flatten()
+    {
+        let rel = entry.path().strip_prefix(site).expect("inside the site");
+        let dest = copy.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("create dir");
+        } else {
+            std::fs::copy(entry.path(), &dest).expect("copy file");
+        }
+    }
     let built = build_tmp(copy);
     assert!(
         built.report.written,
