@@ -350,3 +350,34 @@ fn serving_something_that_is_not_a_folder_is_a_clear_error() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("is not a folder"), "{stderr}");
 }
+
+#[test]
+fn a_file_shown_then_deleted_within_the_debounce_is_gone() {
+    let tmp = site_copy();
+    let site = tmp.path();
+    // A long debounce: the deletion surely comes while the debouncer still holds the creation,
+    // which it then forgets ("created and deleted: nothing happened").
+    let server = Server::start(site, &["--debounce", "400"]);
+    // SUMMARY.md lists a page that does not exist yet.
+    let summary = std::fs::read_to_string(site.join("SUMMARY.md")).unwrap_or_default();
+    write(
+        site,
+        "SUMMARY.md",
+        format!("{summary}* [Brouillon](guides/brouillon.md)\n").as_bytes(),
+    );
+    server.wait_until("/", |b| b.contains("Brouillon"));
+    std::thread::sleep(Duration::from_millis(600));
+    write(
+        site,
+        "guides/brouillon.md",
+        "# Brouillon\n\nÀ jeter.\n".as_bytes(),
+    );
+    server.wait_until("/guides/brouillon/", |b| b.contains("À jeter"));
+    std::fs::remove_file(site.join("guides/brouillon.md")).ok();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while server.get("/guides/brouillon/").0 != 404 {
+        assert!(Instant::now() < deadline, "{:?}", server.log());
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    assert_served_equals_clean_build(&server, site);
+}

@@ -9,9 +9,10 @@
 //! plain save is shown without waiting for the debounce. The debounced batch that follows is
 //! recognised by the rebuild as already taken (same bytes) and costs a file read.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher as _};
@@ -104,7 +105,7 @@ pub fn watch(
         Debounced::Poll(d) => d.watch(root, RecursiveMode::Recursive)?,
     }
     let fast_lane = match debounced {
-        Debounced::Native(_) => fast_lane(root, lane_sender, lane_relevant),
+        Debounced::Native(_) => fast_lane(root, debounce, lane_sender, lane_relevant),
         Debounced::Poll(_) => None,
     };
     Ok((
@@ -117,13 +118,36 @@ pub fn watch(
 }
 
 /// The watcher of the fast lane (see the module's comment).
+///
+/// One more duty: the debouncer forgets a file created and deleted within its wait ("nothing
+/// happened"), but when the fast lane has already delivered the creation, something did. So a
+/// deletion of a file the fast lane delivered lately is delivered too, after the debounce time
+/// (a deletion is often the first half of a save; by then the rebuild reads the final state).
 fn fast_lane(
     root: &Path,
+    debounce: Duration,
     sender: Sender<Vec<PathBuf>>,
     relevant: Relevant,
 ) -> Option<RecommendedWatcher> {
+    let delayed = delayed_sender(sender.clone());
+    let mut delivered: HashMap<PathBuf, Instant> = HashMap::new();
+    // How long after a delivery the debouncer may still swallow a deletion (its wait, and a
+    // tick of its timer, with room to spare).
+    let window = debounce * 2 + Duration::from_millis(100);
     let mut watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
         let Ok(event) = result else { return };
+        if matches!(event.kind, EventKind::Remove(_)) {
+            let due = Instant::now() + debounce;
+            for path in event.paths {
+                if delivered
+                    .remove(&path)
+                    .is_some_and(|at| at.elapsed() < window)
+                {
+                    let _ = delayed.send((due, path));
+                }
+            }
+            return;
+        }
         if !is_finished_write(&event.kind) {
             return;
         }
@@ -132,13 +156,33 @@ fn fast_lane(
             .into_iter()
             .filter(|path| relevant.matters(path) && path.is_file())
             .collect();
-        if !paths.is_empty() {
-            let _ = sender.send(paths);
+        if paths.is_empty() {
+            return;
         }
+        if delivered.len() > 10_000 {
+            delivered.retain(|_, at| at.elapsed() < window);
+        }
+        let now = Instant::now();
+        delivered.extend(paths.iter().map(|path| (path.clone(), now)));
+        let _ = sender.send(paths);
     })
     .ok()?;
     watcher.watch(root, RecursiveMode::Recursive).ok()?;
     Some(watcher)
+}
+
+/// A sender of paths to deliver at a given time, in the order given (the times only grow).
+fn delayed_sender(sender: Sender<Vec<PathBuf>>) -> Sender<(Instant, PathBuf)> {
+    let (delayed, due) = channel::<(Instant, PathBuf)>();
+    std::thread::spawn(move || {
+        for (at, path) in due {
+            std::thread::sleep(at.saturating_duration_since(Instant::now()));
+            if sender.send(vec![path]).is_err() {
+                break;
+            }
+        }
+    });
+    delayed
 }
 
 /// Events after which a file holds its new content in full: closed after writing (a save in
