@@ -22,7 +22,7 @@ use crate::search::{PageTerms, SearchIndexer};
 use crate::site::redirects::Redirect;
 use crate::site::spaces::SpaceSpec;
 use crate::site::spaces::discover_spaces;
-use crate::site::{LoadContext, Page, Site, assemble_site, load_page};
+use crate::site::{LoadContext, Page, Site, SummaryCache, assemble_site, load_page};
 use crate::source::{SourceTree, walk_sources};
 
 /// What to build and how strictly.
@@ -220,7 +220,13 @@ pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site 
     let Inputs {
         sources, spaces, ..
     } = inputs;
-    let (site, site_diagnostics) = assemble_site(config, pages, sources.assets, spaces);
+    let (site, site_diagnostics) = assemble_site(
+        config,
+        pages,
+        sources.assets,
+        spaces,
+        &mut SummaryCache::default(),
+    );
     diagnostics.extend(site_diagnostics);
     site
 }

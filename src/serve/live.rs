@@ -31,7 +31,7 @@ use crate::config::{SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::gitbook::blocks::{IncludeError, IncludeSource};
 use crate::render::{load_theme, set_site_globals};
-use crate::site::{LoadContext, Page, PageId, assemble_site, load_page_bytes};
+use crate::site::{LoadContext, Page, PageId, SummaryCache, assemble_site, load_page_bytes};
 use crate::source::SourceFile;
 
 /// A page as loaded from its file, before assembly.
@@ -104,6 +104,7 @@ pub struct LiveSite {
     assembled: Option<Assembled>,
     /// Changes a failed rebuild could not take yet.
     pending: Vec<PathBuf>,
+    summaries: SummaryCache,
 }
 
 impl LiveSite {
@@ -115,6 +116,7 @@ impl LiveSite {
             generation: 0,
             assembled: None,
             pending: Vec::new(),
+            summaries: SummaryCache::default(),
         }
     }
 
@@ -315,8 +317,13 @@ impl LiveSite {
                 pages.push((*loaded.page).clone());
             }
         }
-        let (site, mut site_findings) =
-            assemble_site(config, pages, sources.assets.clone(), inputs.spaces.clone());
+        let (site, mut site_findings) = assemble_site(
+            config,
+            pages,
+            sources.assets.clone(),
+            inputs.spaces.clone(),
+            &mut self.summaries,
+        );
         let mut theme = load_theme(&site.config)?;
         set_site_globals(&mut theme, &site);
         let (redirects, redirect_findings) = site.redirects();

@@ -13,10 +13,10 @@ pub mod redirects;
 pub mod spaces;
 pub mod url;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
-pub use assemble::assemble_site;
+pub use assemble::{SummaryCache, assemble_site};
 pub use nav::{Nav, NavNode, NavTarget};
 pub use page::{LoadContext, Page, load_page, load_page_bytes};
 
@@ -74,9 +74,11 @@ pub struct Site {
     /// The page at the site root.
     pub home: Option<PageId>,
     pub title: String,
-    by_source: Arc<HashMap<String, PageId>>,
-    by_url: Arc<HashMap<String, PageId>>,
-    asset_sizes: Arc<HashMap<String, u64>>,
+    // Fx: these are looked up for every link and SUMMARY.md entry, and rebuilt by every
+    // reassembly in `carnet serve`; the keys come from the site's own files.
+    by_source: Arc<FxHashMap<String, PageId>>,
+    by_url: Arc<FxHashMap<String, PageId>>,
+    asset_sizes: Arc<FxHashMap<String, u64>>,
     /// Each SUMMARY.md the navigation was built from, with the hash of the bytes read: what
     /// lets `carnet serve` tell an edit from a repeated event about the same save.
     pub summary_hashes: Vec<(std::path::PathBuf, blake3::Hash)>,
