@@ -70,6 +70,17 @@ fn main() {
     });
     report("body edit (the page itself)", &body);
 
+    let heading = sample(runs, |i| {
+        // A new section heading: the page's anchors change, so the site is assembled again.
+        let marker = format!("Section ajoutée {i}");
+        std::fs::write(&source, format!("{original}\n## {marker}\n\nTexte.\n")).ok();
+        wait(port, &format!("/{page}/"), &format!(">{marker}<"))
+    });
+    report(
+        "heading edit (new anchor: the site is assembled again)",
+        &heading,
+    );
+
     let summary_path = work.join("SUMMARY.md");
     let summary = std::fs::read_to_string(&summary_path).unwrap_or_default();
     let title = sample(runs, |i| {

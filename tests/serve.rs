@@ -381,3 +381,26 @@ fn a_file_shown_then_deleted_within_the_debounce_is_gone() {
     }
     assert_served_equals_clean_build(&server, site);
 }
+
+#[test]
+fn a_content_folder_outside_the_site_folder_is_watched_too() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    write(
+        tmp.path(),
+        "site/carnet.yaml",
+        b"title: Dehors\ncontent_dir: ../docs\n",
+    );
+    write(
+        tmp.path(),
+        "docs/README.md",
+        "# Accueil\n\nPremière version.\n".as_bytes(),
+    );
+    let server = Server::start(&tmp.path().join("site"), &[]);
+    assert!(server.page("/").contains("Première version"));
+    write(
+        tmp.path(),
+        "docs/README.md",
+        "# Accueil\n\nDeuxième version.\n".as_bytes(),
+    );
+    server.wait_until("/", |b| b.contains("Deuxième version"));
+}

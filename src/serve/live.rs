@@ -24,6 +24,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::snapshot::Snapshot;
 use crate::build::{BuildOptions, Inputs};
@@ -97,7 +98,8 @@ impl Rebuilt {
 /// The site being served or watched, between rebuilds.
 pub struct LiveSite {
     options: BuildOptions,
-    loaded: HashMap<String, Loaded>,
+    /// Looked up for every page of every reassembly: Fx, keyed by the site's own paths.
+    loaded: FxHashMap<String, Loaded>,
     /// What every page load depends on besides its own file and its includes.
     context_key: Option<blake3::Hash>,
     generation: u64,
@@ -111,7 +113,7 @@ impl LiveSite {
     pub fn new(options: BuildOptions) -> Self {
         LiveSite {
             options,
-            loaded: HashMap::new(),
+            loaded: FxHashMap::default(),
             context_key: None,
             generation: 0,
             assembled: None,
@@ -308,7 +310,7 @@ impl LiveSite {
         let (reloaded, unreadable, anchors_changed) =
             self.load_changed(&inputs, &config, &changed, &dependents, preloaded);
         let sources = &inputs.sources;
-        let current: HashSet<&str> = sources.pages.iter().map(|p| p.rel.as_str()).collect();
+        let current: FxHashSet<&str> = sources.pages.iter().map(|p| p.rel.as_str()).collect();
         self.loaded.retain(|rel, _| current.contains(rel.as_str()));
 
         let mut pages = Vec::with_capacity(sources.pages.len());
@@ -507,7 +509,7 @@ fn walk_still_valid(previous: &Assembled, changed: &[PathBuf]) -> bool {
 
 /// The pages (absolute paths) whose includes read or looked for one of `changed`.
 fn dependents_of(
-    loaded: &HashMap<String, Loaded>,
+    loaded: &FxHashMap<String, Loaded>,
     changed: &[PathBuf],
     content_dir: &Path,
 ) -> HashSet<PathBuf> {

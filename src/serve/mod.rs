@@ -48,6 +48,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     print_diagnostics(&first.snapshot.diagnostics);
     let base = first.snapshot.site.config.base_path();
     let output_dir = first.snapshot.site.config.output_dir.clone();
+    let roots = watched_roots(&first.snapshot);
     let problems = problems_of(&first.snapshot.diagnostics, &site_dir, &HashSet::new());
     let (events, _) = tokio::sync::broadcast::channel(16);
     let shared = Arc::new(http::Shared {
@@ -81,9 +82,8 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
             options.bind
         );
     }
-    let (watcher, changes) =
-        watch::watch(&site_dir, options.debounce, options.poll, vec![output_dir])
-            .map_err(|e| format!("cannot watch {}: {e}", site_dir.display()))?;
+    let (watcher, changes) = watch::watch(&roots, options.debounce, options.poll, vec![output_dir])
+        .map_err(|e| format!("cannot watch {}: {e}", site_dir.display()))?;
     if watcher.is_polling() {
         println!("watching by polling every 250 ms");
     }
@@ -159,6 +159,13 @@ fn rebuild(live: &mut LiveSite, shared: &http::Shared, site_dir: &Path, paths: &
             );
         }
     }
+}
+
+/// What to watch: the site folder (configuration, themes, usually the content), and the
+/// content folder when the configuration puts it outside.
+fn watched_roots(snapshot: &Snapshot) -> Vec<PathBuf> {
+    let config = &snapshot.site.config;
+    vec![config.site_dir.clone(), config.content_dir.clone()]
 }
 
 /// The files whose findings a contributor needs to see after a save: those saved, and those
@@ -309,7 +316,11 @@ pub fn watch_build(
     first_report.elapsed = started.elapsed();
     report(&first_report);
     let ignored: Vec<PathBuf> = first_report.output_dir.iter().cloned().collect();
-    let (_watcher, changes) = watch::watch(&site_dir, debounce, poll, ignored)
+    let roots = match &first {
+        Ok(rebuilt) => watched_roots(&rebuilt.snapshot),
+        Err(_) => vec![site_dir.clone()],
+    };
+    let (_watcher, changes) = watch::watch(&roots, debounce, poll, ignored)
         .map_err(|e| format!("cannot watch {}: {e}", site_dir.display()))?;
     println!("watching {} (Ctrl-C to stop)", site_dir.display());
     while let Ok(mut paths) = changes.recv() {

@@ -46,11 +46,12 @@ impl Relevant {
     }
 }
 
-/// Watches `root` recursively. `poll` asks for polling (network mounts, WSL's `/mnt/c`,
+/// Watches `roots` recursively (the site folder, and the content folder when the
+/// configuration puts it elsewhere). `poll` asks for polling (network mounts, WSL's `/mnt/c`,
 /// containers); polling is also used when native events are unavailable. `ignored` are folders
 /// whose changes never matter (the output folder).
 pub fn watch(
-    root: &Path,
+    roots: &[PathBuf],
     debounce: Duration,
     poll: bool,
     ignored: Vec<PathBuf>,
@@ -100,12 +101,15 @@ pub fn watch(
             )?)
         }
     };
-    match &mut debounced {
-        Debounced::Native(d) => d.watch(root, RecursiveMode::Recursive)?,
-        Debounced::Poll(d) => d.watch(root, RecursiveMode::Recursive)?,
+    let roots = outermost(roots);
+    for root in &roots {
+        match &mut debounced {
+            Debounced::Native(d) => d.watch(root, RecursiveMode::Recursive)?,
+            Debounced::Poll(d) => d.watch(root, RecursiveMode::Recursive)?,
+        }
     }
     let fast_lane = match debounced {
-        Debounced::Native(_) => fast_lane(root, debounce, lane_sender, lane_relevant),
+        Debounced::Native(_) => fast_lane(&roots, debounce, lane_sender, lane_relevant),
         Debounced::Poll(_) => None,
     };
     Ok((
@@ -124,7 +128,7 @@ pub fn watch(
 /// deletion of a file the fast lane delivered lately is delivered too, after the debounce time
 /// (a deletion is often the first half of a save; by then the rebuild reads the final state).
 fn fast_lane(
-    root: &Path,
+    roots: &[PathBuf],
     debounce: Duration,
     sender: Sender<Vec<PathBuf>>,
     relevant: Relevant,
@@ -167,8 +171,30 @@ fn fast_lane(
         let _ = sender.send(paths);
     })
     .ok()?;
-    watcher.watch(root, RecursiveMode::Recursive).ok()?;
+    for root in roots {
+        watcher.watch(root, RecursiveMode::Recursive).ok()?;
+    }
     Some(watcher)
+}
+
+/// `roots` without those inside another (watched already, recursively).
+fn outermost(roots: &[PathBuf]) -> Vec<PathBuf> {
+    // Compared resolved (`site/../docs` is not inside `site`), watched as given: events name
+    // paths under the root as it was given, as the walk does.
+    let absolute: Vec<PathBuf> = roots
+        .iter()
+        .map(|root| std::fs::canonicalize(root).unwrap_or_else(|_| root.clone()))
+        .collect();
+    let mut kept: Vec<PathBuf> = Vec::new();
+    for (root, abs) in roots.iter().zip(&absolute) {
+        let inside_another = absolute
+            .iter()
+            .any(|other| other != abs && abs.starts_with(other));
+        if !inside_another && !kept.iter().any(|k| k == root) {
+            kept.push(root.clone());
+        }
+    }
+    kept
 }
 
 /// A sender of paths to deliver at a given time, in the order given (the times only grow).
