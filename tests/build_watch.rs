@@ -96,6 +96,17 @@ fn differences(actual: &BTreeMap<String, Vec<u8>>, expected: &BTreeMap<String, V
     out.join(", ")
 }
 
+/// A body edit of the fixture's mail guide.
+fn edit_body(site: &Path) {
+    let page = site.join("guides/messagerie.md");
+    let text = std::fs::read_to_string(&page).unwrap_or_default();
+    std::fs::write(
+        &page,
+        text.replace("Délivrabilité", "Délivrabilité des courriels"),
+    )
+    .ok();
+}
+
 fn modified_times(dir: &Path) -> BTreeMap<String, SystemTime> {
     tree_files(dir)
         .into_keys()
@@ -113,14 +124,7 @@ fn the_output_equals_a_clean_build_after_every_kind_of_change() {
     let watching = Watching::start(site);
     wait_for_clean_build_output(site, &watching);
 
-    // Body edit.
-    let page = site.join("guides/messagerie.md");
-    let text = std::fs::read_to_string(&page).unwrap_or_default();
-    std::fs::write(
-        &page,
-        text.replace("Délivrabilité", "Délivrabilité des courriels"),
-    )
-    .ok();
+    edit_body(site);
     wait_for_clean_build_output(site, &watching);
 
     // Title edit in SUMMARY.md: every page's navigation changes.
@@ -181,13 +185,7 @@ fn a_body_edit_rewrites_only_that_page_and_the_search_index() {
     let before = modified_times(&out);
     // Coarse file system clocks: make sure a rewrite would show.
     std::thread::sleep(Duration::from_millis(50));
-    let page = site.join("guides/messagerie.md");
-    let text = std::fs::read_to_string(&page).unwrap_or_default();
-    std::fs::write(
-        &page,
-        text.replace("Délivrabilité", "Délivrabilité des courriels"),
-    )
-    .ok();
+    edit_body(site);
     watching.wait_for_line(|l| l.contains("wrote"));
     wait_for_clean_build_output(site, &watching);
     let after = modified_times(&out);

@@ -50,6 +50,15 @@ fn save(live: &mut LiveSite, site: &Path, rel: &str, text: &str) -> Rebuilt {
     rebuild(live, &[site.join(rel)])
 }
 
+/// Writes all `files`, then rebuilds as the watcher reports them: in one batch.
+fn save_all(live: &mut LiveSite, site: &Path, files: &[(&str, &str)]) -> Rebuilt {
+    for (rel, text) in files {
+        write(site, rel, text.as_bytes());
+    }
+    let changed: Vec<PathBuf> = files.iter().map(|(rel, _)| site.join(rel)).collect();
+    rebuild(live, &changed)
+}
+
 fn rebuild(live: &mut LiveSite, changed: &[PathBuf]) -> Rebuilt {
     live.rebuild(changed)
         .unwrap_or_else(|e| panic!("rebuild of {changed:?}: {e:?}"))
@@ -248,36 +257,22 @@ fn structure_theme_and_asset_changes_match_a_clean_build() {
     let mut live = start(site);
 
     // A new page, listed (the watcher reports both files).
-    write(site, "nouveau.md", "# Nouveau\n\nTexte neuf.\n".as_bytes());
     let summary = std::fs::read_to_string(site.join("SUMMARY.md")).unwrap_or_default();
-    write(
-        site,
-        "SUMMARY.md",
-        format!("{summary}* [Nouveau](nouveau.md)\n").as_bytes(),
-    );
-    let rebuilt = rebuild(
-        &mut live,
-        &[site.join("nouveau.md"), site.join("SUMMARY.md")],
-    );
-    assert_matches_clean_build(&rebuilt, site);
+    let listed = format!("{summary}* [Nouveau](nouveau.md)\n");
+    let files = [
+        ("nouveau.md", "# Nouveau\n\nTexte neuf.\n"),
+        ("SUMMARY.md", &listed),
+    ];
+    assert_matches_clean_build(&save_all(&mut live, site, &files), site);
 
     // A folder of pages appears, then is renamed.
-    write(site, "guides/a.md", "# A\n\nPremier.\n".as_bytes());
-    write(site, "guides/b.md", "# B\n\nSecond.\n".as_bytes());
-    write(
-        site,
-        "SUMMARY.md",
-        format!("{summary}* [A](guides/a.md)\n* [B](guides/b.md)\n").as_bytes(),
-    );
-    let rebuilt = rebuild(
-        &mut live,
-        &[
-            site.join("guides/a.md"),
-            site.join("guides/b.md"),
-            site.join("SUMMARY.md"),
-        ],
-    );
-    assert_matches_clean_build(&rebuilt, site);
+    let listed = format!("{summary}* [A](guides/a.md)\n* [B](guides/b.md)\n");
+    let files = [
+        ("guides/a.md", "# A\n\nPremier.\n"),
+        ("guides/b.md", "# B\n\nSecond.\n"),
+        ("SUMMARY.md", &listed),
+    ];
+    assert_matches_clean_build(&save_all(&mut live, site, &files), site);
     std::fs::rename(site.join("guides"), site.join("docs")).ok();
     write(
         site,

@@ -102,22 +102,12 @@ impl Mirror {
         }
         let scope = if self.behind { &Scope::Site } else { scope };
         let outputs = outputs_in(snapshot, scope);
-        let results: Vec<PathOutcome<Option<Written>>> = outputs
-            .par_iter()
-            .map(|output| {
-                let path = output.path().to_owned();
-                let (made, found) = make(snapshot, output);
-                let result = made.and_then(|(written, bytes)| {
-                    if self.written.get(&path) == Some(&written) {
-                        return Ok(None);
-                    }
-                    replace_file(&self.dir, &path, bytes)
-                        .map(|()| Some(written))
-                        .map_err(|err| write_error(&path, &err))
-                });
-                (path, result, found)
-            })
-            .collect();
+        let results = make_each(snapshot, &outputs, |path, written, bytes| {
+            if self.written.get(path) == Some(&written) {
+                return Ok(None);
+            }
+            replace_file(&self.dir, path, bytes).map(|()| Some(written))
+        });
         let mut produced = HashSet::with_capacity(results.len());
         for (path, result, found) in results {
             synced.diagnostics.extend(found);
@@ -184,22 +174,13 @@ impl Mirror {
             }
         };
         let outputs = outputs_in(snapshot, &Scope::Site);
-        let results: Vec<PathOutcome<Written>> = outputs
-            .par_iter()
-            .map(|output| {
-                let path = output.path().to_owned();
-                let (made, found) = make(snapshot, output);
-                let result = made.and_then(|(written, bytes)| {
-                    let done = match bytes {
-                        Bytes::Rendered(bytes) => staging.write(&path, &bytes),
-                        Bytes::Copy(from) => staging.copy_file(&path, from),
-                    };
-                    done.map(|()| written)
-                        .map_err(|err| write_error(&path, &err))
-                });
-                (path, result, found)
-            })
-            .collect();
+        let results = make_each(snapshot, &outputs, |path, written, bytes| {
+            match bytes {
+                Bytes::Rendered(bytes) => staging.write(path, &bytes),
+                Bytes::Copy(from) => staging.copy_file(path, from),
+            }
+            .map(|()| written)
+        });
         let mut written = HashMap::with_capacity(results.len());
         for (path, result, found) in results {
             synced.diagnostics.extend(found);
@@ -254,6 +235,26 @@ fn outputs_in<'a>(snapshot: &'a Snapshot, scope: &Scope) -> Vec<Output<'a>> {
             .chain(site.assets.iter().map(Output::Asset))
             .collect(),
     }
+}
+
+/// Makes every output, in parallel, and hands it to `write` (which may find it unchanged): each
+/// output path, what `write` gave, and what rendering found.
+fn make_each<T: Send>(
+    snapshot: &Snapshot,
+    outputs: &[Output<'_>],
+    write: impl Fn(&str, Written, Bytes<'_>) -> std::io::Result<T> + Sync,
+) -> Vec<PathOutcome<T>> {
+    outputs
+        .par_iter()
+        .map(|output| {
+            let path = output.path().to_owned();
+            let (made, found) = make(snapshot, output);
+            let result = made.and_then(|(written, bytes)| {
+                write(&path, written, bytes).map_err(|err| write_error(&path, &err))
+            });
+            (path, result, found)
+        })
+        .collect()
 }
 
 /// The bytes of an output, or the source to copy it from.
