@@ -335,3 +335,25 @@ fn a_broken_configuration_keeps_nothing_stale_once_fixed() {
         .unwrap_or_default();
     assert!(String::from_utf8_lossy(&page).contains("Écrit pendant la panne"));
 }
+
+#[test]
+fn a_home_page_title_edit_renames_the_site_on_every_page() {
+    // Without a configured title, the site is named after its home page: the theme's
+    // site-wide values change, not only the pages.
+    let tmp = linked_site();
+    let site = tmp.path();
+    let mut live = start(site);
+    let summary = std::fs::read_to_string(site.join("SUMMARY.md")).unwrap_or_default();
+    let rebuilt = save(
+        &mut live,
+        site,
+        "SUMMARY.md",
+        &summary.replace("[Accueil]", "[Portail]"),
+    );
+    assert_matches_clean_build(&rebuilt, site);
+    let other = rebuilt
+        .snapshot
+        .output("annexe/index.html")
+        .unwrap_or_default();
+    assert!(String::from_utf8_lossy(&other).contains("Portail"));
+}

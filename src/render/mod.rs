@@ -23,14 +23,14 @@ use crate::diagnostic::Diagnostic;
 use crate::i18n::theme_strings;
 use crate::site::{PageId, Site};
 
-#[derive(Serialize)]
+#[derive(Serialize, PartialEq)]
 struct SiteView<'a> {
     title: &'a str,
     language: &'a str,
     base_url: Option<&'a str>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, PartialEq)]
 struct SpaceView<'a> {
     title: &'a str,
     /// Site-relative, percent-encoded: templates prefix it with `root`.
@@ -51,14 +51,24 @@ fn space_views(site: &Site) -> Vec<SpaceView<'_>> {
     if spaces.len() > 1 { spaces } else { Vec::new() }
 }
 
-/// Puts what every page shares (site, theme asset paths, the theme's words) in Tera's global
-/// context once, instead of into each page's context.
-pub fn set_site_globals(theme: &mut Theme, site: &Site) {
-    let view = SiteView {
+fn site_view(site: &Site) -> SiteView<'_> {
+    SiteView {
         title: &site.title,
         language: &site.config.language,
         base_url: site.config.base_url.as_deref(),
-    };
+    }
+}
+
+/// Whether a theme whose globals were set for `a` ([`set_site_globals`]) serves `b` as well:
+/// `carnet serve` keeps its loaded theme across saves that change neither.
+pub fn same_site_globals(a: &Site, b: &Site) -> bool {
+    site_view(a) == site_view(b) && space_views(a) == space_views(b)
+}
+
+/// Puts what every page shares (site, theme asset paths, the theme's words) in Tera's global
+/// context once, instead of into each page's context.
+pub fn set_site_globals(theme: &mut Theme, site: &Site) {
+    let view = site_view(site);
     let assets = theme.asset_paths.clone();
     let globals = theme.tera.global_context();
     globals.insert("site", &view);

@@ -31,7 +31,7 @@ use crate::build::{BuildOptions, Inputs};
 use crate::config::{SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::gitbook::blocks::{IncludeError, IncludeSource};
-use crate::render::{load_theme, set_site_globals};
+use crate::render::{load_theme, same_site_globals, set_site_globals};
 use crate::site::{LoadContext, Page, PageId, SummaryCache, assemble_site, load_page_bytes};
 use crate::source::SourceFile;
 
@@ -288,7 +288,8 @@ impl LiveSite {
     ) -> Result<Reassembled, Vec<Diagnostic>> {
         let (config, config_diagnostics) =
             load_config(&self.options.site_dir, &self.options.overrides)?;
-        let previous_site = self.assembled.as_ref().map(|a| a.snapshot.site.clone());
+        let previous = self.assembled.as_ref().map(|a| a.snapshot.clone());
+        let changed_paths = changed;
         let (inputs, walk_diagnostics) = match self.assembled.take() {
             Some(previous) if walk_still_valid(&previous, changed) => {
                 (previous.inputs, previous.findings.walk)
@@ -326,8 +327,14 @@ impl LiveSite {
             inputs.spaces.clone(),
             &mut self.summaries,
         );
-        let mut theme = load_theme(&site.config)?;
-        set_site_globals(&mut theme, &site);
+        let theme = match kept_theme(previous.as_ref(), &site, changed_paths) {
+            Some(theme) => theme,
+            None => {
+                let mut theme = load_theme(&site.config)?;
+                set_site_globals(&mut theme, &site);
+                Arc::new(theme)
+            }
+        };
         let (redirects, redirect_findings) = site.redirects();
         site_findings.extend(redirect_findings);
         let findings = Findings {
@@ -348,8 +355,8 @@ impl LiveSite {
             })
             .map(|(id, _)| id)
             .collect();
-        if let Some(previous) = &previous_site {
-            let (targets, gone) = link_targets_changed(previous, &site, &anchors_changed);
+        if let Some(previous) = &previous {
+            let (targets, gone) = link_targets_changed(&previous.site, &site, &anchors_changed);
             recheck.extend(site.referrers(&targets, &gone));
             recheck.sort_unstable();
             recheck.dedup();
@@ -460,6 +467,24 @@ impl LiveSite {
         }
         (reloaded, unreadable, anchors_changed)
     }
+}
+
+/// The theme of the `previous` snapshot, when it serves `site` unchanged: nothing under the
+/// themes folder was saved, the theme is the same, and so are the site-wide values set in it
+/// (loading the templates again is a fifth of a reassembly).
+fn kept_theme(
+    previous: Option<&Arc<Snapshot>>,
+    site: &crate::site::Site,
+    changed: &[PathBuf],
+) -> Option<Arc<crate::render::Theme>> {
+    let previous = previous?;
+    let themes = site.config.site_dir.join("themes");
+    let untouched = !changed.is_empty() && !changed.iter().any(|path| path.starts_with(&themes));
+    (untouched
+        && previous.site.config.theme == site.config.theme
+        && previous.site.config.site_dir == site.config.site_dir
+        && same_site_globals(&previous.site, site))
+    .then(|| previous.theme.clone())
 }
 
 /// What [`LiveSite::reassemble`] returns: the snapshot, how many pages were loaded again, and

@@ -36,14 +36,14 @@ impl Snapshot {
     pub fn new(
         generation: u64,
         site: Site,
-        theme: Theme,
+        theme: Arc<Theme>,
         redirects: Vec<Redirect>,
         diagnostics: Vec<Diagnostic>,
     ) -> Self {
         Snapshot {
             generation,
             site,
-            theme: Arc::new(theme),
+            theme,
             redirects: Arc::new(redirects),
             diagnostics,
             sidebars: Arc::default(),
