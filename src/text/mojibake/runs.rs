@@ -13,7 +13,7 @@ use std::ops::Range;
 use super::code_pages::{CODE_PAGES, CodePage};
 use super::lost::choose;
 use super::scan::{Candidate, Decoded, Lookahead, ScanContext, Window, candidates, window_at};
-use super::unicode::{Script, is_letter, script};
+use super::unicode::{Script, is_letter, is_lower, is_upper, script};
 
 /// How many extra layers of damage are undone (text misread three times is not seen in the wild).
 const MAX_EXTRA_LAYERS: usize = 2;
@@ -224,7 +224,7 @@ fn close_run(text: &str, page: &CodePage, found: &mut PageRuns, start: usize) {
     let before = text[..range.start].chars().next_back();
     let after = text[range.end..].chars().next();
     let next_to_letter = before.is_some_and(is_letter) || after.is_some_and(is_letter);
-    let after_lower = before.is_some_and(char::is_lowercase);
+    let after_lower = before.is_some_and(is_lower);
     let mut strong = is_strong(windows, next_to_letter, after_lower);
     if windows.iter().any(|r| is_c1(r.chosen)) {
         // Only the first layer of double damage: real if the next layer makes it real.
@@ -234,8 +234,8 @@ fn close_run(text: &str, page: &CodePage, found: &mut PageRuns, start: usize) {
     let mut misfits = 0;
     let mut prev_lower = after_lower;
     for r in windows {
-        misfits += usize::from(prev_lower && r.chosen.is_uppercase());
-        prev_lower = r.chosen.is_lowercase();
+        misfits += usize::from(prev_lower && is_upper(r.chosen));
+        prev_lower = is_lower(r.chosen);
     }
     let context = [before, after]
         .into_iter()

@@ -8,7 +8,7 @@
 //! carry every character that would fit, for the caller to rank.
 
 use super::code_pages::{CodePage, Image, images};
-use super::unicode::{is_letter, plausible_decoded};
+use super::unicode::{is_letter, is_upper, plausible_decoded};
 
 /// One UTF-8 character found in the images of its bytes.
 #[derive(Clone, Debug)]
@@ -270,7 +270,7 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
         end: look.at(k),
         decoded,
         lead_is_letter: is_letter(first),
-        lead_is_upper: first.is_uppercase(),
+        lead_is_upper: is_upper(first),
         cont_not_letter,
         width,
         chars: k,
