@@ -128,23 +128,33 @@ pub fn runs_for_pages(
             continue;
         }
         let mut look: Option<Lookahead> = None;
-        // The last exact window found here, reused by pages that read the same bytes.
-        let mut shared: Option<(&CodePage, Window)> = None;
+        // The last exact window found here, reused by the pages that read the same bytes (the
+        // mask).
+        let mut shared: Option<(u16, Window)> = None;
         for (page, scanner) in &mut scanners {
-            if wanted & (1 << page.index) == 0 || candidate.at < scanner.covered_to {
+            let bit = 1 << page.index;
+            if wanted & bit == 0 || candidate.at < scanner.covered_to {
                 continue;
             }
             let look = look.get_or_insert_with(|| Lookahead::new(text, candidate.at));
             let reused = shared
                 .as_ref()
-                .filter(|(other, w)| look.same_bytes(w.chars, other, page))
+                .filter(|(same, _)| same & bit != 0)
                 .map(|(_, w)| w.clone());
-            let Some(window) = reused.or_else(|| window_at(&mut *look, page, ctx)) else {
-                continue;
+            let window = match reused {
+                Some(window) => window,
+                None => {
+                    let Some(window) = window_at(&mut *look, page, ctx) else {
+                        continue;
+                    };
+                    // Only pages after this one may use the window again.
+                    let later = wanted & !(bit | (bit - 1)) != 0;
+                    if later && matches!(window.decoded, Decoded::Exact(_)) {
+                        shared = Some((look.same_bytes_as(window.chars, page), window.clone()));
+                    }
+                    window
+                }
             };
-            if matches!(window.decoded, Decoded::Exact(_)) {
-                shared = Some((page, window.clone()));
-            }
             scanner.feed(text, page, window);
         }
     }

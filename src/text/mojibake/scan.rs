@@ -160,10 +160,26 @@ impl<'t> Lookahead<'t> {
             .filter(|b| *b != 0)
     }
 
-    /// Whether the first `chars` characters stand for the same bytes in both pages: a window
-    /// without lost bytes found in one is then the same window in the other.
-    pub fn same_bytes(&mut self, chars: usize, a: &CodePage, b: &CodePage) -> bool {
-        (0..chars).all(|k| self.byte(k, a) == self.byte(k, b))
+    /// The pages (bit `i` for page `i`) in which the first `chars` characters stand for the same
+    /// bytes as in `page`: a window without lost bytes found in `page` is the same window there.
+    /// One mask per window, tested with a bit for each other page, costs less than comparing
+    /// the characters again for each of them.
+    pub fn same_bytes_as(&mut self, chars: usize, page: &CodePage) -> u16 {
+        let mut same = u16::MAX;
+        for k in 0..chars {
+            // ASCII stands for itself, and a character that is no page's image for no byte, in
+            // every page: only images can differ.
+            let Some(image) = self.item(k).and_then(|item| item.image) else {
+                continue;
+            };
+            let mine = image.bytes[page.index];
+            for (other, byte) in image.bytes.iter().enumerate() {
+                if *byte != mine {
+                    same &= !(1 << other);
+                }
+            }
+        }
+        same
     }
 
     fn cont(&mut self, k: usize, page: &CodePage) -> Option<u8> {
