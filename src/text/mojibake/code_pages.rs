@@ -105,6 +105,11 @@ impl CodePage {
         self.holes.iter().copied()
     }
 
+    /// How many holes this page has.
+    pub(super) fn hole_count(&self) -> usize {
+        self.holes.len()
+    }
+
     pub fn has_holes(&self) -> bool {
         !self.holes.is_empty()
     }

@@ -96,14 +96,12 @@ pub fn find_repairs(text: &str) -> Vec<Repair> {
         merged.extend(taken);
         kept = merged;
     }
-    let repairs: Vec<_> = kept
-        .into_iter()
-        .filter_map(|(range, rank, i)| {
-            let (page, runs, _) = &found[rank];
-            repair_run(runs, &runs.runs[i], page).map(|repair| (range, repair, page.name))
-        })
-        .collect();
-    locate(text, repairs.into_iter())
+    // Repaired and located in one pass, straight into the result.
+    let repairs = kept.into_iter().filter_map(|(range, rank, i)| {
+        let (page, runs, _) = &found[rank];
+        repair_run(runs, &runs.runs[i], page).map(|repair| (range, repair, page.name))
+    });
+    locate(text, repairs)
 }
 
 /// How many window starts weigh the evidence for every page. A file of normal size has fewer,
@@ -246,9 +244,11 @@ fn has_c1_controls(text: &str) -> bool {
 /// long line with many repairs is read once.
 fn locate(
     text: &str,
-    runs: impl ExactSizeIterator<Item = (Range<usize>, RunRepair, &'static str)>,
+    runs: impl Iterator<Item = (Range<usize>, RunRepair, &'static str)>,
 ) -> Vec<Repair> {
-    let mut repairs = Vec::with_capacity(runs.len());
+    // At most as many repairs as runs: one allocation, never grown.
+    let (at_least, at_most) = runs.size_hint();
+    let mut repairs = Vec::with_capacity(at_most.unwrap_or(at_least));
     let mut line = 1;
     // Where the column was last counted, and the column there.
     let mut mark = 0;

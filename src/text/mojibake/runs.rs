@@ -238,8 +238,9 @@ fn close_run(text: &str, page: &CodePage, found: &mut PageRuns, start: usize) {
     let mut strong = is_strong(windows, next_to_letter, after_lower);
     if windows.iter().any(|r| is_c1(r.chosen)) {
         // Only the first layer of double damage: real if the next layer makes it real.
-        let chosen: String = windows.iter().map(|r| r.chosen).collect();
-        strong &= undo_layers(chosen, page, None).chars().all(|c| !is_c1(c));
+        strong &= undo_layers(chosen_text(windows), page, None)
+            .chars()
+            .all(|c| !is_c1(c));
     }
     let mut misfits = 0;
     let mut prev_lower = after_lower;
@@ -275,6 +276,13 @@ fn is_strong(windows: &[Resolved], next_to_letter: bool, after_lower: bool) -> b
     let symbol_after_letter = first.cont_not_letter && (first.lead_is_letter || next_to_letter);
     let upper_inside_word = first.lead_is_upper && after_lower;
     is_letter(first.chosen) && (symbol_after_letter || upper_inside_word)
+}
+
+/// The characters `windows` decode to, in a string allocated once at its size.
+fn chosen_text(windows: &[Resolved]) -> String {
+    let mut text = String::with_capacity(windows.iter().map(|r| r.chosen.len_utf8()).sum());
+    text.extend(windows.iter().map(|r| r.chosen));
+    text
 }
 
 fn is_c1(c: char) -> bool {
@@ -319,11 +327,7 @@ fn fits_script(repaired: &str, context: Option<Script>) -> bool {
 /// run would put letters of another script into a word (`’é` read as Mac Roman is `Վ`).
 pub fn repair_run(found: &PageRuns, run: &Run, page: &CodePage) -> Option<RunRepair> {
     let windows = &found.windows[run.windows.clone()];
-    let repaired = undo_layers(
-        windows.iter().map(|r| r.chosen).collect(),
-        page,
-        run.context,
-    );
+    let repaired = undo_layers(chosen_text(windows), page, run.context);
     if repaired.chars().any(is_c1) || (!run.strong && !fits_script(&repaired, run.context)) {
         return None;
     }

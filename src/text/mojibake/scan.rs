@@ -323,19 +323,18 @@ fn decode_one(bytes: &[u8]) -> Option<char> {
     char::from_u32(code)
 }
 
-fn fill_values(fill: Fill, page: &CodePage) -> Vec<u8> {
-    let mut values: Vec<u8> = match fill {
-        Fill::Nbsp => Vec::new(),
-        Fill::Hole | Fill::HoleOrNbsp => page.holes().collect(),
+/// The values the missing byte may take, in the order their characters are listed.
+fn fill_values(fill: Fill, page: &CodePage) -> impl Iterator<Item = u8> + '_ {
+    let holes = match fill {
+        Fill::Nbsp => None,
+        Fill::Hole | Fill::HoleOrNbsp => Some(page.holes()),
     };
-    if fill != Fill::Hole {
-        values.push(0xA0);
-    }
-    values
+    let nbsp = (fill != Fill::Hole).then_some(0xA0);
+    holes.into_iter().flatten().chain(nbsp)
 }
 
 fn fill_gap(bytes: &[u8], gap: Gap, page: &CodePage) -> Option<Decoded> {
-    let mut candidates = Vec::new();
+    let mut candidates = Vec::with_capacity(page.hole_count() + 1);
     let mut trial = [0u8; 4];
     trial[..bytes.len()].copy_from_slice(bytes);
     for value in fill_values(gap.fill, page) {
@@ -349,9 +348,9 @@ fn fill_gap(bytes: &[u8], gap: Gap, page: &CodePage) -> Option<Decoded> {
 
 /// A dropped byte: it may have been anywhere after the lead byte.
 fn dropped_byte(bytes: &[u8], page: &CodePage) -> Option<Decoded> {
-    let mut candidates = Vec::new();
     let mut trial = [0u8; 4];
     let width = bytes.len() + 1;
+    let mut candidates = Vec::with_capacity(bytes.len() * page.hole_count());
     for index in 1..width {
         for hole in page.holes() {
             trial[..index].copy_from_slice(&bytes[..index]);
