@@ -84,8 +84,6 @@ pub struct Lookahead<'t> {
     count: usize,
     /// Byte offset just after the last decoded item.
     end: usize,
-    /// The text ends after the decoded items.
-    exhausted: bool,
 }
 
 /// Enough for a lead byte, three continuation bytes (one of them a marker) and what follows.
@@ -96,6 +94,30 @@ struct Item {
     c: char,
     at: usize,
     image: Option<&'static Image>,
+}
+
+impl Item {
+    /// The byte this character stands for in `page`.
+    #[inline]
+    fn byte(&self, page: &CodePage) -> Option<u8> {
+        if self.c.is_ascii() {
+            return u8::try_from(u32::from(self.c)).ok();
+        }
+        self.image
+            .map(|image| image.bytes[page.index])
+            .filter(|b| *b != 0)
+    }
+
+    /// … when it is a continuation byte.
+    #[inline]
+    fn cont(&self, page: &CodePage) -> Option<u8> {
+        self.byte(page).filter(|b| is_cont(*b))
+    }
+
+    /// Byte offset just after the character.
+    fn end(&self) -> usize {
+        self.at + self.c.len_utf8()
+    }
 }
 
 impl<'t> Lookahead<'t> {
@@ -109,7 +131,6 @@ impl<'t> Lookahead<'t> {
             }; LOOKAHEAD],
             count: 0,
             end: start,
-            exhausted: false,
         }
     }
 
@@ -123,74 +144,50 @@ impl<'t> Lookahead<'t> {
 
     #[inline(never)]
     fn decode_up_to(&mut self, k: usize) -> Option<Item> {
-        while self.count <= k && !self.exhausted && self.count < LOOKAHEAD {
-            match self.text[self.end..].chars().next() {
-                Some(c) => {
-                    self.items[self.count] = Item {
-                        c,
-                        at: self.end,
-                        image: images(c),
-                    };
-                    self.count += 1;
-                    self.end += c.len_utf8();
-                }
-                None => self.exhausted = true,
-            }
+        while self.count <= k {
+            let slot = self.items.get_mut(self.count)?;
+            let c = self.text.get(self.end..)?.chars().next()?;
+            *slot = Item {
+                c,
+                at: self.end,
+                image: images(c),
+            };
+            self.count += 1;
+            self.end += c.len_utf8();
         }
-        self.items[..self.count].get(k).copied()
+        self.items.get(k).copied()
     }
 
     fn char(&mut self, k: usize) -> Option<char> {
         self.item(k).map(|item| item.c)
     }
 
-    /// Byte offset of item `k` (the end when `k` is past the last one).
-    fn at(&mut self, k: usize) -> usize {
-        self.item(k).map_or(self.end, |item| item.at)
-    }
-
-    /// The byte item `k` stands for in `page`.
-    fn byte(&mut self, k: usize, page: &CodePage) -> Option<u8> {
-        let item = self.item(k)?;
-        if item.c.is_ascii() {
-            return u8::try_from(u32::from(item.c)).ok();
-        }
-        item.image
-            .map(|image| image.bytes[page.index])
-            .filter(|b| *b != 0)
-    }
-
     /// The pages (bit `i` for page `i`) in which the first `chars` characters stand for the same
     /// bytes as in `page`: a window without lost bytes found in `page` is the same window there.
-    /// One mask per window, tested with a bit for each other page, costs less than comparing
-    /// the characters again for each of them.
+    /// One mask per window (one look-up per character), tested with a bit for each other page,
+    /// costs less than comparing the characters again for each of them.
     pub fn same_bytes_as(&mut self, chars: usize, page: &CodePage) -> u16 {
         let mut same = u16::MAX;
         for k in 0..chars {
-            // ASCII stands for itself, and a character that is no page's image for no byte, in
-            // every page: only images can differ.
-            let Some(image) = self.item(k).and_then(|item| item.image) else {
-                continue;
-            };
-            let mine = image.bytes[page.index];
-            for (other, byte) in image.bytes.iter().enumerate() {
-                if *byte != mine {
-                    same &= !(1 << other);
-                }
+            // ASCII stands for itself in every page, and a character that is no page's image
+            // for no byte in any: only images can differ.
+            if let Some(image) = self.item(k).and_then(|item| item.image) {
+                same &= image.same[page.index];
             }
         }
         same
     }
 
     fn cont(&mut self, k: usize, page: &CodePage) -> Option<u8> {
-        self.byte(k, page).filter(|b| is_cont(*b))
+        self.item(k)?.cont(page)
     }
 }
 
 /// The window starting at the first character of `look` when read with `page`, if there is one.
 pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) -> Option<Window> {
-    let first = look.char(0)?;
-    let lead = look.byte(0, page)?;
+    let start = look.item(0)?;
+    let first = start.c;
+    let lead = start.byte(page)?;
     let width = utf8_width(lead)?;
     let mut bytes = [lead, 0, 0, 0];
     let mut len = 1;
@@ -199,11 +196,15 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
     let mut cont_not_letter = false;
     let holes = page.has_holes();
     let nbsp = ctx.nbsp_may_be_lost && page.a0_is_nbsp();
+    // The last character of the window so far.
+    let mut last = start;
     while len < width {
-        let Some(c) = look.char(k) else {
+        let Some(item) = look.item(k) else {
             break;
         };
-        if let Some(b) = look.cont(k, page) {
+        let c = item.c;
+        if let Some(b) = item.cont(page) {
+            last = item;
             bytes[len] = b;
             len += 1;
             k += 1;
@@ -220,6 +221,7 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
                 index: len,
                 fill: Fill::Hole,
             });
+            last = item;
             len += 1;
             k += 1;
             continue;
@@ -230,6 +232,7 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
                 // In the middle of a sequence, a space can only be a byte that became one.
                 let fill = if nbsp { Fill::HoleOrNbsp } else { Fill::Hole };
                 gap = Some(Gap { index: len, fill });
+                last = item;
                 len += 1;
                 k += 1;
                 continue;
@@ -246,6 +249,7 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
                     index: len,
                     fill: Fill::Hole,
                 });
+                last = item;
                 len += 1;
                 k += 1;
                 break;
@@ -259,6 +263,7 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
                 });
                 len += 1;
                 if two_spaces {
+                    last = item;
                     k += 1;
                 }
             }
@@ -282,8 +287,8 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
         return None;
     };
     Some(Window {
-        start: look.at(0),
-        end: look.at(k),
+        start: start.at,
+        end: last.end(),
         decoded,
         lead_is_letter: is_letter(first),
         lead_is_upper: is_upper(first),
