@@ -73,12 +73,26 @@ pub fn find_repairs(text: &str) -> Vec<Repair> {
     };
     let mut code = markdown_code::LazyCode::new(text);
     let found = weigh_and_cover(text, pages, ctx, &starts, &mut code);
-    // The first page's runs, then the strong runs of the others where nothing is repaired yet;
-    // each list is sorted, so merging them keeps the whole sorted.
-    let mut kept: Vec<(Range<usize>, usize, usize)> = Vec::new(); // (range, page rank, run index)
+    let kept = kept_runs(&found);
+    // Repaired and located in one pass, straight into the result.
+    let repairs = kept.into_iter().filter_map(|(range, rank, i)| {
+        let (page, runs, _) = &found[rank];
+        repair_run(runs, &runs.runs[i], page).map(|repair| (range, repair, page.name))
+    });
+    locate(text, repairs)
+}
+
+/// The runs to repair, as (range, page rank in `found`, run index), sorted: the first page's
+/// runs, then the strong runs of the others where nothing is repaired yet. Each list is sorted,
+/// so merging them keeps the whole sorted. Two buffers take turns, so a large file's merges
+/// reuse the memory of the previous one instead of touching fresh memory each time.
+fn kept_runs(found: &[(&'static CodePage, PageRuns, usize)]) -> Vec<(Range<usize>, usize, usize)> {
+    let mut kept: Vec<(Range<usize>, usize, usize)> = Vec::new();
+    let mut merged = Vec::new();
     for (rank, (_, runs, _)) in found.iter().enumerate() {
-        let mut merged = Vec::with_capacity(kept.len() + runs.runs.len());
-        let mut taken = kept.into_iter().peekable();
+        merged.clear();
+        merged.reserve(kept.len() + runs.runs.len());
+        let mut taken = kept.drain(..).peekable();
         for (i, run) in runs.runs.iter().enumerate() {
             if rank > 0 && !run.strong {
                 continue;
@@ -94,14 +108,9 @@ pub fn find_repairs(text: &str) -> Vec<Repair> {
             }
         }
         merged.extend(taken);
-        kept = merged;
+        std::mem::swap(&mut kept, &mut merged);
     }
-    // Repaired and located in one pass, straight into the result.
-    let repairs = kept.into_iter().filter_map(|(range, rank, i)| {
-        let (page, runs, _) = &found[rank];
-        repair_run(runs, &runs.runs[i], page).map(|repair| (range, repair, page.name))
-    });
-    locate(text, repairs)
+    kept
 }
 
 /// How many window starts weigh the evidence for every page. A file of normal size has fewer,
