@@ -128,34 +128,33 @@ pub fn runs_for_pages(
             continue;
         }
         let mut look: Option<Lookahead> = None;
-        // The last exact window found here, reused by the pages that read the same bytes (the
-        // mask).
-        let mut shared: Option<(u16, Window)> = None;
+        // The last window without lost bytes found here (settled: the same for every page), and
+        // the pages that read its characters as the same bytes, which find the same window.
+        let mut shared: Option<(u16, Resolved)> = None;
         for (page, scanner) in &mut scanners {
             let bit = 1 << page.index;
             if wanted & bit == 0 || candidate.at < scanner.covered_to {
                 continue;
             }
+            if let Some((_, window)) = shared.filter(|(same, _)| same & bit != 0) {
+                scanner.push_exact(text, page, window);
+                continue;
+            }
             let look = look.get_or_insert_with(|| Lookahead::new(text, candidate.at));
-            let reused = shared
-                .as_ref()
-                .filter(|(same, _)| same & bit != 0)
-                .map(|(_, w)| w.clone());
-            let window = match reused {
-                Some(window) => window,
-                None => {
-                    let Some(window) = window_at(&mut *look, page, ctx) else {
-                        continue;
-                    };
-                    // Only pages after this one may use the window again.
-                    let later = wanted & !(bit | (bit - 1)) != 0;
-                    if later && matches!(window.decoded, Decoded::Exact(_)) {
-                        shared = Some((look.same_bytes_as(window.chars, page), window.clone()));
-                    }
-                    window
-                }
+            let Some(window) = window_at(&mut *look, page, ctx) else {
+                continue;
             };
-            scanner.feed(text, page, window);
+            match &window.decoded {
+                Decoded::Exact(c) => {
+                    let resolved = Resolved::of(&window, *c, true);
+                    // Only pages after this one may use the window again.
+                    if wanted & !(bit | (bit - 1)) != 0 {
+                        shared = Some((look.same_bytes_as(window.chars, page), resolved));
+                    }
+                    scanner.push_exact(text, page, resolved);
+                }
+                Decoded::Lost(fits) => scanner.push_lost(text, page, &window, fits),
+            }
         }
     }
     scanners
@@ -177,50 +176,67 @@ struct Scanner {
 }
 
 impl Scanner {
-    fn feed(&mut self, text: &str, page: &CodePage, window: Window) {
+    /// Closes the current run unless a window starting at `start` continues it; whether it does.
+    fn continues(&mut self, text: &str, page: &CodePage, start: usize) -> bool {
         let found = &mut self.found;
         let contiguous = found
             .windows
             .last()
-            .is_some_and(|last| found.windows.len() > self.run_start && last.end == window.start);
+            .is_some_and(|last| found.windows.len() > self.run_start && last.end == start);
         if !contiguous {
             close_run(text, page, found, self.run_start);
             self.run_start = found.windows.len();
         }
-        let (chosen, alternatives) = match &window.decoded {
-            Decoded::Exact(c) => (*c, Vec::new()),
-            Decoded::Lost(fits) => match choose(
-                fits,
-                if contiguous {
-                    found.windows.last().map(|r| r.chosen)
-                } else {
-                    text[..window.start].chars().next_back()
-                },
-                text[window.end..].chars().next(),
-            ) {
-                Some(choice) => (choice.chosen, choice.others),
-                None => {
-                    // Nothing fits here: the run ends before this window.
-                    close_run(text, page, found, self.run_start);
-                    self.run_start = found.windows.len();
-                    return;
-                }
-            },
+        contiguous
+    }
+
+    /// Adds a window without lost bytes.
+    fn push_exact(&mut self, text: &str, page: &CodePage, window: Resolved) {
+        self.continues(text, page, window.start);
+        self.covered_to = window.end;
+        self.found.windows.push(window);
+    }
+
+    /// Adds a window with a lost byte, settled in context (the character before it, in the run
+    /// or in the text, and the one after it); when nothing fits, the run ends before it.
+    fn push_lost(&mut self, text: &str, page: &CodePage, window: &Window, fits: &[char]) {
+        let contiguous = self.continues(text, page, window.start);
+        let found = &mut self.found;
+        let before = if contiguous {
+            found.windows.last().map(|r| r.chosen)
+        } else {
+            text[..window.start].chars().next_back()
+        };
+        let Some(choice) = choose(fits, before, text[window.end..].chars().next()) else {
+            close_run(text, page, found, self.run_start);
+            self.run_start = found.windows.len();
+            return;
         };
         self.covered_to = window.end;
-        if !alternatives.is_empty() {
-            found.alternatives.push((found.windows.len(), alternatives));
+        if !choice.others.is_empty() {
+            found
+                .alternatives
+                .push((found.windows.len(), choice.others));
         }
-        found.windows.push(Resolved {
+        found
+            .windows
+            .push(Resolved::of(window, choice.chosen, false));
+    }
+}
+
+impl Resolved {
+    /// `window` settled as `chosen`; `exact` when no byte was lost.
+    fn of(window: &Window, chosen: char, exact: bool) -> Resolved {
+        Resolved {
             start: window.start,
             end: window.end,
             chosen,
             width: u8::try_from(window.width).unwrap_or(4),
-            exact: matches!(window.decoded, Decoded::Exact(_)),
+            exact,
             lead_is_letter: window.lead_is_letter,
             lead_is_upper: window.lead_is_upper,
             cont_not_letter: window.cont_not_letter,
-        });
+        }
     }
 }
 
