@@ -205,9 +205,9 @@ impl Scanner {
         let before = if contiguous {
             found.windows.last().map(|r| r.chosen)
         } else {
-            text[..window.start].chars().next_back()
+            char_before(text, window.start)
         };
-        let Some(choice) = choose(fits, before, text[window.end..].chars().next()) else {
+        let Some(choice) = choose(fits, before, char_after(text, window.end)) else {
             close_run(text, page, found, self.run_start);
             self.run_start = found.windows.len();
             return;
@@ -247,8 +247,8 @@ fn close_run(text: &str, page: &CodePage, found: &mut PageRuns, start: usize) {
         return;
     };
     let range = first.start..last.end;
-    let before = text[..range.start].chars().next_back();
-    let after = text[range.end..].chars().next();
+    let before = char_before(text, range.start);
+    let after = char_after(text, range.end);
     let next_to_letter = before.is_some_and(is_letter) || after.is_some_and(is_letter);
     let after_lower = before.is_some_and(is_lower);
     let mut strong = is_strong(windows, next_to_letter, after_lower);
@@ -276,6 +276,25 @@ fn close_run(text: &str, page: &CodePage, found: &mut PageRuns, start: usize) {
         misfits,
         context,
     });
+}
+
+/// The character that ends just before byte `at`, ASCII answered without decoding (it is what
+/// most often surrounds a run).
+#[inline]
+fn char_before(text: &str, at: usize) -> Option<char> {
+    match at.checked_sub(1).and_then(|i| text.as_bytes().get(i)) {
+        Some(b) if b.is_ascii() => Some(char::from(*b)),
+        _ => text[..at].chars().next_back(),
+    }
+}
+
+/// The character that starts at byte `at`, ASCII answered without decoding.
+#[inline]
+fn char_after(text: &str, at: usize) -> Option<char> {
+    match text.as_bytes().get(at) {
+        Some(b) if b.is_ascii() => Some(char::from(*b)),
+        _ => text[at..].chars().next(),
+    }
 }
 
 /// Strong evidence: a window of three or four bytes (`â€™`, emoji), two windows in a row, a

@@ -146,14 +146,25 @@ impl<'t> Lookahead<'t> {
     fn decode_up_to(&mut self, k: usize) -> Option<Item> {
         while self.count <= k {
             let slot = self.items.get_mut(self.count)?;
-            let c = self.text.get(self.end..)?.chars().next()?;
-            *slot = Item {
-                c,
-                at: self.end,
-                image: images(c),
+            let at = self.end;
+            let first = *self.text.as_bytes().get(at)?;
+            // ASCII (what most often follows a window) is no page's image: no look-up.
+            *slot = if first.is_ascii() {
+                Item {
+                    c: char::from(first),
+                    at,
+                    image: None,
+                }
+            } else {
+                let c = self.text.get(at..)?.chars().next()?;
+                Item {
+                    c,
+                    at,
+                    image: images(c),
+                }
             };
             self.count += 1;
-            self.end += c.len_utf8();
+            self.end += slot.c.len_utf8();
         }
         self.items.get(k).copied()
     }
