@@ -110,6 +110,20 @@ pub fn runs_for_pages(
     ctx: ScanContext,
     candidates: &[Candidate],
 ) -> Vec<(&'static CodePage, PageRuns)> {
+    runs_for_pages_seeded(text, pages, ctx, candidates, None)
+}
+
+/// [`runs_for_pages`], given the windows another page already found in the same `candidates`
+/// (the seed, sorted): where it found one without lost bytes, the pages that read it alike take
+/// it as it is, as they would from a page scanned alongside them.
+pub fn runs_for_pages_seeded(
+    text: &str,
+    pages: u16,
+    ctx: ScanContext,
+    candidates: &[Candidate],
+    seed: Option<(&CodePage, &[Resolved])>,
+) -> Vec<(&'static CodePage, PageRuns)> {
+    let mut seed_at = 0;
     let mut scanners: Vec<(&'static CodePage, Scanner)> = CODE_PAGES
         .iter()
         .filter(|page| pages & (1 << page.index) != 0)
@@ -131,6 +145,11 @@ pub fn runs_for_pages(
         // The last window without lost bytes found here (settled: the same for every page), and
         // the pages that read its characters as the same bytes, which find the same window.
         let mut shared: Option<(u16, Resolved)> = None;
+        if let Some((seed_page, window)) = seeded_window(seed, &mut seed_at, candidate.at) {
+            let look = look.get_or_insert_with(|| Lookahead::new(text, candidate.at));
+            let chars = text[window.start..window.end].chars().count();
+            shared = Some((look.same_bytes_as(chars, seed_page), window));
+        }
         for (page, scanner) in &mut scanners {
             let bit = 1 << page.index;
             if wanted & bit == 0 || candidate.at < scanner.covered_to {
@@ -164,6 +183,23 @@ pub fn runs_for_pages(
             (page, scanner.found)
         })
         .collect()
+}
+
+/// The seed's window without lost bytes that starts at `at`, if there is one, for starts asked
+/// in increasing order (`next` remembers where the last one was found).
+fn seeded_window<'s>(
+    seed: Option<(&'s CodePage, &[Resolved])>,
+    next: &mut usize,
+    at: usize,
+) -> Option<(&'s CodePage, Resolved)> {
+    let (page, windows) = seed?;
+    while windows.get(*next).is_some_and(|w| w.start < at) {
+        *next += 1;
+    }
+    windows
+        .get(*next)
+        .filter(|w| w.start == at && w.exact)
+        .map(|w| (page, *w))
 }
 
 /// One page's runs as they are being found.

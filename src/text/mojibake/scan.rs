@@ -7,7 +7,7 @@
 //! `?`, U+FFFD or a space; or a 0xA0 (no-break space) that became a plain space. Those windows
 //! carry every character that would fit, for the caller to rank.
 
-use super::code_pages::{CodePage, Image, images};
+use super::code_pages::{CodePage, Image, PAGE_COUNT, images};
 use super::unicode::{is_letter, is_upper, plausible_decoded};
 
 /// One UTF-8 character found in the images of its bytes.
@@ -455,6 +455,70 @@ pub fn candidates(text: &str) -> Vec<Candidate> {
         }
     }
     found
+}
+
+/// For each page of `pages` (bit `i` for page `i`), a number of bytes its windows cannot exceed:
+/// a window starts at a candidate of its page and spans at most as many characters as its lead
+/// byte announces (a lost byte only shortens it), and a page's windows never overlap, so the
+/// bytes of those spans, counted once where they overlap, bound what they cover. Evidence is a
+/// part of what windows cover: a page whose bound is below another page's evidence cannot be the
+/// page that explains the file, and need not be scanned to know it.
+pub fn coverage_bounds(text: &str, pages: u16, candidates: &[Candidate]) -> [usize; PAGE_COUNT] {
+    let mut bounds = [0; PAGE_COUNT];
+    // Where the spans counted so far end, per page.
+    let mut reach = [0; PAGE_COUNT];
+    for candidate in candidates {
+        let Some(image) = text[candidate.at..].chars().next().and_then(images) else {
+            continue;
+        };
+        let mut rest = candidate.pages & pages;
+        while rest != 0 {
+            let page = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            let end = span_end(text, candidate.at, image, page);
+            let from = candidate.at.max(reach[page]);
+            bounds[page] += end.saturating_sub(from);
+            reach[page] = reach[page].max(end);
+        }
+    }
+    bounds
+}
+
+/// Whether a candidate of another page of `pages` than `page` lies outside every span (as in
+/// [`coverage_bounds`]) of the candidates of `page`: there `page` can have no window, so the
+/// other page may find windows of its own.
+pub fn any_outside_spans(text: &str, pages: u16, page: usize, candidates: &[Candidate]) -> bool {
+    let mut reach = 0;
+    candidates.iter().any(|candidate| {
+        if candidate.pages & (1 << page) != 0
+            && let Some(image) = text[candidate.at..].chars().next().and_then(images)
+        {
+            reach = reach.max(span_end(text, candidate.at, image, page));
+        }
+        candidate.at >= reach && candidate.pages & pages & !(1 << page) != 0
+    })
+}
+
+/// Where a window of `page` starting at `at` (whose character has `image`) ends at the latest:
+/// its lead byte announces how many characters it has.
+fn span_end(text: &str, at: usize, image: &Image, page: usize) -> usize {
+    chars_end(
+        text.as_bytes(),
+        at,
+        utf8_width(image.bytes[page]).unwrap_or(0),
+    )
+}
+
+/// The offset just after `chars` characters from `at` (or the end of the text).
+fn chars_end(bytes: &[u8], at: usize, chars: usize) -> usize {
+    let mut end = at;
+    for _ in 0..chars {
+        match bytes.get(end) {
+            Some(first) => end += utf8_char_width(*first),
+            None => break,
+        }
+    }
+    end.min(bytes.len())
 }
 
 /// `pages` less those where `lead` and `cont` make a complete two-byte sequence that decodes
