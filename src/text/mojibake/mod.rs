@@ -316,8 +316,10 @@ fn cover_whole(
         return Vec::new();
     };
     let windows = &first.runs.windows;
-    let late =
-        mask(&|page| scanned & (1 << page) == 0 && has_start_outside(starts, 1 << page, windows));
+    let late = match pages & !scanned {
+        0 => 0,
+        unscanned => unscanned & pages_with_starts_outside(starts, windows),
+    };
     let mut rest: Vec<Weighed> = ranking.collect();
     rest.extend(weigh_seeded(text, late, ctx, starts, code, Some(&first)));
     // The others, in the order of the full ranking; the first page's windows taken out.
@@ -337,16 +339,20 @@ fn cover_whole(
     found
 }
 
-/// Whether one of `starts` for `page` (a bit) lies outside all `windows` (sorted): a window of
-/// that page could start there and not be dropped by those.
-fn has_start_outside(starts: &[scan::Candidate], page: u16, windows: &[runs::Resolved]) -> bool {
+/// The pages (bits) with one of `starts` outside all `windows` (sorted): a window of theirs
+/// could start there and not be dropped by those. One pass for all pages.
+fn pages_with_starts_outside(starts: &[scan::Candidate], windows: &[runs::Resolved]) -> u16 {
     let mut at = 0;
-    starts.iter().filter(|c| c.pages & page != 0).any(|c| {
+    let mut outside = 0;
+    for c in starts {
         while windows.get(at).is_some_and(|w| w.end <= c.at) {
             at += 1;
         }
-        windows.get(at).is_none_or(|w| w.start > c.at)
-    })
+        if windows.get(at).is_none_or(|w| w.start > c.at) {
+            outside |= c.pages;
+        }
+    }
+    outside
 }
 
 /// Bytes of the strong runs outside Markdown code.
