@@ -349,10 +349,13 @@ fn is_strong(windows: &[Resolved], next_to_letter: bool, after_lower: bool) -> b
     is_letter(first.chosen) && (symbol_after_letter || upper_inside_word)
 }
 
-/// The characters `windows` decode to, in a string allocated once at its size.
+/// The characters `windows` decode to, in a string allocated once (a character takes at most
+/// four bytes).
 fn chosen_text(windows: &[Resolved]) -> String {
-    let mut text = String::with_capacity(windows.iter().map(|r| r.chosen.len_utf8()).sum());
-    text.extend(windows.iter().map(|r| r.chosen));
+    let mut text = String::with_capacity(4 * windows.len());
+    for window in windows {
+        text.push(window.chosen);
+    }
     text
 }
 

@@ -431,7 +431,7 @@ pub fn candidates(text: &str) -> Vec<Candidate> {
             let pages = if end < i {
                 // ASCII follows the lead: only a marker of a lost byte can go on with it.
                 marker_follower(text, end, prev)
-            } else if text[i..].starts_with('\u{FFFD}') {
+            } else if bytes[i..].starts_with("\u{FFFD}".as_bytes()) {
                 follower_mask(text, i, prev)
             } else {
                 image.map_or(0, |image| two_byte_plausible(prev, image, image.cont))
@@ -571,6 +571,11 @@ fn image_at(text: &str, i: usize, width: usize) -> Option<&'static Image> {
     };
     if !worth_it {
         return None;
+    }
+    if width == 2 {
+        // Decoded from the bytes (the text is valid UTF-8): most images are two-byte characters.
+        let code = (u32::from(bytes[i] & 0x1F) << 6) | u32::from(bytes.get(i + 1)? & 0x3F);
+        return char::from_u32(code).and_then(images);
     }
     text[i..].chars().next().and_then(images)
 }
