@@ -373,8 +373,9 @@ fn undo_layers(mut repaired: String, page: &CodePage, context: Option<Script>) -
         }
         let starts = candidates(&repaired);
         let pages = starts.iter().fold(0u16, |mask, c| mask | c.pages);
+        // The page of the first layer first, then the others (each tried once).
         let deeper = std::iter::once(page)
-            .chain(CODE_PAGES.iter())
+            .chain(CODE_PAGES.iter().filter(|other| other.index != page.index))
             .filter(|page| pages & (1 << page.index) != 0)
             .find_map(|page| undo_layer(&repaired, page, context, &starts));
         match deeper {
@@ -437,17 +438,25 @@ fn undo_layer(
     };
     let (_, found) = runs_for_pages(repaired, 1 << page.index, ctx, starts).pop()?;
     let exact = |run: &&Run| found.windows[run.windows.clone()].iter().all(|r| r.exact);
-    let runs: Vec<&Run> = found.runs.iter().filter(exact).collect();
-    let covered: usize = runs.iter().map(|run| run.range.len()).sum();
+    let strong = found.runs.iter().filter(exact).any(|run| run.strong);
+    let covered: usize = found
+        .runs
+        .iter()
+        .filter(exact)
+        .map(|run| run.range.len())
+        .sum();
+    let whole = covered == repaired.len() && context.is_some();
+    if !strong && !whole {
+        // Neither strong nor a candidate for fitting the script: the text is not built.
+        return None;
+    }
     let mut out = String::with_capacity(repaired.len());
     let mut last = 0;
-    for run in &runs {
+    for run in found.runs.iter().filter(exact) {
         out.push_str(&repaired[last..run.range.start]);
         out.extend(found.windows[run.windows.clone()].iter().map(|r| r.chosen));
         last = run.range.end;
     }
     out.push_str(&repaired[last..]);
-    let whole_and_fitting =
-        covered == repaired.len() && context.is_some() && fits_script(&out, context);
-    (runs.iter().any(|run| run.strong) || whole_and_fitting).then_some(out)
+    (strong || fits_script(&out, context)).then_some(out)
 }
