@@ -55,13 +55,13 @@ pub fn sniff_utf16(bytes: &[u8]) -> Option<bool> {
         return None;
     }
     let pairs = sample.len() / 2;
-    let zeros_even = sample.iter().step_by(2).filter(|b| **b == 0).count();
-    let zeros_odd = sample
-        .iter()
-        .skip(1)
-        .step_by(2)
-        .filter(|b| **b == 0)
-        .count();
+    // One pass over byte pairs (the sample's length is even).
+    let (zeros_even, zeros_odd) = sample.chunks_exact(2).fold((0, 0), |(even, odd), pair| {
+        (
+            even + usize::from(pair[0] == 0),
+            odd + usize::from(pair[1] == 0),
+        )
+    });
     if zeros_odd * 10 >= pairs * 4 && zeros_even == 0 {
         Some(false)
     } else if zeros_even * 10 >= pairs * 4 && zeros_odd == 0 {

@@ -105,6 +105,11 @@ impl CodePage {
         self.holes.iter().copied()
     }
 
+    /// How many holes this page has.
+    pub(super) fn hole_count(&self) -> usize {
+        self.holes.len()
+    }
+
     pub fn has_holes(&self) -> bool {
         !self.holes.is_empty()
     }
@@ -145,6 +150,10 @@ pub struct Image {
     pub cont: u16,
     /// Bit `i` set: in page `i` this character is the image of some byte.
     pub pages: u16,
+    /// For each page, the pages (bit `i` for page `i`) where this character stands for the same
+    /// byte (or, like there, for none): worked out once, so that scans can tell which pages read
+    /// a window alike with one look-up per character.
+    pub same: [u16; PAGE_COUNT],
 }
 
 /// Characters below this are looked up in a flat table; the rest by binary search, but for the
@@ -194,6 +203,12 @@ fn build_index() -> ImageIndex {
             }
         }
     }
+    for image in flat
+        .iter_mut()
+        .chain(sparse.iter_mut().map(|(_, image)| image))
+    {
+        image.same = same_bytes(&image.bytes);
+    }
     let gap = sparse
         .windows(2)
         .map(|pair| (pair[0].0 as u32, pair[1].0 as u32))
@@ -215,15 +230,27 @@ fn build_index() -> ImageIndex {
     }
 }
 
+/// For each page, the pages whose byte in `bytes` is the same as its own.
+fn same_bytes(bytes: &[u8; PAGE_COUNT]) -> [u16; PAGE_COUNT] {
+    bytes.map(|mine| {
+        bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == mine)
+            .fold(0, |mask, (page, _)| mask | (1 << page))
+    })
+}
+
 /// The bytes `c` stands for in every page, or `None` when it is the image of no byte ≥ 0x80 in
 /// any page (most characters: ASCII, CJK, emoji…).
 #[inline]
 pub fn images(c: char) -> Option<&'static Image> {
-    let index = &*INDEX;
     let code = c as u32;
     if code < 0x80 {
-        None
-    } else if code < FLAT_END {
+        return None;
+    }
+    let index = &*INDEX;
+    if code < FLAT_END {
         let image = &index.flat[(code - 0x80) as usize];
         (image.pages != 0).then_some(image)
     } else if code > index.last || (code > index.gap.0 && code < index.gap.1) {

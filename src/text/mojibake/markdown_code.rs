@@ -12,7 +12,7 @@ pub fn code_ranges(text: &str) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     let mut fence: Option<(u8, usize, usize)> = None; // (char, length, start offset)
     let mut offset = 0;
-    for line in text.split_inclusive('\n') {
+    for line in lines(text) {
         let start = offset;
         offset += line.len();
         let trimmed = line.trim_start_matches(' ');
@@ -44,6 +44,20 @@ pub fn code_ranges(text: &str) -> Vec<Range<usize>> {
     ranges
 }
 
+/// `text.split_inclusive('\n')`, with the line breaks found by `memchr`'s vector search.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', rest.as_bytes()).map_or(rest.len(), |i| i + 1);
+        let (line, after) = rest.split_at(end);
+        rest = after;
+        Some(line)
+    })
+}
+
 fn fence_marker(line: &str) -> Option<(u8, usize)> {
     let first = *line.as_bytes().first()?;
     if first != b'`' && first != b'~' {
@@ -53,34 +67,20 @@ fn fence_marker(line: &str) -> Option<(u8, usize)> {
     (len >= 3).then_some((first, len))
 }
 
-/// Inline code spans of one line: a run of N backticks up to the next run of exactly N.
+/// Inline code spans of one line: a run of N backticks up to the next run of exactly N. Runs are
+/// found with `memchr`: most lines have no backtick, and are passed over at its speed.
 fn spans_in_line(line: &str, base: usize, ranges: &mut Vec<Range<usize>>) {
     let bytes = line.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] != b'`' {
-            i += 1;
-            continue;
-        }
-        let open = i;
-        while i < bytes.len() && bytes[i] == b'`' {
-            i += 1;
-        }
-        let len = i - open;
+    while let Some((open, len)) = backtick_run(bytes, i) {
+        i = open + len;
         let mut j = i;
         let mut closed = None;
-        while j < bytes.len() {
-            if bytes[j] == b'`' {
-                let run = j;
-                while j < bytes.len() && bytes[j] == b'`' {
-                    j += 1;
-                }
-                if j - run == len {
-                    closed = Some(j);
-                    break;
-                }
-            } else {
-                j += 1;
+        while let Some((run, run_len)) = backtick_run(bytes, j) {
+            j = run + run_len;
+            if run_len == len {
+                closed = Some(j);
+                break;
             }
         }
         if let Some(end) = closed {
@@ -88,6 +88,13 @@ fn spans_in_line(line: &str, base: usize, ranges: &mut Vec<Range<usize>>) {
             i = end;
         }
     }
+}
+
+/// The first run of backticks in `bytes` at or after `from`: where it starts, and its length.
+fn backtick_run(bytes: &[u8], from: usize) -> Option<(usize, usize)> {
+    let start = from + memchr::memchr(b'`', bytes.get(from..)?)?;
+    let len = bytes[start..].iter().take_while(|b| **b == b'`').count();
+    Some((start, len))
 }
 
 /// The code ranges of a text, worked out the first time they are asked for.
@@ -130,6 +137,23 @@ mod tests {
         let mut at = 0;
         assert!(!inside_sweep(&ranges, &mut at, &(0..1)));
         assert!(inside_sweep(&ranges, &mut at, &(3..7)));
+    }
+
+    #[test]
+    fn lines_are_those_of_split_inclusive() {
+        for text in ["", "a", "a\n", "\n\n", "a\nb", "a\r\nb\n", "é\n`x`\n"] {
+            let ours: Vec<&str> = lines(text).collect();
+            let std: Vec<&str> = text.split_inclusive('\n').collect();
+            assert_eq!(ours, std, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn backtick_runs_of_other_lengths_do_not_close_a_span() {
+        let text = "a ``x ` y`` b `c` ```d``";
+        let ranges = code_ranges(text);
+        let pieces: Vec<&str> = ranges.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(pieces, ["``x ` y``", "`c`"]);
     }
 
     #[test]

@@ -33,7 +33,7 @@ use std::ops::Range;
 
 pub use code_pages::{CODE_PAGES, CodePage};
 
-use runs::{PageRuns, RunRepair, repair_run, runs_for_pages};
+use runs::{PageRuns, RunRepair, repair_run, runs_for_pages_seeded};
 use scan::{ScanContext, candidates};
 
 /// One repaired stretch of text.
@@ -73,12 +73,26 @@ pub fn find_repairs(text: &str) -> Vec<Repair> {
     };
     let mut code = markdown_code::LazyCode::new(text);
     let found = weigh_and_cover(text, pages, ctx, &starts, &mut code);
-    // The first page's runs, then the strong runs of the others where nothing is repaired yet;
-    // each list is sorted, so merging them keeps the whole sorted.
-    let mut kept: Vec<(Range<usize>, usize, usize)> = Vec::new(); // (range, page rank, run index)
+    let kept = kept_runs(&found);
+    // Repaired and located in one pass, straight into the result.
+    let repairs = kept.into_iter().filter_map(|(range, rank, i)| {
+        let (page, runs, _) = &found[rank];
+        repair_run(runs, &runs.runs[i], page).map(|repair| (range, repair, page.name))
+    });
+    locate(text, repairs)
+}
+
+/// The runs to repair, as (range, page rank in `found`, run index), sorted: the first page's
+/// runs, then the strong runs of the others where nothing is repaired yet. Each list is sorted,
+/// so merging them keeps the whole sorted. Two buffers take turns, so a large file's merges
+/// reuse the memory of the previous one instead of touching fresh memory each time.
+fn kept_runs(found: &[(&'static CodePage, PageRuns, usize)]) -> Vec<(Range<usize>, usize, usize)> {
+    let mut kept: Vec<(Range<usize>, usize, usize)> = Vec::new();
+    let mut merged = Vec::new();
     for (rank, (_, runs, _)) in found.iter().enumerate() {
-        let mut merged = Vec::with_capacity(kept.len() + runs.runs.len());
-        let mut taken = kept.into_iter().peekable();
+        merged.clear();
+        merged.reserve(kept.len() + runs.runs.len());
+        let mut taken = kept.drain(..).peekable();
         for (i, run) in runs.runs.iter().enumerate() {
             if rank > 0 && !run.strong {
                 continue;
@@ -94,16 +108,9 @@ pub fn find_repairs(text: &str) -> Vec<Repair> {
             }
         }
         merged.extend(taken);
-        kept = merged;
+        std::mem::swap(&mut kept, &mut merged);
     }
-    let repairs: Vec<_> = kept
-        .into_iter()
-        .filter_map(|(range, rank, i)| {
-            let (page, runs, _) = &found[rank];
-            repair_run(runs, &runs.runs[i], page).map(|repair| (range, repair, page.name))
-        })
-        .collect();
-    locate(text, repairs.into_iter())
+    kept
 }
 
 /// How many window starts weigh the evidence for every page. A file of normal size has fewer,
@@ -119,26 +126,74 @@ fn weigh(
     starts: &[scan::Candidate],
     code: &mut markdown_code::LazyCode<'_>,
 ) -> Vec<(&'static CodePage, PageRuns, usize)> {
-    let mut found: Vec<(&'static CodePage, PageRuns, usize)> = Vec::new();
-    let mut explained = Vec::new();
-    for (page, runs) in runs_for_pages(text, pages, ctx, starts) {
-        if runs.runs.is_empty() {
-            continue;
-        }
-        let evidence = evidence(&runs, code);
-        let all: usize = runs.runs.iter().map(|run| run.range.len()).sum();
-        let misfits: usize = runs.runs.iter().map(|run| run.misfits).sum();
-        explained.push((all, std::cmp::Reverse(misfits)));
-        found.push((page, runs, evidence));
+    rank(weigh_pages(text, pages, ctx, starts, code))
+        .into_iter()
+        .map(|w| (w.page, w.runs, w.evidence))
+        .collect()
+}
+
+/// A page's runs over some starts, with what ranks it.
+struct Weighed {
+    page: &'static CodePage,
+    runs: PageRuns,
+    /// Bytes of strong runs outside code.
+    evidence: usize,
+    /// What all its runs explain, and how few upper-case letters they put inside lower-case
+    /// words: the tie-breaks of equal evidence.
+    explained: (usize, std::cmp::Reverse<usize>),
+}
+
+/// Every page of `pages` with its runs over `starts`, in the pages' order; pages without any
+/// run left out.
+fn weigh_pages(
+    text: &str,
+    pages: u16,
+    ctx: ScanContext,
+    starts: &[scan::Candidate],
+    code: &mut markdown_code::LazyCode<'_>,
+) -> Vec<Weighed> {
+    weigh_seeded(text, pages, ctx, starts, code, None)
+}
+
+/// [`weigh_pages`], taking the windows of a page already weighed over the same starts where
+/// they are the same (see [`runs::runs_for_pages_seeded`]).
+fn weigh_seeded(
+    text: &str,
+    pages: u16,
+    ctx: ScanContext,
+    starts: &[scan::Candidate],
+    code: &mut markdown_code::LazyCode<'_>,
+    seed: Option<&Weighed>,
+) -> Vec<Weighed> {
+    if pages == 0 {
+        return Vec::new();
     }
-    // Most strong evidence first, then what all runs explain (a page that also explains the
-    // lost bytes of a file explains it better), then the fewest upper-case letters put inside
-    // lower-case words; stable, so ties keep the pages' order.
-    let mut order: Vec<usize> = (0..found.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse((found[i].2, explained[i])));
-    let mut slots: Vec<Option<(&'static CodePage, PageRuns, usize)>> =
-        found.into_iter().map(Some).collect();
-    order.iter().filter_map(|&i| slots[i].take()).collect()
+    let seed = seed.map(|w| (w.page, w.runs.windows.as_slice()));
+    runs_for_pages_seeded(text, pages, ctx, starts, seed)
+        .into_iter()
+        .filter(|(_, runs)| !runs.runs.is_empty())
+        .map(|(page, runs)| {
+            let evidence = evidence(&runs, code);
+            let all: usize = runs.runs.iter().map(|run| run.range.len()).sum();
+            let misfits: usize = runs.runs.iter().map(|run| run.misfits).sum();
+            Weighed {
+                page,
+                runs,
+                evidence,
+                explained: (all, std::cmp::Reverse(misfits)),
+            }
+        })
+        .collect()
+}
+
+/// Most strong evidence first, then what all runs explain (a page that also explains the lost
+/// bytes of a file explains it better), then the fewest upper-case letters put inside lower-case
+/// words; ties in the pages' order.
+fn rank(mut weighed: Vec<Weighed>) -> Vec<Weighed> {
+    weighed.sort_by_key(|w| w.page.index);
+    // Stable: ties keep the pages' order.
+    weighed.sort_by_key(|w| std::cmp::Reverse((w.evidence, w.explained)));
+    weighed
 }
 
 /// The page with the most evidence and all its runs, then the other pages with their runs where
@@ -172,34 +227,17 @@ fn cover(
     starts: &[scan::Candidate],
     code: &mut markdown_code::LazyCode<'_>,
 ) -> Vec<(&'static CodePage, PageRuns, usize)> {
-    let sample = &starts[..starts.len().min(EVIDENCE_SAMPLE)];
-    let mut ranking = with_evidence(weigh(text, pages, ctx, sample, code));
-    let mut whole = sample.len() == starts.len();
-    if ranking.is_empty() && !whole {
-        ranking = with_evidence(weigh(text, pages, ctx, starts, code));
-        whole = true;
+    if starts.len() <= EVIDENCE_SAMPLE {
+        return cover_whole(text, pages, ctx, starts, code);
     }
-    let mut ranking = ranking.into_iter();
-    let Some(first) = ranking.next() else {
-        return Vec::new();
+    let sample = &starts[..EVIDENCE_SAMPLE];
+    let Some(first) = with_evidence(weigh(text, pages, ctx, sample, code))
+        .into_iter()
+        .next()
+    else {
+        // Nothing in the sample: the whole file decides.
+        return cover_whole(text, pages, ctx, starts, code);
     };
-    if whole {
-        // Every page was run over the whole file: the others' runs only lose the windows the
-        // first page took (and may split there), which cannot give them evidence they had not.
-        let windows = &first.1.windows;
-        let mut others: Vec<(&'static CodePage, PageRuns, usize)> = ranking
-            .map(|(page, runs, _)| {
-                let runs = runs.outside(text, page, windows);
-                let evidence = evidence(&runs, code);
-                (page, runs, evidence)
-            })
-            .filter(|(_, _, evidence)| *evidence > 0)
-            .collect();
-        others.sort_by_key(|other| std::cmp::Reverse(other.2));
-        let mut found = vec![first];
-        found.extend(others);
-        return found;
-    }
     let Some(primary) = with_evidence(weigh(text, 1 << first.0.index, ctx, starts, code)).pop()
     else {
         return Vec::new();
@@ -220,6 +258,101 @@ fn cover(
     let mut found = vec![primary];
     found.extend(others);
     found
+}
+
+/// [`cover`] for a file weighed whole: the page with the most evidence over all `starts` and
+/// its runs, then the others' runs where it found no window, most evidence first.
+///
+/// Scanning every page over the whole file is most of the work, so pages are scanned only when
+/// that can change the result, which stays the same as if all were. The page that may cover the
+/// most is scanned first; then the pages that may cover as much as its evidence (a page's
+/// evidence never exceeds what its windows may cover: [`scan::coverage_bounds`]), since one of
+/// them may explain the file better. The rest cannot be the first page, and only add what it
+/// left: one whose candidates all fall inside the first page's windows adds nothing (all its
+/// windows would be dropped) and is not scanned at all.
+fn cover_whole(
+    text: &str,
+    pages: u16,
+    ctx: ScanContext,
+    starts: &[scan::Candidate],
+    code: &mut markdown_code::LazyCode<'_>,
+) -> Vec<(&'static CodePage, PageRuns, usize)> {
+    let mask = |keep: &dyn Fn(usize) -> bool| {
+        (0..code_pages::PAGE_COUNT)
+            .filter(|&page| pages & (1 << page) != 0 && keep(page))
+            .fold(0u16, |mask, page| mask | (1 << page))
+    };
+    // The page with the most candidates is likely the one that explains the file.
+    let mut counts = [0usize; code_pages::PAGE_COUNT];
+    for candidate in starts {
+        let mut rest = candidate.pages & pages;
+        while rest != 0 {
+            counts[rest.trailing_zeros() as usize] += 1;
+            rest &= rest - 1;
+        }
+    }
+    let Some(top) = (0..code_pages::PAGE_COUNT)
+        .filter(|&page| pages & (1 << page) != 0)
+        .max_by_key(|&page| counts[page])
+    else {
+        return Vec::new();
+    };
+    let (weighed, scanned) = if !scan::any_outside_spans(text, pages, top, starts) {
+        // Every other page's candidates may fall inside the top page's windows.
+        let mut weighed = weigh_pages(text, 1 << top, ctx, starts, code);
+        let best = weighed.first().map_or(0, |w| w.evidence);
+        let bounds = scan::coverage_bounds(text, pages & !(1 << top), starts);
+        let contenders = mask(&|page| page != top && bounds[page] >= best);
+        let more = weigh_seeded(text, contenders, ctx, starts, code, weighed.first());
+        weighed.extend(more);
+        (weighed, (1 << top) | contenders)
+    } else {
+        // Other pages have windows of their own to find: scanned together, they share the
+        // look-ahead and the windows they read alike.
+        (weigh_pages(text, pages, ctx, starts, code), pages)
+    };
+    let mut ranking = rank(weighed).into_iter().filter(|w| w.evidence > 0);
+    let Some(first) = ranking.next() else {
+        return Vec::new();
+    };
+    let windows = &first.runs.windows;
+    let late = match pages & !scanned {
+        0 => 0,
+        unscanned => unscanned & pages_with_starts_outside(starts, windows),
+    };
+    let mut rest: Vec<Weighed> = ranking.collect();
+    rest.extend(weigh_seeded(text, late, ctx, starts, code, Some(&first)));
+    // The others, in the order of the full ranking; the first page's windows taken out.
+    let mut others: Vec<(&'static CodePage, PageRuns, usize)> = rank(rest)
+        .into_iter()
+        .filter(|w| w.evidence > 0)
+        .map(|w| {
+            let runs = w.runs.outside(text, w.page, windows);
+            let evidence = evidence(&runs, code);
+            (w.page, runs, evidence)
+        })
+        .filter(|(_, _, evidence)| *evidence > 0)
+        .collect();
+    others.sort_by_key(|other| std::cmp::Reverse(other.2));
+    let mut found = vec![(first.page, first.runs, first.evidence)];
+    found.extend(others);
+    found
+}
+
+/// The pages (bits) with one of `starts` outside all `windows` (sorted): a window of theirs
+/// could start there and not be dropped by those. One pass for all pages.
+fn pages_with_starts_outside(starts: &[scan::Candidate], windows: &[runs::Resolved]) -> u16 {
+    let mut at = 0;
+    let mut outside = 0;
+    for c in starts {
+        while windows.get(at).is_some_and(|w| w.end <= c.at) {
+            at += 1;
+        }
+        if windows.get(at).is_none_or(|w| w.start > c.at) {
+            outside |= c.pages;
+        }
+    }
+    outside
 }
 
 /// Bytes of the strong runs outside Markdown code.
@@ -246,9 +379,11 @@ fn has_c1_controls(text: &str) -> bool {
 /// long line with many repairs is read once.
 fn locate(
     text: &str,
-    runs: impl ExactSizeIterator<Item = (Range<usize>, RunRepair, &'static str)>,
+    runs: impl Iterator<Item = (Range<usize>, RunRepair, &'static str)>,
 ) -> Vec<Repair> {
-    let mut repairs = Vec::with_capacity(runs.len());
+    // At most as many repairs as runs: one allocation, never grown.
+    let (at_least, at_most) = runs.size_hint();
+    let mut repairs = Vec::with_capacity(at_most.unwrap_or(at_least));
     let mut line = 1;
     // Where the column was last counted, and the column there.
     let mut mark = 0;
@@ -385,5 +520,100 @@ mod tests {
         let once = damage("équipe’s", &CODE_PAGES[0]);
         let twice = damage(&once, &CODE_PAGES[0]);
         assert_eq!(repair(&twice), "équipe’s");
+    }
+
+    /// Texts damaged in the ways the pruning of [`cover_whole`] has to get right: one page, two
+    /// pages in one file, twice, with lost bytes, and clean text with look-alikes.
+    fn pruning_corpus() -> Vec<String> {
+        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let read = |rel: &str| std::fs::read_to_string(manifest.join(rel)).unwrap_or_default();
+        let sample = read("tests/data/multilingual-clean.md");
+        let prose = sample
+            .split("La casse typique")
+            .next()
+            .unwrap_or("")
+            .to_string();
+        let guides = format!(
+            "{}\n{}",
+            read("content/hebergement-et-services-partages/infra.md"),
+            read("content/hebergeur-et-sla/hexanet.md")
+        );
+        let mut corpus = vec![guides.clone(), sample.clone()];
+        for page in &CODE_PAGES {
+            let once = damage(&prose, page);
+            corpus.push(format!("{guides}\n{once}"));
+            corpus.push(damage(&once, page));
+            for other in &CODE_PAGES {
+                corpus.push(format!("{once}\n{}", damage(&prose, other)));
+            }
+            let lost: String = once
+                .chars()
+                .filter(|c| !('\u{80}'..='\u{9F}').contains(c))
+                .collect();
+            corpus.push(lost);
+        }
+        corpus
+    }
+
+    /// What [`cover_whole`] gave before it skipped pages: every page scanned over the whole
+    /// file, ranked, and the others' runs taken outside the first page's windows.
+    fn cover_every_page(
+        text: &str,
+        pages: u16,
+        ctx: ScanContext,
+        starts: &[scan::Candidate],
+        code: &mut markdown_code::LazyCode<'_>,
+    ) -> Vec<(&'static CodePage, PageRuns, usize)> {
+        let mut ranking = with_evidence(weigh(text, pages, ctx, starts, code)).into_iter();
+        let Some(first) = ranking.next() else {
+            return Vec::new();
+        };
+        let windows = &first.1.windows;
+        let mut others: Vec<_> = ranking
+            .map(|(page, runs, _)| {
+                let runs = runs.outside(text, page, windows);
+                let evidence = evidence(&runs, code);
+                (page, runs, evidence)
+            })
+            .filter(|(_, _, evidence)| *evidence > 0)
+            .collect();
+        others.sort_by_key(|other| std::cmp::Reverse(other.2));
+        let mut found = vec![first];
+        found.extend(others);
+        found
+    }
+
+    #[test]
+    fn skipping_pages_changes_nothing() {
+        for text in pruning_corpus() {
+            let starts = candidates(&text);
+            let pages = starts.iter().fold(0, |mask, c| mask | c.pages);
+            let ctx = ScanContext {
+                nbsp_may_be_lost: !text.contains('\u{A0}'),
+            };
+            let mut code = markdown_code::LazyCode::new(&text);
+            let pruned = format!("{:?}", cover_whole(&text, pages, ctx, &starts, &mut code));
+            let every = format!(
+                "{:?}",
+                cover_every_page(&text, pages, ctx, &starts, &mut code)
+            );
+            assert_eq!(pruned, every);
+        }
+    }
+
+    #[test]
+    fn coverage_bounds_are_never_below_what_windows_cover() {
+        for text in pruning_corpus() {
+            let starts = candidates(&text);
+            let pages = starts.iter().fold(0, |mask, c| mask | c.pages);
+            let ctx = ScanContext {
+                nbsp_may_be_lost: false,
+            };
+            let bounds = scan::coverage_bounds(&text, pages, &starts);
+            for (page, runs) in runs::runs_for_pages_seeded(&text, pages, ctx, &starts, None) {
+                let covered: usize = runs.windows.iter().map(|w| w.end - w.start).sum();
+                assert!(covered <= bounds[page.index], "{}", page.name);
+            }
+        }
     }
 }

@@ -13,7 +13,7 @@ use std::ops::Range;
 use super::code_pages::{CODE_PAGES, CodePage};
 use super::lost::choose;
 use super::scan::{Candidate, Decoded, Lookahead, ScanContext, Window, candidates, window_at};
-use super::unicode::{Script, is_letter, script};
+use super::unicode::{Script, is_letter, is_lower, is_upper, script};
 
 /// How many extra layers of damage are undone (text misread three times is not seen in the wild).
 const MAX_EXTRA_LAYERS: usize = 2;
@@ -110,6 +110,20 @@ pub fn runs_for_pages(
     ctx: ScanContext,
     candidates: &[Candidate],
 ) -> Vec<(&'static CodePage, PageRuns)> {
+    runs_for_pages_seeded(text, pages, ctx, candidates, None)
+}
+
+/// [`runs_for_pages`], given the windows another page already found in the same `candidates`
+/// (the seed, sorted): where it found one without lost bytes, the pages that read it alike take
+/// it as it is, as they would from a page scanned alongside them.
+pub fn runs_for_pages_seeded(
+    text: &str,
+    pages: u16,
+    ctx: ScanContext,
+    candidates: &[Candidate],
+    seed: Option<(&CodePage, &[Resolved])>,
+) -> Vec<(&'static CodePage, PageRuns)> {
+    let mut seed_at = 0;
     let mut scanners: Vec<(&'static CodePage, Scanner)> = CODE_PAGES
         .iter()
         .filter(|page| pages & (1 << page.index) != 0)
@@ -128,24 +142,38 @@ pub fn runs_for_pages(
             continue;
         }
         let mut look: Option<Lookahead> = None;
-        // The last exact window found here, reused by pages that read the same bytes.
-        let mut shared: Option<(&CodePage, Window)> = None;
+        // The last window without lost bytes found here (settled: the same for every page), and
+        // the pages that read its characters as the same bytes, which find the same window.
+        let mut shared: Option<(u16, Resolved)> = None;
+        if let Some((seed_page, window)) = seeded_window(seed, &mut seed_at, candidate.at) {
+            let look = look.get_or_insert_with(|| Lookahead::new(text, candidate.at));
+            let chars = text[window.start..window.end].chars().count();
+            shared = Some((look.same_bytes_as(chars, seed_page), window));
+        }
         for (page, scanner) in &mut scanners {
-            if wanted & (1 << page.index) == 0 || candidate.at < scanner.covered_to {
+            let bit = 1 << page.index;
+            if wanted & bit == 0 || candidate.at < scanner.covered_to {
+                continue;
+            }
+            if let Some((_, window)) = shared.filter(|(same, _)| same & bit != 0) {
+                scanner.push_exact(text, page, window);
                 continue;
             }
             let look = look.get_or_insert_with(|| Lookahead::new(text, candidate.at));
-            let reused = shared
-                .as_ref()
-                .filter(|(other, w)| look.same_bytes(w.chars, other, page))
-                .map(|(_, w)| w.clone());
-            let Some(window) = reused.or_else(|| window_at(&mut *look, page, ctx)) else {
+            let Some(window) = window_at(&mut *look, page, ctx) else {
                 continue;
             };
-            if matches!(window.decoded, Decoded::Exact(_)) {
-                shared = Some((page, window.clone()));
+            match &window.decoded {
+                Decoded::Exact(c) => {
+                    let resolved = Resolved::of(&window, *c, true);
+                    // Only pages after this one may use the window again.
+                    if wanted & !(bit | (bit - 1)) != 0 {
+                        shared = Some((look.same_bytes_as(window.chars, page), resolved));
+                    }
+                    scanner.push_exact(text, page, resolved);
+                }
+                Decoded::Lost(fits) => scanner.push_lost(text, page, &window, fits),
             }
-            scanner.feed(text, page, window);
         }
     }
     scanners
@@ -155,6 +183,23 @@ pub fn runs_for_pages(
             (page, scanner.found)
         })
         .collect()
+}
+
+/// The seed's window without lost bytes that starts at `at`, if there is one, for starts asked
+/// in increasing order (`next` remembers where the last one was found).
+fn seeded_window<'s>(
+    seed: Option<(&'s CodePage, &[Resolved])>,
+    next: &mut usize,
+    at: usize,
+) -> Option<(&'s CodePage, Resolved)> {
+    let (page, windows) = seed?;
+    while windows.get(*next).is_some_and(|w| w.start < at) {
+        *next += 1;
+    }
+    windows
+        .get(*next)
+        .filter(|w| w.start == at && w.exact)
+        .map(|w| (page, *w))
 }
 
 /// One page's runs as they are being found.
@@ -167,50 +212,67 @@ struct Scanner {
 }
 
 impl Scanner {
-    fn feed(&mut self, text: &str, page: &CodePage, window: Window) {
+    /// Closes the current run unless a window starting at `start` continues it; whether it does.
+    fn continues(&mut self, text: &str, page: &CodePage, start: usize) -> bool {
         let found = &mut self.found;
         let contiguous = found
             .windows
             .last()
-            .is_some_and(|last| found.windows.len() > self.run_start && last.end == window.start);
+            .is_some_and(|last| found.windows.len() > self.run_start && last.end == start);
         if !contiguous {
             close_run(text, page, found, self.run_start);
             self.run_start = found.windows.len();
         }
-        let (chosen, alternatives) = match &window.decoded {
-            Decoded::Exact(c) => (*c, Vec::new()),
-            Decoded::Lost(fits) => match choose(
-                fits,
-                if contiguous {
-                    found.windows.last().map(|r| r.chosen)
-                } else {
-                    text[..window.start].chars().next_back()
-                },
-                text[window.end..].chars().next(),
-            ) {
-                Some(choice) => (choice.chosen, choice.others),
-                None => {
-                    // Nothing fits here: the run ends before this window.
-                    close_run(text, page, found, self.run_start);
-                    self.run_start = found.windows.len();
-                    return;
-                }
-            },
+        contiguous
+    }
+
+    /// Adds a window without lost bytes.
+    fn push_exact(&mut self, text: &str, page: &CodePage, window: Resolved) {
+        self.continues(text, page, window.start);
+        self.covered_to = window.end;
+        self.found.windows.push(window);
+    }
+
+    /// Adds a window with a lost byte, settled in context (the character before it, in the run
+    /// or in the text, and the one after it); when nothing fits, the run ends before it.
+    fn push_lost(&mut self, text: &str, page: &CodePage, window: &Window, fits: &[char]) {
+        let contiguous = self.continues(text, page, window.start);
+        let found = &mut self.found;
+        let before = if contiguous {
+            found.windows.last().map(|r| r.chosen)
+        } else {
+            char_before(text, window.start)
+        };
+        let Some(choice) = choose(fits, before, char_after(text, window.end)) else {
+            close_run(text, page, found, self.run_start);
+            self.run_start = found.windows.len();
+            return;
         };
         self.covered_to = window.end;
-        if !alternatives.is_empty() {
-            found.alternatives.push((found.windows.len(), alternatives));
+        if !choice.others.is_empty() {
+            found
+                .alternatives
+                .push((found.windows.len(), choice.others));
         }
-        found.windows.push(Resolved {
+        found
+            .windows
+            .push(Resolved::of(window, choice.chosen, false));
+    }
+}
+
+impl Resolved {
+    /// `window` settled as `chosen`; `exact` when no byte was lost.
+    fn of(window: &Window, chosen: char, exact: bool) -> Resolved {
+        Resolved {
             start: window.start,
             end: window.end,
             chosen,
             width: u8::try_from(window.width).unwrap_or(4),
-            exact: matches!(window.decoded, Decoded::Exact(_)),
+            exact,
             lead_is_letter: window.lead_is_letter,
             lead_is_upper: window.lead_is_upper,
             cont_not_letter: window.cont_not_letter,
-        });
+        }
     }
 }
 
@@ -221,21 +283,22 @@ fn close_run(text: &str, page: &CodePage, found: &mut PageRuns, start: usize) {
         return;
     };
     let range = first.start..last.end;
-    let before = text[..range.start].chars().next_back();
-    let after = text[range.end..].chars().next();
+    let before = char_before(text, range.start);
+    let after = char_after(text, range.end);
     let next_to_letter = before.is_some_and(is_letter) || after.is_some_and(is_letter);
-    let after_lower = before.is_some_and(char::is_lowercase);
+    let after_lower = before.is_some_and(is_lower);
     let mut strong = is_strong(windows, next_to_letter, after_lower);
     if windows.iter().any(|r| is_c1(r.chosen)) {
         // Only the first layer of double damage: real if the next layer makes it real.
-        let chosen: String = windows.iter().map(|r| r.chosen).collect();
-        strong &= undo_layers(chosen, page, None).chars().all(|c| !is_c1(c));
+        strong &= undo_layers(chosen_text(windows), page, None)
+            .chars()
+            .all(|c| !is_c1(c));
     }
     let mut misfits = 0;
     let mut prev_lower = after_lower;
     for r in windows {
-        misfits += usize::from(prev_lower && r.chosen.is_uppercase());
-        prev_lower = r.chosen.is_lowercase();
+        misfits += usize::from(prev_lower && is_upper(r.chosen));
+        prev_lower = is_lower(r.chosen);
     }
     let context = [before, after]
         .into_iter()
@@ -249,6 +312,25 @@ fn close_run(text: &str, page: &CodePage, found: &mut PageRuns, start: usize) {
         misfits,
         context,
     });
+}
+
+/// The character that ends just before byte `at`, ASCII answered without decoding (it is what
+/// most often surrounds a run).
+#[inline]
+fn char_before(text: &str, at: usize) -> Option<char> {
+    match at.checked_sub(1).and_then(|i| text.as_bytes().get(i)) {
+        Some(b) if b.is_ascii() => Some(char::from(*b)),
+        _ => text[..at].chars().next_back(),
+    }
+}
+
+/// The character that starts at byte `at`, ASCII answered without decoding.
+#[inline]
+fn char_after(text: &str, at: usize) -> Option<char> {
+    match text.as_bytes().get(at) {
+        Some(b) if b.is_ascii() => Some(char::from(*b)),
+        _ => text[at..].chars().next(),
+    }
 }
 
 /// Strong evidence: a window of three or four bytes (`â€™`, emoji), two windows in a row, a
@@ -267,6 +349,16 @@ fn is_strong(windows: &[Resolved], next_to_letter: bool, after_lower: bool) -> b
     is_letter(first.chosen) && (symbol_after_letter || upper_inside_word)
 }
 
+/// The characters `windows` decode to, in a string allocated once (a character takes at most
+/// four bytes).
+fn chosen_text(windows: &[Resolved]) -> String {
+    let mut text = String::with_capacity(4 * windows.len());
+    for window in windows {
+        text.push(window.chosen);
+    }
+    text
+}
+
 fn is_c1(c: char) -> bool {
     ('\u{80}'..='\u{9F}').contains(&c)
 }
@@ -281,8 +373,9 @@ fn undo_layers(mut repaired: String, page: &CodePage, context: Option<Script>) -
         }
         let starts = candidates(&repaired);
         let pages = starts.iter().fold(0u16, |mask, c| mask | c.pages);
+        // The page of the first layer first, then the others (each tried once).
         let deeper = std::iter::once(page)
-            .chain(CODE_PAGES.iter())
+            .chain(CODE_PAGES.iter().filter(|other| other.index != page.index))
             .filter(|page| pages & (1 << page.index) != 0)
             .find_map(|page| undo_layer(&repaired, page, context, &starts));
         match deeper {
@@ -309,11 +402,7 @@ fn fits_script(repaired: &str, context: Option<Script>) -> bool {
 /// run would put letters of another script into a word (`’é` read as Mac Roman is `Վ`).
 pub fn repair_run(found: &PageRuns, run: &Run, page: &CodePage) -> Option<RunRepair> {
     let windows = &found.windows[run.windows.clone()];
-    let repaired = undo_layers(
-        windows.iter().map(|r| r.chosen).collect(),
-        page,
-        run.context,
-    );
+    let repaired = undo_layers(chosen_text(windows), page, run.context);
     if repaired.chars().any(is_c1) || (!run.strong && !fits_script(&repaired, run.context)) {
         return None;
     }
@@ -349,17 +438,25 @@ fn undo_layer(
     };
     let (_, found) = runs_for_pages(repaired, 1 << page.index, ctx, starts).pop()?;
     let exact = |run: &&Run| found.windows[run.windows.clone()].iter().all(|r| r.exact);
-    let runs: Vec<&Run> = found.runs.iter().filter(exact).collect();
-    let covered: usize = runs.iter().map(|run| run.range.len()).sum();
+    let strong = found.runs.iter().filter(exact).any(|run| run.strong);
+    let covered: usize = found
+        .runs
+        .iter()
+        .filter(exact)
+        .map(|run| run.range.len())
+        .sum();
+    let whole = covered == repaired.len() && context.is_some();
+    if !strong && !whole {
+        // Neither strong nor a candidate for fitting the script: the text is not built.
+        return None;
+    }
     let mut out = String::with_capacity(repaired.len());
     let mut last = 0;
-    for run in &runs {
+    for run in found.runs.iter().filter(exact) {
         out.push_str(&repaired[last..run.range.start]);
         out.extend(found.windows[run.windows.clone()].iter().map(|r| r.chosen));
         last = run.range.end;
     }
     out.push_str(&repaired[last..]);
-    let whole_and_fitting =
-        covered == repaired.len() && context.is_some() && fits_script(&out, context);
-    (runs.iter().any(|run| run.strong) || whole_and_fitting).then_some(out)
+    (strong || fits_script(&out, context)).then_some(out)
 }

@@ -7,8 +7,8 @@
 //! `?`, U+FFFD or a space; or a 0xA0 (no-break space) that became a plain space. Those windows
 //! carry every character that would fit, for the caller to rank.
 
-use super::code_pages::{CodePage, Image, images};
-use super::unicode::{is_letter, plausible_decoded};
+use super::code_pages::{CodePage, Image, PAGE_COUNT, images};
+use super::unicode::{is_letter, is_upper, plausible_decoded};
 
 /// One UTF-8 character found in the images of its bytes.
 #[derive(Clone, Debug)]
@@ -84,8 +84,6 @@ pub struct Lookahead<'t> {
     count: usize,
     /// Byte offset just after the last decoded item.
     end: usize,
-    /// The text ends after the decoded items.
-    exhausted: bool,
 }
 
 /// Enough for a lead byte, three continuation bytes (one of them a marker) and what follows.
@@ -96,6 +94,30 @@ struct Item {
     c: char,
     at: usize,
     image: Option<&'static Image>,
+}
+
+impl Item {
+    /// The byte this character stands for in `page`.
+    #[inline]
+    fn byte(&self, page: &CodePage) -> Option<u8> {
+        if self.c.is_ascii() {
+            return u8::try_from(u32::from(self.c)).ok();
+        }
+        self.image
+            .map(|image| image.bytes[page.index])
+            .filter(|b| *b != 0)
+    }
+
+    /// … when it is a continuation byte.
+    #[inline]
+    fn cont(&self, page: &CodePage) -> Option<u8> {
+        self.byte(page).filter(|b| is_cont(*b))
+    }
+
+    /// Byte offset just after the character.
+    fn end(&self) -> usize {
+        self.at + self.c.len_utf8()
+    }
 }
 
 impl<'t> Lookahead<'t> {
@@ -109,7 +131,6 @@ impl<'t> Lookahead<'t> {
             }; LOOKAHEAD],
             count: 0,
             end: start,
-            exhausted: false,
         }
     }
 
@@ -123,58 +144,61 @@ impl<'t> Lookahead<'t> {
 
     #[inline(never)]
     fn decode_up_to(&mut self, k: usize) -> Option<Item> {
-        while self.count <= k && !self.exhausted && self.count < LOOKAHEAD {
-            match self.text[self.end..].chars().next() {
-                Some(c) => {
-                    self.items[self.count] = Item {
-                        c,
-                        at: self.end,
-                        image: images(c),
-                    };
-                    self.count += 1;
-                    self.end += c.len_utf8();
+        while self.count <= k {
+            let slot = self.items.get_mut(self.count)?;
+            let at = self.end;
+            let first = *self.text.as_bytes().get(at)?;
+            // ASCII (what most often follows a window) is no page's image: no look-up.
+            *slot = if first.is_ascii() {
+                Item {
+                    c: char::from(first),
+                    at,
+                    image: None,
                 }
-                None => self.exhausted = true,
-            }
+            } else {
+                let c = self.text.get(at..)?.chars().next()?;
+                Item {
+                    c,
+                    at,
+                    image: images(c),
+                }
+            };
+            self.count += 1;
+            self.end += slot.c.len_utf8();
         }
-        self.items[..self.count].get(k).copied()
+        self.items.get(k).copied()
     }
 
     fn char(&mut self, k: usize) -> Option<char> {
         self.item(k).map(|item| item.c)
     }
 
-    /// Byte offset of item `k` (the end when `k` is past the last one).
-    fn at(&mut self, k: usize) -> usize {
-        self.item(k).map_or(self.end, |item| item.at)
-    }
-
-    /// The byte item `k` stands for in `page`.
-    fn byte(&mut self, k: usize, page: &CodePage) -> Option<u8> {
-        let item = self.item(k)?;
-        if item.c.is_ascii() {
-            return u8::try_from(u32::from(item.c)).ok();
+    /// The pages (bit `i` for page `i`) in which the first `chars` characters stand for the same
+    /// bytes as in `page`: a window without lost bytes found in `page` is the same window there.
+    /// One mask per window (one look-up per character), tested with a bit for each other page,
+    /// costs less than comparing the characters again for each of them.
+    pub fn same_bytes_as(&mut self, chars: usize, page: &CodePage) -> u16 {
+        let mut same = u16::MAX;
+        for k in 0..chars {
+            // ASCII stands for itself in every page, and a character that is no page's image
+            // for no byte in any: only images can differ.
+            if let Some(image) = self.item(k).and_then(|item| item.image) {
+                same &= image.same[page.index];
+            }
         }
-        item.image
-            .map(|image| image.bytes[page.index])
-            .filter(|b| *b != 0)
-    }
-
-    /// Whether the first `chars` characters stand for the same bytes in both pages: a window
-    /// without lost bytes found in one is then the same window in the other.
-    pub fn same_bytes(&mut self, chars: usize, a: &CodePage, b: &CodePage) -> bool {
-        (0..chars).all(|k| self.byte(k, a) == self.byte(k, b))
+        same
     }
 
     fn cont(&mut self, k: usize, page: &CodePage) -> Option<u8> {
-        self.byte(k, page).filter(|b| is_cont(*b))
+        self.item(k)?.cont(page)
     }
 }
 
 /// The window starting at the first character of `look` when read with `page`, if there is one.
 pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) -> Option<Window> {
-    let first = look.char(0)?;
-    let lead = look.byte(0, page)?;
+    let start = look.item(0)?;
+    let first = start.c;
+    let lead = start.byte(page)?;
     let width = utf8_width(lead)?;
     let mut bytes = [lead, 0, 0, 0];
     let mut len = 1;
@@ -183,11 +207,15 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
     let mut cont_not_letter = false;
     let holes = page.has_holes();
     let nbsp = ctx.nbsp_may_be_lost && page.a0_is_nbsp();
+    // The last character of the window so far.
+    let mut last = start;
     while len < width {
-        let Some(c) = look.char(k) else {
+        let Some(item) = look.item(k) else {
             break;
         };
-        if let Some(b) = look.cont(k, page) {
+        let c = item.c;
+        if let Some(b) = item.cont(page) {
+            last = item;
             bytes[len] = b;
             len += 1;
             k += 1;
@@ -204,6 +232,7 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
                 index: len,
                 fill: Fill::Hole,
             });
+            last = item;
             len += 1;
             k += 1;
             continue;
@@ -214,6 +243,7 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
                 // In the middle of a sequence, a space can only be a byte that became one.
                 let fill = if nbsp { Fill::HoleOrNbsp } else { Fill::Hole };
                 gap = Some(Gap { index: len, fill });
+                last = item;
                 len += 1;
                 k += 1;
                 continue;
@@ -230,6 +260,7 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
                     index: len,
                     fill: Fill::Hole,
                 });
+                last = item;
                 len += 1;
                 k += 1;
                 break;
@@ -243,6 +274,7 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
                 });
                 len += 1;
                 if two_spaces {
+                    last = item;
                     k += 1;
                 }
             }
@@ -266,11 +298,11 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
         return None;
     };
     Some(Window {
-        start: look.at(0),
-        end: look.at(k),
+        start: start.at,
+        end: last.end(),
         decoded,
         lead_is_letter: is_letter(first),
-        lead_is_upper: first.is_uppercase(),
+        lead_is_upper: is_upper(first),
         cont_not_letter,
         width,
         chars: k,
@@ -307,19 +339,18 @@ fn decode_one(bytes: &[u8]) -> Option<char> {
     char::from_u32(code)
 }
 
-fn fill_values(fill: Fill, page: &CodePage) -> Vec<u8> {
-    let mut values: Vec<u8> = match fill {
-        Fill::Nbsp => Vec::new(),
-        Fill::Hole | Fill::HoleOrNbsp => page.holes().collect(),
+/// The values the missing byte may take, in the order their characters are listed.
+fn fill_values(fill: Fill, page: &CodePage) -> impl Iterator<Item = u8> + '_ {
+    let holes = match fill {
+        Fill::Nbsp => None,
+        Fill::Hole | Fill::HoleOrNbsp => Some(page.holes()),
     };
-    if fill != Fill::Hole {
-        values.push(0xA0);
-    }
-    values
+    let nbsp = (fill != Fill::Hole).then_some(0xA0);
+    holes.into_iter().flatten().chain(nbsp)
 }
 
 fn fill_gap(bytes: &[u8], gap: Gap, page: &CodePage) -> Option<Decoded> {
-    let mut candidates = Vec::new();
+    let mut candidates = Vec::with_capacity(page.hole_count() + 1);
     let mut trial = [0u8; 4];
     trial[..bytes.len()].copy_from_slice(bytes);
     for value in fill_values(gap.fill, page) {
@@ -333,9 +364,9 @@ fn fill_gap(bytes: &[u8], gap: Gap, page: &CodePage) -> Option<Decoded> {
 
 /// A dropped byte: it may have been anywhere after the lead byte.
 fn dropped_byte(bytes: &[u8], page: &CodePage) -> Option<Decoded> {
-    let mut candidates = Vec::new();
     let mut trial = [0u8; 4];
     let width = bytes.len() + 1;
+    let mut candidates = Vec::with_capacity(bytes.len() * page.hole_count());
     for index in 1..width {
         for hole in page.holes() {
             trial[..index].copy_from_slice(&bytes[..index]);
@@ -400,7 +431,7 @@ pub fn candidates(text: &str) -> Vec<Candidate> {
             let pages = if end < i {
                 // ASCII follows the lead: only a marker of a lost byte can go on with it.
                 marker_follower(text, end, prev)
-            } else if text[i..].starts_with('\u{FFFD}') {
+            } else if bytes[i..].starts_with("\u{FFFD}".as_bytes()) {
                 follower_mask(text, i, prev)
             } else {
                 image.map_or(0, |image| two_byte_plausible(prev, image, image.cont))
@@ -424,6 +455,70 @@ pub fn candidates(text: &str) -> Vec<Candidate> {
         }
     }
     found
+}
+
+/// For each page of `pages` (bit `i` for page `i`), a number of bytes its windows cannot exceed:
+/// a window starts at a candidate of its page and spans at most as many characters as its lead
+/// byte announces (a lost byte only shortens it), and a page's windows never overlap, so the
+/// bytes of those spans, counted once where they overlap, bound what they cover. Evidence is a
+/// part of what windows cover: a page whose bound is below another page's evidence cannot be the
+/// page that explains the file, and need not be scanned to know it.
+pub fn coverage_bounds(text: &str, pages: u16, candidates: &[Candidate]) -> [usize; PAGE_COUNT] {
+    let mut bounds = [0; PAGE_COUNT];
+    // Where the spans counted so far end, per page.
+    let mut reach = [0; PAGE_COUNT];
+    for candidate in candidates {
+        let Some(image) = text[candidate.at..].chars().next().and_then(images) else {
+            continue;
+        };
+        let mut rest = candidate.pages & pages;
+        while rest != 0 {
+            let page = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            let end = span_end(text, candidate.at, image, page);
+            let from = candidate.at.max(reach[page]);
+            bounds[page] += end.saturating_sub(from);
+            reach[page] = reach[page].max(end);
+        }
+    }
+    bounds
+}
+
+/// Whether a candidate of another page of `pages` than `page` lies outside every span (as in
+/// [`coverage_bounds`]) of the candidates of `page`: there `page` can have no window, so the
+/// other page may find windows of its own.
+pub fn any_outside_spans(text: &str, pages: u16, page: usize, candidates: &[Candidate]) -> bool {
+    let mut reach = 0;
+    candidates.iter().any(|candidate| {
+        if candidate.pages & (1 << page) != 0
+            && let Some(image) = text[candidate.at..].chars().next().and_then(images)
+        {
+            reach = reach.max(span_end(text, candidate.at, image, page));
+        }
+        candidate.at >= reach && candidate.pages & pages & !(1 << page) != 0
+    })
+}
+
+/// Where a window of `page` starting at `at` (whose character has `image`) ends at the latest:
+/// its lead byte announces how many characters it has.
+fn span_end(text: &str, at: usize, image: &Image, page: usize) -> usize {
+    chars_end(
+        text.as_bytes(),
+        at,
+        utf8_width(image.bytes[page]).unwrap_or(0),
+    )
+}
+
+/// The offset just after `chars` characters from `at` (or the end of the text).
+fn chars_end(bytes: &[u8], at: usize, chars: usize) -> usize {
+    let mut end = at;
+    for _ in 0..chars {
+        match bytes.get(end) {
+            Some(first) => end += utf8_char_width(*first),
+            None => break,
+        }
+    }
+    end.min(bytes.len())
 }
 
 /// `pages` less those where `lead` and `cont` make a complete two-byte sequence that decodes
@@ -476,6 +571,11 @@ fn image_at(text: &str, i: usize, width: usize) -> Option<&'static Image> {
     };
     if !worth_it {
         return None;
+    }
+    if width == 2 {
+        // Decoded from the bytes (the text is valid UTF-8): most images are two-byte characters.
+        let code = (u32::from(bytes[i] & 0x1F) << 6) | u32::from(bytes.get(i + 1)? & 0x3F);
+        return char::from_u32(code).and_then(images);
     }
     text[i..].chars().next().and_then(images)
 }

@@ -5,6 +5,8 @@
 //! the wrong way it yields C1 controls, private-use or unassigned code points, IPA letters or
 //! combining marks on their own. That difference is what keeps repair away from clean text.
 
+use std::sync::LazyLock;
+
 use super::class_table::CLASS_STARTS;
 
 /// A coarse general category.
@@ -30,7 +32,13 @@ pub fn class(c: char) -> Class {
     CLASS_STARTS[i.saturating_sub(1)].1
 }
 
+/// Whether `c` is a letter (general category L, as [`class`] says).
+#[inline]
 pub fn is_letter(c: char) -> bool {
+    has_trait(c, LETTER).unwrap_or_else(|| letter_uncached(c))
+}
+
+fn letter_uncached(c: char) -> bool {
     match c as u32 {
         0..=0x7F => c.is_ascii_alphabetic(),
         // Latin-1 and Latin Extended: letters but for a few signs.
@@ -45,7 +53,12 @@ pub fn is_letter(c: char) -> bool {
 
 /// Emoji, approximately: the pictographic blocks, less their non-emoji neighbours (domino and
 /// mahjong tiles, alchemical and geometric extensions, supplemental arrows).
+#[inline]
 pub fn is_emoji(c: char) -> bool {
+    has_trait(c, EMOJI).unwrap_or_else(|| emoji_uncached(c))
+}
+
+fn emoji_uncached(c: char) -> bool {
     let code = c as u32;
     let pictographic = matches!(code,
         0x1F004 | 0x1F0CF | 0x1F18E | 0x1F191..=0x1F19A | 0x1F1E6..=0x1F1FF | 0x1F201..=0x1F251
@@ -85,7 +98,12 @@ pub fn script(c: char) -> Script {
 /// Whether `c` is something real text contains, as the result of undoing mojibake. Rejects what
 /// only a wrong decoding produces: C1 controls, private use, unassigned code points, IPA and
 /// modifier letters, lone combining marks, rare scripts of the two-byte range.
+#[inline]
 pub fn plausible_decoded(c: char) -> bool {
+    has_trait(c, PLAUSIBLE).unwrap_or_else(|| plausible_uncached(c))
+}
+
+fn plausible_uncached(c: char) -> bool {
     let code = c as u32;
     // What repairs yield most of the time, answered without a search.
     if matches!(code,
@@ -115,6 +133,60 @@ pub fn plausible_decoded(c: char) -> bool {
         }
         _ => true,
     }
+}
+
+/// `char::is_uppercase`, answered from a table for the characters scans meet most.
+#[inline]
+pub fn is_upper(c: char) -> bool {
+    has_trait(c, UPPER).unwrap_or_else(|| c.is_uppercase())
+}
+
+/// `char::is_lowercase`, answered from a table for the characters scans meet most.
+#[inline]
+pub fn is_lower(c: char) -> bool {
+    has_trait(c, LOWER).unwrap_or_else(|| c.is_lowercase())
+}
+
+// Bits of a [`TRAITS`] entry.
+const LETTER: u8 = 1;
+const PLAUSIBLE: u8 = 2;
+const UPPER: u8 = 4;
+const LOWER: u8 = 8;
+const EMOJI: u8 = 16;
+
+/// Characters below this have their traits in [`TRAITS`]: the alphabets code pages map to and
+/// the punctuation, symbols and dingbats their bytes decode to. Scans ask about each window's
+/// characters several times, for several pages; a search of the class table (and the cascade of
+/// ranges before it) every time was a good part of their cost.
+const TRAITS_END: u32 = 0x3000;
+
+/// The traits of every character below [`TRAITS_END`], worked out once per process by the
+/// functions that answer for the other characters, so both ways agree by construction.
+static TRAITS: LazyLock<Box<[u8]>> = LazyLock::new(|| {
+    (0..TRAITS_END)
+        .map(|code| {
+            // Surrogates are above TRAITS_END: every code point below is a character.
+            let Some(c) = char::from_u32(code) else {
+                return 0;
+            };
+            [
+                (letter_uncached(c), LETTER),
+                (plausible_uncached(c), PLAUSIBLE),
+                (c.is_uppercase(), UPPER),
+                (c.is_lowercase(), LOWER),
+                (emoji_uncached(c), EMOJI),
+            ]
+            .into_iter()
+            .filter(|(has, _)| *has)
+            .fold(0, |bits, (_, bit)| bits | bit)
+        })
+        .collect()
+});
+
+/// Whether `c` has `bit`, when the table knows `c`.
+#[inline]
+fn has_trait(c: char, bit: u8) -> Option<bool> {
+    TRAITS.get(c as usize).map(|traits| traits & bit != 0)
 }
 
 /// Emoji people put in documentation, most used first: the tie-break between lost-byte
@@ -157,6 +229,17 @@ mod tests {
         assert!(!plausible_decoded('\u{0081}'));
         assert!(!plausible_decoded('ɗ'));
         assert!(!plausible_decoded('\u{F078}'));
+    }
+
+    #[test]
+    fn the_trait_table_agrees_with_the_functions() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(is_letter(c), letter_uncached(c), "{c:?}");
+            assert_eq!(plausible_decoded(c), plausible_uncached(c), "{c:?}");
+            assert_eq!(is_emoji(c), emoji_uncached(c), "{c:?}");
+            assert_eq!(is_upper(c), c.is_uppercase(), "{c:?}");
+            assert_eq!(is_lower(c), c.is_lowercase(), "{c:?}");
+        }
     }
 
     #[test]
