@@ -271,6 +271,33 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        // A test that failed never closed its session: ChromeDriver, killed, leaves its
+        // Chromium running. Its processes are the ones using this session's profile.
+        kill_processes_using(self._profile.path());
+    }
+}
+
+/// Kills (Linux) every process whose command line names `profile`.
+fn kill_processes_using(profile: &Path) {
+    let needle = format!("--user-data-dir={}", profile.display());
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        if String::from_utf8_lossy(&cmdline).contains(&needle) {
+            // SAFETY: kill(2) with a pid read from /proc; at worst the process is gone.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+            }
+        }
     }
 }
 
