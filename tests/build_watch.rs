@@ -21,8 +21,13 @@ struct Watching {
 
 impl Watching {
     fn start(site: &Path) -> Watching {
+        Watching::start_with(site, &[])
+    }
+
+    fn start_with(site: &Path, extra: &[&str]) -> Watching {
         let mut child = Command::new(env!("CARGO_BIN_EXE_carnet"))
             .args(["build", "--watch", "-q", "--debounce", "30"])
+            .args(extra)
             .arg(site)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -238,4 +243,38 @@ fn a_rebuild_with_errors_writes_nothing_and_the_next_good_one_catches_up() {
     let html =
         std::fs::read_to_string(out.join("guides/messagerie/index.html")).unwrap_or_default();
     assert!(html.contains("Écrit pendant la panne"), "{html}");
+}
+
+#[test]
+fn with_strict_a_save_that_breaks_a_link_writes_nothing() {
+    let tmp = copy_fixture("reader");
+    let site = tmp.path();
+    let watching = Watching::start_with(site, &["--strict"]);
+    let out = site.join("public");
+    let before = tree_files(&out);
+    assert!(!before.is_empty(), "the first build is written");
+    let page = site.join("guides/messagerie.md");
+    let text = std::fs::read_to_string(&page).unwrap_or_default();
+    std::fs::write(&page, format!("{text}\nVoir [ailleurs](nulle-part.md).\n")).ok();
+    watching.wait_for_line(|l| l.contains("not written"));
+    assert!(
+        tree_files(&out) == before,
+        "a broken link under --strict changes nothing"
+    );
+    std::fs::write(&page, format!("{text}\nVoir [l'accueil](../README.md).\n")).ok();
+    wait_for_clean_build_output(site, &watching);
+}
+
+#[test]
+fn with_strict_a_first_build_with_a_broken_link_writes_nothing() {
+    let tmp = copy_fixture("reader");
+    let site = tmp.path();
+    let page = site.join("guides/messagerie.md");
+    let text = std::fs::read_to_string(&page).unwrap_or_default();
+    std::fs::write(&page, format!("{text}\nVoir [ailleurs](nulle-part.md).\n")).ok();
+    let _watching = Watching::start_with(site, &["--strict"]);
+    assert!(
+        !site.join("public").exists(),
+        "carnet build --strict would write nothing"
+    );
 }

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use super::live::Scope;
 use super::snapshot::Snapshot;
-use crate::build::output_collisions;
+use crate::build::{BuildOptions, output_collisions};
 use crate::diagnostic::Diagnostic;
 use crate::output::{Staging, check_output_dir};
 use crate::source::SourceFile;
@@ -73,6 +73,8 @@ pub struct Synced {
 /// The output folder and what was written in it.
 pub struct Mirror {
     dir: PathBuf,
+    /// `--strict`, `--allow`, `--deny`, for what rendering finds (broken links).
+    policy: BuildOptions,
     written: HashMap<String, Written>,
     /// The last snapshot was not written: the next update compares everything.
     behind: bool,
@@ -81,9 +83,10 @@ pub struct Mirror {
 impl Mirror {
     /// An output folder nothing was written to yet: the first [`Mirror::update`] writes it
     /// whole, atomically.
-    pub fn new(dir: PathBuf) -> Self {
+    pub fn new(dir: PathBuf, policy: BuildOptions) -> Self {
         Mirror {
             dir,
+            policy,
             written: HashMap::new(),
             behind: true,
         }
@@ -102,28 +105,46 @@ impl Mirror {
         }
         let scope = if self.behind { &Scope::Site } else { scope };
         let outputs = outputs_in(snapshot, scope);
-        let results = make_each(snapshot, &outputs, |path, written, bytes| {
-            if self.written.get(path) == Some(&written) {
-                return Ok(None);
-            }
-            replace_file(&self.dir, path, bytes).map(|()| Some(written))
+        // Everything is made and checked before anything is written: a finding that the
+        // policy makes an error (`--strict`, `--deny`) leaves the folder as it was.
+        let made = make_each(snapshot, &outputs, |path, written, bytes| {
+            Ok((self.written.get(path) != Some(&written)).then_some((written, bytes)))
         });
-        let mut produced = HashSet::with_capacity(results.len());
-        for (path, result, found) in results {
+        let mut produced = HashSet::with_capacity(made.len());
+        let mut changed = Vec::new();
+        for (path, result, found) in made {
             synced.diagnostics.extend(found);
             match result {
-                Ok(Some(written)) => {
-                    synced.written += 1;
-                    self.written.insert(path.clone(), written);
-                }
+                Ok(Some(change)) => changed.push((path.clone(), change)),
                 Ok(None) => {}
-                Err(error) => {
-                    synced.diagnostics.push(error);
+                Err(error) => synced.diagnostics.push(error),
+            }
+            produced.insert(path);
+        }
+        self.policy.apply_policy(&mut synced.diagnostics);
+        if synced.diagnostics.iter().any(Diagnostic::is_error) {
+            self.behind = true;
+            return synced;
+        }
+        let results: Vec<(String, Written, std::io::Result<()>)> = changed
+            .into_par_iter()
+            .map(|(path, (written, bytes))| {
+                let done = replace_file(&self.dir, &path, bytes);
+                (path, written, done)
+            })
+            .collect();
+        for (path, written, done) in results {
+            match done {
+                Ok(()) => {
+                    synced.written += 1;
+                    self.written.insert(path, written);
+                }
+                Err(err) => {
+                    synced.diagnostics.push(write_error(&path, &err));
                     // What is on disk is unknown now: compare it next time.
                     self.written.remove(&path);
                 }
             }
-            produced.insert(path);
         }
         // Stale files: anything no longer produced, among what this scope covers.
         let stale: Vec<String> = self
@@ -191,6 +212,7 @@ impl Mirror {
                 Err(error) => synced.diagnostics.push(error),
             }
         }
+        self.policy.apply_policy(&mut synced.diagnostics);
         if synced.diagnostics.iter().any(Diagnostic::is_error) {
             return synced;
         }
@@ -239,10 +261,10 @@ fn outputs_in<'a>(snapshot: &'a Snapshot, scope: &Scope) -> Vec<Output<'a>> {
 
 /// Makes every output, in parallel, and hands it to `write` (which may find it unchanged): each
 /// output path, what `write` gave, and what rendering found.
-fn make_each<T: Send>(
+fn make_each<'a, T: Send>(
     snapshot: &Snapshot,
-    outputs: &[Output<'_>],
-    write: impl Fn(&str, Written, Bytes<'_>) -> std::io::Result<T> + Sync,
+    outputs: &[Output<'a>],
+    write: impl Fn(&str, Written, Bytes<'a>) -> std::io::Result<T> + Sync,
 ) -> Vec<PathOutcome<T>> {
     outputs
         .par_iter()

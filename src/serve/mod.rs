@@ -292,7 +292,7 @@ pub fn watch_build(
     mut report: impl FnMut(&BuildReport),
 ) -> Result<(), String> {
     let site_dir = options.site_dir.clone();
-    let mut live = LiveSite::new(options);
+    let mut live = LiveSite::new(options.clone());
     let started = std::time::Instant::now();
     let mut mirror: Option<Mirror> = None;
     let first = live.rebuild(&[]);
@@ -300,7 +300,7 @@ pub fn watch_build(
     match &first {
         Ok(rebuilt) => {
             let output_dir = rebuilt.snapshot.site.config.output_dir.clone();
-            let mut out = Mirror::new(output_dir.clone());
+            let mut out = Mirror::new(output_dir.clone(), options.clone());
             let synced = out.update(&rebuilt.snapshot, &rebuilt.scope);
             first_report.diagnostics = rebuilt.snapshot.diagnostics.clone();
             first_report.diagnostics.extend(synced.diagnostics);
@@ -335,7 +335,10 @@ pub fn watch_build(
             Ok(rebuilt) => {
                 let changed = touched(&changed, &rebuilt);
                 let out = mirror.get_or_insert_with(|| {
-                    Mirror::new(rebuilt.snapshot.site.config.output_dir.clone())
+                    Mirror::new(
+                        rebuilt.snapshot.site.config.output_dir.clone(),
+                        options.clone(),
+                    )
                 });
                 let synced = out.update(&rebuilt.snapshot, &rebuilt.scope);
                 let shown: Vec<Diagnostic> = rebuilt
