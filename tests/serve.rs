@@ -404,3 +404,60 @@ fn a_content_folder_outside_the_site_folder_is_watched_too() {
     );
     server.wait_until("/", |b| b.contains("Deuxième version"));
 }
+
+#[test]
+fn with_poll_saves_new_pages_and_deletions_are_seen_without_native_events() {
+    let tmp = site_copy();
+    let site = tmp.path();
+    let server = Server::start(site, &["--poll"]);
+    assert!(
+        server
+            .log()
+            .iter()
+            .any(|l| l.contains("watching by polling")),
+        "{:?}",
+        server.log()
+    );
+    let page = site.join("guides/messagerie.md");
+    let text = std::fs::read_to_string(&page).unwrap_or_default();
+    // Polling compares modification times: make sure this one differs from the first save's.
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(&page, text.replace("Délivrabilité", "Délivrabilité sondée")).ok();
+    server.wait_until("/guides/messagerie/", |b| {
+        b.contains("Délivrabilité sondée")
+    });
+    let summary = std::fs::read_to_string(site.join("SUMMARY.md")).unwrap_or_default();
+    write(
+        site,
+        "guides/sonde.md",
+        "# Sonde\n\nTrouvée par sondage.\n".as_bytes(),
+    );
+    write(
+        site,
+        "SUMMARY.md",
+        format!("{summary}* [Sonde](guides/sonde.md)\n").as_bytes(),
+    );
+    server.wait_until("/guides/sonde/", |b| b.contains("Trouvée par sondage"));
+    std::fs::remove_file(site.join("guides/sonde.md")).ok();
+    write(site, "SUMMARY.md", summary.as_bytes());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while server.get("/guides/sonde/").0 != 404 {
+        assert!(Instant::now() < deadline, "{:?}", server.log());
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    // A folder that did not exist when polling started: its later saves are seen too.
+    write(
+        site,
+        "annexes/a.md",
+        "# Annexe\n\nPremier jet.\n".as_bytes(),
+    );
+    write(
+        site,
+        "SUMMARY.md",
+        format!("{summary}* [Annexe](annexes/a.md)\n").as_bytes(),
+    );
+    server.wait_until("/annexes/a/", |b| b.contains("Premier jet"));
+    write(site, "annexes/a.md", "# Annexe\n\nSecond jet.\n".as_bytes());
+    server.wait_until("/annexes/a/", |b| b.contains("Second jet"));
+    assert_served_equals_clean_build(&server, site);
+}

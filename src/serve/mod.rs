@@ -84,8 +84,8 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     }
     let (watcher, changes) = watch::watch(&roots, options.debounce, options.poll, vec![output_dir])
         .map_err(|e| format!("cannot watch {}: {e}", site_dir.display()))?;
-    if watcher.is_polling() {
-        println!("watching by polling every 250 ms");
+    if let Some(note) = watcher.polling_note() {
+        println!("{note}");
     }
     // Printed once watching has started: a save after this line is never missed.
     let url = format!("http://{local}{base}");
@@ -100,14 +100,9 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
 
     let rebuild_shared = shared.clone();
     std::thread::spawn(move || {
-        let _watcher = watcher;
-        while let Ok(mut paths) = changes.recv() {
-            // A burst of saves (a git checkout) arrives as several batches: take them all.
-            while let Ok(more) = changes.try_recv() {
-                paths.extend(more);
-            }
-            paths.sort();
-            paths.dedup();
+        let mut watcher = watcher;
+        while let Some(paths) = watch::next_batch(&changes) {
+            watcher.follow_new_folders(&paths);
             rebuild(&mut live, &rebuild_shared, &site_dir, &paths);
         }
     });
@@ -320,15 +315,14 @@ pub fn watch_build(
         Ok(rebuilt) => watched_roots(&rebuilt.snapshot),
         Err(_) => vec![site_dir.clone()],
     };
-    let (_watcher, changes) = watch::watch(&roots, debounce, poll, ignored)
+    let (mut watcher, changes) = watch::watch(&roots, debounce, poll, ignored)
         .map_err(|e| format!("cannot watch {}: {e}", site_dir.display()))?;
+    if let Some(note) = watcher.polling_note() {
+        println!("{note}");
+    }
     println!("watching {} (Ctrl-C to stop)", site_dir.display());
-    while let Ok(mut paths) = changes.recv() {
-        while let Ok(more) = changes.try_recv() {
-            paths.extend(more);
-        }
-        paths.sort();
-        paths.dedup();
+    while let Some(paths) = watch::next_batch(&changes) {
+        watcher.follow_new_folders(&paths);
         let changed: HashSet<PathBuf> = paths.iter().cloned().collect();
         match live.rebuild(&paths) {
             Ok(rebuilt) if rebuilt.is_unchanged() => {}

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
 
-use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+use notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind, RenameMode};
 use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher as _};
 use notify_debouncer_full::{
     DebounceEventResult, Debouncer, FileIdMap, RecommendedCache, new_debouncer, new_debouncer_opt,
@@ -26,11 +26,20 @@ pub struct Watcher {
     /// The fast lane; `None` when polling, or when it could not start (the debounced events
     /// still come).
     _fast_lane: Option<RecommendedWatcher>,
+    /// Why native events could not be used, when polling was not asked for.
+    native_error: Option<String>,
+    /// The roots watched (outermost), whose new folders polling must be told about.
+    roots: Vec<PathBuf>,
+    relevant: Relevant,
 }
 
+/// How often polling looks at every file: a save shows within this (plus the debounce).
+pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
+
+/// The debouncer in use, held for its `Drop` (which stops watching).
 enum Debounced {
-    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
-    Poll(Debouncer<PollWatcher, FileIdMap>),
+    Native(#[allow(dead_code)] Debouncer<RecommendedWatcher, RecommendedCache>),
+    Poll(#[allow(dead_code)] Debouncer<PollWatcher, FileIdMap>),
 }
 
 /// Which paths are worth a rebuild.
@@ -60,20 +69,12 @@ pub fn watch(
     let relevant = Relevant { ignored };
     let lane_sender = sender.clone();
     let lane_relevant = relevant.clone();
+    let relevant_for_poll = relevant.clone();
     let handler = move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
         let mut paths: Vec<PathBuf> = events
             .into_iter()
-            // Reading a file is an event too (opening it): only what changes content counts.
-            .filter(|event| {
-                matches!(
-                    event.event.kind,
-                    EventKind::Create(_)
-                        | EventKind::Modify(_)
-                        | EventKind::Remove(_)
-                        | EventKind::Any
-                ) && !matches!(event.event.kind, EventKind::Modify(ModifyKind::Metadata(_)))
-            })
+            .filter(|event| changes_content(&event.event.kind))
             .flat_map(|event| event.event.paths.clone())
             .filter(|path| relevant.matters(path))
             .collect();
@@ -83,31 +84,33 @@ pub fn watch(
             let _ = sender.send(paths);
         }
     };
-    let native = if poll {
-        None
+    let roots = outermost(roots);
+    // Native events can be unavailable even where the platform has them: inotify's watch limit
+    // reached on a big tree, a file system that does not report (some network mounts).
+    let (native, native_error) = if poll {
+        (None, None)
     } else {
-        new_debouncer(debounce, None, handler.clone()).ok()
+        match watch_natively(&roots, debounce, handler.clone()) {
+            Ok(debouncer) => (Some(debouncer), None),
+            Err(err) => (None, Some(err.to_string())),
+        }
     };
-    let mut debounced = match native {
+    let debounced = match native {
         Some(debouncer) => Debounced::Native(debouncer),
         None => {
-            let config = notify::Config::default().with_poll_interval(Duration::from_millis(250));
-            Debounced::Poll(new_debouncer_opt(
-                debounce,
-                None,
-                handler,
-                FileIdMap::new(),
-                config,
-            )?)
+            // Polling keeps modification times in whole seconds: a second save within the
+            // second of the first would go unseen without comparing contents.
+            let config = notify::Config::default()
+                .with_poll_interval(POLL_INTERVAL)
+                .with_compare_contents(true);
+            let mut debouncer =
+                new_debouncer_opt(debounce, None, handler, FileIdMap::new(), config)?;
+            for (path, mode) in polled(&roots, &relevant_for_poll) {
+                debouncer.watch(&path, mode)?;
+            }
+            Debounced::Poll(debouncer)
         }
     };
-    let roots = outermost(roots);
-    for root in &roots {
-        match &mut debounced {
-            Debounced::Native(d) => d.watch(root, RecursiveMode::Recursive)?,
-            Debounced::Poll(d) => d.watch(root, RecursiveMode::Recursive)?,
-        }
-    }
     let fast_lane = match debounced {
         Debounced::Native(_) => fast_lane(&roots, debounce, lane_sender, lane_relevant),
         Debounced::Poll(_) => None,
@@ -116,9 +119,24 @@ pub fn watch(
         Watcher {
             debounced,
             _fast_lane: fast_lane,
+            native_error,
+            roots,
+            relevant: relevant_for_poll,
         },
         receiver,
     ))
+}
+
+/// The next batch of changed paths, sorted, once one comes; `None` when watching has stopped.
+/// A burst of saves (a git checkout) arrives as several batches: all those waiting are taken.
+pub fn next_batch(changes: &Receiver<Vec<PathBuf>>) -> Option<Vec<PathBuf>> {
+    let mut paths = changes.recv().ok()?;
+    while let Ok(more) = changes.try_recv() {
+        paths.extend(more);
+    }
+    paths.sort();
+    paths.dedup();
+    Some(paths)
 }
 
 /// The watcher of the fast lane (see the module's comment).
@@ -222,9 +240,93 @@ fn is_finished_write(kind: &EventKind) -> bool {
     )
 }
 
+/// Whether an event may mean new content. Reading a file is an event too (opening it), and so
+/// is a change of permissions: neither counts. A new modification time does: it is all polling
+/// sees of a save (it does not read contents).
+fn changes_content(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Modify(ModifyKind::Metadata(what)) => *what == MetadataKind::WriteTime,
+        EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) | EventKind::Any => true,
+        EventKind::Access(_) | EventKind::Other => false,
+    }
+}
+
+/// The debounced native watcher on every root, or why it cannot run.
+fn watch_natively(
+    roots: &[PathBuf],
+    debounce: Duration,
+    handler: impl notify_debouncer_full::DebounceEventHandler,
+) -> notify::Result<Debouncer<RecommendedWatcher, RecommendedCache>> {
+    let mut debouncer = new_debouncer(debounce, None, handler)?;
+    for root in roots {
+        debouncer.watch(root, RecursiveMode::Recursive)?;
+    }
+    Ok(debouncer)
+}
+
+/// What polling looks at: each root alone, and recursively its folders a build may read.
+/// Polling reads every file it watches on every pass (see `watch`), so the output, `target/`,
+/// `.git/` and `node_modules/` are left out (their events would be ignored anyway).
+fn polled(roots: &[PathBuf], relevant: &Relevant) -> Vec<(PathBuf, RecursiveMode)> {
+    let mut watched = Vec::new();
+    for root in roots {
+        watched.push((root.clone(), RecursiveMode::NonRecursive));
+        let Ok(entries) = std::fs::read_dir(root) else {
+            continue;
+        };
+        let mut folders: Vec<PathBuf> = entries
+            .flatten()
+            .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|entry| entry.path())
+            .filter(|path| is_polled_folder(path, relevant))
+            .collect();
+        folders.sort();
+        watched.extend(folders.into_iter().map(|f| (f, RecursiveMode::Recursive)));
+    }
+    watched
+}
+
+/// A folder right under a root that polling reads: not hidden (but `.gitbook/`), not one whose
+/// changes never matter.
+fn is_polled_folder(path: &Path, relevant: &Relevant) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    relevant.matters(path)
+        && !matches!(name, "public" | "target")
+        && (!name.starts_with('.') || name == ".gitbook")
+}
+
 impl Watcher {
-    pub fn is_polling(&self) -> bool {
-        matches!(self.debounced, Debounced::Poll(_))
+    /// Polling watches the folders right under a root one by one (see `polled`): one created
+    /// since must be added, before the rebuild that walks it, so that nothing written in it
+    /// after that walk is missed. Native watching covers new folders by itself.
+    pub fn follow_new_folders(&mut self, changed: &[PathBuf]) {
+        let Debounced::Poll(debouncer) = &mut self.debounced else {
+            return;
+        };
+        for path in changed {
+            let under_a_root = path
+                .parent()
+                .is_some_and(|parent| self.roots.iter().any(|root| root == parent));
+            if under_a_root && path.is_dir() && is_polled_folder(path, &self.relevant) {
+                let _ = debouncer.watch(path, RecursiveMode::Recursive);
+            }
+        }
+    }
+
+    /// The line telling the user that saves are found by polling, and why; `None` with native
+    /// events. Polling is slower to notice a save, so users should know.
+    pub fn polling_note(&self) -> Option<String> {
+        let every = format!("watching by polling every {} ms", POLL_INTERVAL.as_millis());
+        match (&self.debounced, &self.native_error) {
+            (Debounced::Native(_), _) => None,
+            (Debounced::Poll(_), None) => Some(every),
+            (Debounced::Poll(_), Some(err)) => {
+                Some(format!("native file events unavailable ({err}): {every}"))
+            }
+        }
     }
 }
 
