@@ -461,3 +461,26 @@ fn with_poll_saves_new_pages_and_deletions_are_seen_without_native_events() {
     server.wait_until("/annexes/a/", |b| b.contains("Second jet"));
     assert_served_equals_clean_build(&server, site);
 }
+
+#[test]
+fn ctrl_c_stops_the_server_at_once_even_with_a_page_open() {
+    let tmp = site_copy();
+    let mut server = Server::start(tmp.path(), &[]);
+    // An open page keeps its live-reload event stream open for as long as it is shown.
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connects");
+    stream
+        .write_all(b"GET /__carnet/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .expect("request sent");
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let mut status = String::new();
+    reader.read_line(&mut status).expect("status line");
+    assert!(status.contains(" 200 "), "{status}");
+
+    let exit = server.interrupt(Duration::from_secs(5));
+    let log = server.log();
+    let exit = exit.unwrap_or_else(|| panic!("still running 5 s after Ctrl-C: {log:?}"));
+    assert!(exit.success(), "{exit:?}");
+    assert!(log.iter().any(|l| l == "stopped"), "{log:?}");
+    // The port is free again.
+    std::net::TcpListener::bind(("127.0.0.1", server.port)).expect("port released");
+}

@@ -26,6 +26,9 @@ pub struct Shared {
     pub last_event: RwLock<String>,
     /// The site's base path (`/` or `/docs/`).
     pub base: String,
+    /// Set when the server stops: event streams end then, or an open page would hold the
+    /// graceful shutdown forever (its stream never ends by itself).
+    pub stopping: tokio::sync::watch::Sender<bool>,
 }
 
 impl Shared {
@@ -86,9 +89,14 @@ fn events(shared: &Shared) -> impl IntoResponse {
         .unwrap_or_else(|e| e.into_inner())
         .clone();
     let updates = BroadcastStream::new(shared.events.subscribe()).filter_map(|m| m.ok());
+    let mut stopping = shared.stopping.subscribe();
+    let stopped = async move {
+        let _ = stopping.wait_for(|stopping| *stopping).await;
+    };
     let stream = tokio_stream::once(first)
         .chain(updates)
         .map(|data| Ok::<Event, Infallible>(Event::default().data(data)));
+    let stream = futures_util::StreamExt::take_until(stream, stopped);
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 

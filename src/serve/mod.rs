@@ -56,6 +56,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         events,
         last_event: RwLock::new(event_json(0, &problems, &BTreeMap::new(), false)),
         base: base.clone(),
+        stopping: tokio::sync::watch::Sender::new(false),
     });
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -63,6 +64,11 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the server: {e}"))?;
+    // Listened to before the address is printed: a Ctrl-C from then on is a clean stop.
+    let stop = {
+        let _context = runtime.enter();
+        stop_requested().map_err(|e| format!("cannot listen for Ctrl-C: {e}"))?
+    };
     let address = SocketAddr::new(options.bind, options.port);
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind(address))
@@ -107,18 +113,41 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         }
     });
 
-    let router = http::router(shared);
+    let router = http::router(shared.clone());
     runtime
         .block_on(async move {
             axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
+                .with_graceful_shutdown(async move {
+                    stop.await;
+                    shared.stopping.send_replace(true);
                 })
                 .await
         })
         .map_err(|e| format!("the server stopped: {e}"))?;
     println!("stopped");
     Ok(())
+}
+
+/// Resolves on Ctrl-C (SIGINT), or SIGTERM (a process manager, `docker stop`). Made in the
+/// runtime's context; the signals are caught from this call on, not from the first poll.
+#[cfg(unix)]
+fn stop_requested() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+    })
+}
+
+#[cfg(not(unix))]
+fn stop_requested() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 fn rebuild(live: &mut LiveSite, shared: &http::Shared, site_dir: &Path, paths: &[PathBuf]) {
