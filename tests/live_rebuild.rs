@@ -89,6 +89,12 @@ fn assert_matches_clean_build(rebuilt: &Rebuilt, site: &Path) {
     }
 }
 
+/// An output file of the rebuilt snapshot as text (empty when it is missing).
+fn text_of(rebuilt: &Rebuilt, rel: &str) -> String {
+    let bytes = rebuilt.snapshot.output(rel).unwrap_or_default();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
 fn id_of(rebuilt: &Rebuilt, rel: &str) -> usize {
     rebuilt
         .snapshot
@@ -117,11 +123,7 @@ fn a_body_edit_swaps_one_page_and_matches_a_clean_build() {
     assert_eq!(rebuilt.scope, Scope::Pages(expected));
     assert_eq!(rebuilt.reloaded, 2);
     assert_matches_clean_build(&rebuilt, site);
-    let annexe = rebuilt
-        .snapshot
-        .output("annexe/index.html")
-        .unwrap_or_default();
-    assert!(String::from_utf8_lossy(&annexe).contains("Configurer MX et SPF"));
+    assert!(text_of(&rebuilt, "annexe/index.html").contains("Configurer MX et SPF"));
 }
 
 #[test]
@@ -160,8 +162,7 @@ fn a_title_or_description_edit_reassembles_and_cards_show_it() {
     );
     assert_eq!(rebuilt.scope, Scope::Site);
     assert_matches_clean_build(&rebuilt, site);
-    let home = String::from_utf8_lossy(&rebuilt.snapshot.output("index.html").unwrap_or_default())
-        .into_owned();
+    let home = text_of(&rebuilt, "index.html");
     assert!(home.contains("Comparer les offres."), "{home}");
 }
 
@@ -242,11 +243,7 @@ fn an_include_edit_reloads_the_pages_including_it() {
         "Appelez le support.\n",
     );
     assert_eq!(rebuilt.reloaded, 1, "only the page including it");
-    let page = rebuilt
-        .snapshot
-        .output("hebergement/index.html")
-        .unwrap_or_default();
-    assert!(String::from_utf8_lossy(&page).contains("Appelez le support"));
+    assert!(text_of(&rebuilt, "hebergement/index.html").contains("Appelez le support"));
     assert_matches_clean_build(&rebuilt, site);
 }
 
@@ -329,11 +326,7 @@ fn a_broken_configuration_keeps_nothing_stale_once_fixed() {
     assert!(live.rebuild(&[site.join("messagerie.md")]).is_err());
     let rebuilt = save(&mut live, site, "carnet.yaml", "title: Guides\n");
     assert_matches_clean_build(&rebuilt, site);
-    let page = rebuilt
-        .snapshot
-        .output("messagerie/index.html")
-        .unwrap_or_default();
-    assert!(String::from_utf8_lossy(&page).contains("Écrit pendant la panne"));
+    assert!(text_of(&rebuilt, "messagerie/index.html").contains("Écrit pendant la panne"));
 }
 
 #[test]
@@ -351,9 +344,5 @@ fn a_home_page_title_edit_renames_the_site_on_every_page() {
         &summary.replace("[Accueil]", "[Portail]"),
     );
     assert_matches_clean_build(&rebuilt, site);
-    let other = rebuilt
-        .snapshot
-        .output("annexe/index.html")
-        .unwrap_or_default();
-    assert!(String::from_utf8_lossy(&other).contains("Portail"));
+    assert!(text_of(&rebuilt, "annexe/index.html").contains("Portail"));
 }

@@ -374,11 +374,7 @@ fn a_file_shown_then_deleted_within_the_debounce_is_gone() {
     );
     server.wait_until("/guides/brouillon/", |b| b.contains("À jeter"));
     std::fs::remove_file(site.join("guides/brouillon.md")).ok();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while server.get("/guides/brouillon/").0 != 404 {
-        assert!(Instant::now() < deadline, "{:?}", server.log());
-        std::thread::sleep(Duration::from_millis(40));
-    }
+    server.wait_for_status("/guides/brouillon/", 404);
     assert_served_equals_clean_build(&server, site);
 }
 
@@ -440,11 +436,7 @@ fn with_poll_saves_new_pages_and_deletions_are_seen_without_native_events() {
     server.wait_until("/guides/sonde/", |b| b.contains("Trouvée par sondage"));
     std::fs::remove_file(site.join("guides/sonde.md")).ok();
     write(site, "SUMMARY.md", summary.as_bytes());
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while server.get("/guides/sonde/").0 != 404 {
-        assert!(Instant::now() < deadline, "{:?}", server.log());
-        std::thread::sleep(Duration::from_millis(40));
-    }
+    server.wait_for_status("/guides/sonde/", 404);
     // A folder that did not exist when polling started: its later saves are seen too.
     write(
         site,

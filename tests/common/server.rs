@@ -75,6 +75,19 @@ impl Server {
         }
     }
 
+    /// Polls `path` until it answers `status` (a page deleted: 404).
+    pub fn wait_for_status(&self, path: &str, status: u16) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while self.get(path).0 != status {
+            assert!(
+                Instant::now() < deadline,
+                "{path} never answered {status}; log: {:?}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
     pub fn log(&self) -> Vec<String> {
         self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
