@@ -304,9 +304,17 @@ fn structure_theme_and_asset_changes_match_a_clean_build() {
         "themes/default/templates/404.html",
         "{% extends \"base.html\" %}{% block main %}<h1>Introuvable</h1>{% endblock main %}",
     );
+    // Structure, template and configuration edits re-render from the pages in memory.
+    assert_eq!(rebuilt.reloaded, 0, "a template edit parses no page again");
     assert_matches_clean_build(&rebuilt, site);
     let rebuilt = save(&mut live, site, "carnet.yaml", "title: Guides renommés\n");
     assert_eq!(rebuilt.scope, Scope::Site);
+    assert_eq!(rebuilt.reloaded, 0, "a title edit parses no page again");
+    assert_matches_clean_build(&rebuilt, site);
+    let relabelled = format!("{summary}* [A, renommé](docs/a.md)\n* [B](docs/b.md)\n");
+    let rebuilt = save(&mut live, site, "SUMMARY.md", &relabelled);
+    assert_eq!(rebuilt.scope, Scope::Site);
+    assert_eq!(rebuilt.reloaded, 0, "a SUMMARY.md edit parses no page again");
     assert_matches_clean_build(&rebuilt, site);
 }
 
