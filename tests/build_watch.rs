@@ -278,3 +278,30 @@ fn with_strict_a_first_build_with_a_broken_link_writes_nothing() {
         "carnet build --strict would write nothing"
     );
 }
+
+#[test]
+fn ctrl_c_ends_the_watch_cleanly_and_leaves_no_temporary_file() {
+    let tmp = copy_fixture("reader");
+    let site = tmp.path();
+    let mut watching = Watching::start(site);
+    // Saves keep it writing; Ctrl-C comes in the middle of them.
+    for round in 0..5 {
+        write(
+            site,
+            "guides/messagerie.md",
+            format!("# Messagerie\n\nVersion {round}.\n").as_bytes(),
+        );
+        std::thread::sleep(Duration::from_millis(15));
+    }
+    let exit = interrupt(&mut watching.child, Duration::from_secs(10));
+    let log = watching.log();
+    let exit = exit.unwrap_or_else(|| panic!("still running 10 s after Ctrl-C: {log:?}"));
+    assert!(exit.success(), "{exit:?} {log:?}");
+    // The reading thread may still hold the last line for a moment.
+    watching.wait_for_line(|l| l == "stopped");
+    let leftovers: Vec<String> = tree_files(&site.join("public"))
+        .into_keys()
+        .filter(|rel| rel.contains("carnet-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

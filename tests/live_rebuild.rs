@@ -314,7 +314,10 @@ fn structure_theme_and_asset_changes_match_a_clean_build() {
     let relabelled = format!("{summary}* [A, renommé](docs/a.md)\n* [B](docs/b.md)\n");
     let rebuilt = save(&mut live, site, "SUMMARY.md", &relabelled);
     assert_eq!(rebuilt.scope, Scope::Site);
-    assert_eq!(rebuilt.reloaded, 0, "a SUMMARY.md edit parses no page again");
+    assert_eq!(
+        rebuilt.reloaded, 0,
+        "a SUMMARY.md edit parses no page again"
+    );
     assert_matches_clean_build(&rebuilt, site);
 }
 

@@ -14,7 +14,7 @@ pub mod watch;
 use std::collections::{BTreeMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use crate::build::{BuildOptions, BuildReport};
@@ -148,6 +148,33 @@ fn stop_requested() -> std::io::Result<impl std::future::Future<Output = ()>> {
     Ok(async {
         let _ = tokio::signal::ctrl_c().await;
     })
+}
+
+/// For `build --watch`: Ctrl-C (or SIGTERM) ends the process, but never in the middle of
+/// writing the output; the returned lock is held while writing. Nothing is left half-written
+/// (each file is written aside and renamed), but a temporary file would be left over.
+fn stop_between_writes() -> Result<Arc<Mutex<()>>, String> {
+    let writing = Arc::new(Mutex::new(()));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot listen for Ctrl-C: {e}"))?;
+    let stop = {
+        let _context = runtime.enter();
+        stop_requested().map_err(|e| format!("cannot listen for Ctrl-C: {e}"))?
+    };
+    let held = writing.clone();
+    std::thread::spawn(move || {
+        runtime.block_on(stop);
+        let _done = lock(&held);
+        println!("stopped");
+        std::process::exit(0);
+    });
+    Ok(writing)
+}
+
+fn lock(mutex: &Mutex<()>) -> std::sync::MutexGuard<'_, ()> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn rebuild(live: &mut LiveSite, shared: &http::Shared, site_dir: &Path, paths: &[PathBuf]) {
@@ -316,8 +343,10 @@ pub fn watch_build(
     mut report: impl FnMut(&BuildReport),
 ) -> Result<(), String> {
     let site_dir = options.site_dir.clone();
+    let writing = stop_between_writes()?;
     let mut live = LiveSite::new(options.clone());
     let started = std::time::Instant::now();
+    let first_write = lock(&writing);
     let mut mirror: Option<Mirror> = None;
     let first = live.rebuild(&[]);
     let mut first_report = BuildReport::default();
@@ -338,6 +367,7 @@ pub fn watch_build(
     first_report.diagnostics.sort_by(Diagnostic::sort_key_cmp);
     first_report.diagnostics.dedup();
     first_report.elapsed = started.elapsed();
+    drop(first_write);
     report(&first_report);
     let ignored: Vec<PathBuf> = first_report.output_dir.iter().cloned().collect();
     let roots = match &first {
@@ -353,6 +383,7 @@ pub fn watch_build(
     while let Some(paths) = watch::next_batch(&changes) {
         watcher.follow_new_folders(&paths);
         let changed: HashSet<PathBuf> = paths.iter().cloned().collect();
+        let _writing = lock(&writing);
         match live.rebuild(&paths) {
             Ok(rebuilt) if rebuilt.is_unchanged() => {}
             Ok(rebuilt) => {

@@ -230,3 +230,24 @@ pub fn clean_build_files(site: &Path) -> std::collections::BTreeMap<String, Vec<
     );
     tree_files(&built.out)
 }
+
+/// Sends SIGINT (what Ctrl-C sends) and waits up to `limit` for the process to end: its exit
+/// status, or `None` if it still runs.
+pub fn interrupt(
+    child: &mut std::process::Child,
+    limit: std::time::Duration,
+) -> Option<std::process::ExitStatus> {
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(sent, "kill -INT failed");
+    let deadline = std::time::Instant::now() + limit;
+    while std::time::Instant::now() < deadline {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some(status);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    None
+}

@@ -94,22 +94,9 @@ impl Server {
 }
 
 impl Server {
-    /// Sends SIGINT (what Ctrl-C sends) and waits up to `limit` for the process to end: its
-    /// exit status, or `None` if it still runs.
+    /// Ctrl-C, and the exit status if the server ends within `limit`.
     pub fn interrupt(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
-        let sent = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(sent, "kill -INT failed");
-        let deadline = Instant::now() + limit;
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Some(status);
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        None
+        super::interrupt(&mut self.child, limit)
     }
 }
 
