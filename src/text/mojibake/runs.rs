@@ -146,7 +146,7 @@ pub fn runs_for_pages_seeded(
         // the pages that read its characters as the same bytes, which find the same window.
         let mut shared: Option<(u16, Resolved)> = None;
         if let Some((seed_page, window)) = seeded_window(seed, &mut seed_at, candidate.at) {
-            let look = look.get_or_insert_with(|| Lookahead::new(text, candidate.at));
+            let look = look.get_or_insert_with(|| Lookahead::at_candidate(text, candidate));
             let chars = text[window.start..window.end].chars().count();
             shared = Some((look.same_bytes_as(chars, seed_page), window));
         }
@@ -159,7 +159,7 @@ pub fn runs_for_pages_seeded(
                 scanner.push_exact(text, page, window);
                 continue;
             }
-            let look = look.get_or_insert_with(|| Lookahead::new(text, candidate.at));
+            let look = look.get_or_insert_with(|| Lookahead::at_candidate(text, candidate));
             let Some(window) = window_at(&mut *look, page, ctx) else {
                 continue;
             };

@@ -134,6 +134,20 @@ impl<'t> Lookahead<'t> {
         }
     }
 
+    /// A look-ahead from `candidate`, its first character known already.
+    pub fn at_candidate(text: &'t str, candidate: &Candidate) -> Self {
+        let first = Item {
+            c: candidate.lead,
+            at: candidate.at,
+            image: Some(candidate.image),
+        };
+        let mut look = Lookahead::new(text, candidate.at);
+        look.items[0] = first;
+        look.count = 1;
+        look.end = first.end();
+        look
+    }
+
     #[inline]
     fn item(&mut self, k: usize) -> Option<Item> {
         if k < self.count {
@@ -156,7 +170,7 @@ impl<'t> Lookahead<'t> {
                     image: None,
                 }
             } else {
-                let c = self.text.get(at..)?.chars().next()?;
+                let c = char_at(self.text, at)?;
                 Item {
                     c,
                     at,
@@ -411,6 +425,11 @@ pub fn next_non_ascii(bytes: &[u8], from: usize) -> usize {
 pub struct Candidate {
     pub at: usize,
     pub pages: u16,
+    /// The character there (a lead byte's image in some page) and its image, found by the fast
+    /// path already: scans, bounds and look-aheads start from them instead of decoding the
+    /// character and looking it up again, once per pass.
+    pub lead: char,
+    pub image: &'static Image,
 }
 
 /// The fast path: every place where some page could start a window (a lead byte's image
@@ -436,11 +455,8 @@ pub fn candidates(text: &str) -> Vec<Candidate> {
             } else {
                 image.map_or(0, |image| two_byte_plausible(prev, image, image.cont))
             };
-            if prev.lead & pages != 0 {
-                found.push(Candidate {
-                    at,
-                    pages: prev.lead & pages,
-                });
+            if let Some(candidate) = candidate(text, at, prev.lead & pages, prev) {
+                found.push(candidate);
             }
         }
         lead = image
@@ -450,11 +466,27 @@ pub fn candidates(text: &str) -> Vec<Candidate> {
     }
     if let Some((at, end, prev)) = lead {
         let pages = prev.lead & marker_follower(text, end, prev);
-        if pages != 0 {
-            found.push(Candidate { at, pages });
+        if let Some(candidate) = candidate(text, at, pages, prev) {
+            found.push(candidate);
         }
     }
     found
+}
+
+/// The candidate for the lead character at `at` (whose image is `image`), if it may start a
+/// window in some page of `pages`.
+#[inline]
+fn candidate(text: &str, at: usize, pages: u16, image: &'static Image) -> Option<Candidate> {
+    if pages == 0 {
+        return None;
+    }
+    let c = char_at(text, at)?;
+    Some(Candidate {
+        at,
+        pages,
+        lead: c,
+        image,
+    })
 }
 
 /// For each page of `pages` (bit `i` for page `i`), a number of bytes its windows cannot exceed:
@@ -468,9 +500,7 @@ pub fn coverage_bounds(text: &str, pages: u16, candidates: &[Candidate]) -> [usi
     // Where the spans counted so far end, per page.
     let mut reach = [0; PAGE_COUNT];
     for candidate in candidates {
-        let Some(image) = text[candidate.at..].chars().next().and_then(images) else {
-            continue;
-        };
+        let image = candidate.image;
         let mut rest = candidate.pages & pages;
         while rest != 0 {
             let page = rest.trailing_zeros() as usize;
@@ -490,10 +520,8 @@ pub fn coverage_bounds(text: &str, pages: u16, candidates: &[Candidate]) -> [usi
 pub fn any_outside_spans(text: &str, pages: u16, page: usize, candidates: &[Candidate]) -> bool {
     let mut reach = 0;
     candidates.iter().any(|candidate| {
-        if candidate.pages & (1 << page) != 0
-            && let Some(image) = text[candidate.at..].chars().next().and_then(images)
-        {
-            reach = reach.max(span_end(text, candidate.at, image, page));
+        if candidate.pages & (1 << page) != 0 {
+            reach = reach.max(span_end(text, candidate.at, candidate.image, page));
         }
         candidate.at >= reach && candidate.pages & pages & !(1 << page) != 0
     })
@@ -556,6 +584,20 @@ const fn utf8_char_width(first: u8) -> usize {
         0x80..=0xDF => 2,
         0xE0..=0xEF => 3,
         _ => 4,
+    }
+}
+
+/// The character that starts at byte `at`, two-byte ones (what most images are) decoded from
+/// their bytes without the general decoder.
+#[inline]
+fn char_at(text: &str, at: usize) -> Option<char> {
+    let bytes = text.as_bytes();
+    match *bytes.get(at)? {
+        first @ 0xC2..=0xDF => {
+            let second = bytes.get(at + 1)?;
+            char::from_u32((u32::from(first & 0x1F) << 6) | u32::from(second & 0x3F))
+        }
+        _ => text.get(at..)?.chars().next(),
     }
 }
 
