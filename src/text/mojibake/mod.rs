@@ -426,7 +426,8 @@ pub fn apply_repairs(text: &str, repairs: &[Repair]) -> String {
 }
 
 /// The word (between whitespace) around `repair` in `text`, as it is and as it becomes with all
-/// of `repairs` applied: `gÃ¨re` → `gère` says more than `Ã¨` → `è`.
+/// of `repairs` (sorted, disjoint, from [`find_repairs`] on this text) applied: `gÃ¨re` → `gère`
+/// says more than `Ã¨` → `è`.
 pub fn word_example(text: &str, repairs: &[Repair], repair: &Repair) -> (String, String) {
     let start = text[..repair.range.start]
         .rfind(char::is_whitespace)
@@ -437,9 +438,12 @@ pub fn word_example(text: &str, repairs: &[Repair], repair: &Repair) -> (String,
         .find(char::is_whitespace)
         .map_or(text.len(), |i| repair.range.end + i);
     let damaged = &text[start..end];
-    let inside: Vec<Repair> = repairs
+    // Repairs are sorted and disjoint (so are their ends): those inside the word are the ones
+    // from the first that starts in it, while they end in it; the rest of the file is not read.
+    let first = repairs.partition_point(|r| r.range.start < start);
+    let inside: Vec<Repair> = repairs[first..]
         .iter()
-        .filter(|r| r.range.start >= start && r.range.end <= end)
+        .take_while(|r| r.range.end <= end)
         .map(|r| Repair {
             range: r.range.start - start..r.range.end - start,
             ..r.clone()

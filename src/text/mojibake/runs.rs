@@ -372,6 +372,10 @@ fn undo_layers(mut repaired: String, page: &CodePage, context: Option<Script>) -
             break;
         }
         let starts = candidates(&repaired);
+        if starts.is_empty() {
+            // What most repairs are: nothing in them could start a window.
+            break;
+        }
         let pages = starts.iter().fold(0u16, |mask, c| mask | c.pages);
         // The page of the first layer first, then the others (each tried once).
         let deeper = std::iter::once(page)
