@@ -244,16 +244,15 @@ fn cover(
     };
     let mut at = 0;
     let windows = &primary.1.windows;
-    let uncovered: Vec<scan::Candidate> = starts
-        .iter()
-        .filter(|c| {
-            while windows.get(at).is_some_and(|w| w.end <= c.at) {
-                at += 1;
-            }
-            windows.get(at).is_none_or(|w| w.start > c.at)
-        })
-        .copied()
-        .collect();
+    // At most all of them: one allocation, where collecting a filter grows the list step by step
+    // (each step copying what a large file found so far).
+    let mut uncovered: Vec<scan::Candidate> = Vec::with_capacity(starts.len());
+    uncovered.extend(starts.iter().filter(|c| {
+        while windows.get(at).is_some_and(|w| w.end <= c.at) {
+            at += 1;
+        }
+        windows.get(at).is_none_or(|w| w.start > c.at)
+    }));
     let others = weigh(text, pages & !(1 << primary.0.index), ctx, &uncovered, code);
     let mut found = vec![primary];
     found.extend(others);

@@ -62,6 +62,9 @@ impl PageRuns {
     /// These runs without the windows that overlap `taken` (sorted), split where those were.
     pub fn outside(self, text: &str, page: &CodePage, taken: &[Resolved]) -> PageRuns {
         let mut out = PageRuns::default();
+        // At most these windows are kept: reserved once rather than grown step by step.
+        out.windows.reserve(self.windows.len());
+        out.runs.reserve(self.runs.len());
         let mut alternatives = self.alternatives.into_iter().peekable();
         let mut at = 0;
         let mut run_start = 0;

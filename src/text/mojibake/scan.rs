@@ -7,6 +7,8 @@
 //! `?`, U+FFFD or a space; or a 0xA0 (no-break space) that became a plain space. Those windows
 //! carry every character that would fit, for the caller to rank.
 
+use std::sync::LazyLock;
+
 use super::code_pages::{CodePage, Image, PAGE_COUNT, images};
 use super::unicode::{is_letter, is_upper, plausible_decoded};
 
@@ -297,13 +299,7 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
     }
     let decoded = if len == width {
         match gap {
-            None => {
-                let c = decode_one(&bytes[..width])?;
-                // A C1 control is what a first layer of double damage through Latin-1 gives; the
-                // run keeps it only if a second layer turns it into something real.
-                let c1 = ('\u{80}'..='\u{9F}').contains(&c);
-                (plausible_decoded(c) || c1).then_some(Decoded::Exact(c))?
-            }
+            None => Decoded::Exact(exact(&bytes[..width])?),
             Some(gap) => fill_gap(&bytes[..width], gap, page)?,
         }
     } else if gap.is_none() && holes && width >= 3 && len + 1 == width {
@@ -321,6 +317,51 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
         width,
         chars: k,
     })
+}
+
+/// The character `bytes` (a whole sequence, no byte lost) decode to, if a repair may give it.
+fn exact(bytes: &[u8]) -> Option<char> {
+    if let [b1 @ 0xC2..=0xDF, b2 @ 0x80..=0xBF] = *bytes {
+        // Most windows: one bit of a table answers.
+        return two_byte_fits(b1, b2).then(|| decode_two(b1, b2)).flatten();
+    }
+    decode_one(bytes).filter(|c| fits(*c))
+}
+
+/// Whether `c` is what a repair may give: a plausible character, or a C1 control, which is what
+/// a first layer of double damage through Latin-1 gives (the run keeps it only if a second layer
+/// turns it into something real).
+fn fits(c: char) -> bool {
+    plausible_decoded(c) || ('\u{80}'..='\u{9F}').contains(&c)
+}
+
+/// Bit `b2 & 0x3F` of entry `b1 & 0x1F`: whether the two-byte sequence `b1 b2` decodes to what
+/// [`fits`]. The fast path asks it for every pair of images it meets, and scans for most windows;
+/// a bit test costs less than decoding the character and looking its traits up each time.
+static TWO_BYTE_FITS: LazyLock<[u64; 32]> = LazyLock::new(|| {
+    let mut table = [0u64; 32];
+    for b1 in 0xC0u8..=0xDF {
+        for b2 in 0x80u8..=0xBF {
+            if decode_two(b1, b2).is_some_and(fits) {
+                table[usize::from(b1 & 0x1F)] |= 1 << (b2 & 0x3F);
+            }
+        }
+    }
+    table
+});
+
+/// Whether the two-byte sequence `b1 b2` (a lead byte 0xC2–0xDF and a continuation byte)
+/// decodes to what [`fits`].
+#[inline]
+fn two_byte_fits(b1: u8, b2: u8) -> bool {
+    TWO_BYTE_FITS[usize::from(b1 & 0x1F)] >> (b2 & 0x3F) & 1 != 0
+}
+
+/// The character of the two-byte sequence `b1 b2`, its bits taken as they are (the caller
+/// knows `b1` is a lead byte of a two-byte sequence and `b2` a continuation byte).
+#[inline]
+fn decode_two(b1: u8, b2: u8) -> Option<char> {
+    char::from_u32((u32::from(b1 & 0x1F) << 6) | u32::from(b2 & 0x3F))
 }
 
 /// The one character `bytes` (2–4 of them, a lead byte first) encode in UTF-8, if they are a
@@ -382,12 +423,15 @@ fn dropped_byte(bytes: &[u8], page: &CodePage) -> Option<Decoded> {
     let width = bytes.len() + 1;
     let mut candidates = Vec::with_capacity(bytes.len() * page.hole_count());
     for index in 1..width {
+        // The bytes around the lost one are the same for every hole tried there.
+        trial[..index].copy_from_slice(&bytes[..index]);
+        trial[index + 1..width].copy_from_slice(&bytes[index..]);
         for hole in page.holes() {
-            trial[..index].copy_from_slice(&bytes[..index]);
             trial[index] = hole;
-            trial[index + 1..width].copy_from_slice(&bytes[index..]);
-            if let Some(c) = decode_one(&trial[..width]).filter(|c| plausible_decoded(*c))
+            // A character already listed was plausible: no need to ask again.
+            if let Some(c) = decode_one(&trial[..width])
                 && !candidates.contains(&c)
+                && plausible_decoded(c)
             {
                 candidates.push(c);
             }
@@ -559,13 +603,8 @@ fn two_byte_plausible(lead: &Image, cont: &Image, pages: u16) -> u16 {
         let page = rest.trailing_zeros() as usize;
         rest &= rest - 1;
         let (b1, b2) = (lead.bytes[page], cont.bytes[page]);
-        if (0xC2..=0xDF).contains(&b1) {
-            let code = (u32::from(b1 & 0x1F) << 6) | u32::from(b2 & 0x3F);
-            let fits = char::from_u32(code)
-                .is_some_and(|c| plausible_decoded(c) || ('\u{80}'..='\u{9F}').contains(&c));
-            if !fits {
-                kept &= !(1 << page);
-            }
+        if (0xC2..=0xDF).contains(&b1) && !two_byte_fits(b1, b2) {
+            kept &= !(1 << page);
         }
     }
     kept
@@ -698,6 +737,17 @@ mod tests {
                         assert_eq!(ours, std.filter(|v| v.len() == 1), "{bytes:x?}");
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn the_two_byte_table_agrees_with_decoding() {
+        for b1 in 0xC2u8..=0xDF {
+            for b2 in 0x80u8..=0xBF {
+                let decoded = decode_one(&[b1, b2]).filter(|c| fits(*c));
+                assert_eq!(super::exact(&[b1, b2]), decoded, "{b1:x} {b2:x}");
+                assert_eq!(two_byte_fits(b1, b2), decoded.is_some(), "{b1:x} {b2:x}");
             }
         }
     }
