@@ -216,6 +216,12 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
     let first = start.c;
     let lead = start.byte(page)?;
     let width = utf8_width(lead)?;
+    if width == 2
+        && let Some(next) = look.item(1)
+        && let Some(cont) = next.cont(page)
+    {
+        return two_byte_window(start, next, [lead, cont]);
+    }
     let mut bytes = [lead, 0, 0, 0];
     let mut len = 1;
     let mut k = 1;
@@ -316,6 +322,23 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
         cont_not_letter,
         width,
         chars: k,
+    })
+}
+
+/// The window of a two-byte sequence whose bytes are both there (most windows): what the general
+/// loop of [`window_at`] finds for them, without its bookkeeping for lost bytes.
+fn two_byte_window(start: Item, next: Item, bytes: [u8; 2]) -> Option<Window> {
+    let c = exact(&bytes)?;
+    let cont = next.c;
+    Some(Window {
+        start: start.at,
+        end: next.end(),
+        decoded: Decoded::Exact(c),
+        lead_is_letter: is_letter(start.c),
+        lead_is_upper: is_upper(start.c),
+        cont_not_letter: !is_letter(cont) || matches!(cont, 'ª' | 'º' | 'µ'),
+        width: 2,
+        chars: 2,
     })
 }
 
@@ -494,7 +517,7 @@ pub fn candidates(text: &str) -> Vec<Candidate> {
             let pages = if end < i {
                 // ASCII follows the lead: only a marker of a lost byte can go on with it.
                 marker_follower(text, end, prev)
-            } else if bytes[i..].starts_with("\u{FFFD}".as_bytes()) {
+            } else if is_replacement_at(bytes, i) {
                 follower_mask(text, i, prev)
             } else {
                 image.map_or(0, |image| two_byte_plausible(prev, image, image.cont))
@@ -531,6 +554,12 @@ fn candidate(text: &str, at: usize, pages: u16, image: &'static Image) -> Option
         lead: c,
         image,
     })
+}
+
+/// Whether U+FFFD starts at `i`; its first byte, rare in text, is tested before the others.
+#[inline]
+fn is_replacement_at(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i) == Some(&0xEF) && bytes.get(i + 1..i + 3) == Some(&[0xBF, 0xBD])
 }
 
 /// For each page of `pages` (bit `i` for page `i`), a number of bytes its windows cannot exceed:
