@@ -93,7 +93,10 @@ fn decode_unicode(bytes: &[u8]) -> Unicode {
             bom,
         };
     }
-    match std::str::from_utf8(body) {
+    // Same answer and error position as `std::str::from_utf8`, checked 32 or 64 bytes at a time:
+    // text in other scripts than Latin is mostly multi-byte characters, which std checks one by
+    // one, and this check reads every byte of every file.
+    match simdutf8::compat::from_utf8(body) {
         Ok(text) => Unicode {
             text: text.to_owned(),
             encoding: "UTF-8",

@@ -159,11 +159,13 @@ pub struct Image {
 /// Characters below this are looked up in a flat table; the rest by binary search, but for the
 /// punctuation, symbols and box drawing of U+2000–U+25FF, which have a flat table of their own.
 const FLAT_END: u32 = 0x500;
+const FLAT_LEN: usize = (FLAT_END - 0x80) as usize;
 const SYMBOLS: std::ops::Range<u32> = 0x2000..0x2600;
 
 struct ImageIndex {
-    /// `FLAT_END - 0x80` entries, for U+0080 onwards.
-    flat: Vec<Image>,
+    /// One entry per character from U+0080 to `FLAT_END`, held in the index itself: the most
+    /// frequent look-up reads it without going through a pointer or checking a length.
+    flat: [Image; FLAT_LEN],
     /// One entry per character of `SYMBOLS`.
     symbols: Vec<Image>,
     /// Sorted by character.
@@ -177,7 +179,7 @@ struct ImageIndex {
 static INDEX: LazyLock<ImageIndex> = LazyLock::new(build_index);
 
 fn build_index() -> ImageIndex {
-    let mut flat = vec![Image::default(); (FLAT_END - 0x80) as usize];
+    let mut flat = [Image::default(); FLAT_LEN];
     let mut sparse: Vec<(char, Image)> = Vec::new();
     for page in &CODE_PAGES {
         for b in 0x80u8..=0xFF {

@@ -68,8 +68,9 @@ pub fn choose(candidates: &[char], prev: Option<char>, next: Option<char>) -> Op
         .filter(|(_, f)| *f == best)
         .map(|(c, _)| *c)
         .collect();
-    // Stable: common documentation emoji first, the rest in candidate order.
-    tied.sort_by_key(|c| common_emoji_rank(*c).unwrap_or(usize::MAX));
+    // Stable: common documentation emoji first, the rest in candidate order. The rank is a
+    // search of the emoji list: worked out once per candidate, not once per comparison.
+    tied.sort_by_cached_key(|c| common_emoji_rank(*c).unwrap_or(usize::MAX));
     let chosen = tied.remove(0);
     Some(Choice {
         chosen,

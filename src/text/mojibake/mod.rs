@@ -244,16 +244,15 @@ fn cover(
     };
     let mut at = 0;
     let windows = &primary.1.windows;
-    let uncovered: Vec<scan::Candidate> = starts
-        .iter()
-        .filter(|c| {
-            while windows.get(at).is_some_and(|w| w.end <= c.at) {
-                at += 1;
-            }
-            windows.get(at).is_none_or(|w| w.start > c.at)
-        })
-        .copied()
-        .collect();
+    // At most all of them: one allocation, where collecting a filter grows the list step by step
+    // (each step copying what a large file found so far).
+    let mut uncovered: Vec<scan::Candidate> = Vec::with_capacity(starts.len());
+    uncovered.extend(starts.iter().filter(|c| {
+        while windows.get(at).is_some_and(|w| w.end <= c.at) {
+            at += 1;
+        }
+        windows.get(at).is_none_or(|w| w.start > c.at)
+    }));
     let others = weigh(text, pages & !(1 << primary.0.index), ctx, &uncovered, code);
     let mut found = vec![primary];
     found.extend(others);
@@ -426,7 +425,8 @@ pub fn apply_repairs(text: &str, repairs: &[Repair]) -> String {
 }
 
 /// The word (between whitespace) around `repair` in `text`, as it is and as it becomes with all
-/// of `repairs` applied: `gÃ¨re` → `gère` says more than `Ã¨` → `è`.
+/// of `repairs` (sorted, disjoint, from [`find_repairs`] on this text) applied: `gÃ¨re` → `gère`
+/// says more than `Ã¨` → `è`.
 pub fn word_example(text: &str, repairs: &[Repair], repair: &Repair) -> (String, String) {
     let start = text[..repair.range.start]
         .rfind(char::is_whitespace)
@@ -437,9 +437,12 @@ pub fn word_example(text: &str, repairs: &[Repair], repair: &Repair) -> (String,
         .find(char::is_whitespace)
         .map_or(text.len(), |i| repair.range.end + i);
     let damaged = &text[start..end];
-    let inside: Vec<Repair> = repairs
+    // Repairs are sorted and disjoint (so are their ends): those inside the word are the ones
+    // from the first that starts in it, while they end in it; the rest of the file is not read.
+    let first = repairs.partition_point(|r| r.range.start < start);
+    let inside: Vec<Repair> = repairs[first..]
         .iter()
-        .filter(|r| r.range.start >= start && r.range.end <= end)
+        .take_while(|r| r.range.end <= end)
         .map(|r| Repair {
             range: r.range.start - start..r.range.end - start,
             ..r.clone()

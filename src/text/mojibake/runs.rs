@@ -62,6 +62,9 @@ impl PageRuns {
     /// These runs without the windows that overlap `taken` (sorted), split where those were.
     pub fn outside(self, text: &str, page: &CodePage, taken: &[Resolved]) -> PageRuns {
         let mut out = PageRuns::default();
+        // At most these windows are kept: reserved once rather than grown step by step.
+        out.windows.reserve(self.windows.len());
+        out.runs.reserve(self.runs.len());
         let mut alternatives = self.alternatives.into_iter().peekable();
         let mut at = 0;
         let mut run_start = 0;
@@ -146,7 +149,7 @@ pub fn runs_for_pages_seeded(
         // the pages that read its characters as the same bytes, which find the same window.
         let mut shared: Option<(u16, Resolved)> = None;
         if let Some((seed_page, window)) = seeded_window(seed, &mut seed_at, candidate.at) {
-            let look = look.get_or_insert_with(|| Lookahead::new(text, candidate.at));
+            let look = look.get_or_insert_with(|| Lookahead::at_candidate(text, candidate));
             let chars = text[window.start..window.end].chars().count();
             shared = Some((look.same_bytes_as(chars, seed_page), window));
         }
@@ -159,7 +162,7 @@ pub fn runs_for_pages_seeded(
                 scanner.push_exact(text, page, window);
                 continue;
             }
-            let look = look.get_or_insert_with(|| Lookahead::new(text, candidate.at));
+            let look = look.get_or_insert_with(|| Lookahead::at_candidate(text, candidate));
             let Some(window) = window_at(&mut *look, page, ctx) else {
                 continue;
             };
@@ -372,6 +375,10 @@ fn undo_layers(mut repaired: String, page: &CodePage, context: Option<Script>) -
             break;
         }
         let starts = candidates(&repaired);
+        if starts.is_empty() {
+            // What most repairs are: nothing in them could start a window.
+            break;
+        }
         let pages = starts.iter().fold(0u16, |mask, c| mask | c.pages);
         // The page of the first layer first, then the others (each tried once).
         let deeper = std::iter::once(page)

@@ -7,6 +7,8 @@
 //! `?`, U+FFFD or a space; or a 0xA0 (no-break space) that became a plain space. Those windows
 //! carry every character that would fit, for the caller to rank.
 
+use std::sync::LazyLock;
+
 use super::code_pages::{CodePage, Image, PAGE_COUNT, images};
 use super::unicode::{is_letter, is_upper, plausible_decoded};
 
@@ -134,6 +136,20 @@ impl<'t> Lookahead<'t> {
         }
     }
 
+    /// A look-ahead from `candidate`, its first character known already.
+    pub fn at_candidate(text: &'t str, candidate: &Candidate) -> Self {
+        let first = Item {
+            c: candidate.lead,
+            at: candidate.at,
+            image: Some(candidate.image),
+        };
+        let mut look = Lookahead::new(text, candidate.at);
+        look.items[0] = first;
+        look.count = 1;
+        look.end = first.end();
+        look
+    }
+
     #[inline]
     fn item(&mut self, k: usize) -> Option<Item> {
         if k < self.count {
@@ -156,7 +172,7 @@ impl<'t> Lookahead<'t> {
                     image: None,
                 }
             } else {
-                let c = self.text.get(at..)?.chars().next()?;
+                let c = char_at(self.text, at)?;
                 Item {
                     c,
                     at,
@@ -200,6 +216,12 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
     let first = start.c;
     let lead = start.byte(page)?;
     let width = utf8_width(lead)?;
+    if width == 2
+        && let Some(next) = look.item(1)
+        && let Some(cont) = next.cont(page)
+    {
+        return two_byte_window(start, next, [lead, cont]);
+    }
     let mut bytes = [lead, 0, 0, 0];
     let mut len = 1;
     let mut k = 1;
@@ -283,13 +305,7 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
     }
     let decoded = if len == width {
         match gap {
-            None => {
-                let c = decode_one(&bytes[..width])?;
-                // A C1 control is what a first layer of double damage through Latin-1 gives; the
-                // run keeps it only if a second layer turns it into something real.
-                let c1 = ('\u{80}'..='\u{9F}').contains(&c);
-                (plausible_decoded(c) || c1).then_some(Decoded::Exact(c))?
-            }
+            None => Decoded::Exact(exact(&bytes[..width])?),
             Some(gap) => fill_gap(&bytes[..width], gap, page)?,
         }
     } else if gap.is_none() && holes && width >= 3 && len + 1 == width {
@@ -307,6 +323,68 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
         width,
         chars: k,
     })
+}
+
+/// The window of a two-byte sequence whose bytes are both there (most windows): what the general
+/// loop of [`window_at`] finds for them, without its bookkeeping for lost bytes.
+fn two_byte_window(start: Item, next: Item, bytes: [u8; 2]) -> Option<Window> {
+    let c = exact(&bytes)?;
+    let cont = next.c;
+    Some(Window {
+        start: start.at,
+        end: next.end(),
+        decoded: Decoded::Exact(c),
+        lead_is_letter: is_letter(start.c),
+        lead_is_upper: is_upper(start.c),
+        cont_not_letter: !is_letter(cont) || matches!(cont, 'ª' | 'º' | 'µ'),
+        width: 2,
+        chars: 2,
+    })
+}
+
+/// The character `bytes` (a whole sequence, no byte lost) decode to, if a repair may give it.
+fn exact(bytes: &[u8]) -> Option<char> {
+    if let [b1 @ 0xC2..=0xDF, b2 @ 0x80..=0xBF] = *bytes {
+        // Most windows: one bit of a table answers.
+        return two_byte_fits(b1, b2).then(|| decode_two(b1, b2)).flatten();
+    }
+    decode_one(bytes).filter(|c| fits(*c))
+}
+
+/// Whether `c` is what a repair may give: a plausible character, or a C1 control, which is what
+/// a first layer of double damage through Latin-1 gives (the run keeps it only if a second layer
+/// turns it into something real).
+fn fits(c: char) -> bool {
+    plausible_decoded(c) || ('\u{80}'..='\u{9F}').contains(&c)
+}
+
+/// Bit `b2 & 0x3F` of entry `b1 & 0x1F`: whether the two-byte sequence `b1 b2` decodes to what
+/// [`fits`]. The fast path asks it for every pair of images it meets, and scans for most windows;
+/// a bit test costs less than decoding the character and looking its traits up each time.
+static TWO_BYTE_FITS: LazyLock<[u64; 32]> = LazyLock::new(|| {
+    let mut table = [0u64; 32];
+    for b1 in 0xC0u8..=0xDF {
+        for b2 in 0x80u8..=0xBF {
+            if decode_two(b1, b2).is_some_and(fits) {
+                table[usize::from(b1 & 0x1F)] |= 1 << (b2 & 0x3F);
+            }
+        }
+    }
+    table
+});
+
+/// Whether the two-byte sequence `b1 b2` (a lead byte 0xC2–0xDF and a continuation byte)
+/// decodes to what [`fits`].
+#[inline]
+fn two_byte_fits(b1: u8, b2: u8) -> bool {
+    TWO_BYTE_FITS[usize::from(b1 & 0x1F)] >> (b2 & 0x3F) & 1 != 0
+}
+
+/// The character of the two-byte sequence `b1 b2`, its bits taken as they are (the caller
+/// knows `b1` is a lead byte of a two-byte sequence and `b2` a continuation byte).
+#[inline]
+fn decode_two(b1: u8, b2: u8) -> Option<char> {
+    char::from_u32((u32::from(b1 & 0x1F) << 6) | u32::from(b2 & 0x3F))
 }
 
 /// The one character `bytes` (2–4 of them, a lead byte first) encode in UTF-8, if they are a
@@ -368,12 +446,15 @@ fn dropped_byte(bytes: &[u8], page: &CodePage) -> Option<Decoded> {
     let width = bytes.len() + 1;
     let mut candidates = Vec::with_capacity(bytes.len() * page.hole_count());
     for index in 1..width {
+        // The bytes around the lost one are the same for every hole tried there.
+        trial[..index].copy_from_slice(&bytes[..index]);
+        trial[index + 1..width].copy_from_slice(&bytes[index..]);
         for hole in page.holes() {
-            trial[..index].copy_from_slice(&bytes[..index]);
             trial[index] = hole;
-            trial[index + 1..width].copy_from_slice(&bytes[index..]);
-            if let Some(c) = decode_one(&trial[..width]).filter(|c| plausible_decoded(*c))
+            // A character already listed was plausible: no need to ask again.
+            if let Some(c) = decode_one(&trial[..width])
                 && !candidates.contains(&c)
+                && plausible_decoded(c)
             {
                 candidates.push(c);
             }
@@ -411,6 +492,11 @@ pub fn next_non_ascii(bytes: &[u8], from: usize) -> usize {
 pub struct Candidate {
     pub at: usize,
     pub pages: u16,
+    /// The character there (a lead byte's image in some page) and its image, found by the fast
+    /// path already: scans, bounds and look-aheads start from them instead of decoding the
+    /// character and looking it up again, once per pass.
+    pub lead: char,
+    pub image: &'static Image,
 }
 
 /// The fast path: every place where some page could start a window (a lead byte's image
@@ -431,16 +517,13 @@ pub fn candidates(text: &str) -> Vec<Candidate> {
             let pages = if end < i {
                 // ASCII follows the lead: only a marker of a lost byte can go on with it.
                 marker_follower(text, end, prev)
-            } else if bytes[i..].starts_with("\u{FFFD}".as_bytes()) {
+            } else if is_replacement_at(bytes, i) {
                 follower_mask(text, i, prev)
             } else {
                 image.map_or(0, |image| two_byte_plausible(prev, image, image.cont))
             };
-            if prev.lead & pages != 0 {
-                found.push(Candidate {
-                    at,
-                    pages: prev.lead & pages,
-                });
+            if let Some(candidate) = candidate(text, at, prev.lead & pages, prev) {
+                found.push(candidate);
             }
         }
         lead = image
@@ -450,11 +533,33 @@ pub fn candidates(text: &str) -> Vec<Candidate> {
     }
     if let Some((at, end, prev)) = lead {
         let pages = prev.lead & marker_follower(text, end, prev);
-        if pages != 0 {
-            found.push(Candidate { at, pages });
+        if let Some(candidate) = candidate(text, at, pages, prev) {
+            found.push(candidate);
         }
     }
     found
+}
+
+/// The candidate for the lead character at `at` (whose image is `image`), if it may start a
+/// window in some page of `pages`.
+#[inline]
+fn candidate(text: &str, at: usize, pages: u16, image: &'static Image) -> Option<Candidate> {
+    if pages == 0 {
+        return None;
+    }
+    let c = char_at(text, at)?;
+    Some(Candidate {
+        at,
+        pages,
+        lead: c,
+        image,
+    })
+}
+
+/// Whether U+FFFD starts at `i`; its first byte, rare in text, is tested before the others.
+#[inline]
+fn is_replacement_at(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i) == Some(&0xEF) && bytes.get(i + 1..i + 3) == Some(&[0xBF, 0xBD])
 }
 
 /// For each page of `pages` (bit `i` for page `i`), a number of bytes its windows cannot exceed:
@@ -468,9 +573,7 @@ pub fn coverage_bounds(text: &str, pages: u16, candidates: &[Candidate]) -> [usi
     // Where the spans counted so far end, per page.
     let mut reach = [0; PAGE_COUNT];
     for candidate in candidates {
-        let Some(image) = text[candidate.at..].chars().next().and_then(images) else {
-            continue;
-        };
+        let image = candidate.image;
         let mut rest = candidate.pages & pages;
         while rest != 0 {
             let page = rest.trailing_zeros() as usize;
@@ -490,10 +593,8 @@ pub fn coverage_bounds(text: &str, pages: u16, candidates: &[Candidate]) -> [usi
 pub fn any_outside_spans(text: &str, pages: u16, page: usize, candidates: &[Candidate]) -> bool {
     let mut reach = 0;
     candidates.iter().any(|candidate| {
-        if candidate.pages & (1 << page) != 0
-            && let Some(image) = text[candidate.at..].chars().next().and_then(images)
-        {
-            reach = reach.max(span_end(text, candidate.at, image, page));
+        if candidate.pages & (1 << page) != 0 {
+            reach = reach.max(span_end(text, candidate.at, candidate.image, page));
         }
         candidate.at >= reach && candidate.pages & pages & !(1 << page) != 0
     })
@@ -531,13 +632,8 @@ fn two_byte_plausible(lead: &Image, cont: &Image, pages: u16) -> u16 {
         let page = rest.trailing_zeros() as usize;
         rest &= rest - 1;
         let (b1, b2) = (lead.bytes[page], cont.bytes[page]);
-        if (0xC2..=0xDF).contains(&b1) {
-            let code = (u32::from(b1 & 0x1F) << 6) | u32::from(b2 & 0x3F);
-            let fits = char::from_u32(code)
-                .is_some_and(|c| plausible_decoded(c) || ('\u{80}'..='\u{9F}').contains(&c));
-            if !fits {
-                kept &= !(1 << page);
-            }
+        if (0xC2..=0xDF).contains(&b1) && !two_byte_fits(b1, b2) {
+            kept &= !(1 << page);
         }
     }
     kept
@@ -556,6 +652,20 @@ const fn utf8_char_width(first: u8) -> usize {
         0x80..=0xDF => 2,
         0xE0..=0xEF => 3,
         _ => 4,
+    }
+}
+
+/// The character that starts at byte `at`, two-byte ones (what most images are) decoded from
+/// their bytes without the general decoder.
+#[inline]
+fn char_at(text: &str, at: usize) -> Option<char> {
+    let bytes = text.as_bytes();
+    match *bytes.get(at)? {
+        first @ 0xC2..=0xDF => {
+            let second = bytes.get(at + 1)?;
+            char::from_u32((u32::from(first & 0x1F) << 6) | u32::from(second & 0x3F))
+        }
+        _ => text.get(at..)?.chars().next(),
     }
 }
 
@@ -656,6 +766,17 @@ mod tests {
                         assert_eq!(ours, std.filter(|v| v.len() == 1), "{bytes:x?}");
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn the_two_byte_table_agrees_with_decoding() {
+        for b1 in 0xC2u8..=0xDF {
+            for b2 in 0x80u8..=0xBF {
+                let decoded = decode_one(&[b1, b2]).filter(|c| fits(*c));
+                assert_eq!(super::exact(&[b1, b2]), decoded, "{b1:x} {b2:x}");
+                assert_eq!(two_byte_fits(b1, b2), decoded.is_some(), "{b1:x} {b2:x}");
             }
         }
     }
