@@ -144,16 +144,10 @@ impl SkipRules {
             return false;
         }
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') && !(is_dir && name == ".gitbook") {
+        if is_dir && is_skipped_folder(name, depth == 1) {
             return true;
         }
-        if is_dir && name == "node_modules" {
-            return true;
-        }
-        if !is_dir && is_editor_file(name) {
-            return true;
-        }
-        if depth == 1 && is_dir && matches!(name, "public" | "target") {
+        if !is_dir && (name.starts_with('.') || is_editor_file(name)) {
             return true;
         }
         if depth == 1
@@ -181,6 +175,15 @@ fn same_dir(a: &Path, b: &Path) -> bool {
 /// Files editors leave beside the real one while saving (vim's `4913` probe and `~` backups,
 /// JetBrains' `___jb_tmp___`, Emacs' `#x#`; hidden ones such as `.x.swp` and `.#x` are skipped
 /// as hidden). Never content: neither published nor watched.
+/// Folders no build reads, wherever the site is: hidden ones (but `.gitbook/`, GitBook's assets
+/// and includes), `node_modules/`, and at the top (`top_level`) `public/` and `target/` (a
+/// build's output and cargo's). The watcher's polling skips them too.
+pub fn is_skipped_folder(name: &str, top_level: bool) -> bool {
+    (name.starts_with('.') && name != ".gitbook")
+        || name == "node_modules"
+        || (top_level && matches!(name, "public" | "target"))
+}
+
 pub fn is_editor_file(name: &str) -> bool {
     name == "4913"
         || name.ends_with('~')

@@ -65,10 +65,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         .build()
         .map_err(|e| format!("cannot start the server: {e}"))?;
     // Listened to before the address is printed: a Ctrl-C from then on is a clean stop.
-    let stop = {
-        let _context = runtime.enter();
-        stop_requested().map_err(|e| format!("cannot listen for Ctrl-C: {e}"))?
-    };
+    let stop = stop_requested(&runtime)?;
     let address = SocketAddr::new(options.bind, options.port);
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind(address))
@@ -128,10 +125,17 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     Ok(())
 }
 
-/// Resolves on Ctrl-C (SIGINT), or SIGTERM (a process manager, `docker stop`). Made in the
-/// runtime's context; the signals are caught from this call on, not from the first poll.
+/// Resolves on Ctrl-C (SIGINT), or SIGTERM (a process manager, `docker stop`). The signals are
+/// caught from this call on, not from the future's first poll.
+fn stop_requested(
+    runtime: &tokio::runtime::Runtime,
+) -> Result<impl std::future::Future<Output = ()> + use<>, String> {
+    let _context = runtime.enter();
+    stop_signals().map_err(|e| format!("cannot listen for Ctrl-C: {e}"))
+}
+
 #[cfg(unix)]
-fn stop_requested() -> std::io::Result<impl std::future::Future<Output = ()>> {
+fn stop_signals() -> std::io::Result<impl std::future::Future<Output = ()>> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut interrupt = signal(SignalKind::interrupt())?;
     let mut terminate = signal(SignalKind::terminate())?;
@@ -144,7 +148,7 @@ fn stop_requested() -> std::io::Result<impl std::future::Future<Output = ()>> {
 }
 
 #[cfg(not(unix))]
-fn stop_requested() -> std::io::Result<impl std::future::Future<Output = ()>> {
+fn stop_signals() -> std::io::Result<impl std::future::Future<Output = ()>> {
     Ok(async {
         let _ = tokio::signal::ctrl_c().await;
     })
@@ -159,10 +163,7 @@ fn stop_between_writes() -> Result<Arc<Mutex<()>>, String> {
         .enable_all()
         .build()
         .map_err(|e| format!("cannot listen for Ctrl-C: {e}"))?;
-    let stop = {
-        let _context = runtime.enter();
-        stop_requested().map_err(|e| format!("cannot listen for Ctrl-C: {e}"))?
-    };
+    let stop = stop_requested(&runtime)?;
     let held = writing.clone();
     std::thread::spawn(move || {
         runtime.block_on(stop);

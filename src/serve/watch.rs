@@ -35,7 +35,7 @@ pub struct Watcher {
 
 /// How often polling reads every file: a save shows within this (plus the debounce). Each pass
 /// reads the whole site (see `watch`), so a big site is polled less often: at most about one
-/// pass of 2,500 files every 250 ms (a pass of 10,000 pages costs about 70 ms of CPU).
+/// pass of 2,500 files every 250 ms (a pass of 10,000 pages costs 70 to 110 ms of CPU).
 fn poll_interval(files: usize) -> Duration {
     const FILES_PER_QUARTER_SECOND: usize = 2_500;
     let quarters = files.div_ceil(FILES_PER_QUARTER_SECOND).clamp(1, 8);
@@ -44,11 +44,11 @@ fn poll_interval(files: usize) -> Duration {
 
 /// The debouncer in use, held for its `Drop` (which stops watching).
 enum Debounced {
-    Native(#[allow(dead_code)] Debouncer<RecommendedWatcher, RecommendedCache>),
-    Poll(
-        #[allow(dead_code)] Debouncer<PollWatcher, FileIdMap>,
-        Duration,
+    Native(
+        #[expect(dead_code, reason = "never read: held for its Drop")]
+        Debouncer<RecommendedWatcher, RecommendedCache>,
     ),
+    Poll(Debouncer<PollWatcher, FileIdMap>, Duration),
 }
 
 /// Which paths are worth a rebuild.
@@ -252,8 +252,8 @@ fn is_finished_write(kind: &EventKind) -> bool {
 }
 
 /// Whether an event may mean new content. Reading a file is an event too (opening it), and so
-/// is a change of permissions: neither counts. A new modification time does: it is all polling
-/// sees of a save (it does not read contents).
+/// is a change of permissions: neither counts. A new modification time does: polling reports a
+/// save that way when the time's second has changed (and as a data change otherwise).
 fn changes_content(kind: &EventKind) -> bool {
     match kind {
         EventKind::Modify(ModifyKind::Metadata(what)) => *what == MetadataKind::WriteTime,
@@ -317,16 +317,14 @@ fn count_files(watched: &[(PathBuf, RecursiveMode)]) -> usize {
         .sum()
 }
 
-/// A folder right under a root that polling reads: not hidden (but `.gitbook/`), not one whose
-/// changes never matter.
+/// A folder right under a root that polling reads: one a build may read (`themes/` among
+/// them), not one whose changes never matter.
 fn is_polled_folder(path: &Path, relevant: &Relevant) -> bool {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    relevant.matters(path)
-        && !matches!(name, "public" | "target")
-        && (!name.starts_with('.') || name == ".gitbook")
+    relevant.matters(path) && !crate::source::is_skipped_folder(name, true)
 }
 
 impl Watcher {
