@@ -1,6 +1,7 @@
 //! The reader's side in a real browser (headless Chromium): search, keyboard access, dark mode,
 //! accessibility (axe-core) and small screens, on a built fixture site served over HTTP.
 
+#[path = "suite/common/mod.rs"]
 mod common;
 #[path = "browser/harness.rs"]
 mod harness;

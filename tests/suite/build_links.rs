@@ -1,0 +1,128 @@
+//! Link rewriting: every kind of destination GitBook exports write, resolved against the site.
+
+
+use crate::common::*;
+
+#[test]
+fn links_resolve_to_relative_urls() {
+    let site = build_fixture("gitbook-summary");
+    let page = site.page("reference/liens/");
+    let expected = [
+        ("page md", "../../guide/installation/"),
+        ("dossier GitBook", "../../guide/"),
+        ("ancre distante", "../../guide/installation/#prerequis"),
+        ("ancre locale", "#section-locale"),
+        ("échappé", "../../guide/config_avancee/"),
+        ("pourcent", "../mon%20fichier/"),
+        ("chevrons", "../mon%20fichier/"),
+        ("absolu depuis la racine", "../../guide/linux/"),
+        ("externe", "https://example.org/x?a=1&b=2"),
+        ("courriel", "mailto:ops@example.org"),
+        ("fichier", "../../.gitbook/assets/image%20(1).png"),
+    ];
+    for (label, href) in expected {
+        assert_eq!(link_href(&page, label), href, "link `{label}`");
+    }
+}
+
+#[test]
+fn images_and_raw_html_urls_are_rewritten() {
+    let site = build_fixture("gitbook-summary");
+    let page = site.page("reference/liens/");
+    let sources: Vec<&str> = select(&page, ".content img")
+        .into_iter()
+        .map(|img| attr(img, "src"))
+        .collect();
+    assert_eq!(sources, ["../../.gitbook/assets/image%20(1).png"; 2]);
+    assert_eq!(attr(select_one(&page, "figure img"), "alt"), "en HTML");
+}
+
+#[test]
+fn relative_links_work_from_the_page_location() {
+    let site = build_fixture("gitbook-summary");
+    // `linux.md` sits next to `installation.md`, whose output is one folder deeper.
+    assert_eq!(
+        link_href(&site.page("guide/installation/"), "la page Linux"),
+        "../linux/"
+    );
+    assert_eq!(link_href(&site.page("guide/linux/"), "guide"), "../");
+    assert_eq!(
+        link_href(&site.page(""), "l’installation"),
+        "guide/installation/"
+    );
+}
+
+#[test]
+fn unresolved_links_are_warnings_at_their_line_and_left_as_written() {
+    let site = build_fixture("gitbook-summary");
+    let broken = site.with_code("broken-link");
+    let found: Vec<(usize, bool)> = broken
+        .iter()
+        .map(|d| {
+            let location = d.location.as_ref().expect("located");
+            assert_eq!(location.file.to_str(), Some("reference/liens.md"));
+            (location.line, d.message.contains("outside the site"))
+        })
+        .collect();
+    assert_eq!(found, [(13, false), (14, true)], "{}", list(&broken));
+    assert_eq!(
+        broken[0].source_line.as_deref(),
+        Some("* [absent](nulle-part.md)")
+    );
+    assert_eq!(
+        link_href(&site.page("reference/liens/"), "absent"),
+        "nulle-part.md"
+    );
+
+    let anchors = site.with_code("missing-anchor");
+    assert_eq!(anchors.len(), 1, "{}", list(&anchors));
+    assert!(anchors[0].message.contains("#nope"));
+    assert_eq!(
+        anchors[0].location.as_ref().map(|l| (l.line, l.column)),
+        Some((15, 3))
+    );
+}
+
+#[test]
+fn missing_images_are_reported() {
+    let site = site_with(&[("README.md", "# Home\n\n![schéma](img/absent.png)\n")]);
+    let site = build_tmp(site);
+    let missing = site.with_code("missing-image");
+    assert_eq!(missing.len(), 1);
+    assert_eq!(missing[0].location.as_ref().map(|l| l.line), Some(3));
+    site.assert_no_errors();
+}
+
+#[test]
+fn assets_are_copied_byte_for_byte_with_their_names() {
+    let site = build_fixture("gitbook-summary");
+    let nfd = "re\u{301}sume\u{301}.pdf";
+    let nfc = "r\u{e9}sum\u{e9}.pdf";
+    assert_eq!(
+        std::fs::read(site.out.join(".gitbook/assets").join(nfd)).expect("NFD name kept"),
+        b"PDF NFD"
+    );
+    assert_eq!(
+        std::fs::read(site.out.join(".gitbook/assets").join(nfc)).expect("NFC name kept"),
+        b"PDF NFC"
+    );
+    let png = std::fs::read(site.out.join(".gitbook/assets/image (1).png")).expect("spaces kept");
+    assert_eq!(
+        png,
+        std::fs::read(fixture_path("gitbook-summary").join(".gitbook/assets/image (1).png"))
+            .expect("fixture")
+    );
+    // Markdown sources are pages, not assets; hidden entries and node_modules are skipped.
+    for skipped in [
+        "SUMMARY.md",
+        "README.md",
+        ".hidden",
+        "node_modules",
+        "reference/liens.md",
+    ] {
+        assert!(
+            !site.exists(skipped),
+            "{skipped} should not be in the output"
+        );
+    }
+}

@@ -1,0 +1,306 @@
+//! `carnet build --watch` as CI-minded contributors use it: the real binary, files changed on
+//! disk, and the output folder compared with a clean build after every kind of change; files
+//! a change does not touch are not written again.
+
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::common::*;
+
+/// A running `carnet build --watch`; killed when dropped.
+struct Watching {
+    child: Child,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Watching {
+    fn start(site: &Path) -> Watching {
+        Watching::start_with(site, &[])
+    }
+
+    fn start_with(site: &Path, extra: &[&str]) -> Watching {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_carnet"))
+            .args(["build", "--watch", "-q", "--debounce", "30"])
+            .args(extra)
+            .arg(site)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("carnet build --watch starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let lines = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                lines.lock().unwrap_or_else(|e| e.into_inner()).push(line);
+            }
+        });
+        let watching = Watching { child, log };
+        watching.wait_for_line(|l| l.starts_with("watching "));
+        watching
+    }
+
+    fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn wait_for_line(&self, found: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !self.log().iter().any(|l| found(l)) {
+            assert!(Instant::now() < deadline, "log: {:?}", self.log());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Waits until the output folder holds exactly what a clean build of the site writes.
+fn wait_for_clean_build_output(site: &Path, watching: &Watching) {
+    let expected = clean_build_files(site);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let actual = tree_files(&site.join("public"));
+        if actual == expected {
+            return;
+        }
+        if Instant::now() > deadline {
+            panic!(
+                "the output differs from a clean build: {}\nlog: {:?}",
+                differences(&actual, &expected),
+                watching.log()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(40));
+    }
+}
+
+fn differences(actual: &BTreeMap<String, Vec<u8>>, expected: &BTreeMap<String, Vec<u8>>) -> String {
+    let mut out = Vec::new();
+    for (path, bytes) in expected {
+        match actual.get(path) {
+            None => out.push(format!("missing {path}")),
+            Some(b) if b != bytes => out.push(format!("differs {path}")),
+            _ => {}
+        }
+    }
+    for path in actual.keys().filter(|p| !expected.contains_key(*p)) {
+        out.push(format!("extra {path}"));
+    }
+    out.join(", ")
+}
+
+/// A body edit of the fixture's mail guide.
+fn edit_body(site: &Path) {
+    let page = site.join("guides/messagerie.md");
+    let text = std::fs::read_to_string(&page).unwrap_or_default();
+    std::fs::write(
+        &page,
+        text.replace("Délivrabilité", "Délivrabilité des courriels"),
+    )
+    .ok();
+}
+
+fn modified_times(dir: &Path) -> BTreeMap<String, SystemTime> {
+    tree_files(dir)
+        .into_keys()
+        .filter_map(|rel| {
+            let time = std::fs::metadata(dir.join(&rel)).ok()?.modified().ok()?;
+            Some((rel, time))
+        })
+        .collect()
+}
+
+#[test]
+fn the_output_equals_a_clean_build_after_every_kind_of_change() {
+    let tmp = copy_fixture("reader");
+    let site = tmp.path();
+    let watching = Watching::start(site);
+    wait_for_clean_build_output(site, &watching);
+
+    edit_body(site);
+    wait_for_clean_build_output(site, &watching);
+
+    // Title edit in SUMMARY.md: every page's navigation changes.
+    let summary = "# Sommaire\n\n* [Accueil](README.md)\n\n## Guides\n\n* [Hébergement mutualisé](guides/hebergement.md)\n* [Courriel](guides/messagerie.md)\n";
+    write(site, "SUMMARY.md", summary.as_bytes());
+    wait_for_clean_build_output(site, &watching);
+
+    // A new page; a folder renamed; a page deleted.
+    write(
+        site,
+        "guides/nouveau.md",
+        "# Nouveau\n\nTexte neuf.\n".as_bytes(),
+    );
+    write(
+        site,
+        "SUMMARY.md",
+        format!("{summary}* [Nouveau](guides/nouveau.md)\n").as_bytes(),
+    );
+    wait_for_clean_build_output(site, &watching);
+    std::fs::rename(site.join("guides"), site.join("docs")).ok();
+    write(
+        site,
+        "SUMMARY.md",
+        "# Sommaire\n\n* [Accueil](README.md)\n\n## Guides\n\n* [Hébergement mutualisé](docs/hebergement.md)\n* [Courriel](docs/messagerie.md)\n* [Nouveau](docs/nouveau.md)\n".as_bytes(),
+    );
+    wait_for_clean_build_output(site, &watching);
+    assert!(!site.join("public/guides").exists(), "stale folder removed");
+    std::fs::remove_file(site.join("docs/nouveau.md")).ok();
+    wait_for_clean_build_output(site, &watching);
+
+    // An asset added, changed, deleted; a theme template; the configuration.
+    write(site, "docs/schema.txt", b"v1");
+    wait_for_clean_build_output(site, &watching);
+    write(site, "docs/schema.txt", b"version 2");
+    wait_for_clean_build_output(site, &watching);
+    std::fs::remove_file(site.join("docs/schema.txt")).ok();
+    wait_for_clean_build_output(site, &watching);
+    write(
+        site,
+        "themes/default/templates/404.html",
+        b"{% extends \"base.html\" %}{% block main %}<h1>Introuvable</h1>{% endblock main %}",
+    );
+    wait_for_clean_build_output(site, &watching);
+    write(
+        site,
+        "carnet.yaml",
+        "title: Guides renommés\nlanguage: fr\n".as_bytes(),
+    );
+    wait_for_clean_build_output(site, &watching);
+}
+
+#[test]
+fn a_body_edit_rewrites_only_that_page_and_the_search_index() {
+    let tmp = copy_fixture("reader");
+    let site = tmp.path();
+    let watching = Watching::start(site);
+    let out = site.join("public");
+    let before = modified_times(&out);
+    // Coarse file system clocks: make sure a rewrite would show.
+    std::thread::sleep(Duration::from_millis(50));
+    edit_body(site);
+    watching.wait_for_line(|l| l.contains("wrote"));
+    wait_for_clean_build_output(site, &watching);
+    let after = modified_times(&out);
+    let rewritten: Vec<&String> = after
+        .iter()
+        .filter(|(path, time)| before.get(*path) != Some(time))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(
+        rewritten.contains(&&"guides/messagerie/index.html".to_string()),
+        "{rewritten:?}"
+    );
+    for path in &rewritten {
+        assert!(
+            *path == "guides/messagerie/index.html" || path.starts_with("search/"),
+            "{path} was written again though the change does not touch it: {rewritten:?}"
+        );
+    }
+    assert!(
+        after.len() > rewritten.len() + 5,
+        "most files are untouched: {} of {}",
+        rewritten.len(),
+        after.len()
+    );
+}
+
+#[test]
+fn a_rebuild_with_errors_writes_nothing_and_the_next_good_one_catches_up() {
+    let tmp = copy_fixture("reader");
+    let site = tmp.path();
+    let watching = Watching::start(site);
+    let out = site.join("public");
+    let before = tree_files(&out);
+    write(site, "carnet.yaml", b"title: [pas fini\n");
+    watching.wait_for_line(|l| l.starts_with("rebuild failed"));
+    let page = site.join("guides/messagerie.md");
+    std::fs::write(&page, "# Messagerie\n\nÉcrit pendant la panne.\n").ok();
+    // Give the watcher time to see (and refuse) that save too.
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        tree_files(&out) == before,
+        "nothing written while the build fails"
+    );
+    write(
+        site,
+        "carnet.yaml",
+        "title: Guides de test\nlanguage: fr\n".as_bytes(),
+    );
+    wait_for_clean_build_output(site, &watching);
+    let html =
+        std::fs::read_to_string(out.join("guides/messagerie/index.html")).unwrap_or_default();
+    assert!(html.contains("Écrit pendant la panne"), "{html}");
+}
+
+#[test]
+fn with_strict_a_save_that_breaks_a_link_writes_nothing() {
+    let tmp = copy_fixture("reader");
+    let site = tmp.path();
+    let watching = Watching::start_with(site, &["--strict"]);
+    let out = site.join("public");
+    let before = tree_files(&out);
+    assert!(!before.is_empty(), "the first build is written");
+    let page = site.join("guides/messagerie.md");
+    let text = std::fs::read_to_string(&page).unwrap_or_default();
+    std::fs::write(&page, format!("{text}\nVoir [ailleurs](nulle-part.md).\n")).ok();
+    watching.wait_for_line(|l| l.contains("not written"));
+    assert!(
+        tree_files(&out) == before,
+        "a broken link under --strict changes nothing"
+    );
+    std::fs::write(&page, format!("{text}\nVoir [l'accueil](../README.md).\n")).ok();
+    wait_for_clean_build_output(site, &watching);
+}
+
+#[test]
+fn with_strict_a_first_build_with_a_broken_link_writes_nothing() {
+    let tmp = copy_fixture("reader");
+    let site = tmp.path();
+    let page = site.join("guides/messagerie.md");
+    let text = std::fs::read_to_string(&page).unwrap_or_default();
+    std::fs::write(&page, format!("{text}\nVoir [ailleurs](nulle-part.md).\n")).ok();
+    let _watching = Watching::start_with(site, &["--strict"]);
+    assert!(
+        !site.join("public").exists(),
+        "carnet build --strict would write nothing"
+    );
+}
+
+#[test]
+fn ctrl_c_ends_the_watch_cleanly_and_leaves_no_temporary_file() {
+    let tmp = copy_fixture("reader");
+    let site = tmp.path();
+    let mut watching = Watching::start(site);
+    // Saves keep it writing; Ctrl-C comes in the middle of them.
+    for round in 0..5 {
+        write(
+            site,
+            "guides/messagerie.md",
+            format!("# Messagerie\n\nVersion {round}.\n").as_bytes(),
+        );
+        std::thread::sleep(Duration::from_millis(15));
+    }
+    let exit = interrupt(&mut watching.child, Duration::from_secs(10));
+    let log = watching.log();
+    let exit = exit.unwrap_or_else(|| panic!("still running 10 s after Ctrl-C: {log:?}"));
+    assert!(exit.success(), "{exit:?} {log:?}");
+    // The reading thread may still hold the last line for a moment.
+    watching.wait_for_line(|l| l == "stopped");
+    let leftovers: Vec<String> = tree_files(&site.join("public"))
+        .into_keys()
+        .filter(|rel| rel.contains("carnet-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

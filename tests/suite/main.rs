@@ -1,0 +1,26 @@
+//! The integration suite: every whole-site test in one binary, so CI compiles and links it once.
+//! (The browser tests are their own target, `tests/browser.rs`: they need Chromium.)
+
+mod common;
+
+mod block_snapshots;
+mod build_front_matter;
+mod build_headings;
+mod build_links;
+mod build_navigation;
+mod build_output;
+mod build_theme;
+mod build_watch;
+mod bundled_content;
+mod check;
+mod cli;
+mod deploy;
+mod encoding_repair;
+mod external_links;
+mod fix_encoding;
+mod gitbook_errors;
+mod gitbook_export;
+mod live_rebuild;
+mod search_index;
+mod serve;
+mod spaces;
