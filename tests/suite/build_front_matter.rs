@@ -1,6 +1,5 @@
 //! Front matter: description, hidden, extra keys for templates, invalid YAML.
 
-
 use crate::common::*;
 
 #[test]

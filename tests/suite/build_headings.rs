@@ -1,6 +1,5 @@
 //! Heading ids (GitBook's rule), self-links and the on-page table of contents.
 
-
 use crate::common::*;
 
 #[test]

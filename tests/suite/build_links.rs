@@ -1,6 +1,5 @@
 //! Link rewriting: every kind of destination GitBook exports write, resolved against the site.
 
-
 use crate::common::*;
 
 #[test]

@@ -1,6 +1,5 @@
 //! Navigation, URLs and titles: SUMMARY.md and folder-tree sites built and read back as HTML.
 
-
 use crate::common::*;
 
 #[test]

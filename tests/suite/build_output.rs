@@ -1,7 +1,6 @@
 //! What a build writes, and what it refuses to write: determinism, atomic replacement, failing
 //! inputs (one test per bad input), the 404 page.
 
-
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -1,6 +1,5 @@
 //! The theme: what every page carries, and a site's own theme overriding the embedded one.
 
-
 use crate::common::*;
 
 #[test]

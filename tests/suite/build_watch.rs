@@ -2,7 +2,6 @@
 //! disk, and the output folder compared with a clean build after every kind of change; files
 //! a change does not touch are not written again.
 
-
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::Path;

@@ -1,9 +1,8 @@
 //! The guides this repository publishes (`content/`) build, with a home page linking to each
 //! guide and navigation between every page.
 
-
-use carnet::build::build;
 use crate::common::*;
+use carnet::build::build;
 
 fn build_bundled() -> Built {
     let tmp = tempfile::tempdir().expect("tmp");

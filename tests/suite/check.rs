@@ -1,8 +1,7 @@
 //! `carnet check` and the machine formats, as CI runs them.
 
-
-use assert_cmd::Command;
 use crate::common::*;
+use assert_cmd::Command;
 
 fn carnet() -> Command {
     Command::cargo_bin("carnet").expect("binary built")

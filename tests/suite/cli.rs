@@ -1,8 +1,7 @@
 //! The `carnet` binary as CI and contributors use it: exit codes, what is printed, options.
 
-
-use assert_cmd::Command;
 use crate::common::*;
+use assert_cmd::Command;
 
 fn carnet() -> Command {
     Command::cargo_bin("carnet").expect("binary built")

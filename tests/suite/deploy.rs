@@ -4,7 +4,6 @@
 //! Without `moto_server` these tests fail, naming what to install; `CARNET_SKIP_S3=1` skips them
 //! on a machine where it cannot be installed.
 
-
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -13,9 +12,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
+use crate::common::*;
 use assert_cmd::Command;
 use carnet::deploy::local::md5_hex;
-use crate::common::*;
 use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::path::Path as ObjectPath;
 use object_store::{Attribute, ObjectStore, ObjectStoreExt};

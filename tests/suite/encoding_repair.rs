@@ -2,13 +2,12 @@
 //! build without mojibake, every code page's damage is undone (once, twice, in part, with a byte
 //! lost), and clean text in any language comes out byte-identical.
 
-
+use crate::common::*;
 use carnet::build::build;
 use carnet::text::mojibake::{
     CODE_PAGES, CodePage, apply_repairs, code_page, damage, find_repairs,
 };
 use carnet::text::{decode_source, fix_bytes};
-use crate::common::*;
 use proptest::prelude::*;
 
 fn repair(text: &str) -> String {

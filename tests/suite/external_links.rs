@@ -1,15 +1,14 @@
 //! `carnet check --external` against a real HTTP server on 127.0.0.1 that answers 200, 404, 429
 //! with `Retry-After`, refuses HEAD, and hangs.
 
-
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use crate::common::*;
+use assert_cmd::Command;
 
 /// Requests seen, by method and path.
 type Hits = Arc<Mutex<HashMap<String, usize>>>;

@@ -1,11 +1,10 @@
 //! `carnet fix-encoding` as contributors and CI use it: a filter, a report per file, `--check`
 //! exit codes, `--write` that changes nothing but the damaged bytes, and JSON output.
 
-
 use std::path::Path;
 
-use assert_cmd::Command;
 use crate::common::*;
+use assert_cmd::Command;
 
 fn carnet() -> Command {
     Command::cargo_bin("carnet").expect("binary built")

@@ -1,8 +1,7 @@
 //! GitBook input that cannot be rendered right: errors naming the file and line, and no output.
 
-
-use carnet::diagnostic::Severity;
 use crate::common::*;
+use carnet::diagnostic::Severity;
 
 fn include_error(files: &[(&str, &str)]) -> (String, usize) {
     let built = build_tmp(site_with(files));

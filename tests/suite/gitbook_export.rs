@@ -1,9 +1,8 @@
 //! A GitBook export with every construct carnet reads (`tests/fixtures/gitbook/`), built and
 //! checked page by page as a reader would see it.
 
-
-use carnet::diagnostic::Severity;
 use crate::common::*;
+use carnet::diagnostic::Severity;
 use scraper::Html;
 
 fn site() -> Built {

@@ -3,11 +3,10 @@
 //! writes, and the rebuild must take the road the change allows (a page swap for a body edit,
 //! a reassembly otherwise).
 
-
 use std::path::{Path, PathBuf};
 
-use carnet::serve::live::{LiveSite, Rebuilt, Scope};
 use crate::common::*;
+use carnet::serve::live::{LiveSite, Rebuilt, Scope};
 
 /// A site with links between pages (one to an anchor), an include, and a page included by
 /// another.

@@ -1,11 +1,10 @@
 //! The search index a build writes: its files, what it holds, what it leaves out, and the
 //! agreement between the indexer's stemmer (Rust) and the browser's (the vendored Snowball JS).
 
-
 use std::process::Command;
 
-use carnet::search::Analyzer;
 use crate::common::*;
+use carnet::search::Analyzer;
 use serde_json::Value;
 
 /// The JSON argument(s) of a `carnetSearch.<call>(…);` file.

@@ -1,7 +1,6 @@
 //! `carnet serve` as contributors use it: the real binary on 127.0.0.1 with an ephemeral port,
 //! files changed the ways editors change them, and the served site compared with a clean build.
 
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;

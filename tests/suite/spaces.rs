@@ -1,6 +1,5 @@
 //! Several GitBook spaces in one tree: each under its folder's URL with its own navigation.
 
-
 use crate::common::*;
 
 #[test]
