@@ -80,7 +80,7 @@ pub fn assemble_site(
         }
         kept
     });
-    let (by_source, by_url) = index_pages(&mut pages, &specs, &mut diagnostics);
+    let (by_source, by_url, contested) = index_pages(&mut pages, &specs);
     let asset_sizes: FxHashMap<String, u64> =
         assets.iter().map(|a| (a.rel.clone(), a.size)).collect();
     let mut site = Site {
@@ -121,6 +121,14 @@ pub fn assemble_site(
         let nav = Nav::new(roots, |id| pages[id].hidden());
         spaces.push(Space::new(spec, nav, home, &site.pages));
     }
+    settle_contested_urls(&mut site, &contested, &mut diagnostics);
+    site.home = site.page_by_url("");
+    for (index, space) in spaces.iter_mut().enumerate() {
+        space.home = space.home.filter(|h| site.pages[*h].published).or_else(|| {
+            site.page_by_url(&space.spec.url_prefix)
+                .filter(|p| site.pages[*p].space == index)
+        });
+    }
     site.spaces = Arc::new(spaces);
     diagnostics.extend(interactive_blocks_warning(&site));
     site.title = site_title
@@ -151,37 +159,75 @@ fn space_folder_nav(
 }
 
 /// Gives every page its URL (its space's prefix, then its path in the space) and indexes pages
-/// by source path and URL. Two pages with one URL cannot both be published: an error, and the
-/// first (in source order) keeps the URL.
+/// by source path and URL. Pages sharing a URL are returned with it: which of them the URL
+/// belongs to depends on which are published, known only once SUMMARY.md is read (GitBook
+/// publishes `faq/README.md` listed in SUMMARY.md beside an unlisted `faq.md`). Meanwhile the
+/// first in source order holds the URL.
 fn index_pages(
     pages: &mut [Page],
     spaces: &[SpaceSpec],
-    diagnostics: &mut Vec<Diagnostic>,
-) -> (FxHashMap<String, PageId>, FxHashMap<String, PageId>) {
+) -> (
+    FxHashMap<String, PageId>,
+    FxHashMap<String, PageId>,
+    Vec<Vec<PageId>>,
+) {
     let mut by_source = FxHashMap::with_capacity_and_hasher(pages.len(), Default::default());
     let mut by_url: FxHashMap<String, PageId> =
         FxHashMap::with_capacity_and_hasher(pages.len(), Default::default());
+    let mut contested: FxHashMap<PageId, Vec<PageId>> = FxHashMap::default();
     for id in 0..pages.len() {
         let spec = &spaces[pages[id].space];
         let within = &pages[id].source.rel[spec.content_dir.len()..];
         let url = format!("{}{}", spec.url_prefix, page_url(within, &spec.readme));
         by_source.insert(pages[id].source.rel.clone(), id);
-        if let Some(&first) = by_url.get(&url) {
-            let message = format!(
-                "`{}` and `{}` would both be published at /{url}; rename one of them",
-                pages[first].source.rel, pages[id].source.rel
-            );
-            diagnostics.push(
-                Diagnostic::error("duplicate-url", message).in_file(pages[id].display_path.clone()),
-            );
-            pages[id].published = false;
-        } else {
-            by_url.insert(url.clone(), id);
+        match by_url.get(&url) {
+            Some(&first) => contested.entry(first).or_insert_with(|| vec![first]).push(id),
+            None => {
+                by_url.insert(url.clone(), id);
+            }
         }
         pages[id].href_path = encode_path(&url);
         pages[id].url = url;
     }
-    (by_source, by_url)
+    let mut contested: Vec<Vec<PageId>> = contested.into_values().collect();
+    contested.sort_unstable();
+    (by_source, by_url, contested)
+}
+
+/// Gives each contested URL to the one page published there. Two published pages with one URL
+/// cannot both be written: an error, and the first (in source order) keeps the URL. Unpublished
+/// pages at a published page's URL are simply not pages, as on GitBook (their own
+/// `not-in-summary` warning says so).
+fn settle_contested_urls(
+    site: &mut Site,
+    contested: &[Vec<PageId>],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for ids in contested {
+        let published: Vec<PageId> = ids
+            .iter()
+            .copied()
+            .filter(|&id| site.pages[id].published)
+            .collect();
+        let Some(&winner) = published.first() else {
+            continue;
+        };
+        for &loser in &published[1..] {
+            let message = format!(
+                "`{}` and `{}` would both be published at /{}; rename one of them",
+                site.pages[winner].source.rel, site.pages[loser].source.rel, site.pages[loser].url
+            );
+            diagnostics.push(
+                Diagnostic::error("duplicate-url", message)
+                    .in_file(site.pages[loser].display_path.clone()),
+            );
+            Arc::make_mut(&mut site.pages[loser]).published = false;
+        }
+        let url = site.pages[winner].url.clone();
+        if site.page_by_url(&url) != Some(winner) {
+            Arc::make_mut(&mut site.by_url).insert(url, winner);
+        }
+    }
 }
 
 /// Resolves a SUMMARY.md or link path written relative to `base_dir` to a page.
