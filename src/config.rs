@@ -94,17 +94,7 @@ pub fn load_config(
     }
     let (gitbook, gitbook_diagnostics) = crate::gitbook::load_gitbook_config(&base_dir);
     diagnostics.extend(gitbook_diagnostics);
-    let content_dir = match &gitbook.root {
-        Some(root) => base_dir.join(root),
-        None => base_dir,
-    };
-    if !content_dir.is_dir() {
-        let msg = format!(
-            "`root` of .gitbook.yaml points to `{}`, which is not a folder",
-            content_dir.display()
-        );
-        return Err(vec![Diagnostic::error("invalid-config", msg)]);
-    }
+    let content_dir = crate::gitbook::content_root(&base_dir, &gitbook, &mut diagnostics);
 
     let output_dir = match (&overrides.output, &file.output_dir) {
         (Some(out), _) => out.clone(),

@@ -7,6 +7,6 @@ pub mod blocks;
 mod config;
 pub mod summary;
 
-pub use config::{GITBOOK_FILE, GitbookConfig, load_gitbook_config, load_vars};
+pub use config::{GITBOOK_FILE, GitbookConfig, content_root, load_gitbook_config, load_vars};
 
 pub use summary::{Summary, SummaryEntry, SummaryItem, parse_summary};

@@ -181,7 +181,10 @@ fn index_pages(
         let url = format!("{}{}", spec.url_prefix, page_url(within, &spec.readme));
         by_source.insert(pages[id].source.rel.clone(), id);
         match by_url.get(&url) {
-            Some(&first) => contested.entry(first).or_insert_with(|| vec![first]).push(id),
+            Some(&first) => contested
+                .entry(first)
+                .or_insert_with(|| vec![first])
+                .push(id),
             None => {
                 by_url.insert(url.clone(), id);
             }

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use crate::config::SiteConfig;
 use crate::diagnostic::{Diagnostic, display_path};
-use crate::gitbook::load_gitbook_config;
+use crate::gitbook::{content_root, load_gitbook_config};
 use crate::source::{SourceFile, SourceTree};
 
 pub const DOCS_FILE: &str = "docs.yaml";
@@ -104,10 +104,14 @@ fn space_in(
     title: Option<String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> SpaceSpec {
-    let (gitbook, problems) = load_gitbook_config(&config.content_dir.join(dir));
+    let folder = config.content_dir.join(dir);
+    let (gitbook, problems) = load_gitbook_config(&folder);
     diagnostics.extend(problems);
     let mut content_dir = format!("{dir}/");
-    if let Some(root) = gitbook.root.as_ref().and_then(|r| r.to_str()) {
+    let root_is_a_folder = content_root(&folder, &gitbook, diagnostics) != folder;
+    if let Some(root) = gitbook.root.as_ref().and_then(|r| r.to_str())
+        && root_is_a_folder
+    {
         content_dir = format!("{content_dir}{}/", root.trim_matches('/'));
     }
     let summary_name = gitbook

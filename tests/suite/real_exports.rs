@@ -41,3 +41,36 @@ fn two_listed_files_at_one_url_are_still_an_error() {
     assert_eq!(built.with_code("duplicate-url").len(), 1);
     assert!(!built.report.written);
 }
+
+#[test]
+fn a_gitbook_yaml_root_that_is_not_a_folder_is_a_warning_and_its_folder_is_the_root() {
+    // LANraragi keeps `.gitbook.yaml` in tools/Documentation/ with `root: ./tools/Documentation`.
+    let built = build_tmp(site_with(&[
+        (
+            ".gitbook.yaml",
+            "root: ./tools/Documentation\n\nstructure:\n  readme: README.md\n",
+        ),
+        ("SUMMARY.md", "* [Home](README.md)\n* [Guide](guide.md)\n"),
+        ("README.md", "# Home\n"),
+        ("guide.md", "# Guide\n"),
+    ]));
+    built.assert_no_errors();
+    let warnings = built.with_code("invalid-gitbook-config");
+    assert_eq!(warnings.len(), 1, "{}", list(&warnings));
+    assert_eq!(warnings[0].location.as_ref().map(|l| l.line), Some(1));
+    assert!(built.exists("guide/index.html"));
+}
+
+#[test]
+fn a_nested_space_whose_root_is_not_a_folder_keeps_its_folder() {
+    let built = build_tmp(site_with(&[
+        ("README.md", "# Home\n"),
+        ("api/.gitbook.yaml", "root: ./api/docs\n"),
+        ("api/SUMMARY.md", "* [API](README.md)\n* [Ops](ops.md)\n"),
+        ("api/README.md", "# API\n"),
+        ("api/ops.md", "# Ops\n"),
+    ]));
+    built.assert_no_errors();
+    assert_eq!(built.with_code("invalid-gitbook-config").len(), 1);
+    assert!(built.exists("api/ops/index.html"));
+}
