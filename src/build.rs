@@ -193,9 +193,8 @@ impl Inputs {
         }
     }
 
-    pub fn context<'a>(&'a self, config: &'a SiteConfig) -> LoadContext<'a> {
+    pub fn context(&self) -> LoadContext<'_> {
         LoadContext {
-            language: &config.language,
             includes: &self.includes,
             vars: &self.vars,
         }
@@ -205,7 +204,7 @@ impl Inputs {
 /// Phase 1 and assembly: every page loaded in parallel, then the site model.
 pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site {
     let inputs = Inputs::discover(&config, diagnostics);
-    let context = inputs.context(&config);
+    let context = inputs.context();
     let sources = &inputs.sources;
     let loaded: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
         .pages
@@ -272,13 +271,13 @@ fn write_site(
     }
     let renderer = SiteRenderer::new(theme, site);
     let published: Vec<usize> = site.published().map(|(id, _)| id).collect();
-    let indexer = SearchIndexer::new(&site.config.language);
+    let indexer = SearchIndexer::for_site(site);
     let rendered: Vec<(Vec<Diagnostic>, Option<PageTerms>)> = published
         .par_iter()
         .enumerate()
         .map(|(search_id, &id)| {
             let (content, mut found) = site.resolve_page_html(id);
-            let indexed = indexer.page(search_id as u32, &site.pages[id]);
+            let indexed = indexer.page(search_id as u32, &site.pages[id], site.language_of(id));
             let terms = indexed.map(|(terms, file)| {
                 if let Err(err) = staging.write(&file.path, &file.bytes) {
                     found.push(write_error(&file.path, &err));

@@ -46,7 +46,9 @@ pub struct SiteConfig {
     pub output_dir: PathBuf,
     /// `None` lets the home page's title stand in.
     pub title: Option<String>,
-    pub language: String,
+    /// `language` of carnet.yaml, for the whole site; `None` lets each space's `docs.yaml`
+    /// entry or its content decide (see `site::language`).
+    pub language: Option<String>,
     /// Absolute site URL, always ending with `/` when set.
     pub base_url: Option<String>,
     pub theme: String,
@@ -113,7 +115,7 @@ pub fn load_config(
             content_dir,
             output_dir,
             title: file.title,
-            language: file.language.unwrap_or_else(|| "fr".to_string()),
+            language: file.language,
             base_url,
             theme: file.theme.unwrap_or_else(|| "default".to_string()),
             gitbook,
@@ -207,7 +209,7 @@ mod tests {
             content_dir: PathBuf::new(),
             output_dir: PathBuf::new(),
             title: None,
-            language: "fr".into(),
+            language: None,
             base_url: url.map(|u| normalize_base_url(u.to_string())),
             theme: "default".into(),
             gitbook: GitbookConfig::default(),

@@ -5,8 +5,10 @@
 
 pub mod blocks;
 mod config;
+mod lost;
 pub mod summary;
 
 pub use config::{GITBOOK_FILE, GitbookConfig, content_root, load_gitbook_config, load_vars};
 
+pub use lost::is_lost_link;
 pub use summary::{Summary, SummaryEntry, SummaryItem, parse_summary};

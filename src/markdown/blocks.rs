@@ -287,11 +287,13 @@ impl Builder<'_> {
                 html.push_str(&format!("<p class=\"api-{key}\">{}</p>\n", esc(text)));
             }
         }
-        if let Some(spec) = attrs.get("src").or_else(|| attrs.get("spec")) {
+        if let Some(src) = attrs.get("src") {
+            // A URL (GitBook wraps some in `<…>`).
+            let src = src.trim().trim_start_matches('<').trim_end_matches('>');
             let index = self.add_ref(
                 span,
                 RefKind::Url {
-                    dest: spec.to_string(),
+                    dest: src.to_string(),
                     kind: UrlKind::Link,
                 },
             );
@@ -300,8 +302,15 @@ impl Builder<'_> {
                 self.word("api_spec")
             );
             push_marker(&mut link, index);
-            link.push_str(&format!("\">{}</a></p>\n", esc(spec)));
+            link.push_str(&format!("\">{}</a></p>\n", esc(src)));
             html.push_str(&link);
+        } else if let Some(spec) = attrs.get("spec") {
+            // The name of a spec uploaded to GitBook (`spec="petstore"`): not a URL.
+            html.push_str(&format!(
+                "<p class=\"api-spec\">{} : <code>{}</code></p>\n",
+                self.word("api_spec"),
+                esc(spec)
+            ));
         }
         html
     }

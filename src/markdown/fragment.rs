@@ -25,7 +25,7 @@ use crate::diagnostic::Severity;
 use crate::gitbook::blocks::{
     BlockKind, BlockMarker, BlockProblem, IncludeSource, OffsetMap, expand_blocks,
 };
-use crate::i18n::word;
+use crate::gitbook::is_lost_link;
 
 /// What the Markdown stage needs to know about the page it renders.
 pub struct PageInput<'a> {
@@ -35,8 +35,6 @@ pub struct PageInput<'a> {
     pub body_start: usize,
     /// Content-relative path of the page, for includes.
     pub path: &'a str,
-    /// The site's language, for the words blocks show.
-    pub language: &'a str,
     pub includes: &'a dyn IncludeSource,
     /// `.gitbook/vars.yaml`: the values of `space.vars.NAME` expressions.
     pub vars: &'a BTreeMap<String, String>,
@@ -89,6 +87,11 @@ pub enum RefKind {
     Mention { dest: String, fallback: String },
     /// A `file` block's download card: the marker becomes the whole `<a>` element.
     FileCard { dest: String },
+    /// A Markdown link: the marker becomes its whole start tag (`<a href="…" title="…">`), so a
+    /// link whose target cannot exist can be shown as text.
+    Link { dest: String, title: String },
+    /// One of carnet's own words (`crate::i18n`), in the language of the page's space.
+    Word { key: &'static str },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,7 +132,6 @@ pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
         map,
         include_dirs,
         body_start: input.body_start,
-        language: input.language,
         block_markers: markers,
         ..Builder::default()
     };
@@ -192,7 +194,6 @@ pub(super) struct Builder<'a> {
     /// Parsed-text ranges that come from included files, with the file's folder.
     include_dirs: Vec<(Range<usize>, String)>,
     body_start: usize,
-    pub(super) language: &'a str,
     pub(super) block_markers: Vec<BlockMarker>,
     pub(super) out: Vec<Event<'a>>,
     pub(super) fragment: Fragment,
@@ -201,6 +202,8 @@ pub(super) struct Builder<'a> {
     block_seen: bool,
     heading: Option<OpenHeading<'a>>,
     image: Option<OpenImage>,
+    /// Inside an image GitBook lost: its alt text is skipped.
+    lost_image: bool,
     /// Inside a link whose `<a>` element is produced whole by a reference (mention) or dropped
     /// (a link GitBook lost): inner events are skipped, their text kept as fallback.
     swallowed_link: Option<SwallowedLink>,
@@ -285,6 +288,10 @@ impl<'a> Builder<'a> {
         if self.image.is_some() {
             return self.image_event(event);
         }
+        if self.lost_image {
+            self.lost_image = !matches!(event, Event::End(TagEnd::Image));
+            return;
+        }
         if self.swallowed_link.is_some() && self.swallow(&event) {
             return;
         }
@@ -312,6 +319,12 @@ impl<'a> Builder<'a> {
                 dest_url, title, ..
             }) => {
                 let span = self.page_span(&range);
+                if is_lost_link(&dest_url) {
+                    let message = format!("GitBook lost this image (`{dest_url}`); it is left out");
+                    self.problem(span, "missing-image", message);
+                    self.lost_image = true;
+                    return;
+                }
                 let marker = self.add_ref(
                     span,
                     RefKind::Url {
@@ -468,8 +481,13 @@ impl<'a> Builder<'a> {
         });
     }
 
-    pub(super) fn word(&self, key: &'static str) -> &'static str {
-        word(self.language, key)
+    /// A word of carnet's own (a hint's label, a table header): a marker, since the page's
+    /// language is settled with its space, after pages are rendered.
+    pub(super) fn word(&mut self, key: &'static str) -> String {
+        let index = self.add_ref(0..0, RefKind::Word { key });
+        let mut marker = String::new();
+        push_marker(&mut marker, index);
+        marker
     }
 
     fn open_paragraph(&mut self) {
@@ -547,10 +565,7 @@ impl<'a> Builder<'a> {
             return;
         }
         let id = match heading.explicit_id {
-            Some(id) => {
-                self.ids.reserve(&id);
-                id
-            }
+            Some(id) => self.ids.unique(&id),
             None => self.ids.unique(&gitbook_slug(&text)),
         };
         self.fragment.ids.push(id.clone());
@@ -612,21 +627,12 @@ impl<'a> Builder<'a> {
         }
         let marker = self.add_ref(
             span,
-            RefKind::Url {
+            RefKind::Link {
                 dest,
-                kind: UrlKind::Link,
+                title: title.to_string(),
             },
         );
-        let mut html = String::from("<a href=\"");
-        push_marker(&mut html, marker);
-        html.push('"');
-        if !title.is_empty() {
-            html.push_str(" title=\"");
-            let _ = escape_html(&mut html, title);
-            html.push('"');
-        }
-        html.push('>');
-        self.push_html(html);
+        self.push_marker_html(marker);
     }
 
     /// A link whose text is its target's current title: the marker stands for the whole `<a>`;
@@ -800,7 +806,7 @@ impl<'a> Builder<'a> {
         self.push_html(html);
     }
 
-    fn alert_open(&self, kind: BlockQuoteKind) -> String {
+    fn alert_open(&mut self, kind: BlockQuoteKind) -> String {
         let (class, key) = match kind {
             BlockQuoteKind::Note => ("note", "alert_note"),
             BlockQuoteKind::Tip => ("tip", "alert_tip"),
@@ -813,9 +819,4 @@ impl<'a> Builder<'a> {
             self.word(key)
         )
     }
-}
-
-/// `/broken/pages/<id>`: a link GitBook itself lost when its target page was deleted.
-fn is_lost_link(dest: &str) -> bool {
-    dest.starts_with("/broken/pages/") || dest.contains("://app.gitbook.com/broken/")
 }

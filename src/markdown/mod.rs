@@ -11,6 +11,7 @@ pub mod markers;
 mod math;
 mod plain_text;
 mod raw_html;
+mod shortcodes;
 mod slug;
 #[cfg(test)]
 mod tests;
@@ -20,4 +21,5 @@ pub use fragment::{
 };
 pub use html_attrs::{decode_entities, html_attr};
 pub use plain_text::Section;
+pub use shortcodes::replace_shortcodes;
 pub use slug::{IdSet, gitbook_slug};

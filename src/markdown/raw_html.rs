@@ -15,6 +15,7 @@ use super::fragment::{Builder, RefKind, UrlKind};
 use super::html_attrs::{decode_entities, start_tag_attrs};
 use super::markers::push_marker;
 use crate::gitbook::blocks::marker_index;
+use crate::gitbook::is_lost_link;
 
 /// GitBook's text and highlight palette.
 const PALETTE: &[&str] = &[
@@ -86,6 +87,16 @@ impl Builder<'_> {
                     }
                     None
                 }
+                "href" | "src" if is_lost_link(&decode_entities(attr.raw_value)) => {
+                    let range = start + attr.whole.start..start + attr.whole.end;
+                    let span = self.page_span(&range);
+                    let message = format!(
+                        "GitBook lost this {name}'s target (`{}`); it is shown without it",
+                        decode_entities(attr.raw_value)
+                    );
+                    self.problem(span, "broken-link", message);
+                    Some(String::new())
+                }
                 "href" | "src" => self.marked_url(
                     attr.raw_value,
                     start + attr.whole.start..start + attr.whole.end,
@@ -105,7 +116,9 @@ impl Builder<'_> {
                 continue;
             };
             out.push_str(&html[copied..attr.whole.start]);
-            if name == "href" || name == "src" || name == "srcset" {
+            if replacement.is_empty() {
+                // A lost target: the attribute goes, `<a>` becomes text, `<img>` shows nothing.
+            } else if name == "href" || name == "src" || name == "srcset" {
                 out.push_str(&name);
                 out.push_str("=\"");
                 out.push_str(&replacement);

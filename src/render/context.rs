@@ -131,6 +131,12 @@ pub fn page_context(site: &Site, sidebar: &Sidebar, id: PageId, content: &str) -
     context.insert("breadcrumbs", &breadcrumbs(site, id, position, &linker));
     context.insert("prev", &prev.map(|p| neighbour(site, p, &linker)));
     context.insert("next", &next.map(|p| neighbour(site, p, &linker)));
+    // The site's language and words are global; a space in another language has its own.
+    let language = site.language_of(id);
+    if language != site.language {
+        context.insert("lang", language);
+        context.insert("t", &crate::i18n::theme_strings(language));
+    }
     context
 }
 

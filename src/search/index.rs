@@ -59,12 +59,14 @@ impl Vocabulary {
     /// vocabulary, and stemming would dominate indexing without it.
     fn with_memo<R>(&self, f: impl FnOnce(&mut Memo) -> R) -> R {
         thread_local! {
-            static MEMO: RefCell<Memo> = RefCell::new(Memo {
-                generation: u64::MAX,
-                words: FxHashMap::default(),
-                counts: Vec::new(),
-                touched: Vec::new(),
-            });
+            static MEMO: RefCell<Memo> = const {
+                RefCell::new(Memo {
+                    generation: u64::MAX,
+                    words: Vec::new(),
+                    counts: Vec::new(),
+                    touched: Vec::new(),
+                })
+            };
         }
         MEMO.with(|memo| {
             let mut memo = memo.borrow_mut();
@@ -106,10 +108,14 @@ pub struct PageTerms {
     pub file_hash: [u8; 32],
 }
 
+/// Word → its term ids, for one analyzer.
+type WordTerms = FxHashMap<String, [u32; 2]>;
+
 /// Per-thread scratch space for indexing pages.
 struct Memo {
     generation: u64,
-    words: FxHashMap<String, [u32; 2]>,
+    /// Per stemmer (the analyzers of a site's languages), word → term ids.
+    words: Vec<(Option<&'static str>, WordTerms)>,
     /// Weighted count per term id for the page being indexed (dense: faster than a map).
     counts: Vec<f32>,
     /// Term ids with a non-zero count, to reset `counts` cheaply.
@@ -118,7 +124,20 @@ struct Memo {
 
 impl Memo {
     fn ids(&mut self, analyzer: &Analyzer, vocabulary: &Vocabulary, word: &str) -> [u32; 2] {
-        if let Some(ids) = self.words.get(word) {
+        let slot = match self
+            .words
+            .iter()
+            .position(|(stemmer, _)| *stemmer == analyzer.stemmer_name)
+        {
+            Some(slot) => slot,
+            None => {
+                self.words
+                    .push((analyzer.stemmer_name, FxHashMap::default()));
+                self.words.len() - 1
+            }
+        };
+        let words = &mut self.words[slot].1;
+        if let Some(ids) = words.get(word) {
             return *ids;
         }
         let terms = analyzer.terms(word);
@@ -126,7 +145,7 @@ impl Memo {
             terms.first.map_or(NONE, |t| vocabulary.intern(t)),
             terms.second.map_or(NONE, |t| vocabulary.intern(t)),
         ];
-        self.words.insert(word.to_owned(), ids);
+        words.insert(word.to_owned(), ids);
         ids
     }
 
@@ -240,11 +259,12 @@ pub struct TermFiles {
     pub files: Vec<IndexFile>,
 }
 
-/// Builds the term shards (with BM25 weights) and `meta.js`.
+/// Builds the term shards (with BM25 weights) and `meta.js`. `analyzers` are those the pages
+/// were indexed with (one per language of the site, the site's own first): the browser turns a
+/// query word into the terms of each.
 pub fn term_files(
-    analyzer: &Analyzer,
+    analyzers: &[(String, Analyzer)],
     vocabulary: Vocabulary,
-    language: &str,
     mut pages: Vec<PageTerms>,
 ) -> TermFiles {
     pages.sort_unstable_by_key(|p| p.id);
@@ -293,11 +313,23 @@ pub fn term_files(
         shard_files.push((file_name(key), body.into_bytes()));
     }
     let version = hasher.finalize().to_hex()[..10].to_owned();
+    let described: Vec<serde_json::Value> = analyzers
+        .iter()
+        .map(|(language, analyzer)| {
+            serde_json::json!({
+                "language": language,
+                "stemmer": analyzer.stemmer_name,
+                "stop": analyzer.stop_words,
+            })
+        })
+        .collect();
+    let first = described.first().cloned().unwrap_or_default();
     let meta = serde_json::json!({
         "version": 1,
-        "language": language,
-        "stemmer": analyzer.stemmer_name,
-        "stop": analyzer.stop_words,
+        "language": first.get("language"),
+        "stemmer": first.get("stemmer"),
+        "stop": first.get("stop"),
+        "analyzers": described,
         "pages": count,
         "version": version,
         "shards": shards.iter().map(|(key, _)| key.as_str()).collect::<Vec<_>>(),
@@ -428,7 +460,8 @@ mod tests {
             scripts.push(script);
             terms.push(entry);
         }
-        (scripts, term_files(&fr, vocabulary, "fr", terms))
+        let analyzers = [("fr".to_string(), Analyzer::for_language("fr"))];
+        (scripts, term_files(&analyzers, vocabulary, terms))
     }
 
     #[test]

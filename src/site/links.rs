@@ -10,11 +10,12 @@ use std::fmt::Write;
 
 use pulldown_cmark_escape::escape_html;
 
-use super::assemble::find_page;
+use super::assemble::find_joined_page;
 use super::spaces::gitbook_space_id;
-use super::url::{decode_path, encode_path, is_external, join_path, parent_dir, relative_href};
+use super::url::{decode_path, encode_path, is_external, join_clamped, parent_dir, relative_href};
 use super::{PageId, Site};
 use crate::diagnostic::Diagnostic;
+use crate::gitbook::is_lost_link;
 use crate::i18n::word;
 use crate::markdown::{RefKind, Reference, UrlKind, markers};
 
@@ -57,9 +58,11 @@ fn link_token(rel: &str) -> &str {
 fn reference_dest(reference: &Reference) -> &str {
     match &reference.kind {
         RefKind::Url { dest, .. }
+        | RefKind::Link { dest, .. }
         | RefKind::ContentRef { dest, .. }
         | RefKind::Mention { dest, .. }
         | RefKind::FileCard { dest } => dest,
+        RefKind::Word { .. } => "",
     }
 }
 
@@ -91,11 +94,8 @@ impl Site {
             };
         }
         let base_dir = parent_dir(&self.pages[from].source.rel);
-        let Some(joined) = join_path(base_dir, &decode_path(path)) else {
-            return Target::Missing {
-                reason: "points outside the site".to_string(),
-            };
-        };
+        // `..` above the root stays at the root, as a browser reads it; `href` warns.
+        let (joined, _) = join_clamped(base_dir, &decode_path(path));
         if self.has_asset(&joined) {
             let mut suffix = query.map(|q| format!("?{q}")).unwrap_or_default();
             if let Some(fragment) = fragment {
@@ -107,12 +107,28 @@ impl Site {
                 suffix,
             };
         }
-        match find_page(self, base_dir, path) {
+        match find_joined_page(self, &joined) {
             Some(page) => Target::Page { page, fragment },
+            None if is_lost_link(dest) => Target::Missing {
+                reason: "was lost by GitBook (its target was deleted)".to_string(),
+            },
+            None if join_clamped(base_dir, &decode_path(path)).1 => Target::Missing {
+                reason: "climbs above the site root and is not found there".to_string(),
+            },
             None => Target::Missing {
                 reason: "not found".to_string(),
             },
         }
+    }
+
+    /// Whether `dest`, written in the page `from`, climbs above the site root (`../../x/` from
+    /// a top-level page): it still resolves from the root, as a browser reads it, but the author
+    /// should know.
+    fn climbs_above_root(&self, from: PageId, dest: &str) -> bool {
+        let path = dest.trim().split(['#', '?']).next().unwrap_or("");
+        !path.is_empty()
+            && !is_external(path)
+            && join_clamped(parent_dir(&self.pages[from].source.rel), &decode_path(path)).1
     }
 
     /// The `src` of the page's front matter `cover`, when it names an image that exists.
@@ -234,7 +250,28 @@ impl Site {
             }
             RefKind::Mention { dest, fallback } => self.mention(from, reference, dest, fallback),
             RefKind::FileCard { dest } => self.file_card(from, reference, dest),
+            RefKind::Link { dest, title } => self.link_start(from, reference, dest, title),
+            RefKind::Word { key } => (escaped(word(self.language_of(from), key)), None),
         }
+    }
+
+    /// A Markdown link's start tag. A link that climbs above the site root to a target that
+    /// does not exist (a page of the site a guide was copied from) has nowhere to lead: it is
+    /// shown as text (an `<a>` without `href`), never as a dead link.
+    fn link_start(&self, from: PageId, reference: &Reference, dest: &str, title: &str) -> Filled {
+        let (href, problem) = self.href(from, reference, dest, UrlKind::Link);
+        let lost = problem.as_ref().is_some_and(|p| p.code == "broken-link")
+            && self.climbs_above_root(from, dest);
+        let mut html = if lost {
+            String::from("<a class=\"link-lost\"")
+        } else {
+            format!("<a href=\"{}\"", escaped(&href))
+        };
+        if !title.is_empty() {
+            let _ = write!(html, " title=\"{}\"", escaped(title));
+        }
+        html.push('>');
+        (html, problem)
     }
 
     fn warn(
@@ -253,8 +290,30 @@ impl Site {
         )
     }
 
-    /// The `href` for `dest` and, when it does not resolve, a warning.
+    /// The `href` for `dest` and, when it does not resolve (or climbs above the site root), a
+    /// warning.
     fn href(
+        &self,
+        from: PageId,
+        reference: &Reference,
+        dest: &str,
+        kind: UrlKind,
+    ) -> (String, Option<Diagnostic>) {
+        let (href, problem) = self.resolved_href(from, reference, dest, kind);
+        if problem.is_none() && self.climbs_above_root(from, dest) {
+            let message = format!(
+                "`{}` climbs above the site root; it is read from the root, as a browser reads it",
+                dest.trim()
+            );
+            return (
+                href,
+                Some(self.warn(from, reference, "link-above-root", message)),
+            );
+        }
+        (href, problem)
+    }
+
+    fn resolved_href(
         &self,
         from: PageId,
         reference: &Reference,
@@ -358,7 +417,7 @@ impl Site {
                 let _ = writeln!(
                     html,
                     "</span> <span class=\"content-ref-note\">({})</span></div>",
-                    word(&self.config.language, "page_not_available")
+                    word(self.language_of(from), "page_not_available")
                 );
                 return (
                     html,

@@ -60,7 +60,7 @@ fn unresolved_links_are_warnings_at_their_line_and_left_as_written() {
         .map(|d| {
             let location = d.location.as_ref().expect("located");
             assert_eq!(location.file.to_str(), Some("reference/liens.md"));
-            (location.line, d.message.contains("outside the site"))
+            (location.line, d.message.contains("above the site root"))
         })
         .collect();
     assert_eq!(found, [(13, false), (14, true)], "{}", list(&broken));

@@ -74,3 +74,339 @@ fn a_nested_space_whose_root_is_not_a_folder_keeps_its_folder() {
     assert_eq!(built.with_code("invalid-gitbook-config").len(), 1);
     assert!(built.exists("api/ops/index.html"));
 }
+
+#[test]
+fn heading_ids_follow_gitbooks_rule_where_real_links_need_it() {
+    let page = "# Variables\n\n\
+        ## max_size\n\n\
+        ## debug/debug_dbug\n\n\
+        ## Terminal User & MariaDB User\n\n\
+        ## :rocket: Launch\n\n\
+        ## 错误包装\n\n\
+        ## Note <a href=\"#note\" id=\"note\"></a>\n\n\
+        ## Note again <a href=\"#note\" id=\"note\"></a>\n\n\
+        [a](#max_size) [b](#debug-debug_dbug) [c](#terminal-user-and-mariadb-user) \
+        [d](#launch) [e](#错误包装) [f](#note-1)\n";
+    let built = build_tmp(site_with(&[("README.md", "# Home\n"), ("vars.md", page)]));
+    built.assert_no_errors();
+    let html = built.page("vars/");
+    let ids: Vec<&str> = select(&html, "main h2")
+        .into_iter()
+        .map(|h| attr(h, "id"))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "max_size",
+            "debug-debug_dbug",
+            "terminal-user-and-mariadb-user",
+            "launch",
+            "错误包装",
+            "note",
+            "note-1"
+        ]
+    );
+    let missing = built.with_code("missing-anchor");
+    assert!(missing.is_empty(), "{}", list(&missing));
+}
+
+#[test]
+fn folder_links_inside_a_docs_yaml_space_lead_to_the_folders_page() {
+    let built = build_tmp(site_with(&[
+        (
+            "docs.yaml",
+            "site:\n  structure:\n    - type: section\n      path: documentation\n      default: true\n      children:\n        - type: space\n          path: guide\n          default: true\n          content:\n            directory: ./developers\n",
+        ),
+        (
+            "developers/SUMMARY.md",
+            "* [Home](README.md)\n* [Setup](setup/README.md)\n  * [Linux](setup/linux.md)\n",
+        ),
+        (
+            "developers/README.md",
+            "# Home\n\n## Start here\n\n[Setup](setup/) and [setup](setup)\n",
+        ),
+        (
+            "developers/setup/README.md",
+            "# Setup\n\n[Home](../) [start](../#start-here) [here](./) [Linux](./linux.md)\n",
+        ),
+        ("developers/setup/linux.md", "# Linux\n\n[Back](./)\n"),
+    ]));
+    built.assert_no_errors();
+    let broken = built.with_code("broken-link");
+    assert!(broken.is_empty(), "{}", list(&broken));
+    let anchors = built.with_code("missing-anchor");
+    assert!(anchors.is_empty(), "{}", list(&anchors));
+    let home = built.page("");
+    assert_eq!(link_href(&home, "Setup"), "setup/");
+    assert_eq!(link_href(&home, "setup"), "setup/");
+    let setup = built.page("setup/");
+    assert_eq!(link_href(&setup, "Home"), "../");
+    assert_eq!(link_href(&setup, "start"), "../#start-here");
+    assert_eq!(link_href(&setup, "here"), "./");
+    assert_eq!(link_href(&built.page("setup/linux/"), "Back"), "../");
+}
+
+#[test]
+fn gitbooks_lost_link_markers_are_text_with_one_warning_each() {
+    let page = "# Lost\n\n\
+        [old page](broken-reference) and [other](../x/broken-reference/) and \
+        [space](/broken/spaces/NkEGS7hzeqa35sMXQZ4X/pages/KHHFlE1MtpVIaZboN8b2) and \
+        <a href=\"/broken/pages/b29aoPwtKZKkAO7zajgr\">raw</a>.\n\n\
+        <div><a href=\"/broken/pages/EAZLjjyX6jX76NFnj71P\">in a block</a></div>\n\n\
+        ![lost image](/broken/files/LYc9VEC4k1NRXaB3zinZ)\n";
+    let built = build_tmp(site_with(&[("README.md", "# Home\n"), ("x/lost.md", page)]));
+    built.assert_no_errors();
+    let html = built.page("x/lost/");
+    let content = select_one(&html, ".content");
+    for label in ["old page", "other", "space", "raw", "in a block"] {
+        assert!(text(content).contains(label), "{label}");
+    }
+    let hrefs: Vec<&str> = select(&html, ".content a[href]")
+        .into_iter()
+        .map(|a| attr(a, "href"))
+        .filter(|h| !h.starts_with('#'))
+        .collect();
+    assert!(hrefs.is_empty(), "{hrefs:?}");
+    assert!(select(&html, ".content img").is_empty());
+    assert_eq!(built.with_code("broken-link").len(), 5);
+    assert_eq!(built.with_code("missing-image").len(), 1);
+}
+
+#[test]
+fn links_climbing_above_the_root_resolve_from_the_root_or_become_text() {
+    let built = build_tmp(site_with(&[
+        ("README.md", "# Home\n"),
+        ("x.md", "# X\n"),
+        (
+            "guide.md",
+            "# Guide\n\n[found](../../x.md) and [community](../../community/page/)\n",
+        ),
+    ]));
+    built.assert_no_errors();
+    let html = built.page("guide/");
+    assert_eq!(link_href(&html, "found"), "../x/");
+    let community: Vec<_> = select(&html, ".content a")
+        .into_iter()
+        .filter(|a| text(*a) == "community")
+        .collect();
+    assert_eq!(community.len(), 1);
+    assert_eq!(community[0].value().attr("href"), None);
+    assert_eq!(built.with_code("link-above-root").len(), 1);
+    let broken = built.with_code("broken-link");
+    assert_eq!(broken.len(), 1);
+    assert!(
+        broken[0].message.contains("above the site root"),
+        "{}",
+        broken[0].message
+    );
+}
+
+#[test]
+fn a_redirect_to_an_unpublished_page_says_so() {
+    let built = build_tmp(site_with(&[
+        (
+            ".gitbook.yaml",
+            "redirects:\n  old: draft.md\n  gone: nowhere.md\n",
+        ),
+        ("SUMMARY.md", "* [Home](README.md)\n"),
+        ("README.md", "# Home\n"),
+        ("draft.md", "# Draft\n"),
+    ]));
+    built.assert_no_errors();
+    let broken = built.with_code("broken-redirect");
+    assert_eq!(broken.len(), 2, "{}", list(&broken));
+    let message = |key: &str| {
+        broken
+            .iter()
+            .find(|d| d.message.contains(&format!("`{key}`")))
+            .map(|d| d.message.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        message("old").contains("not published"),
+        "{}",
+        message("old")
+    );
+    assert!(!message("old").contains("does not exist"));
+    assert!(
+        message("gone").contains("does not exist"),
+        "{}",
+        message("gone")
+    );
+}
+
+#[test]
+fn empty_adaptive_conditions_show_their_content() {
+    let built = build_tmp(site_with(&[
+        ("README.md", "# Home\n"),
+        (
+            "binlog.md",
+            "# Binlog\n\n{% if  %}\n{% hint style=\"info\" %}\nFrom 12.3, InnoDB-based binary logs.\n{% endhint %}\n{% endif %}\n",
+        ),
+    ]));
+    built.assert_no_errors();
+    let html = built.page("binlog/");
+    let content = text(select_one(&html, ".content"));
+    assert!(content.contains("InnoDB-based binary logs"), "{content}");
+    assert!(!content.contains("{%"), "{content}");
+    assert_eq!(select(&html, ".content .hint").len(), 1);
+}
+
+#[test]
+fn an_openapi_spec_name_is_not_a_link() {
+    let built = build_tmp(site_with(&[
+        ("README.md", "# Home\n"),
+        (
+            "pets.md",
+            "# Pets\n\n{% openapi-operation spec=\"petstore\" path=\"/pet\" method=\"put\" %}\n[OpenAPI petstore](https://petstore3.swagger.io/api/v3/openapi.json)\n{% endopenapi-operation %}\n\n{% openapi src=\"<https://example.org/spec.yaml>\" path=\"/x\" method=\"get\" %}\n{% endopenapi %}\n",
+        ),
+    ]));
+    built.assert_no_errors();
+    assert!(built.with_code("broken-link").is_empty());
+    let html = built.page("pets/");
+    let hrefs: Vec<&str> = select(&html, ".api-spec a")
+        .into_iter()
+        .map(|a| attr(a, "href"))
+        .collect();
+    assert_eq!(hrefs, ["https://example.org/spec.yaml"]);
+    let names: Vec<String> = select(&html, ".api-spec code")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert_eq!(names, ["petstore"]);
+}
+
+#[test]
+fn files_in_dot_folders_of_gitbook_assets_are_copied() {
+    let built = build_tmp(site_with(&[
+        (
+            "README.md",
+            "# Home\n\n![d](.gitbook/assets/.old/diagram.png)\n",
+        ),
+        (".gitbook/assets/.old/diagram.png", "png"),
+        (".hidden/secret.png", "no"),
+    ]));
+    built.assert_no_errors();
+    assert!(built.with_code("missing-image").is_empty());
+    assert!(built.exists(".gitbook/assets/.old/diagram.png"));
+    assert!(!built.exists(".hidden/secret.png"));
+}
+
+#[test]
+fn summary_entries_gitbook_generates_are_left_out_with_one_warning() {
+    let summary = "# Table of contents\n\n* [Home](README.md)\n\n## GitBook API\n\n* [API reference](api/README.md)\n  * ```yaml\n    props:\n      models: false\n    type: builtin:openapi\n    dependencies:\n      spec:\n        ref:\n          kind: openapi\n          spec: gitbook\n    ```\n* [Authentication](api/auth.md)\n";
+    let built = build_tmp(site_with(&[
+        ("SUMMARY.md", summary),
+        ("README.md", "# Home\n"),
+        ("api/README.md", "# API reference\n"),
+        ("api/auth.md", "# Authentication\n"),
+    ]));
+    built.assert_no_errors();
+    let generated = built.with_code("summary-generated");
+    assert_eq!(generated.len(), 1, "{}", list(&generated));
+    assert_eq!(generated[0].location.as_ref().map(|l| l.line), Some(8));
+    let nav = built.file("nav.json");
+    assert!(!nav.contains("builtin"), "{nav}");
+    let home = built.page("");
+    let sidebar = text(select_one(&home, "nav.sidebar"));
+    assert!(!sidebar.contains("type:"), "{sidebar}");
+    assert!(sidebar.contains("Authentication"), "{sidebar}");
+}
+
+const ENGLISH_PAGE: &str = "# Getting started\n\nThis guide explains how to install the command line tool, how to configure your first project and how to deploy it to production. Each step is short, and the commands are the same on every operating system.\n\n## Install\n\nDownload the package for your system and run the installer. When it is done, open a new terminal and check that the tool answers.\n\n## Configure\n\nThe configuration lives in a single file at the root of your project.\n";
+const FRENCH_PAGE: &str = "# Premiers pas\n\nCe guide explique comment installer l’outil en ligne de commande, comment configurer votre premier projet et comment le déployer en production. Chaque étape est courte, et les commandes sont les mêmes sur tous les systèmes.\n\n## Installer\n\nTéléchargez le paquet pour votre système et lancez l’installateur. Quand il a fini, ouvrez un nouveau terminal et vérifiez que l’outil répond.\n\n## Configurer\n\nLa configuration tient dans un seul fichier à la racine de votre projet.\n";
+
+fn interface_language(built: &Built, url: &str) -> (String, String) {
+    let html = built.page(url);
+    let lang = attr(select_one(&html, "html"), "lang").to_string();
+    let skip = text(select_one(&html, ".skip-link"));
+    (lang, skip)
+}
+
+#[test]
+fn an_english_space_gets_an_english_interface_without_configuration() {
+    let built = build_tmp(site_with(&[
+        (
+            "SUMMARY.md",
+            "* [Getting started](README.md)\n* [Next](next.md)\n",
+        ),
+        ("README.md", ENGLISH_PAGE),
+        (
+            "next.md",
+            "# Next\n\n{% hint style=\"info\" %}\nA hint.\n{% endhint %}\n",
+        ),
+    ]));
+    built.assert_no_errors();
+    assert_eq!(
+        interface_language(&built, ""),
+        ("en".to_string(), "Skip to content".to_string())
+    );
+    let home = built.page("");
+    assert_eq!(text(select_one(&home, ".page-toc h2")), "On this page");
+    let next = built.page("next/");
+    assert_eq!(
+        attr(select_one(&next, ".hint"), "aria-label"),
+        "Info",
+        "the words of blocks follow the page's language"
+    );
+    let not_found = scraper::Html::parse_document(&built.file("404.html"));
+    assert_eq!(attr(select_one(&not_found, "html"), "lang"), "en");
+}
+
+#[test]
+fn a_french_space_stays_french_and_carnet_yaml_wins_over_detection() {
+    let files = [
+        ("SUMMARY.md", "* [Premiers pas](README.md)\n"),
+        ("README.md", FRENCH_PAGE),
+    ];
+    let french = build_tmp(site_with(&files));
+    assert_eq!(
+        interface_language(&french, ""),
+        ("fr".to_string(), "Aller au contenu".to_string())
+    );
+    let mut configured = files.to_vec();
+    configured.push(("carnet.yaml", "language: en\n"));
+    let configured = build_tmp(site_with(&configured));
+    assert_eq!(interface_language(&configured, "").0, "en");
+}
+
+#[test]
+fn each_docs_yaml_space_has_its_language_and_search_stems_each_page_in_it() {
+    let built = build_tmp(site_with(&[
+        (
+            "docs.yaml",
+            "site:\n  structure:\n    - type: section\n      path: docs\n      default: true\n      children:\n        - type: space\n          path: guide\n          default: true\n          content:\n            directory: ./en\n            language: en\n        - type: space\n          path: fr\n          content:\n            directory: ./fr\n            language: fr\n",
+        ),
+        ("en/SUMMARY.md", "* [Home](README.md)\n"),
+        ("en/README.md", "# Home\n\nThe servers are running.\n"),
+        ("fr/SUMMARY.md", "* [Accueil](README.md)\n"),
+        ("fr/README.md", "# Accueil\n\nLes hébergeurs sont là.\n"),
+    ]));
+    built.assert_no_errors();
+    assert_eq!(interface_language(&built, "").0, "en");
+    assert_eq!(interface_language(&built, "fr/").0, "fr");
+    let meta_js = built.file("search/meta.js");
+    let meta: serde_json::Value = serde_json::from_str(
+        meta_js
+            .trim()
+            .trim_start_matches("carnetSearch.meta(")
+            .trim_end_matches(");"),
+    )
+    .expect("meta.js holds JSON");
+    let stemmers: Vec<&str> = meta["analyzers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a["stemmer"].as_str())
+        .collect();
+    assert_eq!(stemmers, ["english", "french"]);
+    let shards = std::fs::read_dir(built.out.join("search/t"))
+        .expect("term shards")
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect::<String>();
+    // English stemming of the English page, French of the French one.
+    assert!(shards.contains("\"run\""), "{shards}");
+    assert!(shards.contains("\"hebergeur\""), "{shards}");
+    assert!(!shards.contains("\"running\""), "{shards}");
+}

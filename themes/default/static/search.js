@@ -55,32 +55,44 @@
     });
   }
 
-  var meta = null, keys = null, stop = null, stemmer = null, memo = {};
+  // One analyzer per language of the site (pages are stemmed in their space's language): a
+  // query word stands for the terms of each.
+  var meta = null, keys = null, analyzers = [], memo = {};
   var ready = load(base + "meta.js", "meta").then(function (m) {
     meta = m;
     keys = new Set(m.shards);
-    stop = new Set(m.stop || []);
-    if (!m.stemmer) return null;
-    return loadPlain(form.getAttribute("data-stemmer")).then(function () {
-      stemmer = window.snowballFactory.newStemmer(m.stemmer);
-    });
+    var described = m.analyzers || [{ stemmer: m.stemmer, stop: m.stop }];
+    function setup() {
+      analyzers = described.map(function (a) {
+        return {
+          stop: new Set(a.stop || []),
+          stemmer: a.stemmer ? window.snowballFactory.newStemmer(a.stemmer) : null
+        };
+      });
+    }
+    if (!described.some(function (a) { return a.stemmer; })) return setup();
+    return loadPlain(form.getAttribute("data-stemmer")).then(setup);
   });
 
   function chars(s) { return Array.from(s); }
   function fold(lower) {
     return lower.normalize("NFD").replace(/\p{M}/gu, "").replace(/[œæßøđłı]/g, function (c) { return FOLDS[c]; });
   }
-  // The terms of one word: [] for a stop word, else one or two (see analyze.rs).
+  // The terms of one word for each analyzer: none for a stop word, else one or two (see
+  // analyze.rs).
   function terms(word) {
     if (memo[word]) return memo[word];
     var lower = word.toLowerCase();
     var folded = fold(lower);
-    var result;
-    if (chars(folded).length < 2 || stop.has(folded)) result = [];
-    else if (!stemmer) result = [folded];
-    else {
-      var a = fold(stemmer.stem(lower)), b = stemmer.stem(folded);
-      result = a === b ? [a] : [a, b];
+    var result = [];
+    function add(term) { if (result.indexOf(term) < 0) result.push(term); }
+    if (chars(folded).length >= 2) {
+      analyzers.forEach(function (an) {
+        if (an.stop.has(folded)) return;
+        if (!an.stemmer) return add(folded);
+        add(fold(an.stemmer.stem(lower)));
+        add(an.stemmer.stem(folded));
+      });
     }
     memo[word] = result;
     return result;
