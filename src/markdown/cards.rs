@@ -7,7 +7,7 @@
 //! `<a>` itself: its cells may hold links of their own).
 
 use super::fragment::Builder;
-use super::html_attrs::{decode_entities, start_tag_attrs};
+use crate::html::{decode_entities, start_tag_attrs};
 
 /// What a column of a card table is for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -12,8 +12,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use pulldown_cmark::{
-    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
-    TagEnd,
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd,
 };
 use pulldown_cmark_escape::escape_html;
 
@@ -133,7 +132,9 @@ pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
         block_markers: markers,
         ..Builder::default()
     };
-    for (event, range) in Parser::new_ext(parse_text, markdown_options()).into_offset_iter() {
+    for (event, range) in
+        Parser::new_ext(parse_text, crate::commonmark::options()).into_offset_iter()
+    {
         builder.event(event, range);
     }
     let mut html = String::with_capacity(parse_text.len() * 3 / 2);
@@ -170,17 +171,6 @@ pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
             .collect();
     }
     fragment
-}
-
-/// The CommonMark extensions carnet enables: GitHub's, heading attributes (`{#id}`) and `$$` math.
-pub fn markdown_options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM
-        | Options::ENABLE_MATH
 }
 
 #[derive(Default)]
@@ -268,7 +258,7 @@ impl<'a> Builder<'a> {
             .iter()
             .find(|(range, _)| range.contains(&at))
         {
-            Some((_, dir)) => crate::gitbook::blocks::rebase_path(Some(dir), &dest),
+            Some((_, dir)) => crate::paths::rebase_path(Some(dir), &dest),
             None => dest,
         }
     }

@@ -5,7 +5,6 @@ mod blocks;
 mod cards;
 mod code;
 mod fragment;
-mod html_attrs;
 mod leniency;
 pub mod markers;
 mod math;
@@ -15,9 +14,6 @@ mod slug;
 #[cfg(test)]
 mod tests;
 
-pub use fragment::{
-    Fragment, Heading, PageInput, RefKind, Reference, UrlKind, markdown_options, render_fragment,
-};
-pub use html_attrs::{decode_entities, html_attr};
+pub use fragment::{Fragment, Heading, PageInput, RefKind, Reference, UrlKind, render_fragment};
 pub use plain_text::Section;
 pub use slug::{IdSet, gitbook_slug};

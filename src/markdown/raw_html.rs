@@ -12,9 +12,9 @@
 use pulldown_cmark_escape::escape_html;
 
 use super::fragment::{Builder, RefKind, UrlKind};
-use super::html_attrs::{decode_entities, start_tag_attrs};
 use super::markers::push_marker;
 use crate::gitbook::blocks::marker_index;
+use crate::html::{decode_entities, start_tag_attrs};
 
 /// GitBook's text and highlight palette.
 const PALETTE: &[&str] = &[

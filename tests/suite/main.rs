@@ -20,6 +20,7 @@ mod external_links;
 mod fix_encoding;
 mod gitbook_errors;
 mod gitbook_export;
+mod layering;
 mod live_rebuild;
 mod search_index;
 mod serve;
