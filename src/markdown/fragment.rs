@@ -420,7 +420,7 @@ impl<'a> Builder<'a> {
         if let Some(paragraph) = &mut self.paragraph {
             paragraph.push_str(text);
         }
-        push_text(self.section_text(), text, false);
+        push_text(self.section_text(), text);
     }
 
     /// The text of the section being read (the one under the last heading).
@@ -528,7 +528,7 @@ impl<'a> Builder<'a> {
         if heading.is_hint_title {
             let body = self.section_text();
             push_space(body);
-            push_text(body, &text, false);
+            push_text(body, &text);
             push_space(body);
             let mut html = String::from("<p class=\"hint-title\">");
             pulldown_cmark::html::push_html(&mut html, heading.events.into_iter());
@@ -568,7 +568,7 @@ impl<'a> Builder<'a> {
         } else {
             let body = self.section_text();
             push_space(body);
-            push_text(body, &text, false);
+            push_text(body, &text);
             push_space(body);
         }
         self.fragment.headings.push(Heading { level, id, text });
@@ -783,7 +783,7 @@ impl<'a> Builder<'a> {
         if !code.language.eq_ignore_ascii_case("mermaid") {
             let body = self.section_text();
             push_space(body);
-            push_text(body, &code.text, false);
+            push_text(body, &code.text);
             push_space(body);
         }
         let html = self.code_block_html(&code);

@@ -1,7 +1,8 @@
 //! The raw HTML GitBook exports carry, made to work in a carnet site.
 //!
 //! - Block marker lines (`<!--carnet:N-->`) become block HTML.
-//! - `href`, `src` and `srcset` URLs get markers, resolved like Markdown links.
+//! - URLs in `href`, `src`, `poster`, `data-src` and the candidates of `srcset` (and
+//!   `data-srcset`) get markers, resolved like Markdown links.
 //! - `id`/`name` attributes are recorded as anchors.
 //! - `<mark style="color:red;background-color:yellow">` becomes theme classes: GitBook's palette
 //!   names map to colours that hold up in light and dark themes; inline colours would not.
@@ -14,7 +15,9 @@ use pulldown_cmark_escape::escape_html;
 use super::fragment::{Builder, RefKind, UrlKind};
 use super::markers::push_marker;
 use crate::gitbook::blocks::marker_index;
-use crate::html::{decode_entities, start_tag_attrs};
+use crate::html::{
+    StartTag, UrlAttr, first_start_tag, srcset_candidates, start_tags, url_attribute,
+};
 
 /// GitBook's text and highlight palette.
 const PALETTE: &[&str] = &[
@@ -76,60 +79,54 @@ impl Builder<'_> {
     pub(super) fn rewrite_html(&mut self, html: &str, start: usize) -> String {
         let mut out = String::with_capacity(html.len() + 16);
         let mut copied = 0;
-        for (tag, attr) in start_tag_attrs(html) {
-            let name = attr.name.to_ascii_lowercase();
-            let replacement = match name.as_str() {
-                "id" | "name" => {
-                    let id = decode_entities(attr.raw_value);
-                    if !id.is_empty() {
-                        self.add_id(id);
+        for tag in start_tags(html) {
+            for attr in &tag.attrs {
+                let span = start + attr.span.start..start + attr.span.end;
+                let replacement = match (attr.name.as_str(), url_attribute(&attr.name)) {
+                    ("id" | "name", _) => {
+                        if !attr.value.is_empty() {
+                            self.add_id(attr.value.clone());
+                        }
+                        None
                     }
-                    None
-                }
-                "href" | "src" => self.marked_url(
-                    attr.raw_value,
-                    start + attr.whole.start..start + attr.whole.end,
-                ),
-                "srcset" => Some(self.marked_srcset(
-                    attr.raw_value,
-                    start + attr.whole.start..start + attr.whole.end,
-                )),
-                "style" if tag.eq_ignore_ascii_case("mark") => {
-                    Some(mark_classes(attr.raw_value)).map(|c| format!("class=\"{c}\""))
-                }
-                "data-tag" => custom_block_classes(html)
-                    .map(|c| format!("data-tag=\"{}\" class=\"{c}\"", attr.raw_value)),
-                _ => None,
-            };
-            let Some(replacement) = replacement else {
-                continue;
-            };
-            out.push_str(&html[copied..attr.whole.start]);
-            if name == "href" || name == "src" || name == "srcset" {
-                out.push_str(&name);
-                out.push_str("=\"");
+                    (name, Some(UrlAttr::Single)) => self
+                        .marked_url(&attr.value, span)
+                        .map(|marker| format!("{name}=\"{marker}\"")),
+                    (name, Some(UrlAttr::Srcset)) => Some(format!(
+                        "{name}=\"{}\"",
+                        self.marked_srcset(&attr.value, span)
+                    )),
+                    ("style", _) if tag.name == "mark" => {
+                        Some(format!("class=\"{}\"", mark_classes(&attr.value)))
+                    }
+                    ("data-tag", _) => custom_block_classes(&tag)
+                        .map(|c| format!("data-tag=\"{}\" class=\"{c}\"", esc(&attr.value))),
+                    _ => None,
+                };
+                let Some(replacement) = replacement else {
+                    continue;
+                };
+                out.push_str(&html[copied..attr.span.start]);
                 out.push_str(&replacement);
-                out.push('"');
-            } else {
-                out.push_str(&replacement);
+                copied = attr.span.end;
             }
-            copied = attr.whole.end;
         }
         out.push_str(&html[copied..]);
         out
     }
 
-    /// The marker for a relative URL; `None` for values left as they are (empty, `#anchor`).
+    /// The marker for a relative URL (decoded); `None` for values left as they are (empty,
+    /// `#anchor`).
     pub(super) fn marked_url(
         &mut self,
-        raw: &str,
+        value: &str,
         range: std::ops::Range<usize>,
     ) -> Option<String> {
-        let dest = decode_entities(raw.trim());
+        let dest = value.trim();
         if dest.is_empty() || dest.starts_with('#') {
             return None;
         }
-        let dest = self.rebased(range.start, dest);
+        let dest = self.rebased(range.start, dest.to_string());
         let span = self.page_span(&range);
         let index = self.add_ref(
             span,
@@ -143,26 +140,23 @@ impl Builder<'_> {
         Some(marker)
     }
 
-    /// `srcset="a.png 1x, b.png 2x"`: each candidate URL gets its own marker.
-    fn marked_srcset(&mut self, raw: &str, range: std::ops::Range<usize>) -> String {
+    /// `srcset="a.png 1x, b.png 2x"`: each candidate URL gets its own marker, its descriptor
+    /// kept.
+    fn marked_srcset(&mut self, value: &str, range: std::ops::Range<usize>) -> String {
         let mut out = String::new();
-        for (i, candidate) in decode_entities(raw).split(',').enumerate() {
-            let candidate = candidate.trim();
-            let (url, descriptor) = candidate
-                .split_once(char::is_whitespace)
-                .unwrap_or((candidate, ""));
+        for (i, candidate) in srcset_candidates(value).into_iter().enumerate() {
             if i > 0 {
                 out.push_str(", ");
             }
-            match self.marked_url(url, range.clone()) {
+            match self.marked_url(candidate.url, range.clone()) {
                 Some(marker) => out.push_str(&marker),
                 None => {
-                    let _ = escape_html(&mut out, url);
+                    let _ = escape_html(&mut out, candidate.url);
                 }
             }
-            if !descriptor.is_empty() {
+            if !candidate.descriptor.is_empty() {
                 out.push(' ');
-                let _ = escape_html(&mut out, descriptor.trim());
+                let _ = escape_html(&mut out, candidate.descriptor);
             }
         }
         out
@@ -172,56 +166,36 @@ impl Builder<'_> {
 /// `<a id="x"></a>`, `<a name="x">` or `<a href="#x" id="x"></a>` inside a heading: GitBook's
 /// explicit anchor, which wins over the computed slug.
 pub fn explicit_anchor_id(html: &str) -> Option<String> {
-    let attrs = start_tag_attrs(html);
-    let (tag, _) = attrs.first()?;
-    if !tag.eq_ignore_ascii_case("a") {
-        return None;
-    }
-    let value = |name: &str| {
-        attrs
-            .iter()
-            .find(|(_, a)| a.name.eq_ignore_ascii_case(name))
-            .map(|(_, a)| decode_entities(a.raw_value))
-    };
-    let href_is_self = value("href").is_none_or(|h| h.starts_with('#'));
-    let id = value("id").or_else(|| value("name"))?;
-    (href_is_self && !id.is_empty()).then_some(id)
+    let tag = first_start_tag(html).filter(|tag| tag.name == "a")?;
+    let href_is_self = tag.attr("href").is_none_or(|h| h.starts_with('#'));
+    let id = tag.attr("id").or_else(|| tag.attr("name"))?;
+    (href_is_self && !id.is_empty()).then(|| id.to_string())
 }
 
 /// `<code class="expression">`: GitBook's variable expression.
 fn is_expression_start(html: &str) -> bool {
-    let attrs = start_tag_attrs(html);
-    attrs
-        .first()
-        .is_some_and(|(tag, _)| tag.eq_ignore_ascii_case("code"))
-        && attrs.iter().any(|(_, a)| {
-            a.name.eq_ignore_ascii_case("class")
-                && a.raw_value.split_whitespace().any(|c| c == "expression")
-        })
+    first_start_tag(html).is_some_and(|tag| {
+        tag.name == "code"
+            && tag
+                .attr("class")
+                .is_some_and(|c| c.split_whitespace().any(|c| c == "expression"))
+    })
 }
 
 /// The `href` of an `<a … data-mention …>` start tag.
 fn mention_href(html: &str) -> Option<String> {
-    let attrs = start_tag_attrs(html);
-    let (tag, _) = attrs.first()?;
-    if !tag.eq_ignore_ascii_case("a")
-        || !attrs
-            .iter()
-            .any(|(_, a)| a.name.eq_ignore_ascii_case("data-mention"))
-    {
+    let tag = first_start_tag(html)?;
+    if tag.name != "a" || !tag.has_attr("data-mention") {
         return None;
     }
-    attrs
-        .iter()
-        .find(|(_, a)| a.name.eq_ignore_ascii_case("href"))
-        .map(|(_, a)| decode_entities(a.raw_value))
+    tag.attr("href").map(str::to_string)
 }
 
 /// `color:red;background-color:yellow;` → `mark-red mark-bg-yellow`. Unknown colours (hex,
 /// `$primary`) keep the theme's default highlight.
 fn mark_classes(style: &str) -> String {
     let mut classes = vec!["mark".to_string()];
-    for declaration in decode_entities(style).split(';') {
+    for declaration in style.split(';') {
         let Some((property, value)) = declaration.split_once(':') else {
             continue;
         };
@@ -244,25 +218,15 @@ fn mark_classes(style: &str) -> String {
 }
 
 /// The classes of a `<div data-gb-custom-block data-tag="hint" data-style="warning">`.
-fn custom_block_classes(html: &str) -> Option<String> {
-    let attrs = start_tag_attrs(html);
-    if !attrs
-        .iter()
-        .any(|(_, a)| a.name.eq_ignore_ascii_case("data-gb-custom-block"))
-    {
+fn custom_block_classes(tag: &StartTag) -> Option<String> {
+    if !tag.has_attr("data-gb-custom-block") {
         return None;
     }
-    let value = |name: &str| {
-        attrs
-            .iter()
-            .find(|(_, a)| a.name.eq_ignore_ascii_case(name))
-            .map(|(_, a)| decode_entities(a.raw_value))
-    };
-    let tag = value("data-tag")?.to_ascii_lowercase();
-    if !tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+    let name = tag.attr("data-tag")?.to_ascii_lowercase();
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         return None;
     }
-    Some(match (tag.as_str(), value("data-style")) {
+    Some(match (name.as_str(), tag.attr("data-style")) {
         ("hint", style) => {
             let style = style
                 .map(|s| s.to_ascii_lowercase())
@@ -271,6 +235,12 @@ fn custom_block_classes(html: &str) -> Option<String> {
         }
         (other, _) => format!("gb-{other}"),
     })
+}
+
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let _ = escape_html(&mut out, text);
+    out
 }
 
 #[cfg(test)]
@@ -288,12 +258,13 @@ mod tests {
 
     #[test]
     fn custom_blocks_inside_html() {
+        let tag = |html: &str| first_start_tag(html).unwrap();
         let html = r#"<div data-gb-custom-block data-tag="hint" data-style="warning">"#;
         assert_eq!(
-            custom_block_classes(html).as_deref(),
+            custom_block_classes(&tag(html)).as_deref(),
             Some("hint hint-warning")
         );
-        assert_eq!(custom_block_classes(r#"<div data-tag="x">"#), None);
+        assert_eq!(custom_block_classes(&tag(r#"<div data-tag="x">"#)), None);
     }
 
     #[test]

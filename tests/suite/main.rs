@@ -22,6 +22,7 @@ mod gitbook_errors;
 mod gitbook_export;
 mod layering;
 mod live_rebuild;
+mod raw_html;
 mod search_index;
 mod serve;
 mod spaces;
