@@ -8,7 +8,8 @@
 
 use std::ops::Range;
 
-use super::fragment::Builder;
+use super::raw_html::rewrite;
+use super::refs::RefRecorder;
 use crate::html::{Token, first_start_tag, plain_text, tokens};
 
 /// What a column of a card table is for.
@@ -32,51 +33,48 @@ pub fn is_card_table(html: &str) -> bool {
             })
 }
 
-impl Builder<'_> {
-    /// The card grid for the card table `html`, which starts at `start` in the parsed text.
-    pub(super) fn card_grid(&mut self, html: &str, start: usize) -> String {
-        let table = read_table(html);
-        let mut out = String::from("<div class=\"card-grid\">\n");
-        for row in table.rows.iter().filter(|row| !row.header) {
-            let mut cover = None;
-            let mut target = None;
-            let mut body = String::new();
-            let mut label = String::new();
-            for (i, cell) in row.cells.iter().enumerate() {
-                let column = table.columns.get(i).copied().unwrap_or_default();
-                let at = |offset: usize| start + offset..start + offset + 1;
-                if column.target {
-                    target = cell
-                        .first_url(html)
-                        .and_then(|(url, offset)| self.marked_url(&url, at(offset)));
-                } else if column.cover {
-                    cover = cell
-                        .first_url(html)
-                        .and_then(|(url, offset)| self.marked_url(&url, at(offset)));
-                } else if !column.hidden && !html[cell.inner.clone()].trim().is_empty() {
-                    if label.is_empty() {
-                        label = cell.text();
-                    }
-                    let rewritten =
-                        self.rewrite_html(&html[cell.inner.clone()], start + cell.inner.start);
-                    body.push_str(&format!("<div class=\"card-cell\">{rewritten}</div>"));
+/// The card grid for the card table `html`, which starts at `start` in the parsed text.
+pub fn card_grid(refs: &mut RefRecorder, html: &str, start: usize) -> String {
+    let table = read_table(html);
+    let mut out = String::from("<div class=\"card-grid\">\n");
+    for row in table.rows.iter().filter(|row| !row.header) {
+        let mut cover = None;
+        let mut target = None;
+        let mut body = String::new();
+        let mut label = String::new();
+        for (i, cell) in row.cells.iter().enumerate() {
+            let column = table.columns.get(i).copied().unwrap_or_default();
+            let at = |offset: usize| start + offset..start + offset + 1;
+            if column.target {
+                target = cell
+                    .first_url(html)
+                    .and_then(|(url, offset)| refs.html_url(&url, at(offset)));
+            } else if column.cover {
+                cover = cell
+                    .first_url(html)
+                    .and_then(|(url, offset)| refs.html_url(&url, at(offset)));
+            } else if !column.hidden && !html[cell.inner.clone()].trim().is_empty() {
+                if label.is_empty() {
+                    label = cell.text();
                 }
+                let rewritten = rewrite(refs, &html[cell.inner.clone()], start + cell.inner.start);
+                body.push_str(&format!("<div class=\"card-cell\">{rewritten}</div>"));
             }
-            out.push_str("<div class=\"card\">");
-            if let Some(cover) = cover {
-                out.push_str(&format!("<img src=\"{cover}\" alt=\"\" loading=\"lazy\">"));
-            }
-            out.push_str(&format!("<div class=\"card-body\">{body}"));
-            if let Some(target) = target {
-                let mut escaped_label = String::new();
-                let _ = pulldown_cmark_escape::escape_html(&mut escaped_label, &label);
-                out.push_str(&format!("<a class=\"card-link\" href=\"{target}\"><span class=\"visually-hidden\">{escaped_label}</span></a>"));
-            }
-            out.push_str("</div></div>\n");
         }
-        out.push_str("</div>\n");
-        out
+        out.push_str("<div class=\"card\">");
+        if let Some(cover) = cover {
+            out.push_str(&format!("<img src=\"{cover}\" alt=\"\" loading=\"lazy\">"));
+        }
+        out.push_str(&format!("<div class=\"card-body\">{body}"));
+        if let Some(target) = target {
+            let mut escaped_label = String::new();
+            let _ = pulldown_cmark_escape::escape_html(&mut escaped_label, &label);
+            out.push_str(&format!("<a class=\"card-link\" href=\"{target}\"><span class=\"visually-hidden\">{escaped_label}</span></a>"));
+        }
+        out.push_str("</div></div>\n");
     }
+    out.push_str("</div>\n");
+    out
 }
 
 /// A card table as read: the role of each column, and the rows.

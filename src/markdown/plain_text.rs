@@ -15,6 +15,108 @@ pub struct Section {
     pub text: String,
 }
 
+/// The page's text as the walk over its tree meets it: by section for search, the first
+/// paragraph (a fallback description), and the text of the heading being read.
+#[derive(Default)]
+pub struct TextCollector {
+    pub sections: Vec<Section>,
+    pub first_paragraph: Option<String>,
+    /// The first paragraph being read, while there is none yet.
+    paragraph: Option<String>,
+    /// The text of the heading being read: its words go to the heading, not to the section.
+    heading: Option<String>,
+}
+
+impl TextCollector {
+    /// Text of the page, as a reader reads it.
+    pub fn text(&mut self, text: &str) {
+        if let Some(heading) = &mut self.heading {
+            heading.push_str(text);
+            return;
+        }
+        if let Some(paragraph) = &mut self.paragraph {
+            paragraph.push_str(text);
+        }
+        push_text(self.section_text(), text);
+    }
+
+    /// A block boundary: words on either side are different words.
+    pub fn text_break(&mut self) {
+        if self.heading.is_none() {
+            push_space(self.section_text());
+        }
+    }
+
+    /// Text set apart from what surrounds it (a code block, a small heading, raw HTML's text).
+    pub fn apart(&mut self, text: &str) {
+        let body = self.section_text();
+        push_space(body);
+        push_text(body, text);
+        push_space(body);
+    }
+
+    /// Raw HTML's text, set apart.
+    pub fn apart_html(&mut self, html: &str) {
+        let body = self.section_text();
+        push_space(body);
+        push_html_text(body, html);
+        push_space(body);
+    }
+
+    /// A heading starts a new section.
+    pub fn section(&mut self, anchor: String, heading: String) {
+        self.sections.push(Section {
+            anchor,
+            heading,
+            text: String::new(),
+        });
+    }
+
+    pub fn start_paragraph(&mut self) {
+        if self.first_paragraph.is_none() && self.heading.is_none() {
+            self.paragraph = Some(String::new());
+        }
+    }
+
+    pub fn end_paragraph(&mut self) {
+        if let Some(text) = self.paragraph.take() {
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            self.first_paragraph = (!text.is_empty()).then_some(text);
+        }
+    }
+
+    pub fn start_heading(&mut self) {
+        self.heading = Some(String::new());
+    }
+
+    /// The heading's text, whitespace collapsed.
+    pub fn end_heading(&mut self) -> String {
+        let text = self.heading.take().unwrap_or_default();
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// The sections, trimmed, without the empty ones.
+    pub fn finish(mut self) -> (Vec<Section>, Option<String>) {
+        for section in &mut self.sections {
+            let end = section.text.trim_end().len();
+            section.text.truncate(end);
+            section.text.shrink_to_fit();
+        }
+        self.sections
+            .retain(|s| !s.text.is_empty() || !s.heading.is_empty());
+        (self.sections, self.first_paragraph)
+    }
+
+    /// The text of the section being read (the one under the last heading).
+    fn section_text(&mut self) -> &mut String {
+        if self.sections.is_empty() {
+            self.sections.push(Section::default());
+        }
+        let last = self.sections.len() - 1;
+        &mut self.sections[last].text
+    }
+}
+
 /// Elements whose content is not text a reader searches for.
 fn is_skipped_element(name: &str) -> bool {
     matches!(
