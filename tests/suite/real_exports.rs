@@ -410,3 +410,22 @@ fn each_docs_yaml_space_has_its_language_and_search_stems_each_page_in_it() {
     assert!(shards.contains("\"hebergeur\""), "{shards}");
     assert!(!shards.contains("\"running\""), "{shards}");
 }
+
+#[test]
+fn srcset_urls_with_spaces_resolve_like_any_url() {
+    let page = "# Icons\n\n<picture><source srcset=\"../.gitbook/assets/icon dark.png\" media=\"(prefers-color-scheme: dark)\"><img src=\"../.gitbook/assets/icon light.png\" alt=\"\"></picture>\n";
+    let built = build_tmp(site_with(&[
+        ("README.md", "# Home\n"),
+        ("guide/icons.md", page),
+        (".gitbook/assets/icon dark.png", "png"),
+        (".gitbook/assets/icon light.png", "png"),
+    ]));
+    built.assert_no_errors();
+    let broken = built.with_code("broken-link");
+    assert!(broken.is_empty(), "{}", list(&broken));
+    let html = built.page("guide/icons/");
+    assert_eq!(
+        attr(select_one(&html, "source"), "srcset"),
+        "../../.gitbook/assets/icon%20dark.png"
+    );
+}
