@@ -21,6 +21,8 @@ pub struct Context<'p> {
     pub first_h1: Option<String>,
     pub has_mermaid: bool,
     pub has_math: bool,
+    /// Footnote labels in the order they are first met (their numbers).
+    pub footnotes: Vec<String>,
 }
 
 /// A heading of the page's outline.

@@ -86,6 +86,7 @@ pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
         first_h1: None,
         has_mermaid: false,
         has_math: false,
+        footnotes: Vec::new(),
     };
     walk::walk(&mut ctx, &mut nodes);
     let mut html = serialize::to_html(nodes, parse_text.len() * 3 / 2);

@@ -8,8 +8,9 @@ use pulldown_cmark::{Event, Tag};
 use super::context::Context;
 use super::headings::{self, OpenHeading};
 use super::links::{self, LinkStart};
+use super::shortcodes::replace_shortcodes;
 use super::tree::{HtmlKind, Node};
-use super::{alerts, blocks, cards, code, math, raw_html, serialize, variables};
+use super::{alerts, blocks, cards, code, footnotes, icons, math, raw_html, serialize, variables};
 
 /// Transforms `nodes` in place.
 pub fn walk<'a>(ctx: &mut Context<'_>, nodes: &mut Vec<Node<'a>>) {
@@ -80,7 +81,18 @@ impl<'a> Walker<'_, '_, 'a> {
                 let latex = latex.clone();
                 *node = Node::Output(math::display_math(self.ctx, &latex));
             }
-            Event::Text(text) | Event::Code(text) => self.ctx.text.text(text),
+            Event::Text(text) => {
+                // `:rocket:` is the emoji it names, in text (never in code).
+                if let std::borrow::Cow::Owned(replaced) = replace_shortcodes(text) {
+                    *text = replaced.into();
+                }
+                self.ctx.text.text(text);
+            }
+            Event::Code(text) => self.ctx.text.text(text),
+            Event::FootnoteReference(label) => {
+                let label = label.to_string();
+                *node = Node::Output(footnotes::reference(self.ctx, &label));
+            }
             Event::SoftBreak | Event::HardBreak => self.ctx.text.text(" "),
             Event::Rule => self.ctx.blocks.block_starts(),
             _ => {}
@@ -98,7 +110,10 @@ impl<'a> Walker<'_, '_, 'a> {
             return;
         }
         let start = *start;
-        if variables::expression(self.ctx, nodes, i) || links::html_mention(self.ctx, nodes, i) {
+        if variables::expression(self.ctx, nodes, i)
+            || links::html_mention(self.ctx, nodes, i)
+            || icons::inline_icon(nodes, i)
+        {
             return;
         }
         if let Node::Html { html, .. } = &nodes[i] {
@@ -199,12 +214,12 @@ impl<'a> Walker<'_, '_, 'a> {
             }
             Tag::FootnoteDefinition(label) => {
                 self.ctx.blocks.block_starts();
-                self.ctx.refs.anchor(label.to_string());
+                let open = footnotes::definition_open(self.ctx, &label);
                 self.children(&mut children);
-                Node::Element {
-                    tag: Tag::FootnoteDefinition(label),
-                    range,
+                Node::Wrap {
+                    open,
                     children,
+                    close: footnotes::DEFINITION_CLOSE,
                 }
             }
             Tag::Paragraph => {

@@ -429,3 +429,73 @@ fn srcset_urls_with_spaces_resolve_like_any_url() {
         "../../.gitbook/assets/icon%20dark.png"
     );
 }
+
+#[test]
+fn details_tabs_and_footnotes_have_the_anchors_gitbook_gives_them() {
+    let page = "# Options\n\n## Linux\n\nSee [advanced](#advanced-options), [the tab](#linux-1) and the note[^1].\n\n<details>\n\n<summary>Advanced options</summary>\n\nHidden.\n\n</details>\n\n{% tabs %}\n{% tab title=\"Linux\" %}\nA\n{% endtab %}\n{% tab title=\"Windows\" %}\nB\n{% endtab %}\n{% endtabs %}\n\n## 1\n\n[^1]: The note.\n\n[back](#user-content-fn-1) [win](#windows)\n";
+    let built = build_tmp(site_with(&[
+        ("README.md", "# Home\n"),
+        ("options.md", page),
+    ]));
+    built.assert_no_errors();
+    let missing = built.with_code("missing-anchor");
+    assert!(missing.is_empty(), "{}", list(&missing));
+    let html = built.page("options/");
+    assert_eq!(attr(select_one(&html, "summary"), "id"), "advanced-options");
+    let tabs: Vec<&str> = select(&html, ".tab-panel")
+        .into_iter()
+        .map(|t| attr(t, "id"))
+        .collect();
+    assert_eq!(tabs, ["linux-1", "windows"]);
+    assert_eq!(
+        attr(select_one(&html, ".footnote-definition"), "id"),
+        "user-content-fn-1"
+    );
+    assert_eq!(
+        attr(select_one(&html, ".footnote-reference a"), "href"),
+        "#user-content-fn-1"
+    );
+    // The heading `1` is not shadowed by the footnote labelled 1.
+    assert_eq!(select(&html, "[id='1']").len(), 0);
+    assert_eq!(select(&html, "#id-1").len(), 1);
+}
+
+#[test]
+fn shortcodes_become_emoji_and_icons_show_no_names() {
+    let page = "# Launch\n\n## :rocket: Ready\n\nShip it :tada: but keep `:tada:` in code and 10:30:00 as is.\n\n| Feature | On |\n| --- | --- |\n| Sync | <i class=\"fa-check\">check</i> |\n| Plugins | <i class=\"fa-puzzle-piece\">:puzzle-piece:</i> |\n\n<table><tr><td><i class=\"fa-rocket\">:rocket:</i> Fast</td></tr></table>\n";
+    let built = build_tmp(site_with(&[("README.md", "# Home\n"), ("launch.md", page)]));
+    built.assert_no_errors();
+    let html = built.page("launch/");
+    let content = text(select_one(&html, ".content"));
+    assert!(content.contains("🚀 Ready"), "{content}");
+    assert!(content.contains("Ship it 🎉"), "{content}");
+    assert!(content.contains(":tada: in code"), "{content}");
+    assert!(content.contains("10:30:00"), "{content}");
+    assert!(!content.contains("puzzle-piece"), "{content}");
+    assert!(!content.contains(":rocket:"), "{content}");
+    assert!(content.contains("✔"), "{content}");
+    assert!(content.contains("🚀 Fast"), "{content}");
+    assert_eq!(attr(select_one(&html, "main h2"), "id"), "ready");
+}
+
+#[test]
+fn card_cells_holding_links_to_pages_show_the_pages_titles() {
+    let cards = "# Start\n\n<table data-view=\"cards\"><thead><tr><th></th><th data-type=\"content-ref\"></th><th data-hidden data-card-target data-type=\"content-ref\"></th></tr></thead><tbody><tr><td><strong>Metadata</strong></td><td><a href=\"row-metadata.md\">row-metadata.md</a></td><td><a href=\"row-metadata.md\">row-metadata.md</a></td></tr><tr><td>Editor</td><td><a data-mention href=\"editor/\">editor</a></td><td></td></tr></tbody></table>\n";
+    let built = build_tmp(site_with(&[
+        ("README.md", cards),
+        ("row-metadata.md", "# Row metadata explained\n"),
+        ("editor/README.md", "# The editor\n"),
+    ]));
+    built.assert_no_errors();
+    let html = built.page("");
+    let cells: Vec<String> = select(&html, ".card-cell").into_iter().map(text).collect();
+    assert_eq!(
+        cells,
+        ["Metadata", "Row metadata explained", "Editor", "The editor"]
+    );
+    let links: Vec<&str> = select(&html, ".card-cell a")
+        .into_iter()
+        .map(|a| attr(a, "href"))
+        .collect();
+    assert_eq!(links, ["row-metadata/", "editor/"]);
+}
