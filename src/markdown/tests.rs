@@ -144,7 +144,7 @@ fn gfm_alerts_have_a_title_in_the_site_language() {
 #[test]
 fn footnotes_are_anchors() {
     let f = render("Texte[^n].\n\n[^n]: Note.\n");
-    assert!(f.ids.contains(&"n".to_string()));
+    assert!(f.ids.contains(&"user-content-fn-n".to_string()));
 }
 
 #[test]
