@@ -499,3 +499,32 @@ fn card_cells_holding_links_to_pages_show_the_pages_titles() {
         .collect();
     assert_eq!(links, ["row-metadata/", "editor/"]);
 }
+
+#[test]
+fn video_embeds_are_players_loaded_only_on_a_click() {
+    let built = build_tmp(site_with(&[
+        ("README.md", "# Home\n"),
+        (
+            "videos.md",
+            "# Videos\n\n{% embed url=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\" %}\nThe demo\n{% endembed %}\n\n{% embed url=\"https://github.com/o/r\" %}\n",
+        ),
+    ]));
+    built.assert_no_errors();
+    let html = built.page("videos/");
+    let players = select(&html, ".embed-player");
+    assert_eq!(players.len(), 1, "only the video is a player");
+    assert_eq!(
+        attr(players[0], "data-player"),
+        "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"
+    );
+    assert_eq!(attr(players[0], "data-play"), "Play the video");
+    assert!(
+        select(&html, "iframe").is_empty(),
+        "nothing is loaded from the host before a click"
+    );
+    // Without the script, the link card still leads to the video.
+    assert_eq!(
+        attr(select_one(&html, ".embed-player .embed-card"), "href"),
+        "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    );
+}

@@ -16,6 +16,7 @@ mod file;
 mod hint;
 mod layout;
 mod notes;
+mod players;
 mod prompt;
 mod tabs;
 mod updates;

@@ -210,6 +210,30 @@
     }
   });
 
+  // Videos: a play button over the link card; the player (YouTube, Vimeo, Loom) is loaded only
+  // when the reader clicks, so the host hears nothing of readers who do not.
+  Array.prototype.forEach.call(document.querySelectorAll(".embed-player[data-player]"), function (figure) {
+    var card = figure.querySelector(".embed-card");
+    if (!card) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "embed-play";
+    var host = card.querySelector(".embed-host");
+    button.textContent = figure.getAttribute("data-play") + (host ? " (" + host.textContent + ")" : "");
+    button.addEventListener("click", function () {
+      var frame = document.createElement("iframe");
+      frame.src = figure.getAttribute("data-player");
+      frame.title = (figure.querySelector("figcaption") || {}).textContent || button.textContent;
+      frame.allow = "autoplay; fullscreen; picture-in-picture";
+      frame.setAttribute("allowfullscreen", "");
+      frame.className = "embed-frame";
+      figure.replaceChild(frame, card);
+      button.remove();
+      frame.focus();
+    });
+    figure.insertBefore(button, card.nextSibling);
+  });
+
   // Search: the field is in every page's header; its script and index load the first time a
   // reader goes to it (focus, `/` or Ctrl-K), so pages stay light.
   var searchForm = document.querySelector(".search");
