@@ -106,7 +106,8 @@ fn classify(tree: &mut SourceTree, file: SourceFile, summary_name: &str) {
         if !in_gitbook_dir {
             tree.pages.push(file);
         }
-    } else {
+    } else if file.rel != "docs.yaml" {
+        // GitBook's site configuration is read, not published.
         tree.assets.push(file);
     }
 }

@@ -528,3 +528,24 @@ fn video_embeds_are_players_loaded_only_on_a_click() {
         "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
     );
 }
+
+#[test]
+fn layout_cover_visibility_is_honoured_and_docs_yaml_is_not_published() {
+    let page = "---\ncover: .gitbook/assets/hero.png\nlayout:\n  cover:\n    visible: false\n  title:\n    visible: false\n---\n# Home\n";
+    let built = build_tmp(site_with(&[
+        (
+            "docs.yaml",
+            "site:\n  structure:\n    - type: space\n      path: guide\n      default: true\n      content:\n        directory: ./guide\n",
+        ),
+        ("guide/README.md", page),
+        ("guide/.gitbook/assets/hero.png", "png"),
+    ]));
+    built.assert_no_errors();
+    let home = built.page("");
+    assert!(select(&home, ".page-cover").is_empty());
+    assert_eq!(
+        attr(select_one(&home, ".page-header"), "class"),
+        "page-header visually-hidden"
+    );
+    assert!(!built.exists("docs.yaml"));
+}
