@@ -119,6 +119,12 @@ impl RefRecorder {
         if dest.is_empty() || dest.starts_with('#') {
             return None;
         }
+        if crate::gitbook::is_lost_link(dest) {
+            let span = self.page_span(&range);
+            let message = format!("GitBook lost this target (`{dest}`); it is left out");
+            self.problem(span, "broken-link", message);
+            return None;
+        }
         let dest = self.rebased(range.start, dest.to_string());
         let span = self.page_span(&range);
         Some(self.marker(

@@ -96,7 +96,12 @@ impl Site {
         }
         let base_dir = parent_dir(&self.pages[from].source.rel);
         // `..` above the root stays at the root, as a browser reads it; `href` warns.
-        let (joined, _) = join_clamped(base_dir, &decode_path(path));
+        let (mut joined, _) = join_clamped(base_dir, &decode_path(path));
+        if path.starts_with('/')
+            && let Some(within) = self.from_repository_root(&joined)
+        {
+            joined = within;
+        }
         if self.has_asset(&joined) {
             let mut suffix = query.map(|q| format!("?{q}")).unwrap_or_default();
             if let Some(fragment) = fragment {
@@ -120,6 +125,28 @@ impl Site {
                 reason: "not found".to_string(),
             },
         }
+    }
+
+    /// A path written from the repository's top (`/docs/setup.md` when `.gitbook.yaml` says
+    /// `root: ./docs/`) as a content path, when it names nothing from the content root itself.
+    fn from_repository_root(&self, joined: &str) -> Option<String> {
+        if self.has_asset(joined) || find_joined_page(self, joined).is_some() {
+            return None;
+        }
+        let root = self
+            .config
+            .content_dir
+            .strip_prefix(&self.config.site_dir)
+            .ok()?;
+        let root = root.to_str()?.replace('\\', "/");
+        let root = root.trim_matches('/');
+        if root.is_empty() {
+            return None;
+        }
+        joined
+            .strip_prefix(root)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .map(str::to_string)
     }
 
     /// Whether `dest`, written in the page `from`, climbs above the site root (`../../x/` from

@@ -549,3 +549,31 @@ fn layout_cover_visibility_is_honoured_and_docs_yaml_is_not_published() {
     );
     assert!(!built.exists("docs.yaml"));
 }
+
+#[test]
+fn links_written_from_the_repositorys_top_and_lost_card_targets() {
+    let built = build_tmp(site_with(&[
+        (".gitbook.yaml", "root: ./docs/\n"),
+        (
+            "docs/SUMMARY.md",
+            "* [Home](README.md)\n* [Utilities](troubleshooting/utilities.md)\n",
+        ),
+        (
+            "docs/README.md",
+            "# Home\n\n[utilities](/docs/troubleshooting/utilities.md#headers)\n\n<table data-view=\"cards\"><thead><tr><th></th><th data-hidden data-card-target data-type=\"content-ref\"></th></tr></thead><tbody><tr><td>Lost</td><td><a href=\"/broken/pages/b29aoPwtKZKkAO7zajgr\">x</a></td></tr></tbody></table>\n",
+        ),
+        (
+            "docs/troubleshooting/utilities.md",
+            "# Utilities\n\n## Headers\n",
+        ),
+    ]));
+    built.assert_no_errors();
+    let home = built.page("");
+    assert_eq!(
+        link_href(&home, "utilities"),
+        "troubleshooting/utilities/#headers"
+    );
+    assert!(select(&home, ".card-link").is_empty());
+    assert!(!home.html().contains("/broken/"));
+    assert_eq!(built.with_code("broken-link").len(), 1);
+}
