@@ -98,7 +98,7 @@ impl Site {
         // `..` above the root stays at the root, as a browser reads it; `href` warns.
         let (mut joined, _) = join_clamped(base_dir, &decode_path(path));
         if path.starts_with('/')
-            && let Some(within) = self.from_repository_root(&joined)
+            && let Some(within) = self.within_content_root(&joined)
         {
             joined = within;
         }
@@ -129,7 +129,7 @@ impl Site {
 
     /// A path written from the repository's top (`/docs/setup.md` when `.gitbook.yaml` says
     /// `root: ./docs/`) as a content path, when it names nothing from the content root itself.
-    fn from_repository_root(&self, joined: &str) -> Option<String> {
+    fn within_content_root(&self, joined: &str) -> Option<String> {
         if self.has_asset(joined) || find_joined_page(self, joined).is_some() {
             return None;
         }
