@@ -2,8 +2,6 @@
 //! the name again. A static site without an icon font shows the emoji of that name when GitHub's
 //! table (the `emojis` crate) has one, and nothing otherwise, rather than the name as text.
 
-use super::tree::Node;
-
 /// Font Awesome names whose emoji GitHub's table knows under another name.
 const ALIASES: &[(&str, &str)] = &[
     ("check", "heavy_check_mark"),
@@ -53,32 +51,6 @@ pub fn icon_html(name: &str) -> String {
         ),
         None => String::new(),
     }
-}
-
-/// An icon element in inline HTML, its start tag at `nodes[at]`: the nodes up to its `</i>`
-/// become the icon. `false` when the tag is not an icon.
-pub fn inline_icon(nodes: &mut Vec<Node<'_>>, at: usize) -> bool {
-    let Node::Html { html, .. } = &nodes[at] else {
-        return false;
-    };
-    let Some(tag) = crate::html::first_start_tag(html).filter(|t| t.name == "i") else {
-        return false;
-    };
-    let Some(name) = tag.attr("class").and_then(font_awesome_name) else {
-        return false;
-    };
-    let icon = icon_html(name);
-    if !html.trim_end().ends_with("</i>") {
-        let end = nodes[at + 1..]
-            .iter()
-            .position(
-                |n| matches!(n, Node::Html { html, .. } if html.trim().eq_ignore_ascii_case("</i>")),
-            )
-            .map_or(at + 1, |i| at + 1 + i + 1);
-        nodes.drain(at + 1..end);
-    }
-    nodes[at] = Node::Output(icon);
-    true
 }
 
 #[cfg(test)]

@@ -112,7 +112,7 @@ impl<'a> Walker<'_, '_, 'a> {
         let start = *start;
         if variables::expression(self.ctx, nodes, i)
             || links::html_mention(self.ctx, nodes, i)
-            || icons::inline_icon(nodes, i)
+            || inline_icon(nodes, i)
         {
             return;
         }
@@ -258,4 +258,30 @@ impl<'a> Walker<'_, '_, 'a> {
             }
         };
     }
+}
+
+/// An icon element in inline HTML, its start tag at `nodes[at]`: the nodes up to its `</i>`
+/// become the icon. `false` when the tag is not an icon.
+fn inline_icon(nodes: &mut Vec<Node<'_>>, at: usize) -> bool {
+    let Node::Html { html, .. } = &nodes[at] else {
+        return false;
+    };
+    let Some(tag) = crate::html::first_start_tag(html).filter(|t| t.name == "i") else {
+        return false;
+    };
+    let Some(name) = tag.attr("class").and_then(icons::font_awesome_name) else {
+        return false;
+    };
+    let icon = icons::icon_html(name);
+    if !html.trim_end().ends_with("</i>") {
+        let end = nodes[at + 1..]
+            .iter()
+            .position(
+                |n| matches!(n, Node::Html { html, .. } if html.trim().eq_ignore_ascii_case("</i>")),
+            )
+            .map_or(at + 1, |i| at + 1 + i + 1);
+        nodes.drain(at + 1..end);
+    }
+    nodes[at] = Node::Output(icon);
+    true
 }
