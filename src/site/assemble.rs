@@ -279,12 +279,29 @@ pub(super) fn find_page(site: &Site, base_dir: &str, path: &str) -> Option<PageI
 /// folder (its README, or its space's first page), or else a URL.
 pub(super) fn find_joined_page(site: &Site, joined: &str) -> Option<PageId> {
     site.page_by_source(joined)
+        .or_else(|| written_loosely(site, joined))
         .or_else(|| folder_page(site, joined))
         .or_else(|| {
             site.page_by_url(joined)
                 .filter(|_| joined.is_empty() || joined.ends_with('/'))
         })
         .or_else(|| site.page_by_url(&format!("{joined}/")))
+}
+
+/// A page file written the way GitBook still reads it: with a slash after `.md`
+/// (`customers.md/#x`), or a README in another case (`readme.md` for `README.md`).
+fn written_loosely(site: &Site, joined: &str) -> Option<PageId> {
+    if let Some(file) = joined
+        .strip_suffix('/')
+        .filter(|f| crate::source::is_markdown(f))
+    {
+        return site.page_by_source(file);
+    }
+    let (dir, name) = joined.rsplit_once('/').unwrap_or(("", joined));
+    if name.eq_ignore_ascii_case("README.md") {
+        return folder_page(site, dir);
+    }
+    None
 }
 
 /// The page of the folder `joined` (`setup/`, `./`, `setup`): its README in any case, or the

@@ -577,3 +577,21 @@ fn links_written_from_the_repositorys_top_and_lost_card_targets() {
     assert!(!home.html().contains("/broken/"));
     assert_eq!(built.with_code("broken-link").len(), 1);
 }
+
+#[test]
+fn page_links_with_a_slash_after_md_or_a_readme_in_another_case_resolve() {
+    let built = build_tmp(site_with(&[
+        (
+            "README.md",
+            "# Home\n\n[a](ops/customers.md/#classification) [b](ops/readme.md#top-x)\n",
+        ),
+        ("ops/README.md", "# Ops\n\n## Top x\n"),
+        ("ops/customers.md", "# Customers\n\n## Classification\n"),
+    ]));
+    built.assert_no_errors();
+    let broken = built.with_code("broken-link");
+    assert!(broken.is_empty(), "{}", list(&broken));
+    let home = built.page("");
+    assert_eq!(link_href(&home, "a"), "ops/customers/#classification");
+    assert_eq!(link_href(&home, "b"), "ops/#top-x");
+}
