@@ -97,10 +97,12 @@ impl Site {
         let base_dir = parent_dir(&self.pages[from].source.rel);
         // `..` above the root stays at the root, as a browser reads it; `href` warns.
         let (mut joined, _) = join_clamped(base_dir, &decode_path(path));
-        if path.starts_with('/')
-            && let Some(within) = self.within_content_root(&joined)
-        {
-            joined = within;
+        if path.starts_with('/') {
+            if let Some(in_space) = self.within_space(from, &joined) {
+                joined = in_space;
+            } else if let Some(within) = self.within_content_root(&joined) {
+                joined = within;
+            }
         }
         if self.has_asset(&joined) {
             let mut suffix = query.map(|q| format!("?{q}")).unwrap_or_default();
@@ -125,6 +127,26 @@ impl Site {
                 reason: "not found".to_string(),
             },
         }
+    }
+
+    /// A path written from the root of the page's space (`/developers/api` in a space published
+    /// at its own root on GitBook), as a content path: the space's file or folder, or the page
+    /// at that URL in the space. `None` when the space is the site's root or names nothing there.
+    fn within_space(&self, from: PageId, joined: &str) -> Option<String> {
+        let space = &self.spaces[self.pages[from].space].spec;
+        if space.content_dir.is_empty() || self.has_asset(joined) {
+            return None;
+        }
+        if find_joined_page(self, joined).is_some() {
+            return None;
+        }
+        let candidate = format!("{}{joined}", space.content_dir);
+        if self.has_asset(&candidate) || find_joined_page(self, &candidate).is_some() {
+            return Some(candidate);
+        }
+        let url = format!("{}{}/", space.url_prefix, joined.trim_end_matches('/'));
+        let page = self.page_by_url(&url)?;
+        Some(self.pages[page].source.rel.clone())
     }
 
     /// A path written from the repository's top (`/docs/setup.md` when `.gitbook.yaml` says
@@ -288,8 +310,11 @@ impl Site {
     /// shown as text (an `<a>` without `href`), never as a dead link.
     fn link_start(&self, from: PageId, reference: &Reference, dest: &str, title: &str) -> Filled {
         let (href, problem) = self.href(from, reference, dest, UrlKind::Link);
-        let lost = problem.as_ref().is_some_and(|p| p.code == "broken-link")
-            && self.climbs_above_root(from, dest);
+        // A page not in SUMMARY.md is not published: nothing to lead to, as on GitBook.
+        let lost = problem.as_ref().is_some_and(|p| {
+            p.code == "link-to-unpublished"
+                || (p.code == "broken-link" && self.climbs_above_root(from, dest))
+        });
         let mut html = if lost {
             String::from("<a class=\"link-lost\"")
         } else {
@@ -472,7 +497,10 @@ impl Site {
     /// target is external or missing).
     fn mention(&self, from: PageId, reference: &Reference, dest: &str, fallback: &str) -> Filled {
         let (href, problem) = self.href(from, reference, dest, UrlKind::Link);
-        if problem.as_ref().is_some_and(|p| p.code == "broken-link") {
+        if problem
+            .as_ref()
+            .is_some_and(|p| p.code == "broken-link" || p.code == "link-to-unpublished")
+        {
             return (escaped(fallback), problem);
         }
         let title = match self.resolve(from, dest) {

@@ -595,3 +595,45 @@ fn page_links_with_a_slash_after_md_or_a_readme_in_another_case_resolve() {
     assert_eq!(link_href(&home, "a"), "ops/customers/#classification");
     assert_eq!(link_href(&home, "b"), "ops/#top-x");
 }
+
+#[test]
+fn links_from_the_root_of_a_nested_space_resolve_in_that_space() {
+    let built = build_tmp(site_with(&[
+        ("README.md", "# Home\n"),
+        (
+            "docs/SUMMARY.md",
+            "* [Intro](README.md)\n* [SDK](developers/sdk.md)\n* [API](developers/api/README.md)\n",
+        ),
+        ("docs/README.md", "# Intro\n"),
+        (
+            "docs/developers/sdk.md",
+            "# SDK\n\n[api](/developers/api#querying) [api file](/developers/api/README.md) [home](/)\n",
+        ),
+        ("docs/developers/api/README.md", "# API\n\n## Querying\n"),
+    ]));
+    built.assert_no_errors();
+    let broken = built.with_code("broken-link");
+    assert!(broken.is_empty(), "{}", list(&broken));
+    let sdk = built.page("docs/developers/sdk/");
+    assert_eq!(link_href(&sdk, "api"), "../api/#querying");
+    assert_eq!(link_href(&sdk, "api file"), "../api/");
+}
+
+#[test]
+fn links_to_unpublished_pages_are_text_not_dead_links() {
+    let built = build_tmp(site_with(&[
+        ("SUMMARY.md", "* [Home](README.md)\n"),
+        (
+            "README.md",
+            "# Home\n\n[references](README-REFERENCES.md) and [draft](draft.md \"mention\")\n",
+        ),
+        ("README-REFERENCES.md", "# References\n"),
+        ("draft.md", "# Draft\n"),
+    ]));
+    built.assert_no_errors();
+    assert_eq!(built.with_code("link-to-unpublished").len(), 2);
+    let home = built.page("");
+    assert!(select(&home, ".content a[href]").is_empty());
+    let content = text(select_one(&home, ".content"));
+    assert!(content.contains("references and draft"), "{content}");
+}
