@@ -15,6 +15,7 @@ mod bundled_content;
 mod check;
 mod cli;
 mod deploy;
+mod docs_site;
 mod encoding_repair;
 mod external_links;
 mod fix_encoding;
