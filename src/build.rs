@@ -241,7 +241,7 @@ fn verify_site(site: &Site, theme: &Theme, diagnostics: &mut Vec<Diagnostic>) ->
     let published: Vec<usize> = site.published().map(|(id, _)| id).collect();
     let found: Vec<Vec<Diagnostic>> = published
         .par_iter()
-        .map(|&id| site.resolve_page_html(id).1)
+        .map(|&id| crate::render::page_content(site, id).1)
         .collect();
     diagnostics.extend(found.into_iter().flatten());
     let renderer = SiteRenderer::new(theme, site);
@@ -277,7 +277,7 @@ fn write_site(
         .par_iter()
         .enumerate()
         .map(|(search_id, &id)| {
-            let (content, mut found) = site.resolve_page_html(id);
+            let (content, mut found) = crate::render::page_content(site, id);
             let indexed = indexer.page(search_id as u32, &site.pages[id]);
             let terms = indexed.map(|(terms, file)| {
                 if let Err(err) = staging.write(&file.path, &file.bytes) {

@@ -255,7 +255,7 @@ impl LiveSite {
         }
         let mut diagnostics = self.diagnostics_of(&assembled.findings, &assembled.inputs);
         for &id in &ids {
-            diagnostics.extend(site.resolve_page_html(id).1);
+            diagnostics.extend(crate::render::page_content(&site, id).1);
         }
         self.options.apply_policy(&mut diagnostics);
         self.generation += 1;
@@ -362,7 +362,7 @@ impl LiveSite {
             recheck.dedup();
         }
         for &id in &recheck {
-            diagnostics.extend(site.resolve_page_html(id).1);
+            diagnostics.extend(crate::render::page_content(&site, id).1);
         }
         let rechecked = recheck
             .iter()

@@ -117,7 +117,7 @@ impl Snapshot {
 
     /// A published page rendered now and not kept, with what its references' resolution found.
     pub fn render_page(&self, id: PageId) -> (Result<Vec<u8>, Diagnostic>, Vec<Diagnostic>) {
-        let (content, found) = self.site.resolve_page_html(id);
+        let (content, found) = crate::render::page_content(&self.site, id);
         (self.renderer().page(id, &content), found)
     }
 
@@ -160,7 +160,7 @@ impl Snapshot {
             && let Some(id) = self.site.page_by_url(url)
             && self.site.pages[id].published
         {
-            let (content, _) = self.site.resolve_page_html(id);
+            let (content, _) = crate::render::page_content(&self.site, id);
             return Some(self.renderer().page(id, &content));
         }
         if path.starts_with("search/") {

@@ -419,3 +419,28 @@ fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
         .keys()
         .find_map(|node| visit(node, graph, &mut Vec::new(), &mut done))
 }
+
+/// Site resolves, render writes: no string of `src/site/` holds markup.
+#[test]
+fn the_site_stage_writes_no_markup() {
+    let mut found = Vec::new();
+    for (file, module) in library_sources() {
+        if module[0] != "site" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("readable source");
+        for (number, line) in text.lines().enumerate() {
+            let code = line.trim_start();
+            if code.starts_with("//") {
+                continue;
+            }
+            let markup = code.match_indices("\"<").any(|(at, _)| {
+                code[at + 2..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/')
+            });
+            if markup {
+                found.push(format!("{}:{}: {}", file.display(), number + 1, code));
+            }
+        }
+    }
+    assert!(found.is_empty(), "markup in site/:\n{}", found.join("\n"));
+}
