@@ -4,7 +4,7 @@
 mod context;
 mod hosting;
 mod linker;
-mod outputs;
+mod plan;
 mod redirects;
 mod references;
 mod sidebar;
@@ -13,7 +13,7 @@ mod theme;
 pub use context::{nav_json, nav_json_path, not_found_context, page_context, spaces_home_context};
 pub use hosting::{robots, sitemap};
 pub use linker::Linker;
-pub use outputs::{SharedOutput, render_shared, shared_outputs};
+pub use plan::{Job, Plan, PlanDiff, SEARCH_DIR, page_html_path, render_generated};
 pub use redirects::{redirect_page, redirects_file};
 pub use references::{cover_href, page_content};
 pub use sidebar::Sidebar;
