@@ -444,3 +444,37 @@ fn the_site_stage_writes_no_markup() {
     }
     assert!(found.is_empty(), "markup in site/:\n{}", found.join("\n"));
 }
+
+/// The library reports through values and traits (`deploy::Progress`, `serve::Events`): only
+/// `main.rs` prints or ends the process.
+#[test]
+fn only_main_prints_or_exits() {
+    let mut found = Vec::new();
+    for (file, _) in library_sources() {
+        let text = std::fs::read_to_string(&file).expect("readable source");
+        for (number, line) in text.lines().enumerate() {
+            let code = line.trim_start();
+            if code.starts_with("//") {
+                continue;
+            }
+            let prints = [
+                "println!",
+                "eprintln!",
+                "print!(",
+                "eprint!(",
+                "process::exit",
+                "dbg!(",
+            ]
+            .iter()
+            .any(|call| code.contains(call));
+            if prints {
+                found.push(format!("{}:{}: {}", file.display(), number + 1, code));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the library prints or exits:\n{}",
+        found.join("\n")
+    );
+}
