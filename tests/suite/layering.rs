@@ -17,6 +17,7 @@ const ORDER: &[&str] = &[
     "commonmark",
     "i18n",
     "highlight",
+    "net",
     "report",
     // The pipeline.
     "text",
