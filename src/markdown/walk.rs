@@ -147,6 +147,65 @@ impl<'a> Walker<'_, '_, 'a> {
     }
 
     fn element(&mut self, nodes: &mut [Node<'a>], i: usize) {
+        let Node::Element { tag, children, .. } = &mut nodes[i] else {
+            return;
+        };
+        match tag {
+            Tag::Heading { .. }
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+            | Tag::CodeBlock(_)
+            | Tag::BlockQuote(Some(_)) => self.transformed(nodes, i),
+            Tag::FootnoteDefinition(_) => self.footnote_definition(nodes, i),
+            Tag::Paragraph => {
+                self.ctx.text.text_break();
+                self.ctx.blocks.block_starts();
+                self.ctx.text.start_paragraph();
+                self.children(children);
+                self.ctx.text.end_paragraph();
+                if let Some(display) = math::lone_display_math(children) {
+                    nodes[i] = Node::Output(display);
+                }
+            }
+            tag => {
+                if !matches!(
+                    tag,
+                    Tag::Emphasis
+                        | Tag::Strong
+                        | Tag::Strikethrough
+                        | Tag::Superscript
+                        | Tag::Subscript
+                ) {
+                    self.ctx.text.text_break();
+                }
+                self.ctx.blocks.block_starts();
+                self.children(children);
+            }
+        }
+    }
+
+    /// A footnote: GitHub's and GitBook's ids (see `footnotes`).
+    fn footnote_definition(&mut self, nodes: &mut [Node<'a>], i: usize) {
+        let Node::Element {
+            tag: Tag::FootnoteDefinition(label),
+            mut children,
+            ..
+        } = nodes[i].take()
+        else {
+            return;
+        };
+        self.ctx.blocks.block_starts();
+        let open = footnotes::definition_open(self.ctx, &label);
+        self.children(&mut children);
+        nodes[i] = Node::Wrap {
+            open,
+            children,
+            close: footnotes::DEFINITION_CLOSE,
+        };
+    }
+
+    /// An element a transform replaces with what it makes of it.
+    fn transformed(&mut self, nodes: &mut [Node<'a>], i: usize) {
         let Node::Element {
             tag,
             range,
@@ -164,11 +223,9 @@ impl<'a> Walker<'_, '_, 'a> {
                 self.children(&mut children);
                 let open = std::mem::replace(&mut self.heading, outer);
                 match open {
-                    Some(open) => Node::Output(headings::close(
-                        self.ctx,
-                        open,
-                        serialize::events(children).into_iter(),
-                    )),
+                    Some(open) => {
+                        Node::Output(headings::close(self.ctx, open, serialize::events(children)))
+                    }
                     None => Node::Output(String::new()),
                 }
             }
@@ -212,50 +269,11 @@ impl<'a> Walker<'_, '_, 'a> {
                     close: alerts::CLOSE,
                 }
             }
-            Tag::FootnoteDefinition(label) => {
-                self.ctx.blocks.block_starts();
-                let open = footnotes::definition_open(self.ctx, &label);
-                self.children(&mut children);
-                Node::Wrap {
-                    open,
-                    children,
-                    close: footnotes::DEFINITION_CLOSE,
-                }
-            }
-            Tag::Paragraph => {
-                self.ctx.text.text_break();
-                self.ctx.blocks.block_starts();
-                self.ctx.text.start_paragraph();
-                self.children(&mut children);
-                self.ctx.text.end_paragraph();
-                match math::lone_display_math(&children) {
-                    Some(display) => Node::Output(display),
-                    None => Node::Element {
-                        tag,
-                        range,
-                        children,
-                    },
-                }
-            }
-            tag => {
-                if !matches!(
-                    tag,
-                    Tag::Emphasis
-                        | Tag::Strong
-                        | Tag::Strikethrough
-                        | Tag::Superscript
-                        | Tag::Subscript
-                ) {
-                    self.ctx.text.text_break();
-                }
-                self.ctx.blocks.block_starts();
-                self.children(&mut children);
-                Node::Element {
-                    tag,
-                    range,
-                    children,
-                }
-            }
+            tag => Node::Element {
+                tag,
+                range,
+                children,
+            },
         };
     }
 }

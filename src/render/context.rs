@@ -8,34 +8,11 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::linker::Linker;
 use super::sidebar::Sidebar;
 use crate::document::Layout;
 use crate::markdown::Heading;
-use crate::site::url::relative_href;
 use crate::site::{NavNode, NavTarget, PageId, Site};
-
-/// How `href`s are written: relative to the page (every page), or absolute from the site's base
-/// path (the 404 page, which hosts serve at any depth).
-#[derive(Clone, Copy, Debug)]
-pub enum Linker<'a> {
-    Relative { from: &'a str },
-    Absolute { base_path: &'a str },
-}
-
-impl Linker<'_> {
-    /// The `href` of the site path `to` (a page URL or a file path), already percent-encoded.
-    pub fn href(&self, to: &str) -> String {
-        match self {
-            Linker::Relative { from } => relative_href(from, to),
-            Linker::Absolute { base_path } => format!("{base_path}{to}"),
-        }
-    }
-
-    /// The prefix that leads to the site root (`../../`, `/docs/`).
-    pub fn root(&self) -> String {
-        self.href("")
-    }
-}
 
 #[derive(Serialize)]
 pub struct PageView<'a> {
@@ -120,7 +97,7 @@ pub fn page_context(site: &Site, sidebar: &Sidebar, id: PageId, content: &str) -
             .icon
             .as_deref()
             .filter(|icon| !icon.is_ascii()),
-        cover: site.cover_href(id),
+        cover: super::references::cover_href(site, id),
     };
     let root = linker.root();
     let mut context = tera::Context::new();
@@ -345,21 +322,11 @@ fn shorten(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::site::url::encode_path;
 
     #[test]
     fn shorten_cuts_on_words() {
         assert_eq!(shorten("court", 10), "court");
         assert_eq!(shorten("un deux trois quatre", 12), "un deux…");
-    }
-
-    #[test]
-    fn absolute_linker_encodes_and_prefixes() {
-        let linker = Linker::Absolute {
-            base_path: "/docs/",
-        };
-        assert_eq!(linker.href(&encode_path("a b/")), "/docs/a%20b/");
-        assert_eq!(linker.root(), "/docs/");
     }
 
     #[test]

@@ -1,23 +1,16 @@
-//! Resolving what a page references against the site model.
+//! Resolving what a page references against the site model: the site answers "what does this
+//! link point to" ([`Target`]) and "what is wrong with it" (a warning at its line: GitBook still
+//! renders the page); `render` writes the markup.
 //!
 //! Authors write links the way GitBook exports them: to `.md` files, to folders (`../x/`), with
-//! `#anchors`, percent-encoded or in `<angle brackets>`. Each becomes an `href` relative to the page
-//! it is on; external links stay as written. What does not resolve is a warning at its line (GitBook
-//! still renders the page) and the link is left as written. Content-ref cards and mentions show
-//! their target's *current* title, as GitBook does; file cards show the file's size.
-
-use std::fmt::Write;
-
-use pulldown_cmark_escape::escape_html;
+//! `#anchors`, percent-encoded or in `<angle brackets>`.
 
 use super::assemble::find_joined_page;
 use super::spaces::gitbook_space_id;
-use super::url::{encode_path, relative_href};
 use super::{PageId, Site};
 use crate::diagnostic::Diagnostic;
 use crate::gitbook::is_lost_link;
-use crate::i18n::word;
-use crate::markdown::{RefKind, Reference, UrlKind, markers};
+use crate::markdown::{RefKind, Reference, UrlKind};
 use crate::paths::{decode_path, is_external, join_clamped, parent_dir};
 
 /// Where a written destination leads.
@@ -59,16 +52,13 @@ fn link_token(rel: &str) -> &str {
 fn reference_dest(reference: &Reference) -> &str {
     match &reference.kind {
         RefKind::Url { dest, .. }
-        | RefKind::Link { dest, .. }
         | RefKind::ContentRef { dest, .. }
         | RefKind::Mention { dest, .. }
+        | RefKind::Link { dest, .. }
         | RefKind::FileCard { dest } => dest,
         RefKind::Word { .. } => "",
     }
 }
-
-/// A reference's final HTML and, when it does not resolve, what to tell the author.
-type Filled = (String, Option<Diagnostic>);
 
 impl Site {
     /// Resolves `dest`, written in the page `from`.
@@ -95,8 +85,8 @@ impl Site {
             };
         }
         let base_dir = parent_dir(&self.pages[from].source.rel);
-        // `..` above the root stays at the root, as a browser reads it; `href` warns.
-        let (mut joined, _) = join_clamped(base_dir, &decode_path(path));
+        // `..` above the root stays at the root, as a browser reads it; `check_link` warns.
+        let (mut joined, climbed) = join_clamped(base_dir, &decode_path(path));
         if path.starts_with('/') {
             if let Some(in_space) = self.within_space(from, &joined) {
                 joined = in_space;
@@ -120,7 +110,7 @@ impl Site {
             None if is_lost_link(dest) => Target::Missing {
                 reason: "was lost by GitBook (its target was deleted)".to_string(),
             },
-            None if join_clamped(base_dir, &decode_path(path)).1 => Target::Missing {
+            None if climbed => Target::Missing {
                 reason: "climbs above the site root and is not found there".to_string(),
             },
             None => Target::Missing {
@@ -174,24 +164,11 @@ impl Site {
     /// Whether `dest`, written in the page `from`, climbs above the site root (`../../x/` from
     /// a top-level page): it still resolves from the root, as a browser reads it, but the author
     /// should know.
-    fn climbs_above_root(&self, from: PageId, dest: &str) -> bool {
+    pub fn climbs_above_root(&self, from: PageId, dest: &str) -> bool {
         let path = dest.trim().split(['#', '?']).next().unwrap_or("");
         !path.is_empty()
             && !is_external(path)
             && join_clamped(parent_dir(&self.pages[from].source.rel), &decode_path(path)).1
-    }
-
-    /// The `src` of the page's front matter `cover`, when it names an image that exists.
-    pub fn cover_href(&self, id: PageId) -> Option<String> {
-        let page = &self.pages[id];
-        let cover = page.doc.front_matter.cover.as_deref()?.trim();
-        match self.resolve(id, cover) {
-            Target::Asset { path, suffix } => {
-                Some(relative_href(&page.href_path, &encode_path(&path)) + &suffix)
-            }
-            Target::External => Some(cover.to_string()),
-            _ => None,
-        }
     }
 
     /// `https://app.gitbook.com/s/<space>/<path>`: a link to another space, local when that space
@@ -260,74 +237,8 @@ impl Site {
             .collect()
     }
 
-    /// The page's HTML with every marker filled in, and a diagnostic for each reference that
-    /// does not resolve.
-    pub fn resolve_page_html(&self, id: PageId) -> (String, Vec<Diagnostic>) {
-        let page = &self.pages[id];
-        let mut diagnostics = Vec::new();
-        if let Some(cover) = &page.doc.front_matter.cover
-            && self.cover_href(id).is_none()
-        {
-            let at = page.doc.text.find("cover:").unwrap_or(0);
-            let message = format!("cover image `{cover}` not found");
-            let diagnostic = Diagnostic::warning("missing-image", message).at(
-                &page.display_path,
-                &page.doc.lines,
-                &page.doc.text,
-                at..at + 6,
-            );
-            diagnostics.push(diagnostic);
-        }
-        let html = markers::fill_markers(&page.fragment.html, |index, out| {
-            let Some(reference) = page.fragment.refs.get(index) else {
-                return;
-            };
-            let (html, problem) = self.fill(id, reference);
-            out.push_str(&html);
-            diagnostics.extend(problem);
-        });
-        (html, diagnostics)
-    }
-
-    fn fill(&self, from: PageId, reference: &Reference) -> Filled {
-        match &reference.kind {
-            RefKind::Url { dest, kind } => {
-                let (href, problem) = self.href(from, reference, dest, *kind);
-                (escaped(&href), problem)
-            }
-            RefKind::ContentRef { dest, label } => {
-                self.content_ref_card(from, reference, dest, label)
-            }
-            RefKind::Mention { dest, fallback } => self.mention(from, reference, dest, fallback),
-            RefKind::FileCard { dest } => self.file_card(from, reference, dest),
-            RefKind::Link { dest, title } => self.link_start(from, reference, dest, title),
-            RefKind::Word { key } => (escaped(word(self.language_of(from), key)), None),
-        }
-    }
-
-    /// A Markdown link's start tag. A link that climbs above the site root to a target that
-    /// does not exist (a page of the site a guide was copied from) has nowhere to lead: it is
-    /// shown as text (an `<a>` without `href`), never as a dead link.
-    fn link_start(&self, from: PageId, reference: &Reference, dest: &str, title: &str) -> Filled {
-        let (href, problem) = self.href(from, reference, dest, UrlKind::Link);
-        // A page not in SUMMARY.md is not published: nothing to lead to, as on GitBook.
-        let lost = problem.as_ref().is_some_and(|p| {
-            p.code == "link-to-unpublished"
-                || (p.code == "broken-link" && self.climbs_above_root(from, dest))
-        });
-        let mut html = if lost {
-            String::from("<a class=\"link-lost\"")
-        } else {
-            format!("<a href=\"{}\"", escaped(&href))
-        };
-        if !title.is_empty() {
-            let _ = write!(html, " title=\"{}\"", escaped(title));
-        }
-        html.push('>');
-        (html, problem)
-    }
-
-    fn warn(
+    /// A warning about `reference`, written in the page `from`, at its place in the page.
+    pub fn warn_at(
         &self,
         from: PageId,
         reference: &Reference,
@@ -343,241 +254,73 @@ impl Site {
         )
     }
 
-    /// The `href` for `dest` and, when it does not resolve (or climbs above the site root), a
-    /// warning.
-    fn href(
+    /// Resolves the link `dest` of `reference` in the page `from` and checks it: an unpublished
+    /// target, an anchor the target does not have, a target that does not exist (a
+    /// `missing-image` for an image) are warnings.
+    pub fn check_link(
         &self,
         from: PageId,
         reference: &Reference,
         dest: &str,
         kind: UrlKind,
-    ) -> (String, Option<Diagnostic>) {
-        let (href, problem) = self.resolved_href(from, reference, dest, kind);
-        if problem.is_none() && self.climbs_above_root(from, dest) {
-            let message = format!(
-                "`{}` climbs above the site root; it is read from the root, as a browser reads it",
-                dest.trim()
-            );
-            return (
-                href,
-                Some(self.warn(from, reference, "link-above-root", message)),
-            );
-        }
-        (href, problem)
-    }
-
-    fn resolved_href(
-        &self,
-        from: PageId,
-        reference: &Reference,
-        dest: &str,
-        kind: UrlKind,
-    ) -> (String, Option<Diagnostic>) {
+    ) -> (Target, Option<Diagnostic>) {
         let page = &self.pages[from];
         let dest = dest.trim();
-        match self.resolve(from, dest) {
-            Target::External => (dest.to_string(), None),
+        let target = self.resolve(from, dest);
+        let problem = match &target {
+            Target::External | Target::Asset { .. } => None,
             Target::SamePage { fragment } => {
-                let problem = (!page.has_anchor(&decode_path(&fragment))).then(|| {
-                    self.warn(
+                (!page.has_anchor(&decode_path(fragment))).then(|| {
+                    self.warn_at(
                         from,
                         reference,
                         "missing-anchor",
                         format!("`#{fragment}` is not an anchor of this page"),
                     )
-                });
-                (format!("#{fragment}"), problem)
+                })
             }
-            Target::Asset { path, suffix } => (
-                relative_href(&page.href_path, &encode_path(&path)) + &suffix,
-                None,
-            ),
             Target::Page {
                 page: target,
                 fragment,
             } => {
-                let target_page = &self.pages[target];
-                let mut href = relative_href(&page.href_path, &target_page.href_path);
-                let mut problem = None;
+                let target_page = &self.pages[*target];
                 if !target_page.published {
                     let message = format!(
                         "`{dest}` leads to `{}`, which is not in SUMMARY.md and not published",
                         target_page.source.rel
                     );
-                    problem = Some(self.warn(from, reference, "link-to-unpublished", message));
+                    Some(self.warn_at(from, reference, "link-to-unpublished", message))
+                } else {
+                    fragment
+                        .as_deref()
+                        .filter(|f| !f.is_empty() && !target_page.has_anchor(&decode_path(f)))
+                        .map(|fragment| {
+                            let message = format!(
+                                "`{dest}`: `#{fragment}` is not an anchor of `{}`",
+                                target_page.source.rel
+                            );
+                            self.warn_at(from, reference, "missing-anchor", message)
+                        })
                 }
-                if let Some(fragment) = fragment {
-                    if problem.is_none()
-                        && !fragment.is_empty()
-                        && !target_page.has_anchor(&decode_path(&fragment))
-                    {
-                        let message = format!(
-                            "`{dest}`: `#{fragment}` is not an anchor of `{}`",
-                            target_page.source.rel
-                        );
-                        problem = Some(self.warn(from, reference, "missing-anchor", message));
-                    }
-                    href.push('#');
-                    href.push_str(&fragment);
-                }
-                (href, problem)
             }
             Target::Missing { reason } => {
                 let (code, what) = match kind {
                     UrlKind::Image => ("missing-image", "image"),
                     UrlKind::Link | UrlKind::HtmlAttr => ("broken-link", "link target"),
                 };
-                (
-                    dest.to_string(),
-                    Some(self.warn(from, reference, code, format!("{what} `{dest}` {reason}"))),
-                )
-            }
-        }
-    }
-
-    /// A content-ref card with its target's current title and description; for a target that does
-    /// not resolve, the inner label marked "page not available" and no link that would 404.
-    fn content_ref_card(
-        &self,
-        from: PageId,
-        reference: &Reference,
-        dest: &str,
-        label: &str,
-    ) -> Filled {
-        let target = self.resolve(from, dest);
-        let (title, description) = match &target {
-            Target::Page { page, .. } if self.pages[*page].published => (
-                self.pages[*page].title.as_str(),
-                self.pages[*page].description(),
-            ),
-            Target::External => (if label.is_empty() { dest } else { label }, None),
-            Target::Page { .. }
-            | Target::SamePage { .. }
-            | Target::Asset { .. }
-            | Target::Missing { .. } => {
-                let reason = match target {
-                    Target::Missing { reason } => reason,
-                    Target::Page { .. } => "is not published (not in SUMMARY.md)".to_string(),
-                    _ => "is not a page".to_string(),
-                };
-                let message = format!(
-                    "content-ref target `{dest}` {reason}; the card is shown without a link"
-                );
-                let mut html = String::from(
-                    "<div class=\"content-ref content-ref-missing\"><span class=\"content-ref-title\">",
-                );
-                let _ = escape_html(&mut html, if label.is_empty() { dest } else { label });
-                let _ = writeln!(
-                    html,
-                    "</span> <span class=\"content-ref-note\">({})</span></div>",
-                    word(self.language_of(from), "page_not_available")
-                );
-                return (
-                    html,
-                    Some(self.warn(from, reference, "broken-link", message)),
-                );
+                let message = format!("{what} `{dest}` {reason}");
+                Some(self.warn_at(from, reference, code, message))
             }
         };
-        let (href, problem) = self.href(from, reference, dest, UrlKind::Link);
-        let mut html = String::from("<a class=\"content-ref\" href=\"");
-        let _ = escape_html(&mut html, &href);
-        html.push_str("\"><span class=\"content-ref-title\">");
-        let _ = escape_html(&mut html, title);
-        html.push_str("</span>");
-        if let Some(description) = description {
-            html.push_str("<span class=\"content-ref-description\">");
-            let _ = escape_html(&mut html, description);
-            html.push_str("</span>");
-        }
-        html.push_str("</a>\n");
-        (html, problem)
-    }
-
-    /// A mention: a link whose text is its target's current title (the written text when the
-    /// target is external or missing).
-    fn mention(&self, from: PageId, reference: &Reference, dest: &str, fallback: &str) -> Filled {
-        let (href, problem) = self.href(from, reference, dest, UrlKind::Link);
-        if problem
-            .as_ref()
-            .is_some_and(|p| p.code == "broken-link" || p.code == "link-to-unpublished")
-        {
-            return (escaped(fallback), problem);
-        }
-        let title = match self.resolve(from, dest) {
-            Target::Page { page, .. } => self.pages[page].title.as_str(),
-            _ if fallback.is_empty() => dest,
-            _ => fallback,
-        };
-        (
-            format!("<a href=\"{}\">{}</a>", escaped(&href), escaped(title)),
-            problem,
-        )
-    }
-
-    /// A `file` block's download card: name, type and size of the file.
-    fn file_card(&self, from: PageId, reference: &Reference, dest: &str) -> Filled {
-        let name = decode_path(dest.rsplit('/').next().unwrap_or(dest));
-        let Target::Asset { path, .. } = self.resolve(from, dest) else {
-            let message = format!("file `{dest}` not found");
-            let html = format!(
-                "<span class=\"file-card file-missing\"><span class=\"file-name\">{}</span></span>",
-                escaped(&name)
+        if problem.is_none() && self.climbs_above_root(from, dest) {
+            let message = format!(
+                "`{dest}` climbs above the site root; it is read from the root, as a browser reads it"
             );
             return (
-                html,
-                Some(self.warn(from, reference, "missing-file", message)),
+                target,
+                Some(self.warn_at(from, reference, "link-above-root", message)),
             );
-        };
-        let (href, _) = self.href(from, reference, dest, UrlKind::Link);
-        let kind = name
-            .rsplit_once('.')
-            .map(|(_, ext)| ext.to_ascii_uppercase())
-            .unwrap_or_default();
-        let size = self.asset_size(&path).map(human_size).unwrap_or_default();
-        let meta = [kind, size]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" · ");
-        let html = format!(
-            "<a class=\"file-card\" href=\"{}\" download><span class=\"file-name\">{}</span><span class=\"file-meta\">{}</span></a>",
-            escaped(&href),
-            escaped(&name),
-            escaped(&meta)
-        );
-        (html, None)
-    }
-}
-
-fn escaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let _ = escape_html(&mut out, text);
-    out
-}
-
-/// 1234567 → `1.2 MB`.
-fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
-    let mut size = bytes as f64;
-    let mut unit = 0;
-    while size >= 1000.0 && unit + 1 < UNITS.len() {
-        size /= 1000.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{size:.1} {}", UNITS[unit])
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizes_are_human() {
-        assert_eq!(human_size(512), "512 B");
-        assert_eq!(human_size(1_234_567), "1.2 MB");
+        }
+        (target, problem)
     }
 }
