@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod external;
 pub mod fix_encoding;
+pub mod git_dates;
 pub mod gitbook;
 pub mod highlight;
 pub mod i18n;

@@ -88,7 +88,9 @@ pub fn render_shared(
             .map(|r| redirect_page(site, r).into_bytes())
             .unwrap_or_default(),
         SharedOutput::Robots => robots(site).into_bytes(),
-        SharedOutput::Sitemap => sitemap(site).unwrap_or_default().into_bytes(),
+        SharedOutput::Sitemap => sitemap(site, renderer.dates())
+            .unwrap_or_default()
+            .into_bytes(),
         SharedOutput::RedirectsFile => redirects_file(site, redirects).into_bytes(),
         SharedOutput::SpacesHome => renderer.spaces_home()?,
         SharedOutput::NotFound => renderer.not_found()?,

@@ -42,6 +42,9 @@ pub struct Vocabulary {
     /// Tells this vocabulary's entries apart in the per-thread memo.
     generation: u64,
     terms: Mutex<(FxHashMap<String, u32>, Vec<String>)>,
+    /// Each word of the site, lower-cased, with its term ids: written into the shards so a
+    /// browser finds a query word's terms without downloading a stemmer.
+    forms: Mutex<FxHashMap<String, [u32; 2]>>,
 }
 
 impl Default for Vocabulary {
@@ -50,6 +53,7 @@ impl Default for Vocabulary {
         Vocabulary {
             generation: GENERATION.fetch_add(1, Ordering::Relaxed),
             terms: Mutex::default(),
+            forms: Mutex::default(),
         }
     }
 }
@@ -88,8 +92,22 @@ impl Vocabulary {
         id
     }
 
+    fn record_form(&self, word: &str, ids: [u32; 2]) {
+        let lower = word.to_lowercase();
+        let mut forms = self.forms.lock().unwrap_or_else(|e| e.into_inner());
+        forms.entry(lower).or_insert(ids);
+    }
+
+    /// The terms, by id, and the forms.
+    fn into_parts(self) -> (Vec<String>, FxHashMap<String, [u32; 2]>) {
+        let terms = self.terms.into_inner().unwrap_or_else(|e| e.into_inner()).1;
+        let forms = self.forms.into_inner().unwrap_or_else(|e| e.into_inner());
+        (terms, forms)
+    }
+
+    #[cfg(test)]
     fn into_terms(self) -> Vec<String> {
-        self.terms.into_inner().unwrap_or_else(|e| e.into_inner()).1
+        self.into_parts().0
     }
 }
 
@@ -126,6 +144,9 @@ impl Memo {
             terms.first.map_or(NONE, |t| vocabulary.intern(t)),
             terms.second.map_or(NONE, |t| vocabulary.intern(t)),
         ];
+        if ids[0] != NONE && analyzer.stemmer_name.is_some() {
+            vocabulary.record_form(word, ids);
+        }
         self.words.insert(word.to_owned(), ids);
         ids
     }
@@ -248,7 +269,7 @@ pub fn term_files(
     mut pages: Vec<PageTerms>,
 ) -> TermFiles {
     pages.sort_unstable_by_key(|p| p.id);
-    let vocabulary = vocabulary.into_terms();
+    let (vocabulary, forms) = vocabulary.into_parts();
     let count = pages.len();
     let average = if count == 0 {
         1.0
@@ -269,16 +290,18 @@ pub fn term_files(
         }
     }
     let mut terms: Vec<(String, String)> = vocabulary
-        .into_par_iter()
+        .par_iter()
+        .cloned()
         .zip(postings)
         .filter(|(_, list)| !list.is_empty())
         .map(|(term, list)| (term, encode_postings(&list, count)))
         .collect();
     terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let shards = shard(&terms, 1);
+    let forms_by_shard = forms_by_shard(&shards, &vocabulary, forms);
 
     let mut shard_files = Vec::with_capacity(shards.len());
-    for (key, range) in &shards {
+    for (i, (key, range)) in shards.iter().enumerate() {
         let mut body = String::new();
         let _ = write!(body, "carnetSearch.shard({},{{", json_string(key));
         for (i, (term, encoded)) in terms[range.clone()].iter().enumerate() {
@@ -286,6 +309,13 @@ pub fn term_files(
                 body.push(',');
             }
             let _ = write!(body, "{}:[{encoded}]", json_string(term));
+        }
+        body.push_str("},{");
+        for (j, (form, form_terms)) in forms_by_shard[i].iter().enumerate() {
+            if j > 0 {
+                body.push(',');
+            }
+            let _ = write!(body, "{}:{}", json_string(form), json_terms(form_terms));
         }
         body.push_str("});\n");
         hasher.update(key.as_bytes());
@@ -311,6 +341,48 @@ pub fn term_files(
         bytes,
     }));
     TermFiles { version, files }
+}
+
+/// The forms each shard carries: a word goes to the shard a browser looks in for it (the
+/// longest shard key its folded form starts with, as `search.js` finds it), with its terms.
+/// A form whose only term is itself folded is left out: the browser tries that first.
+fn forms_by_shard(
+    shards: &[(String, std::ops::Range<usize>)],
+    vocabulary: &[String],
+    forms: FxHashMap<String, [u32; 2]>,
+) -> Vec<Vec<(String, Vec<String>)>> {
+    let index: FxHashMap<&str, usize> = shards
+        .iter()
+        .enumerate()
+        .map(|(i, (key, _))| (key.as_str(), i))
+        .collect();
+    let mut by_shard: Vec<Vec<(String, Vec<String>)>> = vec![Vec::new(); shards.len()];
+    for (form, ids) in forms {
+        let folded = super::fold(&form);
+        let Some(shard) = (1..=MAX_PREFIX_CHARS)
+            .rev()
+            .find_map(|n| index.get(prefix(&folded, n)).copied())
+        else {
+            continue;
+        };
+        let terms: Vec<String> = ids
+            .iter()
+            .filter(|id| **id != NONE)
+            .filter_map(|id| vocabulary.get(*id as usize).cloned())
+            .collect();
+        if terms.len() == 1 && terms[0] == folded {
+            continue;
+        }
+        by_shard[shard].push((form, terms));
+    }
+    for forms in &mut by_shard {
+        forms.sort_unstable();
+    }
+    by_shard
+}
+
+fn json_terms(terms: &[String]) -> String {
+    serde_json::to_string(terms).unwrap_or_else(|_| "[]".to_owned())
 }
 
 /// `page delta, score, page delta, score…`: scores are BM25 × 100, rounded.

@@ -21,6 +21,7 @@ mod fix_encoding;
 mod gitbook_errors;
 mod gitbook_export;
 mod live_rebuild;
+mod reader;
 mod search_index;
 mod serve;
 mod spaces;
