@@ -82,7 +82,7 @@
   function buildItem(child) {
     var li = document.createElement("li");
     var label;
-    if (child.u) {
+    if (typeof child.u === "string") {
       label = document.createElement("a");
       label.href = hrefFor(child.u);
       if (hrefFor(child.u) === child.u) label.rel = "external";
