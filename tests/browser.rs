@@ -311,7 +311,8 @@ fn a_two_word_query_on_a_10000_page_site_downloads_little() {
         let fetched = browser
             .js(
                 "const shown = performance.getEntriesByName('carnet-search-results')[0].startTime;
-                 return performance.getEntriesByType('resource').filter(e => e.responseEnd <= shown)
+                 return performance.getEntriesByType('resource')
+                   .filter(e => e.responseEnd <= shown && !e.name.endsWith('/favicon.ico'))
                    .map(e => [e.name.replace(/^.*?\\/\\/[^/]+\\//, ''), e.decodedBodySize])",
             )
             .await;

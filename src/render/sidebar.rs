@@ -43,7 +43,7 @@ use crate::site::{NavNode, NavTarget, Site, Space};
 /// A list of at most this many entries is shown whole.
 pub const FULL_LIST: usize = 12;
 /// How many entries of a longer list a sidebar shows: the entry on the page's path in the middle.
-pub const WINDOW: usize = 7;
+pub const WINDOW: usize = 5;
 /// The same for a list holding an ancestor of the page: the ancestor alone (the breadcrumbs
 /// and the ancestor's own listing give the rest).
 pub const ANCESTOR_WINDOW: usize = 1;
@@ -349,8 +349,8 @@ mod tests {
         assert_eq!(window(FULL_LIST, Some(11), WINDOW), 0..FULL_LIST);
         assert_eq!(window(40, None, WINDOW), 0..WINDOW);
         assert_eq!(window(40, Some(1), WINDOW), 0..WINDOW);
-        assert_eq!(window(40, Some(20), WINDOW), 17..24);
-        assert_eq!(window(40, Some(39), WINDOW), 33..40);
+        assert_eq!(window(40, Some(20), WINDOW), 18..23);
+        assert_eq!(window(40, Some(39), WINDOW), 35..40);
         assert_eq!(window(40, Some(20), ANCESTOR_WINDOW), 20..21);
         assert_eq!(window(40, Some(2), ANCESTOR_WINDOW), 0..3);
         assert_eq!(window(40, Some(37), ANCESTOR_WINDOW), 37..40);

@@ -13,7 +13,7 @@
   var root = document.documentElement.getAttribute("data-root") || "./";
   var base = root + "search/";
   var MAX_RESULTS = 10;
-  var FIRST_RESULTS = 5;
+  var FIRST_RESULTS = 4;
   var MAX_WORD = 40;
   var FOLDS = { "œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ı": "i" };
   var WORD = /[\p{Alphabetic}\p{N}]+/gu;
@@ -27,7 +27,8 @@
   }
   window.carnetSearch = {
     meta: function (data) { arrive("meta", data); },
-    shard: function (key, data, forms) { arrive("t:" + key, { t: data, f: forms || {} }); },
+    shard: function (key, data, forms, tailed) { arrive("t:" + key, { t: data, f: forms || {}, x: tailed || [] }); },
+    tail: function (key, data) { arrive("x:" + key, data); },
     page: function (id, data) { arrive("p:" + id, data); }
   };
   function load(src, key) {
@@ -56,7 +57,7 @@
     });
   }
 
-  var meta = null, keys = null, stop = null, stemmer = null, memo = {}, shardData = {};
+  var meta = null, keys = null, stop = null, stemmer = null, memo = {}, shardData = {}, tails = {};
   var ready = load(base + "meta.js", "meta").then(function (m) {
     meta = m;
     keys = new Set(m.shards);
@@ -173,24 +174,39 @@
       if (!(into.get(page) >= score)) into.set(page, score);
     }
   }
-  // Page id → score for one query word, from the loaded shards.
+  // Page id → score for one query word, from the loaded shards (and the tails loaded).
   function scores(q, shards) {
     var found = new Map();
-    q.terms.forEach(function (t) {
-      var k = shardFor(t);
-      var data = k && shards[k];
-      if (data && data[t]) postings(data[t], found, 1);
-    });
+    function add(k, t, factor) {
+      var data = shards[k];
+      if (!data || !data.t[t]) return;
+      postings(data.t[t], found, factor);
+      var tail = tails[k];
+      if (tail && tail[t]) postings(tail[t], found, factor);
+    }
+    q.terms.forEach(function (t) { var k = shardFor(t); if (k) add(k, t, 1); });
     if (q.prefix) {
       Object.keys(shards).forEach(function (k) {
-        var data = shards[k];
-        Object.keys(data).forEach(function (t) {
-          if (t.indexOf(q.prefix) === 0 && q.terms.indexOf(t) < 0) postings(data[t], found, 0.6);
+        Object.keys(shards[k].t).forEach(function (t) {
+          if (t.indexOf(q.prefix) === 0 && q.terms.indexOf(t) < 0) add(k, t, 0.6);
         });
       });
     }
     return found;
   }
+  // Shards whose terms of this query have postings left in a tail file.
+  function tailsWanted(parsed, shards) {
+    var want = new Set();
+    parsed.forEach(function (q) {
+      q.terms.forEach(function (t) {
+        var k = shardFor(t);
+        if (k && shards[k] && shards[k].x.indexOf(t) >= 0 && !tails[k]) want.add(k);
+      });
+    });
+    return Array.from(want);
+  }
+  // The best pages, and whether every word of the query is in at least MAX_RESULTS of them
+  // (else the tails of its terms may hold better ones).
   function rank(parsed, shards) {
     var perWord = parsed.map(function (q) { return scores(q, shards); });
     var total = new Map();
@@ -203,11 +219,13 @@
       }
       total.set(page, sum);
     });
+    var enough = total.size >= MAX_RESULTS;
     if (!total.size && perWord.length > 1) {
       perWord.forEach(function (m) { m.forEach(function (s, page) { total.set(page, (total.get(page) || 0) + s); }); });
     }
-    return Array.from(total.entries()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; })
+    var ids = Array.from(total.entries()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; })
       .slice(0, MAX_RESULTS).map(function (e) { return e[0]; });
+    return { ids: ids, enough: enough };
   }
 
   // Does this word of the text match the query? Returns true for a term or prefix match.
@@ -321,8 +339,15 @@
       var needed = shardsFor(parsed);
       return Promise.all(needed.map(loadShard)).then(function (datas) {
         var shards = {};
-        needed.forEach(function (k, i) { shards[k] = datas[i].t; });
-        var ids = rank(parsed, shards);
+        needed.forEach(function (k, i) { shards[k] = datas[i]; });
+        var ranked = rank(parsed, shards);
+        var more = ranked.enough ? [] : tailsWanted(parsed, shards);
+        if (!more.length) return ranked.ids;
+        return Promise.all(more.map(function (k) {
+          return load(base + "x/" + shardFile(k).slice((base + "t/").length), "x:" + k)
+            .then(function (tail) { tails[k] = tail; });
+        })).then(function () { return rank(parsed, shards).ids; });
+      }).then(function (ids) {
         // The first results show as soon as their pages are here; the rest follow.
         var first = ids.slice(0, FIRST_RESULTS), rest = ids.slice(FIRST_RESULTS);
         return loadPages(first).then(function (pages) {
