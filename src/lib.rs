@@ -6,8 +6,14 @@
 //! fragments, `site` is the model that resolves links and navigation, `render` applies the theme
 //! and `output` writes the result atomically. Every command is a library function; `main.rs` only
 //! parses the command line.
+//!
+//! What every stage needs sits below all of them and borrows from none: `diagnostic`, `paths`,
+//! `yaml` (errors as diagnostics), `html` (the one HTML tokenizer), `commonmark` (the dialect and
+//! where code is), `i18n`, `highlight`, `report`. A module only uses modules below it; the order
+//! is written down, and checked, in `tests/suite/layering.rs`.
 
 pub mod build;
+pub mod commonmark;
 pub mod config;
 pub mod deploy;
 pub mod diagnostic;
@@ -17,9 +23,11 @@ pub mod fix_encoding;
 pub mod git_dates;
 pub mod gitbook;
 pub mod highlight;
+pub mod html;
 pub mod i18n;
 pub mod markdown;
 pub mod output;
+pub mod paths;
 pub mod render;
 pub mod report;
 pub mod search;
@@ -27,3 +35,4 @@ pub mod serve;
 pub mod site;
 pub mod source;
 pub mod text;
+pub mod yaml;

@@ -12,11 +12,12 @@ use pulldown_cmark_escape::escape_html;
 
 use super::assemble::find_page;
 use super::spaces::gitbook_space_id;
-use super::url::{decode_path, encode_path, is_external, join_path, parent_dir, relative_href};
+use super::url::{encode_path, relative_href};
 use super::{PageId, Site};
 use crate::diagnostic::Diagnostic;
 use crate::i18n::word;
 use crate::markdown::{RefKind, Reference, UrlKind, markers};
+use crate::paths::{decode_path, is_external, join_path, parent_dir};
 
 /// Where a written destination leads.
 #[derive(Clone, Debug, PartialEq, Eq)]
