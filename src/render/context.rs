@@ -1,42 +1,20 @@
 //! What a template sees for one page: the page, its branch of the navigation, breadcrumbs,
 //! previous/next and the table of contents, with every `href` ready to print.
 //!
-//! The sidebar holds the top of the tree plus the current page's branch only: output must grow
-//! linearly with the page count (HonKit embeds the whole tree in every page and takes an hour for
-//! 1,500 pages). The whole tree is written once, to `nav.json`, for the theme's script.
+//! The sidebar is a bounded part of the tree (`sidebar.rs`): output must grow linearly with the
+//! page count (HonKit embeds the whole tree in every page and takes an hour for 1,500 pages). The
+//! whole tree is written once, to `nav.json`, for the theme's script.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+pub use super::linker::Linker;
 use super::sidebar::Sidebar;
 use crate::document::Layout;
 use crate::git_dates::PageDates;
 use crate::markdown::Heading;
-use crate::site::url::{encode_path, relative_href};
+use crate::site::url::encode_path;
 use crate::site::{NavNode, NavTarget, PageId, Site};
-
-/// How `href`s are written: relative to the page (every page), or absolute from the site's base
-/// path (the 404 page, which hosts serve at any depth).
-#[derive(Clone, Copy, Debug)]
-pub enum Linker<'a> {
-    Relative { from: &'a str },
-    Absolute { base_path: &'a str },
-}
-
-impl Linker<'_> {
-    /// The `href` of the site path `to` (a page URL or a file path), already percent-encoded.
-    pub fn href(&self, to: &str) -> String {
-        match self {
-            Linker::Relative { from } => relative_href(from, to),
-            Linker::Absolute { base_path } => format!("{base_path}{to}"),
-        }
-    }
-
-    /// The prefix that leads to the site root (`../../`, `/docs/`).
-    pub fn root(&self) -> String {
-        self.href("")
-    }
-}
 
 #[derive(Serialize)]
 pub struct PageView<'a> {

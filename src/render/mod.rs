@@ -3,6 +3,7 @@
 
 mod context;
 mod hosting;
+mod linker;
 mod outputs;
 mod redirects;
 mod sidebar;

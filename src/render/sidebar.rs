@@ -37,7 +37,7 @@ use std::fmt::Write as _;
 
 use pulldown_cmark_escape::escape_html;
 
-use super::context::Linker;
+use super::linker::Linker;
 use crate::site::{NavNode, NavTarget, Site, Space};
 
 /// A list of at most this many entries is shown whole.
