@@ -13,7 +13,7 @@
   var root = document.documentElement.getAttribute("data-root") || "./";
   var base = root + "search/";
   var MAX_RESULTS = 10;
-  var FIRST_RESULTS = 4;
+  var FIRST_RESULTS = 3;
   var MAX_WORD = 40;
   var FOLDS = { "œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ı": "i" };
   var WORD = /[\p{Alphabetic}\p{N}]+/gu;
