@@ -9,7 +9,7 @@
 //!
 //! What every stage needs sits below all of them and borrows from none: `diagnostic`, `paths`,
 //! `yaml` (errors as diagnostics), `html` (the one HTML tokenizer), `commonmark` (the dialect and
-//! where code is), `i18n`, `highlight`, `report`. A module only uses modules below it; the order
+//! where code is), `i18n`, `highlight`, `net` (the one HTTP/TLS stack), `report`. A module only uses modules below it; the order
 //! is written down, and checked, in `tests/suite/layering.rs`.
 
 pub mod build;
@@ -26,6 +26,7 @@ pub mod highlight;
 pub mod html;
 pub mod i18n;
 pub mod markdown;
+pub mod net;
 pub mod output;
 pub mod paths;
 pub mod render;

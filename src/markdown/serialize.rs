@@ -1,6 +1,6 @@
 //! The last step: the transformed page tree written as HTML. pulldown-cmark's own writer writes
-//! it (lists, tables and footnotes keep its numbering and spacing), from the tree flattened back
-//! into events; what transforms made is written as it is.
+//! it (lists, tables and footnotes keep its numbering and spacing), from the tree read back as
+//! events, one at a time; what transforms made is written as it is.
 
 use pulldown_cmark::{CowStr, Event};
 
@@ -8,51 +8,63 @@ use super::tree::Node;
 
 /// The HTML of `nodes`.
 pub fn to_html(nodes: Vec<Node<'_>>, capacity: usize) -> String {
-    let mut events = Vec::with_capacity(capacity / 16);
-    flatten(nodes, &mut events);
     let mut html = String::with_capacity(capacity);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    pulldown_cmark::html::push_html(&mut html, events(nodes));
     html
 }
 
-/// The events of `nodes`, for a writer (a heading writes its own content).
-pub fn events(nodes: Vec<Node<'_>>) -> Vec<Event<'_>> {
-    let mut events = Vec::new();
-    flatten(nodes, &mut events);
-    events
-}
-
-fn flatten<'a>(nodes: Vec<Node<'a>>, into: &mut Vec<Event<'a>>) {
-    for node in nodes {
-        match node {
-            Node::Element { tag, children, .. } => {
-                let end = tag.to_end();
-                into.push(Event::Start(tag));
-                flatten(children, into);
-                into.push(Event::End(end));
-            }
-            Node::Leaf(event) => into.push(event),
-            Node::Html { html, .. } => into.push(Event::Html(html)),
-            Node::CardTable { html, .. } | Node::Output(html) => push_html(html, into),
-            Node::Block { children, .. } => flatten(children, into),
-            Node::Marker(_) | Node::BlockText(_) => {}
-            Node::Wrap {
-                open,
-                children,
-                close,
-            } => {
-                push_html(open, into);
-                flatten(children, into);
-                if !close.is_empty() {
-                    into.push(Event::Html(CowStr::Borrowed(close)));
-                }
-            }
-        }
+/// The events of `nodes`, in order, for a writer (a heading writes its own content).
+pub fn events(nodes: Vec<Node<'_>>) -> Events<'_> {
+    Events {
+        stack: vec![(nodes.into_iter(), None)],
     }
 }
 
-fn push_html<'a>(html: String, into: &mut Vec<Event<'a>>) {
-    if !html.is_empty() {
-        into.push(Event::Html(html.into()));
+/// The tree as events, consumed as it is read.
+pub struct Events<'a> {
+    /// The children being read at each depth, with the event that closes their parent.
+    stack: Vec<(std::vec::IntoIter<Node<'a>>, Option<Event<'a>>)>,
+}
+
+impl<'a> Iterator for Events<'a> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        loop {
+            let (children, _) = self.stack.last_mut()?;
+            let Some(node) = children.next() else {
+                let (_, end) = self.stack.pop()?;
+                match end {
+                    Some(end) => return Some(end),
+                    None => continue,
+                }
+            };
+            match node {
+                Node::Element { tag, children, .. } => {
+                    let end = Event::End(tag.to_end());
+                    self.stack.push((children.into_iter(), Some(end)));
+                    return Some(Event::Start(tag));
+                }
+                Node::Leaf(event) => return Some(event),
+                Node::Html { html, .. } => return Some(Event::Html(html)),
+                Node::CardTable { html, .. } | Node::Output(html) if !html.is_empty() => {
+                    return Some(Event::Html(html.into()));
+                }
+                Node::CardTable { .. } | Node::Output(_) | Node::Marker(_) | Node::BlockText(_) => {
+                }
+                Node::Block { children, .. } => self.stack.push((children.into_iter(), None)),
+                Node::Wrap {
+                    open,
+                    children,
+                    close,
+                } => {
+                    let close = (!close.is_empty()).then_some(Event::Html(CowStr::Borrowed(close)));
+                    self.stack.push((children.into_iter(), close));
+                    if !open.is_empty() {
+                        return Some(Event::Html(open.into()));
+                    }
+                }
+            }
+        }
     }
 }

@@ -132,6 +132,49 @@ impl<'a> Walker<'_, '_, 'a> {
     }
 
     fn element(&mut self, nodes: &mut [Node<'a>], i: usize) {
+        let Node::Element { tag, children, .. } = &mut nodes[i] else {
+            return;
+        };
+        match tag {
+            Tag::Heading { .. }
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+            | Tag::CodeBlock(_)
+            | Tag::BlockQuote(Some(_)) => self.transformed(nodes, i),
+            Tag::FootnoteDefinition(label) => {
+                self.ctx.blocks.block_starts();
+                self.ctx.refs.anchor(label.to_string());
+                self.children(children);
+            }
+            Tag::Paragraph => {
+                self.ctx.text.text_break();
+                self.ctx.blocks.block_starts();
+                self.ctx.text.start_paragraph();
+                self.children(children);
+                self.ctx.text.end_paragraph();
+                if let Some(display) = math::lone_display_math(children) {
+                    nodes[i] = Node::Output(display);
+                }
+            }
+            tag => {
+                if !matches!(
+                    tag,
+                    Tag::Emphasis
+                        | Tag::Strong
+                        | Tag::Strikethrough
+                        | Tag::Superscript
+                        | Tag::Subscript
+                ) {
+                    self.ctx.text.text_break();
+                }
+                self.ctx.blocks.block_starts();
+                self.children(children);
+            }
+        }
+    }
+
+    /// An element a transform replaces with what it makes of it.
+    fn transformed(&mut self, nodes: &mut [Node<'a>], i: usize) {
         let Node::Element {
             tag,
             range,
@@ -149,11 +192,9 @@ impl<'a> Walker<'_, '_, 'a> {
                 self.children(&mut children);
                 let open = std::mem::replace(&mut self.heading, outer);
                 match open {
-                    Some(open) => Node::Output(headings::close(
-                        self.ctx,
-                        open,
-                        serialize::events(children).into_iter(),
-                    )),
+                    Some(open) => {
+                        Node::Output(headings::close(self.ctx, open, serialize::events(children)))
+                    }
                     None => Node::Output(String::new()),
                 }
             }
@@ -197,50 +238,11 @@ impl<'a> Walker<'_, '_, 'a> {
                     close: alerts::CLOSE,
                 }
             }
-            Tag::FootnoteDefinition(label) => {
-                self.ctx.blocks.block_starts();
-                self.ctx.refs.anchor(label.to_string());
-                self.children(&mut children);
-                Node::Element {
-                    tag: Tag::FootnoteDefinition(label),
-                    range,
-                    children,
-                }
-            }
-            Tag::Paragraph => {
-                self.ctx.text.text_break();
-                self.ctx.blocks.block_starts();
-                self.ctx.text.start_paragraph();
-                self.children(&mut children);
-                self.ctx.text.end_paragraph();
-                match math::lone_display_math(&children) {
-                    Some(display) => Node::Output(display),
-                    None => Node::Element {
-                        tag,
-                        range,
-                        children,
-                    },
-                }
-            }
-            tag => {
-                if !matches!(
-                    tag,
-                    Tag::Emphasis
-                        | Tag::Strong
-                        | Tag::Strikethrough
-                        | Tag::Superscript
-                        | Tag::Subscript
-                ) {
-                    self.ctx.text.text_break();
-                }
-                self.ctx.blocks.block_starts();
-                self.children(&mut children);
-                Node::Element {
-                    tag,
-                    range,
-                    children,
-                }
-            }
+            tag => Node::Element {
+                tag,
+                range,
+                children,
+            },
         };
     }
 }

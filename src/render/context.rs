@@ -8,7 +8,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-pub use super::linker::Linker;
+use super::linker::Linker;
 use super::sidebar::Sidebar;
 use crate::document::Layout;
 use crate::git_dates::PageDates;
@@ -128,7 +128,7 @@ pub fn page_context(
             .icon
             .as_deref()
             .filter(|icon| !icon.is_ascii()),
-        cover: site.cover_href(id),
+        cover: super::references::cover_href(site, id),
         image: preview_image(site, id),
         edit_url: site
             .config
@@ -236,7 +236,7 @@ fn generated_page_context(
 /// site's file under `base_url` (none without a `base_url`).
 fn preview_image(site: &Site, id: PageId) -> Option<String> {
     let page = &site.pages[id];
-    let cover = site.cover_href(id)?;
+    let cover = super::references::cover_href(site, id)?;
     if cover.starts_with("https://") || cover.starts_with("http://") {
         return Some(cover);
     }
@@ -417,15 +417,6 @@ mod tests {
     fn shorten_cuts_on_words() {
         assert_eq!(shorten("court", 10), "court");
         assert_eq!(shorten("un deux trois quatre", 12), "un deux…");
-    }
-
-    #[test]
-    fn absolute_linker_encodes_and_prefixes() {
-        let linker = Linker::Absolute {
-            base_path: "/docs/",
-        };
-        assert_eq!(linker.href(&encode_path("a b/")), "/docs/a%20b/");
-        assert_eq!(linker.root(), "/docs/");
     }
 
     #[test]

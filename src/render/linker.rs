@@ -1,5 +1,6 @@
-//! How `href`s are written from one page: the sidebar and the page's context both need it, so it
-//! sits below them.
+//! The one linker of the render stage: every `href` carnet writes (page links, sidebar,
+//! breadcrumbs, cards, assets) is made here from a site path, relative to the page it appears on
+//! (any base path, any static host), or absolute from the base path for the 404 page.
 
 use crate::site::url::relative_href;
 
@@ -23,5 +24,20 @@ impl Linker<'_> {
     /// The prefix that leads to the site root (`../../`, `/docs/`).
     pub fn root(&self) -> String {
         self.href("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::url::encode_path;
+
+    #[test]
+    fn absolute_linker_encodes_and_prefixes() {
+        let linker = Linker::Absolute {
+            base_path: "/docs/",
+        };
+        assert_eq!(linker.href(&encode_path("a b/")), "/docs/a%20b/");
+        assert_eq!(linker.root(), "/docs/");
     }
 }

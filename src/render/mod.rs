@@ -4,17 +4,18 @@
 mod context;
 mod hosting;
 mod linker;
-mod outputs;
+mod plan;
 mod redirects;
+mod references;
 mod sidebar;
 mod theme;
 
-pub use context::{
-    Linker, nav_json, nav_json_path, not_found_context, page_context, spaces_home_context,
-};
+pub use context::{nav_json, nav_json_path, not_found_context, page_context, spaces_home_context};
 pub use hosting::{robots, sitemap};
-pub use outputs::{SharedOutput, render_shared, shared_outputs};
+pub use linker::Linker;
+pub use plan::{Job, Plan, PlanDiff, SEARCH_DIR, page_html_path, render_generated};
 pub use redirects::{redirect_page, redirects_file};
+pub use references::{cover_href, page_content};
 pub use sidebar::Sidebar;
 pub use theme::{Theme, ThemeFile, load_theme};
 

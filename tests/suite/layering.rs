@@ -17,6 +17,7 @@ const ORDER: &[&str] = &[
     "commonmark",
     "i18n",
     "highlight",
+    "net",
     "report",
     // The pipeline.
     "text",
@@ -420,4 +421,63 @@ fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
     graph
         .keys()
         .find_map(|node| visit(node, graph, &mut Vec::new(), &mut done))
+}
+
+/// Site resolves, render writes: no string of `src/site/` holds markup.
+#[test]
+fn the_site_stage_writes_no_markup() {
+    let mut found = Vec::new();
+    for (file, module) in library_sources() {
+        if module[0] != "site" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("readable source");
+        for (number, line) in text.lines().enumerate() {
+            let code = line.trim_start();
+            if code.starts_with("//") {
+                continue;
+            }
+            let markup = code.match_indices("\"<").any(|(at, _)| {
+                code[at + 2..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/')
+            });
+            if markup {
+                found.push(format!("{}:{}: {}", file.display(), number + 1, code));
+            }
+        }
+    }
+    assert!(found.is_empty(), "markup in site/:\n{}", found.join("\n"));
+}
+
+/// The library reports through values and traits (`deploy::Progress`, `serve::Events`): only
+/// `main.rs` prints or ends the process.
+#[test]
+fn only_main_prints_or_exits() {
+    let mut found = Vec::new();
+    for (file, _) in library_sources() {
+        let text = std::fs::read_to_string(&file).expect("readable source");
+        for (number, line) in text.lines().enumerate() {
+            let code = line.trim_start();
+            if code.starts_with("//") {
+                continue;
+            }
+            let prints = [
+                "println!",
+                "eprintln!",
+                "print!(",
+                "eprint!(",
+                "process::exit",
+                "dbg!(",
+            ]
+            .iter()
+            .any(|call| code.contains(call));
+            if prints {
+                found.push(format!("{}:{}: {}", file.display(), number + 1, code));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the library prints or exits:\n{}",
+        found.join("\n")
+    );
 }
