@@ -1,11 +1,15 @@
 //! Page records into the static search index: small files a browser fetches on demand.
 //!
 //! Layout (under `search/`):
-//! - `meta.js`: the stemmer, stop words, page count, the list of term shards, and the index
-//!   version (a hash of everything), which the browser adds to every other file's URL;
-//! - `t/<prefix>.js` — term shards: each term's pages with a precomputed BM25 weight.
-//!   Terms are grouped by prefix and a group that grows past [`SHARD_BYTES`] is split by a longer
-//!   prefix, so a query fetches a few kilobytes whatever the size of the site;
+//! - `meta.js`: the analyzers (one per language of the site: stemmer, stop words), page count,
+//!   the list of term shards, and the index version (a hash of everything), which the browser
+//!   adds to every other file's URL;
+//! - `t/<prefix>.js` — term shards: each term's best pages with a precomputed BM25 weight, the
+//!   site's words that fall in the shard with their terms per analyzer (`forms.rs`), and the
+//!   terms whose other pages are in the tail file. Terms are grouped by prefix and a group that
+//!   grows past [`SHARD_BYTES`] is split by a longer prefix, so a query fetches a few kilobytes
+//!   whatever the size of the site;
+//! - `x/<prefix>.js` — tails: the pages of a common term past its [`HEAD_POSTINGS`] best;
 //! - `p/<n>.js` — one page's title, URL and sections, fetched only for the results shown.
 //!
 //! Paths are stable, so a deploy re-uploads only the files an edit changed; the version in
@@ -22,26 +26,29 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::analyze::{Analyzer, words};
+use super::forms::{self, NONE};
 use crate::markdown::Section;
 
 /// A term group larger than this (serialised) is split by a longer prefix.
 const SHARD_BYTES: usize = 24 * 1024;
 /// Prefixes never get longer than this; a longer shared prefix stays in one shard.
 const MAX_PREFIX_CHARS: usize = 6;
+/// Postings a shard carries per term; the rest of a common term's go to a tail file.
+const HEAD_POSTINGS: usize = 500;
 /// Field weights: a word in the title counts as much as this many in the body.
 pub const TITLE_WEIGHT: f32 = 8.0;
 pub const HEADING_WEIGHT: f32 = 3.0;
 /// Text kept per page for excerpts; the rest is indexed but not shipped.
 const MAX_PAGE_TEXT: usize = 24 * 1024;
-/// "No term" in a word's pair of term ids.
-const NONE: u32 = u32::MAX;
-
 /// Every term of one index, numbered: pages keep ids, not strings, so a 10,000-page site does
 /// not hold millions of small strings while it renders.
 pub struct Vocabulary {
     /// Tells this vocabulary's entries apart in the per-thread memo.
     generation: u64,
     terms: Mutex<(FxHashMap<String, u32>, Vec<String>)>,
+    /// Each word of the site with its term ids, per language: written into the shards so a
+    /// browser finds a query word's terms without downloading a stemmer.
+    forms: forms::Recorded,
 }
 
 impl Default for Vocabulary {
@@ -50,6 +57,7 @@ impl Default for Vocabulary {
         Vocabulary {
             generation: GENERATION.fetch_add(1, Ordering::Relaxed),
             terms: Mutex::default(),
+            forms: forms::Recorded::default(),
         }
     }
 }
@@ -90,8 +98,15 @@ impl Vocabulary {
         id
     }
 
+    /// Term → id, the terms by id, and the forms recorded.
+    fn into_parts(self) -> (FxHashMap<String, u32>, Vec<String>, forms::Recorded) {
+        let (ids, terms) = self.terms.into_inner().unwrap_or_else(|e| e.into_inner());
+        (ids, terms, self.forms)
+    }
+
+    #[cfg(test)]
     fn into_terms(self) -> Vec<String> {
-        self.terms.into_inner().unwrap_or_else(|e| e.into_inner()).1
+        self.into_parts().1
     }
 }
 
@@ -145,6 +160,7 @@ impl Memo {
             terms.first.map_or(NONE, |t| vocabulary.intern(t)),
             terms.second.map_or(NONE, |t| vocabulary.intern(t)),
         ];
+        vocabulary.forms.record(analyzer, word, ids);
         words.insert(word.to_owned(), ids);
         ids
     }
@@ -268,7 +284,7 @@ pub fn term_files(
     mut pages: Vec<PageTerms>,
 ) -> TermFiles {
     pages.sort_unstable_by_key(|p| p.id);
-    let vocabulary = vocabulary.into_terms();
+    let (term_ids, vocabulary, recorded) = vocabulary.into_parts();
     let count = pages.len();
     let average = if count == 0 {
         1.0
@@ -288,17 +304,45 @@ pub fn term_files(
             }
         }
     }
-    let mut terms: Vec<(String, String)> = vocabulary
-        .into_par_iter()
+    let forms = recorded.complete(analyzers, |term| {
+        let id = *term_ids.get(term)?;
+        let live = postings
+            .get(id as usize)
+            .is_some_and(|list| !list.is_empty());
+        live.then_some(id)
+    });
+    drop(term_ids);
+    let mut encoded: Vec<(String, String, Option<String>)> = vocabulary
+        .par_iter()
+        .cloned()
         .zip(postings)
         .filter(|(_, list)| !list.is_empty())
-        .map(|(term, list)| (term, encode_postings(&list, count)))
+        .map(|(term, list)| {
+            let (head, tail) = split_postings(list, count);
+            (term, head, tail)
+        })
         .collect();
-    terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    encoded.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let (terms, tails): (Vec<(String, String)>, Vec<Option<String>>) = encoded
+        .into_iter()
+        .map(|(term, head, tail)| ((term, head), tail))
+        .unzip();
     let shards = shard(&terms, 1);
+    let shard_index: FxHashMap<&str, usize> = shards
+        .iter()
+        .enumerate()
+        .map(|(i, (key, _))| (key.as_str(), i))
+        .collect();
+    // The shard a browser looks in for a folded word: the longest key it starts with.
+    let shard_of = |folded: &str| {
+        (1..=MAX_PREFIX_CHARS)
+            .rev()
+            .find_map(|n| shard_index.get(prefix(folded, n)).copied())
+    };
+    let forms_by_shard = forms::by_shard(forms, shards.len(), shard_of, &vocabulary);
 
     let mut shard_files = Vec::with_capacity(shards.len());
-    for (key, range) in &shards {
+    for (i, (key, range)) in shards.iter().enumerate() {
         let mut body = String::new();
         let _ = write!(body, "carnetSearch.shard({},{{", json_string(key));
         for (i, (term, encoded)) in terms[range.clone()].iter().enumerate() {
@@ -307,10 +351,28 @@ pub fn term_files(
             }
             let _ = write!(body, "{}:[{encoded}]", json_string(term));
         }
-        body.push_str("});\n");
+        body.push_str("},");
+        forms::write(&mut body, &forms_by_shard[i]);
+        let tailed: Vec<usize> = range.clone().filter(|t| tails[*t].is_some()).collect();
+        let names: Vec<&str> = tailed.iter().map(|t| terms[*t].0.as_str()).collect();
+        let _ = writeln!(body, ",{});", json_terms_ref(&names));
         hasher.update(key.as_bytes());
         hasher.update(body.as_bytes());
-        shard_files.push((file_name(key), body.into_bytes()));
+        shard_files.push((format!("t/{}", file_name(key)), body.into_bytes()));
+        if !tailed.is_empty() {
+            let mut tail = String::new();
+            let _ = write!(tail, "carnetSearch.tail({},{{", json_string(key));
+            for (j, t) in tailed.iter().enumerate() {
+                if j > 0 {
+                    tail.push(',');
+                }
+                let postings = tails[*t].as_deref().unwrap_or_default();
+                let _ = write!(tail, "{}:[{postings}]", json_string(&terms[*t].0));
+            }
+            tail.push_str("});\n");
+            hasher.update(tail.as_bytes());
+            shard_files.push((format!("x/{}", file_name(key)), tail.into_bytes()));
+        }
     }
     let version = hasher.finalize().to_hex()[..10].to_owned();
     let described: Vec<serde_json::Value> = analyzers
@@ -323,12 +385,9 @@ pub fn term_files(
             })
         })
         .collect();
-    let first = described.first().cloned().unwrap_or_default();
     let meta = serde_json::json!({
         "version": 1,
-        "language": first.get("language"),
-        "stemmer": first.get("stemmer"),
-        "stop": first.get("stop"),
+        "language": analyzers.first().map(|(language, _)| language),
         "analyzers": described,
         "pages": count,
         "version": version,
@@ -339,15 +398,39 @@ pub fn term_files(
         bytes: format!("carnetSearch.meta({meta});\n").into_bytes(),
     }];
     files.extend(shard_files.into_iter().map(|(name, bytes)| IndexFile {
-        path: format!("search/t/{name}.js"),
+        path: format!("search/{name}.js"),
         bytes,
     }));
     TermFiles { version, files }
 }
 
-/// `page delta, score, page delta, score…`: scores are BM25 × 100, rounded.
-fn encode_postings(list: &[(u32, f32)], pages: usize) -> String {
-    let df = list.len() as f32;
+fn json_terms_ref(terms: &[&str]) -> String {
+    serde_json::to_string(terms).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// A term's postings as its shard carries them (the [`HEAD_POSTINGS`] pages it weighs most in)
+/// and, for a term in more pages, the rest, which a browser fetches only when the heads of a
+/// query's terms give too few results: a word in most pages of a big site would otherwise make
+/// every query that has it download a posting for every page.
+fn split_postings(mut list: Vec<(u32, f32)>, pages: usize) -> (String, Option<String>) {
+    let df = list.len();
+    if df <= HEAD_POSTINGS {
+        return (encode_postings(&list, df, pages), None);
+    }
+    list.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut tail = list.split_off(HEAD_POSTINGS);
+    list.sort_unstable_by_key(|p| p.0);
+    tail.sort_unstable_by_key(|p| p.0);
+    (
+        encode_postings(&list, df, pages),
+        Some(encode_postings(&tail, df, pages)),
+    )
+}
+
+/// `page delta, score, page delta, score…`: scores are BM25 × 100, rounded. `df` is the number
+/// of pages with the term (the list may be part of them).
+fn encode_postings(list: &[(u32, f32)], df: usize, pages: usize) -> String {
+    let df = df as f32;
     let idf = (1.0 + (pages as f32 - df + 0.5) / (df + 0.5)).ln();
     let mut encoded = String::with_capacity(list.len() * 6);
     let mut previous = 0;
@@ -527,6 +610,27 @@ mod tests {
             numbers[1] > numbers[3],
             "the title match ranks first: {numbers:?}"
         );
+    }
+
+    #[test]
+    fn common_terms_keep_their_best_pages_in_the_shard_and_the_rest_in_a_tail() {
+        let list: Vec<(u32, f32)> = (0..HEAD_POSTINGS as u32 + 100)
+            .map(|page| (page, if page % 6 == 0 { 2.0 } else { 0.5 }))
+            .collect();
+        let (head, tail) = split_postings(list, 10_000);
+        let numbers =
+            |s: &str| -> Vec<u32> { s.split(',').filter_map(|n| n.parse().ok()).collect() };
+        let head = numbers(&head);
+        let tail = numbers(&tail.unwrap_or_default());
+        assert_eq!(head.len() / 2, HEAD_POSTINGS);
+        assert_eq!(tail.len() / 2, 100);
+        // Every page weighing 2.0 (every sixth) is in the head, whose scores are the highest.
+        let best = head.chunks(2).filter(|p| p[1] == head[1]).count();
+        assert_eq!(best, (HEAD_POSTINGS + 100).div_ceil(6));
+        assert!(tail.chunks(2).all(|p| p[1] < head[1]));
+        let (short, none) = split_postings(vec![(3, 1.0)], 10);
+        assert!(none.is_none());
+        assert_eq!(numbers(&short)[0], 3);
     }
 
     #[test]

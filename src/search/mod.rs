@@ -11,6 +11,7 @@
 //! results shown.
 
 mod analyze;
+mod forms;
 mod index;
 
 pub use crate::markdown::Section;

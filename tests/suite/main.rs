@@ -24,6 +24,7 @@ mod gitbook_export;
 mod layering;
 mod live_rebuild;
 mod raw_html;
+mod reader;
 mod real_exports;
 mod search_index;
 mod serve;

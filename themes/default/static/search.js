@@ -13,6 +13,7 @@
   var root = document.documentElement.getAttribute("data-root") || "./";
   var base = root + "search/";
   var MAX_RESULTS = 10;
+  var FIRST_RESULTS = 3;
   var MAX_WORD = 40;
   var FOLDS = { "œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ı": "i" };
   var WORD = /[\p{Alphabetic}\p{N}]+/gu;
@@ -26,7 +27,8 @@
   }
   window.carnetSearch = {
     meta: function (data) { arrive("meta", data); },
-    shard: function (key, data) { arrive("t:" + key, data); },
+    shard: function (key, data, forms, tailed) { arrive("t:" + key, { t: data, f: [].concat(forms || []), x: tailed || [] }); },
+    tail: function (key, data) { arrive("x:" + key, data); },
     page: function (id, data) { arrive("p:" + id, data); }
   };
   function load(src, key) {
@@ -56,46 +58,38 @@
   }
 
   // One analyzer per language of the site (pages are stemmed in their space's language): a
-  // query word stands for the terms of each.
-  var meta = null, keys = null, analyzers = [], memo = {};
+  // query word stands for its terms in each. The stemmers are a fallback: each shard lists the
+  // site's words with their terms in each language, so they are fetched only for a word no
+  // page has.
+  var meta = null, keys = null, analyzers = [], stemmed = false, shardData = {}, tails = {};
   var ready = load(base + "meta.js", "meta").then(function (m) {
     meta = m;
     keys = new Set(m.shards);
-    var described = m.analyzers || [{ stemmer: m.stemmer, stop: m.stop }];
-    function setup() {
-      analyzers = described.map(function (a) {
-        return {
-          stop: new Set(a.stop || []),
-          stemmer: a.stemmer ? window.snowballFactory.newStemmer(a.stemmer) : null
-        };
+    analyzers = (m.analyzers || [{ stemmer: m.stemmer, stop: m.stop }]).map(function (a) {
+      return { name: a.stemmer, stop: new Set(a.stop || []), stemmer: null };
+    });
+  });
+  var stemmerLoading = null;
+  function loadStemmer() {
+    if (!stemmerLoading) {
+      stemmerLoading = loadPlain(form.getAttribute("data-stemmer")).then(function () {
+        analyzers.forEach(function (an) {
+          if (an.name) an.stemmer = window.snowballFactory.newStemmer(an.name);
+        });
+        stemmed = true;
       });
     }
-    if (!described.some(function (a) { return a.stemmer; })) return setup();
-    return loadPlain(form.getAttribute("data-stemmer")).then(setup);
-  });
+    return stemmerLoading;
+  }
 
   function chars(s) { return Array.from(s); }
   function fold(lower) {
     return lower.normalize("NFD").replace(/\p{M}/gu, "").replace(/[œæßøđłı]/g, function (c) { return FOLDS[c]; });
   }
-  // The terms of one word for each analyzer: none for a stop word, else one or two (see
-  // analyze.rs).
-  function terms(word) {
-    if (memo[word]) return memo[word];
-    var lower = word.toLowerCase();
-    var folded = fold(lower);
-    var result = [];
-    function add(term) { if (result.indexOf(term) < 0) result.push(term); }
-    if (chars(folded).length >= 2) {
-      analyzers.forEach(function (an) {
-        if (an.stop.has(folded)) return;
-        if (!an.stemmer) return add(folded);
-        add(fold(an.stemmer.stem(lower)));
-        add(an.stemmer.stem(folded));
-      });
-    }
-    memo[word] = result;
-    return result;
+  // A word's terms under one stemming analyzer, once the stemmers are here (see analyze.rs).
+  function stems(an, lower, folded) {
+    var a = fold(an.stemmer.stem(lower)), b = an.stemmer.stem(folded);
+    return a === b ? [a] : [a, b];
   }
   function words(text) {
     return (text.match(WORD) || []).filter(function (w) { return chars(w).length <= MAX_WORD; });
@@ -113,22 +107,64 @@
     chars(key).forEach(function (c) { name += /^[A-Za-z0-9]$/.test(c) ? c : "_" + c.codePointAt(0).toString(16); });
     return base + "t/" + name + ".js?v=" + meta.version;
   }
-  function loadShard(key) { return load(shardFile(key), "t:" + key); }
+  function loadShard(key) {
+    return load(shardFile(key), "t:" + key).then(function (shard) { shardData[key] = shard; return shard; });
+  }
+  // The terms of a word in every language, from the shards already loaded (or the stemmers,
+  // once loaded): [] for a stop word; null when its shard is loaded but the site does not have
+  // the word and the stemmers are not here; undefined when its shard is not loaded. A word the
+  // site has is in a language's forms, or has the folded word as its only term there, or has
+  // no term there that the index knows (forms.rs).
+  function knownTerms(word) {
+    var lower = word.toLowerCase(), folded = fold(lower);
+    if (chars(folded).length < 2) return [];
+    var live = analyzers.filter(function (an) { return !an.stop.has(folded); });
+    if (!live.length) return [];
+    if (!live.some(function (an) { return an.name; })) return [folded];
+    var key = shardFor(folded);
+    if (!key) return [];
+    var shard = shardData[key];
+    if (!shard) return undefined;
+    var forms = analyzers.map(function (an, i) { return shard.f[i] && shard.f[i][lower]; });
+    var known = !!shard.t[folded] || forms.some(Boolean);
+    if (!known && !stemmed) return null;
+    var result = [];
+    function add(term) { if (result.indexOf(term) < 0) result.push(term); }
+    analyzers.forEach(function (an, i) {
+      if (an.stop.has(folded)) return;
+      if (!an.name) add(folded);
+      else if (forms[i]) forms[i].forEach(add);
+      else if (!known) stems(an, lower, folded).forEach(add);
+      else if (shard.t[folded]) add(folded);
+    });
+    return result;
+  }
+  // The terms of a query word: from its shard, else from the stemmers.
+  function termsOf(word) {
+    var known = knownTerms(word);
+    if (known) return Promise.resolve(known);
+    var key = shardFor(fold(word.toLowerCase()));
+    return (known === undefined ? loadShard(key) : Promise.resolve()).then(function () {
+      var found = knownTerms(word);
+      if (found) return found;
+      return loadStemmer().then(function () { return knownTerms(word) || []; });
+    });
+  }
 
   // A query: each word with its terms and, for the word being typed, a prefix.
   function parse(query) {
     var found = words(query);
     var typing = found.length && !/[\s\p{P}]$/u.test(query);
-    var parsed = found.map(function (w, i) {
+    return Promise.all(found.map(function (w, i) {
       var prefix = null;
       if (typing && i === found.length - 1) {
         var p = fold(w.toLowerCase());
         if (chars(p).length >= 3) prefix = p;
       }
-      return { word: w, terms: terms(w), prefix: prefix };
+      return termsOf(w).then(function (ts) { return { word: w, terms: ts, prefix: prefix }; });
+    })).then(function (parsed) {
+      return parsed.filter(function (q) { return q.terms.length || q.prefix; });
     });
-    var meaningful = parsed.filter(function (q) { return q.terms.length || q.prefix; });
-    return meaningful.length ? meaningful : [];
   }
   function shardsFor(parsed) {
     var need = new Set();
@@ -150,24 +186,39 @@
       if (!(into.get(page) >= score)) into.set(page, score);
     }
   }
-  // Page id → score for one query word, from the loaded shards.
+  // Page id → score for one query word, from the loaded shards (and the tails loaded).
   function scores(q, shards) {
     var found = new Map();
-    q.terms.forEach(function (t) {
-      var k = shardFor(t);
-      var data = k && shards[k];
-      if (data && data[t]) postings(data[t], found, 1);
-    });
+    function add(k, t, factor) {
+      var data = shards[k];
+      if (!data || !data.t[t]) return;
+      postings(data.t[t], found, factor);
+      var tail = tails[k];
+      if (tail && tail[t]) postings(tail[t], found, factor);
+    }
+    q.terms.forEach(function (t) { var k = shardFor(t); if (k) add(k, t, 1); });
     if (q.prefix) {
       Object.keys(shards).forEach(function (k) {
-        var data = shards[k];
-        Object.keys(data).forEach(function (t) {
-          if (t.indexOf(q.prefix) === 0 && q.terms.indexOf(t) < 0) postings(data[t], found, 0.6);
+        Object.keys(shards[k].t).forEach(function (t) {
+          if (t.indexOf(q.prefix) === 0 && q.terms.indexOf(t) < 0) add(k, t, 0.6);
         });
       });
     }
     return found;
   }
+  // Shards whose terms of this query have postings left in a tail file.
+  function tailsWanted(parsed, shards) {
+    var want = new Set();
+    parsed.forEach(function (q) {
+      q.terms.forEach(function (t) {
+        var k = shardFor(t);
+        if (k && shards[k] && shards[k].x.indexOf(t) >= 0 && !tails[k]) want.add(k);
+      });
+    });
+    return Array.from(want);
+  }
+  // The best pages, and whether every word of the query is in at least MAX_RESULTS of them
+  // (else the tails of its terms may hold better ones).
   function rank(parsed, shards) {
     var perWord = parsed.map(function (q) { return scores(q, shards); });
     var total = new Map();
@@ -180,11 +231,13 @@
       }
       total.set(page, sum);
     });
+    var enough = total.size >= MAX_RESULTS;
     if (!total.size && perWord.length > 1) {
       perWord.forEach(function (m) { m.forEach(function (s, page) { total.set(page, (total.get(page) || 0) + s); }); });
     }
-    return Array.from(total.entries()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; })
+    var ids = Array.from(total.entries()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; })
       .slice(0, MAX_RESULTS).map(function (e) { return e[0]; });
+    return { ids: ids, enough: enough };
   }
 
   // Does this word of the text match the query? Returns true for a term or prefix match.
@@ -195,7 +248,7 @@
       if (q.prefix) prefixes.push(q.prefix);
     });
     return function (word) {
-      var ts = terms(word);
+      var ts = knownTerms(word) || [];
       for (var i = 0; i < ts.length; i++) {
         if (exact.has(ts[i])) return true;
         for (var j = 0; j < prefixes.length; j++) if (ts[i].indexOf(prefixes[j]) === 0) return true;
@@ -293,24 +346,33 @@
     var query = input.value;
     var mine = ++generation;
     if (!query.trim()) { close(); status.textContent = ""; return; }
-    ready.then(function () {
-      var parsed = parse(query);
+    ready.then(function () { return parse(query); }).then(function (parsed) {
       if (!parsed.length) return { parsed: parsed, pages: [] };
       var needed = shardsFor(parsed);
       return Promise.all(needed.map(loadShard)).then(function (datas) {
         var shards = {};
         needed.forEach(function (k, i) { shards[k] = datas[i]; });
-        var ids = rank(parsed, shards);
-        return Promise.all(ids.map(function (id) { return load(base + "p/" + id + ".js?v=" + meta.version, "p:" + id); }))
-          .then(function (pages) { return { parsed: parsed, pages: pages }; });
+        var ranked = rank(parsed, shards);
+        var more = ranked.enough ? [] : tailsWanted(parsed, shards);
+        if (!more.length) return ranked.ids;
+        return Promise.all(more.map(function (k) {
+          return load(base + "x/" + shardFile(k).slice((base + "t/").length), "x:" + k)
+            .then(function (tail) { tails[k] = tail; });
+        })).then(function () { return rank(parsed, shards).ids; });
+      }).then(function (ids) {
+        // The first results show as soon as their pages are here; the rest follow.
+        var first = ids.slice(0, FIRST_RESULTS), rest = ids.slice(FIRST_RESULTS);
+        return loadPages(first).then(function (pages) {
+          return { parsed: parsed, pages: pages, rest: rest };
+        });
       });
     }).then(function (found) {
       if (mine !== generation) return;
-      var matches = matcher(found.parsed);
-      show(found.pages.map(function (page) {
-        var b = best(page, matches);
-        return { url: page.u, title: page.t, anchor: b.anchor, heading: b.heading, excerpt: b.excerpt };
-      }), query);
+      present(found.parsed, found.pages, query);
+      if (!found.rest || !found.rest.length) return;
+      return loadPages(found.rest).then(function (more) {
+        if (mine === generation) present(found.parsed, found.pages.concat(more), query);
+      });
     }).catch(function () {
       if (mine !== generation) return;
       list.textContent = "";
@@ -318,6 +380,17 @@
       status.textContent = message("error", 0);
       open();
     });
+  }
+  function loadPages(ids) {
+    return Promise.all(ids.map(function (id) { return load(base + "p/" + id + ".js?v=" + meta.version, "p:" + id); }));
+  }
+  function present(parsed, pages, query) {
+    var matches = matcher(parsed);
+    show(pages.map(function (page) {
+      var b = best(page, matches);
+      return { url: page.u, title: page.t, anchor: b.anchor, heading: b.heading, excerpt: b.excerpt };
+    }), query);
+    if (window.performance && performance.mark) performance.mark("carnet-search-results");
   }
 
   var timer = null;
