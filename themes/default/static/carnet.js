@@ -284,7 +284,8 @@
     button.addEventListener("click", function () {
       var frame = document.createElement("iframe");
       frame.src = figure.getAttribute("data-player");
-      frame.title = (figure.querySelector("figcaption") || {}).textContent || button.textContent;
+      var caption = figure.querySelector("figcaption");
+      frame.title = (caption && caption.textContent.trim()) || button.textContent;
       frame.allow = "autoplay; fullscreen; picture-in-picture";
       frame.setAttribute("allowfullscreen", "");
       frame.className = "embed-frame";
