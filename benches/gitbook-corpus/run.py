@@ -150,7 +150,8 @@ def short_codes(counter):
               "link-to-unpublished": "ltu", "summary-missing-page": "smp", "gitbook-block": "gb",
               "interactive-block": "ib", "invalid-front-matter": "ifm", "broken-redirect": "br",
               "mojibake": "moj", "duplicate-url": "DUP", "summary-duplicate": "sd", "missing-file": "mf",
-              "include-remote": "ir", "include-failed": "IF", "redirect": "rd", "not-in-space": "nsp"}
+              "include-remote": "ir", "include-failed": "IF", "redirect": "rd", "not-in-space": "nsp",
+              "link-to-html": "lth"}
     return " ".join(f"{abbrev.get(k, k)}:{v}" for k, v in counter.most_common())
 
 

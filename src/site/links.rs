@@ -49,6 +49,33 @@ fn link_token(rel: &str) -> &str {
     }
 }
 
+/// The page whose HTML another generator wrote at `joined` (`page.html` for `page.md`,
+/// `index.html` for a folder's README): Sphinx, HonKit and the legacy GitBook published pages
+/// there, and texts moved from them keep such links. GitBook does not read them; a reader
+/// still deserves the page rather than a dead link, and [`Site::check_link`] tells the author.
+fn html_output_page(site: &Site, joined: &str) -> Option<PageId> {
+    let stem = html_stem(joined)?;
+    let (dir, name) = stem.rsplit_once('/').unwrap_or(("", stem));
+    if name == "index" {
+        let folder = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        if let Some(page) = find_joined_page(site, &folder) {
+            return Some(page);
+        }
+    }
+    find_joined_page(site, &format!("{stem}.md"))
+}
+
+/// `joined` without its `.html` (or `.htm`) extension, when it has one.
+fn html_stem(joined: &str) -> Option<&str> {
+    let (stem, extension) = joined.rsplit_once('.')?;
+    let is_html = extension.eq_ignore_ascii_case("html") || extension.eq_ignore_ascii_case("htm");
+    (is_html && !stem.is_empty() && !stem.ends_with('/')).then_some(stem)
+}
+
 fn reference_dest(reference: &Reference) -> &str {
     match &reference.kind {
         RefKind::Url { dest, .. }
@@ -105,7 +132,7 @@ impl Site {
                 suffix,
             };
         }
-        match find_joined_page(self, &joined) {
+        match find_joined_page(self, &joined).or_else(|| html_output_page(self, &joined)) {
             Some(page) => Target::Page { page, fragment },
             None if is_lost_link(dest) => Target::Missing {
                 reason: "was lost by GitBook (its target was deleted)".to_string(),
@@ -312,6 +339,20 @@ impl Site {
                 Some(self.warn_at(from, reference, code, message))
             }
         };
+        let path = dest.split(['#', '?']).next().unwrap_or("");
+        if let (None, Target::Page { page: to, .. }) = (&problem, &target)
+            && html_stem(path).is_some()
+        {
+            let message = format!(
+                "`{dest}` names the HTML another generator wrote for `{}`; GitBook does not \
+                 read it: link to the `.md` file",
+                self.pages[*to].source.rel
+            );
+            return (
+                target,
+                Some(self.warn_at(from, reference, "link-to-html", message)),
+            );
+        }
         if problem.is_none() && self.climbs_above_root(from, dest) {
             let message = format!(
                 "`{dest}` climbs above the site root; it is read from the root, as a browser reads it"
