@@ -9,10 +9,11 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::linker::Linker;
+use super::markdown::page_markdown_href_path;
 use super::sidebar::Sidebar;
 use crate::document::Layout;
 use crate::markdown::Heading;
-use crate::site::{NavNode, NavTarget, PageId, Site};
+use crate::site::{NavNode, NavTarget, Page, PageId, Site};
 
 #[derive(Serialize)]
 pub struct PageView<'a> {
@@ -40,6 +41,8 @@ pub struct PageView<'a> {
     pub icon: Option<&'a str>,
     /// `src` of the cover image.
     pub cover: Option<String>,
+    /// The `href` of the page's Markdown, when the site publishes it.
+    pub markdown_href: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -74,12 +77,7 @@ pub fn page_context(site: &Site, sidebar: &Sidebar, id: PageId, content: &str) -
     let view = PageView {
         title: &page.title,
         description: page.description(),
-        meta_description: page.description().map(str::to_string).or_else(|| {
-            page.fragment
-                .first_paragraph
-                .as_deref()
-                .map(|p| shorten(p, 160))
-        }),
+        meta_description: meta_description(page),
         content,
         toc: table_of_contents(&page.fragment.headings),
         url: &page.url,
@@ -98,6 +96,11 @@ pub fn page_context(site: &Site, sidebar: &Sidebar, id: PageId, content: &str) -
             .as_deref()
             .filter(|icon| !icon.is_ascii()),
         cover: super::references::cover_href(site, id),
+        markdown_href: site
+            .config
+            .outputs
+            .markdown
+            .then(|| linker.href(&page_markdown_href_path(page))),
     };
     let root = linker.root();
     let mut context = tera::Context::new();
@@ -173,6 +176,7 @@ fn generated_page_context(
         no_index,
         icon: None,
         cover: None,
+        markdown_href: None,
     };
     let root = linker.root();
     let mut context = tera::Context::new();
@@ -304,6 +308,16 @@ pub fn nav_json(site: &Site, space: usize) -> String {
 }
 
 /// Cuts `text` at a word boundary to at most `max` characters, with an ellipsis when cut.
+/// What search engines show of a page: its `description`, else its first paragraph, shortened.
+fn meta_description(page: &Page) -> Option<String> {
+    page.description().map(str::to_string).or_else(|| {
+        page.fragment
+            .first_paragraph
+            .as_deref()
+            .map(|p| shorten(p, 160))
+    })
+}
+
 fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();

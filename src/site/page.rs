@@ -83,6 +83,8 @@ pub struct LoadContext<'a> {
     pub includes: &'a dyn IncludeSource,
     /// `.gitbook/vars.yaml`, for `space.vars.NAME` expressions.
     pub vars: &'a BTreeMap<String, String>,
+    /// Make the page's Markdown too (the site publishes it, or `llms-full.txt`).
+    pub markdown: bool,
 }
 
 pub fn load_page(
@@ -150,6 +152,7 @@ pub fn load_page_bytes(
         language: context.language,
         includes: context.includes,
         vars: context.vars,
+        markdown: context.markdown,
     });
     for problem in &fragment.problems {
         let diagnostic = Diagnostic::new(problem.severity, problem.code, problem.message.clone());

@@ -15,6 +15,7 @@ fn html(markdown: &str) -> String {
         language: "fr",
         includes: &NoIncludes,
         vars: &Default::default(),
+        markdown: true,
     });
     fill_markers(&fragment.html, |i, out| {
         let shown = match &fragment.refs[i].kind {

@@ -210,6 +210,46 @@
     }
   });
 
+  // Copy as Markdown: the page's `.md` (published beside it) goes to the clipboard, and a
+  // status line says so, visibly and to screen readers. Without this script, or without the
+  // Clipboard API, the link to the `.md` is there. The text is fetched inside the click: a
+  // ClipboardItem holding the fetch keeps the click's permission (Safari asks for that).
+  var actions = document.querySelector(".page-actions");
+  var markdownLink = actions && actions.querySelector(".markdown-link");
+  if (markdownLink && navigator.clipboard && window.fetch) {
+    var copyMarkdown = document.createElement("button");
+    copyMarkdown.type = "button";
+    copyMarkdown.className = "copy-markdown";
+    copyMarkdown.textContent = actions.getAttribute("data-copy");
+    var copyStatus = document.createElement("span");
+    copyStatus.className = "copy-markdown-status";
+    copyStatus.setAttribute("role", "status");
+    actions.insertBefore(copyMarkdown, markdownLink);
+    actions.appendChild(copyStatus);
+    var statusTimer = null;
+    var say = function (text) {
+      copyStatus.textContent = text;
+      clearTimeout(statusTimer);
+      statusTimer = setTimeout(function () { copyStatus.textContent = ""; }, 6000);
+    };
+    copyMarkdown.addEventListener("click", function () {
+      var text = fetch(markdownLink.href).then(function (r) {
+        if (!r.ok) throw new Error(markdownLink.href + ": " + r.status);
+        return r.text();
+      });
+      var copied;
+      if (window.ClipboardItem && navigator.clipboard.write) {
+        copied = navigator.clipboard.write([new ClipboardItem({
+          "text/plain": text.then(function (t) { return new Blob([t], { type: "text/plain" }); })
+        })]);
+      } else {
+        copied = text.then(function (t) { return navigator.clipboard.writeText(t); });
+      }
+      copied.then(function () { say(actions.getAttribute("data-copied")); },
+                  function () { say(actions.getAttribute("data-failed")); });
+    });
+  }
+
   // Search: the field is in every page's header; its script and index load the first time a
   // reader goes to it (focus, `/` or Ctrl-K), so pages stay light.
   var searchForm = document.querySelector(".search");
