@@ -3,6 +3,8 @@
 
 #[path = "suite/common/mod.rs"]
 mod common;
+#[path = "browser/copy_markdown.rs"]
+mod copy_markdown;
 #[path = "browser/harness.rs"]
 mod harness;
 
