@@ -238,4 +238,3 @@ fn is_block(end: TagEnd) -> bool {
             | TagEnd::HtmlBlock
     )
 }
-
