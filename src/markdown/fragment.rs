@@ -99,7 +99,7 @@ pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
     };
     // Read before the walk, which makes HTML of the tree in place.
     let markdown = input.markdown.then(|| {
-        let mut markdown = to_markdown(&nodes, &ctx.settings, &ctx.refs);
+        let mut markdown = to_markdown(&nodes, parse_text, &ctx.settings, &ctx.refs);
         markdown.text.shrink_to_fit();
         markdown
     });

@@ -8,7 +8,6 @@
 //! Mintlify, llmstxt.org's proposal): the page's URL with `.md` appended, the trailing slash
 //! dropped: `a/b/` → `a/b.md`, the site root → `index.md`.
 
-use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 use pulldown_cmark_escape::escape_html;
 
 use super::linker::Linker;
@@ -75,29 +74,33 @@ pub fn markdown_with(site: &Site, id: PageId, linker: Linker<'_>) -> String {
 
 /// `# Title` and the description under it, as GitBook's `.md` pages begin.
 fn title_block(title: &str, description: Option<&str>) -> String {
-    let mut events = vec![
-        Event::Start(Tag::Heading {
-            level: HeadingLevel::H1,
-            id: None,
-            classes: Vec::new(),
-            attrs: Vec::new(),
-        }),
-        Event::Text(title.into()),
-        Event::End(TagEnd::Heading(HeadingLevel::H1)),
-    ];
-    if let Some(description) = description.map(str::trim).filter(|d| !d.is_empty()) {
-        events.push(Event::Start(Tag::Paragraph));
-        events.push(Event::Text(description.into()));
-        events.push(Event::End(TagEnd::Paragraph));
-    }
     let mut out = String::with_capacity(title.len() + 64);
-    if pulldown_cmark_to_cmark::cmark(events.iter(), &mut out, crate::commonmark::options())
-        .is_err()
-    {
-        out = format!("# {}", escaped_text(title));
+    out.push_str("# ");
+    out.push_str(&escaped_text(title));
+    if out.ends_with('#') {
+        // A heading's closing `#`s would be dropped.
+        out.insert(out.len() - 1, '\\');
     }
     out.push_str("\n\n");
+    if let Some(description) = description.map(str::trim).filter(|d| !d.is_empty()) {
+        out.push_str(&line_start_escaped(&escaped_text(description)));
+        out.push_str("\n\n");
+    }
     out
+}
+
+/// `text` (already escaped inline) made safe at the start of a line: a leading `#`, `-`, `+`,
+/// `=` or `1.` would start a heading, a list or a rule.
+fn line_start_escaped(text: &str) -> String {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let starts_list = digits > 0 && matches!(text.as_bytes().get(digits), Some(b'.' | b')'));
+    if starts_list {
+        return format!("{}\\{}", &text[..digits], &text[digits..]);
+    }
+    if text.starts_with(['#', '-', '+', '=']) {
+        return format!("\\{text}");
+    }
+    text.to_string()
 }
 
 /// Writes the references of one page's Markdown.
@@ -259,6 +262,16 @@ mod tests {
         assert_eq!(destination("a b.png"), "<a b.png>");
         assert_eq!(destination("x)y"), "<x)y>");
         assert_eq!(destination("a<b"), "<a%3Cb>");
+    }
+
+    #[test]
+    fn titles_and_descriptions_stay_text() {
+        assert_eq!(
+            title_block("C# and *stars* #", Some("- not a list")),
+            "# C# and \\*stars\\* \\#\n\n\\- not a list\n\n"
+        );
+        assert_eq!(line_start_escaped("1. un"), "1\\. un");
+        assert_eq!(line_start_escaped("Texte"), "Texte");
     }
 
     #[test]

@@ -11,8 +11,11 @@
 //! point at the published `.md` of the page they lead to. The page's leading `#` title is left
 //! out: `render` writes the site's title for the page instead, as the theme does.
 //!
-//! The tree is read, not changed (the HTML walk runs on it afterwards). pulldown-cmark-to-cmark
-//! writes the events: escaping, list and quote prefixes, fences longer than the code they hold.
+//! The tree is read, not changed (the HTML walk runs on it afterwards). A top-level block with
+//! nothing to resolve or rewrite (no link, image, raw HTML or GitBook block in it: most
+//! paragraphs, lists, tables and code blocks) is written as its author spelled it, copied from
+//! the parsed text; the others become events, which pulldown-cmark-to-cmark writes (escaping,
+//! list and quote prefixes, fences longer than the code they hold).
 
 mod blocks;
 mod raw_html;
@@ -38,15 +41,16 @@ pub struct PageMarkdown {
     pub refs: Vec<RefKind>,
 }
 
-/// The Markdown of the page tree `nodes`. `recorder` says where included text came from (its
-/// links are relative to the included file).
-pub fn to_markdown(
-    nodes: &[Node<'_>],
+/// The Markdown of the page tree `nodes`, made from `source` (the text the parser read).
+/// `recorder` says where included text came from (its links are relative to the included file).
+pub fn to_markdown<'a>(
+    nodes: &[Node<'a>],
+    source: &'a str,
     settings: &Settings<'_>,
     recorder: &RefRecorder,
 ) -> PageMarkdown {
     let mut writer = Writer {
-        events: Vec::with_capacity(nodes.len() * 8),
+        events: Vec::new(),
         refs: Vec::new(),
         recorder,
         settings,
@@ -56,12 +60,35 @@ pub fn to_markdown(
         inline: 0,
         api_location: None,
     };
-    writer.nodes(nodes);
-    let Writer { events, refs, .. } = writer;
-    PageMarkdown {
-        text: write::write_events(events),
-        refs,
+    let mut segments = Vec::new();
+    let mut i = 0;
+    while i < nodes.len() {
+        match writer.as_written(&nodes[i], source) {
+            Some(spelled) => {
+                if !writer.events.is_empty() {
+                    segments.push(Segment::Events(std::mem::take(&mut writer.events)));
+                }
+                segments.push(Segment::AsWritten(spelled));
+                i += 1;
+            }
+            None => i = writer.node(nodes, i),
+        }
     }
+    if !writer.events.is_empty() {
+        segments.push(Segment::Events(std::mem::take(&mut writer.events)));
+    }
+    PageMarkdown {
+        text: write::write_segments(segments),
+        refs: writer.refs,
+    }
+}
+
+/// A stretch of the page's top-level blocks, as it is written out.
+enum Segment<'a> {
+    /// Blocks made of events, for pulldown-cmark-to-cmark to write.
+    Events(Vec<Event<'a>>),
+    /// A block that needs no change, as its author wrote it.
+    AsWritten(&'a str),
 }
 
 /// Writes one page's events.
@@ -84,6 +111,53 @@ struct Writer<'w, 'a> {
 }
 
 impl<'a> Writer<'_, 'a> {
+    /// The text of the top-level `node` as written in `source`, when it can be copied as it is:
+    /// a block holding nothing the site must resolve or this writer rewrite, and not the page's
+    /// title. Noted as written (a block was seen, the heading level).
+    fn as_written(&mut self, node: &Node<'a>, source: &'a str) -> Option<&'a str> {
+        let range = match node {
+            Node::Element {
+                tag,
+                range,
+                children,
+                ..
+            } => {
+                let plain_block = match tag {
+                    Tag::Heading { level, .. } => *level != HeadingLevel::H1 || self.block_seen,
+                    Tag::CodeBlock(CodeBlockKind::Fenced(_))
+                    | Tag::Paragraph
+                    | Tag::List(_)
+                    | Tag::Table(_)
+                    | Tag::BlockQuote(_) => true,
+                    _ => false,
+                };
+                if !plain_block || !as_written_inside(children) {
+                    return None;
+                }
+                if let Tag::Heading { level, .. } = tag {
+                    self.last_heading = *level as u8;
+                }
+                self.block_seen = true;
+                range.clone()
+            }
+            Node::Html {
+                html,
+                start,
+                kind: HtmlKind::Block,
+            } if !raw_html::may_hold_urls(html) => *start..*start + html.len(),
+            _ => return None,
+        };
+        // From the start of its line: a fence indented by a few spaces keeps its code's indent.
+        let line_start = source[..range.start].rfind('\n').map_or(0, |i| i + 1);
+        let start = if source[line_start..range.start].trim().is_empty() {
+            line_start
+        } else {
+            range.start
+        };
+        let text = source.get(start..range.end)?.trim_end();
+        (!text.is_empty()).then_some(text)
+    }
+
     fn nodes(&mut self, nodes: &[Node<'a>]) {
         let mut i = 0;
         while i < nodes.len() {
@@ -270,6 +344,18 @@ impl<'a> Writer<'_, 'a> {
     fn word(&self, key: &'static str) -> &'static str {
         self.settings.word(key)
     }
+}
+
+/// Whether `nodes` hold nothing to resolve or rewrite: text, code, emphasis, breaks, math,
+/// footnote references; no link, image, raw HTML or GitBook block.
+fn as_written_inside(nodes: &[Node<'_>]) -> bool {
+    nodes.iter().all(|node| match node {
+        Node::Element { tag, children, .. } => {
+            !matches!(tag, Tag::Link { .. } | Tag::Image { .. }) && as_written_inside(children)
+        }
+        Node::Leaf(_) => true,
+        _ => false,
+    })
 }
 
 /// Reference links (`[x][ref]`) are written inline: their definitions are not written.

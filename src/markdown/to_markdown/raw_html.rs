@@ -241,7 +241,7 @@ fn marked_srcset(w: &mut Writer<'_, '_>, value: &str, at: usize) -> String {
 
 /// Whether `html` may have a URL attribute (`src`, `href`, `poster`, `srcset`…): most raw HTML
 /// of a page (`<br>`, `<mark>`, `<details>`) has none, and needs no tokenizing.
-fn may_hold_urls(html: &str) -> bool {
+pub(super) fn may_hold_urls(html: &str) -> bool {
     let bytes = html.as_bytes();
     ["src", "href", "poster"].iter().any(|name| {
         bytes

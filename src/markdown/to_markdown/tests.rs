@@ -180,19 +180,37 @@ fn no_gitbook_tag_survives_and_literal_ones_are_escaped() {
     );
 }
 
-/// What real exports write and Markdown cannot keep as it is: a space written `&#x20;` at the
-/// end of a paragraph or a list item, `\` lines (hard breaks) for blank lines inside a hint,
-/// a space before a nested list. The writer refuses such blocks whole; they are written
-/// without those spaces and breaks, their text and emphasis kept.
+/// What real exports write and Markdown cannot keep as it is, in blocks written from events:
+/// a space written `&#x20;` at the end of a paragraph or a list item, `\` lines (hard breaks)
+/// for blank lines inside a hint, a space before a nested list. Written, they would read back
+/// as something else (a hard break, the end of the hint's paragraph); they are dropped, the
+/// text and its emphasis kept.
 #[test]
 fn spaces_and_breaks_markdown_cannot_keep_are_dropped_not_the_text() {
     let md = markdown(
-        "Fin de phrase **forte**.&#x20;\n\n{% hint style=\"info\" %}\n**Attention** ici.\\\n\\\nEnsuite `code` là.\n{% endhint %}\n\n* Un [lien](x.md)&#x20;\n  * **Note :** sous-point\n* Deux&#x20;\n",
+        "{% hint style=\"info\" %}\nFin de phrase **forte**.&#x20;\n{% endhint %}\n\n{% hint style=\"info\" %}\n**Attention** ici.\\\n\\\nEnsuite `code` là.\n{% endhint %}\n\n* Un [lien](x.md)&#x20;\n  * **Note :** sous-point\n* Deux&#x20;\n",
     );
     assert!(md.contains("Fin de phrase **forte**.\n"), "{md}");
     assert!(md.contains("**Attention** ici."), "{md}");
+    assert!(
+        !md.contains("ici.  \n >   \n"),
+        "a blank line inside the hint: {md}"
+    );
     assert!(md.contains("Ensuite `code` là."), "{md}");
     assert!(md.contains("- Un [lien]({url: x.md})\n"), "{md}");
     assert!(md.contains("**Note :** sous-point"), "{md}");
     assert!(md.contains("- Deux\n"), "{md}");
+}
+
+/// A block with nothing to resolve or rewrite is copied as its author wrote it (list markers,
+/// emphasis style, a fence's own length).
+#[test]
+fn plain_blocks_are_written_as_their_author_wrote_them() {
+    let md = markdown(
+        "# Titre\n\nUn _texte_ simple,\nsur deux lignes.\n\n* un\n* deux\n\n````sh\n```\n````\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nAvec un [lien](x.md).\n",
+    );
+    assert_eq!(
+        md,
+        "Un _texte_ simple,\nsur deux lignes.\n\n* un\n* deux\n\n````sh\n```\n````\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nAvec un [lien]({url: x.md}).\n"
+    );
 }

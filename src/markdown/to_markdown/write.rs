@@ -1,19 +1,41 @@
-//! The page's events written as Markdown text, by pulldown-cmark-to-cmark, made writable first:
-//! what real exports carry and Markdown cannot keep as it is (spaces at the edges of a line, a
-//! line break at the end of a paragraph) is dropped, a block the writer still refuses is written
-//! as its text, and a `{%` outside code is escaped.
+//! The page's blocks written as Markdown text: those copied as written, and the others' events
+//! written by pulldown-cmark-to-cmark, made writable first: what real exports carry and Markdown
+//! cannot keep as it is (spaces at the edges of a line, a line break at the end of a paragraph)
+//! is dropped; a block the writer refuses is written as its text; a `{%` outside code is
+//! escaped.
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
-/// Markdown of `events`, as pulldown-cmark-to-cmark writes them.
-///
-/// The writer refuses a block it cannot write so that it reads back the same (a space GitBook
-/// wrote as `&#x20;` at the end of a paragraph, which Markdown has no other way to keep). Such
-/// spaces are dropped first ([`without_edge_spaces`]); a block still refused is written as its
-/// text, and the rest of the page as it is.
-pub(super) fn write_events(events: Vec<Event<'_>>) -> String {
+use super::Segment;
+
+/// The page's Markdown: its segments in order, a blank line between blocks.
+pub(super) fn write_segments(segments: Vec<Segment<'_>>) -> String {
+    let mut text = String::new();
+    for segment in segments {
+        let written = match segment {
+            Segment::AsWritten(spelled) => std::borrow::Cow::Borrowed(spelled),
+            Segment::Events(events) => std::borrow::Cow::Owned(write_events(events)),
+        };
+        let written = written.trim_matches('\n');
+        if written.is_empty() {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(written);
+    }
+    text.push('\n');
+    escape_tags(text)
+}
+
+/// Markdown of `events`, as pulldown-cmark-to-cmark writes them. Spaces and breaks Markdown
+/// cannot keep are dropped first ([`without_edge_spaces`]): written, they would read back as
+/// something else (a hard break, the end of a paragraph). A block the writer refuses (an event
+/// it does not expect where it is) is written as its text, and the rest of the page as it is.
+fn write_events(events: Vec<Event<'_>>) -> String {
     let events = without_edge_spaces(events);
-    let mut text = match write(&events) {
+    match write(&events) {
         Some(text) => text,
         None => {
             let mut text = String::new();
@@ -32,14 +54,7 @@ pub(super) fn write_events(events: Vec<Event<'_>>) -> String {
             }
             text
         }
-    };
-    // The writer separates blocks with a newline before each, the first one too.
-    let start = text.len() - text.trim_start_matches('\n').len();
-    text.drain(..start);
-    let end = text.trim_end_matches('\n').len();
-    text.truncate(end);
-    text.push('\n');
-    escape_tags(text)
+    }
 }
 
 /// `text` with a backslash before each `{%` outside code: what a GitBook export shows as text
@@ -68,20 +83,17 @@ fn escape_tags(text: String) -> String {
 /// The Markdown of `events`, or `None` when the writer refuses them.
 fn write(events: &[Event<'_>]) -> Option<String> {
     let mut text = String::with_capacity(events.len() * 16);
+    let fence = pulldown_cmark_to_cmark::calculate_code_block_token_count(events.iter())
+        .unwrap_or(pulldown_cmark_to_cmark::DEFAULT_CODE_BLOCK_TOKEN_COUNT);
     let options = pulldown_cmark_to_cmark::Options {
-        code_block_token_count: 3,
+        code_block_token_count: fence,
         list_token: '-',
         increment_ordered_list_bullets: true,
         ..Default::default()
     };
-    pulldown_cmark_to_cmark::cmark_with_options(
-        events.iter(),
-        &mut text,
-        crate::commonmark::options(),
-        options,
-    )
-    .ok()
-    .map(|_| text)
+    pulldown_cmark_to_cmark::cmark_with_options(events.iter(), &mut text, options)
+        .ok()
+        .map(|_| text)
 }
 
 /// `events` without what Markdown cannot write at the edges of a line of text: spaces that
