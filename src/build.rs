@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::config::{Overrides, SiteConfig, load_config};
+use crate::config::{LastUpdated, Overrides, SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, Tally, display_path};
+use crate::git_dates::{PageDates, page_dates};
 use crate::gitbook::blocks::FsIncludes;
 use crate::output::{Staging, check_output_dir};
 use crate::render::{
@@ -108,6 +109,17 @@ pub fn build(options: &BuildOptions) -> BuildReport {
 /// Runs the pipeline, recording into `report`.
 fn build_site(config: SiteConfig, options: &BuildOptions, report: &mut BuildReport) {
     let site = report.time("load", |r| load_site(config, &mut r.diagnostics));
+    report
+        .diagnostics
+        .extend(crate::render::check_site_images(&site));
+    let dates = site.config.last_updated.map(|LastUpdated::Git| {
+        report.time("git dates", |r| {
+            let sources = site.published().map(|(_, page)| page.source.rel.as_str());
+            let (dates, found) = page_dates(&site.config, sources);
+            r.diagnostics.extend(found);
+            dates
+        })
+    });
     let theme = report.time("theme", |r| match load_theme(&site.config) {
         Ok(mut theme) => {
             set_site_globals(&mut theme, &site);
@@ -147,7 +159,7 @@ fn build_site(config: SiteConfig, options: &BuildOptions, report: &mut BuildRepo
         }
     };
     report.pages = report.time("render", |r| {
-        write_site(&site, &theme, &staging, &mut r.diagnostics)
+        write_site(&site, &theme, dates.as_ref(), &staging, &mut r.diagnostics)
     });
     options.apply_policy(&mut report.diagnostics);
     if report.diagnostics.iter().any(Diagnostic::is_error) {
@@ -265,6 +277,7 @@ fn verify_site(site: &Site, theme: &Theme, diagnostics: &mut Vec<Diagnostic>) ->
 fn write_site(
     site: &Site,
     theme: &Theme,
+    dates: Option<&PageDates>,
     staging: &Staging,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> usize {
@@ -276,7 +289,7 @@ fn write_site(
         return 0;
     }
     diagnostics.extend(plan.markdown_shadowed(site, &redirects));
-    let renderer = SiteRenderer::new(theme, site);
+    let renderer = SiteRenderer::new(theme, site).with_dates(dates);
     let pages: Vec<(&str, PageId)> = plan
         .entries()
         .iter()

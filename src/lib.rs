@@ -20,6 +20,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod external;
 pub mod fix_encoding;
+pub mod git_dates;
 pub mod gitbook;
 pub mod highlight;
 pub mod html;

@@ -30,8 +30,23 @@ pub struct ConfigFile {
     pub theme: Option<String>,
     pub content_dir: Option<PathBuf>,
     pub output_dir: Option<PathBuf>,
+    /// Where a page's source can be edited: the page's content-relative path is appended.
+    pub edit_url: Option<String>,
+    pub last_updated: Option<LastUpdated>,
+    /// A file of the content folder, or an absolute URL.
+    pub favicon: Option<String>,
+    /// A file of the content folder, or an absolute URL.
+    pub logo: Option<String>,
     /// What the site is published as; `None`: everything ([`Outputs::ALL`]).
     pub outputs: Option<Vec<OutputFormat>>,
+}
+
+/// Where "Last updated" dates come from.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LastUpdated {
+    /// The date of the last commit that touched the page's source.
+    Git,
 }
 
 /// One value of `outputs:` in `carnet.yaml`.
@@ -95,6 +110,11 @@ pub struct SiteConfig {
     /// Absolute site URL, always ending with `/` when set.
     pub base_url: Option<String>,
     pub theme: String,
+    /// Ends with `/`: a page's content-relative path, percent-encoded, is appended.
+    pub edit_url: Option<String>,
+    pub last_updated: Option<LastUpdated>,
+    pub favicon: Option<String>,
+    pub logo: Option<String>,
     /// GitBook's own structure settings (`structure.readme`, `structure.summary`, redirects).
     pub gitbook: GitbookConfig,
     pub outputs: Outputs,
@@ -173,6 +193,10 @@ pub fn load_config(
             language: file.language.unwrap_or_else(|| "fr".to_string()),
             base_url,
             theme: file.theme.unwrap_or_else(|| "default".to_string()),
+            edit_url: file.edit_url.map(normalize_base_url),
+            last_updated: file.last_updated,
+            favicon: file.favicon,
+            logo: file.logo,
             gitbook,
             outputs,
         },
@@ -280,6 +304,10 @@ mod tests {
             language: "fr".into(),
             base_url: url.map(|u| normalize_base_url(u.to_string())),
             theme: "default".into(),
+            edit_url: None,
+            last_updated: None,
+            favicon: None,
+            logo: None,
             gitbook: GitbookConfig::default(),
             outputs: Outputs::ALL,
         }

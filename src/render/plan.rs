@@ -318,7 +318,9 @@ pub fn render_generated(
             .map(|r| redirect_page(site, r).into_bytes())
             .unwrap_or_default(),
         Job::Robots => robots(site).into_bytes(),
-        Job::Sitemap => sitemap(site).unwrap_or_default().into_bytes(),
+        Job::Sitemap => sitemap(site, renderer.dates())
+            .unwrap_or_default()
+            .into_bytes(),
         Job::RedirectsFile => redirects_file(site, redirects).into_bytes(),
         Job::SpacesHome => renderer.spaces_home()?,
         Job::NotFound => renderer.not_found()?,

@@ -23,6 +23,8 @@ const ORDER: &[&str] = &[
     "text",
     "config",
     "source",
+    // Dates of the pages' sources from git history, for render.
+    "git_dates",
     "document",
     "gitbook",
     "markdown",

@@ -26,6 +26,7 @@ mod live_rebuild;
 mod outputs_llms;
 mod outputs_markdown;
 mod raw_html;
+mod reader;
 mod search_index;
 mod serve;
 mod spaces;
