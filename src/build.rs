@@ -17,7 +17,8 @@ use crate::git_dates::{PageDates, page_dates};
 use crate::gitbook::blocks::FsIncludes;
 use crate::output::{Staging, check_output_dir};
 use crate::render::{
-    Job, Plan, SiteRenderer, Theme, load_theme, page_content, render_generated, set_site_globals,
+    Job, PLAN_FILE, Plan, SiteRenderer, Theme, load_theme, page_content, render_generated,
+    set_site_globals,
 };
 use crate::search::{PageTerms, SearchIndexer};
 use crate::site::spaces::SpaceSpec;
@@ -204,10 +205,11 @@ impl Inputs {
         }
     }
 
-    pub fn context(&self) -> LoadContext<'_> {
+    pub fn context<'a>(&'a self, config: &SiteConfig) -> LoadContext<'a> {
         LoadContext {
             includes: &self.includes,
             vars: &self.vars,
+            markdown: config.outputs.page_markdown(),
         }
     }
 }
@@ -215,7 +217,7 @@ impl Inputs {
 /// Phase 1 and assembly: every page loaded in parallel, then the site model.
 pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site {
     let inputs = Inputs::discover(&config, diagnostics);
-    let context = inputs.context();
+    let context = inputs.context(&config);
     let sources = &inputs.sources;
     let loaded: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
         .pages
@@ -247,7 +249,9 @@ pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site 
 fn verify_site(site: &Site, theme: &Theme, diagnostics: &mut Vec<Diagnostic>) -> usize {
     let (redirects, redirect_diagnostics) = site.redirects();
     diagnostics.extend(redirect_diagnostics);
-    diagnostics.extend(Plan::of_site(site, theme, &redirects).collision(site, &redirects));
+    let plan = Plan::of_site(site, theme, &redirects);
+    diagnostics.extend(plan.collision(site, &redirects));
+    diagnostics.extend(plan.markdown_shadowed(site, &redirects));
     let published: Vec<usize> = site.published().map(|(id, _)| id).collect();
     let found: Vec<Vec<Diagnostic>> = published
         .par_iter()
@@ -283,6 +287,7 @@ fn write_site(
         diagnostics.push(collision);
         return 0;
     }
+    diagnostics.extend(plan.markdown_shadowed(site, &redirects));
     let renderer = SiteRenderer::new(theme, site).with_dates(dates);
     let pages: Vec<(&str, PageId)> = plan
         .entries()
@@ -293,7 +298,7 @@ fn write_site(
         })
         .collect();
     let indexer = SearchIndexer::for_site(site);
-    let rendered: Vec<(Vec<Diagnostic>, Option<PageTerms>)> = pages
+    let rendered: Vec<PageOutcome> = pages
         .par_iter()
         .enumerate()
         .map(|(search_id, &(path, id))| {
@@ -303,7 +308,7 @@ fn write_site(
                 if let Err(err) = staging.write(&file.path, &file.bytes) {
                     found.push(write_error(&file.path, &err));
                 }
-                terms
+                (terms, file.path)
             });
             match renderer.page(id, &content) {
                 Ok(html) => {
@@ -317,9 +322,13 @@ fn write_site(
         })
         .collect();
     let mut indexed = Vec::with_capacity(rendered.len());
+    let mut search_paths = Vec::with_capacity(rendered.len());
     for (found, terms) in rendered {
         diagnostics.extend(found);
-        indexed.extend(terms);
+        if let Some((terms, path)) = terms {
+            indexed.push(terms);
+            search_paths.push(path);
+        }
     }
     let index = indexer.finish(indexed);
     let index_errors: Vec<Diagnostic> = index
@@ -338,7 +347,7 @@ fn write_site(
         .entries()
         .par_iter()
         .filter_map(|(path, job)| match *job {
-            Job::Page(_) => None,
+            Job::Page(_) | Job::PlanFile => None,
             Job::Asset(index) => staging
                 .copy_file(path, &site.assets[index].abs)
                 .err()
@@ -356,8 +365,18 @@ fn write_site(
         })
         .collect();
     diagnostics.extend(others);
+    // Last: what every file written is, for `carnet deploy`.
+    let search_files = index.files.iter().map(|file| file.path.as_str());
+    let plan_file = plan.file(search_paths.iter().map(String::as_str).chain(search_files));
+    if let Err(err) = staging.write(PLAN_FILE, &plan_file.to_bytes()) {
+        diagnostics.push(write_error(PLAN_FILE, &err));
+    }
     pages.len()
 }
+
+/// What writing one page found, and its terms for the search index with the path of its own
+/// search file.
+type PageOutcome = (Vec<Diagnostic>, Option<(PageTerms, String)>);
 
 fn write_error(rel: &str, err: &std::io::Error) -> Diagnostic {
     Diagnostic::error("output-failed", format!("cannot write `{rel}`: {err}"))

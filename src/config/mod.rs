@@ -37,6 +37,8 @@ pub struct ConfigFile {
     pub favicon: Option<String>,
     /// A file of the content folder, or an absolute URL.
     pub logo: Option<String>,
+    /// What the site is published as; `None`: everything ([`Outputs::ALL`]).
+    pub outputs: Option<Vec<OutputFormat>>,
 }
 
 /// Where "Last updated" dates come from.
@@ -45,6 +47,45 @@ pub struct ConfigFile {
 pub enum LastUpdated {
     /// The date of the last commit that touched the page's source.
     Git,
+}
+
+/// One value of `outputs:` in `carnet.yaml`.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    /// The pages as HTML, the site itself: it cannot be left out.
+    Html,
+    /// Every page's Markdown beside its HTML (`a/b.md` for `a/b/`).
+    Markdown,
+    /// `llms.txt` and `llms-full.txt`.
+    Llms,
+}
+
+/// What a build publishes besides the HTML every site has. All on unless `carnet.yaml` lists
+/// `outputs:` without them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outputs {
+    pub markdown: bool,
+    pub llms: bool,
+}
+
+impl Outputs {
+    pub const ALL: Outputs = Outputs {
+        markdown: true,
+        llms: true,
+    };
+
+    /// Whether pages need their Markdown made while they load: for their `.md` files, or
+    /// for `llms-full.txt`, which holds every page's Markdown.
+    pub fn page_markdown(&self) -> bool {
+        self.markdown || self.llms
+    }
+}
+
+impl Default for Outputs {
+    fn default() -> Self {
+        Outputs::ALL
+    }
 }
 
 /// What the command line may override in the configuration.
@@ -78,6 +119,7 @@ pub struct SiteConfig {
     pub logo: Option<String>,
     /// GitBook's own structure settings (`structure.readme`, `structure.summary`, redirects).
     pub gitbook: GitbookConfig,
+    pub outputs: Outputs,
 }
 
 impl SiteConfig {
@@ -104,7 +146,8 @@ pub fn load_config(
     site_dir: &Path,
     overrides: &Overrides,
 ) -> Result<(SiteConfig, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let file = read_config_file(site_dir)?;
+    let (file, text) = read_config_file(site_dir)?;
+    let outputs = outputs(file.outputs.as_deref(), &site_dir.join(CONFIG_FILE), &text)?;
     let mut diagnostics = Vec::new();
 
     let base_dir = match &file.content_dir {
@@ -147,16 +190,65 @@ pub fn load_config(
             favicon: file.favicon,
             logo: file.logo,
             gitbook,
+            outputs,
         },
         diagnostics,
     ))
 }
 
-fn read_config_file(site_dir: &Path) -> Result<ConfigFile, Vec<Diagnostic>> {
+/// The outputs `carnet.yaml` lists. The HTML is the site (every other output links to it, and
+/// the deploy checks for its `index.html`), so a list without `html` is an error at its line
+/// rather than a site silently published without pages.
+fn outputs(
+    listed: Option<&[OutputFormat]>,
+    path: &Path,
+    text: &str,
+) -> Result<Outputs, Vec<Diagnostic>> {
+    let Some(listed) = listed else {
+        return Ok(Outputs::ALL);
+    };
+    if !listed.contains(&OutputFormat::Html) {
+        let lines = crate::diagnostic::LineIndex::new(text);
+        let at = key_offset(text, "outputs").unwrap_or(0);
+        let message = "`outputs` must include `html`: the HTML pages are the site itself, \
+                       the other outputs are published beside them (outputs: [html, markdown, llms])";
+        let diagnostic = Diagnostic::error("invalid-config", message).at(
+            path,
+            &lines,
+            text,
+            at..at + "outputs".len(),
+        );
+        return Err(vec![diagnostic]);
+    }
+    Ok(Outputs {
+        markdown: listed.contains(&OutputFormat::Markdown),
+        llms: listed.contains(&OutputFormat::Llms),
+    })
+}
+
+/// Where the top-level `key:` of a YAML mapping is written in `text`.
+fn key_offset(text: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        {
+            return Some(offset);
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// `carnet.yaml` read, and its text (for diagnostics about what it says).
+fn read_config_file(site_dir: &Path) -> Result<(ConfigFile, String), Vec<Diagnostic>> {
     let path = site_dir.join(CONFIG_FILE);
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(ConfigFile::default()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Ok((ConfigFile::default(), String::new()));
+        }
         Err(err) => {
             return Err(vec![
                 Diagnostic::error(
@@ -169,17 +261,18 @@ fn read_config_file(site_dir: &Path) -> Result<ConfigFile, Vec<Diagnostic>> {
     };
     let text = crate::text::decode_source(&bytes).text;
     if text.trim().is_empty() {
-        return Ok(ConfigFile::default());
+        return Ok((ConfigFile::default(), text));
     }
-    serde_yaml::from_str(&text).map_err(|err| {
-        vec![yaml_error(
+    match serde_yaml::from_str(&text) {
+        Ok(file) => Ok((file, text)),
+        Err(err) => Err(vec![yaml_error(
             &path,
             &text,
             &err,
             "invalid-config",
             Severity::Error,
-        )]
-    })
+        )]),
+    }
 }
 
 fn normalize_base_url(url: String) -> String {
@@ -208,6 +301,7 @@ mod tests {
             favicon: None,
             logo: None,
             gitbook: GitbookConfig::default(),
+            outputs: Outputs::ALL,
         }
     }
 

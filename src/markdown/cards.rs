@@ -84,6 +84,45 @@ pub fn card_grid(refs: &mut RefRecorder, html: &str, start: usize) -> String {
     out
 }
 
+/// A card as text, for the Markdown output: its first visible cell's text (its label), the
+/// other visible cells' texts, and where it leads (the URL as written and its offset in the
+/// table).
+pub struct CardText {
+    pub label: String,
+    pub details: Vec<String>,
+    pub target: Option<(String, usize)>,
+}
+
+/// The cards of the card table `html`, as text.
+pub fn card_texts(html: &str) -> Vec<CardText> {
+    let table = read_table(html);
+    let mut cards = Vec::new();
+    for row in table.rows.iter().filter(|row| !row.header) {
+        let mut card = CardText {
+            label: String::new(),
+            details: Vec::new(),
+            target: None,
+        };
+        for (i, cell) in row.cells.iter().enumerate() {
+            let column = table.columns.get(i).copied().unwrap_or_default();
+            if column.target {
+                card.target = cell.first_url(html);
+            } else if !column.cover && !column.hidden {
+                let text = cell.text();
+                match (text.is_empty(), card.label.is_empty()) {
+                    (true, _) => {}
+                    (false, true) => card.label = text,
+                    (false, false) => card.details.push(text),
+                }
+            }
+        }
+        if !card.label.is_empty() || card.target.is_some() {
+            cards.push(card);
+        }
+    }
+    cards
+}
+
 /// A card table as read: the role of each column, and the rows.
 #[derive(Debug, Default)]
 struct Table {

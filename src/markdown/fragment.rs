@@ -4,7 +4,9 @@
 //! pulldown-cmark's events become a page tree ([`super::tree`]); one walk in document order
 //! hands each node to its transform ([`super::walk`]: headings, links, blocks, cards, math, raw
 //! HTML…), which record references and anchors in one [`RefRecorder`] and the page's text for
-//! search; the tree is written out last ([`super::serialize`]). Nothing is parsed twice.
+//! search; the tree is written out last ([`super::serialize`]). When the page's Markdown is
+//! wanted, the tree is written as Markdown first ([`super::to_markdown`]), before the walk turns
+//! it into HTML. Nothing is parsed twice.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -15,6 +17,7 @@ use super::context::{BlockStack, Context, Heading, Settings};
 use super::leniency::lenient_body;
 use super::plain_text::{Section, TextCollector};
 use super::refs::{RefRecorder, Reference};
+use super::to_markdown::{PageMarkdown, to_markdown};
 use super::{serialize, tree, walk};
 use crate::gitbook::blocks::{BlockProblem, IncludeSource, OffsetMap, expand_blocks};
 
@@ -29,6 +32,8 @@ pub struct PageInput<'a> {
     pub includes: &'a dyn IncludeSource,
     /// `.gitbook/vars.yaml`: the values of `space.vars.NAME` expressions.
     pub vars: &'a BTreeMap<String, String>,
+    /// Write the page as plain Markdown too (for its `.md` output and `llms-full.txt`).
+    pub markdown: bool,
 }
 
 /// What rendering a page body produced.
@@ -57,6 +62,8 @@ pub struct Fragment {
     pub has_math: bool,
     /// The page's plain text by section (prose, code, raw HTML text), for search.
     pub sections: Vec<Section>,
+    /// The page as plain Markdown, when asked for ([`PageInput::markdown`]).
+    pub markdown: Option<PageMarkdown>,
 }
 
 /// Renders the page body of `input`. Offsets in the result are offsets in `input.text`.
@@ -88,6 +95,12 @@ pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
         has_math: false,
         footnotes: Vec::new(),
     };
+    // Read before the walk, which makes HTML of the tree in place.
+    let markdown = input.markdown.then(|| {
+        let mut markdown = to_markdown(&nodes, parse_text, &ctx.settings, &ctx.refs);
+        markdown.text.shrink_to_fit();
+        markdown
+    });
     walk::walk(&mut ctx, &mut nodes);
     let mut html = serialize::to_html(nodes, parse_text.len() * 3 / 2);
     // Every page's fragment stays in memory until the site is rendered: no spare capacity.
@@ -110,6 +123,7 @@ pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
         has_mermaid: ctx.has_mermaid,
         has_math: ctx.has_math,
         sections,
+        markdown,
     };
     if let Some(expansion) = expansion {
         let shift = |span: Range<usize>| span.start + input.body_start..span.end + input.body_start;

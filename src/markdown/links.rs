@@ -137,7 +137,7 @@ pub fn html_mention(ctx: &mut Context<'_>, nodes: &mut Vec<Node<'_>>, at: usize)
 }
 
 /// Appends the text (and code) of `nodes`, at any depth.
-fn push_text_of(nodes: &[Node<'_>], into: &mut String) {
+pub(super) fn push_text_of(nodes: &[Node<'_>], into: &mut String) {
     for node in nodes {
         match node {
             Node::Leaf(Event::Text(text) | Event::Code(text)) => into.push_str(text),
@@ -150,7 +150,7 @@ fn push_text_of(nodes: &[Node<'_>], into: &mut String) {
 }
 
 /// The `href` of an `<a … data-mention …>` start tag.
-fn mention_href(html: &str) -> Option<String> {
+pub(super) fn mention_href(html: &str) -> Option<String> {
     let tag = first_start_tag(html)?;
     if tag.name != "a" || !tag.has_attr("data-mention") {
         return None;

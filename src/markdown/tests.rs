@@ -11,6 +11,7 @@ fn render(text: &str) -> Fragment {
         path: "page.md",
         includes: &NoIncludes,
         vars: &Default::default(),
+        markdown: true,
     })
 }
 
@@ -286,6 +287,7 @@ fn spans_inside_blocks_map_back_to_the_page() {
         path: "p.md",
         includes: &NoIncludes,
         vars: &Default::default(),
+        markdown: true,
     });
     let link = f
         .refs
@@ -320,6 +322,7 @@ fn gitbook_variables_show_their_value() {
         path: "p.md",
         includes: &NoIncludes,
         vars: &vars,
+        markdown: true,
     });
     assert!(
         f.html

@@ -82,6 +82,7 @@ pub fn load_file(
     let context = LoadContext {
         includes: &includes,
         vars: &inputs.vars,
+        markdown: config.outputs.page_markdown(),
     };
     let (page, diagnostics) = load_page_bytes(
         file,

@@ -137,6 +137,10 @@ impl Snapshot {
                 .search_files()
                 .get(path)
                 .map(|bytes| Ok(bytes.to_vec())),
+            Some(Job::PlanFile) => {
+                let search = self.search_files().keys().map(String::as_str);
+                Some(Ok(self.plan().file(search).to_bytes()))
+            }
             Some(job) if job.is_generated() => Some(render_generated(
                 job,
                 &self.site,

@@ -81,6 +81,8 @@ pub struct LoadContext<'a> {
     pub includes: &'a dyn IncludeSource,
     /// `.gitbook/vars.yaml`, for `space.vars.NAME` expressions.
     pub vars: &'a BTreeMap<String, String>,
+    /// Make the page's Markdown too (the site publishes it, or `llms-full.txt`).
+    pub markdown: bool,
 }
 
 /// Reads and renders one page. An unreadable file yields no page and an error.
@@ -148,6 +150,7 @@ pub fn load_page_bytes(
         path: &source.rel,
         includes: context.includes,
         vars: context.vars,
+        markdown: context.markdown,
     });
     for problem in &fragment.problems {
         let diagnostic = Diagnostic::new(problem.severity, problem.code, problem.message.clone());

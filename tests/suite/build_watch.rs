@@ -180,7 +180,7 @@ fn the_output_equals_a_clean_build_after_every_kind_of_change() {
 }
 
 #[test]
-fn a_body_edit_rewrites_only_that_page_and_the_search_index() {
+fn a_body_edit_rewrites_only_that_pages_outputs_and_the_search_index() {
     let tmp = copy_fixture("reader");
     let site = tmp.path();
     let watching = Watching::start(site);
@@ -201,9 +201,27 @@ fn a_body_edit_rewrites_only_that_page_and_the_search_index() {
         rewritten.contains(&&"guides/messagerie/index.html".to_string()),
         "{rewritten:?}"
     );
+    // The page's HTML and Markdown, llms-full.txt (which holds every page's Markdown) and
+    // the search index.
+    for page_output in [
+        "guides/messagerie/index.html",
+        "guides/messagerie.md",
+        "llms-full.txt",
+    ] {
+        assert!(
+            rewritten.contains(&&page_output.to_string()),
+            "{rewritten:?}"
+        );
+    }
     for path in &rewritten {
         assert!(
-            *path == "guides/messagerie/index.html" || path.starts_with("search/"),
+            [
+                "guides/messagerie/index.html",
+                "guides/messagerie.md",
+                "llms-full.txt"
+            ]
+            .contains(&path.as_str())
+                || path.starts_with("search/"),
             "{path} was written again though the change does not touch it: {rewritten:?}"
         );
     }

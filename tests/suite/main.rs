@@ -23,6 +23,8 @@ mod gitbook_errors;
 mod gitbook_export;
 mod layering;
 mod live_rebuild;
+mod outputs_llms;
+mod outputs_markdown;
 mod raw_html;
 mod reader;
 mod real_exports;

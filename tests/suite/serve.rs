@@ -257,6 +257,41 @@ fn the_server_is_a_static_host_with_pretty_urls_a_404_and_no_way_out() {
     );
 }
 
+/// The head of the response to `GET path`, lower case.
+fn response_head(server: &Server, path: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).ok();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let head = response.split("\r\n\r\n").next().unwrap_or("");
+    head.to_ascii_lowercase()
+}
+
+#[test]
+fn page_markdown_and_llms_files_are_served_with_their_types() {
+    let tmp = site_copy();
+    let server = Server::start(tmp.path(), &[]);
+    let (status, markdown) = server.get("/guides/hebergement.md");
+    assert_eq!(status, 200);
+    assert!(markdown.starts_with("# "), "{markdown}");
+    assert!(
+        !markdown.contains("__carnet/live.js"),
+        "no script in Markdown"
+    );
+    assert!(
+        response_head(&server, "/guides/hebergement.md")
+            .contains("content-type: text/markdown; charset=utf-8")
+    );
+    for file in ["/llms.txt", "/llms-full.txt"] {
+        assert_eq!(server.get(file).0, 200, "{file}");
+        assert!(
+            response_head(&server, file).contains("content-type: text/plain; charset=utf-8"),
+            "{file}"
+        );
+    }
+}
+
 #[test]
 fn a_base_path_is_served_under_it() {
     let tmp = site_copy();

@@ -168,12 +168,12 @@ fn operation_open(ctx: &mut Context<'_>, name: &str, attrs: &Attrs, span: Range<
 }
 
 /// The blocks shown as one collapsible response.
-fn is_response(name: &str) -> bool {
+pub(in crate::markdown) fn is_response(name: &str) -> bool {
     name == "swagger-response" || name.ends_with("-response-example")
 }
 
 /// The blocks that describe a whole API operation.
-fn is_operation(name: &str) -> bool {
+pub(in crate::markdown) fn is_operation(name: &str) -> bool {
     matches!(
         name,
         "swagger"
