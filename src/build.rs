@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::config::{Overrides, SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, Tally, display_path};
 use crate::gitbook::blocks::FsIncludes;
-use crate::output::{Staging, check_output_dir};
+use crate::output::{Staging, prepare_output};
 use crate::render::{
     SiteRenderer, Theme, load_theme, render_shared, set_site_globals, shared_outputs,
 };
@@ -40,6 +40,8 @@ pub struct BuildOptions {
     pub deny: Vec<String>,
     /// Check external links too (`carnet check --external`).
     pub external: Option<crate::external::ExternalOptions>,
+    /// Replace a non-empty output folder that carnet did not write (`--force`).
+    pub force: bool,
 }
 
 impl BuildOptions {
@@ -76,6 +78,11 @@ impl BuildReport {
 
     pub fn succeeded(&self) -> bool {
         self.tally().errors == 0
+    }
+
+    /// The output folder was refused (a usage mistake: exit status 2): nothing was touched.
+    pub fn output_refused(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.code == "invalid-output")
     }
 
     /// Runs `phase`, recording how long it took under `name`.
@@ -129,11 +136,14 @@ fn build_site(config: SiteConfig, options: &BuildOptions, report: &mut BuildRepo
         }
         return;
     }
-    if let Err(error) = check_output_dir(&site.config) {
-        report.diagnostics.push(error);
-        return;
-    }
-    let staging = match Staging::new(&site.config.output_dir) {
+    let target = match prepare_output(&site.config, options.force) {
+        Ok(target) => target,
+        Err(error) => {
+            report.diagnostics.push(error);
+            return;
+        }
+    };
+    let staging = match Staging::new(&target) {
         Ok(staging) => staging,
         Err(err) => {
             let message = format!(
@@ -188,14 +198,16 @@ impl Inputs {
             spaces,
             includes: FsIncludes {
                 content_dir: config.content_dir.clone(),
+                root: config.root.clone(),
             },
-            vars: crate::gitbook::load_vars(&config.content_dir),
+            vars: crate::gitbook::load_vars(&config.content_dir, &config.root),
         }
     }
 
     pub fn context<'a>(&'a self, config: &'a SiteConfig) -> LoadContext<'a> {
         LoadContext {
             language: &config.language,
+            root: &config.root,
             includes: &self.includes,
             vars: &self.vars,
         }

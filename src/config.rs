@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, LineIndex, Severity};
 use crate::gitbook::GitbookConfig;
+use crate::paths::{Escape, SiteRoot};
 
 /// The name of carnet's own configuration file, looked up in the site folder.
 pub const CONFIG_FILE: &str = "carnet.yaml";
@@ -41,6 +42,8 @@ pub struct Overrides {
 pub struct SiteConfig {
     /// The folder the user pointed at (`carnet build SITE`).
     pub site_dir: PathBuf,
+    /// The site folder resolved: nothing outside it is read.
+    pub root: SiteRoot,
     /// Where the Markdown tree lives (holds `SUMMARY.md`, `README.md`, …).
     pub content_dir: PathBuf,
     pub output_dir: PathBuf,
@@ -78,7 +81,14 @@ pub fn load_config(
     site_dir: &Path,
     overrides: &Overrides,
 ) -> Result<(SiteConfig, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let file = read_config_file(site_dir)?;
+    let root = SiteRoot::new(site_dir).map_err(|err| {
+        let message = format!(
+            "cannot read the site folder `{}`: {err}",
+            site_dir.display()
+        );
+        vec![Diagnostic::error("invalid-config", message)]
+    })?;
+    let file = read_config_file(site_dir, &root)?;
     let mut diagnostics = Vec::new();
 
     let base_dir = match &file.content_dir {
@@ -86,21 +96,21 @@ pub fn load_config(
         None if site_dir.join("content").is_dir() => site_dir.join("content"),
         None => site_dir.to_path_buf(),
     };
-    if !base_dir.is_dir() {
+    if !is_folder_inside(&root, &base_dir) {
         let msg = format!("content folder `{}` does not exist", base_dir.display());
         return Err(vec![
             Diagnostic::error("invalid-config", msg).in_file(site_dir.join(CONFIG_FILE)),
         ]);
     }
-    let (gitbook, gitbook_diagnostics) = crate::gitbook::load_gitbook_config(&base_dir);
+    let (gitbook, gitbook_diagnostics) = crate::gitbook::load_gitbook_config(&base_dir, &root);
     diagnostics.extend(gitbook_diagnostics);
     let content_dir = match &gitbook.root {
-        Some(root) => base_dir.join(root),
+        Some(gitbook_root) => base_dir.join(gitbook_root),
         None => base_dir,
     };
-    if !content_dir.is_dir() {
+    if !is_folder_inside(&root, &content_dir) {
         let msg = format!(
-            "`root` of .gitbook.yaml points to `{}`, which is not a folder",
+            "`root` of .gitbook.yaml points to `{}`, which is not a folder of the site",
             content_dir.display()
         );
         return Err(vec![Diagnostic::error("invalid-config", msg)]);
@@ -120,6 +130,7 @@ pub fn load_config(
     Ok((
         SiteConfig {
             site_dir: site_dir.to_path_buf(),
+            root,
             content_dir,
             output_dir,
             title: file.title,
@@ -132,12 +143,24 @@ pub fn load_config(
     ))
 }
 
-fn read_config_file(site_dir: &Path) -> Result<ConfigFile, Vec<Diagnostic>> {
+/// Whether `dir` is a folder that resolves inside the site folder: a folder named by the
+/// configuration that leads outside is as absent as a missing one.
+pub fn is_folder_inside(root: &SiteRoot, dir: &Path) -> bool {
+    root.resolve(dir).is_ok_and(|resolved| resolved.is_dir())
+}
+
+fn read_config_file(site_dir: &Path, root: &SiteRoot) -> Result<ConfigFile, Vec<Diagnostic>> {
     let path = site_dir.join(CONFIG_FILE);
-    let bytes = match std::fs::read(&path) {
+    let bytes = match root
+        .resolve(&path)
+        .and_then(|p| std::fs::read(p).map_err(Escape::Missing))
+    {
         Ok(bytes) => bytes,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(ConfigFile::default()),
+        Err(Escape::Missing(err)) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(ConfigFile::default());
+        }
         Err(err) => {
+            let err = err.into_io();
             return Err(vec![
                 Diagnostic::error(
                     "invalid-config",
@@ -214,6 +237,7 @@ mod tests {
     fn config_with_base(url: Option<&str>) -> SiteConfig {
         SiteConfig {
             site_dir: PathBuf::new(),
+            root: SiteRoot::new(Path::new(".")).unwrap(),
             content_dir: PathBuf::new(),
             output_dir: PathBuf::new(),
             title: None,

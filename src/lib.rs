@@ -19,6 +19,7 @@ pub mod highlight;
 pub mod i18n;
 pub mod markdown;
 pub mod output;
+pub mod paths;
 pub mod render;
 pub mod report;
 pub mod search;

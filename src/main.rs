@@ -123,6 +123,9 @@ struct BuildArgs {
     /// Build again after every change, until Ctrl-C.
     #[arg(long)]
     watch: bool,
+    /// Replace the output folder even if it is not empty and carnet did not write it.
+    #[arg(long)]
+    force: bool,
     /// With --watch: poll for changes instead of using file system events.
     #[arg(long, requires = "watch")]
     poll: bool,
@@ -220,7 +223,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) if args.watch => {
-            let options = build_options(&args.site, args.output.clone(), None);
+            let mut options = build_options(&args.site, args.output.clone(), None);
+            options.force = args.force;
             let site = &args.site;
             let result = carnet::serve::watch_build(
                 options,
@@ -230,7 +234,11 @@ fn main() -> ExitCode {
             );
             exit_with(result)
         }
-        Command::Build(args) => run(&args.site, args.output, None),
+        Command::Build(args) => {
+            let mut options = build_options(&args.site, args.output, None);
+            options.force = args.force;
+            run(&args.site, options)
+        }
         Command::Serve(args) => {
             if !args.site.site.is_dir() {
                 eprintln!("error: `{}` is not a folder", args.site.site.display());
@@ -257,7 +265,7 @@ fn main() -> ExitCode {
                     cache_ttl: Duration::from_secs(args.external_cache_hours * 3600),
                     ..ExternalOptions::default()
                 });
-            run(&args.site, None, Some(external))
+            run(&args.site, build_options(&args.site, None, Some(external)))
         }
         Command::Deploy(args) => run_deploy(args),
         Command::FixEncoding(args) => fix_encoding(&args),
@@ -348,16 +356,18 @@ fn fix_encoding(args: &FixEncodingArgs) -> ExitCode {
 /// `check`: `Some` (with external link options when asked); `build`: `None`.
 type CheckMode = Option<Option<ExternalOptions>>;
 
-fn run(args: &SiteArgs, output: Option<PathBuf>, check: CheckMode) -> ExitCode {
-    let check_only = check.is_some();
+/// `build` and `check`: exit 0 when clean or only warnings, 1 with errors, 2 on bad usage (no
+/// site folder, a refused output folder).
+fn run(args: &SiteArgs, options: BuildOptions) -> ExitCode {
     if !args.site.is_dir() {
         eprintln!("error: `{}` is not a folder", args.site.display());
         return ExitCode::from(2);
     }
-    let options = build_options(args, output, check);
     let report = build(&options);
-    print_report(&report, args, check_only);
-    if report.succeeded() {
+    print_report(&report, args, options.check_only);
+    if report.output_refused() {
+        ExitCode::from(2)
+    } else if report.succeeded() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -376,6 +386,7 @@ fn build_options(args: &SiteArgs, output: Option<PathBuf>, check: CheckMode) -> 
         allow: args.allow.clone(),
         deny: args.deny.clone(),
         external: check.flatten(),
+        force: false,
     }
 }
 

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::config::yaml_error;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::paths::{Escape, SiteRoot, outside_warning};
 
 pub const GITBOOK_FILE: &str = ".gitbook.yaml";
 
@@ -43,11 +44,19 @@ struct RawStructure {
     summary: Option<String>,
 }
 
-/// Reads `dir/.gitbook.yaml` if present.
-pub fn load_gitbook_config(dir: &Path) -> (GitbookConfig, Vec<Diagnostic>) {
+/// Reads `dir/.gitbook.yaml` if present (and inside the site: a link to outside is warned
+/// about and read as no file).
+pub fn load_gitbook_config(dir: &Path, root: &SiteRoot) -> (GitbookConfig, Vec<Diagnostic>) {
     let path = dir.join(GITBOOK_FILE);
-    let Ok(bytes) = std::fs::read(&path) else {
-        return (GitbookConfig::default(), Vec::new());
+    let bytes = match root.resolve(&path).map(std::fs::read) {
+        Ok(Ok(bytes)) => bytes,
+        Err(Escape::Outside) => {
+            return (
+                GitbookConfig::default(),
+                vec![outside_warning(root.shown(&path))],
+            );
+        }
+        _ => return (GitbookConfig::default(), Vec::new()),
     };
     let text = crate::text::decode_source(&bytes).text;
     if text.trim().is_empty() {
@@ -86,8 +95,8 @@ pub fn load_gitbook_config(dir: &Path) -> (GitbookConfig, Vec<Diagnostic>) {
 
 /// `.gitbook/vars.yaml`: the space's variables, shown where pages write
 /// `<code class="expression">space.vars.NAME</code>`. Values that are not text are skipped.
-pub fn load_vars(content_dir: &Path) -> BTreeMap<String, String> {
-    let Ok(bytes) = std::fs::read(content_dir.join(".gitbook/vars.yaml")) else {
+pub fn load_vars(content_dir: &Path, root: &SiteRoot) -> BTreeMap<String, String> {
+    let Ok(bytes) = root.read(&content_dir.join(".gitbook/vars.yaml")) else {
         return BTreeMap::new();
     };
     let text = crate::text::decode_source(&bytes).text;
@@ -126,7 +135,8 @@ mod tests {
             "root: ./docs/\nstructure:\n  readme: ./intro.md\n  summary: toc.md\nredirects:\n  old/page: new/page.md\n",
         )
         .unwrap();
-        let (config, diagnostics) = load_gitbook_config(dir.path());
+        let (config, diagnostics) =
+            load_gitbook_config(dir.path(), &SiteRoot::new(dir.path()).unwrap());
         assert!(diagnostics.is_empty());
         assert_eq!(config.root, Some(PathBuf::from("docs")));
         assert_eq!(config.readme.as_deref(), Some("intro.md"));
@@ -141,7 +151,8 @@ mod tests {
     fn invalid_yaml_is_a_warning_and_defaults_apply() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(GITBOOK_FILE), "root: [unclosed\n").unwrap();
-        let (config, diagnostics) = load_gitbook_config(dir.path());
+        let (config, diagnostics) =
+            load_gitbook_config(dir.path(), &SiteRoot::new(dir.path()).unwrap());
         assert_eq!(config, GitbookConfig::default());
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(diagnostics[0].severity, Severity::Warning);

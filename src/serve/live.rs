@@ -225,7 +225,7 @@ impl LiveSite {
             let file = &assembled.inputs.sources.pages[index];
             let id = old.site.page_by_source(&file.rel)?;
             let previous = self.loaded.get(&file.rel)?;
-            let bytes = std::fs::read(&file.abs).ok()?;
+            let bytes = old.site.config.root.read_listed(&file.abs).ok()?;
             let hash = blake3::hash(&bytes);
             if hash == previous.hash && !dependents.contains(&file.abs) {
                 continue;
@@ -418,7 +418,7 @@ impl LiveSite {
                         || dependents.contains(&file.abs))
             })
             .map(|file| {
-                let bytes = match std::fs::read(&file.abs) {
+                let bytes = match config.root.read_listed(&file.abs) {
                     Ok(bytes) => bytes,
                     Err(err) => {
                         let diagnostic = Diagnostic::error(
@@ -588,6 +588,7 @@ fn load_file(
     };
     let context = LoadContext {
         language: &config.language,
+        root: &config.root,
         includes: &includes,
         vars: &inputs.vars,
     };

@@ -213,8 +213,8 @@ fn rebuild(live: &mut LiveSite, shared: &http::Shared, site_dir: &Path, paths: &
     }
 }
 
-/// What to watch: the site folder (configuration, themes, usually the content), and the
-/// content folder when the configuration puts it outside.
+/// What to watch: the site folder (configuration, themes, the content), and the content
+/// folder again (it may be reached through a link inside the site).
 fn watched_roots(snapshot: &Snapshot) -> Vec<PathBuf> {
     let config = &snapshot.site.config;
     vec![config.site_dir.clone(), config.content_dir.clone()]
@@ -370,6 +370,9 @@ pub fn watch_build(
     first_report.elapsed = started.elapsed();
     drop(first_write);
     report(&first_report);
+    if first_report.output_refused() {
+        return Err("nothing was written: the output folder was refused (see above)".to_owned());
+    }
     let ignored: Vec<PathBuf> = first_report.output_dir.iter().cloned().collect();
     let roots = match &first {
         Ok(rebuilt) => watched_roots(&rebuilt.snapshot),

@@ -180,7 +180,7 @@ impl Snapshot {
             ));
         }
         let asset = self.site.assets.iter().find(|a| a.rel == path)?;
-        std::fs::read(&asset.abs).ok().map(Ok)
+        self.site.config.root.read_listed(&asset.abs).ok().map(Ok)
     }
 }
 

@@ -206,7 +206,7 @@ fn summary_nav(
     FxHashMap<PageId, Listing>,
     Option<blake3::Hash>,
 ) {
-    let parsed = match std::fs::read(&summary.abs) {
+    let parsed = match site.config.root.read_listed(&summary.abs) {
         Ok(bytes) => summaries.get(&summary.abs, &bytes),
         Err(err) => {
             diagnostics.push(

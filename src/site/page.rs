@@ -10,6 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::{Document, parse_document};
 use crate::gitbook::blocks::IncludeSource;
 use crate::markdown::{Fragment, PageInput, markers, render_fragment};
+use crate::paths::SiteRoot;
 use crate::source::SourceFile;
 use crate::text::{DecodedText, Fallback, Repair, decode_source};
 
@@ -80,6 +81,8 @@ impl Page {
 /// What loading a page needs from the site: its language and where includes come from.
 pub struct LoadContext<'a> {
     pub language: &'a str,
+    /// The boundary of reads: a page that became a link to outside is not read.
+    pub root: &'a SiteRoot,
     pub includes: &'a dyn IncludeSource,
     /// `.gitbook/vars.yaml`, for `space.vars.NAME` expressions.
     pub vars: &'a BTreeMap<String, String>,
@@ -90,7 +93,7 @@ pub fn load_page(
     display_path: PathBuf,
     context: &LoadContext<'_>,
 ) -> (Option<Page>, Vec<Diagnostic>) {
-    let bytes = match std::fs::read(&source.abs) {
+    let bytes = match context.root.read_listed(&source.abs) {
         Ok(bytes) => bytes,
         Err(err) => {
             let diagnostic =

@@ -8,9 +8,11 @@
 
 use std::path::Path;
 
-use crate::config::SiteConfig;
+use super::url::join_path;
+use crate::config::{SiteConfig, is_folder_inside};
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::gitbook::load_gitbook_config;
+use crate::paths::url_path;
 use crate::source::{SourceFile, SourceTree};
 
 pub const DOCS_FILE: &str = "docs.yaml";
@@ -104,11 +106,14 @@ fn space_in(
     title: Option<String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> SpaceSpec {
-    let (gitbook, problems) = load_gitbook_config(&config.content_dir.join(dir));
+    let (gitbook, problems) = load_gitbook_config(&config.content_dir.join(dir), &config.root);
     diagnostics.extend(problems);
     let mut content_dir = format!("{dir}/");
     if let Some(root) = gitbook.root.as_ref().and_then(|r| r.to_str()) {
-        content_dir = format!("{content_dir}{}/", root.trim_matches('/'));
+        // `root: ../..` names no folder of this space's tree: as if it named a missing one.
+        if let Some(joined) = join_path(&content_dir, root).filter(|j| !j.is_empty()) {
+            content_dir = format!("{}/", joined.trim_end_matches('/'));
+        }
     }
     let summary_name = gitbook
         .summary
@@ -142,7 +147,7 @@ fn spaces_from_docs_yaml(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<SpaceSpec> {
     let shown = display_path(path, &config.site_dir);
-    let text = match std::fs::read(path) {
+    let text = match config.root.read(path) {
         Ok(bytes) => crate::text::decode_source(&bytes).text,
         Err(err) => {
             diagnostics.push(
@@ -187,39 +192,43 @@ fn spaces_from_docs_yaml(
         .and_then(|s| s.get("structure"))
         .and_then(|s| s.as_sequence());
     for item in structure.into_iter().flatten() {
-        collect_docs_spaces(item, "", &mut found);
+        collect_docs_spaces(item, &Ok(String::new()), &mut found);
     }
     found
         .into_iter()
-        .filter_map(
-            |DocsSpace {
-                 directory,
-                 url_prefix,
-                 title,
-                 id,
-             }| {
-                let dir = directory
-                    .trim_start_matches("./")
-                    .trim_matches('/')
-                    .to_string();
-                if dir.is_empty() {
-                    return None;
-                }
-                if !config.content_dir.join(&dir).is_dir() {
+        .filter_map(|space| {
+            let named = space.title.clone().unwrap_or_else(|| space.directory.clone());
+            let url_prefix = match space.url_prefix {
+                Ok(prefix) => prefix,
+                Err(written) => {
                     let message = format!(
-                        "{DOCS_FILE}: space `{}` has no folder `{dir}`; it is skipped",
-                        title.as_deref().unwrap_or(&dir)
+                        "{DOCS_FILE}: space `{named}` has the path `{written}`, which leads outside the output folder; it is not built"
                     );
-                    diagnostics.push(
-                        Diagnostic::warning("invalid-docs-yaml", message).in_file(shown.clone()),
-                    );
+                    diagnostics
+                        .push(Diagnostic::error("invalid-docs-yaml", message).in_file(shown.clone()));
                     return None;
                 }
-                let mut space = space_in(config, tree, &dir, url_prefix, title, diagnostics);
-                space.gitbook_ids.extend(id);
-                Some(space)
-            },
-        )
+            };
+            let written = space.directory.trim_start_matches("./");
+            let dir = join_path("", written)
+                .map(|d| d.trim_end_matches('/').to_string())
+                .unwrap_or_default();
+            if dir.is_empty() && written.trim_matches('/').is_empty() {
+                return None;
+            }
+            if dir.is_empty() || !is_folder_inside(&config.root, &config.content_dir.join(&dir)) {
+                let message = format!(
+                    "{DOCS_FILE}: space `{named}` has no folder `{written}`; it is skipped"
+                );
+                diagnostics.push(
+                    Diagnostic::warning("invalid-docs-yaml", message).in_file(shown.clone()),
+                );
+                return None;
+            }
+            let mut spec = space_in(config, tree, &dir, url_prefix, space.title, diagnostics);
+            spec.gitbook_ids.extend(space.id);
+            Some(spec)
+        })
         .collect()
 }
 
@@ -227,14 +236,19 @@ fn spaces_from_docs_yaml(
 #[derive(Debug, PartialEq, Eq)]
 struct DocsSpace {
     directory: String,
-    url_prefix: String,
+    /// Where it is published; `Err`: the path as written, which climbs out of the site root.
+    url_prefix: Result<String, String>,
     title: Option<String>,
     /// GitBook's id of the space, when written (`id:` or `spaceId:`).
     id: Option<String>,
 }
 
 /// Walks `docs.yaml` items, collecting each space that has a content directory.
-fn collect_docs_spaces(item: &serde_yaml::Value, prefix: &str, found: &mut Vec<DocsSpace>) {
+fn collect_docs_spaces(
+    item: &serde_yaml::Value,
+    prefix: &Result<String, String>,
+    found: &mut Vec<DocsSpace>,
+) {
     let kind = item.get("type").and_then(|t| t.as_str()).unwrap_or("");
     let is_default = item
         .get("default")
@@ -243,11 +257,16 @@ fn collect_docs_spaces(item: &serde_yaml::Value, prefix: &str, found: &mut Vec<D
     let segment = item
         .get("path")
         .and_then(|p| p.as_str())
-        .map(|p| p.trim_matches('/'))
-        .filter(|p| !p.is_empty() && !is_default);
-    let here = match (kind, segment) {
-        ("section" | "space", Some(segment)) => format!("{prefix}{segment}/"),
-        _ => prefix.to_string(),
+        .filter(|p| !p.trim_matches('/').is_empty() && !is_default);
+    let here = match (kind, segment, prefix) {
+        ("section" | "space", Some(segment), Ok(prefix)) => {
+            match url_path(&format!("{prefix}{segment}")) {
+                Ok(joined) if joined.is_empty() => Ok(String::new()),
+                Ok(joined) => Ok(format!("{joined}/")),
+                Err(_) => Err(segment.to_string()),
+            }
+        }
+        _ => prefix.clone(),
     };
     if kind == "space" {
         let directory = item
@@ -278,7 +297,10 @@ fn collect_docs_spaces(item: &serde_yaml::Value, prefix: &str, found: &mut Vec<D
 /// (`api_space: https://app.gitbook.com/s/AbC123/`) give that space's id, when their name is the
 /// space's folder, path or title.
 fn name_spaces_from_vars(config: &SiteConfig, spaces: &mut [SpaceSpec]) {
-    let Ok(bytes) = std::fs::read(config.content_dir.join(".gitbook/vars.yaml")) else {
+    let Ok(bytes) = config
+        .root
+        .read(&config.content_dir.join(".gitbook/vars.yaml"))
+    else {
         return;
     };
     let Ok(serde_yaml::Value::Mapping(vars)) =
@@ -368,11 +390,11 @@ mod tests {
         .unwrap();
         let mut found = Vec::new();
         for item in yaml["site"]["structure"].as_sequence().unwrap() {
-            collect_docs_spaces(item, "", &mut found);
+            collect_docs_spaces(item, &Ok(String::new()), &mut found);
         }
         let found: Vec<(&str, &str)> = found
             .iter()
-            .map(|s| (s.directory.as_str(), s.url_prefix.as_str()))
+            .map(|s| (s.directory.as_str(), s.url_prefix.as_deref().unwrap()))
             .collect();
         assert_eq!(found, [("./developers", ""), ("./changelog", "changelog/")]);
     }

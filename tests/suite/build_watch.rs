@@ -69,8 +69,9 @@ fn wait_for_clean_build_output(site: &Path, watching: &Watching) {
     let expected = clean_build_files(site);
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
-        let actual = tree_files(&site.join("public"));
-        if actual == expected {
+        let mut actual = tree_files(&site.join("public"));
+        let marked = actual.remove(carnet::output::MARKER).is_some();
+        if marked && actual == expected {
             return;
         }
         if Instant::now() > deadline {

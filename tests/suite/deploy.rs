@@ -253,7 +253,7 @@ impl Site {
         walkdir::WalkDir::new(&out)
             .into_iter()
             .map(|e| e.expect("output entry"))
-            .filter(|e| e.file_type().is_file())
+            .filter(|e| e.file_type().is_file() && e.file_name() != carnet::output::MARKER)
             .map(|e| {
                 let rel = e.path().strip_prefix(&out).expect("inside output");
                 let bytes = std::fs::read(e.path()).expect("output file");

@@ -14,6 +14,8 @@ mod build_watch;
 mod bundled_content;
 mod check;
 mod cli;
+mod confinement_reads;
+mod confinement_writes;
 mod deploy;
 mod encoding_repair;
 mod external_links;

@@ -18,7 +18,7 @@ fn assert_served_equals_clean_build(server: &Server, site: &Path) {
     let built = build_tmp(copy);
     let mut compared = 0;
     for entry in walkdir::WalkDir::new(&built.out).into_iter().flatten() {
-        if !entry.file_type().is_file() {
+        if !entry.file_type().is_file() || entry.file_name() == carnet::output::MARKER {
             continue;
         }
         let rel = entry
@@ -377,23 +377,23 @@ fn a_file_shown_then_deleted_within_the_debounce_is_gone() {
 }
 
 #[test]
-fn a_content_folder_outside_the_site_folder_is_watched_too() {
+fn a_content_folder_named_in_carnet_yaml_is_watched() {
     let tmp = tempfile::tempdir().expect("temp dir");
     write(
         tmp.path(),
         "site/carnet.yaml",
-        b"title: Dehors\ncontent_dir: ../docs\n",
+        b"title: Ailleurs\ncontent_dir: docs/fr\n",
     );
     write(
         tmp.path(),
-        "docs/README.md",
+        "site/docs/fr/README.md",
         "# Accueil\n\nPremière version.\n".as_bytes(),
     );
     let server = Server::start(&tmp.path().join("site"), &[]);
     assert!(server.page("/").contains("Première version"));
     write(
         tmp.path(),
-        "docs/README.md",
+        "site/docs/fr/README.md",
         "# Accueil\n\nDeuxième version.\n".as_bytes(),
     );
     server.wait_until("/", |b| b.contains("Deuxième version"));
