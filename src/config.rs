@@ -121,11 +121,12 @@ pub fn load_config(
         (None, Some(out)) => site_dir.join(out),
         (None, None) => site_dir.join("public"),
     };
-    let base_url = overrides
-        .base_url
-        .clone()
-        .or(file.base_url)
-        .map(normalize_base_url);
+    let base_url = match overrides.base_url.clone().or(file.base_url) {
+        Some(url) => Some(clean_base_url(&url).map_err(|message| {
+            vec![Diagnostic::error("invalid-config", message).in_file(site_dir.join(CONFIG_FILE))]
+        })?),
+        None => None,
+    };
 
     Ok((
         SiteConfig {
@@ -222,12 +223,54 @@ fn column_offset(line: &str, column: usize) -> usize {
         .map_or(line.len(), |(i, _)| i)
 }
 
-fn normalize_base_url(url: String) -> String {
-    if url.ends_with('/') {
-        url
-    } else {
-        format!("{url}/")
+/// What of a base URL's path is percent-encoded: whatever could end an attribute, a string or
+/// a `_redirects` line, or open a tag, wherever carnet writes the URL (`%` stays: a URL already
+/// encoded is kept as it is).
+const BASE_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'\'')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'|')
+    .add(b'\\')
+    .add(b'^');
+
+/// `base_url` as every page, the 404 page, the sitemap, `_redirects` and the dev server use it:
+/// an absolute `http(s)` URL ending with `/`, its path percent-encoded where it would otherwise
+/// break out of where it is written, and never starting with `//` (on the 404 page that would
+/// load the theme's scripts from another host). `Err`: what is wrong with it.
+fn clean_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    let scheme = ["https://", "http://"]
+        .into_iter()
+        .find(|s| lower.starts_with(s))
+        .ok_or_else(|| {
+            format!(
+                "base_url `{url}` is not an absolute http(s) URL, such as https://example.org/docs/"
+            )
+        })?;
+    let rest = &url[scheme.len()..];
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']' | '_'));
+    if !host_ok || path.contains(['?', '#']) {
+        return Err(format!(
+            "base_url `{url}` is not a plain http(s) address (a host, then a path without `?` or `#`)"
+        ));
     }
+    let mut clean = format!("{}{host}/", &lower[..scheme.len()]);
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        clean.extend(percent_encoding::utf8_percent_encode(segment, BASE_PATH));
+        clean.push('/');
+    }
+    Ok(clean)
 }
 
 #[cfg(test)]
@@ -242,7 +285,7 @@ mod tests {
             output_dir: PathBuf::new(),
             title: None,
             language: "fr".into(),
-            base_url: url.map(|u| normalize_base_url(u.to_string())),
+            base_url: url.map(|u| clean_base_url(u).unwrap()),
             theme: "default".into(),
             gitbook: GitbookConfig::default(),
         }
@@ -259,6 +302,35 @@ mod tests {
             "/"
         );
         assert_eq!(config_with_base(None).base_path(), "/");
+    }
+
+    #[test]
+    fn base_urls_are_made_safe_to_write_anywhere() {
+        assert_eq!(
+            clean_base_url("https://x.org/docs").as_deref(),
+            Ok("https://x.org/docs/")
+        );
+        assert_eq!(
+            clean_base_url("HTTPS://x.org//evil.com/").as_deref(),
+            Ok("https://x.org/evil.com/")
+        );
+        assert_eq!(
+            clean_base_url("https://x.org/\"><script>alert(1)</script>/").as_deref(),
+            Ok("https://x.org/%22%3E%3Cscript%3Ealert(1)%3C/script%3E/")
+        );
+        assert_eq!(
+            clean_base_url("https://x.org/caf%C3%A9 bar/").as_deref(),
+            Ok("https://x.org/caf%C3%A9%20bar/")
+        );
+        for bad in [
+            "/docs/",
+            "javascript:alert(1)//",
+            "https:///x",
+            "https://a\"b/",
+            "https://x.org/?a",
+        ] {
+            assert!(clean_base_url(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -49,6 +49,14 @@ impl Builder<'_> {
             }
             BlockMarker::ContentRef { url, label, span } => {
                 let span = self.body_span(span);
+                if self.refuses_url(&span, &url, "a content-ref") {
+                    let text = if label.is_empty() { &url } else { &label };
+                    let html = format!(
+                        "<div class=\"content-ref content-ref-missing\"><span class=\"content-ref-title\">{}</span></div>\n",
+                        esc(text)
+                    );
+                    return self.push_html(html);
+                }
                 let index = self.add_ref(span, RefKind::ContentRef { dest: url, label });
                 self.push_marker_html(index);
             }
@@ -92,11 +100,12 @@ impl Builder<'_> {
         match kind {
             BlockKind::Hint => {
                 let style = attrs.get("style").unwrap_or("info").to_ascii_lowercase();
-                let label = match style.as_str() {
-                    "success" => self.word("hint_success"),
-                    "warning" => self.word("hint_warning"),
-                    "danger" => self.word("hint_danger"),
-                    _ => self.word("hint_info"),
+                // Only a known style reaches the class attribute (the rest is shown as info).
+                let (style, label) = match style.as_str() {
+                    "success" => ("success", self.word("hint_success")),
+                    "warning" => ("warning", self.word("hint_warning")),
+                    "danger" => ("danger", self.word("hint_danger")),
+                    _ => ("info", self.word("hint_info")),
                 };
                 format!("<div class=\"hint hint-{style}\" role=\"note\" aria-label=\"{label}\">\n")
             }
@@ -158,6 +167,17 @@ impl Builder<'_> {
 
     fn embed_open(&mut self, attrs: &Attrs, span: Range<usize>) -> String {
         let url = attrs.get("url").unwrap_or("").trim().to_string();
+        if self.refuses_url(&span, &url, "an embed") {
+            let mut html = String::from(
+                "<figure class=\"embed\"><span class=\"embed-card\"><span class=\"embed-url\">",
+            );
+            html.push_str(&esc(&url));
+            html.push_str("</span></span><figcaption>");
+            if let Some(caption) = attrs.get("caption") {
+                html.push_str(&esc(caption));
+            }
+            return html;
+        }
         let host = url
             .split("://")
             .nth(1)
@@ -288,6 +308,14 @@ impl Builder<'_> {
             }
         }
         if let Some(spec) = attrs.get("src").or_else(|| attrs.get("spec")) {
+            if self.refuses_url(&span, spec, "an API specification link") {
+                html.push_str(&format!(
+                    "<p class=\"api-spec\">{} : {}</p>\n",
+                    self.word("api_spec"),
+                    esc(spec)
+                ));
+                return html;
+            }
             let index = self.add_ref(
                 span,
                 RefKind::Url {

@@ -49,7 +49,12 @@ impl Builder<'_> {
                 let column = columns.get(i).copied().unwrap_or_default();
                 if column.target {
                     target = first_url(cell.inner).and_then(|(url, at)| {
-                        self.marked_url(&url, cell_start(i) + at..cell_start(i) + at + 1)
+                        let range = cell_start(i) + at..cell_start(i) + at + 1;
+                        let span = self.page_span(&range);
+                        if self.refuses_url(&span, &decode_entities(&url), "a card") {
+                            return None;
+                        }
+                        self.marked_url(&url, range)
                     });
                 } else if column.cover {
                     cover = first_url(cell.inner).and_then(|(url, at)| {

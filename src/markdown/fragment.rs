@@ -601,6 +601,19 @@ impl<'a> Builder<'a> {
             });
             return;
         }
+        let what = if title == "mention" {
+            "a mention"
+        } else {
+            "a link"
+        };
+        if self.refuses_url(&span, &dest, what) {
+            self.swallowed_link = Some(SwallowedLink {
+                reference: None,
+                depth: 0,
+                html: false,
+            });
+            return;
+        }
         if title == "mention" {
             let index = self.mention_marker(span, dest);
             self.swallowed_link = Some(SwallowedLink {

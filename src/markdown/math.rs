@@ -40,9 +40,13 @@ impl Builder<'_> {
 fn mathml(latex: &str, mode: DisplayMode) -> String {
     let storage = Storage::new();
     let parser = Parser::new(latex, &storage);
+    // The source is kept for copy and assistive tools; pulldown-latex writes it as given, so it
+    // goes in escaped (`a<b` would open a tag, `</annotation>` would close the element).
+    let mut annotation = String::with_capacity(latex.len());
+    let _ = pulldown_cmark_escape::escape_html_body_text(&mut annotation, latex);
     let config = RenderConfig {
         display_mode: mode,
-        annotation: Some(latex),
+        annotation: Some(&annotation),
         ..RenderConfig::default()
     };
     let mut html = String::new();
@@ -67,5 +71,14 @@ mod tests {
         assert!(html.starts_with(INLINE_MARK), "{html}");
         assert!(html.contains("<msup>"), "{html}");
         assert!(html.contains("x^2"), "source kept as annotation: {html}");
+    }
+
+    #[test]
+    fn the_source_kept_as_annotation_is_escaped() {
+        let html = mathml("a<b", DisplayMode::Inline);
+        assert!(html.contains(">a&lt;b</annotation>"), "{html}");
+        let html = mathml(r"\text{</annotation><img onerror=x>}", DisplayMode::Inline);
+        assert!(!html.contains("<img"), "{html}");
+        assert_eq!(html.matches("</annotation>").count(), 1, "{html}");
     }
 }

@@ -14,6 +14,7 @@ mod raw_html;
 mod slug;
 #[cfg(test)]
 mod tests;
+mod unsafe_urls;
 
 pub use fragment::{
     Fragment, Heading, PageInput, RefKind, Reference, UrlKind, markdown_options, render_fragment,

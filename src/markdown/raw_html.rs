@@ -76,8 +76,15 @@ impl Builder<'_> {
     pub(super) fn rewrite_html(&mut self, html: &str, start: usize) -> String {
         let mut out = String::with_capacity(html.len() + 16);
         let mut copied = 0;
-        for (tag, attr) in start_tag_attrs(html) {
+        let attrs = start_tag_attrs(html);
+        for (tag, attr) in &attrs {
             let name = attr.name.to_ascii_lowercase();
+            if name == "href" && self.refuses_button(html, &attrs, attr, start) {
+                // Without its `href`, the button is text.
+                out.push_str(&html[copied..attr.whole.start]);
+                copied = attr.whole.end;
+                continue;
+            }
             let replacement = match name.as_str() {
                 "id" | "name" => {
                     let id = decode_entities(attr.raw_value);

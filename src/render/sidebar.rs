@@ -59,7 +59,7 @@ impl Sidebar {
     /// `root` leads from the page to the site root (`../../`, or `/docs/` for the 404 page).
     pub fn html(&self, position: Option<&[usize]>, root: &str) -> String {
         let mut html = String::with_capacity(16 * 1024);
-        write_list(&mut html, &self.roots, position, root);
+        write_list(&mut html, &self.roots, position, &escaped(root));
         html
     }
 }

@@ -12,6 +12,7 @@ use super::{Page, PageId, Site};
 use crate::config::SiteConfig;
 use crate::diagnostic::{Diagnostic, LineIndex, display_path};
 use crate::gitbook::{Summary, SummaryEntry, SummaryItem, parse_summary};
+use crate::paths::script_scheme;
 use crate::source::SourceFile;
 
 /// What SUMMARY.md says about one page (its first listing).
@@ -261,6 +262,14 @@ impl SummaryNavBuilder<'_> {
         let children = entry.children.iter().map(|c| self.node(c)).collect();
         let target = match entry.target.as_deref() {
             None | Some("") => NavTarget::Text,
+            Some(target) if script_scheme(target, false).is_some() => {
+                let scheme = script_scheme(target, false).unwrap_or_default();
+                let message = format!(
+                    "a SUMMARY.md entry with a `{scheme}:` URL would run script; it is shown as text"
+                );
+                self.warn("unsafe-url", message, entry);
+                NavTarget::Text
+            }
             Some(target) if is_external(target) => NavTarget::External(target.to_string()),
             Some(target) => self.page_target(entry, target),
         };

@@ -22,6 +22,7 @@ mod external_links;
 mod fix_encoding;
 mod gitbook_errors;
 mod gitbook_export;
+mod html_injection;
 mod live_rebuild;
 mod search_index;
 mod serve;
