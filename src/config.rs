@@ -175,6 +175,16 @@ fn read_config_file(site_dir: &Path, root: &SiteRoot) -> Result<ConfigFile, Vec<
     if text.trim().is_empty() {
         return Ok(ConfigFile::default());
     }
+    if let Some(at) = crate::limits::yaml_too_deep(&text) {
+        let message = format!("{CONFIG_FILE} {}", crate::limits::yaml_too_deep_message());
+        let lines = LineIndex::new(&text);
+        return Err(vec![Diagnostic::error("invalid-config", message).at(
+            &path,
+            &lines,
+            &text,
+            at..at + 1,
+        )]);
+    }
     serde_yaml::from_str(&text).map_err(|err| {
         vec![yaml_error(
             &path,

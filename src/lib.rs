@@ -17,6 +17,7 @@ pub mod fix_encoding;
 pub mod gitbook;
 pub mod highlight;
 pub mod i18n;
+pub mod limits;
 pub mod markdown;
 pub mod output;
 pub mod paths;

@@ -62,6 +62,18 @@ pub fn load_gitbook_config(dir: &Path, root: &SiteRoot) -> (GitbookConfig, Vec<D
     if text.trim().is_empty() {
         return (GitbookConfig::default(), Vec::new());
     }
+    if let Some(at) = crate::limits::yaml_too_deep(&text) {
+        let message = format!("{GITBOOK_FILE} {}", crate::limits::yaml_too_deep_message());
+        let lines = crate::diagnostic::LineIndex::new(&text);
+        let shown = root.shown(&path);
+        let d = Diagnostic::warning("invalid-gitbook-config", message).at(
+            shown,
+            &lines,
+            &text,
+            at..at + 1,
+        );
+        return (GitbookConfig::default(), vec![d]);
+    }
     match serde_yaml::from_str::<RawFile>(&text) {
         Ok(raw) => (
             GitbookConfig {
@@ -100,6 +112,9 @@ pub fn load_vars(content_dir: &Path, root: &SiteRoot) -> BTreeMap<String, String
         return BTreeMap::new();
     };
     let text = crate::text::decode_source(&bytes).text;
+    if crate::limits::yaml_too_deep(&text).is_some() {
+        return BTreeMap::new();
+    }
     let Ok(serde_yaml::Value::Mapping(vars)) = serde_yaml::from_str(&text) else {
         return BTreeMap::new();
     };

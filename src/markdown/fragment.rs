@@ -51,7 +51,8 @@ pub struct Fragment {
     pub refs: Vec<Reference>,
     /// Every heading with its id, in order (the title H1 excluded).
     pub headings: Vec<Heading>,
-    /// Every id a link's `#fragment` may target: headings, explicit anchors, raw HTML ids, footnotes.
+    /// Every id a link's `#fragment` may target: headings, explicit anchors, raw HTML ids,
+    /// footnotes; sorted, without repeats.
     pub ids: Vec<String>,
     /// Plain text of the first `#` heading, a title candidate.
     pub first_h1: Option<String>,
@@ -133,6 +134,9 @@ pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
         block_markers: markers,
         ..Builder::default()
     };
+    if let Some(at) = crate::limits::markdown_too_deep(parse_text) {
+        return builder.too_deep(parse_text, at);
+    }
     for (event, range) in Parser::new_ext(parse_text, markdown_options()).into_offset_iter() {
         builder.event(event, range);
     }
@@ -142,6 +146,9 @@ pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
     html.shrink_to_fit();
     let mut fragment = builder.fragment;
     fragment.html = html;
+    // Sorted once, so each link's `#fragment` is a binary search, not a scan of every id.
+    fragment.ids.sort_unstable();
+    fragment.ids.dedup();
     for section in &mut fragment.sections {
         let end = section.text.trim_end().len();
         section.text.truncate(end);
@@ -367,7 +374,7 @@ impl<'a> Builder<'a> {
                 self.collect_text(&text);
                 self.push(Event::Text(text.into()));
             }
-            Event::DisplayMath(math) => self.display_math(&math),
+            Event::DisplayMath(math) => self.display_math(&math, &range),
             Event::Text(t) => {
                 self.collect_text(&t);
                 self.push(Event::Text(t));

@@ -2,17 +2,28 @@
 //! text it is inline. Rendered at build time to MathML, which browsers draw natively: no script,
 //! no font from another host.
 
+use std::ops::Range;
+
 use pulldown_cmark::Event;
 use pulldown_latex::{Parser, RenderConfig, Storage, config::DisplayMode, push_mathml};
 
 use super::fragment::Builder;
+use crate::limits::{MAX_MATH_DEPTH, math_too_deep};
 
 /// Marks the MathML of a `$$…$$` until its paragraph ends, when we know whether it stands alone.
 const INLINE_MARK: &str = "<math display=\"inline\"";
 
 impl Builder<'_> {
-    pub(super) fn display_math(&mut self, latex: &str) {
+    pub(super) fn display_math(&mut self, latex: &str, range: &Range<usize>) {
         self.fragment.has_math = true;
+        if math_too_deep(latex) {
+            let span = self.page_span(range);
+            let message = format!(
+                "this formula nests groups more than {MAX_MATH_DEPTH} deep, carnet's limit; its source is shown instead"
+            );
+            self.problem(span, "limit-exceeded", message);
+            return self.push_html(source_as_code(latex));
+        }
         let html = mathml(latex, DisplayMode::Inline);
         self.push_html(html);
     }
@@ -52,13 +63,16 @@ fn mathml(latex: &str, mode: DisplayMode) -> String {
     let mut html = String::new();
     match push_mathml(&mut html, parser, config) {
         Ok(()) => html,
-        Err(_) => {
-            let mut fallback = String::from("<code class=\"math-error\">");
-            let _ = pulldown_cmark_escape::escape_html(&mut fallback, latex);
-            fallback.push_str("</code>");
-            fallback
-        }
+        Err(_) => source_as_code(latex),
     }
+}
+
+/// A formula that is not rendered: its source, as code.
+fn source_as_code(latex: &str) -> String {
+    let mut html = String::from("<code class=\"math-error\">");
+    let _ = pulldown_cmark_escape::escape_html(&mut html, latex);
+    html.push_str("</code>");
+    html
 }
 
 #[cfg(test)]

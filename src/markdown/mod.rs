@@ -14,6 +14,7 @@ mod raw_html;
 mod slug;
 #[cfg(test)]
 mod tests;
+mod too_deep;
 mod unsafe_urls;
 
 pub use fragment::{

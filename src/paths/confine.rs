@@ -11,6 +11,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
+#[cfg(doc)]
+use crate::limits::MAX_PAGE_BYTES;
+use crate::limits::{MAX_SOURCE_BYTES, too_large};
 
 /// The site folder, resolved once (symlinks included): the boundary of every read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,9 +90,27 @@ impl SiteRoot {
         }
     }
 
-    /// Reads the file at `path` when it resolves inside the site folder.
+    /// Reads the text source at `path` (a configuration file, an include) when it resolves inside
+    /// the site folder and is not larger than [`MAX_SOURCE_BYTES`].
     pub fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        std::fs::read(self.resolve(path).map_err(Escape::into_io)?)
+        self.read_bounded(path, MAX_SOURCE_BYTES)
+    }
+
+    /// [`SiteRoot::read`] with a smaller limit (an include: [`MAX_PAGE_BYTES`]).
+    pub fn read_bounded(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+        let resolved = self.resolve(path).map_err(Escape::into_io)?;
+        read_within(&resolved, std::fs::metadata(&resolved)?.len(), limit)
+    }
+
+    /// [`SiteRoot::read_listed`] for a text source: a page ([`MAX_PAGE_BYTES`]) or SUMMARY.md
+    /// ([`MAX_SOURCE_BYTES`]), as `limit` says.
+    pub fn read_source(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+        let meta = std::fs::symlink_metadata(path)?;
+        if meta.file_type().is_symlink() {
+            self.read_bounded(path, limit)
+        } else {
+            read_within(path, meta.len(), limit)
+        }
     }
 
     /// Reads a file the walk of the site listed. The walk checked its folders, and a folder
@@ -103,6 +124,14 @@ impl SiteRoot {
             std::fs::read(path)
         }
     }
+}
+
+/// Reads a file whose size was just seen to be `len`, refusing one above `limit`.
+fn read_within(path: &Path, len: u64, limit: u64) -> io::Result<Vec<u8>> {
+    if len > limit {
+        return Err(too_large(len, limit));
+    }
+    std::fs::read(path)
 }
 
 #[cfg(test)]

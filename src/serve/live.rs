@@ -225,7 +225,12 @@ impl LiveSite {
             let file = &assembled.inputs.sources.pages[index];
             let id = old.site.page_by_source(&file.rel)?;
             let previous = self.loaded.get(&file.rel)?;
-            let bytes = old.site.config.root.read_listed(&file.abs).ok()?;
+            let bytes = old
+                .site
+                .config
+                .root
+                .read_source(&file.abs, crate::limits::MAX_PAGE_BYTES)
+                .ok()?;
             let hash = blake3::hash(&bytes);
             if hash == previous.hash && !dependents.contains(&file.abs) {
                 continue;
@@ -418,7 +423,10 @@ impl LiveSite {
                         || dependents.contains(&file.abs))
             })
             .map(|file| {
-                let bytes = match config.root.read_listed(&file.abs) {
+                let bytes = match config
+                    .root
+                    .read_source(&file.abs, crate::limits::MAX_PAGE_BYTES)
+                {
                     Ok(bytes) => bytes,
                     Err(err) => {
                         let diagnostic = Diagnostic::error(

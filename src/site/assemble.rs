@@ -207,7 +207,11 @@ fn summary_nav(
     FxHashMap<PageId, Listing>,
     Option<blake3::Hash>,
 ) {
-    let parsed = match site.config.root.read_listed(&summary.abs) {
+    let parsed = match site
+        .config
+        .root
+        .read_source(&summary.abs, crate::limits::MAX_SOURCE_BYTES)
+    {
         Ok(bytes) => summaries.get(&summary.abs, &bytes),
         Err(err) => {
             diagnostics.push(
@@ -217,6 +221,18 @@ fn summary_nav(
             return (Vec::new(), FxHashMap::default(), None);
         }
     };
+    if let Some(span) = parsed.summary.too_deep.clone() {
+        let message = format!(
+            "entries are nested more than {} deep, carnet's limit; this one and those below it are listed at that depth",
+            crate::gitbook::summary::MAX_DEPTH
+        );
+        diagnostics.push(Diagnostic::warning("limit-exceeded", message).at(
+            shown_as,
+            &parsed.lines,
+            &parsed.text,
+            span,
+        ));
+    }
     let mut builder = SummaryNavBuilder {
         site,
         base_dir: parent_dir(&summary.rel).to_string(),

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, parse_document};
 use crate::gitbook::blocks::IncludeSource;
+use crate::limits::MAX_PAGE_BYTES;
 use crate::markdown::{Fragment, PageInput, markers, render_fragment};
 use crate::paths::SiteRoot;
 use crate::source::SourceFile;
@@ -47,7 +48,10 @@ impl Page {
 
     /// Whether `id` is an anchor on this page (a heading, an explicit anchor, a footnote…).
     pub fn has_anchor(&self, id: &str) -> bool {
-        self.fragment.ids.iter().any(|known| known == id)
+        self.fragment
+            .ids
+            .binary_search_by(|known| known.as_str().cmp(id))
+            .is_ok()
     }
 
     /// Whether `other` (a new load of the same file) shows the rest of the site exactly what
@@ -93,7 +97,7 @@ pub fn load_page(
     display_path: PathBuf,
     context: &LoadContext<'_>,
 ) -> (Option<Page>, Vec<Diagnostic>) {
-    let bytes = match context.root.read_listed(&source.abs) {
+    let bytes = match context.root.read_source(&source.abs, MAX_PAGE_BYTES) {
         Ok(bytes) => bytes,
         Err(err) => {
             let diagnostic =

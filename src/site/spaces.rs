@@ -160,6 +160,17 @@ fn spaces_from_docs_yaml(
             return Vec::new();
         }
     };
+    if let Some(at) = crate::limits::yaml_too_deep(&text) {
+        let message = format!("{DOCS_FILE} {}", crate::limits::yaml_too_deep_message());
+        let lines = crate::diagnostic::LineIndex::new(&text);
+        diagnostics.push(Diagnostic::warning("invalid-docs-yaml", message).at(
+            &shown,
+            &lines,
+            &text,
+            at..at + 1,
+        ));
+        return Vec::new();
+    }
     let value: serde_yaml::Value = match serde_yaml::from_str(&text) {
         Ok(value) => value,
         Err(err) => {
@@ -303,9 +314,11 @@ fn name_spaces_from_vars(config: &SiteConfig, spaces: &mut [SpaceSpec]) {
     else {
         return;
     };
-    let Ok(serde_yaml::Value::Mapping(vars)) =
-        serde_yaml::from_str(&crate::text::decode_source(&bytes).text)
-    else {
+    let text = crate::text::decode_source(&bytes).text;
+    if crate::limits::yaml_too_deep(&text).is_some() {
+        return;
+    }
+    let Ok(serde_yaml::Value::Mapping(vars)) = serde_yaml::from_str(&text) else {
         return;
     };
     for (name, value) in vars {

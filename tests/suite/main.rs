@@ -26,4 +26,5 @@ mod html_injection;
 mod live_rebuild;
 mod search_index;
 mod serve;
+mod slow_inputs;
 mod spaces;

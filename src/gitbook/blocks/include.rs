@@ -59,7 +59,10 @@ impl IncludeSource for FsIncludes {
             }
             Err(_) => return Err(IncludeError::NotFound(path)),
         };
-        let bytes = match std::fs::read(resolved) {
+        let bytes = match self
+            .root
+            .read_bounded(&resolved, crate::limits::MAX_PAGE_BYTES)
+        {
             Ok(bytes) => bytes,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 return Err(IncludeError::NotFound(path));
