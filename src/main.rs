@@ -46,6 +46,10 @@ struct ServeArgs {
     /// Address to listen on; anything but 127.0.0.1 lets other machines read the site.
     #[arg(long, default_value = "127.0.0.1")]
     bind: std::net::IpAddr,
+    /// A name (or address) other machines call the server by, besides localhost and the bound
+    /// address (repeatable; with --bind, for use on a LAN). Requests naming anything else get 403.
+    #[arg(long, value_name = "NAME")]
+    allowed_host: Vec<String>,
     /// Open the site in a browser.
     #[arg(long)]
     open: bool,
@@ -251,6 +255,7 @@ fn main() -> ExitCode {
                 open: args.open,
                 poll: args.poll,
                 debounce: Duration::from_millis(args.debounce),
+                allowed_hosts: args.allowed_host,
             };
             exit_with(carnet::serve::serve(options))
         }

@@ -40,8 +40,15 @@ impl Shared {
     }
 }
 
-pub fn router(shared: Arc<Shared>) -> Router {
-    Router::new().fallback(handle).with_state(shared)
+/// The server's routes, behind the check that requests come from the local browser.
+pub fn router(shared: Arc<Shared>, policy: super::guard::HostPolicy) -> Router {
+    Router::new()
+        .fallback(handle)
+        .with_state(shared)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(policy),
+            super::guard::check_request,
+        ))
 }
 
 const LIVE_JS: &str = include_str!("live.js");

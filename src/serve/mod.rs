@@ -5,6 +5,8 @@
 //! reloads what each save touched and swaps the snapshot; browsers are told over server-sent
 //! events and reload only when the page they show changed ([`http`], `live.js`).
 
+pub mod connections;
+pub mod guard;
 pub mod http;
 pub mod live;
 pub mod mirror;
@@ -34,6 +36,9 @@ pub struct ServeOptions {
     pub open: bool,
     pub poll: bool,
     pub debounce: Duration,
+    /// Names (or addresses) besides localhost and the bound address that requests may call the
+    /// server by (`--allowed-host`, for LAN use with `--bind`).
+    pub allowed_hosts: Vec<String>,
 }
 
 /// Serves the site until Ctrl-C. `Err` is a message for the user (port in use, a site that
@@ -68,7 +73,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     let stop = stop_requested(&runtime)?;
     let address = SocketAddr::new(options.bind, options.port);
     let listener = runtime
-        .block_on(tokio::net::TcpListener::bind(address))
+        .block_on(async { connections::bind(address) })
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::AddrInUse => format!(
                 "port {} is in use: stop the program using it, or pick another port with --port (--port 0 picks a free one)",
@@ -81,8 +86,13 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {address}: {e}"))?;
     if !options.bind.is_loopback() {
         eprintln!(
-            "warning: serving on {} — other machines on the network can read this site",
-            options.bind
+            "warning: serving on {} — other machines on the network can read this site; they must call it by this address{} (--allowed-host NAME adds a name)",
+            options.bind,
+            if options.bind.is_unspecified() {
+                ", which 0.0.0.0 is not: use --allowed-host"
+            } else {
+                ""
+            }
         );
     }
     let (watcher, changes) = watch::watch(&roots, options.debounce, options.poll, vec![output_dir])
@@ -110,17 +120,16 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         }
     });
 
-    let router = http::router(shared.clone());
-    runtime
-        .block_on(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async move {
-                    stop.await;
-                    shared.stopping.send_replace(true);
-                })
-                .await
-        })
-        .map_err(|e| format!("the server stopped: {e}"))?;
+    let policy = guard::HostPolicy::new(options.bind, &options.allowed_hosts, &base);
+    let router = http::router(shared.clone(), policy);
+    runtime.block_on(connections::serve_connections(
+        listener,
+        router,
+        async move {
+            stop.await;
+            shared.stopping.send_replace(true);
+        },
+    ));
     println!("stopped");
     Ok(())
 }

@@ -17,6 +17,7 @@ mod cli;
 mod confinement_reads;
 mod confinement_writes;
 mod deploy;
+mod dev_server;
 mod encoding_repair;
 mod external_links;
 mod fix_encoding;

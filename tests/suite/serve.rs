@@ -175,7 +175,7 @@ fn a_broken_front_matter_is_reported_and_the_server_keeps_serving() {
     // Listen to the live-reload events first.
     let mut events = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
     events
-        .write_all(b"GET /__carnet/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        .write_all(b"GET /__carnet/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
         .expect("request");
     events.set_read_timeout(Some(Duration::from_secs(15))).ok();
     let mut reader = BufReader::new(events);
@@ -224,7 +224,9 @@ fn the_server_is_a_static_host_with_pretty_urls_a_404_and_no_way_out() {
     assert!(body.contains("__carnet/live.js"), "live reload injected");
     let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
     stream
-        .write_all(b"GET /guides/hebergement HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .write_all(
+            b"GET /guides/hebergement HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        )
         .ok();
     let mut head = String::new();
     let _ = stream.read_to_string(&mut head);

@@ -200,7 +200,10 @@ fn includes_that_double_at_every_level_stop_at_the_budget() {
 
 /// Runs `carnet build SITE` and returns its peak resident memory in KiB (Linux: `wait4`).
 #[cfg(target_os = "linux")]
-#[allow(clippy::zombie_processes, reason = "reaped by wait4, which also gives its rusage")]
+#[allow(
+    clippy::zombie_processes,
+    reason = "reaped by wait4, which also gives its rusage"
+)]
 fn peak_memory_kib(site: &std::path::Path) -> i64 {
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_carnet"))
         .arg("build")
