@@ -208,6 +208,7 @@ impl Inputs {
         LoadContext {
             language: &config.language,
             root: &config.root,
+            raw_html: config.raw_html,
             includes: &self.includes,
             vars: &self.vars,
         }

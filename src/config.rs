@@ -27,6 +27,18 @@ pub struct ConfigFile {
     pub theme: Option<String>,
     pub content_dir: Option<PathBuf>,
     pub output_dir: Option<PathBuf>,
+    pub raw_html: Option<RawHtml>,
+}
+
+/// What happens to the HTML authors write in their pages.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// As written, as GitBook renders it.
+    #[default]
+    Keep,
+    /// Through an allowlist sanitizer: for sites that publish pages from untrusted hands.
+    Sanitize,
 }
 
 /// What the command line may override in the configuration.
@@ -53,6 +65,7 @@ pub struct SiteConfig {
     /// Absolute site URL, always ending with `/` when set.
     pub base_url: Option<String>,
     pub theme: String,
+    pub raw_html: RawHtml,
     /// GitBook's own structure settings (`structure.readme`, `structure.summary`, redirects).
     pub gitbook: GitbookConfig,
 }
@@ -138,6 +151,7 @@ pub fn load_config(
             language: file.language.unwrap_or_else(|| "fr".to_string()),
             base_url,
             theme: file.theme.unwrap_or_else(|| "default".to_string()),
+            raw_html: file.raw_html.unwrap_or_default(),
             gitbook,
         },
         diagnostics,
@@ -297,6 +311,7 @@ mod tests {
             language: "fr".into(),
             base_url: url.map(|u| clean_base_url(u).unwrap()),
             theme: "default".into(),
+            raw_html: RawHtml::Keep,
             gitbook: GitbookConfig::default(),
         }
     }

@@ -40,6 +40,8 @@ pub struct PageInput<'a> {
     pub includes: &'a dyn IncludeSource,
     /// `.gitbook/vars.yaml`: the values of `space.vars.NAME` expressions.
     pub vars: &'a BTreeMap<String, String>,
+    /// `raw_html: sanitize`: the page's HTML goes through the allowlist.
+    pub raw_html: crate::config::RawHtml,
 }
 
 /// What rendering a page body produced.
@@ -142,6 +144,9 @@ pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
     }
     let mut html = String::with_capacity(parse_text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, builder.out.into_iter());
+    if input.raw_html == crate::config::RawHtml::Sanitize {
+        html = super::sanitize::sanitize_html(&html);
+    }
     // Every page's fragment stays in memory until the site is rendered: no spare capacity.
     html.shrink_to_fit();
     let mut fragment = builder.fragment;

@@ -11,6 +11,7 @@ pub mod markers;
 mod math;
 mod plain_text;
 mod raw_html;
+mod sanitize;
 mod slug;
 #[cfg(test)]
 mod tests;

@@ -12,6 +12,7 @@ fn render(text: &str) -> Fragment {
         language: "fr",
         includes: &NoIncludes,
         vars: &Default::default(),
+        raw_html: crate::config::RawHtml::Keep,
     })
 }
 
@@ -283,6 +284,7 @@ fn spans_inside_blocks_map_back_to_the_page() {
         language: "fr",
         includes: &NoIncludes,
         vars: &Default::default(),
+        raw_html: crate::config::RawHtml::Keep,
     });
     assert_eq!(&text[f.refs[0].span.clone()], "[absent](absent.md)");
 }
@@ -313,6 +315,7 @@ fn gitbook_variables_show_their_value() {
         language: "fr",
         includes: &NoIncludes,
         vars: &vars,
+        raw_html: crate::config::RawHtml::Keep,
     });
     assert!(
         f.html

@@ -597,6 +597,7 @@ fn load_file(
     let context = LoadContext {
         language: &config.language,
         root: &config.root,
+        raw_html: config.raw_html,
         includes: &includes,
         vars: &inputs.vars,
     };

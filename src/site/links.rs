@@ -14,9 +14,11 @@ use super::assemble::find_page;
 use super::spaces::gitbook_space_id;
 use super::url::{decode_path, encode_path, is_external, join_path, parent_dir, relative_href};
 use super::{PageId, Site};
+use crate::config::RawHtml;
 use crate::diagnostic::Diagnostic;
 use crate::i18n::word;
 use crate::markdown::{RefKind, Reference, UrlKind, markers};
+use crate::paths::script_scheme;
 
 /// Where a written destination leads.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -264,6 +266,13 @@ impl Site {
         let page = &self.pages[from];
         let dest = dest.trim();
         match self.resolve(from, dest) {
+            Target::External if kind == UrlKind::HtmlAttr && self.sanitizes_script_url(dest) => {
+                let message = format!("`{dest}` would run script; raw_html: sanitize removes it",);
+                (
+                    String::new(),
+                    Some(self.warn(from, reference, "unsafe-url", message)),
+                )
+            }
             Target::External => (dest.to_string(), None),
             Target::SamePage { fragment } => {
                 let problem = (!page.has_anchor(&decode_path(&fragment))).then(|| {
@@ -321,6 +330,12 @@ impl Site {
                 )
             }
         }
+    }
+
+    /// Whether `dest`, a URL of raw HTML, runs script and the site sanitizes raw HTML. (The
+    /// sanitizer sees raw HTML's URLs as markers; their values are checked here.)
+    fn sanitizes_script_url(&self, dest: &str) -> bool {
+        self.config.raw_html == RawHtml::Sanitize && script_scheme(dest, false).is_some()
     }
 
     /// A content-ref card with its target's current title and description; for a target that does

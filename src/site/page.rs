@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use crate::config::RawHtml;
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, parse_document};
 use crate::gitbook::blocks::IncludeSource;
@@ -90,6 +91,7 @@ pub struct LoadContext<'a> {
     pub includes: &'a dyn IncludeSource,
     /// `.gitbook/vars.yaml`, for `space.vars.NAME` expressions.
     pub vars: &'a BTreeMap<String, String>,
+    pub raw_html: RawHtml,
 }
 
 pub fn load_page(
@@ -157,6 +159,7 @@ pub fn load_page_bytes(
         language: context.language,
         includes: context.includes,
         vars: context.vars,
+        raw_html: context.raw_html,
     });
     for problem in &fragment.problems {
         let diagnostic = Diagnostic::new(problem.severity, problem.code, problem.message.clone());

@@ -15,6 +15,7 @@ fn html(markdown: &str) -> String {
         language: "fr",
         includes: &NoIncludes,
         vars: &Default::default(),
+        raw_html: carnet::config::RawHtml::Keep,
     });
     fill_markers(&fragment.html, |i, out| {
         let shown = match &fragment.refs[i].kind {

@@ -47,7 +47,7 @@ fn script_in(html: &Html) -> Vec<String> {
 }
 
 /// Every HTML file the build wrote, parsed, with what in it runs script.
-fn scripts_in_output(built: &Built) -> Vec<(String, Vec<String>)> {
+pub(crate) fn scripts_in_output(built: &Built) -> Vec<(String, Vec<String>)> {
     tree_files(&built.out)
         .into_iter()
         .filter(|(rel, _)| rel.ends_with(".html"))

@@ -25,6 +25,7 @@ mod gitbook_errors;
 mod gitbook_export;
 mod html_injection;
 mod live_rebuild;
+mod raw_html_sanitize;
 mod search_index;
 mod serve;
 mod slow_inputs;
