@@ -131,7 +131,7 @@ pub fn load_config(
 
     let output_dir = match (&overrides.output, &file.output_dir) {
         (Some(out), _) => out.clone(),
-        (None, Some(out)) => site_dir.join(out),
+        (None, Some(out)) => configured_output(site_dir, &root, out)?,
         (None, None) => site_dir.join("public"),
     };
     let base_url = match overrides.base_url.clone().or(file.base_url) {
@@ -156,6 +156,27 @@ pub fn load_config(
         },
         diagnostics,
     ))
+}
+
+/// `output_dir` of `carnet.yaml`: a folder inside the site folder. The configuration is the
+/// site's, and a build replaces its output folder whole; only the command line (`-o`) may send
+/// the output elsewhere.
+fn configured_output(
+    site_dir: &Path,
+    root: &SiteRoot,
+    out: &Path,
+) -> Result<PathBuf, Vec<Diagnostic>> {
+    let dir = site_dir.join(out);
+    if root.holds(&crate::paths::confine::resolve_existing(&dir)) {
+        return Ok(dir);
+    }
+    let message = format!(
+        "output_dir `{}` is outside the site folder; carnet.yaml may only name a folder inside it (use -o to build elsewhere)",
+        out.display()
+    );
+    Err(vec![
+        Diagnostic::error("invalid-config", message).in_file(site_dir.join(CONFIG_FILE)),
+    ])
 }
 
 /// Whether `dir` is a folder that resolves inside the site folder: a folder named by the

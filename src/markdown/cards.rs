@@ -20,8 +20,10 @@ struct Column {
 /// Whether `html` (an HTML block) is a GitBook card table.
 pub fn is_card_table(html: &str) -> bool {
     let trimmed = html.trim_start();
-    trimmed.len() > 6
-        && trimmed[..6].eq_ignore_ascii_case("<table")
+    // `get`: the sixth byte may be inside a character (`<?€€`, found by fuzzing).
+    trimmed
+        .get(..6)
+        .is_some_and(|start| start.eq_ignore_ascii_case("<table"))
         && start_tag_attrs(&trimmed[..trimmed.find('>').unwrap_or(trimmed.len())])
             .iter()
             .any(|(_, a)| {
@@ -183,6 +185,8 @@ mod tests {
     fn recognises_card_tables() {
         assert!(is_card_table(TABLE));
         assert!(!is_card_table("<table><tr><td>x</td></tr></table>"));
+        // Found by fuzzing: the sixth byte inside a character used to panic.
+        assert!(!is_card_table("<?€€"));
     }
 
     #[test]

@@ -7,10 +7,11 @@
 //! replace it anyway. An output folder that is a symbolic link is built into the folder it
 //! points to; the link stays a link.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
+use crate::paths::confine::resolve_existing as resolved;
 use crate::source::is_skipped_folder;
 
 /// The file that marks a folder as carnet's output (published with it; `deploy` skips it).
@@ -112,43 +113,6 @@ fn check_marker(config: &SiteConfig, out: &Path) -> Result<(), Diagnostic> {
     )))
 }
 
-/// An absolute path with `.` and `..` removed and the symbolic links of its longest existing
-/// part resolved (the rest does not exist yet, so it holds no link).
-fn resolved(path: &Path) -> PathBuf {
-    let absolute = lexical(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
-    let mut existing = absolute.as_path();
-    let mut missing = Vec::new();
-    loop {
-        if let Ok(real) = existing.canonicalize() {
-            return missing
-                .iter()
-                .rev()
-                .fold(real, |path, name| path.join(name));
-        }
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                missing.push(name.to_os_string());
-                existing = parent;
-            }
-            _ => return absolute,
-        }
-    }
-}
-
-fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,12 +125,5 @@ mod tests {
         assert!(!walk_skips(Path::new("guide/public")));
         assert!(!walk_skips(Path::new(".git/x")));
         assert!(!walk_skips(Path::new(".gitbook/x")));
-    }
-
-    #[test]
-    fn missing_parts_are_kept_after_the_resolved_ones() {
-        let dir = tempfile::tempdir().unwrap();
-        let real = dir.path().canonicalize().unwrap();
-        assert_eq!(resolved(&dir.path().join("a/../b/c")), real.join("b/c"));
     }
 }

@@ -8,7 +8,7 @@
 //! inside is followed as before.
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
 #[cfg(doc)]
@@ -126,6 +126,44 @@ impl SiteRoot {
     }
 }
 
+/// An absolute path with `.` and `..` removed and the symbolic links of its longest existing
+/// part resolved (the rest does not exist yet, so it holds no link): where a folder about to be
+/// created will be.
+pub fn resolve_existing(path: &Path) -> PathBuf {
+    let absolute = lexical(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
+    let mut existing = absolute.as_path();
+    let mut missing = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return missing
+                .iter()
+                .rev()
+                .fold(real, |path, name| path.join(name));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Reads a file whose size was just seen to be `len`, refusing one above `limit`.
 fn read_within(path: &Path, len: u64, limit: u64) -> io::Result<Vec<u8>> {
     if len > limit {
@@ -137,6 +175,16 @@ fn read_within(path: &Path, len: u64, limit: u64) -> io::Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn missing_parts_are_kept_after_the_resolved_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().canonicalize().unwrap();
+        assert_eq!(
+            resolve_existing(&dir.path().join("a/../b/c")),
+            real.join("b/c")
+        );
+    }
 
     #[cfg(unix)]
     #[test]

@@ -133,4 +133,28 @@ mod tests {
         // A percent sign is part of a file's name, not an escape: it stays.
         assert_eq!(output_path("%2e%2e/x"), Ok(PathBuf::from("%2e%2e/x")));
     }
+
+    /// Joined onto a root, `rel` stays under it: only plain names.
+    fn stays_inside(rel: &Path) -> bool {
+        let root = Path::new("/srv/out");
+        root.join(rel).starts_with(root)
+            && rel.components().all(|c| matches!(c, Component::Normal(_)))
+    }
+
+    proptest::proptest! {
+        // The same properties as the cargo-fuzz target `tests/fuzz/fuzz_targets/paths.rs`, on
+        // inputs made of what escapes are made of, in every `cargo test`.
+        #[test]
+        fn what_is_accepted_stays_inside(text in "([./\\\\%:]|%2[eEfF]|%5[cC]|%00|\\.\\.|[a-zC]|\\PC){0,24}") {
+            if let Ok(clean) = url_path(&text) {
+                if !clean.is_empty() {
+                    let rel = output_path(&clean);
+                    proptest::prop_assert!(rel.as_ref().is_ok_and(|r| stays_inside(r)), "{clean:?} → {rel:?}");
+                }
+            }
+            if let Ok(rel) = output_path(&text) {
+                proptest::prop_assert!(stays_inside(&rel), "{text:?} → {rel:?}");
+            }
+        }
+    }
 }

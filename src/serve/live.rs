@@ -529,14 +529,15 @@ fn link_targets_changed(
 }
 
 /// Whether the walk of `previous` still describes the folder after `changed`: every changed
-/// path is a page or a SUMMARY.md it found, and is still a file. (A new, deleted or renamed
-/// file, an asset, a configuration or theme file: the folder is walked again.)
+/// path is a page or a SUMMARY.md it found, and is still a plain file. (A new, deleted or
+/// renamed file, an asset, a configuration or theme file, a file that is now a symbolic link:
+/// the folder is walked again, and the walk decides whether a link may be followed.)
 fn walk_still_valid(previous: &Assembled, changed: &[PathBuf]) -> bool {
     let summaries = &previous.snapshot.site.summary_hashes;
     !changed.is_empty()
         && changed.iter().all(|path| {
             (previous.page_files.contains_key(path) || summaries.iter().any(|(s, _)| s == path))
-                && path.is_file()
+                && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
         })
 }
 

@@ -324,3 +324,36 @@ fn fix_encoding_write_removes_what_a_killed_write_left() {
         .collect();
     assert_eq!(names.len(), 2, "{names:?}");
 }
+
+#[test]
+fn carnet_yaml_may_not_send_the_output_outside_the_site() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let site = tmp.path().join("site");
+    write(&site, "README.md", b"# Home\n");
+    for out in ["../elsewhere", "/tmp/carnet-escaped-output", "out/../../x"] {
+        write(
+            &site,
+            "carnet.yaml",
+            format!("output_dir: {out}\n").as_bytes(),
+        );
+        let report = build(&options(&site));
+        assert!(!report.written, "{out}");
+        assert!(
+            report
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "invalid-config"),
+            "{out}: {:?}",
+            report.diagnostics
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).expect("tmp").count(),
+        1,
+        "only the site"
+    );
+    assert!(!Path::new("/tmp/carnet-escaped-output").exists());
+    write(&site, "carnet.yaml", b"output_dir: public/site\n");
+    assert!(build(&options(&site)).written);
+    assert!(site.join("public/site/index.html").exists());
+}
