@@ -2,50 +2,42 @@
 //! text it is inline. Rendered at build time to MathML, which browsers draw natively: no script,
 //! no font from another host.
 
-use std::ops::Range;
-
-use pulldown_cmark::Event;
 use pulldown_latex::{Parser, RenderConfig, Storage, config::DisplayMode, push_mathml};
 
-use super::fragment::Builder;
+use super::context::Context;
+use super::tree::Node;
 use crate::limits::{MAX_MATH_DEPTH, math_too_deep};
 
 /// Marks the MathML of a `$$…$$` until its paragraph ends, when we know whether it stands alone.
 const INLINE_MARK: &str = "<math display=\"inline\"";
 
-impl Builder<'_> {
-    pub(super) fn display_math(&mut self, latex: &str, range: &Range<usize>) {
-        self.fragment.has_math = true;
-        if math_too_deep(latex) {
-            let span = self.page_span(range);
-            let message = format!(
-                "this formula nests groups more than {MAX_MATH_DEPTH} deep, carnet's limit; its source is shown instead"
-            );
-            self.problem(span, "limit-exceeded", message);
-            return self.push_html(source_as_code(latex));
-        }
-        let html = mathml(latex, DisplayMode::Inline);
-        self.push_html(html);
+/// `$$…$$` inside text: MathML, inline until its paragraph is known to hold nothing else.
+/// A formula nested past [`MAX_MATH_DEPTH`] is not parsed (the parser recurses): its source is
+/// shown, and a warning says so at `start` (in the parsed text).
+pub fn display_math(ctx: &mut Context<'_>, latex: &str, start: usize) -> String {
+    ctx.has_math = true;
+    if math_too_deep(latex) {
+        let span = ctx.refs.page_span(&(start..start + 1));
+        let message = format!(
+            "this formula nests groups more than {MAX_MATH_DEPTH} deep, carnet's limit; its source is shown instead"
+        );
+        ctx.refs.problem(span, "limit-exceeded", message);
+        return source_as_code(latex);
     }
+    mathml(latex, DisplayMode::Inline)
+}
 
-    /// At the end of a paragraph that started at `start` in the output: when the paragraph holds
-    /// nothing but one `$$…$$`, makes it a display equation outside any `<p>`. Returns whether it
-    /// did (the caller then does not close the paragraph).
-    pub(super) fn lone_display_math(&mut self, start: usize) -> bool {
-        let inner = &self.out[start + 1..];
-        let [Event::Html(html)] = inner else {
-            return false;
-        };
-        if !html.starts_with(INLINE_MARK) {
-            return false;
-        }
-        let display = html.replacen(INLINE_MARK, "<math display=\"block\"", 1);
-        self.out.truncate(start);
-        self.out.push(Event::Html(
-            format!("<div class=\"math-display\">{display}</div>\n").into(),
-        ));
-        true
+/// A paragraph that holds nothing but one `$$…$$` (its `children`, transformed) is a display
+/// equation, outside any `<p>`: its markup, or `None` for any other paragraph.
+pub fn lone_display_math(children: &[Node<'_>]) -> Option<String> {
+    let [Node::Output(html)] = children else {
+        return None;
+    };
+    if !html.starts_with(INLINE_MARK) {
+        return None;
     }
+    let display = html.replacen(INLINE_MARK, "<math display=\"block\"", 1);
+    Some(format!("<div class=\"math-display\">{display}</div>\n"))
 }
 
 fn mathml(latex: &str, mode: DisplayMode) -> String {

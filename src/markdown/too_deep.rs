@@ -1,32 +1,31 @@
 //! A page whose block quotes or lists nest beyond [`MAX_MARKDOWN_NESTING`] on a line is not
 //! parsed: its text is shown as it is, and an error says where (see [`crate::limits`]).
 
+use std::ops::Range;
+
 use pulldown_cmark_escape::escape_html_body_text;
 
-use super::fragment::{Builder, Fragment};
+use super::fragment::Fragment;
 use crate::diagnostic::Severity;
 use crate::gitbook::blocks::BlockProblem;
 use crate::limits::MAX_MARKDOWN_NESTING;
 
-impl Builder<'_> {
-    /// The fragment of a page nested too deep at offset `at` of its (expanded) `text`.
-    pub(super) fn too_deep(self, text: &str, at: usize) -> Fragment {
-        let span = self.page_span(&(at..at + 1));
-        let mut html = String::from("<pre class=\"source-too-deep\">");
-        let _ = escape_html_body_text(&mut html, text);
-        html.push_str("</pre>\n");
-        let message = format!(
-            "block quotes and lists nest more than {MAX_MARKDOWN_NESTING} deep on this line, carnet's limit; the page is shown as plain text"
-        );
-        Fragment {
-            html,
-            problems: vec![BlockProblem {
-                span,
-                severity: Severity::Error,
-                code: "limit-exceeded",
-                message,
-            }],
-            ..Fragment::default()
-        }
+/// The fragment of a page whose (expanded) `text` nests too deep at page span `span`.
+pub fn too_deep(text: &str, span: &Range<usize>) -> Fragment {
+    let mut html = String::from("<pre class=\"source-too-deep\">");
+    let _ = escape_html_body_text(&mut html, text);
+    html.push_str("</pre>\n");
+    let message = format!(
+        "block quotes and lists nest more than {MAX_MARKDOWN_NESTING} deep on this line, carnet's limit; the page is shown as plain text"
+    );
+    Fragment {
+        html,
+        problems: vec![BlockProblem {
+            span: span.clone(),
+            severity: Severity::Error,
+            code: "limit-exceeded",
+            message,
+        }],
+        ..Fragment::default()
     }
 }

@@ -6,14 +6,14 @@
 
 use std::ops::Range;
 
-use super::fragment::Builder;
-use super::html_attrs::{Attr, decode_entities};
+use super::refs::RefRecorder;
+use crate::html::StartTag;
 use crate::paths::script_scheme;
 
-impl Builder<'_> {
-    /// Whether `dest` (the target of a `what`, at `span` of the page) runs script when followed:
+impl RefRecorder {
+    /// Whether `dest` (the target of a `what`, at page span `span`) runs script when followed:
     /// then a warning says so, and the caller shows the link as text.
-    pub(super) fn refuses_url(&mut self, span: &Range<usize>, dest: &str, what: &str) -> bool {
+    pub fn refuses_url(&mut self, span: &Range<usize>, dest: &str, what: &str) -> bool {
         let Some(scheme) = script_scheme(dest, false) else {
             return false;
         };
@@ -22,37 +22,18 @@ impl Builder<'_> {
         self.problem(span.clone(), "unsafe-url", message);
         true
     }
-}
 
-impl Builder<'_> {
-    /// Whether `href` (an attribute of raw `html`, which starts at `start` in the parsed text)
-    /// is the script URL of a GitBook button; then a warning says so.
-    pub(super) fn refuses_button(
-        &mut self,
-        html: &str,
-        attrs: &[(&str, Attr<'_>)],
-        href: &Attr<'_>,
-        start: usize,
-    ) -> bool {
-        let dest = decode_entities(href.raw_value);
-        if script_scheme(&dest, false).is_none() || !in_button(html, attrs, href.whole.start) {
+    /// Whether `href` (decoded), an attribute of `tag` at parsed range `range`, is the script
+    /// URL of a GitBook button (`<a class="button primary">`); then a warning says so.
+    pub fn refuses_button(&mut self, tag: &StartTag, href: &str, range: &Range<usize>) -> bool {
+        let is_button = tag.name == "a"
+            && tag
+                .attr("class")
+                .is_some_and(|class| class.split_ascii_whitespace().any(|c| c == "button"));
+        if !is_button || script_scheme(href, false).is_none() {
             return false;
         }
-        let span = self.page_span(&(start + href.whole.start..start + href.whole.end));
-        self.refuses_url(&span, &dest, "a button")
+        let span = self.page_span(range);
+        self.refuses_url(&span, href, "a button")
     }
-}
-
-/// Whether the start tag holding the attribute at `at` in `html` is a GitBook button
-/// (`<a class="button primary">`), among the attributes `attrs` of `html`.
-fn in_button(html: &str, attrs: &[(&str, Attr<'_>)], at: usize) -> bool {
-    let tag_start = html[..at].rfind('<');
-    attrs.iter().any(|(tag, attr)| {
-        tag.eq_ignore_ascii_case("a")
-            && html[..attr.whole.start].rfind('<') == tag_start
-            && attr.name.eq_ignore_ascii_case("class")
-            && decode_entities(attr.raw_value)
-                .split_ascii_whitespace()
-                .any(|class| class == "button")
-    })
 }

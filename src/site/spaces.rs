@@ -8,11 +8,9 @@
 
 use std::path::Path;
 
-use super::url::join_path;
-use crate::config::{SiteConfig, is_folder_inside};
+use crate::config::{SiteConfig, is_folder_inside, load_gitbook_config};
 use crate::diagnostic::{Diagnostic, display_path};
-use crate::gitbook::load_gitbook_config;
-use crate::paths::url_path;
+use crate::paths::{join_path, url_path};
 use crate::source::{SourceFile, SourceTree};
 
 pub const DOCS_FILE: &str = "docs.yaml";
@@ -174,7 +172,7 @@ fn spaces_from_docs_yaml(
     let value: serde_yaml::Value = match serde_yaml::from_str(&text) {
         Ok(value) => value,
         Err(err) => {
-            let mut d = crate::config::yaml_error(
+            let mut d = crate::yaml::yaml_error(
                 &shown,
                 &text,
                 &err,

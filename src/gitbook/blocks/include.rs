@@ -8,8 +8,7 @@
 
 use std::path::PathBuf;
 
-use crate::paths::{Escape, SiteRoot};
-use crate::site::url::{decode_path, join_path, parent_dir};
+use crate::paths::{Escape, SiteRoot, decode_path, join_path, parent_dir};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum IncludeError {

@@ -11,8 +11,12 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, LineIndex, Severity};
-use crate::gitbook::GitbookConfig;
 use crate::paths::{Escape, SiteRoot};
+use crate::yaml::yaml_error;
+
+mod gitbook;
+
+pub use gitbook::{GITBOOK_FILE, GitbookConfig, load_gitbook_config};
 
 /// The name of carnet's own configuration file, looked up in the site folder.
 pub const CONFIG_FILE: &str = "carnet.yaml";
@@ -27,6 +31,13 @@ pub struct ConfigFile {
     pub theme: Option<String>,
     pub content_dir: Option<PathBuf>,
     pub output_dir: Option<PathBuf>,
+    /// Where a page's source can be edited: the page's content-relative path is appended.
+    pub edit_url: Option<String>,
+    pub last_updated: Option<LastUpdated>,
+    /// A file of the content folder, or an absolute URL.
+    pub favicon: Option<String>,
+    /// A file of the content folder, or an absolute URL.
+    pub logo: Option<String>,
     pub raw_html: Option<RawHtml>,
 }
 
@@ -39,6 +50,14 @@ pub enum RawHtml {
     Keep,
     /// Through an allowlist sanitizer: for sites that publish pages from untrusted hands.
     Sanitize,
+}
+
+/// Where "Last updated" dates come from.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LastUpdated {
+    /// The date of the last commit that touched the page's source.
+    Git,
 }
 
 /// What the command line may override in the configuration.
@@ -65,6 +84,11 @@ pub struct SiteConfig {
     /// Absolute site URL, always ending with `/` when set.
     pub base_url: Option<String>,
     pub theme: String,
+    /// Ends with `/`: a page's content-relative path, percent-encoded, is appended.
+    pub edit_url: Option<String>,
+    pub last_updated: Option<LastUpdated>,
+    pub favicon: Option<String>,
+    pub logo: Option<String>,
     pub raw_html: RawHtml,
     /// GitBook's own structure settings (`structure.readme`, `structure.summary`, redirects).
     pub gitbook: GitbookConfig,
@@ -115,7 +139,7 @@ pub fn load_config(
             Diagnostic::error("invalid-config", msg).in_file(site_dir.join(CONFIG_FILE)),
         ]);
     }
-    let (gitbook, gitbook_diagnostics) = crate::gitbook::load_gitbook_config(&base_dir, &root);
+    let (gitbook, gitbook_diagnostics) = load_gitbook_config(&base_dir, &root);
     diagnostics.extend(gitbook_diagnostics);
     let content_dir = match &gitbook.root {
         Some(gitbook_root) => base_dir.join(gitbook_root),
@@ -134,10 +158,16 @@ pub fn load_config(
         (None, Some(out)) => configured_output(site_dir, &root, out)?,
         (None, None) => site_dir.join("public"),
     };
+    let config_error = |message| {
+        vec![Diagnostic::error("invalid-config", message).in_file(site_dir.join(CONFIG_FILE))]
+    };
     let base_url = match overrides.base_url.clone().or(file.base_url) {
-        Some(url) => Some(clean_base_url(&url).map_err(|message| {
-            vec![Diagnostic::error("invalid-config", message).in_file(site_dir.join(CONFIG_FILE))]
-        })?),
+        Some(url) => Some(clean_url("base_url", &url).map_err(config_error)?),
+        None => None,
+    };
+    // Written into every page as a link: as safe as `base_url` (never `javascript:`).
+    let edit_url = match file.edit_url {
+        Some(url) => Some(clean_url("edit_url", &url).map_err(config_error)?),
         None => None,
     };
 
@@ -151,6 +181,10 @@ pub fn load_config(
             language: file.language.unwrap_or_else(|| "fr".to_string()),
             base_url,
             theme: file.theme.unwrap_or_else(|| "default".to_string()),
+            edit_url,
+            last_updated: file.last_updated,
+            favicon: file.favicon,
+            logo: file.logo,
             raw_html: file.raw_html.unwrap_or_default(),
             gitbook,
         },
@@ -231,43 +265,6 @@ fn read_config_file(site_dir: &Path, root: &SiteRoot) -> Result<ConfigFile, Vec<
     })
 }
 
-/// Turns a YAML error into a diagnostic at the line the parser names. serde's messages for unknown
-/// keys already name the key and the accepted ones, which is exactly what the user needs.
-pub fn yaml_error(
-    file: &Path,
-    text: &str,
-    err: &serde_yaml::Error,
-    code: &'static str,
-    severity: Severity,
-) -> Diagnostic {
-    let lines = LineIndex::new(text);
-    let message = strip_yaml_position(&err.to_string());
-    let diagnostic = Diagnostic::new(severity, code, message);
-    match err.location() {
-        Some(loc) => {
-            let start = lines.line_start(loc.line())
-                + column_offset(lines.line_text(text, loc.line()), loc.column());
-            diagnostic.at(file, &lines, text, start..start + 1)
-        }
-        None => diagnostic.in_file(file),
-    }
-}
-
-/// serde_yaml appends " at line L column C" to its messages; the diagnostic shows that already.
-fn strip_yaml_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
-    }
-}
-
-/// Byte offset of 1-based character `column` within `line`.
-fn column_offset(line: &str, column: usize) -> usize {
-    line.char_indices()
-        .nth(column.saturating_sub(1))
-        .map_or(line.len(), |(i, _)| i)
-}
-
 /// What of a base URL's path is percent-encoded: whatever could end an attribute, a string or
 /// a `_redirects` line, or open a tag, wherever carnet writes the URL (`%` stays: a URL already
 /// encoded is kept as it is).
@@ -284,11 +281,12 @@ const BASE_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'\\')
     .add(b'^');
 
-/// `base_url` as every page, the 404 page, the sitemap, `_redirects` and the dev server use it:
+/// `base_url` (or `edit_url`, named `key`) as every page, the 404 page, the sitemap,
+/// `_redirects` and the dev server use it:
 /// an absolute `http(s)` URL ending with `/`, its path percent-encoded where it would otherwise
 /// break out of where it is written, and never starting with `//` (on the 404 page that would
 /// load the theme's scripts from another host). `Err`: what is wrong with it.
-fn clean_base_url(url: &str) -> Result<String, String> {
+fn clean_url(key: &str, url: &str) -> Result<String, String> {
     let url = url.trim();
     let lower = url.to_ascii_lowercase();
     let scheme = ["https://", "http://"]
@@ -296,7 +294,7 @@ fn clean_base_url(url: &str) -> Result<String, String> {
         .find(|s| lower.starts_with(s))
         .ok_or_else(|| {
             format!(
-                "base_url `{url}` is not an absolute http(s) URL, such as https://example.org/docs/"
+                "{key} `{url}` is not an absolute http(s) URL, such as https://example.org/docs/"
             )
         })?;
     let rest = &url[scheme.len()..];
@@ -307,7 +305,7 @@ fn clean_base_url(url: &str) -> Result<String, String> {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']' | '_'));
     if !host_ok || path.contains(['?', '#']) {
         return Err(format!(
-            "base_url `{url}` is not a plain http(s) address (a host, then a path without `?` or `#`)"
+            "{key} `{url}` is not a plain http(s) address (a host, then a path without `?` or `#`)"
         ));
     }
     let mut clean = format!("{}{host}/", &lower[..scheme.len()]);
@@ -330,8 +328,12 @@ mod tests {
             output_dir: PathBuf::new(),
             title: None,
             language: "fr".into(),
-            base_url: url.map(|u| clean_base_url(u).unwrap()),
+            base_url: url.map(|u| clean_url("base_url", u).unwrap()),
             theme: "default".into(),
+            edit_url: None,
+            last_updated: None,
+            favicon: None,
+            logo: None,
             raw_html: RawHtml::Keep,
             gitbook: GitbookConfig::default(),
         }
@@ -348,53 +350,5 @@ mod tests {
             "/"
         );
         assert_eq!(config_with_base(None).base_path(), "/");
-    }
-
-    #[test]
-    fn base_urls_are_made_safe_to_write_anywhere() {
-        assert_eq!(
-            clean_base_url("https://x.org/docs").as_deref(),
-            Ok("https://x.org/docs/")
-        );
-        assert_eq!(
-            clean_base_url("HTTPS://x.org//evil.com/").as_deref(),
-            Ok("https://x.org/evil.com/")
-        );
-        assert_eq!(
-            clean_base_url("https://x.org/\"><script>alert(1)</script>/").as_deref(),
-            Ok("https://x.org/%22%3E%3Cscript%3Ealert(1)%3C/script%3E/")
-        );
-        assert_eq!(
-            clean_base_url("https://x.org/caf%C3%A9 bar/").as_deref(),
-            Ok("https://x.org/caf%C3%A9%20bar/")
-        );
-        for bad in [
-            "/docs/",
-            "javascript:alert(1)//",
-            "https:///x",
-            "https://a\"b/",
-            "https://x.org/?a",
-        ] {
-            assert!(clean_base_url(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn unknown_keys_are_errors_naming_the_key_and_line() {
-        let text = "title: Docs\nlanguag: en\n";
-        let err = serde_yaml::from_str::<ConfigFile>(text).unwrap_err();
-        let d = yaml_error(
-            Path::new("carnet.yaml"),
-            text,
-            &err,
-            "invalid-config",
-            Severity::Error,
-        );
-        assert!(
-            d.message.contains("unknown field `languag`"),
-            "{}",
-            d.message
-        );
-        assert_eq!(d.location.unwrap().line, 2);
     }
 }
