@@ -80,7 +80,12 @@ pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
     };
     let refs = RefRecorder::new(map, include_dirs, input.body_start);
     if let Some(at) = crate::limits::markdown_too_deep(parse_text) {
-        return too_deep(parse_text, &refs.page_span(&(at..at + 1)));
+        let (html, problem) = too_deep(parse_text, &refs.page_span(&(at..at + 1)));
+        return Fragment {
+            html,
+            problems: vec![problem],
+            ..Fragment::default()
+        };
     }
     let events = Parser::new_ext(parse_text, crate::commonmark::options()).into_offset_iter();
     let mut nodes = tree::build(events, markers);

@@ -5,27 +5,23 @@ use std::ops::Range;
 
 use pulldown_cmark_escape::escape_html_body_text;
 
-use super::fragment::Fragment;
 use crate::diagnostic::Severity;
 use crate::gitbook::blocks::BlockProblem;
 use crate::limits::MAX_MARKDOWN_NESTING;
 
-/// The fragment of a page whose (expanded) `text` nests too deep at page span `span`.
-pub fn too_deep(text: &str, span: &Range<usize>) -> Fragment {
+/// What a page whose (expanded) `text` nests too deep at page span `span` shows, and the error.
+pub fn too_deep(text: &str, span: &Range<usize>) -> (String, BlockProblem) {
     let mut html = String::from("<pre class=\"source-too-deep\">");
     let _ = escape_html_body_text(&mut html, text);
     html.push_str("</pre>\n");
     let message = format!(
         "block quotes and lists nest more than {MAX_MARKDOWN_NESTING} deep on this line, carnet's limit; the page is shown as plain text"
     );
-    Fragment {
-        html,
-        problems: vec![BlockProblem {
-            span: span.clone(),
-            severity: Severity::Error,
-            code: "limit-exceeded",
-            message,
-        }],
-        ..Fragment::default()
-    }
+    let problem = BlockProblem {
+        span: span.clone(),
+        severity: Severity::Error,
+        code: "limit-exceeded",
+        message,
+    };
+    (html, problem)
 }
