@@ -131,6 +131,35 @@ fn a_base_url_that_is_not_an_http_address_is_a_configuration_error() {
 }
 
 #[test]
+fn an_edit_url_that_is_not_an_http_address_is_a_configuration_error() {
+    for bad in [
+        "javascript:alert(1)//",
+        "\"><script>alert(1)</script>",
+        "//evil.example/",
+    ] {
+        let yaml = format!("edit_url: '{}'\n", bad.replace('\'', "''"));
+        let built = build_tmp(site_with(&[
+            ("carnet.yaml", &yaml),
+            ("README.md", "# Home\n"),
+        ]));
+        assert_eq!(built.with_code("invalid-config").len(), 1, "{bad}");
+        assert!(!built.report.written, "{bad}");
+    }
+    let built = build_tmp(site_with(&[
+        ("carnet.yaml", "edit_url: 'https://x.org/edit/\"><b>/'\n"),
+        ("README.md", "# Home\n"),
+    ]));
+    assert!(built.report.written);
+    assert_no_script(&built);
+    let home = built.file("index.html");
+    assert!(!home.contains("\"><b>"), "the path is encoded");
+    assert!(
+        home.contains("https://x.org/edit/%22%3E%3Cb%3E/"),
+        "the edit link is kept"
+    );
+}
+
+#[test]
 fn titles_labels_and_descriptions_are_text() {
     let built = build_tmp(site_with(&[
         (
