@@ -16,7 +16,7 @@ use crate::yaml::yaml_error;
 
 mod gitbook;
 
-pub use gitbook::{GITBOOK_FILE, GitbookConfig, load_gitbook_config};
+pub use gitbook::{GITBOOK_FILE, GitbookConfig, content_root, load_gitbook_config};
 
 /// The name of carnet's own configuration file, looked up in the site folder.
 pub const CONFIG_FILE: &str = "carnet.yaml";
@@ -80,7 +80,9 @@ pub struct SiteConfig {
     pub output_dir: PathBuf,
     /// `None` lets the home page's title stand in.
     pub title: Option<String>,
-    pub language: String,
+    /// `language` of carnet.yaml, for the whole site; `None` lets each space's `docs.yaml`
+    /// entry or its content decide (see `site::language`).
+    pub language: Option<String>,
     /// Absolute site URL, always ending with `/` when set.
     pub base_url: Option<String>,
     pub theme: String,
@@ -141,17 +143,7 @@ pub fn load_config(
     }
     let (gitbook, gitbook_diagnostics) = load_gitbook_config(&base_dir, &root);
     diagnostics.extend(gitbook_diagnostics);
-    let content_dir = match &gitbook.root {
-        Some(gitbook_root) => base_dir.join(gitbook_root),
-        None => base_dir,
-    };
-    if !is_folder_inside(&root, &content_dir) {
-        let msg = format!(
-            "`root` of .gitbook.yaml points to `{}`, which is not a folder of the site",
-            content_dir.display()
-        );
-        return Err(vec![Diagnostic::error("invalid-config", msg)]);
-    }
+    let content_dir = content_root(&base_dir, &gitbook, &root, &mut diagnostics);
 
     let output_dir = match (&overrides.output, &file.output_dir) {
         (Some(out), _) => out.clone(),
@@ -178,7 +170,7 @@ pub fn load_config(
             content_dir,
             output_dir,
             title: file.title,
-            language: file.language.unwrap_or_else(|| "fr".to_string()),
+            language: file.language,
             base_url,
             theme: file.theme.unwrap_or_else(|| "default".to_string()),
             edit_url,
@@ -327,7 +319,7 @@ mod tests {
             content_dir: PathBuf::new(),
             output_dir: PathBuf::new(),
             title: None,
-            language: "fr".into(),
+            language: None,
             base_url: url.map(|u| clean_url("base_url", u).unwrap()),
             theme: "default".into(),
             edit_url: None,

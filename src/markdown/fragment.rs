@@ -27,8 +27,6 @@ pub struct PageInput<'a> {
     pub body_start: usize,
     /// Content-relative path of the page, for includes.
     pub path: &'a str,
-    /// The site's language, for the words blocks show.
-    pub language: &'a str,
     pub includes: &'a dyn IncludeSource,
     /// `.gitbook/vars.yaml`: the values of `space.vars.NAME` expressions.
     pub vars: &'a BTreeMap<String, String>,
@@ -94,7 +92,6 @@ pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
         text: TextCollector::default(),
         blocks: BlockStack::default(),
         settings: Settings {
-            language: input.language,
             vars: input.vars,
             markers,
         },
@@ -102,11 +99,12 @@ pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
         first_h1: None,
         has_mermaid: false,
         has_math: false,
+        footnotes: Vec::new(),
     };
     walk::walk(&mut ctx, &mut nodes);
     let mut html = serialize::to_html(nodes, parse_text.len() * 3 / 2);
     if input.raw_html == crate::config::RawHtml::Sanitize {
-        html = super::sanitize::sanitize_html(&html);
+        html = super::sanitize::sanitize_fragment(&html, &ctx.refs.refs);
     }
     // Every page's fragment stays in memory until the site is rendered: no spare capacity.
     html.shrink_to_fit();

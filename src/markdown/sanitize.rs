@@ -12,6 +12,51 @@
 
 use std::sync::OnceLock;
 
+use super::markers::{CLOSE, OPEN, fill_markers, push_marker};
+use super::refs::{RefKind, Reference};
+
+/// The attribute that carries a Markdown link's marker through the sanitizer.
+const LINK_ATTR: &str = "<a data-carnet-link=\"";
+
+/// A page's fragment (markers not yet filled; `refs` says what each stands for) with everything
+/// that is not on the allowlist removed. A Markdown link's marker stands for its whole start tag,
+/// which the sanitizer would not see (its `</a>` would look stray and be dropped): it goes
+/// through as an `<a>` carrying the marker, and comes back as the marker.
+pub fn sanitize_fragment(html: &str, refs: &[Reference]) -> String {
+    let wrapped = fill_markers(html, |index, out| {
+        let is_link = refs
+            .get(index)
+            .is_some_and(|r| matches!(r.kind, RefKind::Link { .. }));
+        if is_link {
+            out.push_str(LINK_ATTR);
+        }
+        push_marker(out, index);
+        if is_link {
+            out.push_str("\">");
+        }
+    });
+    let clean = sanitize_html(&wrapped);
+    let mut out = String::with_capacity(clean.len());
+    let mut rest = clean.as_str();
+    while let Some(at) = rest.find(LINK_ATTR) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + LINK_ATTR.len()..];
+        let marker = after.find("\">").map(|end| &after[..end]);
+        match marker.filter(|m| m.starts_with(OPEN) && m.ends_with(CLOSE)) {
+            Some(marker) => {
+                out.push_str(marker);
+                rest = &after[marker.len() + 2..];
+            }
+            None => {
+                out.push_str(LINK_ATTR);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `html` with everything that is not on the allowlist removed.
 pub fn sanitize_html(html: &str) -> String {
     sanitizer().clean(html).to_string()

@@ -15,5 +15,5 @@ pub mod temp;
 
 pub use confine::{Escape, SiteRoot, outside_warning};
 pub use normalise::{Unwritable, output_path, url_path};
-pub use relative::{decode_path, is_external, join_path, parent_dir, rebase_path};
+pub use relative::{decode_path, is_external, join_clamped, join_path, parent_dir, rebase_path};
 pub use scheme::script_scheme;

@@ -82,10 +82,8 @@ impl Page {
     }
 }
 
-/// Reads and renders one page. An unreadable file yields no page and an error.
-/// What loading a page needs from the site: its language and where includes come from.
+/// What loading a page needs from the site: where includes come from, and variables.
 pub struct LoadContext<'a> {
-    pub language: &'a str,
     /// The boundary of reads: a page that became a link to outside is not read.
     pub root: &'a SiteRoot,
     pub includes: &'a dyn IncludeSource,
@@ -94,6 +92,7 @@ pub struct LoadContext<'a> {
     pub raw_html: RawHtml,
 }
 
+/// Reads and renders one page. An unreadable file yields no page and an error.
 pub fn load_page(
     source: &SourceFile,
     display_path: PathBuf,
@@ -156,7 +155,6 @@ pub fn load_page_bytes(
         text: &doc.text,
         body_start: doc.body_start,
         path: &source.rel,
-        language: context.language,
         includes: context.includes,
         vars: context.vars,
         raw_html: context.raw_html,

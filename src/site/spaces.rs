@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use crate::config::{SiteConfig, is_folder_inside, load_gitbook_config};
+use crate::config::{SiteConfig, content_root, is_folder_inside, load_gitbook_config};
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::paths::{join_path, url_path};
 use crate::source::{SourceFile, SourceTree};
@@ -30,6 +30,8 @@ pub struct SpaceSpec {
     pub publishes: bool,
     /// GitBook's ids for this space, for `https://app.gitbook.com/s/<id>/…` links.
     pub gitbook_ids: Vec<String>,
+    /// `content.language` of the space in `docs.yaml`.
+    pub language: Option<String>,
 }
 
 /// The spaces of a site, the root space first, then by folder.
@@ -50,6 +52,7 @@ pub fn discover_spaces(
         summary: tree.summary.clone(),
         publishes: true,
         gitbook_ids: Vec::new(),
+        language: None,
     };
     let mut spaces = vec![root];
     let docs = config.content_dir.join(DOCS_FILE);
@@ -104,10 +107,14 @@ fn space_in(
     title: Option<String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> SpaceSpec {
-    let (gitbook, problems) = load_gitbook_config(&config.content_dir.join(dir), &config.root);
+    let folder = config.content_dir.join(dir);
+    let (gitbook, problems) = load_gitbook_config(&folder, &config.root);
     diagnostics.extend(problems);
     let mut content_dir = format!("{dir}/");
-    if let Some(root) = gitbook.root.as_ref().and_then(|r| r.to_str()) {
+    let root_is_a_folder = content_root(&folder, &gitbook, &config.root, diagnostics) != folder;
+    if let Some(root) = gitbook.root.as_ref().and_then(|r| r.to_str())
+        && root_is_a_folder
+    {
         // `root: ../..` names no folder of this space's tree: as if it named a missing one.
         if let Some(joined) = join_path(&content_dir, root).filter(|j| !j.is_empty()) {
             content_dir = format!("{}/", joined.trim_end_matches('/'));
@@ -132,6 +139,7 @@ fn space_in(
         summary,
         publishes: true,
         gitbook_ids: Vec::new(),
+        language: None,
     }
 }
 
@@ -236,6 +244,7 @@ fn spaces_from_docs_yaml(
             }
             let mut spec = space_in(config, tree, &dir, url_prefix, space.title, diagnostics);
             spec.gitbook_ids.extend(space.id);
+            spec.language = space.language;
             Some(spec)
         })
         .collect()
@@ -250,6 +259,8 @@ struct DocsSpace {
     title: Option<String>,
     /// GitBook's id of the space, when written (`id:` or `spaceId:`).
     id: Option<String>,
+    /// `content.language`.
+    language: Option<String>,
 }
 
 /// Walks `docs.yaml` items, collecting each space that has a content directory.
@@ -284,11 +295,18 @@ fn collect_docs_spaces(
             .and_then(|d| d.as_str());
         if let Some(directory) = directory {
             let text = |key: &str| item.get(key).and_then(|t| t.as_str()).map(str::to_string);
+            let language = item
+                .get("content")
+                .and_then(|c| c.get("language"))
+                .and_then(|l| l.as_str())
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty());
             found.push(DocsSpace {
                 directory: directory.to_string(),
                 url_prefix: here.clone(),
                 title: text("title"),
                 id: text("spaceId").or_else(|| text("id")),
+                language,
             });
         }
     }
@@ -433,6 +451,7 @@ mod tests {
             summary: None,
             publishes: true,
             gitbook_ids: Vec::new(),
+            language: None,
         };
         let spaces = [space(""), space("api/"), space("api/v2/")];
         assert_eq!(space_of(&spaces, "guide.md"), 0);

@@ -30,6 +30,7 @@ mod live_rebuild;
 mod raw_html;
 mod raw_html_sanitize;
 mod reader;
+mod real_exports;
 mod search_index;
 mod serve;
 mod slow_inputs;

@@ -4,14 +4,14 @@
 use super::super::context::Context;
 use crate::gitbook::blocks::Attrs;
 
-pub fn open(ctx: &Context<'_>, attrs: &Attrs) -> String {
+pub fn open(ctx: &mut Context<'_>, attrs: &Attrs) -> String {
     let style = attrs.get("style").unwrap_or("info").to_ascii_lowercase();
     // Only a known style reaches the class attribute (the rest is shown as info).
     let (style, label) = match style.as_str() {
-        "success" => ("success", ctx.settings.word("hint_success")),
-        "warning" => ("warning", ctx.settings.word("hint_warning")),
-        "danger" => ("danger", ctx.settings.word("hint_danger")),
-        _ => ("info", ctx.settings.word("hint_info")),
+        "success" => ("success", ctx.word("hint_success")),
+        "warning" => ("warning", ctx.word("hint_warning")),
+        "danger" => ("danger", ctx.word("hint_danger")),
+        _ => ("info", ctx.word("hint_info")),
     };
     format!("<div class=\"hint hint-{style}\" role=\"note\" aria-label=\"{label}\">\n")
 }
