@@ -15,7 +15,7 @@ use crate::config::{LastUpdated, Overrides, SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, Tally, display_path};
 use crate::git_dates::{PageDates, page_dates};
 use crate::gitbook::blocks::FsIncludes;
-use crate::output::{Staging, check_output_dir};
+use crate::output::{Staging, prepare_output};
 use crate::render::{
     Job, PLAN_FILE, Plan, SiteRenderer, Theme, load_theme, page_content, render_generated,
     set_site_globals,
@@ -41,6 +41,8 @@ pub struct BuildOptions {
     pub deny: Vec<String>,
     /// Check external links too (`carnet check --external`).
     pub external: Option<crate::external::ExternalOptions>,
+    /// Replace a non-empty output folder that carnet did not write (`--force`).
+    pub force: bool,
 }
 
 impl BuildOptions {
@@ -77,6 +79,11 @@ impl BuildReport {
 
     pub fn succeeded(&self) -> bool {
         self.tally().errors == 0
+    }
+
+    /// The output folder was refused (a usage mistake: exit status 2): nothing was touched.
+    pub fn output_refused(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.code == "invalid-output")
     }
 
     /// Runs `phase`, recording how long it took under `name`.
@@ -141,11 +148,14 @@ fn build_site(config: SiteConfig, options: &BuildOptions, report: &mut BuildRepo
         }
         return;
     }
-    if let Err(error) = check_output_dir(&site.config) {
-        report.diagnostics.push(error);
-        return;
-    }
-    let staging = match Staging::new(&site.config.output_dir) {
+    let target = match prepare_output(&site.config, options.force) {
+        Ok(target) => target,
+        Err(error) => {
+            report.diagnostics.push(error);
+            return;
+        }
+    };
+    let staging = match Staging::new(&target) {
         Ok(staging) => staging,
         Err(err) => {
             let message = format!(
@@ -187,6 +197,8 @@ pub struct Inputs {
     pub spaces: Vec<SpaceSpec>,
     pub includes: FsIncludes,
     pub vars: BTreeMap<String, String>,
+    /// `raw_html` of `carnet.yaml`: every page loaded with these inputs is sanitized or not.
+    pub raw_html: crate::config::RawHtml,
 }
 
 impl Inputs {
@@ -200,13 +212,17 @@ impl Inputs {
             spaces,
             includes: FsIncludes {
                 content_dir: config.content_dir.clone(),
+                root: config.root.clone(),
             },
-            vars: crate::gitbook::load_vars(&config.content_dir),
+            vars: crate::gitbook::load_vars(&config.content_dir, &config.root),
+            raw_html: config.raw_html,
         }
     }
 
     pub fn context<'a>(&'a self, config: &SiteConfig) -> LoadContext<'a> {
         LoadContext {
+            root: &self.includes.root,
+            raw_html: self.raw_html,
             includes: &self.includes,
             vars: &self.vars,
             markdown: config.outputs.page_markdown(),

@@ -50,6 +50,10 @@ struct ServeArgs {
     /// Address to listen on; anything but 127.0.0.1 lets other machines read the site.
     #[arg(long, default_value = "127.0.0.1")]
     bind: std::net::IpAddr,
+    /// A name (or address) other machines call the server by, besides localhost and the bound
+    /// address (repeatable; with --bind, for use on a LAN). Requests naming anything else get 403.
+    #[arg(long, value_name = "NAME")]
+    allowed_host: Vec<String>,
     /// Open the site in a browser.
     #[arg(long)]
     open: bool,
@@ -127,6 +131,9 @@ struct BuildArgs {
     /// Build again after every change, until Ctrl-C.
     #[arg(long)]
     watch: bool,
+    /// Replace the output folder even if it is not empty and carnet did not write it.
+    #[arg(long)]
+    force: bool,
     /// With --watch: poll for changes instead of using file system events.
     #[arg(long, requires = "watch")]
     poll: bool,
@@ -224,7 +231,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) if args.watch => {
-            let options = build_options(&args.site, args.output.clone(), None);
+            let mut options = build_options(&args.site, args.output.clone(), None);
+            options.force = args.force;
             let site = &args.site;
             let result = carnet::serve::watch_build(
                 options,
@@ -235,7 +243,11 @@ fn main() -> ExitCode {
             );
             exit_with(result)
         }
-        Command::Build(args) => run(&args.site, args.output, None),
+        Command::Build(args) => {
+            let mut options = build_options(&args.site, args.output, None);
+            options.force = args.force;
+            run(&args.site, options)
+        }
         Command::Serve(args) => {
             if !args.site.site.is_dir() {
                 eprintln!("error: `{}` is not a folder", args.site.site.display());
@@ -248,6 +260,7 @@ fn main() -> ExitCode {
                 open: args.open,
                 poll: args.poll,
                 debounce: Duration::from_millis(args.debounce),
+                allowed_hosts: args.allowed_host,
             };
             exit_with(carnet::serve::serve(
                 options,
@@ -265,7 +278,7 @@ fn main() -> ExitCode {
                     cache_ttl: Duration::from_secs(args.external_cache_hours * 3600),
                     ..ExternalOptions::default()
                 });
-            run(&args.site, None, Some(external))
+            run(&args.site, build_options(&args.site, None, Some(external)))
         }
         Command::Deploy(args) => run_deploy(args),
         Command::FixEncoding(args) => fix_encoding(&args),
@@ -357,16 +370,18 @@ fn fix_encoding(args: &FixEncodingArgs) -> ExitCode {
 /// `check`: `Some` (with external link options when asked); `build`: `None`.
 type CheckMode = Option<Option<ExternalOptions>>;
 
-fn run(args: &SiteArgs, output: Option<PathBuf>, check: CheckMode) -> ExitCode {
-    let check_only = check.is_some();
+/// `build` and `check`: exit 0 when clean or only warnings, 1 with errors, 2 on bad usage (no
+/// site folder, a refused output folder).
+fn run(args: &SiteArgs, options: BuildOptions) -> ExitCode {
     if !args.site.is_dir() {
         eprintln!("error: `{}` is not a folder", args.site.display());
         return ExitCode::from(2);
     }
-    let options = build_options(args, output, check);
     let report = build(&options);
-    print_report(&report, args, check_only);
-    if report.succeeded() {
+    print_report(&report, args, options.check_only);
+    if report.output_refused() {
+        ExitCode::from(2)
+    } else if report.succeeded() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -385,6 +400,7 @@ fn build_options(args: &SiteArgs, output: Option<PathBuf>, check: CheckMode) -> 
         allow: args.allow.clone(),
         deny: args.deny.clone(),
         external: check.flatten(),
+        force: false,
     }
 }
 

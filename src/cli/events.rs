@@ -14,7 +14,14 @@ impl carnet::serve::Events for ConsoleEvents {
     }
 
     fn exposed(&self, bind: std::net::IpAddr) {
-        eprintln!("warning: serving on {bind} — other machines on the network can read this site");
+        eprintln!(
+            "warning: serving on {bind} — other machines on the network can read this site; they must call it by this address{} (--allowed-host NAME adds a name)",
+            if bind.is_unspecified() {
+                ", which 0.0.0.0 is not: use --allowed-host"
+            } else {
+                ""
+            }
+        );
     }
 
     fn polling(&self, note: &str) {

@@ -61,7 +61,9 @@ pub fn scan_output(dir: &Path) -> Result<Vec<LocalFile>, String> {
             .to_str()
             .ok_or_else(|| format!("`{}`: file name is not UTF-8", rel.display()))?
             .replace(std::path::MAIN_SEPARATOR, "/");
-        if rel == MANIFEST_NAME || rel == PLAN_FILE {
+        // Carnet's own files, not the site's: the deploy manifest, the output plan and the
+        // output's marker.
+        if rel == MANIFEST_NAME || rel == PLAN_FILE || rel == crate::output::MARKER {
             continue;
         }
         paths.push((rel, entry.into_path()));

@@ -25,8 +25,10 @@ struct Column {
 /// Whether `html` (an HTML block) is a GitBook card table.
 pub fn is_card_table(html: &str) -> bool {
     let trimmed = html.trim_start();
-    trimmed.len() > 6
-        && trimmed[..6].eq_ignore_ascii_case("<table")
+    // `get`: the sixth byte may be inside a character (`<?€€`, found by fuzzing).
+    trimmed
+        .get(..6)
+        .is_some_and(|start| start.eq_ignore_ascii_case("<table"))
         && first_start_tag(&trimmed[..trimmed.find('>').map_or(trimmed.len(), |i| i + 1)])
             .is_some_and(|table| {
                 table
@@ -48,9 +50,13 @@ pub fn card_grid(refs: &mut RefRecorder, html: &str, start: usize) -> String {
             let column = table.columns.get(i).copied().unwrap_or_default();
             let at = |offset: usize| start + offset..start + offset + 1;
             if column.target {
-                target = cell
-                    .first_url(html)
-                    .and_then(|(url, offset)| refs.html_url(&url, at(offset)));
+                target = cell.first_url(html).and_then(|(url, offset)| {
+                    let span = refs.page_span(&at(offset));
+                    if refs.refuses_url(&span, &url, "a card") {
+                        return None;
+                    }
+                    refs.html_url(&url, at(offset))
+                });
             } else if column.cover {
                 cover = cell
                     .first_url(html)
@@ -250,6 +256,8 @@ mod tests {
     fn recognises_card_tables() {
         assert!(is_card_table(TABLE));
         assert!(!is_card_table("<table><tr><td>x</td></tr></table>"));
+        // Found by fuzzing: the sixth byte inside a character used to panic.
+        assert!(!is_card_table("<?€€"));
     }
 
     #[test]

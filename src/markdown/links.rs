@@ -44,6 +44,14 @@ pub fn open_link(
         ctx.refs.problem(span, "broken-link", message);
         return LinkStart::Text;
     }
+    let what = if title == "mention" {
+        "a mention"
+    } else {
+        "a link"
+    };
+    if ctx.refs.refuses_url(&span, &dest, what) {
+        return LinkStart::Text;
+    }
     if title == "mention" {
         let mut fallback = String::new();
         push_text_of(children, &mut fallback);
@@ -132,7 +140,13 @@ pub fn html_mention(ctx: &mut Context<'_>, nodes: &mut Vec<Node<'_>>, at: usize)
     let swallowed: Vec<Node<'_>> = nodes.drain(at + 1..end).collect();
     let mut fallback = String::new();
     push_text_of(&swallowed, &mut fallback);
-    nodes[at] = Node::Output(ctx.refs.marker(span, RefKind::Mention { dest, fallback }));
+    nodes[at] = Node::Output(if ctx.refs.refuses_url(&span, &dest, "a mention") {
+        let mut text = String::new();
+        let _ = escape_html(&mut text, &fallback);
+        text
+    } else {
+        ctx.refs.marker(span, RefKind::Mention { dest, fallback })
+    });
     true
 }
 

@@ -22,13 +22,16 @@ mod math;
 mod plain_text;
 mod raw_html;
 mod refs;
+mod sanitize;
 mod serialize;
 mod shortcodes;
 mod slug;
 #[cfg(test)]
 mod tests;
 mod to_markdown;
+mod too_deep;
 mod tree;
+mod unsafe_urls;
 mod variables;
 mod walk;
 

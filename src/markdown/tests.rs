@@ -12,6 +12,7 @@ fn render(text: &str) -> Fragment {
         includes: &NoIncludes,
         vars: &Default::default(),
         markdown: true,
+        raw_html: crate::config::RawHtml::Keep,
     })
 }
 
@@ -288,6 +289,7 @@ fn spans_inside_blocks_map_back_to_the_page() {
         includes: &NoIncludes,
         vars: &Default::default(),
         markdown: true,
+        raw_html: crate::config::RawHtml::Keep,
     });
     let link = f
         .refs
@@ -323,6 +325,7 @@ fn gitbook_variables_show_their_value() {
         includes: &NoIncludes,
         vars: &vars,
         markdown: true,
+        raw_html: crate::config::RawHtml::Keep,
     });
     assert!(
         f.html

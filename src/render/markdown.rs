@@ -144,6 +144,8 @@ impl Writer<'_> {
         let site = self.site;
         match site.resolve(self.from, dest) {
             Target::External | Target::Missing { .. } => dest.trim().to_string(),
+            // A script URL on a sanitized site: nothing, as in the HTML.
+            Target::Dropped => String::new(),
             Target::SamePage { fragment } => format!("#{fragment}"),
             Target::Asset { path, suffix } => self.linker.href(&encode_path(&path)) + &suffix,
             Target::Page { page, fragment } => {

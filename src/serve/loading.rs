@@ -80,6 +80,8 @@ pub fn load_file(
         read: Mutex::default(),
     };
     let context = LoadContext {
+        root: &config.root,
+        raw_html: config.raw_html,
         includes: &includes,
         vars: &inputs.vars,
         markdown: config.outputs.page_markdown(),

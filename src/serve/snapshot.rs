@@ -182,7 +182,13 @@ impl Snapshot {
                 let (content, _) = page_content(&self.site, id);
                 Some(self.renderer().page(id, &content))
             }
-            Some(Job::Asset(index)) => std::fs::read(&self.site.assets[index].abs).ok().map(Ok),
+            Some(Job::Asset(index)) => self
+                .site
+                .config
+                .root
+                .read_listed(&self.site.assets[index].abs)
+                .ok()
+                .map(Ok),
             job => self.render_uncached(path, job),
         }
     }

@@ -26,6 +26,7 @@ fn fragment(markdown: &str) -> carnet::markdown::Fragment {
         includes: &NoIncludes,
         vars: &Default::default(),
         markdown: true,
+        raw_html: carnet::config::RawHtml::Keep,
     })
 }
 

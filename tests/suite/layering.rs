@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 const ORDER: &[&str] = &[
     // Shared ground: what every stage needs, borrowed from no stage.
     "diagnostic",
+    // The numbers that bound every input (sizes, depths, expansion), read by all below.
+    "limits",
     "paths",
     "yaml",
     "html",

@@ -176,6 +176,7 @@ impl<'a> Writer<'_, 'a> {
                 children,
             } => self.element(tag, range, children),
             Node::Leaf(event) => self.leaf(event),
+            Node::Math { latex, .. } => self.leaf(&Event::DisplayMath(latex.clone())),
             Node::Html {
                 kind: HtmlKind::Inline,
                 ..
@@ -355,7 +356,7 @@ fn as_written_inside(nodes: &[Node<'_>]) -> bool {
         Node::Element { tag, children, .. } => {
             !matches!(tag, Tag::Link { .. } | Tag::Image { .. }) && as_written_inside(children)
         }
-        Node::Leaf(_) => true,
+        Node::Leaf(_) | Node::Math { .. } => true,
         _ => false,
     })
 }

@@ -15,6 +15,7 @@ fn markdown_with(text: &str, vars: &BTreeMap<String, String>) -> String {
         includes: &NoIncludes,
         vars,
         markdown: true,
+        raw_html: crate::config::RawHtml::Keep,
     });
     let markdown = fragment.markdown.expect("asked for");
     fill_markers(&markdown.text, |i, out| {

@@ -256,15 +256,18 @@ impl Site {
         self.build();
     }
 
-    /// Output-relative path → MD5 of every output file but the plan file (carnet's own, which
-    /// a deploy reads and does not publish).
+    /// Output-relative path → MD5 of every output file but the plan file and the output's
+    /// marker (carnet's own, which a deploy reads or skips and does not publish).
     pub(super) fn files(&self) -> BTreeMap<String, String> {
         let out = self.out();
         walkdir::WalkDir::new(&out)
             .into_iter()
             .map(|e| e.expect("output entry"))
             .filter(|e| e.file_type().is_file())
-            .filter(|e| e.file_name() != carnet::render::PLAN_FILE)
+            .filter(|e| {
+                e.file_name() != carnet::render::PLAN_FILE
+                    && e.file_name() != carnet::output::MARKER
+            })
             .map(|e| {
                 let rel = e.path().strip_prefix(&out).expect("inside output");
                 let bytes = std::fs::read(e.path()).expect("output file");
