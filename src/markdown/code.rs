@@ -1,7 +1,7 @@
 //! Code blocks: escaped (syntax highlighting plugs in here), with GitBook's `code` block options
 //! (line numbers), and Mermaid diagrams kept as readable source for the theme to draw.
 
-use pulldown_cmark_escape::escape_html;
+use pulldown_cmark_escape::{escape_html, escape_html_body_text};
 
 use super::fragment::{Builder, OpenCode};
 use crate::gitbook::blocks::BlockKind;
@@ -54,12 +54,12 @@ impl Builder<'_> {
             None if line_numbers => {
                 for line in text.split('\n') {
                     let mut escaped = String::with_capacity(line.len());
-                    let _ = escape_html(&mut escaped, line);
+                    let _ = escape_html_body_text(&mut escaped, line);
                     push_line(&mut html, &escaped, true);
                 }
             }
             None => {
-                let _ = escape_html(&mut html, &code.text);
+                let _ = escape_html_body_text(&mut html, &code.text);
             }
         }
         html.push_str("</code></pre>\n");
