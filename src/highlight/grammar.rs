@@ -236,7 +236,7 @@ impl Grammars {
 
     fn compile(&self, pattern: &MatchPattern) -> Result<Compiled, GrammarError> {
         let source = pattern.regex.regex_str();
-        let regex = super::search::compile_regex(source);
+        let regex = compile_regex(source);
         let prefilter = regex
             .as_ref()
             .and_then(|_| Prefilter::new(source, &self.atom_sets));
@@ -327,4 +327,14 @@ fn read_contexts(
     let lazy: LazyFields =
         syntect::dumps::from_reader(&fields.serialized_lazy_contexts[..]).ok()?;
     Some((lazy.contexts, lazy.context_ids))
+}
+
+/// Compiles a pattern as syntect does.
+pub(super) fn compile_regex(source: &str) -> Option<onig::Regex> {
+    onig::Regex::with_options(
+        source,
+        onig::RegexOptions::REGEX_OPTION_CAPTURE_GROUP,
+        onig::Syntax::default(),
+    )
+    .ok()
 }

@@ -375,50 +375,16 @@ mod tests {
         );
     }
 
+    /// Merging makes the highlighted HTML of every sample smaller (the figures of bytes per
+    /// line are in docs/performance.md).
     #[test]
-    #[ignore = "prints"]
-    fn show_sample() {
-        let name = std::env::var("SAMPLE").unwrap();
-        let code = std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/data/highlight")
-                .join(&name),
-        )
-        .unwrap();
-        let (_, after) = render_both(name.rsplit('.').next().unwrap(), &code);
-        for line in after.iter().take(30) {
-            println!("{line}");
-        }
-    }
-
-    /// Bytes per highlighted line, before and after merging, for the README
-    /// (`cargo test --release --lib span_weight -- --ignored --nocapture`).
-    #[test]
-    #[ignore = "prints figures"]
-    fn span_weight() {
-        let (mut total_before, mut total_after, mut total_lines) = (0, 0, 0);
+    fn merged_spans_are_lighter_on_every_sample() {
         for (name, code) in samples() {
             let language = name.rsplit('.').next().unwrap();
             let (before, after) = render_both(language, &code);
-            let lines = before.len().max(1);
             let b: usize = before.iter().map(|l| l.len() + 1).sum();
             let a: usize = after.iter().map(|l| l.len() + 1).sum();
-            let text: usize = code.lines().map(|l| l.len() + 1).sum();
-            println!(
-                "{name:<18} {lines:>4} lines, text {:>5.1} B/line, before {:>6.1}, after {:>6.1} ({:+.0} %)",
-                text as f64 / lines as f64,
-                b as f64 / lines as f64,
-                a as f64 / lines as f64,
-                (a as f64 / b as f64 - 1.0) * 100.0
-            );
-            total_before += b;
-            total_after += a;
-            total_lines += lines;
+            assert!(a <= b, "{name}: {a} bytes after merging, {b} before");
         }
-        println!(
-            "all: before {:.1} B/line, after {:.1} B/line",
-            total_before as f64 / total_lines as f64,
-            total_after as f64 / total_lines as f64
-        );
     }
 }

@@ -4,18 +4,8 @@ use std::collections::HashMap;
 
 use syntect::parsing::syntax_definition::{MatchOperation, MatchPattern};
 
-use super::grammar::{Compiled, FlatPattern, GrammarError, Grammars};
+use super::grammar::{Compiled, FlatPattern, GrammarError, Grammars, compile_regex};
 use super::prefilter::{Candidate, PrefilterCache};
-
-/// Compiles a pattern as syntect does.
-pub(super) fn compile_regex(source: &str) -> Option<onig::Regex> {
-    onig::Regex::with_options(
-        source,
-        onig::RegexOptions::REGEX_OPTION_CAPTURE_GROUP,
-        onig::Syntax::default(),
-    )
-    .ok()
-}
 
 /// Capture positions of a match: group 0 is the whole match.
 pub(super) type Positions = Vec<Option<(usize, usize)>>;

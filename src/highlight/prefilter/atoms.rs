@@ -1,7 +1,5 @@
 //! What one character of a pattern matches among the 128 ASCII characters.
 
-use super::pattern::{Node, Parser};
-
 #[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub(super) struct Flags {
     /// Option letters switched on and off, as bits of `OPTION_LETTERS`.
@@ -54,44 +52,18 @@ impl Flags {
     }
 }
 
-impl Parser<'_> {
-    /// The ASCII characters a one-character atom matches, asked of Oniguruma itself.
-    /// `widen`: the atom may stand for non-ASCII characters, which case folding can turn into
-    /// several ASCII letters (`ß` and `ss`).
-    pub(super) fn set_of(&mut self, atom: &str, flags: Flags, widen: bool) -> Option<Node> {
-        if widen && flags.has(b'i') {
-            self.exact = false;
-        }
-        let key = (atom.to_string(), flags);
-        let known = self.sets.sets.lock().ok()?.get(&key).copied();
-        let bits = match known {
-            Some(bits) => bits,
-            None => {
-                let bits = ascii_set(atom, flags);
-                self.sets.sets.lock().ok()?.insert(key, bits);
-                bits
-            }
-        };
-        bits.map(|bits| Node::Set {
-            bits,
-            multi: widen && flags.has(b'i'),
-        })
-    }
-}
-
-/// An ASCII literal: itself, and its other case under `(?i)`.
-pub(super) fn literal(byte: u8, flags: Flags) -> Node {
+/// An ASCII literal's set: itself, and its other case under `(?i)`.
+pub(super) fn literal_bits(byte: u8, flags: Flags) -> u128 {
     let mut bits = 1u128 << byte;
     if flags.has(b'i') && byte.is_ascii_alphabetic() {
         bits |= 1u128 << (byte ^ 0x20);
     }
-    Node::Set { bits, multi: false }
+    bits
 }
 
-/// The ASCII characters a one-character atom matches, asked of Oniguruma itself. `widen`:
-/// the atom may stand for non-ASCII characters, which case folding can turn into several
-/// ASCII letters (`ß` and `ss`).
-fn ascii_set(atom: &str, flags: Flags) -> Option<u128> {
+/// The ASCII characters a one-character atom matches (with the options `flags`), asked of
+/// Oniguruma itself.
+pub(super) fn ascii_set(atom: &str, flags: Flags) -> Option<u128> {
     let source = format!("{}{atom})", flags.group_prefix());
     let regex = onig::Regex::with_options(
         &source,

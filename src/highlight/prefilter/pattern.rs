@@ -1,7 +1,7 @@
 //! Oniguruma's pattern syntax read into a relaxed tree (see the module above for the rules).
 
 use super::AtomSets;
-use super::atoms::{Flags, literal};
+use super::atoms::{Flags, ascii_set, literal_bits};
 
 /// A relaxed regular expression, as a tree.
 #[derive(Debug, Clone)]
@@ -37,7 +37,6 @@ pub(super) enum Node {
     /// A positive lookahead: kept when nothing follows it in the pattern.
     Ahead(Box<Node>),
 }
-
 
 pub(super) struct Parser<'p> {
     pattern: &'p str,
@@ -543,5 +542,38 @@ impl<'p> Parser<'p> {
             }
         };
         Some(node)
+    }
+}
+
+impl Parser<'_> {
+    /// The ASCII characters a one-character atom matches, asked of Oniguruma itself.
+    /// `widen`: the atom may stand for non-ASCII characters, which case folding can turn into
+    /// several ASCII letters (`ß` and `ss`).
+    pub(super) fn set_of(&mut self, atom: &str, flags: Flags, widen: bool) -> Option<Node> {
+        if widen && flags.has(b'i') {
+            self.exact = false;
+        }
+        let key = (atom.to_string(), flags);
+        let known = self.sets.sets.lock().ok()?.get(&key).copied();
+        let bits = match known {
+            Some(bits) => bits,
+            None => {
+                let bits = ascii_set(atom, flags);
+                self.sets.sets.lock().ok()?.insert(key, bits);
+                bits
+            }
+        };
+        bits.map(|bits| Node::Set {
+            bits,
+            multi: widen && flags.has(b'i'),
+        })
+    }
+}
+
+/// An ASCII literal: itself, and its other case under `(?i)`.
+pub(super) fn literal(byte: u8, flags: Flags) -> Node {
+    Node::Set {
+        bits: literal_bits(byte, flags),
+        multi: false,
     }
 }
