@@ -137,6 +137,17 @@ pub fn check_output_dir(config: &SiteConfig) -> Result<(), Diagnostic> {
             return Err(Diagnostic::error("invalid-output", message));
         }
     }
+    if let Some(cache) = &config.cache {
+        let cache_dir = normalize(&cache.dir);
+        if cache_dir.starts_with(&out) || out.starts_with(&cache_dir) {
+            let message = format!(
+                "the output folder `{}` and the build cache `{}` overlap: each build would replace the cache or publish it. Choose another output folder or `cache.dir`",
+                config.output_dir.display(),
+                cache.dir.display()
+            );
+            return Err(Diagnostic::error("invalid-output", message));
+        }
+    }
     if config.output_dir.exists() && !config.output_dir.is_dir() {
         let message = format!(
             "the output path `{}` exists and is not a folder",

@@ -37,6 +37,57 @@ pub struct ConfigFile {
     pub favicon: Option<String>,
     /// A file of the content folder, or an absolute URL.
     pub logo: Option<String>,
+    /// The build cache (`.carnet-cache/`): `false` turns it off.
+    pub cache: Option<CacheFile>,
+}
+
+/// `cache:` as written: `false`/`true`, or its settings.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum CacheFile {
+    Enabled(bool),
+    Settings(CacheSettingsFile),
+}
+
+/// `cache:` settings as written.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CacheSettingsFile {
+    pub enabled: Option<bool>,
+    /// Relative to the site folder.
+    pub dir: Option<PathBuf>,
+    /// Megabytes the cache may hold on disk, all tables together.
+    pub max_size_mb: Option<u64>,
+}
+
+/// Where the build cache is kept and how much it may hold; `None` in [`SiteConfig::cache`]
+/// when it is turned off.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CacheConfig {
+    pub dir: PathBuf,
+    pub max_bytes: u64,
+}
+
+/// The cache folder's name in the site folder.
+pub const CACHE_DIR: &str = ".carnet-cache";
+
+/// Megabytes of cache kept by default: the code and pages of a large site, several times over.
+const DEFAULT_CACHE_MB: u64 = 1024;
+
+fn cache_config(site_dir: &Path, file: Option<&CacheFile>, disabled: bool) -> Option<CacheConfig> {
+    let settings = match file {
+        Some(CacheFile::Enabled(false)) => return None,
+        Some(CacheFile::Settings(settings)) if settings.enabled == Some(false) => return None,
+        Some(CacheFile::Settings(settings)) => settings.clone(),
+        _ => CacheSettingsFile::default(),
+    };
+    if disabled {
+        return None;
+    }
+    Some(CacheConfig {
+        dir: site_dir.join(settings.dir.unwrap_or_else(|| PathBuf::from(CACHE_DIR))),
+        max_bytes: settings.max_size_mb.unwrap_or(DEFAULT_CACHE_MB) << 20,
+    })
 }
 
 /// Where "Last updated" dates come from.
@@ -52,6 +103,8 @@ pub enum LastUpdated {
 pub struct Overrides {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
+    /// `--no-cache`: neither read nor write the build cache.
+    pub no_cache: bool,
 }
 
 /// The resolved configuration of one site: every path absolute-or-as-given and every default
@@ -76,6 +129,8 @@ pub struct SiteConfig {
     pub logo: Option<String>,
     /// GitBook's own structure settings (`structure.readme`, `structure.summary`, redirects).
     pub gitbook: GitbookConfig,
+    /// The build cache; `None` when turned off (`cache: false`, `--no-cache`).
+    pub cache: Option<CacheConfig>,
 }
 
 impl SiteConfig {
@@ -155,6 +210,7 @@ pub fn load_config(
             favicon: file.favicon,
             logo: file.logo,
             gitbook,
+            cache: cache_config(site_dir, file.cache.as_ref(), overrides.no_cache),
         },
         diagnostics,
     ))
@@ -216,6 +272,7 @@ mod tests {
             favicon: None,
             logo: None,
             gitbook: GitbookConfig::default(),
+            cache: None,
         }
     }
 

@@ -1,6 +1,8 @@
 //! Code blocks: escaped (syntax highlighting plugs in here), with GitBook's `code` block options
 //! (line numbers), and Mermaid diagrams kept as readable source for the theme to draw.
 
+use std::sync::Arc;
+
 use pulldown_cmark::{CodeBlockKind, Event};
 use pulldown_cmark_escape::escape_html;
 
@@ -8,6 +10,19 @@ use super::context::Context;
 use super::tree::Node;
 use crate::gitbook::blocks::BlockKind;
 use crate::highlight::highlighter;
+
+/// Where highlighted code can be kept between builds (the build cache): highlighting is most of
+/// a build with code, and a block's HTML depends only on its language and its code (and on the
+/// carnet binary, which the store's keys include).
+pub trait BlockStore: Sync {
+    /// `code` highlighted as `language`: the stored HTML, else `highlight()`'s, stored.
+    fn highlighted(
+        &self,
+        language: &str,
+        code: &str,
+        highlight: &dyn Fn() -> Option<Arc<str>>,
+    ) -> Option<Arc<str>>;
+}
 
 /// Appends one line of code HTML, wrapped for the line-number gutter when asked.
 fn push_line(html: &mut String, line: &str, numbered: bool) {
@@ -47,10 +62,10 @@ pub fn code_block(
     if language.eq_ignore_ascii_case("mermaid") {
         ctx.has_mermaid = true;
     }
-    html(&language, &text, line_numbers)
+    html(&language, &text, line_numbers, ctx.settings.blocks)
 }
 
-fn html(language: &str, code: &str, line_numbers: bool) -> String {
+fn html(language: &str, code: &str, line_numbers: bool, blocks: Option<&dyn BlockStore>) -> String {
     let language = language.to_ascii_lowercase();
     if language == "mermaid" {
         let mut html = String::from("<pre class=\"mermaid\">");
@@ -66,7 +81,12 @@ fn html(language: &str, code: &str, line_numbers: bool) -> String {
     }
     html.push('>');
     let text = code.strip_suffix('\n').unwrap_or(code);
-    match highlighter().highlight(&language, text) {
+    let highlight = || highlighter().highlight(&language, text);
+    let highlighted = match blocks {
+        Some(store) => store.highlighted(&language, text, &highlight),
+        None => highlight(),
+    };
+    match highlighted {
         Some(highlighted) if line_numbers => {
             for line in highlighted.split('\n') {
                 push_line(&mut html, line, true);

@@ -27,8 +27,9 @@ mod tree;
 mod variables;
 mod walk;
 
+pub use code::BlockStore;
 pub use context::Heading;
-pub use fragment::{Fragment, PageInput, render_fragment};
+pub use fragment::{Fragment, PageInput, render_fragment, render_fragment_with};
 pub use plain_text::Section;
 pub use refs::{RefKind, Reference, UrlKind};
 pub use slug::{IdSet, gitbook_slug};

@@ -12,14 +12,14 @@ use crate::diagnostic::Severity;
 use crate::gitbook::blocks::{BlockProblem, OffsetMap};
 
 /// Something written in the page whose final HTML depends on the site.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Reference {
     /// Byte range in the page's full text, for diagnostics.
     pub span: Range<usize>,
     pub kind: RefKind,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RefKind {
     /// A URL in an attribute (`href`, `src`): the marker becomes the escaped final URL.
     Url { dest: String, kind: UrlKind },
@@ -32,7 +32,7 @@ pub enum RefKind {
     FileCard { dest: String },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum UrlKind {
     Link,
     Image,

@@ -84,6 +84,7 @@ pub fn load_file(
         language: &config.language,
         includes: &includes,
         vars: &inputs.vars,
+        cache: None,
     };
     let (page, diagnostics) = load_page_bytes(
         file,

@@ -83,6 +83,8 @@ pub struct LoadContext<'a> {
     pub includes: &'a dyn IncludeSource,
     /// `.gitbook/vars.yaml`, for `space.vars.NAME` expressions.
     pub vars: &'a BTreeMap<String, String>,
+    /// The build cache, when there is one: fragments of unchanged pages are taken from it.
+    pub cache: Option<&'a crate::cache::Cache>,
 }
 
 pub fn load_page(
@@ -143,14 +145,18 @@ pub fn load_page_bytes(
         ));
     }
     diagnostics.extend(doc_diagnostics);
-    let fragment = render_fragment(&PageInput {
+    let input = PageInput {
         text: &doc.text,
         body_start: doc.body_start,
         path: &source.rel,
         language: context.language,
         includes: context.includes,
         vars: context.vars,
-    });
+    };
+    let fragment = match context.cache {
+        Some(cache) => cache.fragment(&input),
+        None => render_fragment(&input),
+    };
     for problem in &fragment.problems {
         let diagnostic = Diagnostic::new(problem.severity, problem.code, problem.message.clone());
         diagnostics.push(diagnostic.at(&display_path, &doc.lines, &doc.text, problem.span.clone()));
