@@ -108,7 +108,9 @@ fn measure(carnet: &Path, corpus: &Path, out: &Path, runs: usize) -> Measurement
         }
         let started = Instant::now();
         let output = Command::new(carnet)
-            .args(["build", "-q", "--timings", "-o"])
+            // Cold: the build cache would make every run after the first a warm one
+            // (`benches/warm.rs` measures that).
+            .args(["build", "-q", "--timings", "--no-cache", "-o"])
             .arg(out)
             .arg(corpus)
             .output()

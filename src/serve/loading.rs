@@ -75,6 +75,7 @@ pub fn load_file(
     hash: blake3::Hash,
     inputs: &Inputs,
     config: &SiteConfig,
+    cache: Option<&crate::cache::Cache>,
 ) -> Option<Loaded> {
     let includes = RecordedIncludes {
         inner: &inputs.includes,
@@ -84,7 +85,7 @@ pub fn load_file(
         language: &config.language,
         includes: &includes,
         vars: &inputs.vars,
-        cache: None,
+        cache,
     };
     let (page, diagnostics) = load_page_bytes(
         file,
