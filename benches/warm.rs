@@ -150,7 +150,10 @@ fn watch_edits(carnet: &Path, site: &Path, edits: usize, debounce: usize) {
             if std::fs::read_to_string(&output).is_ok_and(|html| html.contains(&marker)) {
                 break;
             }
-            assert!(saved.elapsed() < Duration::from_secs(60), "the edit never reached the disk");
+            assert!(
+                saved.elapsed() < Duration::from_secs(60),
+                "the edit never reached the disk"
+            );
             std::thread::sleep(Duration::from_millis(1));
         }
         latencies.push(saved.elapsed());

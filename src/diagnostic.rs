@@ -240,6 +240,24 @@ pub fn display_path(path: &Path, base: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// A diagnostic code read back from the build cache: codes are `&'static str` (a small, fixed
+/// set), so each distinct one read is kept for the life of the process, once. (Entries come
+/// only from a cache whose checksum and writer were checked; past 1,024 distinct codes, which
+/// carnet does not have, the rest read as `cached-finding`.)
+pub fn intern_code(code: String) -> &'static str {
+    static CODES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut codes = CODES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(known) = codes.iter().find(|known| **known == code) {
+        return known;
+    }
+    if codes.len() >= 1024 {
+        return "cached-finding";
+    }
+    let leaked: &'static str = Box::leak(code.into_boxed_str());
+    codes.push(leaked);
+    leaked
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,22 +298,4 @@ mod tests {
         all.sort_by(Diagnostic::sort_key_cmp);
         assert_eq!(all, [early, late, other]);
     }
-}
-
-/// A diagnostic code read back from the build cache: codes are `&'static str` (a small, fixed
-/// set), so each distinct one read is kept for the life of the process, once. (Entries come
-/// only from a cache whose checksum and writer were checked; past 1,024 distinct codes, which
-/// carnet does not have, the rest read as `cached-finding`.)
-pub fn intern_code(code: String) -> &'static str {
-    static CODES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
-    let mut codes = CODES.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(known) = codes.iter().find(|known| **known == code) {
-        return known;
-    }
-    if codes.len() >= 1024 {
-        return "cached-finding";
-    }
-    let leaked: &'static str = Box::leak(code.into_boxed_str());
-    codes.push(leaked);
-    leaked
 }

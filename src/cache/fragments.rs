@@ -35,7 +35,7 @@ impl Cache {
     /// code highlighted through the block cache) and kept for the next build.
     pub fn fragment(&self, input: &PageInput<'_>) -> Fragment {
         let key = self.fragment_key(input);
-        if let Some(entry) = self.fragments.get(&key).and_then(|b| decode(b))
+        if let Some(entry) = self.fragments.get(&key).and_then(decode)
             && entry.reads.iter().all(|read| {
                 outcome(input.includes.read(&read.from, &read.target)) == Some(read.found)
             })

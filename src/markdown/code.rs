@@ -1,28 +1,14 @@
 //! Code blocks: escaped (syntax highlighting plugs in here), with GitBook's `code` block options
 //! (line numbers), and Mermaid diagrams kept as readable source for the theme to draw.
 
-use std::sync::Arc;
-
 use pulldown_cmark::{CodeBlockKind, Event};
 use pulldown_cmark_escape::escape_html;
 
+use super::block_store::BlockStore;
 use super::context::Context;
 use super::tree::Node;
 use crate::gitbook::blocks::BlockKind;
 use crate::highlight::highlighter;
-
-/// Where highlighted code can be kept between builds (the build cache): highlighting is most of
-/// a build with code, and a block's HTML depends only on its language and its code (and on the
-/// carnet binary, which the store's keys include).
-pub trait BlockStore: Sync {
-    /// `code` highlighted as `language`: the stored HTML, else `highlight()`'s, stored.
-    fn highlighted(
-        &self,
-        language: &str,
-        code: &str,
-        highlight: &dyn Fn() -> Option<Arc<str>>,
-    ) -> Option<Arc<str>>;
-}
 
 /// Appends one line of code HTML, wrapped for the line-number gutter when asked.
 fn push_line(html: &mut String, line: &str, numbered: bool) {

@@ -40,7 +40,7 @@ pub struct Settings<'p> {
     /// What each GitBook marker line of the page stands for.
     pub markers: &'p [BlockMarker],
     /// Highlighted code kept between builds, when there is a cache.
-    pub blocks: Option<&'p dyn super::code::BlockStore>,
+    pub blocks: Option<&'p dyn super::block_store::BlockStore>,
 }
 
 impl Settings<'_> {

@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use pulldown_cmark::Parser;
 
-use super::code::BlockStore;
+use super::block_store::BlockStore;
 use super::context::{BlockStack, Context, Heading, Settings};
 use super::leniency::lenient_body;
 use super::plain_text::{Section, TextCollector};

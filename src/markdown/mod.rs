@@ -6,6 +6,7 @@
 //! recorder of references and anchors ([`refs`]) → [`serialize`].
 
 mod alerts;
+mod block_store;
 mod blocks;
 mod cards;
 mod code;
@@ -27,7 +28,7 @@ mod tree;
 mod variables;
 mod walk;
 
-pub use code::BlockStore;
+pub use block_store::BlockStore;
 pub use context::Heading;
 pub use fragment::{Fragment, PageInput, render_fragment, render_fragment_with};
 pub use plain_text::Section;
