@@ -205,13 +205,8 @@ impl Inputs {
         }
     }
 
-    pub fn context<'a>(
-        &'a self,
-        config: &'a SiteConfig,
-        cache: Option<&'a Cache>,
-    ) -> LoadContext<'a> {
+    pub fn context<'a>(&'a self, cache: Option<&'a Cache>) -> LoadContext<'a> {
         LoadContext {
-            language: &config.language,
             includes: &self.includes,
             vars: &self.vars,
             cache,
@@ -228,7 +223,7 @@ pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site 
     };
     diagnostics.extend(cache_diagnostics);
     let inputs = Inputs::discover(&config, diagnostics);
-    let context = inputs.context(&config, cache.as_ref());
+    let context = inputs.context(cache.as_ref());
     let sources = &inputs.sources;
     let loaded: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
         .pages
@@ -308,13 +303,13 @@ fn write_site(
             _ => None,
         })
         .collect();
-    let indexer = SearchIndexer::new(&site.config.language);
+    let indexer = SearchIndexer::for_site(site);
     let rendered: Vec<(Vec<Diagnostic>, Option<PageTerms>)> = pages
         .par_iter()
         .enumerate()
         .map(|(search_id, &(path, id))| {
             let (content, mut found) = page_content(site, id);
-            let indexed = indexer.page(search_id as u32, &site.pages[id]);
+            let indexed = indexer.page(search_id as u32, &site.pages[id], site.language_of(id));
             let terms = indexed.map(|(terms, file)| {
                 if let Err(err) = staging.write(&file.path, &file.bytes) {
                     found.push(write_error(&file.path, &err));

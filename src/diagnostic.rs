@@ -240,8 +240,9 @@ pub fn display_path(path: &Path, base: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// A diagnostic code read back from the build cache: codes are `&'static str` (a small, fixed
-/// set), so each distinct one read is kept for the life of the process, once. (Entries come
+/// A `&'static str` name (a diagnostic code, a word's key) read back from the build cache: these
+/// come from a small, fixed set, so each distinct one read is kept for the life of the process,
+/// once. (Entries come
 /// only from a cache whose checksum and writer were checked; past 1,024 distinct codes, which
 /// carnet does not have, the rest read as `cached-finding`.)
 pub fn intern_code(code: String) -> &'static str {

@@ -83,7 +83,6 @@ impl Cache {
                 input.text.as_bytes(),
                 &(input.body_start as u64).to_le_bytes(),
                 input.path.as_bytes(),
-                input.language.as_bytes(),
                 &vars,
             ],
         )

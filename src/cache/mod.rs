@@ -7,8 +7,9 @@
 //! blocks (for the pages that changed: their unchanged blocks are not highlighted again).
 //!
 //! Why a cached entry is never stale: its key is the hash of everything its value is made from.
-//! A fragment is made from the page's decoded text, its path, the site's language and variables,
-//! the files its includes read, and the carnet binary; a block from its language, its code and
+//! A fragment is made from the page's decoded text, its path, the site's variables, the files
+//! its includes read, and the carnet binary (the site's language is not in it: its words are
+//! filled in when pages are rendered); a block from its language, its code and
 //! the binary. The binary is identified by the hash of its own bytes, so another version, another
 //! build, other grammars all miss. Includes are not in the key (a page names them only once it
 //! is parsed): the entry records each include it read and what it found, and is used only when
