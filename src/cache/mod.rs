@@ -64,7 +64,7 @@ impl Cache {
         // Fragments hold their pages' code already: they get most of the room.
         let (fragments, distrust) =
             Table::open(path.clone(), identity, today, config.max_bytes / 4 * 3);
-        diagnostics.extend(distrust.map(|distrust| distrust_warning(&path, &distrust)));
+        diagnostics.extend(distrust.and_then(|distrust| distrust_warning(&path, &distrust)));
         let cache = Cache {
             dir: config.dir.clone(),
             identity,
@@ -82,9 +82,9 @@ impl Cache {
             let path = self.dir.join("blocks.bin");
             let room = self.max_bytes - self.max_bytes / 4 * 3;
             let (table, distrust) = Table::open(path.clone(), self.identity, self.today, room);
-            if let Some(distrust) = distrust {
+            if let Some(warning) = distrust.and_then(|d| distrust_warning(&path, &d)) {
                 let mut late = self.late.lock().unwrap_or_else(|e| e.into_inner());
-                late.push(distrust_warning(&path, &distrust));
+                late.push(warning);
             }
             table
         })
@@ -154,18 +154,21 @@ impl BlockStore for Cache {
     }
 }
 
-fn distrust_warning(path: &std::path::Path, distrust: &Distrust) -> Diagnostic {
+/// What the user is told about a table not used: nothing when another carnet wrote it (expected
+/// after every upgrade, and a warning would fail `--strict` builds that restore an older cache
+/// in CI); a warning when it is damaged.
+fn distrust_warning(path: &std::path::Path, distrust: &Distrust) -> Option<Diagnostic> {
     let why = match distrust {
-        Distrust::Foreign => "it was written by another version of carnet".to_owned(),
+        Distrust::Foreign => return None,
         Distrust::Corrupt(why) => format!("it is damaged: {why}"),
     };
-    Diagnostic::warning(
+    Some(Diagnostic::warning(
         "cache-ignored",
         format!(
             "the build cache `{}` is not used: {why}; it is rebuilt by this build",
             path.display()
         ),
-    )
+    ))
 }
 
 /// The running binary's identity: the hash of its own bytes and its version, once per process.

@@ -116,6 +116,7 @@ fn an_include_changed_since_the_cache_was_written_is_read_again() {
 fn a_language_change_renders_the_pages_again() {
     let tmp = site_with(SITE);
     let site = tmp.path();
+    write(site, "carnet.yaml", b"language: fr\n");
     build_site(site);
     let before = std::fs::read_to_string(site.join("public/index.html")).unwrap();
     assert!(before.contains("Avertissement"));
@@ -153,8 +154,9 @@ fn a_theme_change_and_a_code_language_change_show_at_once() {
     assert_same_as_uncached(site);
 }
 
-/// Each way a cache file can be bad: the build warns, uses none of it, writes what a build
-/// without a cache writes, and leaves a good cache for the next build.
+/// Each way a cache file can be bad: the build uses none of it (and warns, unless it is merely
+/// another carnet's), writes what a build without a cache writes, and leaves a good cache for
+/// the next build.
 #[test]
 fn a_damaged_truncated_or_foreign_cache_is_ignored_with_a_warning() {
     type Damage = fn(&mut Vec<u8>);
@@ -188,12 +190,18 @@ fn a_damaged_truncated_or_foreign_cache_is_ignored_with_a_warning() {
             .iter()
             .filter(|d| d.code == "cache-ignored")
             .collect();
-        assert_eq!(warned.len(), 1, "{what}: {:?}", report.diagnostics);
-        assert!(
-            warned[0].message.contains("fragments.bin"),
-            "{}",
-            warned[0].message
-        );
+        if what == "another carnet's" {
+            // Expected after every upgrade: replaced silently (a warning would fail every
+            // `--strict` build restoring an older version's cache in CI).
+            assert!(warned.is_empty(), "{what}: {:?}", report.diagnostics);
+        } else {
+            assert_eq!(warned.len(), 1, "{what}: {:?}", report.diagnostics);
+            assert!(
+                warned[0].message.contains("fragments.bin"),
+                "{}",
+                warned[0].message
+            );
+        }
         assert_same_as_uncached(site);
         let again = build_site(site);
         assert!(
