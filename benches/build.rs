@@ -158,6 +158,9 @@ impl Tool {
                 "build".into(),
                 "-q".into(),
                 "--timings".into(),
+                // Cold: the build cache would make every run after the first a warm one
+                // (`benches/warm.rs` measures that).
+                "--no-cache".into(),
                 "-o".into(),
                 out.into(),
                 corpus.into(),

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::cache::Cache;
 use crate::config::{LastUpdated, Overrides, SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, Tally, display_path};
 use crate::git_dates::{PageDates, page_dates};
@@ -219,21 +220,28 @@ impl Inputs {
         }
     }
 
-    pub fn context<'a>(&'a self, config: &SiteConfig) -> LoadContext<'a> {
+    pub fn context<'a>(&'a self, config: &SiteConfig, cache: Option<&'a Cache>) -> LoadContext<'a> {
         LoadContext {
             root: &self.includes.root,
             raw_html: self.raw_html,
             includes: &self.includes,
             vars: &self.vars,
             markdown: config.outputs.page_markdown(),
+            cache,
         }
     }
 }
 
-/// Phase 1 and assembly: every page loaded in parallel, then the site model.
+/// Phase 1 and assembly: every page loaded in parallel (from the build cache where it holds
+/// them, see [`crate::cache`]), then the site model.
 pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site {
+    let (cache, cache_diagnostics) = match &config.cache {
+        Some(settings) => Cache::open(settings),
+        None => (None, Vec::new()),
+    };
+    diagnostics.extend(cache_diagnostics);
     let inputs = Inputs::discover(&config, diagnostics);
-    let context = inputs.context(&config);
+    let context = inputs.context(&config, cache.as_ref());
     let sources = &inputs.sources;
     let loaded: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
         .pages
@@ -244,6 +252,9 @@ pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site 
     for (page, page_diagnostics) in loaded {
         pages.extend(page);
         diagnostics.extend(page_diagnostics);
+    }
+    if let Some(cache) = cache {
+        diagnostics.extend(cache.save());
     }
     let Inputs {
         sources, spaces, ..

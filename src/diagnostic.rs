@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 /// How bad a finding is. The severity rule: what GitBook itself would still render is a
 /// [`Severity::Warning`] (the build goes on and writes its output); what cannot be rendered right is an
 /// [`Severity::Error`] (the build fails and leaves the previous output untouched).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Severity {
     Warning,
     Error,
@@ -236,6 +238,25 @@ pub fn display_path(path: &Path, base: &Path) -> PathBuf {
     path.strip_prefix(base)
         .map(Path::to_path_buf)
         .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// A `&'static str` name (a diagnostic code, a word's key) read back from the build cache: these
+/// come from a small, fixed set, so each distinct one read is kept for the life of the process,
+/// once. (Entries come
+/// only from a cache whose checksum and writer were checked; past 1,024 distinct codes, which
+/// carnet does not have, the rest read as `cached-finding`.)
+pub fn intern_code(code: String) -> &'static str {
+    static CODES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut codes = CODES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(known) = codes.iter().find(|known| **known == code) {
+        return known;
+    }
+    if codes.len() >= 1024 {
+        return "cached-finding";
+    }
+    let leaked: &'static str = Box::leak(code.into_boxed_str());
+    codes.push(leaked);
+    leaked
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 //! is written down, and checked, in `tests/suite/layering.rs`.
 
 pub mod build;
+pub mod cache;
 pub mod commonmark;
 pub mod config;
 pub mod deploy;

@@ -201,6 +201,9 @@ pub struct SiteArgs {
     /// Print how long each phase took.
     #[arg(long)]
     timings: bool,
+    /// Neither read nor write the build cache (`.carnet-cache/`): every page is rendered anew.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -394,6 +397,7 @@ fn build_options(args: &SiteArgs, output: Option<PathBuf>, check: CheckMode) -> 
         overrides: Overrides {
             output,
             base_url: args.base_url.clone(),
+            no_cache: args.no_cache,
         },
         strict: args.strict,
         check_only: check.is_some(),

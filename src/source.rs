@@ -154,6 +154,8 @@ fn relative_slash_path(root: &Path, path: &Path) -> Option<String> {
 struct SkipRules {
     content_dir: PathBuf,
     output_dir: Option<PathBuf>,
+    /// The build cache, wherever `cache.dir` puts it: never content.
+    cache_dir: Option<PathBuf>,
     content_is_site: bool,
 }
 
@@ -162,6 +164,10 @@ impl SkipRules {
         SkipRules {
             content_dir: config.content_dir.clone(),
             output_dir: std::path::absolute(&config.output_dir).ok(),
+            cache_dir: config
+                .cache
+                .as_ref()
+                .and_then(|cache| std::path::absolute(&cache.dir).ok()),
             content_is_site: same_dir(&config.content_dir, &config.site_dir),
         }
     }
@@ -186,11 +192,12 @@ impl SkipRules {
         {
             return true;
         }
+        let is = |dir: &Option<PathBuf>| {
+            dir.as_deref()
+                .is_some_and(|dir| std::path::absolute(path).is_ok_and(|p| p == dir))
+        };
         is_dir
-            && self
-                .output_dir
-                .as_deref()
-                .is_some_and(|out| std::path::absolute(path).is_ok_and(|p| p == out))
+            && (is(&self.output_dir) || is(&self.cache_dir))
             && path.starts_with(&self.content_dir)
     }
 }

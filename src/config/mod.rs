@@ -41,6 +41,8 @@ pub struct ConfigFile {
     /// What the site is published as; `None`: everything ([`Outputs::ALL`]).
     pub outputs: Option<Vec<OutputFormat>>,
     pub raw_html: Option<RawHtml>,
+    /// The build cache (`.carnet-cache/`): `false` turns it off.
+    pub cache: Option<CacheFile>,
 }
 
 /// What happens to the HTML authors write in their pages.
@@ -52,6 +54,55 @@ pub enum RawHtml {
     Keep,
     /// Through an allowlist sanitizer: for sites that publish pages from untrusted hands.
     Sanitize,
+}
+
+/// `cache:` as written: `false`/`true`, or its settings.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum CacheFile {
+    Enabled(bool),
+    Settings(CacheSettingsFile),
+}
+
+/// `cache:` settings as written.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CacheSettingsFile {
+    pub enabled: Option<bool>,
+    /// Relative to the site folder.
+    pub dir: Option<PathBuf>,
+    /// Megabytes the cache may hold on disk, all tables together.
+    pub max_size_mb: Option<u64>,
+}
+
+/// Where the build cache is kept and how much it may hold; `None` in [`SiteConfig::cache`]
+/// when it is turned off.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CacheConfig {
+    pub dir: PathBuf,
+    pub max_bytes: u64,
+}
+
+/// The cache folder's name in the site folder.
+pub const CACHE_DIR: &str = ".carnet-cache";
+
+/// Megabytes of cache kept by default: the code and pages of a large site, several times over.
+const DEFAULT_CACHE_MB: u64 = 1024;
+
+fn cache_config(site_dir: &Path, file: Option<&CacheFile>, disabled: bool) -> Option<CacheConfig> {
+    let settings = match file {
+        Some(CacheFile::Enabled(false)) => return None,
+        Some(CacheFile::Settings(settings)) if settings.enabled == Some(false) => return None,
+        Some(CacheFile::Settings(settings)) => settings.clone(),
+        _ => CacheSettingsFile::default(),
+    };
+    if disabled {
+        return None;
+    }
+    Some(CacheConfig {
+        dir: site_dir.join(settings.dir.unwrap_or_else(|| PathBuf::from(CACHE_DIR))),
+        max_bytes: settings.max_size_mb.unwrap_or(DEFAULT_CACHE_MB) << 20,
+    })
 }
 
 /// Where "Last updated" dates come from.
@@ -106,6 +157,8 @@ impl Default for Outputs {
 pub struct Overrides {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
+    /// `--no-cache`: neither read nor write the build cache.
+    pub no_cache: bool,
 }
 
 /// The resolved configuration of one site: every path absolute-or-as-given and every default
@@ -136,6 +189,8 @@ pub struct SiteConfig {
     /// GitBook's own structure settings (`structure.readme`, `structure.summary`, redirects).
     pub gitbook: GitbookConfig,
     pub outputs: Outputs,
+    /// The build cache; `None` when turned off (`cache: false`, `--no-cache`).
+    pub cache: Option<CacheConfig>,
 }
 
 impl SiteConfig {
@@ -200,6 +255,17 @@ pub fn load_config(
         Some(url) => Some(clean_url("base_url", &url).map_err(config_error)?),
         None => None,
     };
+    // The cache is written to by every build: like `output_dir`, the site's configuration may
+    // only put it inside the site folder.
+    let cache = cache_config(site_dir, file.cache.as_ref(), overrides.no_cache);
+    if let Some(cache) = &cache
+        && !root.holds(&crate::paths::confine::resolve_existing(&cache.dir))
+    {
+        return Err(config_error(format!(
+            "cache.dir `{}` is outside the site folder; carnet.yaml may only name a folder inside it",
+            cache.dir.display()
+        )));
+    }
     // Written into every page as a link: as safe as `base_url` (never `javascript:`).
     let edit_url = match file.edit_url {
         Some(url) => Some(clean_url("edit_url", &url).map_err(config_error)?),
@@ -223,6 +289,7 @@ pub fn load_config(
             raw_html: file.raw_html.unwrap_or_default(),
             gitbook,
             outputs,
+            cache,
         },
         diagnostics,
     ))
@@ -423,6 +490,7 @@ mod tests {
             raw_html: RawHtml::Keep,
             gitbook: GitbookConfig::default(),
             outputs: Outputs::ALL,
+            cache: None,
         }
     }
 

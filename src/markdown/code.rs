@@ -4,6 +4,7 @@
 use pulldown_cmark::{CodeBlockKind, Event};
 use pulldown_cmark_escape::{escape_html, escape_html_body_text};
 
+use super::block_store::BlockStore;
 use super::context::Context;
 use super::tree::Node;
 use crate::gitbook::blocks::BlockKind;
@@ -47,10 +48,10 @@ pub fn code_block(
     if language.eq_ignore_ascii_case("mermaid") {
         ctx.has_mermaid = true;
     }
-    html(&language, &text, line_numbers)
+    html(&language, &text, line_numbers, ctx.settings.blocks)
 }
 
-fn html(language: &str, code: &str, line_numbers: bool) -> String {
+fn html(language: &str, code: &str, line_numbers: bool, blocks: Option<&dyn BlockStore>) -> String {
     let language = language.to_ascii_lowercase();
     if language == "mermaid" {
         let mut html = String::from("<pre class=\"mermaid\">");
@@ -66,7 +67,12 @@ fn html(language: &str, code: &str, line_numbers: bool) -> String {
     }
     html.push('>');
     let text = code.strip_suffix('\n').unwrap_or(code);
-    match highlighter().highlight(&language, text) {
+    let highlight = || highlighter().highlight(&language, text);
+    let highlighted = match blocks {
+        Some(store) => store.highlighted(&language, text, &highlight),
+        None => highlight(),
+    };
+    match highlighted {
         Some(highlighted) if line_numbers => {
             for line in highlighted.split('\n') {
                 push_line(&mut html, line, true);

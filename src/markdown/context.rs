@@ -26,7 +26,7 @@ pub struct Context<'p> {
 }
 
 /// A heading of the page's outline.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
@@ -39,6 +39,8 @@ pub struct Settings<'p> {
     pub vars: &'p BTreeMap<String, String>,
     /// What each GitBook marker line of the page stands for.
     pub markers: &'p [BlockMarker],
+    /// Highlighted code kept between builds, when there is a cache.
+    pub blocks: Option<&'p dyn super::block_store::BlockStore>,
 }
 
 impl Context<'_> {

@@ -13,6 +13,7 @@ use std::ops::Range;
 
 use pulldown_cmark::Parser;
 
+use super::block_store::BlockStore;
 use super::context::{BlockStack, Context, Heading, Settings};
 use super::leniency::lenient_body;
 use super::plain_text::{Section, TextCollector};
@@ -40,7 +41,7 @@ pub struct PageInput<'a> {
 }
 
 /// What rendering a page body produced.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Fragment {
     /// HTML with markers where site-dependent pieces go (see [`super::markers`]).
     pub html: String,
@@ -72,6 +73,11 @@ pub struct Fragment {
 
 /// Renders the page body of `input`. Offsets in the result are offsets in `input.text`.
 pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
+    render_fragment_with(input, None)
+}
+
+/// [`render_fragment`], highlighting code through `blocks` (the build cache) when given.
+pub fn render_fragment_with(input: &PageInput<'_>, blocks: Option<&dyn BlockStore>) -> Fragment {
     let (lenient, leniencies) = lenient_body(&input.text[input.body_start..]);
     let expansion = expand_blocks(&lenient, input.path, input.includes);
     let (parse_text, map, markers, include_dirs) = match &expansion {
@@ -101,6 +107,7 @@ pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
         settings: Settings {
             vars: input.vars,
             markers,
+            blocks,
         },
         headings: Vec::new(),
         first_h1: None,

@@ -7,6 +7,7 @@
 //! the walk, is also written as plain Markdown ([`to_markdown`]) for the page's `.md` output.
 
 mod alerts;
+mod block_store;
 mod blocks;
 mod cards;
 mod code;
@@ -35,8 +36,9 @@ mod unsafe_urls;
 mod variables;
 mod walk;
 
+pub use block_store::BlockStore;
 pub use context::Heading;
-pub use fragment::{Fragment, PageInput, render_fragment};
+pub use fragment::{Fragment, PageInput, render_fragment, render_fragment_with};
 pub use plain_text::Section;
 pub use refs::{RefKind, Reference, UrlKind};
 pub use shortcodes::replace_shortcodes;

@@ -7,7 +7,7 @@
 use crate::html::{StartTag, Token, tokens};
 
 /// Part of a page from one heading to the next.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Section {
     /// The heading's `id` (empty for the text before the first heading).
     pub anchor: String,

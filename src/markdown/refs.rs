@@ -12,14 +12,14 @@ use crate::diagnostic::Severity;
 use crate::gitbook::blocks::{BlockProblem, OffsetMap};
 
 /// Something written in the page whose final HTML depends on the site.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Reference {
     /// Byte range in the page's full text, for diagnostics.
     pub span: Range<usize>,
     pub kind: RefKind,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum RefKind {
     /// A URL in an attribute (`href`, `src`): the marker becomes the escaped final URL.
     Url { dest: String, kind: UrlKind },
@@ -37,7 +37,35 @@ pub enum RefKind {
     Word { key: &'static str },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A [`RefKind`] as the build cache stores it: the word key as a string.
+#[derive(serde::Deserialize)]
+enum CachedRefKind {
+    Url { dest: String, kind: UrlKind },
+    ContentRef { dest: String, label: String },
+    Mention { dest: String, fallback: String },
+    FileCard { dest: String },
+    Link { dest: String, title: String },
+    Word { key: String },
+}
+
+impl<'de> serde::Deserialize<'de> for RefKind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(
+            match <CachedRefKind as serde::Deserialize>::deserialize(deserializer)? {
+                CachedRefKind::Url { dest, kind } => RefKind::Url { dest, kind },
+                CachedRefKind::ContentRef { dest, label } => RefKind::ContentRef { dest, label },
+                CachedRefKind::Mention { dest, fallback } => RefKind::Mention { dest, fallback },
+                CachedRefKind::FileCard { dest } => RefKind::FileCard { dest },
+                CachedRefKind::Link { dest, title } => RefKind::Link { dest, title },
+                CachedRefKind::Word { key } => RefKind::Word {
+                    key: crate::diagnostic::intern_code(key),
+                },
+            },
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum UrlKind {
     Link,
     Image,

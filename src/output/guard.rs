@@ -76,6 +76,15 @@ fn check_not_read(config: &SiteConfig, out: &Path) -> Result<(), Diagnostic> {
             )));
         }
     }
+    if let Some(cache) = &config.cache {
+        let cache_dir = resolved(&cache.dir);
+        if cache_dir.starts_with(&out) || out.starts_with(&cache_dir) {
+            return Err(refusal(format!(
+                "the output folder `{shown}` and the build cache `{}` overlap: each build would replace the cache or publish it. Choose another output folder or `cache.dir`",
+                cache.dir.display()
+            )));
+        }
+    }
     let inside = never_inside.iter().find(|read| out.starts_with(read));
     let in_content = out.strip_prefix(&content).is_ok_and(|rel| !walk_skips(rel));
     if let Some(read) = inside.or(in_content.then_some(&content)) {

@@ -29,6 +29,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::loading::{Loaded, context_key, dependents_of, load_file};
 use super::snapshot::Snapshot;
 use crate::build::{BuildOptions, Inputs};
+use crate::cache::Cache;
 use crate::config::{SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::render::{load_theme, same_site_globals, set_site_globals};
@@ -223,7 +224,14 @@ impl LiveSite {
             if hash == previous.hash && !dependents.contains(&file.abs) {
                 continue;
             }
-            let loaded = load_file(file, &bytes, hash, &assembled.inputs, &old.site.config)?;
+            let loaded = load_file(
+                file,
+                &bytes,
+                hash,
+                &assembled.inputs,
+                &old.site.config,
+                None,
+            )?;
             fresh.push((id, file.rel.clone(), loaded));
         }
         let same = fresh
@@ -399,6 +407,17 @@ impl LiveSite {
         preloaded: Vec<(String, Loaded)>,
     ) -> (usize, Vec<Diagnostic>, HashSet<String>) {
         let loaded = &self.loaded;
+        // Loading everything (the first build, another language…): the build cache has the
+        // pages a previous build or watch loaded.
+        let mut cache_findings = Vec::new();
+        let cache = match &config.cache {
+            Some(settings) if loaded.is_empty() => {
+                let (cache, found) = Cache::open(settings);
+                cache_findings = found;
+                cache
+            }
+            _ => None,
+        };
         let done: HashSet<String> = preloaded.iter().map(|(rel, _)| rel.clone()).collect();
         let mut fresh: Vec<(String, Result<Option<Loaded>, Diagnostic>)> = inputs
             .sources
@@ -431,7 +450,7 @@ impl LiveSite {
                 {
                     return (file.rel.clone(), Ok(None));
                 }
-                let page = load_file(file, &bytes, hash, inputs, config);
+                let page = load_file(file, &bytes, hash, inputs, config, cache.as_ref());
                 (file.rel.clone(), Ok(page))
             })
             .collect();
@@ -441,7 +460,10 @@ impl LiveSite {
                 .map(|(rel, page)| (rel, Ok(Some(page)))),
         );
         let mut reloaded = 0;
-        let mut unreadable = Vec::new();
+        let mut unreadable = cache_findings;
+        if let Some(cache) = cache {
+            unreadable.extend(cache.save());
+        }
         let mut anchors_changed = HashSet::new();
         for (rel, result) in fresh {
             match result {

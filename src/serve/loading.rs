@@ -74,6 +74,7 @@ pub fn load_file(
     hash: blake3::Hash,
     inputs: &Inputs,
     config: &SiteConfig,
+    cache: Option<&crate::cache::Cache>,
 ) -> Option<Loaded> {
     let includes = RecordedIncludes {
         inner: &inputs.includes,
@@ -85,6 +86,7 @@ pub fn load_file(
         includes: &includes,
         vars: &inputs.vars,
         markdown: config.outputs.page_markdown(),
+        cache,
     };
     let (page, diagnostics) = load_page_bytes(
         file,

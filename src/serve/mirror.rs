@@ -92,27 +92,75 @@ impl Mirror {
             return self.write_whole(snapshot);
         }
         let scope = if self.behind { &Scope::Site } else { scope };
-        let outputs = outputs_in(snapshot, scope);
+        let mut produced = HashSet::new();
+        // The pages (and the rest of the plan) first, then the search index: a saved page
+        // reaches the disk without waiting for the index of the whole site to be made again.
+        // (The index's files have no findings: nothing the policy could refuse.)
+        if !self.sync(
+            snapshot,
+            &outputs_in(snapshot, scope),
+            &mut synced,
+            &mut produced,
+        ) {
+            self.behind = true;
+            return synced;
+        }
+        let search = search_outputs(snapshot, scope);
+        if !self.sync(snapshot, &search, &mut synced, &mut produced) {
+            self.behind = true;
+            return synced;
+        }
+        // Stale files: anything no longer produced, among what this scope covers.
+        let stale: Vec<String> = self
+            .written
+            .keys()
+            .filter(|path| !produced.contains(*path))
+            .filter(|path| *scope == Scope::Site || path.starts_with("search/"))
+            .cloned()
+            .collect();
+        for path in stale {
+            self.written.remove(&path);
+            match remove_file(&self.dir, &path) {
+                Ok(()) => synced.removed += 1,
+                Err(err) => synced.diagnostics.push(write_error(&path, &err)),
+            }
+        }
+        synced.in_sync = !synced.diagnostics.iter().any(Diagnostic::is_error);
+        self.behind = !synced.in_sync;
+        synced
+    }
+
+    /// Makes `outputs`, checks what rendering found against the policy, and writes those whose
+    /// bytes changed; every path made goes into `produced`. `false` when an error stopped it
+    /// (nothing of `outputs` was written then).
+    fn sync(
+        &mut self,
+        snapshot: &Snapshot,
+        outputs: &[Output],
+        synced: &mut Synced,
+        produced: &mut HashSet<String>,
+    ) -> bool {
         // Everything is made and checked before anything is written: a finding that the
         // policy makes an error (`--strict`, `--deny`) leaves the folder as it was.
-        let made = make_each(snapshot, &outputs, |path, written, bytes| {
+        let made = make_each(snapshot, outputs, |path, written, bytes| {
             Ok((self.written.get(path) != Some(&written)).then_some((written, bytes)))
         });
-        let mut produced = HashSet::with_capacity(made.len());
         let mut changed = Vec::new();
-        for (path, result, found) in made {
-            synced.diagnostics.extend(found);
+        let mut found = Vec::new();
+        for (path, result, findings) in made {
+            found.extend(findings);
             match result {
                 Ok(Some(change)) => changed.push((path.clone(), change)),
                 Ok(None) => {}
-                Err(error) => synced.diagnostics.push(error),
+                Err(error) => found.push(error),
             }
             produced.insert(path);
         }
-        self.policy.apply_policy(&mut synced.diagnostics);
-        if synced.diagnostics.iter().any(Diagnostic::is_error) {
-            self.behind = true;
-            return synced;
+        self.policy.apply_policy(&mut found);
+        let failed = found.iter().any(Diagnostic::is_error);
+        synced.diagnostics.extend(found);
+        if failed {
+            return false;
         }
         let results: Vec<(String, Written, std::io::Result<()>)> = changed
             .into_par_iter()
@@ -134,24 +182,7 @@ impl Mirror {
                 }
             }
         }
-        // Stale files: anything no longer produced, among what this scope covers.
-        let stale: Vec<String> = self
-            .written
-            .keys()
-            .filter(|path| !produced.contains(*path))
-            .filter(|path| *scope == Scope::Site || path.starts_with("search/"))
-            .cloned()
-            .collect();
-        for path in stale {
-            self.written.remove(&path);
-            match remove_file(&self.dir, &path) {
-                Ok(()) => synced.removed += 1,
-                Err(err) => synced.diagnostics.push(write_error(&path, &err)),
-            }
-        }
-        synced.in_sync = !synced.diagnostics.iter().any(Diagnostic::is_error);
-        self.behind = !synced.in_sync;
-        synced
+        true
     }
 
     /// Why nothing may be written for `snapshot`: an error in it, an output folder that may not
@@ -185,7 +216,8 @@ impl Mirror {
                 return synced;
             }
         };
-        let outputs = outputs_in(snapshot, &Scope::Site);
+        let mut outputs = outputs_in(snapshot, &Scope::Site);
+        outputs.extend(search_outputs(snapshot, &Scope::Site));
         let results = make_each(snapshot, &outputs, |path, written, bytes| {
             match bytes {
                 Bytes::Rendered(bytes) => staging.write(path, &bytes),
@@ -225,24 +257,33 @@ impl Mirror {
     }
 }
 
-/// The outputs `scope` may have changed: the plan of the pages it names (or the whole plan),
-/// and the search index.
+/// The outputs of the plan `scope` may have changed: those of the pages it names, or the whole
+/// plan.
 fn outputs_in(snapshot: &Snapshot, scope: &Scope) -> Vec<Output> {
-    let search = snapshot.search_paths().into_iter().map(|path| (path, None));
     match scope {
         Scope::Pages(ids) if ids.is_empty() => Vec::new(),
         Scope::Pages(ids) => Plan::for_pages(&snapshot.site, ids)
             .entries()
             .iter()
             .map(|(path, job)| (path.clone(), Some(*job)))
-            .chain(search)
             .collect(),
         Scope::Site => snapshot
             .plan()
             .entries()
             .iter()
             .map(|(path, job)| (path.clone(), Some(*job)))
-            .chain(search)
+            .collect(),
+    }
+}
+
+/// The files of the search index, unless `scope` changed nothing.
+fn search_outputs(snapshot: &Snapshot, scope: &Scope) -> Vec<Output> {
+    match scope {
+        Scope::Pages(ids) if ids.is_empty() => Vec::new(),
+        _ => snapshot
+            .search_paths()
+            .into_iter()
+            .map(|path| (path, None))
             .collect(),
     }
 }

@@ -92,6 +92,8 @@ pub struct LoadContext<'a> {
     /// Make the page's Markdown too (the site publishes it, or `llms-full.txt`).
     pub markdown: bool,
     pub raw_html: RawHtml,
+    /// The build cache, when there is one: fragments of unchanged pages are taken from it.
+    pub cache: Option<&'a crate::cache::Cache>,
 }
 
 /// Reads and renders one page. An unreadable file yields no page and an error.
@@ -153,7 +155,7 @@ pub fn load_page_bytes(
         ));
     }
     diagnostics.extend(doc_diagnostics);
-    let fragment = render_fragment(&PageInput {
+    let input = PageInput {
         text: &doc.text,
         body_start: doc.body_start,
         path: &source.rel,
@@ -161,7 +163,11 @@ pub fn load_page_bytes(
         vars: context.vars,
         markdown: context.markdown,
         raw_html: context.raw_html,
-    });
+    };
+    let fragment = match context.cache {
+        Some(cache) => cache.fragment(&input),
+        None => render_fragment(&input),
+    };
     for problem in &fragment.problems {
         let diagnostic = Diagnostic::new(problem.severity, problem.code, problem.message.clone());
         diagnostics.push(diagnostic.at(&display_path, &doc.lines, &doc.text, problem.span.clone()));

@@ -131,6 +131,29 @@ fn the_output_equals_a_clean_build_after_every_kind_of_change() {
     edit_body(site);
     wait_for_clean_build_output(site, &watching);
 
+    // An include: added to a page, then changed on its own (the page must follow).
+    write(
+        site,
+        ".gitbook/includes/note.md",
+        "Note incluse, version une.\n".as_bytes(),
+    );
+    let page = site.join("guides/hebergement.md");
+    let text = std::fs::read_to_string(&page).unwrap_or_default();
+    write(
+        site,
+        "guides/hebergement.md",
+        format!("{text}\n{{% include \"../.gitbook/includes/note.md\" %}}\n").as_bytes(),
+    );
+    wait_for_clean_build_output(site, &watching);
+    write(
+        site,
+        ".gitbook/includes/note.md",
+        "Note incluse, version deux.\n".as_bytes(),
+    );
+    wait_for_clean_build_output(site, &watching);
+    let built = std::fs::read_to_string(site.join("public/guides/hebergement/index.html"));
+    assert!(built.is_ok_and(|html| html.contains("version deux")));
+
     // Title edit in SUMMARY.md: every page's navigation changes.
     let summary = "# Sommaire\n\n* [Accueil](README.md)\n\n## Guides\n\n* [Hébergement mutualisé](guides/hebergement.md)\n* [Courriel](guides/messagerie.md)\n";
     write(site, "SUMMARY.md", summary.as_bytes());

@@ -30,6 +30,8 @@ const ORDER: &[&str] = &[
     "document",
     "gitbook",
     "markdown",
+    // What a build keeps for the next one (fragments, highlighted code).
+    "cache",
     "site",
     "search",
     "render",

@@ -61,12 +61,33 @@ pub enum BlockMarker {
 }
 
 /// Something about a page's blocks worth telling its author, at a byte range of the page.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct BlockProblem {
     pub span: Range<usize>,
     pub severity: Severity,
     pub code: &'static str,
     pub message: String,
+}
+
+/// A [`BlockProblem`] as the build cache stores it: the code as a string.
+#[derive(serde::Deserialize)]
+struct CachedProblem {
+    span: Range<usize>,
+    severity: Severity,
+    code: String,
+    message: String,
+}
+
+impl<'de> serde::Deserialize<'de> for BlockProblem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let cached = CachedProblem::deserialize(deserializer)?;
+        Ok(BlockProblem {
+            span: cached.span,
+            severity: cached.severity,
+            code: crate::diagnostic::intern_code(cached.code),
+            message: cached.message,
+        })
+    }
 }
 
 /// Expands the blocks of a page body. `None` when the body has no `{%` (the common case, which

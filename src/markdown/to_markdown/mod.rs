@@ -33,7 +33,7 @@ use super::tree::{HtmlKind, Node};
 use crate::gitbook::is_lost_link;
 
 /// A page body as Markdown, before the site is known.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PageMarkdown {
     /// Markdown with markers (see [`super::markers`]) where site-dependent pieces go.
     pub text: String,

@@ -203,14 +203,17 @@ pub fn tree_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
 }
 
 /// What a clean `carnet build` of the site as it is now writes: the site (but its output
-/// folder, which a watcher may be writing to) is copied first, so the original is left alone.
+/// folder, which a watcher may be writing to, and its build cache: clean means from nothing) is
+/// copied first, so the original is left alone.
 pub fn clean_build_files(site: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     let copy = tempfile::tempdir().expect("temp dir");
     let output = site.join("public");
     for entry in walkdir::WalkDir::new(site)
         .into_iter()
         .filter_entry(|e| {
-            e.path() != output && !e.file_name().to_string_lossy().contains(".carnet-tmp-")
+            e.path() != output
+                && e.file_name() != ".carnet-cache"
+                && !e.file_name().to_string_lossy().contains(".carnet-tmp-")
         })
         .flatten()
     {

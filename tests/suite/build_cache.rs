@@ -1,0 +1,273 @@
+//! The build cache (`.carnet-cache/`): a second build takes unchanged pages from it, and its
+//! output is the output of a build without it, whatever changed in between (an include, the
+//! language, a theme, a code block's language) and whatever state the cache is in (damaged,
+//! truncated, written by another carnet).
+
+use std::path::Path;
+
+use carnet::build::{BuildReport, build};
+
+use crate::common::*;
+
+fn build_site(site: &Path) -> BuildReport {
+    let report = build(&options(site));
+    assert!(
+        report.written,
+        "the build failed: {}",
+        list(&report.diagnostics.iter().collect::<Vec<_>>())
+    );
+    report
+}
+
+/// What a build of `site` without any cache writes (the site is copied, its cache left out).
+fn uncached_output(site: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let copy = tempfile::tempdir().expect("temp dir");
+    copy_tree(site, copy.path());
+    let _ = std::fs::remove_dir_all(copy.path().join(".carnet-cache"));
+    let _ = std::fs::remove_dir_all(copy.path().join("public"));
+    let mut opts = options(copy.path());
+    opts.overrides.no_cache = true;
+    let report = build(&opts);
+    assert!(report.written);
+    assert!(
+        !copy.path().join(".carnet-cache").exists(),
+        "--no-cache writes no cache"
+    );
+    tree_files(&copy.path().join("public"))
+}
+
+fn assert_same_as_uncached(site: &Path) {
+    let cached = tree_files(&site.join("public"));
+    let fresh = uncached_output(site);
+    let differ: Vec<&String> = fresh
+        .iter()
+        .filter(|(path, bytes)| cached.get(*path) != Some(bytes))
+        .map(|(path, _)| path)
+        .chain(cached.keys().filter(|path| !fresh.contains_key(*path)))
+        .collect();
+    assert!(differ.is_empty(), "stale output from the cache: {differ:?}");
+}
+
+const SITE: &[(&str, &str)] = &[
+    (
+        "SUMMARY.md",
+        "# Sommaire\n\n* [Accueil](README.md)\n* [Code](code.md)\n* [Inclus](inclus.md)\n",
+    ),
+    (
+        "README.md",
+        "# Accueil\n\n{% hint style=\"warning\" %}\nAttention.\n{% endhint %}\n",
+    ),
+    (
+        "code.md",
+        "# Code\n\n```rust\nfn main() { let x = 1; }\n```\n",
+    ),
+    (
+        "inclus.md",
+        "# Inclus\n\n{% include \".gitbook/includes/morceau.md\" %}\n",
+    ),
+    (
+        ".gitbook/includes/morceau.md",
+        "Texte inclus, version une.\n",
+    ),
+];
+
+#[test]
+fn a_second_build_writes_what_the_first_wrote_and_keeps_the_cache_out_of_the_site() {
+    let tmp = site_with(SITE);
+    let site = tmp.path();
+    build_site(site);
+    let first = tree_files(&site.join("public"));
+    assert!(site.join(".carnet-cache/fragments.bin").is_file());
+    assert!(site.join(".carnet-cache/blocks.bin").is_file());
+    build_site(site);
+    assert_eq!(first, tree_files(&site.join("public")));
+    assert!(first.keys().all(|path| !path.contains("carnet-cache")));
+    assert_same_as_uncached(site);
+}
+
+#[test]
+fn an_include_changed_since_the_cache_was_written_is_read_again() {
+    let tmp = site_with(SITE);
+    let site = tmp.path();
+    build_site(site);
+    write(
+        site,
+        ".gitbook/includes/morceau.md",
+        b"Texte inclus, version deux.\n",
+    );
+    build_site(site);
+    let built = std::fs::read_to_string(site.join("public/inclus/index.html")).unwrap();
+    assert!(built.contains("version deux"), "{built}");
+    assert_same_as_uncached(site);
+    // And an include that disappears.
+    std::fs::remove_file(site.join(".gitbook/includes/morceau.md")).unwrap();
+    let report = build(&options(site));
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "include-not-found" || d.message.contains("morceau.md")),
+        "the missing include is reported again: {:?}",
+        report.diagnostics
+    );
+}
+
+#[test]
+fn a_language_change_renders_the_pages_again() {
+    let tmp = site_with(SITE);
+    let site = tmp.path();
+    write(site, "carnet.yaml", b"language: fr\n");
+    build_site(site);
+    let before = std::fs::read_to_string(site.join("public/index.html")).unwrap();
+    assert!(before.contains("Avertissement"));
+    write(site, "carnet.yaml", b"language: en\n");
+    build_site(site);
+    let after = std::fs::read_to_string(site.join("public/index.html")).unwrap();
+    assert!(after.contains("aria-label=\"Warning\""), "{after}");
+    assert_same_as_uncached(site);
+}
+
+#[test]
+fn a_theme_change_and_a_code_language_change_show_at_once() {
+    let tmp = site_with(SITE);
+    let site = tmp.path();
+    build_site(site);
+    write(
+        site,
+        "themes/default/templates/404.html",
+        b"{% extends \"base.html\" %}{% block main %}<h1>Introuvable ici</h1>{% endblock main %}",
+    );
+    // The same code, another language: the same block highlighted otherwise.
+    write(
+        site,
+        "code.md",
+        b"# Code\n\n```python\nfn main() { let x = 1; }\n```\n",
+    );
+    build_site(site);
+    assert!(
+        std::fs::read_to_string(site.join("public/404.html"))
+            .unwrap()
+            .contains("Introuvable ici")
+    );
+    let code = std::fs::read_to_string(site.join("public/code/index.html")).unwrap();
+    assert!(code.contains("language-python"), "{code}");
+    assert_same_as_uncached(site);
+}
+
+/// Each way a cache file can be bad: the build uses none of it (and warns, unless it is merely
+/// another carnet's), writes what a build without a cache writes, and leaves a good cache for
+/// the next build.
+#[test]
+fn a_damaged_truncated_or_foreign_cache_is_ignored_with_a_warning() {
+    type Damage = fn(&mut Vec<u8>);
+    let damages: [(&str, Damage); 4] = [
+        ("garbage", |bytes| *bytes = b"not a cache at all".to_vec()),
+        ("truncated", |bytes| bytes.truncate(bytes.len() / 2)),
+        ("a flipped byte", |bytes| {
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 0x20;
+        }),
+        ("another carnet's", |bytes| {
+            // Another writer identity, with a checksum that holds.
+            bytes[8] ^= 1;
+            let body = bytes.len() - 32;
+            let checksum = *blake3::hash(&bytes[..body]).as_bytes();
+            bytes[body..].copy_from_slice(&checksum);
+        }),
+    ];
+    for (what, damage) in damages {
+        let tmp = site_with(SITE);
+        let site = tmp.path();
+        build_site(site);
+        // The page's body changes and the damaged cache would say the opposite if trusted.
+        let path = site.join(".carnet-cache/fragments.bin");
+        let mut bytes = std::fs::read(&path).unwrap();
+        damage(&mut bytes);
+        std::fs::write(&path, &bytes).unwrap();
+        let report = build_site(site);
+        let warned: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "cache-ignored")
+            .collect();
+        if what == "another carnet's" {
+            // Expected after every upgrade: replaced silently (a warning would fail every
+            // `--strict` build restoring an older version's cache in CI).
+            assert!(warned.is_empty(), "{what}: {:?}", report.diagnostics);
+        } else {
+            assert_eq!(warned.len(), 1, "{what}: {:?}", report.diagnostics);
+            assert!(
+                warned[0].message.contains("fragments.bin"),
+                "{}",
+                warned[0].message
+            );
+        }
+        assert_same_as_uncached(site);
+        let again = build_site(site);
+        assert!(
+            again.diagnostics.iter().all(|d| d.code != "cache-ignored"),
+            "{what}: the cache was rewritten whole"
+        );
+    }
+}
+
+#[test]
+fn no_cache_and_cache_false_leave_no_cache_folder() {
+    let tmp = site_with(SITE);
+    let site = tmp.path();
+    let mut opts = options(site);
+    opts.overrides.no_cache = true;
+    assert!(build(&opts).written);
+    assert!(!site.join(".carnet-cache").exists());
+    write(site, "carnet.yaml", b"cache: false\n");
+    assert!(build(&options(site)).written);
+    assert!(!site.join(".carnet-cache").exists());
+    write(
+        site,
+        "carnet.yaml",
+        b"cache:\n  dir: build-cache\n  max_size_mb: 10\n",
+    );
+    assert!(build(&options(site)).written);
+    assert!(site.join("build-cache/fragments.bin").is_file());
+}
+
+#[test]
+fn an_output_folder_overlapping_the_cache_is_refused() {
+    let tmp = site_with(SITE);
+    let site = tmp.path();
+    write(site, "carnet.yaml", b"cache:\n  dir: public/cache\n");
+    let report = build(&options(site));
+    assert!(!report.written);
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "invalid-output"),
+        "{:?}",
+        report.diagnostics
+    );
+}
+
+#[test]
+fn a_cache_folder_outside_the_site_is_refused_and_nothing_is_written_there() {
+    let tmp = site_with(SITE);
+    let site = tmp.path();
+    let outside = tempfile::tempdir().expect("tmp");
+    let dir = outside.path().join("cache");
+    write(
+        site,
+        "carnet.yaml",
+        format!("cache:\n  dir: {}\n", dir.display()).as_bytes(),
+    );
+    let report = build(&options(site));
+    assert!(!report.written);
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "invalid-config" && d.message.contains("cache.dir")),
+        "{:?}",
+        report.diagnostics
+    );
+    assert!(!dir.exists(), "the cache was written outside the site");
+}
