@@ -12,6 +12,8 @@ use std::ops::Range;
 
 use super::code_pages::{CODE_PAGES, CodePage};
 use super::lost::choose;
+use super::plausibility::Reading::{AsItStands, Repaired};
+use super::plausibility::{self, Around, Cost, FileTraits};
 use super::scan::{Candidate, Decoded, Lookahead, ScanContext, Window, candidates, window_at};
 use super::unicode::{Script, is_letter, is_lower, is_upper, script};
 
@@ -25,13 +27,10 @@ pub struct Resolved {
     pub start: usize,
     pub end: usize,
     pub chosen: char,
-    /// Length of the UTF-8 sequence (2–4).
-    pub width: u8,
     /// Every byte was there (not a lost byte restored).
     pub exact: bool,
-    pub lead_is_letter: bool,
-    pub lead_is_upper: bool,
-    pub cont_not_letter: bool,
+    /// The byte restored was a no-break space (see [`Window::lost_nbsp`]).
+    pub lost_nbsp: bool,
 }
 
 /// A damaged stretch: a range of the text and the windows that explain it.
@@ -45,8 +44,62 @@ pub struct Run {
     /// How many times the repair puts an upper-case letter right after a lower-case one: a
     /// worse reading than one that does not, when two pages explain the same text.
     pub misfits: usize,
-    /// The script of the letter right before or after the run, if there is one.
-    pub context: Option<Script>,
+    /// How much more plausible the repaired text is than the text as it stands, in tenths
+    /// (see `plausibility`): the confidence of the repair, in the file as it is.
+    pub score: i32,
+    /// The score's parts, to weigh it again once the file's damage is known to be in scripts
+    /// the file did not seem to use ([`Run::score_with`]).
+    pub judged: Judged,
+}
+
+/// A run's score before the cost of new scripts: both readings' costs, apart.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Judged {
+    pub original: Cost,
+    pub repaired: Cost,
+    /// What restored bytes and the neighbourhood take off.
+    pub penalty: i32,
+    /// How many characters the repair has.
+    pub repaired_chars: u32,
+    /// How many of the run's windows restore a lost byte, and how many do not.
+    pub guessed: u32,
+    pub exact: u32,
+    /// The run is one window of two bytes that gives a sign, not a letter.
+    pub lone_sign: bool,
+}
+
+/// The cost per character (scripts aside) beyond which a repaired text is still odd.
+const ODD_PER_CHARACTER: i32 = 20;
+
+impl Run {
+    /// The score in a file that uses the scripts `scripts`.
+    pub fn score_with(&self, scripts: u32) -> i32 {
+        self.judged.score(scripts)
+    }
+}
+
+impl Judged {
+    /// How much more plausible the repair reads than the text as it stands, in a file that
+    /// uses the scripts `scripts`. A repair that restores lost bytes must also read as text of
+    /// its own: guessing a garble of ten characters into four that are still odd
+    /// (`ItÃ?Â¢â?¬â?¢s` into `ItÁ¢⏬❢s`) is no repair, however odd the garble was.
+    pub fn score(&self, scripts: u32) -> i32 {
+        let score = self.original.with_scripts(scripts)
+            - self.repaired.with_scripts(scripts)
+            - self.penalty;
+        let odd = self.guessed > 0
+            && i64::from(self.repaired.base)
+                > i64::from(ODD_PER_CHARACTER) * i64::from(self.repaired_chars.max(1));
+        if odd {
+            score.min(0)
+        } else if (self.guessed >= 2 && self.guessed > self.exact) || self.lone_sign {
+            // Mostly guesses, or one sign of two bytes (`Â°` may be what the author typed: the
+            // repair only takes the `Â` away): whatever it gives, no evidence on its own.
+            score.min(STRONG - 1)
+        } else {
+            score
+        }
+    }
 }
 
 /// Every run one code page finds in a text.
@@ -60,7 +113,13 @@ pub struct PageRuns {
 
 impl PageRuns {
     /// These runs without the windows that overlap `taken` (sorted), split where those were.
-    pub fn outside(self, text: &str, page: &CodePage, taken: &[Resolved]) -> PageRuns {
+    pub fn outside(
+        self,
+        text: &str,
+        page: &CodePage,
+        taken: &[Resolved],
+        judge: &mut Judge,
+    ) -> PageRuns {
         let mut out = PageRuns::default();
         // At most these windows are kept: reserved once rather than grown step by step.
         out.windows.reserve(self.windows.len());
@@ -82,7 +141,7 @@ impl PageRuns {
                 .is_some_and(|last| out.windows.len() > run_start && last.end == window.start);
             // Runs of the full scan end where a window was not contiguous; keep those ends.
             if !contiguous {
-                close_run(text, page, &mut out, run_start);
+                close_run(text, page, &mut out, run_start, judge);
                 run_start = out.windows.len();
             }
             if let Some((_, others)) = others {
@@ -90,7 +149,7 @@ impl PageRuns {
             }
             out.windows.push(window);
         }
-        close_run(text, page, &mut out, run_start);
+        close_run(text, page, &mut out, run_start, judge);
         out
     }
 }
@@ -112,8 +171,9 @@ pub fn runs_for_pages(
     pages: u16,
     ctx: ScanContext,
     candidates: &[Candidate],
+    judge: &mut Judge,
 ) -> Vec<(&'static CodePage, PageRuns)> {
-    runs_for_pages_seeded(text, pages, ctx, candidates, None)
+    runs_for_pages_seeded(text, pages, ctx, candidates, None, judge)
 }
 
 /// [`runs_for_pages`], given the windows another page already found in the same `candidates`
@@ -125,6 +185,7 @@ pub fn runs_for_pages_seeded(
     ctx: ScanContext,
     candidates: &[Candidate],
     seed: Option<(&CodePage, &[Resolved])>,
+    judge: &mut Judge,
 ) -> Vec<(&'static CodePage, PageRuns)> {
     let mut seed_at = 0;
     let mut scanners: Vec<(&'static CodePage, Scanner)> = CODE_PAGES
@@ -159,7 +220,7 @@ pub fn runs_for_pages_seeded(
                 continue;
             }
             if let Some((_, window)) = shared.filter(|(same, _)| same & bit != 0) {
-                scanner.push_exact(text, page, window);
+                scanner.push_exact(text, page, window, judge);
                 continue;
             }
             let look = look.get_or_insert_with(|| Lookahead::at_candidate(text, candidate));
@@ -173,16 +234,16 @@ pub fn runs_for_pages_seeded(
                     if wanted & !(bit | (bit - 1)) != 0 {
                         shared = Some((look.same_bytes_as(window.chars, page), resolved));
                     }
-                    scanner.push_exact(text, page, resolved);
+                    scanner.push_exact(text, page, resolved, judge);
                 }
-                Decoded::Lost(fits) => scanner.push_lost(text, page, &window, fits),
+                Decoded::Lost(fits) => scanner.push_lost(text, page, &window, fits, judge),
             }
         }
     }
     scanners
         .into_iter()
         .map(|(page, mut scanner)| {
-            close_run(text, page, &mut scanner.found, scanner.run_start);
+            close_run(text, page, &mut scanner.found, scanner.run_start, judge);
             (page, scanner.found)
         })
         .collect()
@@ -214,40 +275,176 @@ struct Scanner {
     covered_to: usize,
 }
 
+/// Judges runs in one file, remembering its judgements: a damaged file holds the same run
+/// between the same kinds of neighbours many times (`Ã©` inside a lower-case word), and
+/// weighing both readings is the costliest part of the scan.
+#[derive(Default)]
+pub struct Judge {
+    file: FileTraits,
+    known: rustc_hash::FxHashMap<JudgeKey, Option<Judged>>,
+}
+
+/// What a run's judgement depends on: the page, its characters and what they decode to, and
+/// its neighbours (any small ASCII letter but the few an apostrophe's contraction reads is as
+/// good as another, and so is any ASCII capital).
+#[derive(Clone, Copy)]
+struct JudgeKey {
+    page: u8,
+    len: u8,
+    items: [u32; JUDGE_KEY_ITEMS],
+}
+
+impl JudgeKey {
+    /// The items in use.
+    fn items(&self) -> &[u32] {
+        &self.items[..usize::from(self.len)]
+    }
+}
+
+impl PartialEq for JudgeKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.page == other.page && self.items() == other.items()
+    }
+}
+
+impl Eq for JudgeKey {}
+
+impl std::hash::Hash for JudgeKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.page.hash(state);
+        self.items().hash(state);
+    }
+}
+
+/// The longest run (characters and repairs, with the four neighbours) whose judgement is kept.
+const JUDGE_KEY_ITEMS: usize = 40;
+
+impl JudgeKey {
+    fn of(text: &str, page: &CodePage, windows: &[Resolved], range: &Range<usize>) -> Option<Self> {
+        let around = Around::of(text, range.start, range.end);
+        let neighbours = [
+            around.before[1],
+            around.before[0],
+            around.after[0],
+            around.after[1],
+        ];
+        let class = |c: Option<char>| match c {
+            None => 0,
+            Some('s' | 't' | 'd' | 'm') => u32::from(c.unwrap_or(' ')),
+            Some(c) if c.is_ascii_lowercase() => u32::from('a'),
+            Some(c) if c.is_ascii_uppercase() => u32::from('A'),
+            Some(c) => u32::from(c),
+        };
+        // The page changes nothing but the order in which deeper layers are tried.
+        let page = if may_hold_more_damage(windows) {
+            u8::try_from(page.index).ok()?
+        } else {
+            u8::MAX
+        };
+        let mut key = JudgeKey {
+            page,
+            len: 0,
+            items: [0; JUDGE_KEY_ITEMS],
+        };
+        let mut push = |item: u32| -> Option<()> {
+            *key.items.get_mut(usize::from(key.len))? = item;
+            key.len += 1;
+            Some(())
+        };
+        push(class(neighbours[0]))?;
+        push(class(neighbours[1]))?;
+        for c in text[range.clone()].chars() {
+            push(u32::from(c))?;
+        }
+        push(u32::MAX)?;
+        for window in windows {
+            push(
+                u32::from(window.chosen)
+                    | (u32::from(window.lost_nbsp) << 24)
+                    | (u32::from(!window.exact) << 25),
+            )?;
+        }
+        push(u32::MAX)?;
+        push(class(neighbours[2]))?;
+        push(class(neighbours[3]))?;
+        Some(key)
+    }
+}
+
+impl Judge {
+    pub fn new(file: FileTraits) -> Self {
+        Judge {
+            file,
+            known: rustc_hash::FxHashMap::default(),
+        }
+    }
+
+    /// [`judge_run`], remembered.
+    fn judge(
+        &mut self,
+        text: &str,
+        page: &CodePage,
+        windows: &[Resolved],
+        range: Range<usize>,
+    ) -> Option<Judged> {
+        let Some(key) = JudgeKey::of(text, page, windows, &range) else {
+            return judge_run(text, page, windows, range, &self.file);
+        };
+        if let Some(known) = self.known.get(&key) {
+            return *known;
+        }
+        let judged = judge_run(text, page, windows, range, &self.file);
+        self.known.insert(key, judged);
+        judged
+    }
+}
+
 impl Scanner {
     /// Closes the current run unless a window starting at `start` continues it; whether it does.
-    fn continues(&mut self, text: &str, page: &CodePage, start: usize) -> bool {
+    fn continues(&mut self, text: &str, page: &CodePage, start: usize, judge: &mut Judge) -> bool {
         let found = &mut self.found;
         let contiguous = found
             .windows
             .last()
             .is_some_and(|last| found.windows.len() > self.run_start && last.end == start);
         if !contiguous {
-            close_run(text, page, found, self.run_start);
+            close_run(text, page, found, self.run_start, judge);
             self.run_start = found.windows.len();
         }
         contiguous
     }
 
     /// Adds a window without lost bytes.
-    fn push_exact(&mut self, text: &str, page: &CodePage, window: Resolved) {
-        self.continues(text, page, window.start);
+    fn push_exact(&mut self, text: &str, page: &CodePage, window: Resolved, judge: &mut Judge) {
+        self.continues(text, page, window.start, judge);
         self.covered_to = window.end;
         self.found.windows.push(window);
     }
 
     /// Adds a window with a lost byte, settled in context (the character before it, in the run
     /// or in the text, and the one after it); when nothing fits, the run ends before it.
-    fn push_lost(&mut self, text: &str, page: &CodePage, window: &Window, fits: &[char]) {
-        let contiguous = self.continues(text, page, window.start);
+    fn push_lost(
+        &mut self,
+        text: &str,
+        page: &CodePage,
+        window: &Window,
+        fits: &[char],
+        judge: &mut Judge,
+    ) {
+        let contiguous = self.continues(text, page, window.start, judge);
         let found = &mut self.found;
         let before = if contiguous {
             found.windows.last().map(|r| r.chosen)
         } else {
             char_before(text, window.start)
         };
-        let Some(choice) = choose(fits, before, char_after(text, window.end)) else {
-            close_run(text, page, found, self.run_start);
+        // The character after the window says nothing of the script when it may start a
+        // window itself (the next letter, damaged too: `Ð ÑƒÑ`).
+        let after = char_after(text, window.end).filter(|c| {
+            super::code_pages::images(*c).is_none_or(|image| image.lead & (1 << page.index) == 0)
+        });
+        let Some(choice) = choose(fits, before, after) else {
+            close_run(text, page, found, self.run_start, judge);
             self.run_start = found.windows.len();
             return;
         };
@@ -270,51 +467,127 @@ impl Resolved {
             start: window.start,
             end: window.end,
             chosen,
-            width: u8::try_from(window.width).unwrap_or(4),
             exact,
-            lead_is_letter: window.lead_is_letter,
-            lead_is_upper: window.lead_is_upper,
-            cont_not_letter: window.cont_not_letter,
+            lost_nbsp: window.lost_nbsp,
         }
     }
 }
 
 /// Closes the run made of `found.windows[start..]`, if any.
-fn close_run(text: &str, page: &CodePage, found: &mut PageRuns, start: usize) {
+fn close_run(text: &str, page: &CodePage, found: &mut PageRuns, start: usize, judge: &mut Judge) {
     let windows = &found.windows[start..];
     let (Some(first), Some(last)) = (windows.first(), windows.last()) else {
         return;
     };
     let range = first.start..last.end;
-    let before = char_before(text, range.start);
-    let after = char_after(text, range.end);
-    let next_to_letter = before.is_some_and(is_letter) || after.is_some_and(is_letter);
-    let after_lower = before.is_some_and(is_lower);
-    let mut strong = is_strong(windows, next_to_letter, after_lower);
-    if windows.iter().any(|r| is_c1(r.chosen)) {
-        // Only the first layer of double damage: real if the next layer makes it real.
-        strong &= undo_layers(chosen_text(windows), page, None)
-            .chars()
-            .all(|c| !is_c1(c));
-    }
+    let after_lower = char_before(text, range.start).is_some_and(is_lower);
     let mut misfits = 0;
     let mut prev_lower = after_lower;
     for r in windows {
         misfits += usize::from(prev_lower && is_upper(r.chosen));
         prev_lower = is_lower(r.chosen);
     }
-    let context = [before, after]
-        .into_iter()
-        .flatten()
-        .find(|c| is_letter(*c))
-        .map(script);
+    let judged = judge.judge(text, page, windows, range.clone());
+    let score = judged.map_or(i32::MIN / 2, |j| j.score(judge.file.scripts()));
     found.runs.push(Run {
         range,
         windows: start..found.windows.len(),
-        strong,
+        strong: score >= STRONG,
         misfits,
-        context,
+        score,
+        judged: judged.unwrap_or(Judged {
+            penalty: i32::MAX / 4,
+            ..Judged::default()
+        }),
     });
+}
+
+impl Judge {
+    /// The score of `run` (one of `found`, read with `page`) judged again in this judge's
+    /// file: once the file is known to be damaged, and in which scripts and languages.
+    pub fn rescore(&mut self, text: &str, page: &CodePage, found: &PageRuns, run: &Run) -> i32 {
+        let windows = &found.windows[run.windows.clone()];
+        self.judge(text, page, windows, run.range.clone())
+            .map_or(i32::MIN / 2, |j| j.score(self.file.scripts()))
+    }
+}
+
+/// A run whose score reaches this is strong evidence: enough to repair it, and the rest of
+/// its page's runs, on its own.
+pub const STRONG: i32 = 20;
+
+/// What a restored byte costs the repair: it is a guess; a no-break space taken from a plain
+/// space more so (spaces are everywhere).
+const LOST_BYTE: i32 = 10;
+const LOST_NBSP: i32 = 15;
+
+/// Both readings of `windows` (a run over `range` of `text`, read with `page`) weighed; `None`
+/// when no repair of them is possible (a C1 control left by a first layer of damage).
+fn judge_run(
+    text: &str,
+    page: &CodePage,
+    windows: &[Resolved],
+    range: Range<usize>,
+    file: &FileTraits,
+) -> Option<Judged> {
+    let around = Around::of(text, range.start, range.end);
+    let lost: i32 = windows
+        .iter()
+        .map(|w| match (w.exact, w.lost_nbsp) {
+            (true, _) => 0,
+            (false, false) => LOST_BYTE,
+            (false, true) => LOST_NBSP,
+        })
+        .sum();
+    let (repaired, repaired_chars) = if may_hold_more_damage(windows) {
+        let undone = undo_layers(chosen_text(windows), page, &around);
+        if undone.chars().any(is_c1) {
+            return None;
+        }
+        let cost = plausibility::cost(undone.chars(), Repaired, &around, file);
+        (cost, undone.chars().count())
+    } else {
+        let cost = plausibility::cost(windows.iter().map(|w| w.chosen), Repaired, &around, file);
+        (cost, windows.len())
+    };
+    Some(Judged {
+        original: plausibility::cost(text[range].chars(), AsItStands, &around, file),
+        repaired,
+        penalty: lost + garble(&around),
+        repaired_chars: u32::try_from(repaired_chars).unwrap_or(u32::MAX),
+        guessed: u32::try_from(windows.iter().filter(|w| !w.exact).count()).unwrap_or(u32::MAX),
+        exact: u32::try_from(windows.iter().filter(|w| w.exact).count()).unwrap_or(u32::MAX),
+        lone_sign: matches!(windows, [only] if only.chosen.len_utf8() == 2 && !is_letter(only.chosen)),
+    })
+}
+
+/// How much the neighbourhood of a run looks like junk that no window explains: the rare
+/// characters within two characters that are the image of no byte in any page (those may be
+/// pieces of neighbouring windows). A run inside such junk is no evidence that repairing it
+/// makes the text readable; a run next to ordinary letters and punctuation is.
+fn garble(around: &Around) -> i32 {
+    around
+        .before
+        .iter()
+        .chain(&around.after)
+        .flatten()
+        .filter(|c| !c.is_ascii())
+        .filter(|c| super::code_pages::images(**c).is_none())
+        .map(|c| i32::from(plausibility::info(*c).cost))
+        .filter(|cost| *cost >= 20)
+        .sum()
+}
+
+/// Whether the characters `windows` decode to may be mojibake again (text damaged twice): a C1
+/// control, or two characters at least with a lead byte's image among them.
+fn may_hold_more_damage(windows: &[Resolved]) -> bool {
+    let image = |c: char| super::code_pages::images(c);
+    windows.iter().any(|w| is_c1(w.chosen))
+        || windows.windows(2).any(|pair| {
+            image(pair[0].chosen)
+                .zip(image(pair[1].chosen))
+                .is_some_and(|(lead, cont)| lead.lead & cont.cont != 0)
+        })
 }
 
 /// The character that ends just before byte `at`, ASCII answered without decoding (it is what
@@ -336,22 +609,6 @@ fn char_after(text: &str, at: usize) -> Option<char> {
     }
 }
 
-/// Strong evidence: a window of three or four bytes (`â€™`, emoji), two windows in a row, a
-/// letter decoded from a letter followed by a symbol (`Ã©`) or from a symbol next to a word, or
-/// from an upper-case letter inside a lower-case word (`hĂŠbergement`).
-fn is_strong(windows: &[Resolved], next_to_letter: bool, after_lower: bool) -> bool {
-    let mut exact = windows.iter().filter(|r| r.exact);
-    let Some(first) = exact.next() else {
-        return false;
-    };
-    if first.width >= 3 || exact.next().is_some() {
-        return true;
-    }
-    let symbol_after_letter = first.cont_not_letter && (first.lead_is_letter || next_to_letter);
-    let upper_inside_word = first.lead_is_upper && after_lower;
-    is_letter(first.chosen) && (symbol_after_letter || upper_inside_word)
-}
-
 /// The characters `windows` decode to, in a string allocated once (a character takes at most
 /// four bytes).
 fn chosen_text(windows: &[Resolved]) -> String {
@@ -368,7 +625,15 @@ fn is_c1(c: char) -> bool {
 
 /// `repaired` with further layers of damage undone, through `page` (the one that explained the
 /// first layer) or else any page that explains them.
-fn undo_layers(mut repaired: String, page: &CodePage, context: Option<Script>) -> String {
+fn undo_layers(mut repaired: String, page: &CodePage, around: &Around) -> String {
+    let context = around
+        .before
+        .iter()
+        .take(1)
+        .chain(around.after.iter().take(1))
+        .flatten()
+        .find(|c| is_letter(**c))
+        .map(|c| script(*c));
     for _ in 0..MAX_EXTRA_LAYERS {
         // A window needs two characters at least, and a place where one can start.
         if repaired.chars().nth(1).is_none() {
@@ -384,7 +649,7 @@ fn undo_layers(mut repaired: String, page: &CodePage, context: Option<Script>) -
         let deeper = std::iter::once(page)
             .chain(CODE_PAGES.iter().filter(|other| other.index != page.index))
             .filter(|page| pages & (1 << page.index) != 0)
-            .find_map(|page| undo_layer(&repaired, page, context, &starts));
+            .find_map(|page| undo_layer(&repaired, page, around, context));
         match deeper {
             Some(deeper) => repaired = deeper,
             None => break,
@@ -407,10 +672,15 @@ fn fits_script(repaired: &str, context: Option<Script>) -> bool {
 /// The repair of `run`: its windows' characters, with further layers of damage undone. `None`
 /// when a C1 control of a first layer is left (no second layer explained it), or when a weak
 /// run would put letters of another script into a word (`’é` read as Mac Roman is `Վ`).
-pub fn repair_run(found: &PageRuns, run: &Run, page: &CodePage) -> Option<RunRepair> {
+pub fn repair_run(text: &str, found: &PageRuns, run: &Run, page: &CodePage) -> Option<RunRepair> {
     let windows = &found.windows[run.windows.clone()];
-    let repaired = undo_layers(chosen_text(windows), page, run.context);
-    if repaired.chars().any(is_c1) || (!run.strong && !fits_script(&repaired, run.context)) {
+    let repaired = if may_hold_more_damage(windows) {
+        let around = Around::of(text, run.range.start, run.range.end);
+        undo_layers(chosen_text(windows), page, &around)
+    } else {
+        chosen_text(windows)
+    };
+    if repaired.chars().any(is_c1) {
         return None;
     }
     Some(RunRepair {
@@ -437,13 +707,35 @@ pub fn repair_run(found: &PageRuns, run: &Run, page: &CodePage) -> Option<RunRep
 fn undo_layer(
     repaired: &str,
     page: &CodePage,
+    around: &Around,
     context: Option<Script>,
-    starts: &[Candidate],
 ) -> Option<String> {
     let ctx = ScanContext {
         nbsp_may_be_lost: false,
+        file: FileTraits::default(),
     };
-    let (_, found) = runs_for_pages(repaired, 1 << page.index, ctx, starts).pop()?;
+    // The layer is judged where it stands, between the run's neighbours: alone, one letter
+    // would look like a word of its own.
+    let mut padded = String::with_capacity(repaired.len() + 16);
+    padded.extend(around.before.iter().rev().flatten());
+    let inner = padded.len()..padded.len() + repaired.len();
+    padded.push_str(repaired);
+    padded.extend(around.after.iter().flatten());
+    let starts: Vec<Candidate> = candidates(&padded)
+        .into_iter()
+        .filter(|c| inner.contains(&c.at))
+        .collect();
+    if starts.is_empty() {
+        return None;
+    }
+    let mut judge = Judge::new(ctx.file);
+    let (_, mut found) =
+        runs_for_pages(&padded, 1 << page.index, ctx, &starts, &mut judge).pop()?;
+    // Back to offsets in `repaired`, dropping what reaches into the neighbours.
+    found.runs.retain(|run| run.range.end <= inner.end);
+    for run in &mut found.runs {
+        run.range = run.range.start - inner.start..run.range.end - inner.start;
+    }
     let exact = |run: &&Run| found.windows[run.windows.clone()].iter().all(|r| r.exact);
     let strong = found.runs.iter().filter(exact).any(|run| run.strong);
     let covered: usize = found
@@ -452,7 +744,9 @@ fn undo_layer(
         .filter(exact)
         .map(|run| run.range.len())
         .sum();
-    let whole = covered == repaired.len() && context.is_some();
+    // The whole first layer is mojibake again, every run of it more plausible undone: the
+    // chance that a repair gives a valid sequence of images by accident is small.
+    let whole = covered == repaired.len() && found.runs.iter().all(|run| run.score > 0);
     if !strong && !whole {
         // Neither strong nor a candidate for fitting the script: the text is not built.
         return None;

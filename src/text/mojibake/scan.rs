@@ -10,7 +10,8 @@
 use std::sync::LazyLock;
 
 use super::code_pages::{CodePage, Image, PAGE_COUNT, images};
-use super::unicode::{is_letter, is_upper, plausible_decoded};
+use super::plausibility::FileTraits;
+use super::unicode::{Script, is_letter, is_upper, plausible_decoded, script};
 
 /// One UTF-8 character found in the images of its bytes.
 #[derive(Clone, Debug)]
@@ -19,15 +20,9 @@ pub struct Window {
     pub start: usize,
     pub end: usize,
     pub decoded: Decoded,
-    /// The window's first character (the lead byte's image) is a letter.
-    pub lead_is_letter: bool,
-    /// … an upper-case one: inside a lower-case word, that is what mojibake looks like.
-    pub lead_is_upper: bool,
-    /// At least one continuation image is not a letter (`©`, `€`, `™`…): letters followed by
-    /// symbols are what mojibake looks like and what clean text rarely does.
-    pub cont_not_letter: bool,
-    /// Length of the UTF-8 sequence (2–4).
-    pub width: usize,
+    /// The byte lost was a no-break space that became a plain space (or was dropped): a
+    /// weaker guess than a byte the page has no character for.
+    pub lost_nbsp: bool,
     /// How many characters the window spans.
     pub chars: usize,
 }
@@ -45,6 +40,8 @@ pub enum Decoded {
 pub struct ScanContext {
     /// The file has no intact no-break space, so a plain space may be one that was lost.
     pub nbsp_may_be_lost: bool,
+    /// What the file tells the judgement of runs.
+    pub file: FileTraits,
 }
 
 const fn is_cont(b: u8) -> bool {
@@ -72,6 +69,7 @@ enum Fill {
     Nbsp,
 }
 
+#[derive(Clone, Copy)]
 struct Gap {
     index: usize,
     fill: Fill,
@@ -213,7 +211,6 @@ impl<'t> Lookahead<'t> {
 /// The window starting at the first character of `look` when read with `page`, if there is one.
 pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) -> Option<Window> {
     let start = look.item(0)?;
-    let first = start.c;
     let lead = start.byte(page)?;
     let width = utf8_width(lead)?;
     if width == 2
@@ -226,7 +223,6 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
     let mut len = 1;
     let mut k = 1;
     let mut gap: Option<Gap> = None;
-    let mut cont_not_letter = false;
     let holes = page.has_holes();
     let nbsp = ctx.nbsp_may_be_lost && page.a0_is_nbsp();
     // The last character of the window so far.
@@ -241,9 +237,6 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
             bytes[len] = b;
             len += 1;
             k += 1;
-            // Ordinal indicators and the micro sign are letters, but in `Ãª`, `Âº`, `Âµ` they
-            // play the part of symbols.
-            cont_not_letter |= !is_letter(c) || matches!(c, 'ª' | 'º' | 'µ');
             continue;
         }
         if gap.is_some() {
@@ -271,6 +264,23 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
                 continue;
             }
             let two_spaces = look.char(k + 1) == Some(' ');
+            let last_byte_nbsp = nbsp && len + 1 == width;
+            if last_byte_nbsp {
+                // The space was the lost 0xA0 when the character it completes goes on with
+                // the word after it (`Å veices`, `Ã s`, `à¸ à¸²`).
+                bytes[len] = 0xA0;
+                let rest = &look.text[item.end()..];
+                if decode_one(&bytes[..=len]).is_some_and(|c| nbsp_was_the_space(c, rest, page)) {
+                    gap = Some(Gap {
+                        index: len,
+                        fill: Fill::Nbsp,
+                    });
+                    last = item;
+                    len += 1;
+                    k += 1;
+                    break;
+                }
+            }
             let dropped_hole = len + 1 == width
                 && (two_spaces || nbsp)
                 && holes
@@ -287,9 +297,9 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
                 k += 1;
                 break;
             }
-            if nbsp && len + 1 == width && !dropped_hole {
+            if last_byte_nbsp && !dropped_hole {
                 // A last byte 0xA0 lost: as a space of its own when two spaces follow the
-                // window, else dropped before the real space (which stays).
+                // window, else dropped before the real space (which stays: `Ã nos`).
                 gap = Some(Gap {
                     index: len,
                     fill: Fill::Nbsp,
@@ -302,6 +312,18 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
             }
         }
         break;
+    }
+    if len == width
+        && gap.is_none()
+        && let Some((c, end_item)) = cesu_pair(look, &bytes, k, page)
+    {
+        return Some(Window {
+            start: start.at,
+            end: end_item.end(),
+            decoded: Decoded::Exact(c),
+            lost_nbsp: false,
+            chars: k + 3,
+        });
     }
     let decoded = if len == width {
         match gap {
@@ -317,27 +339,88 @@ pub fn window_at(look: &mut Lookahead<'_>, page: &CodePage, ctx: ScanContext) ->
         start: start.at,
         end: last.end(),
         decoded,
-        lead_is_letter: is_letter(first),
-        lead_is_upper: is_upper(first),
-        cont_not_letter,
-        width,
+        lost_nbsp: gap.is_some_and(|g| g.fill == Fill::Nbsp),
         chars: k,
     })
 }
+
+/// A supplementary character written in CESU-8 (its UTF-16 surrogates encoded one by one, as
+/// Java and MySQL's old `utf8` do: `í\u{a0}½í¸\u{8d}` for `😍`): `high` is a high surrogate's
+/// three bytes, and the next three characters of `look` from `k` stand for the low one.
+fn cesu_pair(
+    look: &mut Lookahead<'_>,
+    high: &[u8; 4],
+    k: usize,
+    page: &CodePage,
+) -> Option<(char, Item)> {
+    if high[0] != 0xED || !(0xA0..=0xAF).contains(&high[1]) {
+        return None;
+    }
+    let lead = look.item(k)?;
+    if lead.byte(page)? != 0xED {
+        return None;
+    }
+    let second = look
+        .cont(k + 1, page)
+        .filter(|b| (0xB0..=0xBF).contains(b))?;
+    let third_item = look.item(k + 2)?;
+    let third = third_item.cont(page)?;
+    let surrogate = |b: [u8; 3]| {
+        (u32::from(b[0] & 0x0F) << 12) | (u32::from(b[1] & 0x3F) << 6) | u32::from(b[2] & 0x3F)
+    };
+    let high = surrogate([high[0], high[1], high[2]]);
+    let low = surrogate([0xED, second, third]);
+    let c = char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))?;
+    plausible_decoded(c).then_some((c, third_item))
+}
+
+/// Whether the plain space after a sequence that lost its last byte 0xA0, completing it as
+/// `c`, was that byte (and the word goes on with `rest`), rather than a real space after a
+/// byte that was dropped. A capital starts a word (`Å veices` is `Šveices`); a letter of a
+/// script written without spaces, or whose next letter is damaged too, goes on with it
+/// (`à¸ à¸²` is `ภา`); a small Latin letter ends its word (`Ã nos` is `à nos`) but for the
+/// Portuguese words that begin with `à` (`às`, `àquele`).
+fn nbsp_was_the_space(c: char, rest: &str, page: &CodePage) -> bool {
+    let Some(next) = rest.chars().next() else {
+        return false;
+    };
+    if c.is_whitespace() {
+        // A no-break space (`Â ` is U+00A0): no space after it.
+        return true;
+    }
+    if !is_letter(next) {
+        return false;
+    }
+    if is_upper(c) && is_letter(c) {
+        return true;
+    }
+    if c == 'à' {
+        return PORTUGUESE_AFTER_A_GRAVE.iter().any(|word| {
+            rest.strip_prefix(word).is_some_and(|after| {
+                !after
+                    .chars()
+                    .next()
+                    .is_some_and(|n| n.is_alphanumeric() || n == '\'' || n == '’')
+            })
+        });
+    }
+    let next_is_damaged = images(next).is_some_and(|image| image.lead & (1 << page.index) != 0);
+    is_letter(c) && !matches!(script(c), Script::Latin) && next_is_damaged
+}
+
+/// What follows `à` in the Portuguese words that begin with it.
+const PORTUGUESE_AFTER_A_GRAVE: &[&str] =
+    &["s", "quele", "queles", "quela", "quelas", "quilo", "quilos"];
 
 /// The window of a two-byte sequence whose bytes are both there (most windows): what the general
 /// loop of [`window_at`] finds for them, without its bookkeeping for lost bytes.
 fn two_byte_window(start: Item, next: Item, bytes: [u8; 2]) -> Option<Window> {
     let c = exact(&bytes)?;
-    let cont = next.c;
     Some(Window {
         start: start.at,
         end: next.end(),
         decoded: Decoded::Exact(c),
-        lead_is_letter: is_letter(start.c),
-        lead_is_upper: is_upper(start.c),
-        cont_not_letter: !is_letter(cont) || matches!(cont, 'ª' | 'º' | 'µ'),
-        width: 2,
+        lost_nbsp: false,
         chars: 2,
     })
 }
@@ -725,6 +808,12 @@ mod tests {
 
     const CTX: ScanContext = ScanContext {
         nbsp_may_be_lost: false,
+        file: FileTraits {
+            scripts: u32::MAX,
+            box_drawing: false,
+            languages: super::super::alphabets::ANY,
+            damaged: false,
+        },
     };
 
     fn exact(text: &str, page: usize) -> Option<char> {
