@@ -423,6 +423,55 @@ pub fn cost(
     walk(slots, reading, file)
 }
 
+/// A lower bound of [`cost`] for `run` as it stands, whatever its neighbours and the file's
+/// languages: each character's rarity at its least, the pairs inside the run, and every bonus
+/// its ends could earn taken off. A fraction of the cost of the whole walk: for a run this
+/// odd, the bound decides as well as the cost would.
+pub fn cost_at_least(run: &str, file: &FileTraits) -> Cost {
+    let mut total = 0;
+    let mut scripts = Scripts::default();
+    let mut prev: Option<(char, Info)> = None;
+    let mut last = ' ';
+    for c in run.chars() {
+        let here = info(c);
+        let cost = i32::from(here.cost);
+        total += match here.kind {
+            Kind::Symbol if cost >= 20 => cost / 3,
+            Kind::Box if file.box_drawing => cost / 4,
+            Kind::Mark => cost / 4,
+            _ => cost,
+        };
+        match prev {
+            Some((p, p_info)) => {
+                total += pair(p_info, here, &mut scripts) + typography(p, c);
+            }
+            // What the first character could earn with the one before it.
+            None => {
+                if matches!(
+                    c,
+                    '\u{A0}' | '\u{202F}' | '»' | ':' | ';' | '!' | '?' | '0'..='9'
+                ) {
+                    total -= TYPOGRAPHY;
+                }
+            }
+        }
+        prev = Some((c, here));
+        last = c;
+    }
+    // What the last character could earn with the ones after it.
+    if matches!(last, '\u{A0}' | '\u{202F}' | '«') {
+        total -= TYPOGRAPHY;
+    }
+    if last == '’' {
+        total -= CONTRACTION;
+    }
+    Cost {
+        base: total,
+        new_scripts: 0,
+        cjk_touches: scripts.cjk_touches,
+    }
+}
+
 /// How many characters [`cost`] keeps on the stack.
 const INLINE_SLOTS: usize = 16;
 
@@ -1089,6 +1138,54 @@ mod tests {
                 let table =
                     i32::from(PAIRS[usize::from(pair_class(*a))][usize::from(pair_class(*b))]);
                 assert_eq!(table, pair_costs(*a, *b), "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_lower_bound_is_never_above_the_cost() {
+        let samples = [
+            "Ã©",
+            "â€™",
+            "Ã\u{a0}",
+            "Â°",
+            "├┤",
+            "ÐŸÑ€Ð¸",
+            "Ì¶",
+            "¬´",
+            "í\u{a0}½í¸\u{8d}",
+            "Ã’",
+            "\u{a0}»",
+            "«\u{a0}",
+            "ĆØ",
+            "Рѕї",
+            "РґРѕСЂРѕРіРµ",
+            "Г",
+            "ë…”",
+        ];
+        let contexts = ["", "a", "ab", " ", "\u{a0}", "«", "’s ", "É", "é", "1", "»"];
+        for file in [
+            FileTraits::default(),
+            FileTraits {
+                scripts: 1,
+                box_drawing: true,
+                languages: 1,
+                damaged: true,
+            },
+        ] {
+            for run in samples {
+                for before in contexts {
+                    for after in contexts {
+                        let text = format!("{before}{run}{after}");
+                        let around = Around::of(&text, before.len(), before.len() + run.len());
+                        let full = cost(run.chars(), Reading::AsItStands, &around, &file);
+                        let least = cost_at_least(run, &file);
+                        assert!(
+                            least.with_scripts(file.scripts) <= full.with_scripts(file.scripts),
+                            "{before:?} {run:?} {after:?}"
+                        );
+                    }
+                }
             }
         }
     }

@@ -66,7 +66,12 @@ pub struct Judged {
     pub exact: u32,
     /// The run is one window of two bytes that gives a sign, not a letter.
     pub lone_sign: bool,
+    /// Undoing another layer of damage changed the repair (see [`undo_layers`]).
+    pub deeper: bool,
 }
+
+/// The lower bound of a run's cost from which the bound is its cost (see [`judge_run`]).
+const ODD_ENOUGH: i32 = 40;
 
 /// The cost per character (scripts aside) beyond which a repaired text is still odd.
 const ODD_PER_CHARACTER: i32 = 20;
@@ -282,6 +287,56 @@ struct Scanner {
 pub struct Judge {
     file: FileTraits,
     known: rustc_hash::FxHashMap<JudgeKey, Option<Judged>>,
+    /// The judgements of runs of one window without a lost byte between ASCII neighbours
+    /// (most runs of a damaged file), by [`one_window_key`].
+    known_windows: rustc_hash::FxHashMap<u64, Option<Judged>>,
+}
+
+/// A run of one window without a lost byte, between ASCII neighbours (or none), in 53 bits:
+/// the page, the character it decodes to (which, with the page, gives its characters), and its
+/// four neighbours, ASCII letters by case but for the few an apostrophe's contraction reads.
+fn one_window_key(
+    text: &str,
+    page: &CodePage,
+    windows: &[Resolved],
+    range: &Range<usize>,
+) -> Option<u64> {
+    let [window] = windows else {
+        return None;
+    };
+    if !window.exact || window.lost_nbsp {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let ascii_at = |at: Option<usize>| -> Option<u64> {
+        let Some(at) = at else {
+            return Some(0);
+        };
+        let b = *bytes.get(at)?;
+        if !b.is_ascii() {
+            return None;
+        }
+        Some(u64::from(match b {
+            b's' | b't' | b'd' | b'm' => b,
+            b'a'..=b'z' => b'a',
+            b'A'..=b'Z' => b'A',
+            // A byte of 0x80 or more is no neighbour: the end of the text reads as 0.
+            _ => b,
+        }))
+    };
+    let before = |n: usize| range.start.checked_sub(n).filter(|_| range.start >= n);
+    let after = |n: usize| Some(range.end + n - 1).filter(|at| *at < bytes.len());
+    let neighbours = [
+        ascii_at(before(2).filter(|_| before(1).is_some()))?,
+        ascii_at(before(1))?,
+        ascii_at(after(1))?,
+        ascii_at(after(2).filter(|_| after(1).is_some()))?,
+    ];
+    let mut key = u64::try_from(page.index).ok()? | (u64::from(window.chosen) << 4);
+    for (i, n) in neighbours.into_iter().enumerate() {
+        key |= n << (25 + 7 * i);
+    }
+    Some(key)
 }
 
 /// What a run's judgement depends on: the page, its characters and what they decode to, and
@@ -335,12 +390,7 @@ impl JudgeKey {
             Some(c) if c.is_ascii_uppercase() => u32::from('A'),
             Some(c) => u32::from(c),
         };
-        // The page changes nothing but the order in which deeper layers are tried.
-        let page = if may_hold_more_damage(windows) {
-            u8::try_from(page.index).ok()?
-        } else {
-            u8::MAX
-        };
+        let page = u8::try_from(page.index).ok()?;
         let mut key = JudgeKey {
             page,
             len: 0,
@@ -376,6 +426,7 @@ impl Judge {
         Judge {
             file,
             known: rustc_hash::FxHashMap::default(),
+            known_windows: rustc_hash::FxHashMap::default(),
         }
     }
 
@@ -387,6 +438,14 @@ impl Judge {
         windows: &[Resolved],
         range: Range<usize>,
     ) -> Option<Judged> {
+        if let Some(key) = one_window_key(text, page, windows, &range) {
+            if let Some(known) = self.known_windows.get(&key) {
+                return *known;
+            }
+            let judged = judge_run(text, page, windows, range, &self.file);
+            self.known_windows.insert(key, judged);
+            return judged;
+        }
         let Some(key) = JudgeKey::of(text, page, windows, &range) else {
             return judge_run(text, page, windows, range, &self.file);
         };
@@ -539,25 +598,38 @@ fn judge_run(
             (false, true) => LOST_NBSP,
         })
         .sum();
+    let mut deeper = false;
     let (repaired, repaired_chars) = if may_hold_more_damage(windows) {
-        let undone = undo_layers(chosen_text(windows), page, &around);
+        let chosen = chosen_text(windows);
+        let undone = undo_layers(chosen.clone(), page, &around);
         if undone.chars().any(is_c1) {
             return None;
         }
+        deeper = undone != chosen;
         let cost = plausibility::cost(undone.chars(), Repaired, &around, file);
         (cost, undone.chars().count())
     } else {
         let cost = plausibility::cost(windows.iter().map(|w| w.chosen), Repaired, &around, file);
         (cost, windows.len())
     };
+    // A run odd enough on its own (most runs of a damaged file) is weighed by its lower bound;
+    // which one is used depends on the text alone, so every page that finds the run weighs it
+    // the same, and a bound only makes a repair look less plausible than it is.
+    let least = plausibility::cost_at_least(&text[range.clone()], file);
+    let original = if least.base >= ODD_ENOUGH {
+        least
+    } else {
+        plausibility::cost(text[range].chars(), AsItStands, &around, file)
+    };
     Some(Judged {
-        original: plausibility::cost(text[range].chars(), AsItStands, &around, file),
+        original,
         repaired,
         penalty: lost + garble(&around),
         repaired_chars: u32::try_from(repaired_chars).unwrap_or(u32::MAX),
         guessed: u32::try_from(windows.iter().filter(|w| !w.exact).count()).unwrap_or(u32::MAX),
         exact: u32::try_from(windows.iter().filter(|w| w.exact).count()).unwrap_or(u32::MAX),
         lone_sign: matches!(windows, [only] if only.chosen.len_utf8() == 2 && !is_letter(only.chosen)),
+        deeper,
     })
 }
 
@@ -674,7 +746,8 @@ fn fits_script(repaired: &str, context: Option<Script>) -> bool {
 /// run would put letters of another script into a word (`’é` read as Mac Roman is `Վ`).
 pub fn repair_run(text: &str, found: &PageRuns, run: &Run, page: &CodePage) -> Option<RunRepair> {
     let windows = &found.windows[run.windows.clone()];
-    let repaired = if may_hold_more_damage(windows) {
+    // The judgement already tried the deeper layers: only a run they changed is undone again.
+    let repaired = if run.judged.deeper {
         let around = Around::of(text, run.range.start, run.range.end);
         undo_layers(chosen_text(windows), page, &around)
     } else {
