@@ -5,24 +5,24 @@
 //! parallel, writing into a staging folder that replaces the output only when the build has no
 //! errors. Every finding is collected, never printed: the caller decides how to show them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::config::{Overrides, SiteConfig, load_config};
+use crate::config::{LastUpdated, Overrides, SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, Tally, display_path};
+use crate::git_dates::{PageDates, page_dates};
 use crate::gitbook::blocks::FsIncludes;
 use crate::output::{Staging, check_output_dir};
 use crate::render::{
-    SiteRenderer, Theme, load_theme, render_shared, set_site_globals, shared_outputs,
+    Job, Plan, SiteRenderer, Theme, load_theme, page_content, render_generated, set_site_globals,
 };
 use crate::search::{PageTerms, SearchIndexer};
-use crate::site::redirects::Redirect;
 use crate::site::spaces::SpaceSpec;
 use crate::site::spaces::discover_spaces;
-use crate::site::{LoadContext, Page, Site, SummaryCache, assemble_site, load_page};
+use crate::site::{LoadContext, Page, PageId, Site, SummaryCache, assemble_site, load_page};
 use crate::source::{SourceTree, walk_sources};
 
 /// What to build and how strictly.
@@ -111,6 +111,17 @@ pub fn build(options: &BuildOptions) -> BuildReport {
 /// Runs the pipeline, recording into `report`.
 fn build_site(config: SiteConfig, options: &BuildOptions, report: &mut BuildReport) {
     let site = report.time("load", |r| load_site(config, &mut r.diagnostics));
+    report
+        .diagnostics
+        .extend(crate::render::check_site_images(&site));
+    let dates = site.config.last_updated.map(|LastUpdated::Git| {
+        report.time("git dates", |r| {
+            let sources = site.published().map(|(_, page)| page.source.rel.as_str());
+            let (dates, found) = page_dates(&site.config, sources);
+            r.diagnostics.extend(found);
+            dates
+        })
+    });
     let theme = report.time("theme", |r| match load_theme(&site.config) {
         Ok(mut theme) => {
             set_site_globals(&mut theme, &site);
@@ -150,7 +161,7 @@ fn build_site(config: SiteConfig, options: &BuildOptions, report: &mut BuildRepo
         }
     };
     report.pages = report.time("render", |r| {
-        write_site(&site, &theme, &staging, &mut r.diagnostics)
+        write_site(&site, &theme, dates.as_ref(), &staging, &mut r.diagnostics)
     });
     options.apply_policy(&mut report.diagnostics);
     if report.diagnostics.iter().any(Diagnostic::is_error) {
@@ -240,11 +251,11 @@ pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site 
 fn verify_site(site: &Site, theme: &Theme, diagnostics: &mut Vec<Diagnostic>) -> usize {
     let (redirects, redirect_diagnostics) = site.redirects();
     diagnostics.extend(redirect_diagnostics);
-    diagnostics.extend(output_collisions(site, theme, &redirects));
+    diagnostics.extend(Plan::of_site(site, theme, &redirects).collision(site, &redirects));
     let published: Vec<usize> = site.published().map(|(id, _)| id).collect();
     let found: Vec<Vec<Diagnostic>> = published
         .par_iter()
-        .map(|&id| site.resolve_page_html(id).1)
+        .map(|&id| page_content(site, id).1)
         .collect();
     diagnostics.extend(found.into_iter().flatten());
     let renderer = SiteRenderer::new(theme, site);
@@ -259,28 +270,38 @@ fn verify_site(site: &Site, theme: &Theme, diagnostics: &mut Vec<Diagnostic>) ->
     published.len()
 }
 
-/// Phase 2: resolve and render every published page in parallel, copy assets, write the shared
-/// files. Returns the number of pages written.
+/// Phase 2: the output plan carried out into the staging folder: every published page resolved,
+/// rendered and indexed in parallel, assets copied, generated files rendered, the search index
+/// written. Returns the number of pages written.
 fn write_site(
     site: &Site,
     theme: &Theme,
+    dates: Option<&PageDates>,
     staging: &Staging,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> usize {
     let (redirects, redirect_diagnostics) = site.redirects();
     diagnostics.extend(redirect_diagnostics);
-    if let Some(collision) = output_collisions(site, theme, &redirects) {
+    let plan = Plan::of_site(site, theme, &redirects);
+    if let Some(collision) = plan.collision(site, &redirects) {
         diagnostics.push(collision);
         return 0;
     }
-    let renderer = SiteRenderer::new(theme, site);
-    let published: Vec<usize> = site.published().map(|(id, _)| id).collect();
+    let renderer = SiteRenderer::new(theme, site).with_dates(dates);
+    let pages: Vec<(&str, PageId)> = plan
+        .entries()
+        .iter()
+        .filter_map(|(path, job)| match job {
+            Job::Page(id) => Some((path.as_str(), *id)),
+            _ => None,
+        })
+        .collect();
     let indexer = SearchIndexer::new(&site.config.language);
-    let rendered: Vec<(Vec<Diagnostic>, Option<PageTerms>)> = published
+    let rendered: Vec<(Vec<Diagnostic>, Option<PageTerms>)> = pages
         .par_iter()
         .enumerate()
-        .map(|(search_id, &id)| {
-            let (content, mut found) = site.resolve_page_html(id);
+        .map(|(search_id, &(path, id))| {
+            let (content, mut found) = page_content(site, id);
             let indexed = indexer.page(search_id as u32, &site.pages[id]);
             let terms = indexed.map(|(terms, file)| {
                 if let Err(err) = staging.write(&file.path, &file.bytes) {
@@ -290,9 +311,8 @@ fn write_site(
             });
             match renderer.page(id, &content) {
                 Ok(html) => {
-                    let rel = format!("{}index.html", site.pages[id].url);
-                    if let Err(err) = staging.write(&rel, &html) {
-                        found.push(write_error(&rel, &err));
+                    if let Err(err) = staging.write(path, &html) {
+                        found.push(write_error(path, &err));
                     }
                 }
                 Err(error) => found.push(error),
@@ -318,80 +338,29 @@ fn write_site(
         .collect();
     diagnostics.extend(index_errors);
 
-    let copy_errors: Vec<Diagnostic> = site
-        .assets
+    let others: Vec<Diagnostic> = plan
+        .entries()
         .par_iter()
-        .filter_map(|asset| {
-            staging
-                .copy_file(&asset.rel, &asset.abs)
+        .filter_map(|(path, job)| match *job {
+            Job::Page(_) => None,
+            Job::Asset(index) => staging
+                .copy_file(path, &site.assets[index].abs)
                 .err()
-                .map(|err| write_error(&asset.rel, &err))
+                .map(|err| write_error(path, &err)),
+            job => {
+                let bytes = match render_generated(job, site, theme, &renderer, &redirects) {
+                    Ok(bytes) => bytes,
+                    Err(error) => return Some(error),
+                };
+                staging
+                    .write(path, &bytes)
+                    .err()
+                    .map(|err| write_error(path, &err))
+            }
         })
         .collect();
-    diagnostics.extend(copy_errors);
-
-    let shared: Vec<Diagnostic> = shared_outputs(site, theme, &redirects)
-        .par_iter()
-        .filter_map(|(path, output)| {
-            let bytes = match render_shared(*output, site, &renderer, &redirects) {
-                Ok(bytes) => bytes,
-                Err(error) => return Some(error),
-            };
-            staging
-                .write(path, &bytes)
-                .err()
-                .map(|err| write_error(path, &err))
-        })
-        .collect();
-    diagnostics.extend(shared);
-    published.len()
-}
-
-/// Two things written at one output path would silently overwrite each other: an error naming both.
-pub(crate) fn output_collisions(
-    site: &Site,
-    theme: &Theme,
-    redirects: &[Redirect],
-) -> Option<Diagnostic> {
-    let mut owners: HashMap<String, String> = HashMap::new();
-    let pages = site
-        .published()
-        .map(|(_, p)| (format!("{}index.html", p.url), p.source.rel.clone()));
-    let assets = site.assets.iter().map(|a| (a.rel.clone(), a.rel.clone()));
-    let theme_files = theme
-        .files
-        .iter()
-        .map(|f| (f.output.clone(), "the theme".to_string()));
-    let shared = (0..site.spaces.len())
-        .filter(|s| site.space_has_pages(*s))
-        .map(|s| {
-            (
-                format!("{}nav.json", site.spaces[s].spec.url_prefix),
-                "carnet".to_string(),
-            )
-        })
-        .chain([("404.html".to_string(), "carnet".to_string())]);
-    let redirect_pages = redirects.iter().map(|r| {
-        (
-            format!("{}index.html", r.from),
-            format!("the redirect from /{}", r.from),
-        )
-    });
-    for (path, owner) in pages
-        .chain(assets)
-        .chain(theme_files)
-        .chain(shared)
-        .chain(redirect_pages)
-    {
-        if let Some(first) = owners.get(&path) {
-            let message = format!(
-                "`{first}` and `{owner}` would both be written to `{path}`; rename one of them"
-            );
-            return Some(Diagnostic::error("duplicate-url", message));
-        }
-        owners.insert(path, owner);
-    }
-    None
+    diagnostics.extend(others);
+    pages.len()
 }
 
 fn write_error(rel: &str, err: &std::io::Error) -> Diagnostic {

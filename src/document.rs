@@ -8,8 +8,8 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use crate::config::yaml_error;
 use crate::diagnostic::{Diagnostic, LineIndex, Severity};
+use crate::yaml::yaml_error;
 
 /// What carnet reads from front matter. Keys it does not know reach templates as `extra`.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -150,12 +150,21 @@ fn external_places(
 
 /// Checks `urls` with a bounded pool of workers, pacing requests per host.
 fn check_urls(urls: &[&str], options: &ExternalOptions) -> Vec<(String, Outcome)> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(options.timeout))
-        .http_status_as_error(false)
+    crate::net::install_tls_provider();
+    let client = reqwest::blocking::Client::builder()
+        .timeout(options.timeout)
         .user_agent(concat!("carnet-link-checker/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into();
+        .build();
+    let client = match client {
+        Ok(client) => client,
+        Err(err) => {
+            let reason = format!("cannot start an HTTP client: {err}");
+            return urls
+                .iter()
+                .map(|url| (url.to_string(), Outcome::Unreachable(reason.clone())))
+                .collect();
+        }
+    };
     let queue = Mutex::new(urls.iter().map(|u| u.to_string()).collect::<Vec<_>>());
     let pacer = HostPacer::new(options.host_interval);
     let results = Mutex::new(Vec::with_capacity(urls.len()));
@@ -163,7 +172,7 @@ fn check_urls(urls: &[&str], options: &ExternalOptions) -> Vec<(String, Outcome)
         for _ in 0..options.workers.clamp(1, 64).min(urls.len().max(1)) {
             scope.spawn(|| {
                 while let Some(url) = queue.lock().ok().and_then(|mut q| q.pop()) {
-                    let outcome = check_url(&agent, &url, &pacer, options);
+                    let outcome = check_url(&client, &url, &pacer, options);
                     if let Ok(mut results) = results.lock() {
                         results.push((url, outcome));
                     }
@@ -175,7 +184,7 @@ fn check_urls(urls: &[&str], options: &ExternalOptions) -> Vec<(String, Outcome)
 }
 
 fn check_url(
-    agent: &ureq::Agent,
+    client: &reqwest::blocking::Client,
     url: &str,
     pacer: &HostPacer,
     options: &ExternalOptions,
@@ -190,20 +199,18 @@ fn check_url(
     loop {
         pacer.wait_turn(&host);
         let started = Instant::now();
-        let response = match agent.head(url).call() {
+        let response = match client.head(url).send() {
             Ok(response) if matches!(response.status().as_u16(), 405 | 501) => {
-                agent.get(url).call()
+                client.get(url).send()
             }
             other => other,
         };
         let response = match response {
             Ok(response) => response,
-            Err(ureq::Error::Timeout(_)) => return Outcome::TimedOut,
-            Err(err) if started.elapsed() >= options.timeout => {
-                let _ = err;
+            Err(err) if err.is_timeout() || started.elapsed() >= options.timeout => {
                 return Outcome::TimedOut;
             }
-            Err(err) => return Outcome::Unreachable(err.to_string()),
+            Err(err) => return Outcome::Unreachable(error_chain(&err)),
         };
         let status = response.status().as_u16();
         if status < 400 {
@@ -276,6 +283,19 @@ impl HostPacer {
             *slot = (*slot).max(later);
         }
     }
+}
+
+/// An error with its causes ("error sending request: … : connection refused"): reqwest's own
+/// message alone does not say what went wrong.
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
 }
 
 fn describe(outcome: &Outcome) -> Option<String> {

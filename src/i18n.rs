@@ -58,6 +58,11 @@ const FRENCH: &[(&str, &str)] = &[
     ("search_count", "{n} résultat(s)"),
     ("search_none", "Aucun résultat"),
     ("search_error", "La recherche n’a pas pu être chargée"),
+    ("nav_more", "… {n} de plus"),
+    ("section_pages", "Dans cette section"),
+    ("search_close", "Fermer la recherche"),
+    ("last_updated", "Dernière mise à jour :"),
+    ("edit_page", "Modifier cette page"),
 ];
 
 const ENGLISH: &[(&str, &str)] = &[
@@ -112,12 +117,60 @@ const ENGLISH: &[(&str, &str)] = &[
     ("search_count", "{n} result(s)"),
     ("search_none", "No results"),
     ("search_error", "Search could not be loaded"),
+    ("nav_more", "… {n} more"),
+    ("section_pages", "In this section"),
+    ("search_close", "Close search"),
+    ("last_updated", "Last updated:"),
+    ("edit_page", "Edit this page"),
 ];
 
 /// The strings for `language` (a BCP 47 tag such as `fr` or `fr-CA`); English for languages
 /// carnet does not know yet.
 pub fn theme_strings(language: &str) -> BTreeMap<&'static str, &'static str> {
     table(language).iter().copied().collect()
+}
+
+/// A calendar date as the site's language writes it: `1 mai 2024`, `May 1, 2024`.
+pub fn date(language: &str, year: i64, month: u32, day: u32) -> String {
+    const FR: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let index = (month.clamp(1, 12) - 1) as usize;
+    if std::ptr::eq(table(language), FRENCH) {
+        let day = if day == 1 {
+            "1er".to_string()
+        } else {
+            day.to_string()
+        };
+        format!("{day} {} {year}", FR[index])
+    } else {
+        format!("{} {day}, {year}", EN[index])
+    }
 }
 
 /// One string for `language`; the key itself if it is missing (a bug, visible in the page).

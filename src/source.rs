@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::config::{CONFIG_FILE, SiteConfig};
+use crate::config::{CONFIG_FILE, GITBOOK_FILE, SiteConfig};
 use crate::diagnostic::Diagnostic;
 
 /// A file of the content root.
@@ -67,7 +67,7 @@ pub fn walk_sources(config: &SiteConfig) -> SourceTree {
         };
         if entry.file_type().is_dir() {
             if entry.depth() > 0
-                && entry.path().join(crate::gitbook::GITBOOK_FILE).is_file()
+                && entry.path().join(GITBOOK_FILE).is_file()
                 && let Some(rel) = relative_slash_path(root, entry.path())
             {
                 tree.space_configs.push(rel);

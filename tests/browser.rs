@@ -14,12 +14,332 @@ fn key(k: Key) -> String {
     char::from(k).to_string()
 }
 
+/// Issue 18's bound on what a two-word query downloads on the 10,000-page corpus.
+const SEARCH_BYTES_LIMIT: u64 = 60_000;
+
 /// The `reader` fixture, built and served.
 fn site() -> (common::Built, Served) {
     let built = common::build_fixture("reader");
     built.assert_no_errors();
     let served = Served::start(&built.out);
     (built, served)
+}
+
+/// The guides this repository publishes (`content/`), built and served: their title ("Guides
+/// d'infrastructure") is what a phone header must hold.
+fn bundled() -> (common::Built, Served) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let mut opts = common::options(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+    opts.overrides.output = Some(tmp.path().join("public"));
+    let report = carnet::build::build(&opts);
+    let built = common::Built {
+        site: opts.site_dir.clone(),
+        out: tmp.path().join("public"),
+        tmp,
+        report,
+    };
+    built.assert_no_errors();
+    let served = Served::start(&built.out);
+    (built, served)
+}
+
+/// The `reader` fixture with a title longer than any header: words to wrap and one word longer
+/// than a phone is wide.
+fn long_title() -> (common::Built, Served) {
+    let tmp = common::copy_fixture("reader");
+    common::write(
+        tmp.path(),
+        "carnet.yaml",
+        "title: Documentation de l’infrastructure mutualisée et des services d’hébergement Infrastrukturdokumentationsverzeichnis\nlanguage: fr\n".as_bytes(),
+    );
+    let built = common::build_tmp(tmp);
+    built.assert_no_errors();
+    let served = Served::start(&built.out);
+    (built, served)
+}
+
+/// Every visible, focusable control of the header, with its accessible name (`aria-label`,
+/// a `<label for>`, or its text) and whether it lies within the screen.
+const HEADER_CONTROLS: &str = "
+  return Array.from(document.querySelectorAll('.site-header a[href], .site-header button, .site-header input'))
+    .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')
+    .map(e => {
+      const label = e.id && document.querySelector('label[for=\"' + e.id + '\"]');
+      const name = (e.getAttribute('aria-label') || (label && label.textContent) || e.textContent || '').trim();
+      const r = e.getBoundingClientRect();
+      return { key: e.id || e.className || e.tagName, name, inside: r.left >= 0 && r.right <= innerWidth + 0.5 };
+    });";
+
+/// Tabs from the top of the page until focus leaves the header; returns what got focus.
+async fn tab_through_header(browser: &Browser) -> Vec<String> {
+    browser
+        .js("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
+        .await;
+    let mut reached = Vec::new();
+    for _ in 0..12 {
+        browser.keys(&key(Key::Tab)).await;
+        let focused = browser
+            .js("const a = document.activeElement; return [a.closest('.site-header') !== null, a.id || a.className || a.tagName]")
+            .await;
+        if focused[0] == json!(true) {
+            reached.push(focused[1].as_str().unwrap_or_default().to_owned());
+        } else if !reached.is_empty() {
+            break;
+        }
+    }
+    reached
+}
+
+#[test]
+fn headers_fit_phones_and_every_control_is_reachable_and_named() {
+    if skip() {
+        return;
+    }
+    let sites = [
+        (
+            bundled(),
+            vec!["", "hebergement-et-services-partages/infra/"],
+        ),
+        (site(), vec!["", "guides/hebergement/"]),
+        (long_title(), vec!["", "guides/messagerie/"]),
+    ];
+    run(async {
+        let mut failures = Vec::new();
+        for width in [320, 360, 768] {
+            let browser = Browser::start(width, 740).await;
+            for ((_built, served), pages) in &sites {
+                for page in pages {
+                    let at = format!("{width} px /{page}");
+                    browser.goto(&served.url(page)).await;
+                    let widths = browser
+                        .js("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+                        .await;
+                    if widths[0].as_i64() > widths[1].as_i64() {
+                        failures.push(format!("{at}: scrolls sideways {widths}"));
+                    }
+                    let controls = browser.js(HEADER_CONTROLS).await;
+                    let controls = controls.as_array().cloned().unwrap_or_default();
+                    if controls.len() < 4 {
+                        failures.push(format!("{at}: header controls {controls:?}"));
+                    }
+                    for control in &controls {
+                        if control["name"].as_str().is_none_or(str::is_empty) {
+                            failures.push(format!("{at}: {} has no name", control["key"]));
+                        }
+                        if control["inside"] != json!(true) {
+                            failures.push(format!("{at}: {} is cut off", control["key"]));
+                        }
+                    }
+                    let reached = tab_through_header(&browser).await;
+                    for control in &controls {
+                        let key = control["key"].as_str().unwrap_or_default();
+                        if !reached.iter().any(|r| r == key) {
+                            failures.push(format!(
+                                "{at}: the keyboard never reaches {key} ({reached:?})"
+                            ));
+                        }
+                    }
+                }
+            }
+            browser.close().await;
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    });
+}
+
+#[test]
+fn on_a_phone_search_is_an_icon_that_opens_a_full_width_field() {
+    if skip() {
+        return;
+    }
+    let (_built, served) = bundled();
+    run(async {
+        let browser = Browser::start(320, 640).await;
+        browser
+            .goto(&served.url("hebergement-et-services-partages/infra/"))
+            .await;
+        let hidden = browser
+            .js("return getComputedStyle(document.getElementById('search-input')).display === 'none' || document.getElementById('search-input').getClientRects().length === 0")
+            .await;
+        assert_eq!(hidden, json!(true), "the field waits behind its button");
+        browser.click(".search-toggle").await;
+        let field = browser
+            .wait_for("const i = document.getElementById('search-input'); return document.activeElement === i && i.getBoundingClientRect().width")
+            .await;
+        assert!(
+            field.as_f64().is_some_and(|w| w >= 200.0),
+            "field width {field}"
+        );
+        assert_eq!(
+            browser
+                .js("return document.querySelector('.search-toggle').getAttribute('aria-expanded')")
+                .await,
+            json!("true")
+        );
+        let widths = browser
+            .js("return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+            .await;
+        assert_eq!(widths, json!(true), "the open field scrolls sideways");
+        browser.keys("sauvegarde").await;
+        browser
+            .wait_for("return !document.getElementById('search-results').hidden && document.querySelector('#search-results li a')")
+            .await;
+        // Escape closes the results, a second Escape the field: focus goes back to the button.
+        browser.keys(&key(Key::Escape)).await;
+        browser.keys(&key(Key::Escape)).await;
+        let back = browser
+            .wait_for("return document.activeElement.classList.contains('search-toggle') && document.activeElement.getAttribute('aria-expanded') === 'false'")
+            .await;
+        assert_eq!(back, json!(true));
+        browser.close().await;
+    });
+}
+
+#[test]
+fn the_theme_toggle_is_an_icon_whose_name_says_the_theme() {
+    if skip() {
+        return;
+    }
+    let (_built, served) = site();
+    run(async {
+        let browser = Browser::start(360, 740).await;
+        browser.goto(&served.url("")).await;
+        let name = "return document.querySelector('.theme-toggle').getAttribute('aria-label')";
+        assert_eq!(browser.js(name).await, json!("Thème : automatique"));
+        assert_eq!(
+            browser
+                .js("return document.querySelector('.theme-toggle').textContent")
+                .await,
+            json!("")
+        );
+        browser.click(".theme-toggle").await;
+        assert_eq!(browser.js(name).await, json!("Thème : clair"));
+        browser.close().await;
+    });
+}
+
+#[test]
+fn the_more_entries_of_a_long_list_open_in_place_from_the_shared_tree() {
+    if skip() {
+        return;
+    }
+    let mut files = vec![("README.md".to_string(), "# Accueil\n".to_string())];
+    let mut summary = String::from("* [Accueil](README.md)\n");
+    for i in 0..30 {
+        summary.push_str(&format!("* [Page {i}](p{i}.md)\n"));
+        files.push((format!("p{i}.md"), format!("# Page {i}\n")));
+    }
+    files.push(("SUMMARY.md".into(), summary));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    let built = common::build_tmp(common::site_with(&refs));
+    built.assert_no_errors();
+    let served = Served::start(&built.out);
+    run(async {
+        let browser = Browser::start(1280, 900).await;
+        browser.goto(&served.url("p15/")).await;
+        let count = "return document.querySelectorAll('#sidebar li:not(.nav-more)').length";
+        let before = browser.js(count).await;
+        assert!(before.as_i64().is_some_and(|n| n < 12), "{before}");
+        browser.click("#sidebar li.nav-more a").await;
+        browser
+            .wait_for("return document.querySelectorAll('#sidebar li.nav-more').length === 1")
+            .await;
+        browser.click("#sidebar li.nav-more a").await;
+        let labels = browser
+            .wait_for("return document.querySelectorAll('#sidebar li.nav-more').length === 0 && Array.from(document.querySelectorAll('#sidebar li a')).map(a => a.textContent)")
+            .await;
+        let labels: Vec<String> = serde_json::from_value(labels).unwrap_or_default();
+        let expected: Vec<String> = std::iter::once("Accueil".to_string())
+            .chain((0..30).map(|i| format!("Page {i}")))
+            .collect();
+        assert_eq!(labels, expected, "every entry, in order");
+        browser.close().await;
+    });
+}
+
+/// The 10,000-page corpus of the shared generator (`gen_corpus.py`, beside the repository in
+/// `../shared/tools/`, or where `CARNET_CORPUS_GEN` points), built once into `target/`. `None`,
+/// said on stderr, where the generator is not there: it is not part of this repository.
+fn big_corpus_site() -> Option<Served> {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let generator = std::env::var_os("CARNET_CORPUS_GEN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| manifest.join("../shared/tools/gen_corpus.py"));
+    if !generator.exists() {
+        eprintln!(
+            "skipped: corpus generator not found at {} (set CARNET_CORPUS_GEN)",
+            generator.display()
+        );
+        return None;
+    }
+    let corpus = manifest.join("target/bench-corpus/10000-plain");
+    if !corpus.join("SUMMARY.md").exists() {
+        let status = std::process::Command::new("python3")
+            .arg(&generator)
+            .args(["--pages", "10000", "--flavor", "plain", "--out"])
+            .arg(&corpus)
+            .status()
+            .expect("python3 runs the corpus generator");
+        assert!(status.success(), "corpus generation failed");
+    }
+    let out = manifest.join("target/browser-big-site");
+    let mut opts = common::options(&corpus);
+    opts.overrides.output = Some(out.clone());
+    let report = carnet::build::build(&opts);
+    assert!(report.written, "the corpus builds");
+    Some(Served::start(&out))
+}
+
+/// What a reader's browser downloads for a two-word query on a 10,000-page site, from the
+/// moment the search field gets focus until the first results show: the search script, its
+/// stemmer, the index's `meta.js`, the term shards and the result pages, counted by the
+/// Resource Timing API (bodies as served, uncompressed: the test server does not compress).
+#[test]
+fn a_two_word_query_on_a_10000_page_site_downloads_little() {
+    if skip() {
+        return;
+    }
+    let Some(served) = big_corpus_site() else {
+        return;
+    };
+    run(async {
+        let browser = Browser::start(1280, 900).await;
+        browser.goto(&served.url("")).await;
+        browser
+            .js("performance.setResourceTimingBufferSize(10000); performance.clearResourceTimings()")
+            .await;
+        let results = search(&browser, "configurer certificats").await;
+        assert!(!results.is_empty(), "the query finds pages");
+        let fetched = browser
+            .js(
+                "const shown = performance.getEntriesByName('carnet-search-results')[0].startTime;
+                 return performance.getEntriesByType('resource')
+                   .filter(e => e.responseEnd <= shown && !e.name.endsWith('/favicon.ico'))
+                   .map(e => [e.name.replace(/^.*?\\/\\/[^/]+\\//, ''), e.decodedBodySize])",
+            )
+            .await;
+        let fetched: Vec<(String, u64)> = serde_json::from_value(fetched).unwrap_or_default();
+        let total: u64 = fetched.iter().map(|(_, size)| size).sum();
+        let mut listing: Vec<String> = fetched
+            .iter()
+            .map(|(name, size)| format!("{size:>7} {name}"))
+            .collect();
+        listing.sort();
+        println!(
+            "two-word query on 10,000 pages: {total} bytes in {} files\n{}",
+            fetched.len(),
+            listing.join("\n")
+        );
+        assert!(
+            total <= SEARCH_BYTES_LIMIT,
+            "{total} bytes > {SEARCH_BYTES_LIMIT}:\n{}",
+            listing.join("\n")
+        );
+        browser.close().await;
+    });
 }
 
 /// Focuses the search field with `/` and types `query`, then waits for the results.
@@ -268,6 +588,45 @@ fn axe_finds_no_violations_in_light_and_dark() {
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
         browser.close().await;
+    });
+}
+
+#[test]
+fn axe_finds_no_violations_on_the_bundled_guides_on_phones_and_desktops() {
+    if skip() {
+        return;
+    }
+    let (_built, served) = bundled();
+    run(async {
+        let mut failures = Vec::new();
+        for (width, height) in [(320, 740), (1280, 900)] {
+            let browser = Browser::start(width, height).await;
+            for theme in ["light", "dark"] {
+                browser.goto(&served.url("")).await;
+                browser
+                    .js(&format!("localStorage.setItem('carnet-theme', '{theme}')"))
+                    .await;
+                for page in [
+                    "",
+                    "hebergement-et-services-partages/infra/",
+                    "hebergeur-et-sla/hexanet/",
+                ] {
+                    browser.goto(&served.url(page)).await;
+                    for violation in browser.axe_violations().await {
+                        failures.push(format!("{width} px {theme} /{page}: {violation}"));
+                    }
+                }
+                if width < 500 {
+                    // The search field open over the header.
+                    browser.click(".search-toggle").await;
+                    for violation in browser.axe_violations().await {
+                        failures.push(format!("{width} px {theme} open search: {violation}"));
+                    }
+                }
+            }
+            browser.close().await;
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
     });
 }
 

@@ -155,9 +155,7 @@ pub fn deploy(
         kind: ErrorKind::Local,
         message,
     })?;
-    // reqwest is built without a bundled TLS provider so that the whole binary uses ring, as
-    // ureq already does; install it once (a second call finds it installed, which is fine).
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    crate::net::install_tls_provider();
     let remote = remote::Remote::connect(&options.target, &options.connection, &credentials, env)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

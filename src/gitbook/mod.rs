@@ -1,12 +1,13 @@
-//! GitBook's own structure and syntax: `.gitbook.yaml`, `SUMMARY.md` and (later) the `{% %}` blocks.
+//! GitBook's own syntax: `SUMMARY.md`, `.gitbook/vars.yaml` and the `{% %}` blocks (`.gitbook.yaml`
+//! is configuration: `config` reads it).
 //!
 //! Exports from GitBook are read as they are: this module knows GitBook's conventions so the rest
 //! of the pipeline deals with a plain site model.
 
 pub mod blocks;
-mod config;
 pub mod summary;
+mod vars;
 
-pub use config::{GITBOOK_FILE, GitbookConfig, load_gitbook_config, load_vars};
+pub use vars::load_vars;
 
 pub use summary::{Summary, SummaryEntry, SummaryItem, parse_summary};

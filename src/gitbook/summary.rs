@@ -158,7 +158,7 @@ impl SummaryParser {
                     heading.slug = heading
                         .slug
                         .take()
-                        .or_else(|| crate::markdown::html_attr(&html, "id"));
+                        .or_else(|| crate::html::html_attr(&html, "id"));
                 }
             }
             Event::SoftBreak | Event::HardBreak => self.text(" "),

@@ -6,8 +6,11 @@
 //! body, and — when there is a target — a link stretched over the whole card (a card cannot be an
 //! `<a>` itself: its cells may hold links of their own).
 
-use super::fragment::Builder;
-use super::html_attrs::{decode_entities, start_tag_attrs};
+use std::ops::Range;
+
+use super::raw_html::rewrite;
+use super::refs::RefRecorder;
+use crate::html::{Token, first_start_tag, plain_text, tokens};
 
 /// What a column of a card table is for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -22,150 +25,172 @@ pub fn is_card_table(html: &str) -> bool {
     let trimmed = html.trim_start();
     trimmed.len() > 6
         && trimmed[..6].eq_ignore_ascii_case("<table")
-        && start_tag_attrs(&trimmed[..trimmed.find('>').unwrap_or(trimmed.len())])
-            .iter()
-            .any(|(_, a)| {
-                a.name.eq_ignore_ascii_case("data-view")
-                    && a.raw_value.eq_ignore_ascii_case("cards")
+        && first_start_tag(&trimmed[..trimmed.find('>').map_or(trimmed.len(), |i| i + 1)])
+            .is_some_and(|table| {
+                table
+                    .attr("data-view")
+                    .is_some_and(|view| view.eq_ignore_ascii_case("cards"))
             })
 }
 
-impl Builder<'_> {
-    /// The card grid for the card table `html`, which starts at `start` in the parsed text.
-    pub(super) fn card_grid(&mut self, html: &str, start: usize) -> String {
-        let columns = header_columns(html);
-        let mut out = String::from("<div class=\"card-grid\">\n");
-        for row in elements(html, "tr")
-            .into_iter()
-            .filter(|row| !row.inner.contains("<th"))
-        {
-            let cells = elements(row.inner, "td");
-            let cell_start = |i: usize| start + row.inner_offset + cells[i].inner_offset;
-            let mut cover = None;
-            let mut target = None;
-            let mut body = String::new();
-            let mut label = String::new();
-            for (i, cell) in cells.iter().enumerate() {
-                let column = columns.get(i).copied().unwrap_or_default();
-                if column.target {
-                    target = first_url(cell.inner).and_then(|(url, at)| {
-                        self.marked_url(&url, cell_start(i) + at..cell_start(i) + at + 1)
-                    });
-                } else if column.cover {
-                    cover = first_url(cell.inner).and_then(|(url, at)| {
-                        self.marked_url(&url, cell_start(i) + at..cell_start(i) + at + 1)
-                    });
-                } else if !column.hidden && !cell.inner.trim().is_empty() {
-                    if label.is_empty() {
-                        label = text_of(cell.inner);
-                    }
-                    let rewritten = self.rewrite_html(cell.inner, cell_start(i));
-                    body.push_str(&format!("<div class=\"card-cell\">{rewritten}</div>"));
+/// The card grid for the card table `html`, which starts at `start` in the parsed text.
+pub fn card_grid(refs: &mut RefRecorder, html: &str, start: usize) -> String {
+    let table = read_table(html);
+    let mut out = String::from("<div class=\"card-grid\">\n");
+    for row in table.rows.iter().filter(|row| !row.header) {
+        let mut cover = None;
+        let mut target = None;
+        let mut body = String::new();
+        let mut label = String::new();
+        for (i, cell) in row.cells.iter().enumerate() {
+            let column = table.columns.get(i).copied().unwrap_or_default();
+            let at = |offset: usize| start + offset..start + offset + 1;
+            if column.target {
+                target = cell
+                    .first_url(html)
+                    .and_then(|(url, offset)| refs.html_url(&url, at(offset)));
+            } else if column.cover {
+                cover = cell
+                    .first_url(html)
+                    .and_then(|(url, offset)| refs.html_url(&url, at(offset)));
+            } else if !column.hidden && !html[cell.inner.clone()].trim().is_empty() {
+                if label.is_empty() {
+                    label = cell.text();
                 }
+                let rewritten = rewrite(refs, &html[cell.inner.clone()], start + cell.inner.start);
+                body.push_str(&format!("<div class=\"card-cell\">{rewritten}</div>"));
             }
-            out.push_str("<div class=\"card\">");
-            if let Some(cover) = cover {
-                out.push_str(&format!("<img src=\"{cover}\" alt=\"\" loading=\"lazy\">"));
-            }
-            out.push_str(&format!("<div class=\"card-body\">{body}"));
-            if let Some(target) = target {
-                let mut escaped_label = String::new();
-                let _ = pulldown_cmark_escape::escape_html(&mut escaped_label, &label);
-                out.push_str(&format!("<a class=\"card-link\" href=\"{target}\"><span class=\"visually-hidden\">{escaped_label}</span></a>"));
-            }
-            out.push_str("</div></div>\n");
         }
-        out.push_str("</div>\n");
-        out
+        out.push_str("<div class=\"card\">");
+        if let Some(cover) = cover {
+            out.push_str(&format!("<img src=\"{cover}\" alt=\"\" loading=\"lazy\">"));
+        }
+        out.push_str(&format!("<div class=\"card-body\">{body}"));
+        if let Some(target) = target {
+            let mut escaped_label = String::new();
+            let _ = pulldown_cmark_escape::escape_html(&mut escaped_label, &label);
+            out.push_str(&format!("<a class=\"card-link\" href=\"{target}\"><span class=\"visually-hidden\">{escaped_label}</span></a>"));
+        }
+        out.push_str("</div></div>\n");
+    }
+    out.push_str("</div>\n");
+    out
+}
+
+/// A card table as read: the role of each column, and the rows.
+#[derive(Debug, Default)]
+struct Table {
+    columns: Vec<Column>,
+    rows: Vec<Row>,
+}
+
+#[derive(Debug, Default)]
+struct Row {
+    /// Holds `<th>` cells: the header row, which gives the columns their roles.
+    header: bool,
+    cells: Vec<Cell>,
+}
+
+/// A cell: its inner HTML (a byte range of the table) and its tokens.
+#[derive(Debug)]
+struct Cell {
+    inner: Range<usize>,
+    tokens: Vec<Token>,
+}
+
+impl Cell {
+    /// The first `href` or `src` in the cell, with the offset of its attribute in the table, or
+    /// the cell's text when it is a bare path or URL.
+    fn first_url(&self, html: &str) -> Option<(String, usize)> {
+        for token in &self.tokens {
+            if let Token::Start(tag) = token
+                && let Some(attr) = tag
+                    .attrs
+                    .iter()
+                    .find(|a| a.name == "href" || a.name == "src")
+            {
+                return Some((attr.value.clone(), attr.span.start));
+            }
+        }
+        let text = plain_text(&html[self.inner.clone()]);
+        (!text.is_empty() && !text.contains(char::is_whitespace))
+            .then_some((text, self.inner.start))
+    }
+
+    /// The cell's text, tags dropped, character references decoded, whitespace collapsed.
+    fn text(&self) -> String {
+        let text: String = self
+            .tokens
+            .iter()
+            .filter_map(|token| match token {
+                Token::Text { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 }
 
-/// The role of each column, from the header row.
-fn header_columns(html: &str) -> Vec<Column> {
-    let Some(header) = elements(html, "tr")
-        .into_iter()
-        .find(|row| row.inner.contains("<th"))
-    else {
-        return Vec::new();
-    };
-    elements(header.inner, "th")
-        .iter()
-        .map(|cell| {
-            let attrs = start_tag_attrs(cell.open_tag);
-            let has = |name: &str| attrs.iter().any(|(_, a)| a.name.eq_ignore_ascii_case(name));
-            Column {
-                target: has("data-card-target"),
-                cover: has("data-card-cover"),
-                hidden: has("data-hidden"),
+/// Reads the rows and cells of a card table (tables in cards do not occur: cells do not nest).
+fn read_table(html: &str) -> Table {
+    let mut table = Table::default();
+    let mut row: Option<Row> = None;
+    let mut cell: Option<Cell> = None;
+    let mut columns = Vec::new();
+    for token in tokens(html) {
+        match &token {
+            Token::Start(tag) if tag.name == "tr" => {
+                close_cell(&mut row, &mut cell, tag.span.start);
+                table.rows.extend(row.take());
+                row = Some(Row::default());
+                continue;
             }
-        })
-        .collect()
-}
-
-/// An element of `html` with its start tag and inner HTML (offset in `html`).
-struct Element<'h> {
-    open_tag: &'h str,
-    inner: &'h str,
-    inner_offset: usize,
-}
-
-/// The `<name>` elements of `html`, in order; not nested ones of the same name (tables in cards
-/// do not occur).
-fn elements<'h>(html: &'h str, name: &str) -> Vec<Element<'h>> {
-    let lower = html.to_ascii_lowercase();
-    let open = format!("<{name}");
-    let close = format!("</{name}>");
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(start) = lower[from..].find(&open).map(|i| i + from) {
-        let after_name = lower.as_bytes().get(start + open.len()).copied();
-        if !matches!(after_name, Some(b'>' | b' ' | b'\t' | b'\n' | b'/')) {
-            from = start + open.len();
-            continue;
-        }
-        let Some(tag_end) = lower[start..].find('>').map(|i| i + start + 1) else {
-            break;
-        };
-        let end = lower[tag_end..]
-            .find(&close)
-            .map_or(html.len(), |i| i + tag_end);
-        found.push(Element {
-            open_tag: &html[start..tag_end],
-            inner: &html[tag_end..end],
-            inner_offset: tag_end,
-        });
-        from = (end + close.len()).min(html.len());
-    }
-    found
-}
-
-/// The first `href` or `src` in `html`, or its text when it is a bare path or URL.
-fn first_url(html: &str) -> Option<(String, usize)> {
-    for (_, attr) in start_tag_attrs(html) {
-        if attr.name.eq_ignore_ascii_case("href") || attr.name.eq_ignore_ascii_case("src") {
-            return Some((decode_entities(attr.raw_value), attr.whole.start));
-        }
-    }
-    let text = text_of(html);
-    (!text.is_empty() && !text.contains(char::is_whitespace)).then_some((text, 0))
-}
-
-/// The text of an HTML fragment, tags dropped, whitespace collapsed.
-fn text_of(html: &str) -> String {
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
+            Token::Start(tag) if matches!(tag.name.as_str(), "td" | "th") => {
+                close_cell(&mut row, &mut cell, tag.span.start);
+                if tag.name == "th" {
+                    columns.push(Column {
+                        target: tag.has_attr("data-card-target"),
+                        cover: tag.has_attr("data-card-cover"),
+                        hidden: tag.has_attr("data-hidden"),
+                    });
+                }
+                let row = row.get_or_insert_with(Row::default);
+                row.header |= tag.name == "th";
+                cell = Some(Cell {
+                    inner: tag.span.end..tag.span.end,
+                    tokens: Vec::new(),
+                });
+                continue;
+            }
+            Token::End { name, span } if matches!(name.as_str(), "td" | "th" | "tr" | "table") => {
+                close_cell(&mut row, &mut cell, span.start);
+                if name != "td" && name != "th" {
+                    table.rows.extend(row.take());
+                }
+                continue;
+            }
             _ => {}
         }
+        if let Some(cell) = &mut cell {
+            cell.tokens.push(token);
+        }
     }
-    decode_entities(&text)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    close_cell(&mut row, &mut cell, html.len());
+    table.rows.extend(row);
+    if let Some(header) = table.rows.iter().position(|r| r.header) {
+        // The first header row gives the roles (its `th`s were read in order).
+        let count = table.rows[header].cells.len();
+        table.columns = columns.into_iter().take(count).collect();
+    }
+    table
+}
+
+/// Ends the open cell at `end` and adds it to its row.
+fn close_cell(row: &mut Option<Row>, cell: &mut Option<Cell>, end: usize) {
+    if let Some(mut open) = cell.take() {
+        open.inner.end = end.max(open.inner.start);
+        row.get_or_insert_with(Row::default).cells.push(open);
+    }
 }
 
 #[cfg(test)]
@@ -182,19 +207,24 @@ mod tests {
 
     #[test]
     fn columns_and_rows() {
-        let columns = header_columns(TABLE);
-        assert_eq!(columns.len(), 3);
+        let table = read_table(TABLE);
+        assert_eq!(table.columns.len(), 3);
+        let columns = &table.columns;
         assert!(columns[1].target && columns[1].hidden && columns[2].cover);
-        let rows: Vec<_> = elements(TABLE, "tr")
-            .into_iter()
-            .filter(|r| !r.inner.contains("<th"))
-            .collect();
+        let rows: Vec<_> = table.rows.iter().filter(|r| !r.header).collect();
         assert_eq!(rows.len(), 2);
-        let cells = elements(rows[0].inner, "td");
+        let cells = &rows[0].cells;
         assert_eq!(
-            first_url(cells[1].inner).map(|(u, _)| u).as_deref(),
+            cells[1].first_url(TABLE).map(|(u, _)| u).as_deref(),
             Some("start.md")
         );
-        assert_eq!(text_of(cells[0].inner), "Démarrer");
+        assert_eq!(cells[0].text(), "Démarrer");
+    }
+
+    #[test]
+    fn labels_decode_every_character_reference() {
+        let html = "<table data-view=\"cards\"><tr><th></th></tr><tr><td>R&eacute;sum&eacute; &amp; co</td></tr></table>";
+        let table = read_table(html);
+        assert_eq!(table.rows[1].cells[0].text(), "Résumé & co");
     }
 }

@@ -2,39 +2,31 @@
 //! text it is inline. Rendered at build time to MathML, which browsers draw natively: no script,
 //! no font from another host.
 
-use pulldown_cmark::Event;
 use pulldown_latex::{Parser, RenderConfig, Storage, config::DisplayMode, push_mathml};
 
-use super::fragment::Builder;
+use super::context::Context;
+use super::tree::Node;
 
 /// Marks the MathML of a `$$…$$` until its paragraph ends, when we know whether it stands alone.
 const INLINE_MARK: &str = "<math display=\"inline\"";
 
-impl Builder<'_> {
-    pub(super) fn display_math(&mut self, latex: &str) {
-        self.fragment.has_math = true;
-        let html = mathml(latex, DisplayMode::Inline);
-        self.push_html(html);
-    }
+/// `$$…$$` inside text: MathML, inline until its paragraph is known to hold nothing else.
+pub fn display_math(ctx: &mut Context<'_>, latex: &str) -> String {
+    ctx.has_math = true;
+    mathml(latex, DisplayMode::Inline)
+}
 
-    /// At the end of a paragraph that started at `start` in the output: when the paragraph holds
-    /// nothing but one `$$…$$`, makes it a display equation outside any `<p>`. Returns whether it
-    /// did (the caller then does not close the paragraph).
-    pub(super) fn lone_display_math(&mut self, start: usize) -> bool {
-        let inner = &self.out[start + 1..];
-        let [Event::Html(html)] = inner else {
-            return false;
-        };
-        if !html.starts_with(INLINE_MARK) {
-            return false;
-        }
-        let display = html.replacen(INLINE_MARK, "<math display=\"block\"", 1);
-        self.out.truncate(start);
-        self.out.push(Event::Html(
-            format!("<div class=\"math-display\">{display}</div>\n").into(),
-        ));
-        true
+/// A paragraph that holds nothing but one `$$…$$` (its `children`, transformed) is a display
+/// equation, outside any `<p>`: its markup, or `None` for any other paragraph.
+pub fn lone_display_math(children: &[Node<'_>]) -> Option<String> {
+    let [Node::Output(html)] = children else {
+        return None;
+    };
+    if !html.starts_with(INLINE_MARK) {
+        return None;
     }
+    let display = html.replacen(INLINE_MARK, "<math display=\"block\"", 1);
+    Some(format!("<div class=\"math-display\">{display}</div>\n"))
 }
 
 fn mathml(latex: &str, mode: DisplayMode) -> String {

@@ -1,23 +1,34 @@
 //! The `markdown` stage: a page body becomes an HTML fragment plus what the site needs to know
-//! about it (headings and their ids, the references it makes, its title candidate).
+//! about it (headings and their ids, the references it makes, its title candidate, its text).
+//!
+//! A tree before HTML: events → [`tree`] → transforms in one walk ([`walk`]: `headings`,
+//! `links`, `variables`, `code`, `math`, `alerts`, `raw_html`, `cards`, `blocks/*`), with one
+//! recorder of references and anchors ([`refs`]) → [`serialize`].
 
+mod alerts;
 mod blocks;
 mod cards;
 mod code;
+mod context;
 mod fragment;
-mod html_attrs;
+mod headings;
 mod leniency;
+mod links;
 pub mod markers;
 mod math;
 mod plain_text;
 mod raw_html;
+mod refs;
+mod serialize;
 mod slug;
 #[cfg(test)]
 mod tests;
+mod tree;
+mod variables;
+mod walk;
 
-pub use fragment::{
-    Fragment, Heading, PageInput, RefKind, Reference, UrlKind, markdown_options, render_fragment,
-};
-pub use html_attrs::{decode_entities, html_attr};
+pub use context::Heading;
+pub use fragment::{Fragment, PageInput, render_fragment};
 pub use plain_text::Section;
+pub use refs::{RefKind, Reference, UrlKind};
 pub use slug::{IdSet, gitbook_slug};

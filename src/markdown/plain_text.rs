@@ -2,7 +2,9 @@
 //! and shows excerpts of it, so a result can open at the heading its words are under.
 //!
 //! Markdown text arrives as parser events; raw HTML (blocks an author wrote) is reduced to its
-//! text by a small scanner, enough for HTML that was written by hand into Markdown.
+//! text through the crate's HTML tokenizer, the one every stage reads HTML with.
+
+use crate::html::{StartTag, Token, tokens};
 
 /// Part of a page from one heading to the next.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -11,6 +13,108 @@ pub struct Section {
     pub anchor: String,
     pub heading: String,
     pub text: String,
+}
+
+/// The page's text as the walk over its tree meets it: by section for search, the first
+/// paragraph (a fallback description), and the text of the heading being read.
+#[derive(Default)]
+pub struct TextCollector {
+    pub sections: Vec<Section>,
+    pub first_paragraph: Option<String>,
+    /// The first paragraph being read, while there is none yet.
+    paragraph: Option<String>,
+    /// The text of the heading being read: its words go to the heading, not to the section.
+    heading: Option<String>,
+}
+
+impl TextCollector {
+    /// Text of the page, as a reader reads it.
+    pub fn text(&mut self, text: &str) {
+        if let Some(heading) = &mut self.heading {
+            heading.push_str(text);
+            return;
+        }
+        if let Some(paragraph) = &mut self.paragraph {
+            paragraph.push_str(text);
+        }
+        push_text(self.section_text(), text);
+    }
+
+    /// A block boundary: words on either side are different words.
+    pub fn text_break(&mut self) {
+        if self.heading.is_none() {
+            push_space(self.section_text());
+        }
+    }
+
+    /// Text set apart from what surrounds it (a code block, a small heading, raw HTML's text).
+    pub fn apart(&mut self, text: &str) {
+        let body = self.section_text();
+        push_space(body);
+        push_text(body, text);
+        push_space(body);
+    }
+
+    /// Raw HTML's text, set apart.
+    pub fn apart_html(&mut self, html: &str) {
+        let body = self.section_text();
+        push_space(body);
+        push_html_text(body, html);
+        push_space(body);
+    }
+
+    /// A heading starts a new section.
+    pub fn section(&mut self, anchor: String, heading: String) {
+        self.sections.push(Section {
+            anchor,
+            heading,
+            text: String::new(),
+        });
+    }
+
+    pub fn start_paragraph(&mut self) {
+        if self.first_paragraph.is_none() && self.heading.is_none() {
+            self.paragraph = Some(String::new());
+        }
+    }
+
+    pub fn end_paragraph(&mut self) {
+        if let Some(text) = self.paragraph.take() {
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            self.first_paragraph = (!text.is_empty()).then_some(text);
+        }
+    }
+
+    pub fn start_heading(&mut self) {
+        self.heading = Some(String::new());
+    }
+
+    /// The heading's text, whitespace collapsed.
+    pub fn end_heading(&mut self) -> String {
+        let text = self.heading.take().unwrap_or_default();
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// The sections, trimmed, without the empty ones.
+    pub fn finish(mut self) -> (Vec<Section>, Option<String>) {
+        for section in &mut self.sections {
+            let end = section.text.trim_end().len();
+            section.text.truncate(end);
+            section.text.shrink_to_fit();
+        }
+        self.sections
+            .retain(|s| !s.text.is_empty() || !s.heading.is_empty());
+        (self.sections, self.first_paragraph)
+    }
+
+    /// The text of the section being read (the one under the last heading).
+    fn section_text(&mut self) -> &mut String {
+        if self.sections.is_empty() {
+            self.sections.push(Section::default());
+        }
+        let last = self.sections.len() - 1;
+        &mut self.sections[last].text
+    }
 }
 
 /// Elements whose content is not text a reader searches for.
@@ -56,81 +160,46 @@ fn is_inline(name: &str) -> bool {
 
 /// Appends the text of an HTML snippet to `target`, entities decoded and whitespace collapsed.
 pub fn push_html_text(target: &mut String, html: &str) {
-    let mut skip_depth: Option<(&str, usize)> = None;
-    let mut rest = html;
-    while !rest.is_empty() {
-        let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) else {
-            push_text(target, rest, true);
-            break;
-        };
-        if skip_depth.is_none() {
-            push_text(target, &rest[..lt], true);
-        }
-        rest = &rest[lt..];
-        if let Some(after) = rest.strip_prefix("<!--") {
-            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
-            continue;
-        }
-        let Some(tag) = Tag::parse(rest) else {
-            // A lone `<` in text (should have been escaped): keep it as text.
-            if skip_depth.is_none() {
-                push_text(target, "<", false);
-            }
-            rest = &rest[1..];
-            continue;
-        };
-        rest = &rest[tag.len..];
-        if let Some((name, depth)) = &mut skip_depth {
-            if tag.name.eq_ignore_ascii_case(name) && !tag.self_closing {
-                if tag.closing {
+    // The element being skipped (script, hidden parts…) and how deep its name is nested.
+    let mut skipping: Option<(String, usize)> = None;
+    for token in tokens(html) {
+        if let Some((name, depth)) = &mut skipping {
+            match &token {
+                Token::Start(tag) if tag.name == *name && !tag.self_closing => *depth += 1,
+                Token::End { name: end, .. } if end == name => {
                     *depth -= 1;
                     if *depth == 0 {
-                        skip_depth = None;
+                        skipping = None;
                     }
-                } else {
-                    *depth += 1;
                 }
+                _ => {}
             }
             continue;
         }
-        let lower;
-        let name = if tag.name.bytes().any(|b| b.is_ascii_uppercase()) {
-            lower = tag.name.to_ascii_lowercase();
-            lower.as_str()
-        } else {
-            tag.name
-        };
-        if !tag.closing && !tag.self_closing && is_skipped(name, tag.attrs) {
-            skip_depth = Some((tag.name, 1));
-            continue;
-        }
-        if !is_inline(name) {
-            push_space(target);
+        match token {
+            Token::Text { text, .. } => push_text(target, &text),
+            Token::Start(tag) if !tag.self_closing && is_skipped(&tag) => {
+                skipping = Some((tag.name, 1));
+            }
+            Token::Start(tag) if !is_inline(&tag.name) => push_space(target),
+            Token::End { name, .. } if !is_inline(&name) => push_space(target),
+            Token::Start(_) | Token::End { .. } | Token::Comment { .. } => {}
         }
     }
 }
 
-fn is_skipped(name: &str, attrs: &str) -> bool {
-    is_skipped_element(name)
-        // Highlighted code is mostly `<span class>`: only other elements are worth the lookup.
-        || (name != "span"
-            && memchr::memmem::find(attrs.as_bytes(), b"aria-hidden").is_some()
-            && attribute(attrs, "aria-hidden") == Some("true"))
-        || (name == "pre" && attribute(attrs, "class").is_some_and(|c| c.contains("mermaid")))
+fn is_skipped(tag: &StartTag) -> bool {
+    is_skipped_element(&tag.name)
+        // As before the tokenizer: a hidden `<span>` (highlighted code is made of spans) is text.
+        || (tag.name != "span" && tag.attr("aria-hidden") == Some("true"))
+        || (tag.name == "pre" && tag.attr("class").is_some_and(|c| c.contains("mermaid")))
 }
 
-/// Appends text to `target` with runs of whitespace collapsed to one space; `html` text has
-/// its character references decoded first.
-pub fn push_text(target: &mut String, raw: &str, html: bool) {
-    if raw.is_empty() {
+/// Appends text to `target` with runs of whitespace collapsed to one space.
+pub fn push_text(target: &mut String, text: &str) {
+    if text.is_empty() {
         return;
     }
-    let decoded = if html && memchr::memchr(b'&', raw.as_bytes()).is_some() {
-        html_escape::decode_html_entities(raw)
-    } else {
-        std::borrow::Cow::Borrowed(raw)
-    };
-    let text = decoded.as_ref();
     let bytes = text.as_bytes();
     let mut pending_space = false;
     let mut run_start = 0;
@@ -180,104 +249,6 @@ pub fn push_space(target: &mut String) {
     }
 }
 
-struct Tag<'a> {
-    name: &'a str,
-    attrs: &'a str,
-    closing: bool,
-    self_closing: bool,
-    /// Bytes from `<` to `>` included.
-    len: usize,
-}
-
-impl<'a> Tag<'a> {
-    fn parse(text: &'a str) -> Option<Tag<'a>> {
-        let bytes = text.as_bytes();
-        let mut i = 1;
-        let closing = bytes.get(1) == Some(&b'/');
-        if closing {
-            i += 1;
-        }
-        let name_start = i;
-        while bytes.get(i).is_some_and(|b| b.is_ascii_alphanumeric()) {
-            i += 1;
-        }
-        if i == name_start || !bytes.get(name_start)?.is_ascii_alphabetic() {
-            return None;
-        }
-        let name = &text[name_start..i];
-        let attrs_start = i;
-        let mut quote = None;
-        while let Some(&b) = bytes.get(i) {
-            match (quote, b) {
-                (Some(q), _) if b == q => quote = None,
-                (None, b'"' | b'\'') => quote = Some(b),
-                (None, b'>') => break,
-                _ => {}
-            }
-            i += 1;
-        }
-        if i >= bytes.len() {
-            return None;
-        }
-        let attrs = &text[attrs_start..i];
-        Some(Tag {
-            name,
-            attrs,
-            closing,
-            self_closing: attrs.ends_with('/') || is_void(name),
-            len: i + 1,
-        })
-    }
-}
-
-fn is_void(name: &str) -> bool {
-    let lower;
-    let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        lower = name.to_ascii_lowercase();
-        lower.as_str()
-    } else {
-        name
-    };
-    matches!(
-        name,
-        "area"
-            | "base"
-            | "br"
-            | "col"
-            | "embed"
-            | "hr"
-            | "img"
-            | "input"
-            | "link"
-            | "meta"
-            | "source"
-            | "track"
-            | "wbr"
-    )
-}
-
-/// The value of a quoted attribute, as written (entities not decoded).
-fn attribute<'a>(attrs: &'a str, name: &str) -> Option<&'a str> {
-    let mut rest = attrs;
-    while let Some(pos) = rest.find(name) {
-        let before_ok = pos == 0 || rest.as_bytes()[pos - 1].is_ascii_whitespace();
-        let after = &rest[pos + name.len()..];
-        if before_ok && let Some(value) = after.strip_prefix('=') {
-            let quote = value.chars().next()?;
-            if quote == '"' || quote == '\'' {
-                let value = &value[1..];
-                return value.find(quote).map(|end| &value[..end]);
-            }
-            let end = value
-                .find(|c: char| c.is_ascii_whitespace() || c == '/')
-                .unwrap_or(value.len());
-            return Some(&value[..end]);
-        }
-        rest = after;
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,7 +293,7 @@ mod tests {
     #[test]
     fn plain_text_collapses_whitespace_without_decoding() {
         let mut out = String::from("a");
-        push_text(&mut out, "  b\n\tc &amp; ", false);
+        push_text(&mut out, "  b\n\tc &amp; ");
         assert_eq!(out, "a b c &amp; ");
     }
 }

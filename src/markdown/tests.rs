@@ -321,3 +321,33 @@ fn gitbook_variables_show_their_value() {
         f.html
     );
 }
+
+#[test]
+fn a_block_closed_in_another_container_is_written_as_its_markers_say() {
+    // The hint opens in the list item and closes after the list: the tree keeps the block in
+    // the item and its closing marker where it is, so the markup is what the markers say.
+    let f = render("* Étape\n\n  {% hint %}\n  Dans la liste\n\n{% endhint %}\n\nAprès\n");
+    let html = &f.html;
+    let open = html.find("<div class=\"hint").expect("hint opened");
+    let close_list = html.find("</ul>").expect("list closed");
+    let close_hint = html.rfind("</div>").expect("hint closed");
+    assert!(open < close_list && close_list < close_hint, "{html}");
+    assert!(html.find("Après").unwrap() > close_hint, "{html}");
+}
+
+#[test]
+fn an_unclosed_expression_does_not_swallow_the_page() {
+    let f = render("Voir <code class=\"expression\">space.vars.X\n\nLa suite reste.\n");
+    assert!(f.html.contains("La suite reste."), "{}", f.html);
+}
+
+#[test]
+fn an_html_mention_without_its_end_tag_stops_at_its_paragraph() {
+    let f = render("Voir <a href=\"b.md\" data-mention>B\n\nLa suite reste.\n");
+    assert!(f.html.contains("La suite reste."), "{}", f.html);
+    assert!(
+        matches!(&f.refs[0].kind, RefKind::Mention { dest, fallback } if dest == "b.md" && fallback == "B"),
+        "{:?}",
+        f.refs
+    );
+}

@@ -1,41 +1,20 @@
 //! What a template sees for one page: the page, its branch of the navigation, breadcrumbs,
 //! previous/next and the table of contents, with every `href` ready to print.
 //!
-//! The sidebar holds the top of the tree plus the current page's branch only: output must grow
-//! linearly with the page count (HonKit embeds the whole tree in every page and takes an hour for
-//! 1,500 pages). The whole tree is written once, to `nav.json`, for the theme's script.
+//! The sidebar is a bounded part of the tree (`sidebar.rs`): output must grow linearly with the
+//! page count (HonKit embeds the whole tree in every page and takes an hour for 1,500 pages). The
+//! whole tree is written once, to `nav.json`, for the theme's script.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::linker::Linker;
 use super::sidebar::Sidebar;
 use crate::document::Layout;
+use crate::git_dates::PageDates;
 use crate::markdown::Heading;
-use crate::site::url::relative_href;
+use crate::site::url::encode_path;
 use crate::site::{NavNode, NavTarget, PageId, Site};
-
-/// How `href`s are written: relative to the page (every page), or absolute from the site's base
-/// path (the 404 page, which hosts serve at any depth).
-#[derive(Clone, Copy, Debug)]
-pub enum Linker<'a> {
-    Relative { from: &'a str },
-    Absolute { base_path: &'a str },
-}
-
-impl Linker<'_> {
-    /// The `href` of the site path `to` (a page URL or a file path), already percent-encoded.
-    pub fn href(&self, to: &str) -> String {
-        match self {
-            Linker::Relative { from } => relative_href(from, to),
-            Linker::Absolute { base_path } => format!("{base_path}{to}"),
-        }
-    }
-
-    /// The prefix that leads to the site root (`../../`, `/docs/`).
-    pub fn root(&self) -> String {
-        self.href("")
-    }
-}
 
 #[derive(Serialize)]
 pub struct PageView<'a> {
@@ -63,6 +42,29 @@ pub struct PageView<'a> {
     pub icon: Option<&'a str>,
     /// `src` of the cover image.
     pub cover: Option<String>,
+    /// Absolute URL of the image link previews show (the cover), when one can be written.
+    pub image: Option<String>,
+    /// Where the page's source can be edited (`edit_url` of `carnet.yaml`).
+    pub edit_url: Option<String>,
+    /// The date of the last commit that touched the page's source (`last_updated: git`).
+    pub last_updated: Option<DateView>,
+}
+
+/// A date as the page shows it and as its `<time datetime>` says it.
+#[derive(Serialize)]
+pub struct DateView {
+    pub iso: String,
+    pub text: String,
+}
+
+impl DateView {
+    fn new(seconds: i64, language: &str) -> Self {
+        let (year, month, day) = crate::git_dates::civil_date(seconds);
+        DateView {
+            iso: crate::git_dates::iso_datetime(seconds),
+            text: crate::i18n::date(language, year, month, day),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -86,7 +88,13 @@ pub struct Neighbour {
 
 /// Everything page-specific a template gets. Site-wide values (`site`, `assets`, `t`) are in
 /// Tera's global context, set once per build.
-pub fn page_context(site: &Site, sidebar: &Sidebar, id: PageId, content: &str) -> tera::Context {
+pub fn page_context(
+    site: &Site,
+    sidebar: &Sidebar,
+    id: PageId,
+    content: &str,
+    dates: Option<&PageDates>,
+) -> tera::Context {
     let page = &site.pages[id];
     let linker = Linker::Relative {
         from: &page.href_path,
@@ -120,12 +128,26 @@ pub fn page_context(site: &Site, sidebar: &Sidebar, id: PageId, content: &str) -
             .icon
             .as_deref()
             .filter(|icon| !icon.is_ascii()),
-        cover: site.cover_href(id),
+        cover: super::references::cover_href(site, id),
+        image: preview_image(site, id),
+        edit_url: site
+            .config
+            .edit_url
+            .as_ref()
+            .map(|base| format!("{base}{}", encode_path(&page.source.rel))),
+        last_updated: dates
+            .and_then(|d| d.get(&page.source.rel))
+            .map(|seconds| DateView::new(seconds, &site.config.language)),
     };
     let root = linker.root();
     let mut context = tera::Context::new();
     context.insert("page", &view);
-    context.insert("sidebar", &sidebar.html(position, &root));
+    context.insert("sidebar", &sidebar.html(position, &linker));
+    let is_space_home = site.spaces[page.space].home == Some(id);
+    context.insert(
+        "section_pages",
+        &sidebar.section_html(position, is_space_home, &linker),
+    );
     context.insert("nav_json", &nav_json_path(site, page.space));
     context.insert("root", &root);
     context.insert("breadcrumbs", &breadcrumbs(site, id, position, &linker));
@@ -196,15 +218,55 @@ fn generated_page_context(
         no_index,
         icon: None,
         cover: None,
+        image: None,
+        edit_url: None,
+        last_updated: None,
     };
     let root = linker.root();
     let mut context = tera::Context::new();
     context.insert("page", &view);
-    context.insert("sidebar", &sidebar.html(None, &root));
+    context.insert("sidebar", &sidebar.html(None, &linker));
     context.insert("nav_json", &nav_json_path(site, 0));
     context.insert("root", &root);
     context.insert("breadcrumbs", &Vec::<Crumb>::new());
     context
+}
+
+/// The cover as an absolute URL, which link previews need: as written when it is one, else the
+/// site's file under `base_url` (none without a `base_url`).
+fn preview_image(site: &Site, id: PageId) -> Option<String> {
+    let page = &site.pages[id];
+    let cover = super::references::cover_href(site, id)?;
+    if cover.starts_with("https://") || cover.starts_with("http://") {
+        return Some(cover);
+    }
+    let base = site.config.base_url.as_deref()?;
+    Some(format!(
+        "{base}{}",
+        resolve_relative(&page.href_path, &cover)
+    ))
+}
+
+/// The site path `href` (relative to the page at site path `from`, both percent-encoded) leads
+/// to: `a/b/` + `../img/c.png` → `a/img/c.png`.
+fn resolve_relative(from: &str, href: &str) -> String {
+    let mut segments: Vec<&str> = from.split('/').collect();
+    segments.pop(); // the page's own last segment is empty (`a/b/`): the folder is `a/b`.
+    for part in href.split('/') {
+        match part {
+            "." => {}
+            ".." => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    segments.retain(|s| !s.is_empty());
+    let mut path = segments.join("/");
+    if href.ends_with('/') && !path.is_empty() {
+        path.push('/');
+    }
+    path
 }
 
 fn canonical_url(site: &Site, url: &str) -> String {
@@ -291,8 +353,8 @@ pub fn nav_json_path(site: &Site, space: usize) -> String {
 }
 
 /// The whole navigation tree of `space` as compact JSON: `{"l": label, "u": url, "c":
-/// [children]}`, URLs site-relative (the script prefixes the page's root) or absolute for external
-/// entries.
+/// [children]}` (`"g": 1` on groups), URLs site-relative (the script prefixes the page's root)
+/// or absolute for external entries.
 pub fn nav_json(site: &Site, space: usize) -> String {
     fn node_json(site: &Site, node: &NavNode) -> Value {
         let mut object = Map::new();
@@ -307,7 +369,10 @@ pub fn nav_json(site: &Site, space: usize) -> String {
             NavTarget::External(url) => {
                 object.insert("u".into(), Value::String(url.clone()));
             }
-            NavTarget::Group { .. } | NavTarget::Text => {}
+            NavTarget::Group { .. } => {
+                object.insert("g".into(), Value::from(1));
+            }
+            NavTarget::Text => {}
         }
         if !node.children.is_empty() {
             object.insert(
@@ -339,21 +404,19 @@ fn shorten(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::site::url::encode_path;
+
+    #[test]
+    fn relative_hrefs_resolve_against_the_page() {
+        assert_eq!(resolve_relative("a/b/", "../img/c.png"), "a/img/c.png");
+        assert_eq!(resolve_relative("", "img/c.png"), "img/c.png");
+        assert_eq!(resolve_relative("a/", "../../c.png"), "c.png");
+        assert_eq!(resolve_relative("a/b/", "./c/"), "a/b/c/");
+    }
 
     #[test]
     fn shorten_cuts_on_words() {
         assert_eq!(shorten("court", 10), "court");
         assert_eq!(shorten("un deux trois quatre", 12), "un deux…");
-    }
-
-    #[test]
-    fn absolute_linker_encodes_and_prefixes() {
-        let linker = Linker::Absolute {
-            base_path: "/docs/",
-        };
-        assert_eq!(linker.href(&encode_path("a b/")), "/docs/a%20b/");
-        assert_eq!(linker.root(), "/docs/");
     }
 
     #[test]

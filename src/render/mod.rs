@@ -3,23 +3,26 @@
 
 mod context;
 mod hosting;
-mod outputs;
+mod linker;
+mod plan;
 mod redirects;
+mod references;
 mod sidebar;
 mod theme;
 
-pub use context::{
-    Linker, nav_json, nav_json_path, not_found_context, page_context, spaces_home_context,
-};
+pub use context::{nav_json, nav_json_path, not_found_context, page_context, spaces_home_context};
 pub use hosting::{robots, sitemap};
-pub use outputs::{SharedOutput, render_shared, shared_outputs};
+pub use linker::Linker;
+pub use plan::{Job, Plan, PlanDiff, SEARCH_DIR, page_html_path, render_generated};
 pub use redirects::{redirect_page, redirects_file};
+pub use references::{cover_href, page_content};
 pub use sidebar::Sidebar;
 pub use theme::{Theme, ThemeFile, load_theme};
 
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
+use crate::git_dates::PageDates;
 use crate::i18n::theme_strings;
 use crate::site::{PageId, Site};
 
@@ -28,6 +31,63 @@ struct SiteView<'a> {
     title: &'a str,
     language: &'a str,
     base_url: Option<&'a str>,
+    favicon: Option<SiteImage<'a>>,
+    logo: Option<SiteImage<'a>>,
+}
+
+/// The site's favicon or logo: a file of the site (templates prefix `href` with `root`) or an
+/// absolute URL (`external`).
+#[derive(Serialize, PartialEq)]
+struct SiteImage<'a> {
+    href: std::borrow::Cow<'a, str>,
+    external: bool,
+}
+
+impl<'a> SiteImage<'a> {
+    /// `None` for a file the site does not have ([`check_site_images`] reports it).
+    fn of(site: &Site, value: Option<&'a str>) -> Option<Self> {
+        let value = value?.trim();
+        if is_absolute_url(value) {
+            return Some(SiteImage {
+                href: value.into(),
+                external: true,
+            });
+        }
+        let path = value.trim_start_matches("./");
+        site.has_asset(path).then(|| SiteImage {
+            href: crate::site::url::encode_path(path).into(),
+            external: false,
+        })
+    }
+}
+
+fn is_absolute_url(value: &str) -> bool {
+    value.starts_with("https://") || value.starts_with("http://") || value.starts_with("//")
+}
+
+/// `favicon` and `logo` of `carnet.yaml` must name a file of the content folder (or be an
+/// absolute URL): an error otherwise, as for any configuration naming what does not exist.
+pub fn check_site_images(site: &Site) -> Vec<Diagnostic> {
+    [
+        ("favicon", &site.config.favicon),
+        ("logo", &site.config.logo),
+    ]
+    .into_iter()
+    .filter_map(|(key, value)| {
+        let value = value.as_deref()?;
+        if SiteImage::of(site, Some(value)).is_some() {
+            return None;
+        }
+        let message = format!(
+            "`{key}: {value}` names no file of the content folder `{}` (or write an absolute URL)",
+            site.config.content_dir.display()
+        );
+        Some(
+            Diagnostic::error("invalid-config", message)
+                .in_file(site.config.site_dir.join(crate::config::CONFIG_FILE)),
+        )
+    })
+    .collect()
 }
 
 #[derive(Serialize, PartialEq)]
@@ -56,6 +116,8 @@ fn site_view(site: &Site) -> SiteView<'_> {
         title: &site.title,
         language: &site.config.language,
         base_url: site.config.base_url.as_deref(),
+        favicon: SiteImage::of(site, site.config.favicon.as_deref()),
+        logo: SiteImage::of(site, site.config.logo.as_deref()),
     }
 }
 
@@ -84,6 +146,8 @@ pub struct SiteRenderer<'a> {
     site: &'a Site,
     /// One per space.
     sidebars: Sidebars<'a>,
+    /// "Last updated" dates, with `last_updated: git`.
+    dates: Option<&'a PageDates>,
 }
 
 enum Sidebars<'a> {
@@ -95,7 +159,7 @@ enum Sidebars<'a> {
 pub fn prepare_sidebars(site: &Site) -> Vec<Sidebar> {
     site.spaces
         .iter()
-        .map(|space| Sidebar::new(site, &space.nav))
+        .map(|space| Sidebar::new(site, space))
         .collect()
 }
 
@@ -105,7 +169,18 @@ impl<'a> SiteRenderer<'a> {
             theme,
             site,
             sidebars: Sidebars::Owned(prepare_sidebars(site)),
+            dates: None,
         }
+    }
+
+    /// Pages show the dates of `dates` ("Last updated", and `lastmod` in the sitemap).
+    pub fn with_dates(mut self, dates: Option<&'a PageDates>) -> Self {
+        self.dates = dates;
+        self
+    }
+
+    pub fn dates(&self) -> Option<&'a PageDates> {
+        self.dates
     }
 
     /// A renderer over sidebars prepared earlier ([`prepare_sidebars`]), for a server that
@@ -115,6 +190,7 @@ impl<'a> SiteRenderer<'a> {
             theme,
             site,
             sidebars: Sidebars::Shared(sidebars),
+            dates: None,
         }
     }
 
@@ -135,6 +211,7 @@ impl<'a> SiteRenderer<'a> {
                 self.sidebar(self.site.pages[id].space),
                 id,
                 content,
+                self.dates,
             ),
         )
     }

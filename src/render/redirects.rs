@@ -9,13 +9,15 @@ use pulldown_cmark_escape::escape_html;
 
 use crate::site::Site;
 use crate::site::redirects::{Redirect, RedirectTarget};
-use crate::site::url::{encode_path, relative_href};
+use crate::site::url::encode_path;
+
+use super::linker::Linker;
 
 /// The HTML page written at `redirect.from`.
 pub fn redirect_page(site: &Site, redirect: &Redirect) -> String {
     let from = encode_path(&redirect.from);
     let href = |target: &RedirectTarget| {
-        let mut href = relative_href(&from, &site.pages[target.page].href_path);
+        let mut href = Linker::Relative { from: &from }.href(&site.pages[target.page].href_path);
         if let Some(fragment) = &target.fragment {
             href.push('#');
             href.push_str(fragment);

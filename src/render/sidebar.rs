@@ -1,98 +1,187 @@
-//! The sidebar's HTML, written directly rather than through a recursive template.
+//! The sidebar's HTML, written directly rather than through a recursive template, and bounded.
 //!
-//! A page's sidebar holds every root of the navigation, the groups open, and the branch leading to
-//! the page open down to the page's own children: on the 10,000-page benchmark corpus that is about
-//! 140 entries per page, 1.4 million for the site. Rendering them through a recursive Tera
-//! component (each entry serialised into a template value first) took two thirds of the render
-//! phase. Here every entry's escaped label and link are prepared once per build ([`Sidebar::new`]);
-//! a page's sidebar only joins prepared pieces, prefixing links with the way back to the site root.
-//! Themes restyle it with CSS; the markup is:
+//! Every page carries a bounded part of the navigation: the lists on the way to the page (roots,
+//! then the children of each ancestor), the page's own children, and the children of groups.
+//! A list longer than [`FULL_LIST`] is cut to a window of [`WINDOW`] entries around the entry on
+//! the page's path (or its first entries), and each cut run becomes a "more" entry. Without that
+//! bound a flat SUMMARY.md of n pages gives n² links (1,000 pages: 75 MB of HTML).
+//!
+//! What a cut leaves out stays reachable without JavaScript: each list has an *owner* page (the
+//! page whose children it is; for the roots, and for the children of a group or an unlinked
+//! entry, the owner of the list holding that entry: in the end the space's home page), a "more"
+//! entry links to its owner's [`SECTION_ID`] listing, and an owner lists in its body every list
+//! it owns that some sidebar cuts ([`Sidebar::section_html`]). The theme's script replaces a
+//! "more" entry with the entries it stands for, from the shared `nav.json`.
+//!
+//! Every entry's escaped label and site path are prepared once per build ([`Sidebar::new`]); a
+//! page's sidebar joins prepared pieces with links relative to the page. Themes restyle it with
+//! CSS; the markup is:
 //!
 //! ```html
 //! <ul>
-//!   <li class="nav-group" data-path="1" data-expanded="true"><span class="nav-group-title">Guides</span><ul>…</ul></li>
-//!   <li class="nav-page is-on-path" data-path="1.0" data-expanded="true"><a href="../">Install</a><ul>…</ul></li>
-//!   <li class="nav-page is-current is-on-path"><a href="../linux/" aria-current="page">Linux</a></li>
+//!   <li class="nav-group nav-branch"><span class="nav-group-title">Guides</span><ul>…</ul></li>
+//!   <li class="nav-branch is-on-path"><a href="../">Install</a><ul>
+//!     <li class="is-current is-on-path"><a href="./" aria-current="page">Linux</a></li>
+//!     <li class="nav-more" data-to="40"><a href="../#section-pages">… 33 more</a></li>
+//!   </ul></li>
+//!   <li class="nav-branch"><a href="../../use/">Use</a></li>
 //! </ul>
 //! ```
 //!
-//! `data-path` (the entry's index path in `nav.json`) is set on entries with children, so the
-//! theme's script can open collapsed ones from the shared tree.
+//! Markup is kept small because every page carries it: an entry's place in `nav.json` is not
+//! written but counted by the theme's script (its rank in its list, a "more" entry moving the
+//! count to its `data-to`); `nav-branch` marks entries with children, open when they hold a
+//! list.
+
+use std::fmt::Write as _;
 
 use pulldown_cmark_escape::escape_html;
 
-use crate::site::{Nav, NavNode, NavTarget, Site};
+use super::linker::Linker;
+use crate::site::{NavNode, NavTarget, Site, Space};
 
-/// The navigation tree with each entry's HTML prepared.
+/// A list of at most this many entries is shown whole.
+pub const FULL_LIST: usize = 12;
+/// How many entries of a longer list a sidebar shows: the entry on the page's path in the middle.
+pub const WINDOW: usize = 5;
+/// The same for a list holding an ancestor of the page: the ancestor alone (the breadcrumbs
+/// and the ancestor's own listing give the rest).
+pub const ANCESTOR_WINDOW: usize = 1;
+/// A cut run this short is shown instead: a "more" entry would weigh as much.
+const SHORTEST_CUT: usize = 3;
+/// The `id` of the listing of a section's pages in its owner page.
+pub const SECTION_ID: &str = "section-pages";
+
+/// The navigation tree of one space with each entry's HTML prepared.
 #[derive(Debug, Default)]
 pub struct Sidebar {
     roots: Vec<Entry>,
+    /// Site path of the page owning the roots (the space's home); `None`: lists are never cut.
+    home: Option<String>,
+    /// "{n} more" in the site's language.
+    more: &'static str,
 }
 
 #[derive(Debug)]
 struct Entry {
-    kind: &'static str,
-    /// Escaped link: site-relative (to be prefixed) or absolute (external entries).
+    kind: Kind,
     link: Link,
     label_html: String,
-    /// ` data-path="…"`, empty for entries without children.
-    path_attr: String,
     children: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Page,
+    External,
+    Group,
+    Text,
 }
 
 #[derive(Debug)]
 enum Link {
     None,
-    SiteRelative(String),
+    /// Percent-encoded site path of a page (`guide/install/`).
+    Page(String),
+    /// Escaped absolute URL.
     External(String),
 }
 
+/// What writing one page's sidebar needs besides the tree.
+struct Writer<'a> {
+    html: String,
+    linker: &'a Linker<'a>,
+    more: &'static str,
+}
+
 impl Sidebar {
-    /// Prepares the sidebar of a navigation tree of `site` (one per space).
-    pub fn new(site: &Site, nav: &Nav) -> Self {
+    /// Prepares the sidebar of one space of `site`.
+    pub fn new(site: &Site, space: &Space) -> Self {
         Sidebar {
-            roots: prepare(site, &nav.roots, ""),
+            roots: prepare(site, &space.nav.roots),
+            home: space.home.map(|home| site.pages[home].href_path.clone()),
+            more: crate::i18n::word(&site.config.language, "nav_more"),
         }
     }
 
-    /// The sidebar of the page at `position` in the navigation (`None`: a page outside it).
-    /// `root` leads from the page to the site root (`../../`, or `/docs/` for the 404 page).
-    pub fn html(&self, position: Option<&[usize]>, root: &str) -> String {
-        let mut html = String::with_capacity(16 * 1024);
-        write_list(&mut html, &self.roots, position, root);
-        html
+    /// The sidebar of the page at `position` in the navigation (`None`: a page outside it), with
+    /// links written by `linker`.
+    pub fn html(&self, position: Option<&[usize]>, linker: &Linker<'_>) -> String {
+        let mut writer = Writer {
+            html: String::with_capacity(4 * 1024),
+            linker,
+            more: self.more,
+        };
+        writer.list(&self.roots, position, self.home.as_deref());
+        writer.html
+    }
+
+    /// The listing of the pages a page owns that some sidebar cuts ([`SECTION_ID`]), or `None`
+    /// when every sidebar shows them whole. `position` is the page's place in the navigation;
+    /// `is_home` says it is the space's home, which owns the roots.
+    pub fn section_html(
+        &self,
+        position: Option<&[usize]>,
+        is_home: bool,
+        linker: &Linker<'_>,
+    ) -> Option<String> {
+        let own = position.and_then(|p| node_at(&self.roots, p));
+        let mut lists: Vec<&[Entry]> = Vec::new();
+        if is_home && self.home.is_some() {
+            lists.push(&self.roots);
+        }
+        if let Some(entry) = own.filter(|e| e.kind == Kind::Page) {
+            lists.push(&entry.children);
+        }
+        if !lists.iter().any(|list| cuts(list)) {
+            return None;
+        }
+        let mut writer = Writer {
+            html: String::new(),
+            linker,
+            more: self.more,
+        };
+        for list in lists {
+            writer.listing(list, own);
+        }
+        Some(writer.html)
     }
 }
 
-fn prepare(site: &Site, nodes: &[NavNode], parent_path: &str) -> Vec<Entry> {
+fn node_at<'a>(roots: &'a [Entry], position: &[usize]) -> Option<&'a Entry> {
+    let (first, rest) = position.split_first()?;
+    let mut entry = roots.get(*first)?;
+    for i in rest {
+        entry = entry.children.get(*i)?;
+    }
+    Some(entry)
+}
+
+/// Whether some sidebar cuts `list` or a list it owns through groups and unlinked entries.
+fn cuts(list: &[Entry]) -> bool {
+    list.len() > FULL_LIST
+        || list
+            .iter()
+            .any(|e| e.kind != Kind::Page && cuts(&e.children))
+}
+
+fn prepare(site: &Site, nodes: &[NavNode]) -> Vec<Entry> {
     nodes
         .iter()
-        .enumerate()
-        .map(|(i, node)| {
-            let path = if parent_path.is_empty() {
-                i.to_string()
-            } else {
-                format!("{parent_path}.{i}")
-            };
+        .map(|node| {
             let (kind, link) = match &node.target {
-                NavTarget::Page(page) => (
-                    "page",
-                    Link::SiteRelative(escaped(&site.pages[*page].href_path)),
-                ),
-                NavTarget::External(url) => ("external", Link::External(escaped(url))),
-                NavTarget::Group { .. } => ("group", Link::None),
-                NavTarget::Text => ("text", Link::None),
+                NavTarget::Page(page) => {
+                    (Kind::Page, Link::Page(site.pages[*page].href_path.clone()))
+                }
+                NavTarget::External(url) => (Kind::External, Link::External(escaped(url))),
+                NavTarget::Group { .. } => (Kind::Group, Link::None),
+                NavTarget::Text => (Kind::Text, Link::None),
             };
             Entry {
                 kind,
                 link,
                 label_html: escaped(&node.label),
-                path_attr: if node.children.is_empty() {
-                    String::new()
-                } else {
-                    format!(" data-path=\"{path}\"")
-                },
-                children: prepare(site, &node.children, &path),
+                children: prepare(site, &node.children),
             }
         })
         .collect()
@@ -104,69 +193,166 @@ fn escaped(text: &str) -> String {
     out
 }
 
-fn write_list(html: &mut String, entries: &[Entry], position: Option<&[usize]>, root: &str) {
-    html.push_str("<ul>\n");
-    for (i, entry) in entries.iter().enumerate() {
-        let on_path = position.is_some_and(|p| p.first() == Some(&i));
-        let current = on_path && position.is_some_and(|p| p.len() == 1);
-        let expanded = !entry.children.is_empty() && (entry.kind == "group" || on_path);
-
-        html.push_str("<li class=\"nav-");
-        html.push_str(entry.kind);
-        if current {
-            html.push_str(" is-current");
-        }
-        if on_path {
-            html.push_str(" is-on-path");
-        }
-        html.push('"');
-        if !entry.path_attr.is_empty() {
-            html.push_str(&entry.path_attr);
-            html.push_str(if expanded {
-                " data-expanded=\"true\""
-            } else {
-                " data-expanded=\"false\""
-            });
-        }
-        html.push('>');
-        write_label(html, entry, current, root);
-        if expanded {
-            let child_position = position.filter(|_| on_path).map(|p| &p[1..]);
-            write_list(html, &entry.children, child_position, root);
-        }
-        html.push_str("</li>\n");
+/// The entries of a list of `len` a sidebar shows: all of a short list, else `size` of them
+/// around `focus` (the entry on the page's path; the first ones without it).
+fn window(len: usize, focus: Option<usize>, size: usize) -> std::ops::Range<usize> {
+    if len <= FULL_LIST {
+        return 0..len;
     }
-    html.push_str("</ul>");
+    let mut start = focus.unwrap_or(0).saturating_sub(size / 2).min(len - size);
+    let mut end = start + size;
+    if start < SHORTEST_CUT {
+        start = 0;
+    }
+    if len - end < SHORTEST_CUT {
+        end = len;
+    }
+    start..end
 }
 
-fn write_label(html: &mut String, entry: &Entry, current: bool, root: &str) {
-    let close = match &entry.link {
-        Link::None => {
-            html.push_str(if entry.kind == "group" {
-                "<span class=\"nav-group-title\">"
-            } else {
-                "<span class=\"nav-text\">"
-            });
-            "</span>"
+impl Writer<'_> {
+    /// One list of the sidebar. `owner` is the site path of the page that lists it whole
+    /// (`None`: never cut).
+    fn list(&mut self, entries: &[Entry], position: Option<&[usize]>, owner: Option<&str>) {
+        let focus = position.and_then(|p| p.first().copied());
+        let holds_ancestor = position.is_some_and(|p| p.len() > 1);
+        let size = if holds_ancestor {
+            ANCESTOR_WINDOW
+        } else {
+            WINDOW
+        };
+        let shown = match owner {
+            Some(_) => window(entries.len(), focus, size),
+            None => 0..entries.len(),
+        };
+        // In a cut list, groups and unlinked entries off the path are closed too: their owner
+        // lists what they hold.
+        let cut = shown.len() < entries.len();
+        self.html.push_str("<ul>\n");
+        if shown.start > 0 {
+            self.more_entry(0..shown.start, owner);
         }
-        Link::SiteRelative(href) => {
-            html.push_str("<a href=\"");
-            html.push_str(if root.is_empty() { "./" } else { root });
-            html.push_str(href);
-            html.push_str(if current {
-                "\" aria-current=\"page\">"
-            } else {
-                "\">"
-            });
-            "</a>"
+        for i in shown.clone() {
+            let entry = &entries[i];
+            let on_path = focus == Some(i);
+            let current = on_path && position.is_some_and(|p| p.len() == 1);
+            let expanded =
+                !entry.children.is_empty() && (on_path || (entry.kind != Kind::Page && !cut));
+            self.open_item(entry, current, on_path);
+            if expanded {
+                let child_position = position.filter(|_| on_path).map(|p| &p[1..]);
+                let child_owner = match &entry.link {
+                    Link::Page(href) => Some(href.as_str()),
+                    _ => owner,
+                };
+                self.list(&entry.children, child_position, child_owner);
+            }
+            self.html.push_str("</li>\n");
         }
-        Link::External(href) => {
-            html.push_str("<a href=\"");
-            html.push_str(href);
-            html.push_str("\" rel=\"external\">");
-            "</a>"
+        if shown.end < entries.len() {
+            self.more_entry(shown.end..entries.len(), owner);
         }
-    };
-    html.push_str(&entry.label_html);
-    html.push_str(close);
+        self.html.push_str("</ul>");
+    }
+
+    fn open_item(&mut self, entry: &Entry, current: bool, on_path: bool) {
+        let mut classes: Vec<&str> = Vec::with_capacity(4);
+        match entry.kind {
+            Kind::Page => {}
+            Kind::External => classes.push("nav-external"),
+            Kind::Group => classes.push("nav-group"),
+            Kind::Text => classes.push("nav-text"),
+        }
+        if !entry.children.is_empty() {
+            classes.push("nav-branch");
+        }
+        if current {
+            classes.push("is-current");
+        }
+        if on_path {
+            classes.push("is-on-path");
+        }
+        self.html.push_str("<li");
+        if !classes.is_empty() {
+            let _ = write!(self.html, " class=\"{}\"", classes.join(" "));
+        }
+        self.html.push('>');
+        self.label(entry, current);
+    }
+
+    fn label(&mut self, entry: &Entry, current: bool) {
+        let close = match &entry.link {
+            Link::None => {
+                self.html.push_str(if entry.kind == Kind::Group {
+                    "<span class=\"nav-group-title\">"
+                } else {
+                    "<span class=\"nav-text\">"
+                });
+                "</span>"
+            }
+            Link::Page(href) => {
+                let _ = write!(self.html, "<a href=\"{}\"", self.linker.href(href));
+                self.html.push_str(if current {
+                    " aria-current=\"page\">"
+                } else {
+                    ">"
+                });
+                "</a>"
+            }
+            Link::External(href) => {
+                let _ = write!(self.html, "<a href=\"{href}\" rel=\"external\">");
+                "</a>"
+            }
+        };
+        self.html.push_str(&entry.label_html);
+        self.html.push_str(close);
+    }
+
+    /// The entry standing for a cut run of a list: a link to the owner's listing, which the
+    /// theme's script replaces with the run's entries.
+    fn more_entry(&mut self, run: std::ops::Range<usize>, owner: Option<&str>) {
+        let href = self.linker.href(owner.unwrap_or(""));
+        let _ = writeln!(
+            self.html,
+            "<li class=\"nav-more\" data-to=\"{}\"><a href=\"{href}#{SECTION_ID}\">{}</a></li>",
+            run.end,
+            self.more.replace("{n}", &run.len().to_string()),
+        );
+    }
+
+    /// The whole of a list a page owns, for its body: pages as links (their own children are
+    /// theirs to list), groups and unlinked entries with what they hold. `skip` is the owner
+    /// itself, which is not listed.
+    fn listing(&mut self, entries: &[Entry], skip: Option<&Entry>) {
+        self.html.push_str("<ul>\n");
+        for entry in entries
+            .iter()
+            .filter(|e| !skip.is_some_and(|s| std::ptr::eq(*e, s)))
+        {
+            self.html.push_str("<li>");
+            self.label(entry, false);
+            if entry.kind != Kind::Page && !entry.children.is_empty() {
+                self.listing(&entry.children, skip);
+            }
+            self.html.push_str("</li>\n");
+        }
+        self.html.push_str("</ul>\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_lists_are_whole_and_long_ones_a_window_around_the_focus() {
+        assert_eq!(window(FULL_LIST, Some(11), WINDOW), 0..FULL_LIST);
+        assert_eq!(window(40, None, WINDOW), 0..WINDOW);
+        assert_eq!(window(40, Some(1), WINDOW), 0..WINDOW);
+        assert_eq!(window(40, Some(20), WINDOW), 18..23);
+        assert_eq!(window(40, Some(39), WINDOW), 35..40);
+        assert_eq!(window(40, Some(20), ANCESTOR_WINDOW), 20..21);
+        assert_eq!(window(40, Some(2), ANCESTOR_WINDOW), 0..3);
+        assert_eq!(window(40, Some(37), ANCESTOR_WINDOW), 37..40);
+    }
 }

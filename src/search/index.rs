@@ -28,6 +28,8 @@ use crate::markdown::Section;
 const SHARD_BYTES: usize = 24 * 1024;
 /// Prefixes never get longer than this; a longer shared prefix stays in one shard.
 const MAX_PREFIX_CHARS: usize = 6;
+/// Postings a shard carries per term; the rest of a common term's go to a tail file.
+const HEAD_POSTINGS: usize = 500;
 /// Field weights: a word in the title counts as much as this many in the body.
 pub const TITLE_WEIGHT: f32 = 8.0;
 pub const HEADING_WEIGHT: f32 = 3.0;
@@ -42,6 +44,9 @@ pub struct Vocabulary {
     /// Tells this vocabulary's entries apart in the per-thread memo.
     generation: u64,
     terms: Mutex<(FxHashMap<String, u32>, Vec<String>)>,
+    /// Each word of the site, lower-cased, with its term ids: written into the shards so a
+    /// browser finds a query word's terms without downloading a stemmer.
+    forms: Mutex<FxHashMap<String, [u32; 2]>>,
 }
 
 impl Default for Vocabulary {
@@ -50,6 +55,7 @@ impl Default for Vocabulary {
         Vocabulary {
             generation: GENERATION.fetch_add(1, Ordering::Relaxed),
             terms: Mutex::default(),
+            forms: Mutex::default(),
         }
     }
 }
@@ -88,8 +94,22 @@ impl Vocabulary {
         id
     }
 
+    fn record_form(&self, word: &str, ids: [u32; 2]) {
+        let lower = word.to_lowercase();
+        let mut forms = self.forms.lock().unwrap_or_else(|e| e.into_inner());
+        forms.entry(lower).or_insert(ids);
+    }
+
+    /// The terms, by id, and the forms.
+    fn into_parts(self) -> (Vec<String>, FxHashMap<String, [u32; 2]>) {
+        let terms = self.terms.into_inner().unwrap_or_else(|e| e.into_inner()).1;
+        let forms = self.forms.into_inner().unwrap_or_else(|e| e.into_inner());
+        (terms, forms)
+    }
+
+    #[cfg(test)]
     fn into_terms(self) -> Vec<String> {
-        self.terms.into_inner().unwrap_or_else(|e| e.into_inner()).1
+        self.into_parts().0
     }
 }
 
@@ -126,6 +146,9 @@ impl Memo {
             terms.first.map_or(NONE, |t| vocabulary.intern(t)),
             terms.second.map_or(NONE, |t| vocabulary.intern(t)),
         ];
+        if ids[0] != NONE && analyzer.stemmer_name.is_some() {
+            vocabulary.record_form(word, ids);
+        }
         self.words.insert(word.to_owned(), ids);
         ids
     }
@@ -248,7 +271,7 @@ pub fn term_files(
     mut pages: Vec<PageTerms>,
 ) -> TermFiles {
     pages.sort_unstable_by_key(|p| p.id);
-    let vocabulary = vocabulary.into_terms();
+    let (vocabulary, forms) = vocabulary.into_parts();
     let count = pages.len();
     let average = if count == 0 {
         1.0
@@ -268,17 +291,26 @@ pub fn term_files(
             }
         }
     }
-    let mut terms: Vec<(String, String)> = vocabulary
-        .into_par_iter()
+    let mut encoded: Vec<(String, String, Option<String>)> = vocabulary
+        .par_iter()
+        .cloned()
         .zip(postings)
         .filter(|(_, list)| !list.is_empty())
-        .map(|(term, list)| (term, encode_postings(&list, count)))
+        .map(|(term, list)| {
+            let (head, tail) = split_postings(list, count);
+            (term, head, tail)
+        })
         .collect();
-    terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    encoded.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let (terms, tails): (Vec<(String, String)>, Vec<Option<String>>) = encoded
+        .into_iter()
+        .map(|(term, head, tail)| ((term, head), tail))
+        .unzip();
     let shards = shard(&terms, 1);
+    let forms_by_shard = forms_by_shard(&shards, &vocabulary, forms);
 
     let mut shard_files = Vec::with_capacity(shards.len());
-    for (key, range) in &shards {
+    for (i, (key, range)) in shards.iter().enumerate() {
         let mut body = String::new();
         let _ = write!(body, "carnetSearch.shard({},{{", json_string(key));
         for (i, (term, encoded)) in terms[range.clone()].iter().enumerate() {
@@ -287,10 +319,33 @@ pub fn term_files(
             }
             let _ = write!(body, "{}:[{encoded}]", json_string(term));
         }
-        body.push_str("});\n");
+        body.push_str("},{");
+        for (j, (form, form_terms)) in forms_by_shard[i].iter().enumerate() {
+            if j > 0 {
+                body.push(',');
+            }
+            let _ = write!(body, "{}:{}", json_string(form), json_terms(form_terms));
+        }
+        let tailed: Vec<usize> = range.clone().filter(|t| tails[*t].is_some()).collect();
+        let names: Vec<&str> = tailed.iter().map(|t| terms[*t].0.as_str()).collect();
+        let _ = writeln!(body, "}},{});", json_terms_ref(&names));
         hasher.update(key.as_bytes());
         hasher.update(body.as_bytes());
-        shard_files.push((file_name(key), body.into_bytes()));
+        shard_files.push((format!("t/{}", file_name(key)), body.into_bytes()));
+        if !tailed.is_empty() {
+            let mut tail = String::new();
+            let _ = write!(tail, "carnetSearch.tail({},{{", json_string(key));
+            for (j, t) in tailed.iter().enumerate() {
+                if j > 0 {
+                    tail.push(',');
+                }
+                let postings = tails[*t].as_deref().unwrap_or_default();
+                let _ = write!(tail, "{}:[{postings}]", json_string(&terms[*t].0));
+            }
+            tail.push_str("});\n");
+            hasher.update(tail.as_bytes());
+            shard_files.push((format!("x/{}", file_name(key)), tail.into_bytes()));
+        }
     }
     let version = hasher.finalize().to_hex()[..10].to_owned();
     let meta = serde_json::json!({
@@ -307,15 +362,81 @@ pub fn term_files(
         bytes: format!("carnetSearch.meta({meta});\n").into_bytes(),
     }];
     files.extend(shard_files.into_iter().map(|(name, bytes)| IndexFile {
-        path: format!("search/t/{name}.js"),
+        path: format!("search/{name}.js"),
         bytes,
     }));
     TermFiles { version, files }
 }
 
-/// `page delta, score, page delta, score…`: scores are BM25 × 100, rounded.
-fn encode_postings(list: &[(u32, f32)], pages: usize) -> String {
-    let df = list.len() as f32;
+/// The forms each shard carries: a word goes to the shard a browser looks in for it (the
+/// longest shard key its folded form starts with, as `search.js` finds it), with its terms.
+/// A form whose only term is itself folded is left out: the browser tries that first.
+fn forms_by_shard(
+    shards: &[(String, std::ops::Range<usize>)],
+    vocabulary: &[String],
+    forms: FxHashMap<String, [u32; 2]>,
+) -> Vec<Vec<(String, Vec<String>)>> {
+    let index: FxHashMap<&str, usize> = shards
+        .iter()
+        .enumerate()
+        .map(|(i, (key, _))| (key.as_str(), i))
+        .collect();
+    let mut by_shard: Vec<Vec<(String, Vec<String>)>> = vec![Vec::new(); shards.len()];
+    for (form, ids) in forms {
+        let folded = super::fold(&form);
+        let Some(shard) = (1..=MAX_PREFIX_CHARS)
+            .rev()
+            .find_map(|n| index.get(prefix(&folded, n)).copied())
+        else {
+            continue;
+        };
+        let terms: Vec<String> = ids
+            .iter()
+            .filter(|id| **id != NONE)
+            .filter_map(|id| vocabulary.get(*id as usize).cloned())
+            .collect();
+        if terms.len() == 1 && terms[0] == folded {
+            continue;
+        }
+        by_shard[shard].push((form, terms));
+    }
+    for forms in &mut by_shard {
+        forms.sort_unstable();
+    }
+    by_shard
+}
+
+fn json_terms(terms: &[String]) -> String {
+    serde_json::to_string(terms).unwrap_or_else(|_| "[]".to_owned())
+}
+
+fn json_terms_ref(terms: &[&str]) -> String {
+    serde_json::to_string(terms).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// A term's postings as its shard carries them (the [`HEAD_POSTINGS`] pages it weighs most in)
+/// and, for a term in more pages, the rest, which a browser fetches only when the heads of a
+/// query's terms give too few results: a word in most pages of a big site would otherwise make
+/// every query that has it download a posting for every page.
+fn split_postings(mut list: Vec<(u32, f32)>, pages: usize) -> (String, Option<String>) {
+    let df = list.len();
+    if df <= HEAD_POSTINGS {
+        return (encode_postings(&list, df, pages), None);
+    }
+    list.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut tail = list.split_off(HEAD_POSTINGS);
+    list.sort_unstable_by_key(|p| p.0);
+    tail.sort_unstable_by_key(|p| p.0);
+    (
+        encode_postings(&list, df, pages),
+        Some(encode_postings(&tail, df, pages)),
+    )
+}
+
+/// `page delta, score, page delta, score…`: scores are BM25 × 100, rounded. `df` is the number
+/// of pages with the term (the list may be part of them).
+fn encode_postings(list: &[(u32, f32)], df: usize, pages: usize) -> String {
+    let df = df as f32;
     let idf = (1.0 + (pages as f32 - df + 0.5) / (df + 0.5)).ln();
     let mut encoded = String::with_capacity(list.len() * 6);
     let mut previous = 0;
@@ -494,6 +615,27 @@ mod tests {
             numbers[1] > numbers[3],
             "the title match ranks first: {numbers:?}"
         );
+    }
+
+    #[test]
+    fn common_terms_keep_their_best_pages_in_the_shard_and_the_rest_in_a_tail() {
+        let list: Vec<(u32, f32)> = (0..HEAD_POSTINGS as u32 + 100)
+            .map(|page| (page, if page % 6 == 0 { 2.0 } else { 0.5 }))
+            .collect();
+        let (head, tail) = split_postings(list, 10_000);
+        let numbers =
+            |s: &str| -> Vec<u32> { s.split(',').filter_map(|n| n.parse().ok()).collect() };
+        let head = numbers(&head);
+        let tail = numbers(&tail.unwrap_or_default());
+        assert_eq!(head.len() / 2, HEAD_POSTINGS);
+        assert_eq!(tail.len() / 2, 100);
+        // Every page weighing 2.0 (every sixth) is in the head, whose scores are the highest.
+        let best = head.chunks(2).filter(|p| p[1] == head[1]).count();
+        assert_eq!(best, (HEAD_POSTINGS + 100).div_ceil(6));
+        assert!(tail.chunks(2).all(|p| p[1] < head[1]));
+        let (short, none) = split_postings(vec![(3, 1.0)], 10);
+        assert!(none.is_none());
+        assert_eq!(numbers(&short)[0], 3);
     }
 
     #[test]

@@ -20,31 +20,19 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::loading::{Loaded, context_key, dependents_of, load_file};
 use super::snapshot::Snapshot;
 use crate::build::{BuildOptions, Inputs};
 use crate::config::{SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, display_path};
-use crate::gitbook::blocks::{IncludeError, IncludeSource};
 use crate::render::{load_theme, same_site_globals, set_site_globals};
-use crate::site::{LoadContext, Page, PageId, SummaryCache, assemble_site, load_page_bytes};
-use crate::source::SourceFile;
-
-/// A page as loaded from its file, before assembly.
-struct Loaded {
-    /// Of the bytes it was loaded from.
-    hash: blake3::Hash,
-    page: Arc<Page>,
-    diagnostics: Vec<Diagnostic>,
-    /// Content-relative paths its includes read or looked for: a change to one of them loads
-    /// the page again.
-    includes: Vec<String>,
-}
+use crate::site::{PageId, SummaryCache, assemble_site};
 
 /// What the last successful assembly started from, to start the next rebuild from.
 struct Assembled {
@@ -255,7 +243,7 @@ impl LiveSite {
         }
         let mut diagnostics = self.diagnostics_of(&assembled.findings, &assembled.inputs);
         for &id in &ids {
-            diagnostics.extend(site.resolve_page_html(id).1);
+            diagnostics.extend(crate::render::page_content(&site, id).1);
         }
         self.options.apply_policy(&mut diagnostics);
         self.generation += 1;
@@ -362,7 +350,7 @@ impl LiveSite {
             recheck.dedup();
         }
         for &id in &recheck {
-            diagnostics.extend(site.resolve_page_html(id).1);
+            diagnostics.extend(crate::render::page_content(&site, id).1);
         }
         let rechecked = recheck
             .iter()
@@ -530,105 +518,4 @@ fn walk_still_valid(previous: &Assembled, changed: &[PathBuf]) -> bool {
             (previous.page_files.contains_key(path) || summaries.iter().any(|(s, _)| s == path))
                 && path.is_file()
         })
-}
-
-/// The pages (absolute paths) whose includes read or looked for one of `changed`.
-fn dependents_of(
-    loaded: &FxHashMap<String, Loaded>,
-    changed: &[PathBuf],
-    content_dir: &Path,
-) -> HashSet<PathBuf> {
-    let rels: HashSet<String> = changed
-        .iter()
-        .filter_map(|path| path.strip_prefix(content_dir).ok())
-        .map(|rel| rel.to_string_lossy().replace('\\', "/"))
-        .collect();
-    if rels.is_empty() {
-        return HashSet::new();
-    }
-    loaded
-        .values()
-        .filter(|l| l.includes.iter().any(|path| rels.contains(path)))
-        .map(|l| l.page.source.abs.clone())
-        .collect()
-}
-
-/// What every page load depends on besides its file and its includes: when it changes,
-/// nothing loaded before can be trusted.
-fn context_key(config: &SiteConfig, inputs: &Inputs) -> blake3::Hash {
-    let mut key = blake3::Hasher::new();
-    for part in [
-        config.language.as_str(),
-        &config.site_dir.to_string_lossy(),
-        &config.content_dir.to_string_lossy(),
-    ] {
-        key.update(part.as_bytes());
-        key.update(&[0]);
-    }
-    for (name, value) in &inputs.vars {
-        key.update(name.as_bytes());
-        key.update(&[0]);
-        key.update(value.as_bytes());
-        key.update(&[0]);
-    }
-    key.finalize()
-}
-
-/// Loads one page from bytes already read, recording the files its includes read.
-fn load_file(
-    file: &SourceFile,
-    bytes: &[u8],
-    hash: blake3::Hash,
-    inputs: &Inputs,
-    config: &SiteConfig,
-) -> Option<Loaded> {
-    let includes = RecordedIncludes {
-        inner: &inputs.includes,
-        read: Mutex::default(),
-    };
-    let context = LoadContext {
-        language: &config.language,
-        includes: &includes,
-        vars: &inputs.vars,
-    };
-    let (page, diagnostics) = load_page_bytes(
-        file,
-        display_path(&file.abs, &config.site_dir),
-        bytes,
-        &context,
-    );
-    let includes = includes
-        .read
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner());
-    page.map(|page| Loaded {
-        hash,
-        page: Arc::new(page),
-        diagnostics,
-        includes,
-    })
-}
-
-/// Includes that remember which files they read, found or not (a missing include that appears
-/// later must load the page again).
-struct RecordedIncludes<'a> {
-    inner: &'a dyn IncludeSource,
-    read: Mutex<Vec<String>>,
-}
-
-impl IncludeSource for RecordedIncludes<'_> {
-    fn read(&self, from: &str, target: &str) -> Result<(String, String), IncludeError> {
-        let result = self.inner.read(from, target);
-        let path = match &result {
-            Ok((path, _)) | Err(IncludeError::NotFound(path)) => Some(path.clone()),
-            Err(_) => None,
-        };
-        if let Some(path) = path {
-            self.read
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(path);
-        }
-        result
-    }
 }

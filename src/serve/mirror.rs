@@ -19,10 +19,10 @@ use rayon::prelude::*;
 
 use super::live::Scope;
 use super::snapshot::Snapshot;
-use crate::build::{BuildOptions, output_collisions};
+use crate::build::BuildOptions;
 use crate::diagnostic::Diagnostic;
 use crate::output::{Staging, check_output_dir};
-use crate::source::SourceFile;
+use crate::render::{Job, Plan};
 
 /// What is at an output path, as last written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,21 +37,9 @@ enum Written {
     },
 }
 
-/// One file of the output and where its bytes come from.
-enum Output<'a> {
-    Page(crate::site::PageId, String),
-    Generated(String),
-    Asset(&'a SourceFile),
-}
-
-impl Output<'_> {
-    fn path(&self) -> &str {
-        match self {
-            Output::Page(_, path) | Output::Generated(path) => path,
-            Output::Asset(asset) => &asset.rel,
-        }
-    }
-}
+/// One file of the output: its path, and the job of the plan that makes it (`None`: a file of
+/// the search index).
+type Output = (String, Option<Job>);
 
 /// An output path, what writing it gave, and what rendering it found.
 type PathOutcome<T> = (String, Result<T, Diagnostic>, Vec<Diagnostic>);
@@ -175,7 +163,9 @@ impl Mirror {
         if let Err(error) = check_output_dir(&snapshot.site.config) {
             return Some(error);
         }
-        output_collisions(&snapshot.site, &snapshot.theme, &snapshot.redirects)
+        snapshot
+            .plan()
+            .collision(&snapshot.site, &snapshot.redirects)
     }
 
     /// The first write: everything into a staging folder swapped in whole, as `carnet build`.
@@ -234,27 +224,24 @@ impl Mirror {
     }
 }
 
-/// The outputs `scope` may have changed.
-fn outputs_in<'a>(snapshot: &'a Snapshot, scope: &Scope) -> Vec<Output<'a>> {
-    let site = &snapshot.site;
-    let page = |id: usize| Output::Page(id, format!("{}index.html", site.pages[id].url));
+/// The outputs `scope` may have changed: the plan of the pages it names (or the whole plan),
+/// and the search index.
+fn outputs_in(snapshot: &Snapshot, scope: &Scope) -> Vec<Output> {
+    let search = snapshot.search_paths().into_iter().map(|path| (path, None));
     match scope {
         Scope::Pages(ids) if ids.is_empty() => Vec::new(),
-        Scope::Pages(ids) => ids
+        Scope::Pages(ids) => Plan::for_pages(&snapshot.site, ids)
+            .entries()
             .iter()
-            .map(|&id| page(id))
-            .chain(snapshot.search_paths().into_iter().map(Output::Generated))
+            .map(|(path, job)| (path.clone(), Some(*job)))
+            .chain(search)
             .collect(),
-        Scope::Site => site
-            .published()
-            .map(|(id, _)| page(id))
-            .chain(
-                snapshot
-                    .generated_paths()
-                    .into_iter()
-                    .map(Output::Generated),
-            )
-            .chain(site.assets.iter().map(Output::Asset))
+        Scope::Site => snapshot
+            .plan()
+            .entries()
+            .iter()
+            .map(|(path, job)| (path.clone(), Some(*job)))
+            .chain(search)
             .collect(),
     }
 }
@@ -262,15 +249,15 @@ fn outputs_in<'a>(snapshot: &'a Snapshot, scope: &Scope) -> Vec<Output<'a>> {
 /// Makes every output, in parallel, and hands it to `write` (which may find it unchanged): each
 /// output path, what `write` gave, and what rendering found.
 fn make_each<'a, T: Send>(
-    snapshot: &Snapshot,
-    outputs: &[Output<'a>],
+    snapshot: &'a Snapshot,
+    outputs: &[Output],
     write: impl Fn(&str, Written, Bytes<'a>) -> std::io::Result<T> + Sync,
 ) -> Vec<PathOutcome<T>> {
     outputs
         .par_iter()
-        .map(|output| {
-            let path = output.path().to_owned();
-            let (made, found) = make(snapshot, output);
+        .map(|(path, job)| {
+            let path = path.clone();
+            let (made, found) = make(snapshot, &path, *job);
             let result = made.and_then(|(written, bytes)| {
                 write(&path, written, bytes).map_err(|err| write_error(&path, &err))
             });
@@ -285,10 +272,11 @@ enum Bytes<'a> {
     Copy(&'a Path),
 }
 
-/// What `output` holds now (its stamp and bytes), and what rendering it found.
+/// What the output at `path` holds now (its stamp and bytes), and what rendering it found.
 fn make<'a>(
-    snapshot: &Snapshot,
-    output: &Output<'a>,
+    snapshot: &'a Snapshot,
+    path: &str,
+    job: Option<Job>,
 ) -> (Result<(Written, Bytes<'a>), Diagnostic>, Vec<Diagnostic>) {
     let rendered = |bytes: Vec<u8>| {
         (
@@ -296,22 +284,13 @@ fn make<'a>(
             Bytes::Rendered(bytes),
         )
     };
-    match output {
-        Output::Page(id, _) => {
-            let (html, found) = snapshot.render_page(*id);
+    match job {
+        Some(Job::Page(id)) => {
+            let (html, found) = snapshot.render_page(id);
             (html.map(rendered), found)
         }
-        Output::Generated(path) => {
-            let made = match snapshot.render_uncached(path) {
-                Some(result) => result.map(rendered),
-                None => Err(Diagnostic::error(
-                    "output-failed",
-                    format!("`{path}` has no content"),
-                )),
-            };
-            (made, Vec::new())
-        }
-        Output::Asset(asset) => {
+        Some(Job::Asset(index)) => {
+            let asset = &snapshot.site.assets[index];
             let made = std::fs::metadata(&asset.abs)
                 .map(|meta| {
                     let stamp = Written::Copied {
@@ -327,6 +306,16 @@ fn make<'a>(
                         format!("cannot read `{}`: {err}", asset.rel),
                     )
                 });
+            (made, Vec::new())
+        }
+        job => {
+            let made = match snapshot.render_uncached(path, job) {
+                Some(result) => result.map(rendered),
+                None => Err(Diagnostic::error(
+                    "output-failed",
+                    format!("`{path}` has no content"),
+                )),
+            };
             (made, Vec::new())
         }
     }

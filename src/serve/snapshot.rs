@@ -10,7 +10,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::diagnostic::Diagnostic;
 use crate::render::{
-    Sidebar, SiteRenderer, Theme, prepare_sidebars, render_shared, shared_outputs,
+    Job, Plan, SEARCH_DIR, Sidebar, SiteRenderer, Theme, page_content, page_html_path,
+    prepare_sidebars, render_generated,
 };
 use crate::site::redirects::Redirect;
 use crate::site::{PageId, Site};
@@ -28,6 +29,9 @@ pub struct Snapshot {
     pub diagnostics: Vec<Diagnostic>,
     /// Shared with the snapshots derived from this one: the navigation they show is the same.
     sidebars: Arc<OnceLock<Vec<Sidebar>>>,
+    /// What a build would write, made on first use; shared like the sidebars (a page swap
+    /// changes no output path).
+    plan: Arc<OnceLock<Plan>>,
     rendered: Mutex<Rendered>,
     search: OnceLock<Rendered>,
 }
@@ -47,6 +51,7 @@ impl Snapshot {
             redirects: Arc::new(redirects),
             diagnostics,
             sidebars: Arc::default(),
+            plan: Arc::default(),
             rendered: Mutex::default(),
             search: OnceLock::new(),
         }
@@ -64,12 +69,15 @@ impl Snapshot {
     ) -> Snapshot {
         let stale: HashSet<String> = changed
             .iter()
-            .map(|&id| format!("{}index.html", site.pages[id].url))
+            .map(|&id| page_html_path(&site.pages[id]))
             .collect();
+        let plan = self.plan();
         let kept: Rendered = self
             .lock_rendered()
             .iter()
-            .filter(|(path, _)| !stale.contains(*path) && is_page_html(&site, path))
+            .filter(|(path, _)| {
+                !stale.contains(*path) && matches!(plan.job(path), Some(Job::Page(_)))
+            })
             .map(|(path, bytes)| (path.clone(), bytes.clone()))
             .collect();
         Snapshot {
@@ -79,6 +87,7 @@ impl Snapshot {
             redirects: self.redirects.clone(),
             diagnostics,
             sidebars: self.sidebars.clone(),
+            plan: self.plan.clone(),
             rendered: Mutex::new(kept),
             search: OnceLock::new(),
         }
@@ -92,22 +101,16 @@ impl Snapshot {
         }
         let bytes = Arc::new(self.render(path)?);
         // Assets are read from the sources each time: they can be large, and reading is cheap.
-        if !self.site.has_asset(path) {
+        if !matches!(self.plan().job(path), Some(Job::Asset(_))) {
             self.lock_rendered().insert(path.to_owned(), bytes.clone());
         }
         Some(bytes)
     }
 
-    /// The output paths of everything but the pages and the assets: the search index and the
-    /// shared outputs (theme files, navigation, 404, redirects, hosting files).
-    pub fn generated_paths(&self) -> Vec<String> {
-        let mut paths = self.search_paths();
-        paths.extend(
-            shared_outputs(&self.site, &self.theme, &self.redirects)
-                .into_iter()
-                .map(|(path, _)| path),
-        );
-        paths
+    /// What a build of this snapshot writes (but the search index).
+    pub fn plan(&self) -> &Plan {
+        self.plan
+            .get_or_init(|| Plan::of_site(&self.site, &self.theme, &self.redirects))
     }
 
     /// The output paths of the search index (they change with any page's text).
@@ -117,18 +120,32 @@ impl Snapshot {
 
     /// A published page rendered now and not kept, with what its references' resolution found.
     pub fn render_page(&self, id: PageId) -> (Result<Vec<u8>, Diagnostic>, Vec<Diagnostic>) {
-        let (content, found) = self.site.resolve_page_html(id);
+        let (content, found) = page_content(&self.site, id);
         (self.renderer().page(id, &content), found)
     }
 
-    /// The output file at `path` rendered now and not kept (`carnet build --watch` writes each
-    /// file once), or the template error that stops it; `None` for assets (copied, not
-    /// rendered) and for paths a build would not write.
-    pub fn render_uncached(&self, path: &str) -> Option<Result<Vec<u8>, Diagnostic>> {
-        if self.site.has_asset(path) {
-            return None;
+    /// The generated output `job` at `path` rendered now and not kept (`carnet build --watch`
+    /// writes each file once), or the template error that stops it; `None` for pages and assets
+    /// (see [`Snapshot::render_page`]; assets are copied) and for search files it does not have.
+    pub fn render_uncached(
+        &self,
+        path: &str,
+        job: Option<Job>,
+    ) -> Option<Result<Vec<u8>, Diagnostic>> {
+        match job {
+            None if path.starts_with(SEARCH_DIR) => self
+                .search_files()
+                .get(path)
+                .map(|bytes| Ok(bytes.to_vec())),
+            Some(job) if job.is_generated() => Some(render_generated(
+                job,
+                &self.site,
+                &self.theme,
+                &self.renderer(),
+                &self.redirects,
+            )),
+            _ => None,
         }
-        self.render_result(path)
     }
 
     fn lock_rendered(&self) -> std::sync::MutexGuard<'_, Rendered> {
@@ -156,39 +173,15 @@ impl Snapshot {
     }
 
     fn render_result(&self, path: &str) -> Option<Result<Vec<u8>, Diagnostic>> {
-        if let Some(url) = path.strip_suffix("index.html")
-            && let Some(id) = self.site.page_by_url(url)
-            && self.site.pages[id].published
-        {
-            let (content, _) = self.site.resolve_page_html(id);
-            return Some(self.renderer().page(id, &content));
+        match self.plan().job(path) {
+            Some(Job::Page(id)) => {
+                let (content, _) = page_content(&self.site, id);
+                Some(self.renderer().page(id, &content))
+            }
+            Some(Job::Asset(index)) => std::fs::read(&self.site.assets[index].abs).ok().map(Ok),
+            job => self.render_uncached(path, job),
         }
-        if path.starts_with("search/") {
-            return self
-                .search_files()
-                .get(path)
-                .map(|bytes| Ok(bytes.to_vec()));
-        }
-        let shared = shared_outputs(&self.site, &self.theme, &self.redirects);
-        if let Some((_, output)) = shared.iter().find(|(p, _)| p == path) {
-            let renderer = self.renderer();
-            return Some(render_shared(
-                *output,
-                &self.site,
-                &renderer,
-                &self.redirects,
-            ));
-        }
-        let asset = self.site.assets.iter().find(|a| a.rel == path)?;
-        std::fs::read(&asset.abs).ok().map(Ok)
     }
-}
-
-/// Whether `path` is the HTML of a published page of `site`.
-fn is_page_html(site: &Site, path: &str) -> bool {
-    path.strip_suffix("index.html")
-        .and_then(|url| site.page_by_url(url))
-        .is_some_and(|id| site.pages[id].published)
 }
 
 /// A page that could not be rendered (a template error): the message, where a reader would

@@ -31,6 +31,8 @@ pub struct Watcher {
     /// The roots watched (outermost), whose new folders polling must be told about.
     roots: Vec<PathBuf>,
     relevant: Relevant,
+    /// Sends to the receiver of changes: an empty batch wakes its reader (to stop).
+    wake: Sender<Vec<PathBuf>>,
 }
 
 /// How often polling reads every file: a save shows within this (plus the debounce). Each pass
@@ -77,6 +79,7 @@ pub fn watch(
     let (sender, receiver) = channel();
     let relevant = Relevant { ignored };
     let lane_sender = sender.clone();
+    let wake = sender.clone();
     let lane_relevant = relevant.clone();
     let relevant_for_poll = relevant.clone();
     let handler = move |result: DebounceEventResult| {
@@ -133,6 +136,7 @@ pub fn watch(
             native_error,
             roots,
             relevant: relevant_for_poll,
+            wake,
         },
         receiver,
     ))
@@ -328,6 +332,12 @@ fn is_polled_folder(path: &Path, relevant: &Relevant) -> bool {
 }
 
 impl Watcher {
+    /// A sender into the changes' channel: an empty batch wakes the reader of
+    /// [`next_batch`] (nothing else sends one).
+    pub fn waker(&self) -> Sender<Vec<PathBuf>> {
+        self.wake.clone()
+    }
+
     /// Polling watches the folders right under a root one by one (see `polled`): one created
     /// since must be added, before the rebuild that walks it, so that nothing written in it
     /// after that walk is missed. Native watching covers new folders by itself.

@@ -7,11 +7,12 @@ use std::sync::Arc;
 use super::Space;
 use super::nav::{FolderEntry, Nav, NavNode, NavTarget, folder_nav};
 use super::spaces::{SpaceSpec, space_of};
-use super::url::{decode_path, encode_path, is_external, join_path, page_url, parent_dir};
+use super::url::{encode_path, page_url};
 use super::{Page, PageId, Site};
 use crate::config::SiteConfig;
 use crate::diagnostic::{Diagnostic, LineIndex, display_path};
 use crate::gitbook::{Summary, SummaryEntry, SummaryItem, parse_summary};
+use crate::paths::{decode_path, is_external, join_path, parent_dir};
 use crate::source::SourceFile;
 
 /// What SUMMARY.md says about one page (its first listing).

@@ -1,22 +1,16 @@
-//! Resolving what a page references against the site model.
+//! Resolving what a page references against the site model: the site answers "what does this
+//! link point to" ([`Target`]) and "what is wrong with it" (a warning at its line: GitBook still
+//! renders the page); `render` writes the markup.
 //!
 //! Authors write links the way GitBook exports them: to `.md` files, to folders (`../x/`), with
-//! `#anchors`, percent-encoded or in `<angle brackets>`. Each becomes an `href` relative to the page
-//! it is on; external links stay as written. What does not resolve is a warning at its line (GitBook
-//! still renders the page) and the link is left as written. Content-ref cards and mentions show
-//! their target's *current* title, as GitBook does; file cards show the file's size.
-
-use std::fmt::Write;
-
-use pulldown_cmark_escape::escape_html;
+//! `#anchors`, percent-encoded or in `<angle brackets>`.
 
 use super::assemble::find_page;
 use super::spaces::gitbook_space_id;
-use super::url::{decode_path, encode_path, is_external, join_path, parent_dir, relative_href};
 use super::{PageId, Site};
 use crate::diagnostic::Diagnostic;
-use crate::i18n::word;
-use crate::markdown::{RefKind, Reference, UrlKind, markers};
+use crate::markdown::{RefKind, Reference, UrlKind};
+use crate::paths::{decode_path, is_external, join_path, parent_dir};
 
 /// Where a written destination leads.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,9 +56,6 @@ fn reference_dest(reference: &Reference) -> &str {
         | RefKind::FileCard { dest } => dest,
     }
 }
-
-/// A reference's final HTML and, when it does not resolve, what to tell the author.
-type Filled = (String, Option<Diagnostic>);
 
 impl Site {
     /// Resolves `dest`, written in the page `from`.
@@ -112,19 +103,6 @@ impl Site {
             None => Target::Missing {
                 reason: "not found".to_string(),
             },
-        }
-    }
-
-    /// The `src` of the page's front matter `cover`, when it names an image that exists.
-    pub fn cover_href(&self, id: PageId) -> Option<String> {
-        let page = &self.pages[id];
-        let cover = page.doc.front_matter.cover.as_deref()?.trim();
-        match self.resolve(id, cover) {
-            Target::Asset { path, suffix } => {
-                Some(relative_href(&page.href_path, &encode_path(&path)) + &suffix)
-            }
-            Target::External => Some(cover.to_string()),
-            _ => None,
         }
     }
 
@@ -194,50 +172,8 @@ impl Site {
             .collect()
     }
 
-    /// The page's HTML with every marker filled in, and a diagnostic for each reference that
-    /// does not resolve.
-    pub fn resolve_page_html(&self, id: PageId) -> (String, Vec<Diagnostic>) {
-        let page = &self.pages[id];
-        let mut diagnostics = Vec::new();
-        if let Some(cover) = &page.doc.front_matter.cover
-            && self.cover_href(id).is_none()
-        {
-            let at = page.doc.text.find("cover:").unwrap_or(0);
-            let message = format!("cover image `{cover}` not found");
-            let diagnostic = Diagnostic::warning("missing-image", message).at(
-                &page.display_path,
-                &page.doc.lines,
-                &page.doc.text,
-                at..at + 6,
-            );
-            diagnostics.push(diagnostic);
-        }
-        let html = markers::fill_markers(&page.fragment.html, |index, out| {
-            let Some(reference) = page.fragment.refs.get(index) else {
-                return;
-            };
-            let (html, problem) = self.fill(id, reference);
-            out.push_str(&html);
-            diagnostics.extend(problem);
-        });
-        (html, diagnostics)
-    }
-
-    fn fill(&self, from: PageId, reference: &Reference) -> Filled {
-        match &reference.kind {
-            RefKind::Url { dest, kind } => {
-                let (href, problem) = self.href(from, reference, dest, *kind);
-                (escaped(&href), problem)
-            }
-            RefKind::ContentRef { dest, label } => {
-                self.content_ref_card(from, reference, dest, label)
-            }
-            RefKind::Mention { dest, fallback } => self.mention(from, reference, dest, fallback),
-            RefKind::FileCard { dest } => self.file_card(from, reference, dest),
-        }
-    }
-
-    fn warn(
+    /// A warning about `reference`, written in the page `from`, at its place in the page.
+    pub fn warn_at(
         &self,
         from: PageId,
         reference: &Reference,
@@ -253,216 +189,64 @@ impl Site {
         )
     }
 
-    /// The `href` for `dest` and, when it does not resolve, a warning.
-    fn href(
+    /// Resolves the link `dest` of `reference` in the page `from` and checks it: an unpublished
+    /// target, an anchor the target does not have, a target that does not exist (a
+    /// `missing-image` for an image) are warnings.
+    pub fn check_link(
         &self,
         from: PageId,
         reference: &Reference,
         dest: &str,
         kind: UrlKind,
-    ) -> (String, Option<Diagnostic>) {
+    ) -> (Target, Option<Diagnostic>) {
         let page = &self.pages[from];
         let dest = dest.trim();
-        match self.resolve(from, dest) {
-            Target::External => (dest.to_string(), None),
+        let target = self.resolve(from, dest);
+        let problem = match &target {
+            Target::External | Target::Asset { .. } => None,
             Target::SamePage { fragment } => {
-                let problem = (!page.has_anchor(&decode_path(&fragment))).then(|| {
-                    self.warn(
+                (!page.has_anchor(&decode_path(fragment))).then(|| {
+                    self.warn_at(
                         from,
                         reference,
                         "missing-anchor",
                         format!("`#{fragment}` is not an anchor of this page"),
                     )
-                });
-                (format!("#{fragment}"), problem)
+                })
             }
-            Target::Asset { path, suffix } => (
-                relative_href(&page.href_path, &encode_path(&path)) + &suffix,
-                None,
-            ),
             Target::Page {
                 page: target,
                 fragment,
             } => {
-                let target_page = &self.pages[target];
-                let mut href = relative_href(&page.href_path, &target_page.href_path);
-                let mut problem = None;
+                let target_page = &self.pages[*target];
                 if !target_page.published {
                     let message = format!(
                         "`{dest}` leads to `{}`, which is not in SUMMARY.md and not published",
                         target_page.source.rel
                     );
-                    problem = Some(self.warn(from, reference, "link-to-unpublished", message));
+                    Some(self.warn_at(from, reference, "link-to-unpublished", message))
+                } else {
+                    fragment
+                        .as_deref()
+                        .filter(|f| !f.is_empty() && !target_page.has_anchor(&decode_path(f)))
+                        .map(|fragment| {
+                            let message = format!(
+                                "`{dest}`: `#{fragment}` is not an anchor of `{}`",
+                                target_page.source.rel
+                            );
+                            self.warn_at(from, reference, "missing-anchor", message)
+                        })
                 }
-                if let Some(fragment) = fragment {
-                    if problem.is_none()
-                        && !fragment.is_empty()
-                        && !target_page.has_anchor(&decode_path(&fragment))
-                    {
-                        let message = format!(
-                            "`{dest}`: `#{fragment}` is not an anchor of `{}`",
-                            target_page.source.rel
-                        );
-                        problem = Some(self.warn(from, reference, "missing-anchor", message));
-                    }
-                    href.push('#');
-                    href.push_str(&fragment);
-                }
-                (href, problem)
             }
             Target::Missing { reason } => {
                 let (code, what) = match kind {
                     UrlKind::Image => ("missing-image", "image"),
                     UrlKind::Link | UrlKind::HtmlAttr => ("broken-link", "link target"),
                 };
-                (
-                    dest.to_string(),
-                    Some(self.warn(from, reference, code, format!("{what} `{dest}` {reason}"))),
-                )
-            }
-        }
-    }
-
-    /// A content-ref card with its target's current title and description; for a target that does
-    /// not resolve, the inner label marked "page not available" and no link that would 404.
-    fn content_ref_card(
-        &self,
-        from: PageId,
-        reference: &Reference,
-        dest: &str,
-        label: &str,
-    ) -> Filled {
-        let target = self.resolve(from, dest);
-        let (title, description) = match &target {
-            Target::Page { page, .. } if self.pages[*page].published => (
-                self.pages[*page].title.as_str(),
-                self.pages[*page].description(),
-            ),
-            Target::External => (if label.is_empty() { dest } else { label }, None),
-            Target::Page { .. }
-            | Target::SamePage { .. }
-            | Target::Asset { .. }
-            | Target::Missing { .. } => {
-                let reason = match target {
-                    Target::Missing { reason } => reason,
-                    Target::Page { .. } => "is not published (not in SUMMARY.md)".to_string(),
-                    _ => "is not a page".to_string(),
-                };
-                let message = format!(
-                    "content-ref target `{dest}` {reason}; the card is shown without a link"
-                );
-                let mut html = String::from(
-                    "<div class=\"content-ref content-ref-missing\"><span class=\"content-ref-title\">",
-                );
-                let _ = escape_html(&mut html, if label.is_empty() { dest } else { label });
-                let _ = writeln!(
-                    html,
-                    "</span> <span class=\"content-ref-note\">({})</span></div>",
-                    word(&self.config.language, "page_not_available")
-                );
-                return (
-                    html,
-                    Some(self.warn(from, reference, "broken-link", message)),
-                );
+                let message = format!("{what} `{dest}` {reason}");
+                Some(self.warn_at(from, reference, code, message))
             }
         };
-        let (href, problem) = self.href(from, reference, dest, UrlKind::Link);
-        let mut html = String::from("<a class=\"content-ref\" href=\"");
-        let _ = escape_html(&mut html, &href);
-        html.push_str("\"><span class=\"content-ref-title\">");
-        let _ = escape_html(&mut html, title);
-        html.push_str("</span>");
-        if let Some(description) = description {
-            html.push_str("<span class=\"content-ref-description\">");
-            let _ = escape_html(&mut html, description);
-            html.push_str("</span>");
-        }
-        html.push_str("</a>\n");
-        (html, problem)
-    }
-
-    /// A mention: a link whose text is its target's current title (the written text when the
-    /// target is external or missing).
-    fn mention(&self, from: PageId, reference: &Reference, dest: &str, fallback: &str) -> Filled {
-        let (href, problem) = self.href(from, reference, dest, UrlKind::Link);
-        if problem.as_ref().is_some_and(|p| p.code == "broken-link") {
-            return (escaped(fallback), problem);
-        }
-        let title = match self.resolve(from, dest) {
-            Target::Page { page, .. } => self.pages[page].title.as_str(),
-            _ if fallback.is_empty() => dest,
-            _ => fallback,
-        };
-        (
-            format!("<a href=\"{}\">{}</a>", escaped(&href), escaped(title)),
-            problem,
-        )
-    }
-
-    /// A `file` block's download card: name, type and size of the file.
-    fn file_card(&self, from: PageId, reference: &Reference, dest: &str) -> Filled {
-        let name = decode_path(dest.rsplit('/').next().unwrap_or(dest));
-        let Target::Asset { path, .. } = self.resolve(from, dest) else {
-            let message = format!("file `{dest}` not found");
-            let html = format!(
-                "<span class=\"file-card file-missing\"><span class=\"file-name\">{}</span></span>",
-                escaped(&name)
-            );
-            return (
-                html,
-                Some(self.warn(from, reference, "missing-file", message)),
-            );
-        };
-        let (href, _) = self.href(from, reference, dest, UrlKind::Link);
-        let kind = name
-            .rsplit_once('.')
-            .map(|(_, ext)| ext.to_ascii_uppercase())
-            .unwrap_or_default();
-        let size = self.asset_size(&path).map(human_size).unwrap_or_default();
-        let meta = [kind, size]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" · ");
-        let html = format!(
-            "<a class=\"file-card\" href=\"{}\" download><span class=\"file-name\">{}</span><span class=\"file-meta\">{}</span></a>",
-            escaped(&href),
-            escaped(&name),
-            escaped(&meta)
-        );
-        (html, None)
-    }
-}
-
-fn escaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let _ = escape_html(&mut out, text);
-    out
-}
-
-/// 1234567 → `1.2 MB`.
-fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
-    let mut size = bytes as f64;
-    let mut unit = 0;
-    while size >= 1000.0 && unit + 1 < UNITS.len() {
-        size /= 1000.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{size:.1} {}", UNITS[unit])
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizes_are_human() {
-        assert_eq!(human_size(512), "512 B");
-        assert_eq!(human_size(1_234_567), "1.2 MB");
+        (target, problem)
     }
 }

@@ -7,9 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use super::url::{decode_path, join_path};
 use super::{PageId, Site};
 use crate::diagnostic::{Diagnostic, LineIndex, display_path};
+use crate::paths::{decode_path, join_path};
 
 /// One old path and where it now leads.
 #[derive(Clone, Debug, PartialEq, Eq)]

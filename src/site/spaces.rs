@@ -9,8 +9,8 @@
 use std::path::Path;
 
 use crate::config::SiteConfig;
+use crate::config::load_gitbook_config;
 use crate::diagnostic::{Diagnostic, display_path};
-use crate::gitbook::load_gitbook_config;
 use crate::source::{SourceFile, SourceTree};
 
 pub const DOCS_FILE: &str = "docs.yaml";
@@ -158,7 +158,7 @@ fn spaces_from_docs_yaml(
     let value: serde_yaml::Value = match serde_yaml::from_str(&text) {
         Ok(value) => value,
         Err(err) => {
-            let mut d = crate::config::yaml_error(
+            let mut d = crate::yaml::yaml_error(
                 &shown,
                 &text,
                 &err,

@@ -123,7 +123,7 @@ impl Browser {
     #[allow(clippy::await_holding_lock)]
     pub async fn start(width: u32, height: u32) -> Browser {
         let turn = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
-        // ureq and fantoccini each bring a rustls backend; say which one this process uses.
+        // reqwest and fantoccini each bring a rustls backend; say which one this process uses.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let driver_path = find_program("CHROMEDRIVER", &["/usr/bin/chromedriver"]).expect(
             "ChromeDriver not found: install Debian's chromium and chromium-driver (.ci/run does), \

@@ -119,8 +119,11 @@ impl S3Server {
     }
 
     fn create_bucket(&self, bucket: &str) {
-        ureq::put(&format!("{}/{bucket}", self.endpoint))
-            .send_empty()
+        carnet::net::install_tls_provider();
+        reqwest::blocking::Client::new()
+            .put(format!("{}/{bucket}", self.endpoint))
+            .send()
+            .and_then(|r| r.error_for_status())
             .expect("create bucket");
     }
 }
@@ -512,20 +515,22 @@ fn wrong_credentials_fail_naming_the_cause() {
 fn user_without_permissions(server: &S3Server) -> (String, String) {
     // Unsigned IAM calls: moto routes by the service named in the Authorization header.
     let iam = |action: &str| {
-        ureq::post(&format!("{}/", server.endpoint))
+        carnet::net::install_tls_provider();
+        reqwest::blocking::Client::new()
+            .post(format!("{}/", server.endpoint))
             .header(
                 "Authorization",
                 "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20260101/us-east-1/iam/aws4_request, \
                  SignedHeaders=host, Signature=0",
             )
-            .send_form([
-                ("Action", action),
-                ("UserName", "reader"),
-                ("Version", "2010-05-08"),
-            ])
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(format!(
+                "Action={action}&UserName=reader&Version=2010-05-08"
+            ))
+            .send()
+            .and_then(|r| r.error_for_status())
             .expect("IAM call")
-            .into_body()
-            .read_to_string()
+            .text()
             .expect("IAM answer")
     };
     iam("CreateUser");

@@ -70,6 +70,31 @@ fn the_index_describes_its_language_and_its_shards() {
     }
 }
 
+/// Each shard lists the site's words that a browser looks up in it, with their terms, so a
+/// query of words the site has needs no stemmer in the browser.
+#[test]
+fn shards_carry_the_sites_words_with_their_terms() {
+    let site = build_fixture("reader");
+    let analyzer = Analyzer::for_language("fr");
+    let mut forms = 0;
+    let mut found_plural = false;
+    for shard in meta(&site)["shards"].as_array().into_iter().flatten() {
+        let key = shard.as_str().unwrap_or_default();
+        let path = format!("search/t/{}.js", carnet::search::file_name(key));
+        let args = call_args(&site.file(&path), "shard");
+        for (form, terms) in args[2].as_object().into_iter().flatten() {
+            let folded = carnet::search::fold(form);
+            assert!(folded.starts_with(key), "{form} in shard {key}");
+            let expected: Vec<String> = analyzer.terms(form).iter().map(str::to_owned).collect();
+            assert_eq!(terms, &serde_json::json!(expected), "{form}");
+            found_plural |= form == "hébergeurs";
+            forms += 1;
+        }
+    }
+    assert!(forms > 20, "{forms} forms");
+    assert!(found_plural, "`hébergeurs` is listed");
+}
+
 #[test]
 fn every_page_has_a_page_file_with_its_sections() {
     let site = build_fixture("reader");

@@ -63,21 +63,7 @@ impl Src<'_> {
     /// A path written in this text, as the page must read it: paths in included files become
     /// site-absolute (`/…`), since the include's folder is not the page's.
     fn rebase(&self, path: &str) -> String {
-        rebase_path(self.dir, path)
-    }
-}
-
-/// `path` as written in a file of folder `dir` (`None`: the page itself), as the page reads it.
-pub fn rebase_path(dir: Option<&str>, path: &str) -> String {
-    let Some(dir) = dir else {
-        return path.to_string();
-    };
-    if path.is_empty() || path.starts_with(['#', '/']) || crate::site::url::is_external(path) {
-        return path.to_string();
-    }
-    match crate::site::url::join_path(dir, path) {
-        Some(joined) => format!("/{joined}"),
-        None => path.to_string(),
+        crate::paths::rebase_path(self.dir, path)
     }
 }
 
@@ -334,9 +320,8 @@ impl<'a> Emitter<'a> {
                     let message = format!("in included `{}`: {}", target, problem.message);
                     self.warn(src, "gitbook-block", span.clone(), message);
                 }
-                let dir =
-                    crate::site::url::parent_dir(self.files.last().map_or("", String::as_str))
-                        .to_string();
+                let dir = crate::paths::parent_dir(self.files.last().map_or("", String::as_str))
+                    .to_string();
                 self.nodes(
                     Src {
                         text: body,

@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use crate::site::url::{decode_path, join_path, parent_dir};
+use crate::paths::{decode_path, join_path, parent_dir};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum IncludeError {

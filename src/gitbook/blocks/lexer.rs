@@ -8,8 +8,6 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Parser, Tag};
-
 use super::attrs::{AttrProblem, Attrs, parse_attrs};
 use super::names::{TagRole, classify};
 
@@ -34,16 +32,7 @@ pub fn code_ranges(text: &str) -> Vec<Range<usize>> {
         return Vec::new();
     }
 
-    let mut ranges = Vec::new();
-    for (event, range) in
-        Parser::new_ext(text, crate::markdown::markdown_options()).into_offset_iter()
-    {
-        match event {
-            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => ranges.push(range),
-            _ => {}
-        }
-    }
-    ranges
+    crate::commonmark::code_ranges(text)
 }
 
 /// Whether some `{%` of `text` could be code, erring on the side of yes: it is inside or after

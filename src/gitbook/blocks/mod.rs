@@ -16,7 +16,7 @@ mod tree;
 use std::ops::Range;
 
 pub use attrs::Attrs;
-pub use emit::{Expansion, rebase_path};
+pub use emit::Expansion;
 pub use include::{FsIncludes, IncludeError, IncludeSource, NoIncludes};
 pub use names::BlockKind;
 pub use offset_map::OffsetMap;

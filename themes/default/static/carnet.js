@@ -3,6 +3,26 @@
 (function () {
   "use strict";
   var root = document.documentElement.getAttribute("data-root") || "./";
+  var WORDS = {
+    fr: {
+      copy: "Copier", copied: "Copié", search: "Rechercher", search_placeholder: "Rechercher (/)",
+      search_close: "Fermer la recherche", search_count: "{n} résultat(s)", search_none: "Aucun résultat",
+      search_error: "La recherche n’a pas pu être chargée", theme_auto: "Thème : automatique",
+      theme_light: "Thème : clair", theme_dark: "Thème : sombre"
+    },
+    en: {
+      copy: "Copy", copied: "Copied", search: "Search", search_placeholder: "Search (/)",
+      search_close: "Close search", search_count: "{n} result(s)", search_none: "No results",
+      search_error: "Search could not be loaded", theme_auto: "Theme: automatic",
+      theme_light: "Theme: light", theme_dark: "Theme: dark"
+    }
+  };
+  var words = WORDS[(document.documentElement.lang || "").split("-")[0].toLowerCase()] || WORDS.en;
+  function element(tag, attributes) {
+    var el = document.createElement(tag);
+    Object.keys(attributes).forEach(function (name) { el.setAttribute(name, attributes[name]); });
+    return el;
+  }
   var sidebar = document.getElementById("sidebar");
   var menu = document.querySelector(".menu-toggle");
 
@@ -20,49 +40,68 @@
     });
   }
 
-  // Each page carries only its own branch of the tree; the whole tree is one shared file,
-  // fetched the first time a reader opens a collapsed entry.
+  // Each page carries a bounded part of the tree (src/render/sidebar.rs); the whole tree is one
+  // shared file, fetched the first time a reader opens a closed entry or a "more" entry. An
+  // entry's place in that tree is counted, not written: its rank in its list, a "more" entry
+  // moving the count to its data-to.
   var tree = null;
   function loadTree() {
     if (!tree) {
-      tree = fetch(sidebar.getAttribute("data-nav")).then(function (r) {
+      tree = fetch(root + sidebar.getAttribute("data-nav")).then(function (r) {
         if (!r.ok) throw new Error("nav.json: " + r.status);
         return r.json();
       });
+      tree.catch(function () { tree = null; });
     }
     return tree;
   }
-  function nodeAt(roots, path) {
-    var node = null, list = roots;
-    path.split(".").forEach(function (i) { node = list[+i]; list = node ? node.c || [] : []; });
-    return node;
+  function rank(li) {
+    var i = 0;
+    for (var el = li.parentNode.firstElementChild; el && el !== li; el = el.nextElementSibling) {
+      i = el.classList.contains("nav-more") ? +el.getAttribute("data-to") : i + 1;
+    }
+    return i;
+  }
+  // The index path of an entry of the sidebar's tree, [] for the roots' list itself.
+  function pathOf(li) {
+    var path = [];
+    for (var el = li; el && el.tagName === "LI"; el = el.parentNode.parentNode) path.unshift(rank(el));
+    return path;
+  }
+  function childrenAt(roots, path) {
+    var list = roots;
+    for (var i = 0; i < path.length; i++) {
+      var node = list[path[i]];
+      list = node && node.c ? node.c : [];
+    }
+    return list;
   }
   function hrefFor(url) {
     return /^[a-z][a-z0-9+.-]*:|^\/\//i.test(url) ? url : root + url;
   }
-  function buildList(children, path) {
+  function buildItem(child) {
+    var li = document.createElement("li");
+    var label;
+    if (typeof child.u === "string") {
+      label = document.createElement("a");
+      label.href = hrefFor(child.u);
+      if (hrefFor(child.u) === child.u) label.rel = "external";
+    } else {
+      label = document.createElement("span");
+      label.className = child.c && !child.g ? "nav-text" : "nav-group-title";
+      if (child.g) li.className = "nav-group";
+    }
+    label.textContent = child.l;
+    li.appendChild(label);
+    if (child.c && child.c.length) {
+      li.classList.add("nav-branch");
+      addToggle(li);
+    }
+    return li;
+  }
+  function buildList(children) {
     var ul = document.createElement("ul");
-    children.forEach(function (child, i) {
-      var li = document.createElement("li");
-      var childPath = path + "." + i;
-      li.className = child.u ? "nav-page" : "nav-text";
-      var label;
-      if (child.u) {
-        label = document.createElement("a");
-        label.href = hrefFor(child.u);
-      } else {
-        label = document.createElement("span");
-        label.className = "nav-text";
-      }
-      label.textContent = child.l;
-      li.appendChild(label);
-      if (child.c && child.c.length) {
-        li.setAttribute("data-path", childPath);
-        li.setAttribute("data-expanded", "false");
-        addToggle(li);
-      }
-      ul.appendChild(li);
-    });
+    children.forEach(function (child) { ul.appendChild(buildItem(child)); });
     return ul;
   }
   function addToggle(li) {
@@ -71,8 +110,8 @@
     button.className = "nav-toggle";
     var label = li.firstElementChild ? li.firstElementChild.textContent : "";
     button.setAttribute("aria-label", label);
-    var expanded = li.getAttribute("data-expanded") === "true";
-    button.setAttribute("aria-expanded", expanded ? "true" : "false");
+    var list = li.querySelector(":scope > ul");
+    button.setAttribute("aria-expanded", list ? "true" : "false");
     li.insertBefore(button, li.firstChild);
     button.addEventListener("click", function () {
       var list = li.querySelector(":scope > ul");
@@ -86,9 +125,9 @@
         button.setAttribute("aria-expanded", "true");
         return;
       }
+      var path = pathOf(li);
       loadTree().then(function (roots) {
-        var node = nodeAt(roots, li.getAttribute("data-path"));
-        if (node && node.c) li.appendChild(buildList(node.c, li.getAttribute("data-path")));
+        li.appendChild(buildList(childrenAt(roots, path)));
         button.setAttribute("aria-expanded", "true");
       }).catch(function () {
         var link = li.querySelector(":scope > a");
@@ -96,10 +135,32 @@
       });
     });
   }
-  if (sidebar) {
-    Array.prototype.forEach.call(sidebar.querySelectorAll("li[data-path]"), function (li) {
-      if (!li.classList.contains("nav-group")) addToggle(li);
+  // A "more" entry becomes the entries it stands for; its link (to the section's listing) is
+  // what readers without this script follow.
+  function expandMore(more) {
+    var link = more.querySelector("a");
+    link.addEventListener("click", function (e) {
+      var from = rank(more), to = +more.getAttribute("data-to");
+      var list = more.parentNode;
+      var path = list.parentNode.tagName === "LI" ? pathOf(list.parentNode) : [];
+      e.preventDefault();
+      loadTree().then(function (roots) {
+        var children = childrenAt(roots, path).slice(from, to);
+        var first = null;
+        children.forEach(function (child) {
+          var item = buildItem(child);
+          list.insertBefore(item, more);
+          first = first || item;
+        });
+        more.remove();
+        var target = first && first.querySelector("a, button");
+        if (target) target.focus();
+      }).catch(function () { window.location.href = link.href; });
     });
+  }
+  if (sidebar) {
+    Array.prototype.forEach.call(sidebar.querySelectorAll("li.nav-branch"), addToggle);
+    Array.prototype.forEach.call(sidebar.querySelectorAll("li.nav-more"), expandMore);
     var current = sidebar.querySelector("[aria-current=page]");
     if (current && current.scrollIntoView && sidebar.scrollHeight > sidebar.clientHeight) {
       current.scrollIntoView({ block: "center" });
@@ -188,8 +249,8 @@
   if (window.location.hash) revealHash();
 
   // Copy buttons on code blocks and prompts; the text stays selectable without them.
-  var copyLabel = document.documentElement.getAttribute("data-copy") || "Copy";
-  var copiedLabel = document.documentElement.getAttribute("data-copied") || "Copied";
+  var copyLabel = words.copy;
+  var copiedLabel = words.copied;
   Array.prototype.forEach.call(document.querySelectorAll(".content pre:not(.mermaid), .prompt-body"), function (block) {
     if (!navigator.clipboard) return;
     var button = document.createElement("button");
@@ -210,11 +271,31 @@
     }
   });
 
-  // Search: the field is in every page's header; its script and index load the first time a
-  // reader goes to it (focus, `/` or Ctrl-K), so pages stay light.
-  var searchForm = document.querySelector(".search");
-  var searchInput = document.getElementById("search-input");
-  if (searchForm && searchInput) {
+  // The header's tools, made here because they need this script: search (a field on wide
+  // screens, an icon button opening a full-width field on phones) and the theme toggle. Their
+  // words are below rather than in every page (src/i18n.rs has the same; a test keeps both in
+  // step).
+  var html = document.documentElement;
+  var tools = document.querySelector(".site-tools");
+  var header = document.querySelector(".site-header");
+  if (tools && header) {
+    var searchButton = element("button", { type: "button", "class": "search-toggle icon-button", "aria-controls": "search-form", "aria-expanded": "false", "aria-label": words.search, title: words.search });
+    var searchForm = element("form", { id: "search-form", "class": "search", role: "search", "data-script": root + tools.getAttribute("data-search"), "data-stemmer": root + tools.getAttribute("data-stemmer"), "data-count": words.search_count, "data-none": words.search_none, "data-error": words.search_error });
+    var searchLabel = element("label", { "class": "visually-hidden", "for": "search-input" });
+    searchLabel.textContent = words.search;
+    var searchInput = element("input", { id: "search-input", type: "search", placeholder: words.search_placeholder, autocomplete: "off", spellcheck: "false", enterkeyhint: "search", "aria-controls": "search-results" });
+    var searchClose = element("button", { type: "button", "class": "search-close icon-button", "aria-label": words.search_close, title: words.search_close });
+    var results = element("div", { id: "search-results", "class": "search-results", hidden: "" });
+    results.appendChild(element("p", { "class": "search-summary" }));
+    results.appendChild(element("ol", {}));
+    [searchLabel, searchInput, searchClose, results, element("p", { id: "search-status", "class": "visually-hidden", role: "status" })].forEach(function (child) { searchForm.appendChild(child); });
+    var toggle = element("button", { type: "button", "class": "theme-toggle icon-button" });
+    tools.appendChild(searchButton);
+    tools.appendChild(searchForm);
+    tools.appendChild(toggle);
+
+    // Search: its script and index load the first time a reader goes to it (focus, `/` or
+    // Ctrl-K), so pages stay light.
     var searchLoaded = false;
     var loadSearch = function () {
       if (searchLoaded) return;
@@ -223,27 +304,49 @@
       script.src = searchForm.getAttribute("data-script");
       document.head.appendChild(script);
     };
+    var openSearch = function () {
+      header.classList.add("is-searching");
+      searchButton.setAttribute("aria-expanded", "true");
+      searchInput.focus();
+    };
+    var closeSearch = function () {
+      if (!header.classList.contains("is-searching")) return;
+      header.classList.remove("is-searching");
+      searchButton.setAttribute("aria-expanded", "false");
+      if (getComputedStyle(searchButton).display !== "none") searchButton.focus();
+    };
     searchInput.addEventListener("focus", loadSearch);
+    searchButton.addEventListener("click", openSearch);
+    searchClose.addEventListener("click", function () {
+      results.hidden = true;
+      closeSearch();
+    });
+    searchForm.addEventListener("keydown", function (e) {
+      // search.js closes its results on a first Escape; a second one closes the field.
+      if (e.key === "Escape" && results.hidden) closeSearch();
+    });
     document.addEventListener("keydown", function (e) {
       var target = e.target;
       var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
       if ((e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) ||
           (e.key.toLowerCase() === "k" && (e.ctrlKey || e.metaKey))) {
         e.preventDefault();
-        searchInput.focus();
+        openSearch();
         searchInput.select();
       }
     });
-  }
 
-  // Theme: automatic (the system's choice), light or dark, remembered across pages. The choice
-  // is applied by an inline script in <head> before the first paint, so no page flashes.
-  var html = document.documentElement;
-  var toggle = document.querySelector(".theme-toggle");
-  if (toggle) {
+    // Theme: automatic (the system's choice), light or dark, remembered across pages. The
+    // choice is applied by an inline script in <head> before the first paint, so no page
+    // flashes.
     var order = ["auto", "light", "dark"];
     var current = html.getAttribute("data-theme") || "auto";
-    var show = function () { toggle.textContent = toggle.getAttribute("data-" + current) || current; };
+    var show = function () {
+      var name = words["theme_" + current];
+      toggle.setAttribute("aria-label", name);
+      toggle.setAttribute("title", name);
+      toggle.setAttribute("data-state", current);
+    };
     show();
     toggle.addEventListener("click", function () {
       current = order[(order.indexOf(current) + 1) % order.length];

@@ -13,6 +13,7 @@
   var root = document.documentElement.getAttribute("data-root") || "./";
   var base = root + "search/";
   var MAX_RESULTS = 10;
+  var FIRST_RESULTS = 3;
   var MAX_WORD = 40;
   var FOLDS = { "œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ı": "i" };
   var WORD = /[\p{Alphabetic}\p{N}]+/gu;
@@ -26,7 +27,8 @@
   }
   window.carnetSearch = {
     meta: function (data) { arrive("meta", data); },
-    shard: function (key, data) { arrive("t:" + key, data); },
+    shard: function (key, data, forms, tailed) { arrive("t:" + key, { t: data, f: forms || {}, x: tailed || [] }); },
+    tail: function (key, data) { arrive("x:" + key, data); },
     page: function (id, data) { arrive("p:" + id, data); }
   };
   function load(src, key) {
@@ -55,16 +57,23 @@
     });
   }
 
-  var meta = null, keys = null, stop = null, stemmer = null, memo = {};
+  var meta = null, keys = null, stop = null, stemmer = null, memo = {}, shardData = {}, tails = {};
   var ready = load(base + "meta.js", "meta").then(function (m) {
     meta = m;
     keys = new Set(m.shards);
     stop = new Set(m.stop || []);
-    if (!m.stemmer) return null;
-    return loadPlain(form.getAttribute("data-stemmer")).then(function () {
-      stemmer = window.snowballFactory.newStemmer(m.stemmer);
-    });
   });
+  // The stemmer is a fallback: each shard lists the words of the site with their terms, so it
+  // is only fetched for a word the site does not have.
+  var stemmerLoading = null;
+  function loadStemmer() {
+    if (!stemmerLoading) {
+      stemmerLoading = loadPlain(form.getAttribute("data-stemmer")).then(function () {
+        stemmer = window.snowballFactory.newStemmer(meta.stemmer);
+      });
+    }
+    return stemmerLoading;
+  }
 
   function chars(s) { return Array.from(s); }
   function fold(lower) {
@@ -101,22 +110,49 @@
     chars(key).forEach(function (c) { name += /^[A-Za-z0-9]$/.test(c) ? c : "_" + c.codePointAt(0).toString(16); });
     return base + "t/" + name + ".js?v=" + meta.version;
   }
-  function loadShard(key) { return load(shardFile(key), "t:" + key); }
+  function loadShard(key) {
+    return load(shardFile(key), "t:" + key).then(function (shard) { shardData[key] = shard; return shard; });
+  }
+  // The terms of a word from the shards already loaded (or the stemmer, once loaded); null
+  // when neither knows it.
+  function knownTerms(word) {
+    var lower = word.toLowerCase(), folded = fold(lower);
+    if (chars(folded).length < 2 || stop.has(folded)) return [];
+    if (!meta.stemmer) return [folded];
+    var key = shardFor(folded);
+    if (!key) return [];
+    var shard = shardData[key];
+    if (shard && shard.f[lower]) return shard.f[lower];
+    if (shard && shard.t[folded]) return [folded];
+    if (stemmer) return terms(word);
+    return shard ? null : undefined;
+  }
+  // The terms of a query word: from its shard, else from the stemmer.
+  function termsOf(word) {
+    var known = knownTerms(word);
+    if (known) return Promise.resolve(known);
+    var key = shardFor(fold(word.toLowerCase()));
+    return (known === undefined ? loadShard(key) : Promise.resolve()).then(function () {
+      var found = knownTerms(word);
+      if (found) return found;
+      return loadStemmer().then(function () { return terms(word); });
+    });
+  }
 
   // A query: each word with its terms and, for the word being typed, a prefix.
   function parse(query) {
     var found = words(query);
     var typing = found.length && !/[\s\p{P}]$/u.test(query);
-    var parsed = found.map(function (w, i) {
+    return Promise.all(found.map(function (w, i) {
       var prefix = null;
       if (typing && i === found.length - 1) {
         var p = fold(w.toLowerCase());
         if (chars(p).length >= 3) prefix = p;
       }
-      return { word: w, terms: terms(w), prefix: prefix };
+      return termsOf(w).then(function (ts) { return { word: w, terms: ts, prefix: prefix }; });
+    })).then(function (parsed) {
+      return parsed.filter(function (q) { return q.terms.length || q.prefix; });
     });
-    var meaningful = parsed.filter(function (q) { return q.terms.length || q.prefix; });
-    return meaningful.length ? meaningful : [];
   }
   function shardsFor(parsed) {
     var need = new Set();
@@ -138,24 +174,39 @@
       if (!(into.get(page) >= score)) into.set(page, score);
     }
   }
-  // Page id → score for one query word, from the loaded shards.
+  // Page id → score for one query word, from the loaded shards (and the tails loaded).
   function scores(q, shards) {
     var found = new Map();
-    q.terms.forEach(function (t) {
-      var k = shardFor(t);
-      var data = k && shards[k];
-      if (data && data[t]) postings(data[t], found, 1);
-    });
+    function add(k, t, factor) {
+      var data = shards[k];
+      if (!data || !data.t[t]) return;
+      postings(data.t[t], found, factor);
+      var tail = tails[k];
+      if (tail && tail[t]) postings(tail[t], found, factor);
+    }
+    q.terms.forEach(function (t) { var k = shardFor(t); if (k) add(k, t, 1); });
     if (q.prefix) {
       Object.keys(shards).forEach(function (k) {
-        var data = shards[k];
-        Object.keys(data).forEach(function (t) {
-          if (t.indexOf(q.prefix) === 0 && q.terms.indexOf(t) < 0) postings(data[t], found, 0.6);
+        Object.keys(shards[k].t).forEach(function (t) {
+          if (t.indexOf(q.prefix) === 0 && q.terms.indexOf(t) < 0) add(k, t, 0.6);
         });
       });
     }
     return found;
   }
+  // Shards whose terms of this query have postings left in a tail file.
+  function tailsWanted(parsed, shards) {
+    var want = new Set();
+    parsed.forEach(function (q) {
+      q.terms.forEach(function (t) {
+        var k = shardFor(t);
+        if (k && shards[k] && shards[k].x.indexOf(t) >= 0 && !tails[k]) want.add(k);
+      });
+    });
+    return Array.from(want);
+  }
+  // The best pages, and whether every word of the query is in at least MAX_RESULTS of them
+  // (else the tails of its terms may hold better ones).
   function rank(parsed, shards) {
     var perWord = parsed.map(function (q) { return scores(q, shards); });
     var total = new Map();
@@ -168,11 +219,13 @@
       }
       total.set(page, sum);
     });
+    var enough = total.size >= MAX_RESULTS;
     if (!total.size && perWord.length > 1) {
       perWord.forEach(function (m) { m.forEach(function (s, page) { total.set(page, (total.get(page) || 0) + s); }); });
     }
-    return Array.from(total.entries()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; })
+    var ids = Array.from(total.entries()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; })
       .slice(0, MAX_RESULTS).map(function (e) { return e[0]; });
+    return { ids: ids, enough: enough };
   }
 
   // Does this word of the text match the query? Returns true for a term or prefix match.
@@ -183,7 +236,7 @@
       if (q.prefix) prefixes.push(q.prefix);
     });
     return function (word) {
-      var ts = terms(word);
+      var ts = knownTerms(word) || [];
       for (var i = 0; i < ts.length; i++) {
         if (exact.has(ts[i])) return true;
         for (var j = 0; j < prefixes.length; j++) if (ts[i].indexOf(prefixes[j]) === 0) return true;
@@ -281,24 +334,33 @@
     var query = input.value;
     var mine = ++generation;
     if (!query.trim()) { close(); status.textContent = ""; return; }
-    ready.then(function () {
-      var parsed = parse(query);
+    ready.then(function () { return parse(query); }).then(function (parsed) {
       if (!parsed.length) return { parsed: parsed, pages: [] };
       var needed = shardsFor(parsed);
       return Promise.all(needed.map(loadShard)).then(function (datas) {
         var shards = {};
         needed.forEach(function (k, i) { shards[k] = datas[i]; });
-        var ids = rank(parsed, shards);
-        return Promise.all(ids.map(function (id) { return load(base + "p/" + id + ".js?v=" + meta.version, "p:" + id); }))
-          .then(function (pages) { return { parsed: parsed, pages: pages }; });
+        var ranked = rank(parsed, shards);
+        var more = ranked.enough ? [] : tailsWanted(parsed, shards);
+        if (!more.length) return ranked.ids;
+        return Promise.all(more.map(function (k) {
+          return load(base + "x/" + shardFile(k).slice((base + "t/").length), "x:" + k)
+            .then(function (tail) { tails[k] = tail; });
+        })).then(function () { return rank(parsed, shards).ids; });
+      }).then(function (ids) {
+        // The first results show as soon as their pages are here; the rest follow.
+        var first = ids.slice(0, FIRST_RESULTS), rest = ids.slice(FIRST_RESULTS);
+        return loadPages(first).then(function (pages) {
+          return { parsed: parsed, pages: pages, rest: rest };
+        });
       });
     }).then(function (found) {
       if (mine !== generation) return;
-      var matches = matcher(found.parsed);
-      show(found.pages.map(function (page) {
-        var b = best(page, matches);
-        return { url: page.u, title: page.t, anchor: b.anchor, heading: b.heading, excerpt: b.excerpt };
-      }), query);
+      present(found.parsed, found.pages, query);
+      if (!found.rest || !found.rest.length) return;
+      return loadPages(found.rest).then(function (more) {
+        if (mine === generation) present(found.parsed, found.pages.concat(more), query);
+      });
     }).catch(function () {
       if (mine !== generation) return;
       list.textContent = "";
@@ -306,6 +368,17 @@
       status.textContent = message("error", 0);
       open();
     });
+  }
+  function loadPages(ids) {
+    return Promise.all(ids.map(function (id) { return load(base + "p/" + id + ".js?v=" + meta.version, "p:" + id); }));
+  }
+  function present(parsed, pages, query) {
+    var matches = matcher(parsed);
+    show(pages.map(function (page) {
+      var b = best(page, matches);
+      return { url: page.u, title: page.t, anchor: b.anchor, heading: b.heading, excerpt: b.excerpt };
+    }), query);
+    if (window.performance && performance.mark) performance.mark("carnet-search-results");
   }
 
   var timer = null;

@@ -10,8 +10,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostic::{Diagnostic, LineIndex, Severity};
-use crate::gitbook::GitbookConfig;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::yaml::yaml_error;
+
+mod gitbook;
+
+pub use gitbook::{GITBOOK_FILE, GitbookConfig, load_gitbook_config};
 
 /// The name of carnet's own configuration file, looked up in the site folder.
 pub const CONFIG_FILE: &str = "carnet.yaml";
@@ -26,6 +30,21 @@ pub struct ConfigFile {
     pub theme: Option<String>,
     pub content_dir: Option<PathBuf>,
     pub output_dir: Option<PathBuf>,
+    /// Where a page's source can be edited: the page's content-relative path is appended.
+    pub edit_url: Option<String>,
+    pub last_updated: Option<LastUpdated>,
+    /// A file of the content folder, or an absolute URL.
+    pub favicon: Option<String>,
+    /// A file of the content folder, or an absolute URL.
+    pub logo: Option<String>,
+}
+
+/// Where "Last updated" dates come from.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LastUpdated {
+    /// The date of the last commit that touched the page's source.
+    Git,
 }
 
 /// What the command line may override in the configuration.
@@ -50,6 +69,11 @@ pub struct SiteConfig {
     /// Absolute site URL, always ending with `/` when set.
     pub base_url: Option<String>,
     pub theme: String,
+    /// Ends with `/`: a page's content-relative path, percent-encoded, is appended.
+    pub edit_url: Option<String>,
+    pub last_updated: Option<LastUpdated>,
+    pub favicon: Option<String>,
+    pub logo: Option<String>,
     /// GitBook's own structure settings (`structure.readme`, `structure.summary`, redirects).
     pub gitbook: GitbookConfig,
 }
@@ -92,7 +116,7 @@ pub fn load_config(
             Diagnostic::error("invalid-config", msg).in_file(site_dir.join(CONFIG_FILE)),
         ]);
     }
-    let (gitbook, gitbook_diagnostics) = crate::gitbook::load_gitbook_config(&base_dir);
+    let (gitbook, gitbook_diagnostics) = load_gitbook_config(&base_dir);
     diagnostics.extend(gitbook_diagnostics);
     let content_dir = match &gitbook.root {
         Some(root) => base_dir.join(root),
@@ -126,6 +150,10 @@ pub fn load_config(
             language: file.language.unwrap_or_else(|| "fr".to_string()),
             base_url,
             theme: file.theme.unwrap_or_else(|| "default".to_string()),
+            edit_url: file.edit_url.map(normalize_base_url),
+            last_updated: file.last_updated,
+            favicon: file.favicon,
+            logo: file.logo,
             gitbook,
         },
         diagnostics,
@@ -162,43 +190,6 @@ fn read_config_file(site_dir: &Path) -> Result<ConfigFile, Vec<Diagnostic>> {
     })
 }
 
-/// Turns a YAML error into a diagnostic at the line the parser names. serde's messages for unknown
-/// keys already name the key and the accepted ones, which is exactly what the user needs.
-pub fn yaml_error(
-    file: &Path,
-    text: &str,
-    err: &serde_yaml::Error,
-    code: &'static str,
-    severity: Severity,
-) -> Diagnostic {
-    let lines = LineIndex::new(text);
-    let message = strip_yaml_position(&err.to_string());
-    let diagnostic = Diagnostic::new(severity, code, message);
-    match err.location() {
-        Some(loc) => {
-            let start = lines.line_start(loc.line())
-                + column_offset(lines.line_text(text, loc.line()), loc.column());
-            diagnostic.at(file, &lines, text, start..start + 1)
-        }
-        None => diagnostic.in_file(file),
-    }
-}
-
-/// serde_yaml appends " at line L column C" to its messages; the diagnostic shows that already.
-fn strip_yaml_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
-    }
-}
-
-/// Byte offset of 1-based character `column` within `line`.
-fn column_offset(line: &str, column: usize) -> usize {
-    line.char_indices()
-        .nth(column.saturating_sub(1))
-        .map_or(line.len(), |(i, _)| i)
-}
-
 fn normalize_base_url(url: String) -> String {
     if url.ends_with('/') {
         url
@@ -220,6 +211,10 @@ mod tests {
             language: "fr".into(),
             base_url: url.map(|u| normalize_base_url(u.to_string())),
             theme: "default".into(),
+            edit_url: None,
+            last_updated: None,
+            favicon: None,
+            logo: None,
             gitbook: GitbookConfig::default(),
         }
     }
@@ -235,24 +230,5 @@ mod tests {
             "/"
         );
         assert_eq!(config_with_base(None).base_path(), "/");
-    }
-
-    #[test]
-    fn unknown_keys_are_errors_naming_the_key_and_line() {
-        let text = "title: Docs\nlanguag: en\n";
-        let err = serde_yaml::from_str::<ConfigFile>(text).unwrap_err();
-        let d = yaml_error(
-            Path::new("carnet.yaml"),
-            text,
-            &err,
-            "invalid-config",
-            Severity::Error,
-        );
-        assert!(
-            d.message.contains("unknown field `languag`"),
-            "{}",
-            d.message
-        );
-        assert_eq!(d.location.unwrap().line, 2);
     }
 }

@@ -1,4 +1,5 @@
-//! `.gitbook.yaml`: where the content root, the first page and the table of contents are.
+//! `.gitbook.yaml`: where the content root, the first page and the table of contents are. It is
+//! configuration (it says where the content is), so it is read here, before any stage runs.
 //!
 //! GitBook ignores keys it does not know and so do we; a file that is not valid YAML is a warning
 //! (GitBook falls back to its defaults) and the defaults apply.
@@ -8,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::config::yaml_error;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::yaml::yaml_error;
 
 pub const GITBOOK_FILE: &str = ".gitbook.yaml";
 
@@ -82,29 +83,6 @@ pub fn load_gitbook_config(dir: &Path) -> (GitbookConfig, Vec<Diagnostic>) {
             (GitbookConfig::default(), vec![d])
         }
     }
-}
-
-/// `.gitbook/vars.yaml`: the space's variables, shown where pages write
-/// `<code class="expression">space.vars.NAME</code>`. Values that are not text are skipped.
-pub fn load_vars(content_dir: &Path) -> BTreeMap<String, String> {
-    let Ok(bytes) = std::fs::read(content_dir.join(".gitbook/vars.yaml")) else {
-        return BTreeMap::new();
-    };
-    let text = crate::text::decode_source(&bytes).text;
-    let Ok(serde_yaml::Value::Mapping(vars)) = serde_yaml::from_str(&text) else {
-        return BTreeMap::new();
-    };
-    vars.into_iter()
-        .filter_map(|(name, value)| {
-            let value = match value {
-                serde_yaml::Value::String(s) => s,
-                serde_yaml::Value::Number(n) => n.to_string(),
-                serde_yaml::Value::Bool(b) => b.to_string(),
-                _ => return None,
-            };
-            Some((name.as_str()?.to_string(), value))
-        })
-        .collect()
 }
 
 /// `./docs/` → `docs`: GitBook writes paths with and without `./` and trailing slashes.

@@ -1,0 +1,259 @@
+//! The output plan: every file a build writes, as one list of output path → job. `carnet build`
+//! writes it, `carnet build --watch` keeps the output folder equal to it, `carnet serve` answers
+//! each request from it: what the dev server shows is what a build publishes, and two jobs at
+//! one path are found before anything is written.
+//!
+//! A plan can be made for the whole site or for some pages only ([`Plan::for_pages`]), and two
+//! plans compared ([`Plan::diff`]): what a rebuild must write, and what it must remove.
+//! The search index is the one output outside it: its files are known once every page is
+//! indexed, and it lives under its own folder, [`SEARCH_DIR`].
+
+use rustc_hash::FxHashMap;
+
+use super::{SiteRenderer, Theme, nav_json, redirect_page, redirects_file, robots, sitemap};
+use crate::diagnostic::Diagnostic;
+use crate::site::redirects::Redirect;
+use crate::site::{Page, PageId, Site};
+
+/// Where the search index is written (its files are made by `search`, not by a job).
+pub const SEARCH_DIR: &str = "search/";
+
+/// How one output file is made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Job {
+    /// A published page's HTML.
+    Page(PageId),
+    /// A file of the sources, copied as it is (index into `site.assets`).
+    Asset(usize),
+    /// A static file of the theme: CSS, JavaScript, vendored libraries (index into
+    /// `theme.files`).
+    Theme(usize),
+    /// The navigation tree of a space (index into `site.spaces`).
+    NavJson(usize),
+    /// The HTML redirect page of an old URL (index into the redirects).
+    Redirect(usize),
+    Robots,
+    Sitemap,
+    /// Netlify/Cloudflare-style `_redirects`.
+    RedirectsFile,
+    /// The home of a tree of spaces without a root README.
+    SpacesHome,
+    NotFound,
+}
+
+impl Job {
+    /// A job whose bytes are rendered (not a page, not a copied file).
+    pub fn is_generated(&self) -> bool {
+        !matches!(self, Job::Page(_) | Job::Asset(_))
+    }
+
+    /// Who asked for the file, as an error about two of them at one path names it.
+    fn owner(&self, site: &Site, redirects: &[Redirect]) -> String {
+        match self {
+            Job::Page(id) => site.pages[*id].source.rel.clone(),
+            Job::Asset(index) => site.assets[*index].rel.clone(),
+            Job::Theme(_) => "the theme".to_string(),
+            Job::Redirect(index) => redirects
+                .get(*index)
+                .map_or_else(String::new, |r| format!("the redirect from /{}", r.from)),
+            _ => "carnet".to_string(),
+        }
+    }
+}
+
+/// Where a published page's HTML is written: its URL's `index.html` (pretty URLs on any host).
+pub fn page_html_path(page: &Page) -> String {
+    format!("{}index.html", page.url)
+}
+
+/// Every output file of a build but the search index: path → job, pages first, in source order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    entries: Vec<(String, Job)>,
+    by_path: FxHashMap<String, usize>,
+}
+
+/// What changed between two plans, by output path.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PlanDiff {
+    /// Paths only the new plan has.
+    pub added: Vec<String>,
+    /// Paths only the old plan has: files to remove.
+    pub removed: Vec<String>,
+    /// Paths both have, with another job now.
+    pub changed: Vec<String>,
+}
+
+impl Plan {
+    /// The whole site's plan.
+    pub fn of_site(site: &Site, theme: &Theme, redirects: &[Redirect]) -> Plan {
+        let mut entries: Vec<(String, Job)> = site
+            .published()
+            .map(|(id, page)| (page_html_path(page), Job::Page(id)))
+            .collect();
+        entries.extend(
+            site.assets
+                .iter()
+                .enumerate()
+                .map(|(index, asset)| (asset.rel.clone(), Job::Asset(index))),
+        );
+        let has_mermaid = site.published().any(|(_, p)| p.fragment.has_mermaid);
+        for (index, file) in theme.files.iter().enumerate() {
+            if file.only_for != Some("mermaid") || has_mermaid {
+                entries.push((file.output.clone(), Job::Theme(index)));
+            }
+        }
+        for space in (0..site.spaces.len()).filter(|s| site.space_has_pages(*s)) {
+            let path = format!("{}nav.json", site.spaces[space].spec.url_prefix);
+            entries.push((path, Job::NavJson(space)));
+        }
+        for (index, redirect) in redirects.iter().enumerate() {
+            entries.push((format!("{}index.html", redirect.from), Job::Redirect(index)));
+        }
+        // A site's own robots.txt, sitemap.xml or _redirects is copied as an asset and wins.
+        let mut hosting = vec![("robots.txt", Job::Robots)];
+        if site.config.base_url.is_some() {
+            hosting.push(("sitemap.xml", Job::Sitemap));
+        }
+        if !redirects.is_empty() {
+            hosting.push(("_redirects", Job::RedirectsFile));
+        }
+        for (name, job) in hosting {
+            if !site.has_asset(name) {
+                entries.push((name.to_owned(), job));
+            }
+        }
+        if site.home.is_none() && site.visible_spaces().count() > 1 {
+            entries.push(("index.html".to_owned(), Job::SpacesHome));
+        }
+        entries.push(("404.html".to_owned(), Job::NotFound));
+        Plan::from_entries(entries)
+    }
+
+    /// The outputs of the pages `ids` only (what a change to those pages alone may change,
+    /// with the search index).
+    pub fn for_pages(site: &Site, ids: &[PageId]) -> Plan {
+        let entries = ids
+            .iter()
+            .filter(|&&id| site.pages[id].published)
+            .map(|&id| (page_html_path(&site.pages[id]), Job::Page(id)))
+            .collect();
+        Plan::from_entries(entries)
+    }
+
+    fn from_entries(entries: Vec<(String, Job)>) -> Plan {
+        let mut by_path = FxHashMap::with_capacity_and_hasher(entries.len(), Default::default());
+        for (index, (path, _)) in entries.iter().enumerate() {
+            by_path.entry(path.clone()).or_insert(index);
+        }
+        Plan { entries, by_path }
+    }
+
+    pub fn entries(&self) -> &[(String, Job)] {
+        &self.entries
+    }
+
+    /// The job that makes the file at `path`.
+    pub fn job(&self, path: &str) -> Option<Job> {
+        self.by_path.get(path).map(|&index| self.entries[index].1)
+    }
+
+    /// Two jobs at one output path would silently overwrite each other: an error naming both.
+    pub fn collision(&self, site: &Site, redirects: &[Redirect]) -> Option<Diagnostic> {
+        if self.by_path.len() == self.entries.len() {
+            return None;
+        }
+        let mut first: FxHashMap<&str, &Job> = FxHashMap::default();
+        for (path, job) in &self.entries {
+            if let Some(earlier) = first.insert(path, job) {
+                let message = format!(
+                    "`{}` and `{}` would both be written to `{path}`; rename one of them",
+                    earlier.owner(site, redirects),
+                    job.owner(site, redirects)
+                );
+                return Some(Diagnostic::error("duplicate-url", message));
+            }
+        }
+        None
+    }
+
+    /// What differs from the `old` plan.
+    pub fn diff(&self, old: &Plan) -> PlanDiff {
+        let mut diff = PlanDiff::default();
+        for (path, job) in &self.entries {
+            match old.job(path) {
+                None => diff.added.push(path.clone()),
+                Some(before) if before != *job => diff.changed.push(path.clone()),
+                Some(_) => {}
+            }
+        }
+        diff.removed = old
+            .entries
+            .iter()
+            .filter(|(path, _)| !self.by_path.contains_key(path))
+            .map(|(path, _)| path.clone())
+            .collect();
+        diff
+    }
+}
+
+/// The bytes of a generated job ([`Job::is_generated`]).
+pub fn render_generated(
+    job: Job,
+    site: &Site,
+    theme: &Theme,
+    renderer: &SiteRenderer<'_>,
+    redirects: &[Redirect],
+) -> Result<Vec<u8>, Diagnostic> {
+    Ok(match job {
+        Job::Theme(index) => theme
+            .files
+            .get(index)
+            .map(|file| file.bytes.to_vec())
+            .unwrap_or_default(),
+        Job::NavJson(space) => nav_json(site, space).into_bytes(),
+        Job::Redirect(index) => redirects
+            .get(index)
+            .map(|r| redirect_page(site, r).into_bytes())
+            .unwrap_or_default(),
+        Job::Robots => robots(site).into_bytes(),
+        Job::Sitemap => sitemap(site, renderer.dates())
+            .unwrap_or_default()
+            .into_bytes(),
+        Job::RedirectsFile => redirects_file(site, redirects).into_bytes(),
+        Job::SpacesHome => renderer.spaces_home()?,
+        Job::NotFound => renderer.not_found()?,
+        Job::Page(_) | Job::Asset(_) => Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(entries: &[(&str, Job)]) -> Plan {
+        Plan::from_entries(entries.iter().map(|(p, j)| (p.to_string(), *j)).collect())
+    }
+
+    #[test]
+    fn plans_compare_by_path() {
+        let old = plan(&[
+            ("a/index.html", Job::Page(0)),
+            ("b/index.html", Job::Page(1)),
+            ("404.html", Job::NotFound),
+        ]);
+        let new = plan(&[
+            ("a/index.html", Job::Page(0)),
+            ("b/index.html", Job::Page(2)),
+            ("c/index.html", Job::Page(3)),
+            ("404.html", Job::NotFound),
+        ]);
+        let diff = new.diff(&old);
+        assert_eq!(diff.added, ["c/index.html"]);
+        assert_eq!(diff.changed, ["b/index.html"]);
+        assert!(diff.removed.is_empty());
+        assert_eq!(old.diff(&new).removed, ["c/index.html"]);
+        assert_eq!(new.job("c/index.html"), Some(Job::Page(3)));
+        assert_eq!(new.job("d/index.html"), None);
+    }
+}
