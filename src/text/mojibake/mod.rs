@@ -21,6 +21,7 @@
 //! them to the text they parse or to the file's own bytes (keeping its line endings and BOM).
 
 mod alphabets;
+mod candidates;
 mod class_table;
 mod code_pages;
 mod controls;
@@ -31,15 +32,17 @@ mod runs;
 mod scan;
 mod tables;
 mod unicode;
+mod utf8;
 mod weigh;
 
 use std::ops::Range;
 
 pub use code_pages::{CODE_PAGES, CodePage};
 
+use candidates::candidates;
 use plausibility::FileTraits;
 use runs::{PageRuns, RunRepair, repair_run};
-use scan::{ScanContext, candidates};
+use scan::ScanContext;
 
 /// One repaired stretch of text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -142,7 +145,7 @@ impl JudgedRuns {
 }
 
 /// Every page's runs in `text` (whose window starts are `starts`), weighed over the file.
-fn judge_runs(text: &str, starts: &[scan::Candidate], controls: bool) -> JudgedRuns {
+fn judge_runs(text: &str, starts: &[candidates::Candidate], controls: bool) -> JudgedRuns {
     let mut pages = starts.iter().fold(0, |mask, c| mask | c.pages);
     if !controls {
         // Latin-1 reads 0xA0–0xFF as Windows-1252 does and 0x80–0x9F as C1 controls: without
@@ -244,13 +247,13 @@ fn has_intact_text(text: &str, range: Range<usize>, in_run: impl Fn(usize) -> bo
     let bytes = text.as_bytes();
     let start = memchr::memrchr(b'\n', &bytes[..range.start]).map_or(0, |i| i + 1);
     let end = memchr::memchr(b'\n', &bytes[range.end..]).map_or(text.len(), |i| range.end + i);
-    let mut i = scan::next_non_ascii(bytes, start);
+    let mut i = utf8::next_non_ascii(bytes, start);
     while i < end {
         if !in_run(i) {
             return true;
         }
         let width = text[i..].chars().next().map_or(1, char::len_utf8);
-        i = scan::next_non_ascii(bytes, i + width);
+        i = utf8::next_non_ascii(bytes, i + width);
     }
     false
 }

@@ -32,8 +32,9 @@
 use std::sync::LazyLock;
 
 use super::alphabets::{ANY, CYRILLIC_LANGUAGES, LATIN_LANGUAGES, Languages, languages};
-use super::scan::{Candidate, next_non_ascii};
+use super::candidates::Candidate;
 use super::unicode::{Class, Script, class, is_emoji, script};
+use super::utf8::next_non_ascii;
 
 /// What the scorer knows of one character.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1116,7 +1117,7 @@ mod tests {
 
     fn score(original: &str, repaired: &str, before: &str, after: &str) -> i32 {
         let text = format!("{before}{original}{after}");
-        let file = FileTraits::of(&text, &super::super::scan::candidates(&text));
+        let file = FileTraits::of(&text, &super::super::candidates::candidates(&text));
         let around = Around::of(&text, before.len(), before.len() + original.len());
         let all = file.scripts();
         cost(original.chars(), Reading::AsItStands, &around, &file).with_scripts(all)

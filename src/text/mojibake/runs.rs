@@ -10,11 +10,12 @@
 
 use std::ops::Range;
 
+use super::candidates::{Candidate, candidates};
 use super::code_pages::{CODE_PAGES, CodePage};
 use super::lost::choose;
 use super::plausibility::Reading::{AsItStands, Repaired};
 use super::plausibility::{self, Around, Cost, FileTraits};
-use super::scan::{Candidate, Decoded, Lookahead, ScanContext, Window, candidates, window_at};
+use super::scan::{Decoded, Lookahead, ScanContext, Window, window_at};
 use super::unicode::{Script, is_letter, is_lower, is_upper, script};
 
 /// How many extra layers of damage are undone (text misread three times is not seen in the wild).

@@ -8,21 +8,7 @@
 use std::sync::LazyLock;
 
 use super::class_table::CLASS_STARTS;
-
-/// A coarse general category.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Class {
-    Letter,
-    Mark,
-    Number,
-    Punctuation,
-    Symbol,
-    Space,
-    Control,
-    Format,
-    PrivateUse,
-    Unassigned,
-}
+pub use super::class_table::Class;
 
 /// The coarse general category of `c` (Unicode 14 data).
 pub fn class(c: char) -> Class {

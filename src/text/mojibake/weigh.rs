@@ -6,10 +6,11 @@
 
 use std::ops::Range;
 
+use super::candidates::{self, Candidate};
 use super::code_pages::{self, CodePage};
 use super::markdown_code::{self, LazyCode};
 use super::runs::{self, Judge, PageRuns, runs_for_pages_seeded};
-use super::scan::{self, ScanContext};
+use super::scan::ScanContext;
 
 /// What weighing needs of a file, and what it learns as it goes: the code ranges, once asked
 /// for, and the judgements of runs, which pages that read a run alike share.
@@ -62,7 +63,7 @@ const EVIDENCE_SAMPLE: usize = 4096;
 fn weigh(
     scan: &mut FileScan<'_>,
     pages: u16,
-    starts: &[scan::Candidate],
+    starts: &[Candidate],
 ) -> Vec<(&'static CodePage, PageRuns, usize)> {
     rank(weigh_pages(scan, pages, starts))
         .into_iter()
@@ -86,7 +87,7 @@ struct Weighed {
 
 /// Every page of `pages` with its runs over `starts`, in the pages' order; pages without any
 /// run left out.
-fn weigh_pages(scan: &mut FileScan<'_>, pages: u16, starts: &[scan::Candidate]) -> Vec<Weighed> {
+fn weigh_pages(scan: &mut FileScan<'_>, pages: u16, starts: &[Candidate]) -> Vec<Weighed> {
     weigh_seeded(scan, pages, starts, None)
 }
 
@@ -95,7 +96,7 @@ fn weigh_pages(scan: &mut FileScan<'_>, pages: u16, starts: &[scan::Candidate]) 
 fn weigh_seeded(
     scan: &mut FileScan<'_>,
     pages: u16,
-    starts: &[scan::Candidate],
+    starts: &[Candidate],
     seed: Option<&Weighed>,
 ) -> Vec<Weighed> {
     if pages == 0 {
@@ -166,7 +167,7 @@ pub(super) enum Weighing {
 pub(super) fn weigh_and_cover(
     scan: &mut FileScan<'_>,
     pages: u16,
-    starts: &[scan::Candidate],
+    starts: &[Candidate],
 ) -> Weighing {
     let covered = cover(scan, pages, starts);
     if covered
@@ -197,7 +198,7 @@ fn with_evidence(
 fn cover(
     scan: &mut FileScan<'_>,
     pages: u16,
-    starts: &[scan::Candidate],
+    starts: &[Candidate],
 ) -> Vec<(&'static CodePage, PageRuns, usize)> {
     if starts.len() <= EVIDENCE_SAMPLE {
         return cover_whole(scan, pages, starts);
@@ -214,7 +215,7 @@ fn cover(
     let windows = &primary.1.windows;
     // At most all of them: one allocation, where collecting a filter grows the list step by step
     // (each step copying what a large file found so far).
-    let mut uncovered: Vec<scan::Candidate> = Vec::with_capacity(starts.len());
+    let mut uncovered: Vec<Candidate> = Vec::with_capacity(starts.len());
     uncovered.extend(starts.iter().filter(|c| {
         while windows.get(at).is_some_and(|w| w.end <= c.at) {
             at += 1;
@@ -233,14 +234,14 @@ fn cover(
 /// Scanning every page over the whole file is most of the work, so pages are scanned only when
 /// that can change the result, which stays the same as if all were. The page that may cover the
 /// most is scanned first; then the pages that may cover as much as its evidence (a page's
-/// evidence never exceeds what its windows may cover: [`scan::coverage_bounds`]), since one of
+/// evidence never exceeds what its windows may cover: [`candidates::coverage_bounds`]), since one of
 /// them may explain the file better. The rest cannot be the first page, and only add what it
 /// left: one whose candidates all fall inside the first page's windows adds nothing (all its
 /// windows would be dropped) and is not scanned at all.
 fn cover_whole(
     scan: &mut FileScan<'_>,
     pages: u16,
-    starts: &[scan::Candidate],
+    starts: &[Candidate],
 ) -> Vec<(&'static CodePage, PageRuns, usize)> {
     let text = scan.text;
     let mask = |keep: &dyn Fn(usize) -> bool| {
@@ -263,11 +264,11 @@ fn cover_whole(
     else {
         return Vec::new();
     };
-    let (weighed, scanned) = if !scan::any_outside_spans(text, pages, top, starts) {
+    let (weighed, scanned) = if !candidates::any_outside_spans(text, pages, top, starts) {
         // Every other page's candidates may fall inside the top page's windows.
         let mut weighed = weigh_pages(scan, 1 << top, starts);
         let best = weighed.first().map_or(0, |w| w.evidence);
-        let bounds = scan::coverage_bounds(text, pages & !(1 << top), starts);
+        let bounds = candidates::coverage_bounds(text, pages & !(1 << top), starts);
         let contenders = mask(&|page| page != top && (best == 0 || contends(bounds[page], best)));
         let more = weigh_seeded(scan, contenders, starts, weighed.first());
         weighed.extend(more);
@@ -312,7 +313,7 @@ fn cover_whole(
 
 /// The pages (bits) with one of `starts` outside all `windows` (sorted): a window of theirs
 /// could start there and not be dropped by those. One pass for all pages.
-fn pages_with_starts_outside(starts: &[scan::Candidate], windows: &[runs::Resolved]) -> u16 {
+fn pages_with_starts_outside(starts: &[Candidate], windows: &[runs::Resolved]) -> u16 {
     let mut at = 0;
     let mut outside = 0;
     for c in starts {
@@ -388,8 +389,8 @@ fn evidence(
 
 #[cfg(test)]
 mod tests {
+    use super::super::candidates::candidates;
     use super::super::plausibility::FileTraits;
-    use super::super::scan::candidates;
     use super::super::{CODE_PAGES, damage};
     use super::*;
 
@@ -431,7 +432,7 @@ mod tests {
     fn cover_every_page(
         scan: &mut FileScan<'_>,
         pages: u16,
-        starts: &[scan::Candidate],
+        starts: &[Candidate],
     ) -> Vec<(&'static CodePage, PageRuns, usize)> {
         let text = scan.text;
         let mut ranking = with_evidence(weigh(scan, pages, starts)).into_iter();
@@ -484,7 +485,7 @@ mod tests {
                 nbsp_may_be_lost: false,
                 file: FileTraits::of(&text, &starts),
             };
-            let bounds = scan::coverage_bounds(&text, pages, &starts);
+            let bounds = candidates::coverage_bounds(&text, pages, &starts);
             let mut judge = Judge::new(ctx.file);
             for (page, runs) in
                 runs::runs_for_pages_seeded(&text, pages, ctx, &starts, None, &mut judge)
