@@ -227,13 +227,16 @@ fn decide(
         }
     }
     let mut held_back = garbled_lines(text, &mut applied);
-    if let [(only, _, _)] = applied.as_slice()
+    if let [(only, repair, _)] = applied.as_slice()
         && text[only.clone()].chars().nth(2).is_none()
         && has_intact_text(text, only.clone(), |at| judged.inside_a_run(at))
+        && !written_intact(text, &repair.repaired, |at| judged.inside_a_run(at))
     {
         // One damaged-looking pair of characters on a line whose other text beyond ASCII is
         // intact (`Bremer/Mccoy – DrÃ¥ber`), and nothing else in the file, is too little to
-        // rewrite it: it is reported for a person to decide.
+        // rewrite it: it is reported for a person to decide. Unless the file writes what the
+        // repair gives right elsewhere (`dÃ©ploiement … terminé`): then the pair is that text
+        // pasted from a wrong reading, the mixed file ftfy repairs too.
         held_back.append(&mut applied);
     }
     let mut possible = possible_runs(text, &judged.pages, &applied, code, judged.scripts);
@@ -256,6 +259,12 @@ fn has_intact_text(text: &str, range: Range<usize>, in_run: impl Fn(usize) -> bo
         i = utf8::next_non_ascii(bytes, i + width);
     }
     false
+}
+
+/// Whether `repaired` occurs in `text` where `in_run` says no run was looked at.
+fn written_intact(text: &str, repaired: &str, in_run: impl Fn(usize) -> bool) -> bool {
+    !repaired.is_empty()
+        && memchr::memmem::find_iter(text.as_bytes(), repaired.as_bytes()).any(|at| !in_run(at))
 }
 
 /// How many places on a line its repairs may leave reading as mojibake before the line is
@@ -528,6 +537,71 @@ mod tests {
         assert_eq!((repairs[0].line, repairs[0].column), (2, 5));
         assert_eq!(repairs[0].damaged, "Ã¨");
         assert_eq!(repairs[0].repaired, "è");
+    }
+
+    // The patterns ftfy repairs, in sentences of our own.
+
+    #[test]
+    fn mac_roman() {
+        assert_eq!(
+            repair("Die Stra√üe ist wei√ü und die Gr√∂√üe stimmt."),
+            "Die Straße ist weiß und die Größe stimmt."
+        );
+        assert_eq!(
+            repair("Le caf√© de la gare est ferm√© le lundi."),
+            "Le café de la gare est fermé le lundi."
+        );
+        // Cyrillic through Mac Roman: dashes between the letters, cheap as signs, but six
+        // sequences in a row that each encode back to one letter.
+        assert_eq!(repair("–ø—Ä–∏–≤–µ—Ç –ø—Ä–∏–≤–µ—Ç"), "привет привет");
+    }
+
+    #[test]
+    fn cesu_8_emoji() {
+        // Each emoji as two UTF-16 surrogates of three bytes each, read as Latin-1.
+        assert_eq!(
+            repair("Merci \u{ed}\u{a0}\u{bd}\u{ed}\u{b9}\u{8f} et \u{c3}\u{a0} bient\u{c3}\u{b4}t"),
+            "Merci 🙏 et à bientôt"
+        );
+    }
+
+    #[test]
+    fn one_damaged_word_beside_intact_text_that_writes_the_same_letter() {
+        assert_eq!(
+            repair("Le dÃ©ploiement est terminé, voilà"),
+            "Le déploiement est terminé, voilà"
+        );
+        assert_eq!(
+            repair("Das BÃ¼ro ist für alle da."),
+            "Das Büro ist für alle da."
+        );
+        // Nothing else on the line says which reading is right: a note, not a repair.
+        assert!(find_repairs("Bremer/Mccoy – DrÃ¥ber").is_empty());
+    }
+
+    #[test]
+    fn portuguese_and_french_a_grave() {
+        // `à` is C3 A0: its second byte is a no-break space in Windows-1252, often a space.
+        let pt = "ReuniÃ£o Ã\u{a0}s 14h, atÃ© amanhÃ£.";
+        assert_eq!(repair(pt), "Reunião às 14h, até amanhã.");
+        assert_eq!(
+            repair(&pt.replace('\u{a0}', " ")),
+            "Reunião às 14h, até amanhã."
+        );
+        let fr = "Bienvenue Ã\u{a0} Paris, voilÃ\u{a0}.";
+        assert_eq!(repair(fr), "Bienvenue à Paris, voilà.");
+        assert_eq!(
+            repair("Bienvenue Ã  Paris, voilÃ  tout."),
+            "Bienvenue à Paris, voilà tout."
+        );
+    }
+
+    #[test]
+    fn box_drawing_stays() {
+        // A tree drawn with box drawing, and line art (one of ftfy's negative cases).
+        let tree = "├── docs\n│   └── guide.md\n└── README.md\n";
+        assert!(find_repairs(tree).is_empty());
+        assert!(find_repairs("├┤a┼┐a┼┐a┼┐a┼┐a").is_empty());
     }
 
     #[test]

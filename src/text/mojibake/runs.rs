@@ -74,6 +74,12 @@ pub struct Judged {
 /// The lower bound of a run's cost from which the bound is its cost (see [`judge_run`]).
 const ODD_ENOUGH: i32 = 40;
 
+/// What each window past the second adds to a run of exact windows: three or more sequences in
+/// a row that each encode back to one valid, plausible character are what a misreading leaves,
+/// not what text holds by chance, even when the signs they are made of cost little as they
+/// stand (`–ø—Ä–∏–≤–µ—Ç`, Cyrillic read as Mac Roman).
+const CHAIN: i32 = 5;
+
 /// The cost per character (scripts aside) beyond which a repaired text is still odd.
 const ODD_PER_CHARACTER: i32 = 20;
 
@@ -90,8 +96,13 @@ impl Judged {
     /// its own: guessing a garble of ten characters into four that are still odd
     /// (`ItÃ?Â¢â?¬â?¢s` into `ItÁ¢⏬❢s`) is no repair, however odd the garble was.
     pub fn score(&self, scripts: u32) -> i32 {
-        let score = self.original.with_scripts(scripts)
-            - self.repaired.with_scripts(scripts)
+        let chain = if self.guessed == 0 {
+            CHAIN * i32::try_from(self.exact.saturating_sub(2)).unwrap_or(i32::MAX / CHAIN / 2)
+        } else {
+            0
+        };
+        let score = self.original.with_scripts(scripts) - self.repaired.with_scripts(scripts)
+            + chain
             - self.penalty;
         let odd = self.guessed > 0
             && i64::from(self.repaired.base)
