@@ -207,9 +207,8 @@ impl Inputs {
         }
     }
 
-    pub fn context<'a>(&'a self, config: &'a SiteConfig) -> LoadContext<'a> {
+    pub fn context(&self) -> LoadContext<'_> {
         LoadContext {
-            language: &config.language,
             includes: &self.includes,
             vars: &self.vars,
         }
@@ -219,7 +218,7 @@ impl Inputs {
 /// Phase 1 and assembly: every page loaded in parallel, then the site model.
 pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site {
     let inputs = Inputs::discover(&config, diagnostics);
-    let context = inputs.context(&config);
+    let context = inputs.context();
     let sources = &inputs.sources;
     let loaded: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
         .pages
@@ -296,13 +295,13 @@ fn write_site(
             _ => None,
         })
         .collect();
-    let indexer = SearchIndexer::new(&site.config.language);
+    let indexer = SearchIndexer::for_site(site);
     let rendered: Vec<(Vec<Diagnostic>, Option<PageTerms>)> = pages
         .par_iter()
         .enumerate()
         .map(|(search_id, &(path, id))| {
             let (content, mut found) = page_content(site, id);
-            let indexed = indexer.page(search_id as u32, &site.pages[id]);
+            let indexed = indexer.page(search_id as u32, &site.pages[id], site.language_of(id));
             let terms = indexed.map(|(terms, file)| {
                 if let Err(err) = staging.write(&file.path, &file.bytes) {
                     found.push(write_error(&file.path, &err));

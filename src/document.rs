@@ -39,6 +39,8 @@ pub struct Layout {
     pub outline: bool,
     pub pagination: bool,
     pub wide: bool,
+    /// The `cover` image above the title.
+    pub cover: bool,
 }
 
 impl Default for Layout {
@@ -50,6 +52,7 @@ impl Default for Layout {
             outline: true,
             pagination: true,
             wide: false,
+            cover: true,
         }
     }
 }
@@ -72,6 +75,7 @@ impl Layout {
             outline: visible("outline"),
             pagination: visible("pagination"),
             wide: value.get("width").and_then(serde_yaml::Value::as_str) == Some("wide"),
+            cover: visible("cover"),
         }
     }
 }

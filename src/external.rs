@@ -128,9 +128,10 @@ fn external_places(
         for Reference { span, kind } in &page.fragment.refs {
             let dest = match kind {
                 RefKind::Url { dest, .. }
+                | RefKind::Link { dest, .. }
                 | RefKind::ContentRef { dest, .. }
                 | RefKind::Mention { dest, .. } => dest.trim(),
-                RefKind::FileCard { .. } => continue,
+                RefKind::FileCard { .. } | RefKind::Word { .. } => continue,
             };
             let is_http = dest.starts_with("https://") || dest.starts_with("http://");
             if !is_http

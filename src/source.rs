@@ -106,7 +106,8 @@ fn classify(tree: &mut SourceTree, file: SourceFile, summary_name: &str) {
         if !in_gitbook_dir {
             tree.pages.push(file);
         }
-    } else {
+    } else if file.rel != "docs.yaml" {
+        // GitBook's site configuration is read, not published.
         tree.assets.push(file);
     }
 }
@@ -144,10 +145,13 @@ impl SkipRules {
             return false;
         }
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if is_dir && is_skipped_folder(name, depth == 1) {
+        // GitBook's own folder is copied whole: its uploads keep the names they were given,
+        // dot-folders included (`.gitbook/assets/.old/diagram.png`).
+        let in_gitbook = name.starts_with('.') && self.inside_gitbook_folder(path);
+        if is_dir && is_skipped_folder(name, depth == 1) && !in_gitbook {
             return true;
         }
-        if !is_dir && (name.starts_with('.') || is_editor_file(name)) {
+        if !is_dir && ((name.starts_with('.') && !in_gitbook) || is_editor_file(name)) {
             return true;
         }
         if depth == 1
@@ -162,6 +166,15 @@ impl SkipRules {
                 .as_deref()
                 .is_some_and(|out| std::path::absolute(path).is_ok_and(|p| p == out))
             && path.starts_with(&self.content_dir)
+    }
+}
+
+impl SkipRules {
+    /// Whether `path` is below a `.gitbook/` folder of the content root.
+    fn inside_gitbook_folder(&self, path: &Path) -> bool {
+        path.parent()
+            .and_then(|parent| parent.strip_prefix(&self.content_dir).ok())
+            .is_some_and(|rel| rel.components().any(|c| c.as_os_str() == ".gitbook"))
     }
 }
 
@@ -223,6 +236,7 @@ mod tests {
             "guide/UPPER.MD",
             "guide/sub/SUMMARY.md",
             ".gitbook/assets/image (1).png",
+            ".gitbook/assets/.old/diagram.png",
             ".gitbook/includes/block.md",
             ".hidden/secret.md",
             ".env",
@@ -248,7 +262,13 @@ mod tests {
             ]
         );
         let assets: Vec<_> = tree.assets.iter().map(|f| f.rel.as_str()).collect();
-        assert_eq!(assets, [".gitbook/assets/image (1).png"]);
+        assert_eq!(
+            assets,
+            [
+                ".gitbook/assets/.old/diagram.png",
+                ".gitbook/assets/image (1).png"
+            ]
+        );
         assert_eq!(tree.summary.unwrap().rel, "SUMMARY.md");
     }
 }

@@ -766,3 +766,121 @@ fn a_stylesheet_edit_applies_without_reloading_the_page() {
         browser.close().await;
     });
 }
+
+/// A page with two videos (YouTube, Vimeo) and a link embed that is not a video.
+fn videos() -> (common::Built, Served) {
+    let built = common::build_tmp(common::site_with(&[
+        ("carnet.yaml", "language: en\n"),
+        ("README.md", "# Home\n"),
+        (
+            "videos.md",
+            "# Videos\n\nFirst [a link](./) to tab past.\n\n\
+             {% embed url=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\" %}\nThe demo\n{% endembed %}\n\n\
+             {% embed url=\"https://vimeo.com/76979871\" %}\n\n\
+             {% embed url=\"https://github.com/o/r\" %}\n",
+        ),
+    ]));
+    built.assert_no_errors();
+    let served = Served::start(&built.out);
+    (built, served)
+}
+
+/// Elements that would make the browser fetch from a video host, with what they name.
+const VIDEO_HOST_FETCHES: &str = "
+  const hosts = /youtube|youtu\\.be|vimeo|loom/;
+  return Array.from(document.querySelectorAll('iframe, img, script, link, source, video, audio, object, embed'))
+    .map(e => e.tagName + ' ' + (e.getAttribute('src') || e.getAttribute('href') || e.getAttribute('srcset') || e.getAttribute('data') || ''))
+    .filter(s => s.startsWith('IFRAME') || hosts.test(s));";
+
+#[test]
+fn a_video_embed_loads_its_player_only_when_the_reader_asks_by_keyboard_or_click() {
+    if skip() {
+        return;
+    }
+    let (_built, served) = videos();
+    run(async {
+        let browser = Browser::start(1280, 900).await;
+        browser.goto(&served.url("videos/")).await;
+        let before = browser.js(VIDEO_HOST_FETCHES).await;
+        assert_eq!(before, json!([]), "nothing is loaded before a click");
+
+        // Each video has a play button with a name; the link embed has none.
+        let buttons = browser
+            .js("return Array.from(document.querySelectorAll('.embed-play')).map(b => [b.tagName, b.getAttribute('type'), b.getAttribute('role'), b.textContent.trim(), b.getClientRects().length > 0])")
+            .await;
+        assert_eq!(
+            buttons,
+            json!([
+                [
+                    "BUTTON",
+                    "button",
+                    null,
+                    "Play the video (youtube.com)",
+                    true
+                ],
+                ["BUTTON", "button", null, "Play the video (vimeo.com)", true]
+            ])
+        );
+
+        // The keyboard reaches the first play button, and Enter loads that player only.
+        browser
+            .js("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
+            .await;
+        let mut reached = Vec::new();
+        for _ in 0..40 {
+            browser.keys(&key(Key::Tab)).await;
+            let focused = browser
+                .js("const a = document.activeElement; return a.className || a.tagName")
+                .await;
+            reached.push(focused.as_str().unwrap_or_default().to_owned());
+            if reached.last().is_some_and(|f| f == "embed-play") {
+                break;
+            }
+        }
+        assert_eq!(
+            reached.last().map(String::as_str),
+            Some("embed-play"),
+            "Tab never reaches the play button: {reached:?}"
+        );
+        browser.keys(&key(Key::Enter)).await;
+        let frames = browser
+            .wait_for("const f = document.querySelectorAll('figure.embed-player iframe'); return f.length && Array.from(f).map(f => [f.getAttribute('src'), f.title, f.closest('figure').querySelector('.embed-play') === null])")
+            .await;
+        assert_eq!(
+            frames,
+            json!([[
+                "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1",
+                "The demo",
+                true
+            ]])
+        );
+        let focus = browser.js("return document.activeElement.tagName").await;
+        assert_eq!(focus, json!("IFRAME"), "focus follows into the player");
+        let vimeo_still_idle = browser
+            .js("return document.querySelectorAll('iframe').length === 1 && document.querySelectorAll('.embed-play').length === 1")
+            .await;
+        assert_eq!(vimeo_still_idle, json!(true));
+
+        // A click loads the other; with no caption, the player is named by its button.
+        browser.click(".embed-play").await;
+        let frames = browser
+            .wait_for("const f = document.querySelectorAll('iframe'); return f.length === 2 && Array.from(f).map(f => [f.getAttribute('src'), f.title])")
+            .await;
+        assert_eq!(
+            frames,
+            json!([
+                [
+                    "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1",
+                    "The demo"
+                ],
+                [
+                    "https://player.vimeo.com/video/76979871?autoplay=1",
+                    "Play the video (vimeo.com)"
+                ]
+            ])
+        );
+        let violations = browser.axe_violations().await;
+        assert!(violations.is_empty(), "{}", violations.join("\n"));
+        browser.close().await;
+    });
+}

@@ -85,6 +85,42 @@ pub fn load_gitbook_config(dir: &Path) -> (GitbookConfig, Vec<Diagnostic>) {
     }
 }
 
+/// The folder `root` of `.gitbook.yaml` (in `dir`) names, or `dir` itself with a warning when that
+/// is not a folder: real exports carry a `.gitbook.yaml` moved into the documentation folder
+/// whose `root` still names that folder from the repository's top (`root: ./tools/Documentation`
+/// in `tools/Documentation/`), and GitBook publishes them.
+pub fn content_root(
+    dir: &Path,
+    config: &GitbookConfig,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> PathBuf {
+    let Some(root) = &config.root else {
+        return dir.to_path_buf();
+    };
+    let joined = dir.join(root);
+    if joined.is_dir() {
+        return joined;
+    }
+    let message = format!(
+        "`root: {}` is not a folder beside {GITBOOK_FILE}; the folder of {GITBOOK_FILE} is the content root",
+        root.display()
+    );
+    let diagnostic = Diagnostic::warning("invalid-gitbook-config", message);
+    diagnostics.push(match &config.file {
+        Some((path, text)) => {
+            let at = text.find("root").unwrap_or(0);
+            diagnostic.at(
+                path,
+                &crate::diagnostic::LineIndex::new(text),
+                text,
+                at..at + 4,
+            )
+        }
+        None => diagnostic.in_file(dir.join(GITBOOK_FILE)),
+    });
+    dir.to_path_buf()
+}
+
 /// `./docs/` → `docs`: GitBook writes paths with and without `./` and trailing slashes.
 fn clean_relative(path: &str) -> String {
     let trimmed = path.trim();

@@ -15,7 +15,7 @@ use crate::yaml::yaml_error;
 
 mod gitbook;
 
-pub use gitbook::{GITBOOK_FILE, GitbookConfig, load_gitbook_config};
+pub use gitbook::{GITBOOK_FILE, GitbookConfig, content_root, load_gitbook_config};
 
 /// The name of carnet's own configuration file, looked up in the site folder.
 pub const CONFIG_FILE: &str = "carnet.yaml";
@@ -65,7 +65,9 @@ pub struct SiteConfig {
     pub output_dir: PathBuf,
     /// `None` lets the home page's title stand in.
     pub title: Option<String>,
-    pub language: String,
+    /// `language` of carnet.yaml, for the whole site; `None` lets each space's `docs.yaml`
+    /// entry or its content decide (see `site::language`).
+    pub language: Option<String>,
     /// Absolute site URL, always ending with `/` when set.
     pub base_url: Option<String>,
     pub theme: String,
@@ -118,17 +120,7 @@ pub fn load_config(
     }
     let (gitbook, gitbook_diagnostics) = load_gitbook_config(&base_dir);
     diagnostics.extend(gitbook_diagnostics);
-    let content_dir = match &gitbook.root {
-        Some(root) => base_dir.join(root),
-        None => base_dir,
-    };
-    if !content_dir.is_dir() {
-        let msg = format!(
-            "`root` of .gitbook.yaml points to `{}`, which is not a folder",
-            content_dir.display()
-        );
-        return Err(vec![Diagnostic::error("invalid-config", msg)]);
-    }
+    let content_dir = content_root(&base_dir, &gitbook, &mut diagnostics);
 
     let output_dir = match (&overrides.output, &file.output_dir) {
         (Some(out), _) => out.clone(),
@@ -147,7 +139,7 @@ pub fn load_config(
             content_dir,
             output_dir,
             title: file.title,
-            language: file.language.unwrap_or_else(|| "fr".to_string()),
+            language: file.language,
             base_url,
             theme: file.theme.unwrap_or_else(|| "default".to_string()),
             edit_url: file.edit_url.map(normalize_base_url),
@@ -208,7 +200,7 @@ mod tests {
             content_dir: PathBuf::new(),
             output_dir: PathBuf::new(),
             title: None,
-            language: "fr".into(),
+            language: None,
             base_url: url.map(|u| normalize_base_url(u.to_string())),
             theme: "default".into(),
             edit_url: None,

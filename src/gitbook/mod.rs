@@ -5,9 +5,11 @@
 //! of the pipeline deals with a plain site model.
 
 pub mod blocks;
+mod lost;
 pub mod summary;
 mod vars;
 
 pub use vars::load_vars;
 
+pub use lost::is_lost_link;
 pub use summary::{Summary, SummaryEntry, SummaryItem, parse_summary};

@@ -48,6 +48,10 @@ pub struct SummaryEntry {
     /// Byte range of the item's first line in SUMMARY.md, for diagnostics.
     pub span: Range<usize>,
     pub children: Vec<SummaryEntry>,
+    /// An entry GitBook generates (a fenced YAML block such as `type: builtin:openapi`, the
+    /// pages of an OpenAPI spec it hosts): what it is, from its `type:` line. Nothing of it is
+    /// in the export, so it has no page and no label.
+    pub generated: Option<String>,
 }
 
 impl SummaryEntry {
@@ -90,6 +94,8 @@ struct OpenEntry {
     first_block_done: bool,
     /// Inside the link that gives the entry its target: its text is the title.
     in_title_link: bool,
+    /// The text of a fenced block in the item (GitBook's generated entries), once one starts.
+    code: Option<String>,
 }
 
 struct OpenHeading {
@@ -125,11 +131,23 @@ impl SummaryParser {
                     target: None,
                     span: first_line(text, range),
                     children: Vec::new(),
+                    generated: None,
                 },
                 loose_text: String::new(),
+                code: None,
                 first_block_done: false,
                 in_title_link: false,
             }),
+            Event::Start(Tag::CodeBlock(_)) => {
+                if let Some(open) = self.open.last_mut().filter(|o| !o.first_block_done) {
+                    open.code = Some(String::new());
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(open) = self.open.last_mut() {
+                    open.first_block_done |= open.code.is_some();
+                }
+            }
             Event::End(TagEnd::Item) => self.close_item(),
             Event::Start(Tag::Link {
                 dest_url, title, ..
@@ -173,7 +191,9 @@ impl SummaryParser {
         }
         let in_link = self.link_depth > 0;
         if let Some(open) = self.open.last_mut().filter(|o| !o.first_block_done) {
-            if open.in_title_link {
+            if let Some(code) = &mut open.code {
+                code.push_str(t);
+            } else if open.in_title_link {
                 open.entry.title.push_str(t);
             } else if !in_link {
                 open.loose_text.push_str(t);
@@ -205,6 +225,7 @@ impl SummaryParser {
         entry.title = collapse_whitespace(&entry.title);
         if entry.target.is_none() {
             entry.title = collapse_whitespace(&open.loose_text);
+            entry.generated = open.code.as_deref().and_then(generated_kind);
         }
         if let Some(parent) = self.open.last_mut() {
             parent.entry.children.push(entry);
@@ -223,6 +244,15 @@ impl SummaryParser {
         }
         Summary { items: self.items }
     }
+}
+
+/// What a fenced block in a SUMMARY.md item generates: the value of its top-level `type:` key
+/// (`builtin:openapi`), or `None` for a block that is not GitBook's.
+fn generated_kind(code: &str) -> Option<String> {
+    code.lines().find_map(|line| {
+        let value = line.strip_prefix("type:")?.trim().trim_matches(['"', '\'']);
+        (!value.is_empty()).then(|| value.to_string())
+    })
 }
 
 fn first_line(text: &str, range: Range<usize>) -> Range<usize> {
@@ -249,6 +279,19 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn entries_gitbook_generates_are_marked() {
+        let text = "* [API reference](api/README.md)\n  * ```yaml\n    props:\n      models: false\n    type: builtin:openapi\n    dependencies:\n      spec:\n        ref:\n          spec: gitbook\n    ```\n* [Auth](auth.md)\n";
+        let summary = parse_summary(text);
+        let all = entries(&summary);
+        assert_eq!(all.len(), 2);
+        let generated = &all[0].children[0];
+        assert_eq!(generated.generated.as_deref(), Some("builtin:openapi"));
+        assert_eq!(generated.title, "");
+        assert_eq!(generated.target, None);
+        assert_eq!(all[1].title, "Auth");
     }
 
     #[test]

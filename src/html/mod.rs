@@ -203,7 +203,18 @@ pub fn srcset_candidates(value: &str) -> Vec<Candidate<'_>> {
         if rest.is_empty() {
             return candidates;
         }
-        let url_end = rest.find(is_space).unwrap_or(rest.len());
+        let word_end = |from: usize| rest[from..].find(is_space).map_or(rest.len(), |i| from + i);
+        // The URL runs to whitespace; GitBook writes file names with spaces (`icon dark.png`),
+        // so it runs on while what follows is neither a descriptor nor the candidate's end.
+        let mut url_end = word_end(0);
+        while !rest[..url_end].ends_with(',') {
+            let next = url_end + (rest[url_end..].len() - rest[url_end..].trim_start().len());
+            let word = rest[next..word_end(next)].split(',').next().unwrap_or("");
+            if next >= rest.len() || word.is_empty() || is_descriptor(word) {
+                break;
+            }
+            url_end = word_end(next);
+        }
         let url = &rest[..url_end];
         if url.ends_with(',') {
             candidates.push(Candidate {
@@ -221,6 +232,14 @@ pub fn srcset_candidates(value: &str) -> Vec<Candidate<'_>> {
         });
         rest = &after[descriptor_end..];
     }
+}
+
+/// `2x`, `1.5x`, `480w`, `300h`: a srcset candidate's descriptor.
+fn is_descriptor(word: &str) -> bool {
+    let Some(number) = word.strip_suffix(['w', 'x', 'h']) else {
+        return false;
+    };
+    !number.is_empty() && number.parse::<f64>().is_ok_and(|n| n > 0.0)
 }
 
 /// Elements with no content (HTML's void elements): never closed, never holding text.
@@ -360,6 +379,19 @@ mod tests {
                 ("d.png", ""),
                 ("e.png", "")
             ]
+        );
+    }
+
+    #[test]
+    fn srcset_urls_with_spaces_as_gitbook_writes_them() {
+        let found = srcset_candidates("../.gitbook/assets/icon dark.png");
+        let pairs: Vec<(&str, &str)> = found.iter().map(|c| (c.url, c.descriptor)).collect();
+        assert_eq!(pairs, [("../.gitbook/assets/icon dark.png", "")]);
+        let found = srcset_candidates("a b.png 2x, c d e.png 480w, f.png");
+        let pairs: Vec<(&str, &str)> = found.iter().map(|c| (c.url, c.descriptor)).collect();
+        assert_eq!(
+            pairs,
+            [("a b.png", "2x"), ("c d e.png", "480w"), ("f.png", "")]
         );
     }
 }

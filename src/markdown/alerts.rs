@@ -5,7 +5,7 @@ use pulldown_cmark::BlockQuoteKind;
 
 use super::context::Context;
 
-pub fn open(ctx: &Context<'_>, kind: BlockQuoteKind) -> String {
+pub fn open(ctx: &mut Context<'_>, kind: BlockQuoteKind) -> String {
     let (class, key) = match kind {
         BlockQuoteKind::Note => ("note", "alert_note"),
         BlockQuoteKind::Tip => ("tip", "alert_tip"),
@@ -15,7 +15,7 @@ pub fn open(ctx: &Context<'_>, kind: BlockQuoteKind) -> String {
     };
     format!(
         "<blockquote class=\"markdown-alert markdown-alert-{class}\">\n<p class=\"markdown-alert-title\">{}</p>\n",
-        ctx.settings.word(key)
+        ctx.word(key)
     )
 }
 

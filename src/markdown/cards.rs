@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use super::raw_html::rewrite;
+use super::raw_html::rewrite_links_as;
 use super::refs::RefRecorder;
 use crate::html::{Token, first_start_tag, plain_text, tokens};
 
@@ -18,6 +18,8 @@ struct Column {
     target: bool,
     cover: bool,
     hidden: bool,
+    /// `data-type="content-ref"`: its links show their target's title, not the file name.
+    content_ref: bool,
 }
 
 /// Whether `html` (an HTML block) is a GitBook card table.
@@ -57,7 +59,12 @@ pub fn card_grid(refs: &mut RefRecorder, html: &str, start: usize) -> String {
                 if label.is_empty() {
                     label = cell.text();
                 }
-                let rewritten = rewrite(refs, &html[cell.inner.clone()], start + cell.inner.start);
+                let rewritten = rewrite_links_as(
+                    refs,
+                    &html[cell.inner.clone()],
+                    start + cell.inner.start,
+                    column.content_ref,
+                );
                 body.push_str(&format!("<div class=\"card-cell\">{rewritten}</div>"));
             }
         }
@@ -152,6 +159,7 @@ fn read_table(html: &str) -> Table {
                         target: tag.has_attr("data-card-target"),
                         cover: tag.has_attr("data-card-cover"),
                         hidden: tag.has_attr("data-hidden"),
+                        content_ref: tag.attr("data-type") == Some("content-ref"),
                     });
                 }
                 let row = row.get_or_insert_with(Row::default);

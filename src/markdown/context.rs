@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use super::plain_text::TextCollector;
+use super::refs::RefKind;
 use super::refs::RefRecorder;
 use crate::gitbook::blocks::{Attrs, BlockKind, BlockMarker};
-use crate::i18n::word;
 
 /// The state of one page's walk.
 pub struct Context<'p> {
@@ -21,6 +21,8 @@ pub struct Context<'p> {
     pub first_h1: Option<String>,
     pub has_mermaid: bool,
     pub has_math: bool,
+    /// Footnote labels in the order they are first met (their numbers).
+    pub footnotes: Vec<String>,
 }
 
 /// A heading of the page's outline.
@@ -33,18 +35,17 @@ pub struct Heading {
 
 /// What the page is rendered with.
 pub struct Settings<'p> {
-    /// The site's language, for the words blocks show.
-    pub language: &'p str,
     /// `.gitbook/vars.yaml`: the values of `space.vars.NAME` expressions.
     pub vars: &'p BTreeMap<String, String>,
     /// What each GitBook marker line of the page stands for.
     pub markers: &'p [BlockMarker],
 }
 
-impl Settings<'_> {
-    /// A word of the interface, in the site's language.
-    pub fn word(&self, key: &'static str) -> &'static str {
-        word(self.language, key)
+impl Context<'_> {
+    /// A word of carnet's own (a hint's label, a table header): a marker, since the page's
+    /// language is settled with its space, once every page is rendered.
+    pub fn word(&mut self, key: &'static str) -> String {
+        self.refs.marker(0..0, RefKind::Word { key })
     }
 }
 

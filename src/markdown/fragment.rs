@@ -26,8 +26,6 @@ pub struct PageInput<'a> {
     pub body_start: usize,
     /// Content-relative path of the page, for includes.
     pub path: &'a str,
-    /// The site's language, for the words blocks show.
-    pub language: &'a str,
     pub includes: &'a dyn IncludeSource,
     /// `.gitbook/vars.yaml`: the values of `space.vars.NAME` expressions.
     pub vars: &'a BTreeMap<String, String>,
@@ -81,7 +79,6 @@ pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
         text: TextCollector::default(),
         blocks: BlockStack::default(),
         settings: Settings {
-            language: input.language,
             vars: input.vars,
             markers,
         },
@@ -89,6 +86,7 @@ pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
         first_h1: None,
         has_mermaid: false,
         has_math: false,
+        footnotes: Vec::new(),
     };
     walk::walk(&mut ctx, &mut nodes);
     let mut html = serialize::to_html(nodes, parse_text.len() * 3 / 2);

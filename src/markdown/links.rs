@@ -10,6 +10,7 @@ use pulldown_cmark_escape::escape_html;
 use super::context::Context;
 use super::refs::{RefKind, UrlKind};
 use super::tree::Node;
+use crate::gitbook::is_lost_link;
 use crate::html::first_start_tag;
 
 /// What a Markdown link becomes.
@@ -48,21 +49,9 @@ pub fn open_link(
         push_text_of(children, &mut fallback);
         return LinkStart::Whole(ctx.refs.marker(span, RefKind::Mention { dest, fallback }));
     }
-    let marker = ctx.refs.marker(
-        span,
-        RefKind::Url {
-            dest,
-            kind: UrlKind::Link,
-        },
-    );
-    let mut html = format!("<a href=\"{marker}\"");
-    if !title.is_empty() {
-        html.push_str(" title=\"");
-        let _ = escape_html(&mut html, title);
-        html.push('"');
-    }
-    html.push('>');
-    LinkStart::Link(html)
+    // The whole start tag is the site's to write: a link that can lead nowhere becomes text.
+    let title = title.to_string();
+    LinkStart::Link(ctx.refs.marker(span, RefKind::Link { dest, title }))
 }
 
 /// The text of a lost link's children, as text nodes.
@@ -95,6 +84,11 @@ pub fn image(
     children: &[Node<'_>],
 ) -> String {
     let span = ctx.refs.page_span(range);
+    if is_lost_link(dest) {
+        let message = format!("GitBook lost this image (`{dest}`); it is left out");
+        ctx.refs.problem(span, "missing-image", message);
+        return String::new();
+    }
     let marker = ctx.refs.marker(
         span,
         RefKind::Url {
@@ -162,11 +156,6 @@ fn mention_href(html: &str) -> Option<String> {
         return None;
     }
     tag.attr("href").map(str::to_string)
-}
-
-/// `/broken/pages/<id>`: a link GitBook itself lost when its target page was deleted.
-fn is_lost_link(dest: &str) -> bool {
-    dest.starts_with("/broken/pages/") || dest.contains("://app.gitbook.com/broken/")
 }
 
 #[cfg(test)]

@@ -10,9 +10,11 @@
 
 use pulldown_cmark_escape::escape_html;
 
-use super::refs::RefRecorder;
+use super::refs::{RefKind, RefRecorder};
+use super::slug::gitbook_slug;
+use crate::gitbook::is_lost_link;
 use crate::html::{
-    StartTag, UrlAttr, first_start_tag, srcset_candidates, start_tags, url_attribute,
+    StartTag, Token, UrlAttr, first_start_tag, srcset_candidates, tokens, url_attribute,
 };
 
 /// GitBook's text and highlight palette.
@@ -21,12 +23,37 @@ const PALETTE: &[&str] = &[
 ];
 
 /// Marks URLs, records ids, maps `<mark>` colours and GitBook custom blocks in `html`, which
-/// starts at `start` in the parsed text. Attributes that change are rewritten as
-/// `name="value"`; everything else is copied as written.
+/// starts at `start` in the parsed text; gives `<summary>` the id GitBook gives an expandable
+/// block (its text's slug) and shows `<i class="fa-…">` icons as emoji or nothing. Attributes
+/// that change are rewritten as `name="value"`; everything else is copied as written.
 pub fn rewrite(refs: &mut RefRecorder, html: &str, start: usize) -> String {
-    let mut out = String::with_capacity(html.len() + 16);
-    let mut copied = 0;
-    for tag in start_tags(html) {
+    rewrite_links_as(refs, html, start, false)
+}
+
+/// [`rewrite`], with `<a data-mention>` elements (and, with `all_mentions`, every link: a card
+/// table's content-ref column) showing their target's current title, as GitBook shows them.
+pub fn rewrite_links_as(
+    refs: &mut RefRecorder,
+    html: &str,
+    start: usize,
+    all_mentions: bool,
+) -> String {
+    let tokens = tokens(html);
+    let mut whole = icon_elements(&tokens);
+    whole.extend(mention_elements(refs, &tokens, start, all_mentions));
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = whole.clone();
+    for (at, text) in summaries(&tokens) {
+        let id = refs.heading_id(None, &gitbook_slug(&text));
+        edits.push((at..at, format!(" id=\"{}\"", esc(&id))));
+    }
+    let tags = tokens.into_iter().filter_map(|token| match token {
+        Token::Start(tag) => Some(tag),
+        _ => None,
+    });
+    for tag in tags {
+        if whole.iter().any(|(span, _)| span.contains(&tag.span.start)) {
+            continue;
+        }
         for attr in &tag.attrs {
             let span = start + attr.span.start..start + attr.span.end;
             let replacement = match (attr.name.as_str(), url_attribute(&attr.name)) {
@@ -35,6 +62,17 @@ pub fn rewrite(refs: &mut RefRecorder, html: &str, start: usize) -> String {
                         refs.anchor(attr.value.clone());
                     }
                     None
+                }
+                (name, Some(UrlAttr::Single)) if is_lost_link(&attr.value) => {
+                    // A target GitBook lost: the attribute goes (`<a>` is text, `<img>` shows
+                    // nothing), as Markdown's lost links are text.
+                    let message = format!(
+                        "GitBook lost this {name}'s target (`{}`); it is shown without it",
+                        attr.value
+                    );
+                    let span = refs.page_span(&span);
+                    refs.problem(span, "broken-link", message);
+                    Some(String::new())
                 }
                 (name, Some(UrlAttr::Single)) => refs
                     .html_url(&attr.value, span)
@@ -50,16 +88,110 @@ pub fn rewrite(refs: &mut RefRecorder, html: &str, start: usize) -> String {
                     .map(|c| format!("data-tag=\"{}\" class=\"{c}\"", esc(&attr.value))),
                 _ => None,
             };
-            let Some(replacement) = replacement else {
-                continue;
-            };
-            out.push_str(&html[copied..attr.span.start]);
-            out.push_str(&replacement);
-            copied = attr.span.end;
+            if let Some(replacement) = replacement {
+                edits.push((attr.span.clone(), replacement));
+            }
         }
+    }
+    edits.sort_by_key(|(span, _)| (span.start, span.end));
+    let mut out = String::with_capacity(html.len() + 16);
+    let mut copied = 0;
+    for (span, replacement) in edits {
+        if span.start < copied {
+            continue;
+        }
+        out.push_str(&html[copied..span.start]);
+        out.push_str(&replacement);
+        copied = span.end;
     }
     out.push_str(&html[copied..]);
     out
+}
+
+/// Where each `<summary>` without an id ends its tag name (an ` id` goes there), with its text.
+fn summaries(tokens: &[Token]) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let Token::Start(tag) = token else { continue };
+        if tag.name != "summary" || tag.has_attr("id") {
+            continue;
+        }
+        let mut text = String::new();
+        for token in &tokens[i + 1..] {
+            match token {
+                Token::End { name, .. } if name == "summary" => break,
+                Token::Text { text: t, .. } => text.push_str(t),
+                _ => {}
+            }
+        }
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !text.is_empty() {
+            found.push((tag.span.start + "<summary".len(), text));
+        }
+    }
+    found
+}
+
+/// `<a data-mention href="page.md">page.md</a>` (every `<a href>` with `all`): the whole element
+/// becomes a mention, whose text is its target's current title; the written text is the fallback.
+fn mention_elements(
+    refs: &mut RefRecorder,
+    tokens: &[Token],
+    start: usize,
+    all: bool,
+) -> Vec<(std::ops::Range<usize>, String)> {
+    let mut found = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let Token::Start(tag) = token else { continue };
+        if tag.name != "a" || !(all || tag.has_attr("data-mention")) {
+            continue;
+        }
+        let Some(href) = tag.attr("href").filter(|h| !h.trim().is_empty()) else {
+            continue;
+        };
+        let mut fallback = String::new();
+        let mut end = tag.span.end;
+        for token in &tokens[i + 1..] {
+            match token {
+                Token::End { name, span } if name == "a" => {
+                    end = span.end;
+                    break;
+                }
+                Token::Text { text, .. } => fallback.push_str(text),
+                _ => {}
+            }
+        }
+        let range = start + tag.span.start..start + end;
+        let dest = refs.rebased(range.start, href.trim().to_string());
+        let span = refs.page_span(&range);
+        let fallback = fallback.split_whitespace().collect::<Vec<_>>().join(" ");
+        let marker = refs.marker(span, RefKind::Mention { dest, fallback });
+        found.push((tag.span.start..end, marker));
+    }
+    found
+}
+
+/// `<i class="fa-rocket">:rocket:</i>`: GitBook's Font Awesome icons, whose text is only the
+/// icon's name. Each whole element, with what it becomes (see [`super::icons`]).
+fn icon_elements(tokens: &[Token]) -> Vec<(std::ops::Range<usize>, String)> {
+    let mut found = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let Token::Start(tag) = token else { continue };
+        let Some(name) = (tag.name == "i")
+            .then(|| tag.attr("class"))
+            .flatten()
+            .and_then(super::icons::font_awesome_name)
+        else {
+            continue;
+        };
+        let end = tokens[i + 1..].iter().find_map(|t| match t {
+            Token::End { name, span } if name == "i" => Some(span.end),
+            _ => None,
+        });
+        let end = end.unwrap_or(tag.span.end);
+        found.push((tag.span.start..end, super::icons::icon_html(name)));
+    }
+    found
 }
 
 /// `srcset="a.png 1x, b.png 2x"`: each candidate URL gets its own marker, its descriptor kept.

@@ -30,6 +30,11 @@ pub enum RefKind {
     Mention { dest: String, fallback: String },
     /// A `file` block's download card: the marker becomes the whole `<a>` element.
     FileCard { dest: String },
+    /// A Markdown link: the marker becomes its whole start tag (`<a href="…" title="…">`), so a
+    /// link whose target cannot exist can be shown as text.
+    Link { dest: String, title: String },
+    /// One of carnet's own words (`crate::i18n`), in the language of the page's space.
+    Word { key: &'static str },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,6 +119,12 @@ impl RefRecorder {
         if dest.is_empty() || dest.starts_with('#') {
             return None;
         }
+        if crate::gitbook::is_lost_link(dest) {
+            let span = self.page_span(&range);
+            let message = format!("GitBook lost this target (`{dest}`); it is left out");
+            self.problem(span, "broken-link", message);
+            return None;
+        }
         let dest = self.rebased(range.start, dest.to_string());
         let span = self.page_span(&range);
         Some(self.marker(
@@ -131,16 +142,10 @@ impl RefRecorder {
         self.ids.push(id);
     }
 
-    /// A heading's id: its explicit one (kept even when repeated, as GitBook does), else the first
-    /// free `slug`, `slug-1`…
+    /// A heading's id: the first free one of its explicit id, else of `slug` (`x`, `x-1`…):
+    /// GitBook numbers a repeated explicit id like a generated one.
     pub fn heading_id(&mut self, explicit: Option<String>, slug: &str) -> String {
-        let id = match explicit {
-            Some(id) => {
-                self.taken.reserve(&id);
-                id
-            }
-            None => self.taken.unique(slug),
-        };
+        let id = self.taken.unique(explicit.as_deref().unwrap_or(slug));
         self.ids.push(id.clone());
         id
     }

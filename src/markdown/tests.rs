@@ -9,7 +9,6 @@ fn render(text: &str) -> Fragment {
         text,
         body_start: 0,
         path: "page.md",
-        language: "fr",
         includes: &NoIncludes,
         vars: &Default::default(),
     })
@@ -24,6 +23,13 @@ fn filled(fragment: &Fragment) -> String {
             out.push_str(&format!("[mention {dest} {fallback}]"))
         }
         RefKind::FileCard { dest } => out.push_str(&format!("[file {dest}]")),
+        RefKind::Link { dest, title } if title.is_empty() => {
+            out.push_str(&format!("<a href=\"{dest}\">"))
+        }
+        RefKind::Link { dest, title } => {
+            out.push_str(&format!("<a href=\"{dest}\" title=\"{title}\">"))
+        }
+        RefKind::Word { key } => out.push_str(crate::i18n::word("fr", key)),
     })
 }
 
@@ -81,15 +87,16 @@ fn links_and_images_become_markers_with_spans() {
         .refs
         .iter()
         .map(|r| match &r.kind {
-            RefKind::Url { dest, kind } => (dest.as_str(), *kind),
+            RefKind::Url { dest, kind } => (dest.as_str(), Some(*kind)),
+            RefKind::Link { dest, .. } => (dest.as_str(), None),
             other => panic!("{other:?}"),
         })
         .collect();
     assert_eq!(
         dests,
         [
-            ("../a_b.md#x", UrlKind::Link),
-            ("img/mon logo.png", UrlKind::Image)
+            ("../a_b.md#x", None),
+            ("img/mon logo.png", Some(UrlKind::Image))
         ]
     );
     assert_eq!(
@@ -123,7 +130,7 @@ fn raw_html_urls_and_ids_are_collected() {
 fn email_autolinks_get_mailto() {
     let f = render("<ops@example.org>\n");
     assert!(
-        matches!(&f.refs[0].kind, RefKind::Url { dest, .. } if dest == "mailto:ops@example.org")
+        matches!(&f.refs[0].kind, RefKind::Link { dest, .. } if dest == "mailto:ops@example.org")
     );
 }
 
@@ -131,16 +138,13 @@ fn email_autolinks_get_mailto() {
 fn gfm_alerts_have_a_title_in_the_site_language() {
     let f = render("> [!WARNING]\n> Attention\n");
     assert!(f.html.contains("markdown-alert-warning"));
-    assert!(
-        f.html
-            .contains("<p class=\"markdown-alert-title\">Avertissement</p>")
-    );
+    assert!(filled(&f).contains("<p class=\"markdown-alert-title\">Avertissement</p>"));
 }
 
 #[test]
 fn footnotes_are_anchors() {
     let f = render("Texte[^n].\n\n[^n]: Note.\n");
-    assert!(f.ids.contains(&"n".to_string()));
+    assert!(f.ids.contains(&"user-content-fn-n".to_string()));
 }
 
 #[test]
@@ -149,7 +153,7 @@ fn hints_render_with_a_role_and_their_first_heading_as_title() {
         "{% hint style=\"warning\" %}\n## À savoir\n\nMarkdown **dedans**.\n{% endhint %}\n",
     );
     assert!(
-        f.html.contains(
+        filled(&f).contains(
             "<div class=\"hint hint-warning\" role=\"note\" aria-label=\"Avertissement\">"
         ),
         "{}",
@@ -280,11 +284,15 @@ fn spans_inside_blocks_map_back_to_the_page() {
         text,
         body_start,
         path: "p.md",
-        language: "fr",
         includes: &NoIncludes,
         vars: &Default::default(),
     });
-    assert_eq!(&text[f.refs[0].span.clone()], "[absent](absent.md)");
+    let link = f
+        .refs
+        .iter()
+        .find(|r| matches!(r.kind, RefKind::Link { .. }))
+        .expect("the link");
+    assert_eq!(&text[link.span.clone()], "[absent](absent.md)");
 }
 
 #[test]
@@ -293,7 +301,7 @@ fn legacy_api_parameters_take_their_location_from_their_group() {
         "{% api-method method=\"get\" path=\"/x\" %}\n{% api-method-spec %}\n{% api-method-request %}\n{% api-method-path-parameters %}\n{% api-method-parameter name=\"id\" type=\"string\" required=true %}\nId\n{% endapi-method-parameter %}\n{% endapi-method-path-parameters %}\n{% endapi-method-request %}\n{% endapi-method-spec %}\n{% endapi-method %}\n",
     );
     assert!(
-        f.html.contains(
+        filled(&f).contains(
             "<td><code>id</code> <span class=\"api-required\">obligatoire</span></td><td>path</td>"
         ),
         "{}",
@@ -310,7 +318,6 @@ fn gitbook_variables_show_their_value() {
         text,
         body_start: 0,
         path: "p.md",
-        language: "fr",
         includes: &NoIncludes,
         vars: &vars,
     });

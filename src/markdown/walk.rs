@@ -8,8 +8,9 @@ use pulldown_cmark::{Event, Tag};
 use super::context::Context;
 use super::headings::{self, OpenHeading};
 use super::links::{self, LinkStart};
+use super::shortcodes::replace_shortcodes;
 use super::tree::{HtmlKind, Node};
-use super::{alerts, blocks, cards, code, math, raw_html, serialize, variables};
+use super::{alerts, blocks, cards, code, footnotes, icons, math, raw_html, serialize, variables};
 
 /// Transforms `nodes` in place.
 pub fn walk<'a>(ctx: &mut Context<'_>, nodes: &mut Vec<Node<'a>>) {
@@ -80,7 +81,18 @@ impl<'a> Walker<'_, '_, 'a> {
                 let latex = latex.clone();
                 *node = Node::Output(math::display_math(self.ctx, &latex));
             }
-            Event::Text(text) | Event::Code(text) => self.ctx.text.text(text),
+            Event::Text(text) => {
+                // `:rocket:` is the emoji it names, in text (never in code).
+                if let std::borrow::Cow::Owned(replaced) = replace_shortcodes(text) {
+                    *text = replaced.into();
+                }
+                self.ctx.text.text(text);
+            }
+            Event::Code(text) => self.ctx.text.text(text),
+            Event::FootnoteReference(label) => {
+                let label = label.to_string();
+                *node = Node::Output(footnotes::reference(self.ctx, &label));
+            }
             Event::SoftBreak | Event::HardBreak => self.ctx.text.text(" "),
             Event::Rule => self.ctx.blocks.block_starts(),
             _ => {}
@@ -98,7 +110,10 @@ impl<'a> Walker<'_, '_, 'a> {
             return;
         }
         let start = *start;
-        if variables::expression(self.ctx, nodes, i) || links::html_mention(self.ctx, nodes, i) {
+        if variables::expression(self.ctx, nodes, i)
+            || links::html_mention(self.ctx, nodes, i)
+            || inline_icon(nodes, i)
+        {
             return;
         }
         if let Node::Html { html, .. } = &nodes[i] {
@@ -141,11 +156,7 @@ impl<'a> Walker<'_, '_, 'a> {
             | Tag::Image { .. }
             | Tag::CodeBlock(_)
             | Tag::BlockQuote(Some(_)) => self.transformed(nodes, i),
-            Tag::FootnoteDefinition(label) => {
-                self.ctx.blocks.block_starts();
-                self.ctx.refs.anchor(label.to_string());
-                self.children(children);
-            }
+            Tag::FootnoteDefinition(_) => self.footnote_definition(nodes, i),
             Tag::Paragraph => {
                 self.ctx.text.text_break();
                 self.ctx.blocks.block_starts();
@@ -171,6 +182,26 @@ impl<'a> Walker<'_, '_, 'a> {
                 self.children(children);
             }
         }
+    }
+
+    /// A footnote: GitHub's and GitBook's ids (see `footnotes`).
+    fn footnote_definition(&mut self, nodes: &mut [Node<'a>], i: usize) {
+        let Node::Element {
+            tag: Tag::FootnoteDefinition(label),
+            mut children,
+            ..
+        } = nodes[i].take()
+        else {
+            return;
+        };
+        self.ctx.blocks.block_starts();
+        let open = footnotes::definition_open(self.ctx, &label);
+        self.children(&mut children);
+        nodes[i] = Node::Wrap {
+            open,
+            children,
+            close: footnotes::DEFINITION_CLOSE,
+        };
     }
 
     /// An element a transform replaces with what it makes of it.
@@ -245,4 +276,30 @@ impl<'a> Walker<'_, '_, 'a> {
             },
         };
     }
+}
+
+/// An icon element in inline HTML, its start tag at `nodes[at]`: the nodes up to its `</i>`
+/// become the icon. `false` when the tag is not an icon.
+fn inline_icon(nodes: &mut Vec<Node<'_>>, at: usize) -> bool {
+    let Node::Html { html, .. } = &nodes[at] else {
+        return false;
+    };
+    let Some(tag) = crate::html::first_start_tag(html).filter(|t| t.name == "i") else {
+        return false;
+    };
+    let Some(name) = tag.attr("class").and_then(icons::font_awesome_name) else {
+        return false;
+    };
+    let icon = icons::icon_html(name);
+    if !html.trim_end().ends_with("</i>") {
+        let end = nodes[at + 1..]
+            .iter()
+            .position(
+                |n| matches!(n, Node::Html { html, .. } if html.trim().eq_ignore_ascii_case("</i>")),
+            )
+            .map_or(at + 1, |i| at + 1 + i + 1);
+        nodes.drain(at + 1..end);
+    }
+    nodes[at] = Node::Output(icon);
+    true
 }

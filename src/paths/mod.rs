@@ -3,4 +3,4 @@
 
 mod relative;
 
-pub use relative::{decode_path, is_external, join_path, parent_dir, rebase_path};
+pub use relative::{decode_path, is_external, join_clamped, join_path, parent_dir, rebase_path};

@@ -19,17 +19,25 @@ pub fn decode_path(path: &str) -> String {
 /// ending with `/`) and removes `.` and `..`. `None` when the path climbs out of the site.
 /// A leading `/` means the site root. A trailing `/` is kept: it says "folder".
 pub fn join_path(base_dir: &str, path: &str) -> Option<String> {
+    match join_clamped(base_dir, path) {
+        (joined, false) => Some(joined),
+        (_, true) => None,
+    }
+}
+
+/// [`join_path`] as a browser joins a URL: `..` above the root stays at the root. Also says
+/// whether the path climbed above the root.
+pub fn join_clamped(base_dir: &str, path: &str) -> (String, bool) {
     let (start, path) = match path.strip_prefix('/') {
         Some(rest) => ("", rest),
         None => (base_dir, path),
     };
     let mut parts: Vec<&str> = start.split('/').filter(|s| !s.is_empty()).collect();
+    let mut climbed = false;
     for segment in path.split('/') {
         match segment {
             "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
+            ".." => climbed |= parts.pop().is_none(),
             s => parts.push(s),
         }
     }
@@ -43,7 +51,7 @@ pub fn join_path(base_dir: &str, path: &str) -> Option<String> {
     if ends_as_folder && !joined.is_empty() {
         joined.push('/');
     }
-    Some(joined)
+    (joined, climbed)
 }
 
 /// The folder part of a content-relative file path: `a/b.md` → `a/`, `b.md` → ``.
@@ -93,6 +101,9 @@ mod tests {
         assert_eq!(join_path("a/", "/top.md").as_deref(), Some("top.md"));
         assert_eq!(join_path("a/", "..").as_deref(), Some(""));
         assert_eq!(join_path("a/", "../../x"), None);
+        assert_eq!(join_clamped("a/", "../../x/"), ("x/".to_string(), true));
+        assert_eq!(join_clamped("", "../y.md"), ("y.md".to_string(), true));
+        assert_eq!(join_clamped("a/", "../y.md"), ("y.md".to_string(), false));
     }
 
     #[test]

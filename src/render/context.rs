@@ -102,6 +102,8 @@ pub fn page_context(
     let nav = site.nav_of(id);
     let position = nav.positions.get(&id).map(Vec::as_slice);
     let (prev, next) = nav.neighbours(id);
+    // The site's language and words are global; a space in another language has its own.
+    let language = site.language_of(id);
     let view = PageView {
         title: &page.title,
         description: page.description(),
@@ -137,7 +139,7 @@ pub fn page_context(
             .map(|base| format!("{base}{}", encode_path(&page.source.rel))),
         last_updated: dates
             .and_then(|d| d.get(&page.source.rel))
-            .map(|seconds| DateView::new(seconds, &site.config.language)),
+            .map(|seconds| DateView::new(seconds, language)),
     };
     let root = linker.root();
     let mut context = tera::Context::new();
@@ -153,6 +155,10 @@ pub fn page_context(
     context.insert("breadcrumbs", &breadcrumbs(site, id, position, &linker));
     context.insert("prev", &prev.map(|p| neighbour(site, p, &linker)));
     context.insert("next", &next.map(|p| neighbour(site, p, &linker)));
+    if language != site.language {
+        context.insert("lang", language);
+        context.insert("t", &crate::i18n::theme_strings(language));
+    }
     context
 }
 

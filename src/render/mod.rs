@@ -114,7 +114,7 @@ fn space_views(site: &Site) -> Vec<SpaceView<'_>> {
 fn site_view(site: &Site) -> SiteView<'_> {
     SiteView {
         title: &site.title,
-        language: &site.config.language,
+        language: &site.language,
         base_url: site.config.base_url.as_deref(),
         favicon: SiteImage::of(site, site.config.favicon.as_deref()),
         logo: SiteImage::of(site, site.config.logo.as_deref()),
@@ -134,9 +134,9 @@ pub fn set_site_globals(theme: &mut Theme, site: &Site) {
     let assets = theme.asset_paths.clone();
     let globals = theme.tera.global_context();
     globals.insert("site", &view);
-    globals.insert("lang", &site.config.language);
+    globals.insert("lang", &site.language);
     globals.insert("assets", &assets);
-    globals.insert("t", &theme_strings(&site.config.language));
+    globals.insert("t", &theme_strings(&site.language));
     globals.insert("spaces", &space_views(site));
 }
 

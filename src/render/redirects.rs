@@ -53,7 +53,7 @@ pub fn redirect_page(site: &Site, redirect: &Redirect) -> String {
     };
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{canonical}\">\n{script}<meta http-equiv=\"refresh\" content=\"0; url={default_href}\">\n</head>\n<body>\n<p><a href=\"{default_href}\">{title}</a></p>\n</body>\n</html>\n",
-        lang = esc(&site.config.language),
+        lang = esc(&site.language),
     )
 }
 

@@ -85,7 +85,30 @@ impl Writer<'_> {
             RefKind::ContentRef { dest, label } => self.content_ref_card(reference, dest, label),
             RefKind::Mention { dest, fallback } => self.mention(reference, dest, fallback),
             RefKind::FileCard { dest } => self.file_card(reference, dest),
+            RefKind::Link { dest, title } => self.link_start(reference, dest, title),
+            RefKind::Word { key } => (escaped(word(self.site.language_of(self.from), key)), None),
         }
+    }
+
+    /// A Markdown link's start tag. A link to a page that is not published, or climbing above
+    /// the site root to nothing (a page of the site a guide was copied from), has nowhere to
+    /// lead: it is shown as text (an `<a>` without `href`), never as a dead link.
+    fn link_start(&self, reference: &Reference, dest: &str, title: &str) -> Filled {
+        let (href, problem) = self.link(reference, dest, UrlKind::Link);
+        let lost = problem.as_ref().is_some_and(|p| {
+            p.code == "link-to-unpublished"
+                || (p.code == "broken-link" && self.site.climbs_above_root(self.from, dest))
+        });
+        let mut html = if lost {
+            String::from("<a class=\"link-lost\"")
+        } else {
+            format!("<a href=\"{}\"", escaped(&href))
+        };
+        if !title.is_empty() {
+            let _ = write!(html, " title=\"{}\"", escaped(title));
+        }
+        html.push('>');
+        (html, problem)
     }
 
     /// The `href` of `dest` (as written when it does not resolve), and what is wrong with it.
@@ -146,7 +169,7 @@ impl Writer<'_> {
                 let _ = writeln!(
                     html,
                     "</span> <span class=\"content-ref-note\">({})</span></div>",
-                    word(&site.config.language, "page_not_available")
+                    word(site.language_of(self.from), "page_not_available")
                 );
                 let problem = site.warn_at(self.from, reference, "broken-link", message);
                 return (html, Some(problem));
@@ -171,7 +194,10 @@ impl Writer<'_> {
     /// target is external or missing).
     fn mention(&self, reference: &Reference, dest: &str, fallback: &str) -> Filled {
         let (href, problem) = self.link(reference, dest, UrlKind::Link);
-        if problem.as_ref().is_some_and(|p| p.code == "broken-link") {
+        if problem
+            .as_ref()
+            .is_some_and(|p| p.code == "broken-link" || p.code == "link-to-unpublished")
+        {
             return (escaped(fallback), problem);
         }
         let title = match self.site.resolve(self.from, dest) {

@@ -36,6 +36,7 @@
 use std::fmt::Write as _;
 
 use pulldown_cmark_escape::escape_html;
+use rustc_hash::FxHashMap;
 
 use super::linker::Linker;
 use crate::site::{NavNode, NavTarget, Site, Space};
@@ -58,8 +59,11 @@ pub struct Sidebar {
     roots: Vec<Entry>,
     /// Site path of the page owning the roots (the space's home); `None`: lists are never cut.
     home: Option<String>,
-    /// "{n} more" in the site's language.
+    /// "{n} more" in the space's language.
     more: &'static str,
+    /// Site path → the places of every entry linking that page, for pages SUMMARY.md lists more
+    /// than once: a cut list under any of them has its "more" entry lead to that page.
+    repeated: FxHashMap<String, Vec<Vec<usize>>>,
 }
 
 #[derive(Debug)]
@@ -97,10 +101,15 @@ struct Writer<'a> {
 impl Sidebar {
     /// Prepares the sidebar of one space of `site`.
     pub fn new(site: &Site, space: &Space) -> Self {
+        let roots = prepare(site, &space.nav.roots);
+        let mut places = FxHashMap::default();
+        page_places(&roots, &mut Vec::new(), &mut places);
+        places.retain(|_, at: &mut Vec<Vec<usize>>| at.len() > 1);
         Sidebar {
-            roots: prepare(site, &space.nav.roots),
+            roots,
             home: space.home.map(|home| site.pages[home].href_path.clone()),
-            more: crate::i18n::word(&site.config.language, "nav_more"),
+            more: crate::i18n::word(&space.language, "nav_more"),
+            repeated: places,
         }
     }
 
@@ -132,6 +141,18 @@ impl Sidebar {
         }
         if let Some(entry) = own.filter(|e| e.kind == Kind::Page) {
             lists.push(&entry.children);
+            // The lists under the page's other entries name it as their owner too.
+            let elsewhere = match &entry.link {
+                Link::Page(href) => self.repeated.get(href),
+                _ => None,
+            };
+            for at in elsewhere.into_iter().flatten() {
+                if position != Some(at.as_slice())
+                    && let Some(other) = node_at(&self.roots, at)
+                {
+                    lists.push(&other.children);
+                }
+            }
         }
         if !lists.iter().any(|list| cuts(list)) {
             return None;
@@ -145,6 +166,22 @@ impl Sidebar {
             writer.listing(list, own);
         }
         Some(writer.html)
+    }
+}
+
+/// Records the place of every page entry under `entries` (at `path`) by its site path.
+fn page_places(
+    entries: &[Entry],
+    path: &mut Vec<usize>,
+    places: &mut FxHashMap<String, Vec<Vec<usize>>>,
+) {
+    for (i, entry) in entries.iter().enumerate() {
+        path.push(i);
+        if let Link::Page(href) = &entry.link {
+            places.entry(href.clone()).or_default().push(path.clone());
+        }
+        page_places(&entry.children, path, places);
+        path.pop();
     }
 }
 

@@ -1,11 +1,15 @@
 //! Page records into the static search index: small files a browser fetches on demand.
 //!
 //! Layout (under `search/`):
-//! - `meta.js`: the stemmer, stop words, page count, the list of term shards, and the index
-//!   version (a hash of everything), which the browser adds to every other file's URL;
-//! - `t/<prefix>.js` — term shards: each term's pages with a precomputed BM25 weight.
-//!   Terms are grouped by prefix and a group that grows past [`SHARD_BYTES`] is split by a longer
-//!   prefix, so a query fetches a few kilobytes whatever the size of the site;
+//! - `meta.js`: the analyzers (one per language of the site: stemmer, stop words), page count,
+//!   the list of term shards, and the index version (a hash of everything), which the browser
+//!   adds to every other file's URL;
+//! - `t/<prefix>.js` — term shards: each term's best pages with a precomputed BM25 weight, the
+//!   site's words that fall in the shard with their terms per analyzer (`forms.rs`), and the
+//!   terms whose other pages are in the tail file. Terms are grouped by prefix and a group that
+//!   grows past [`SHARD_BYTES`] is split by a longer prefix, so a query fetches a few kilobytes
+//!   whatever the size of the site;
+//! - `x/<prefix>.js` — tails: the pages of a common term past its [`HEAD_POSTINGS`] best;
 //! - `p/<n>.js` — one page's title, URL and sections, fetched only for the results shown.
 //!
 //! Paths are stable, so a deploy re-uploads only the files an edit changed; the version in
@@ -22,6 +26,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::analyze::{Analyzer, words};
+use super::forms::{self, NONE};
 use crate::markdown::Section;
 
 /// A term group larger than this (serialised) is split by a longer prefix.
@@ -35,18 +40,15 @@ pub const TITLE_WEIGHT: f32 = 8.0;
 pub const HEADING_WEIGHT: f32 = 3.0;
 /// Text kept per page for excerpts; the rest is indexed but not shipped.
 const MAX_PAGE_TEXT: usize = 24 * 1024;
-/// "No term" in a word's pair of term ids.
-const NONE: u32 = u32::MAX;
-
 /// Every term of one index, numbered: pages keep ids, not strings, so a 10,000-page site does
 /// not hold millions of small strings while it renders.
 pub struct Vocabulary {
     /// Tells this vocabulary's entries apart in the per-thread memo.
     generation: u64,
     terms: Mutex<(FxHashMap<String, u32>, Vec<String>)>,
-    /// Each word of the site, lower-cased, with its term ids: written into the shards so a
+    /// Each word of the site with its term ids, per language: written into the shards so a
     /// browser finds a query word's terms without downloading a stemmer.
-    forms: Mutex<FxHashMap<String, [u32; 2]>>,
+    forms: forms::Recorded,
 }
 
 impl Default for Vocabulary {
@@ -55,7 +57,7 @@ impl Default for Vocabulary {
         Vocabulary {
             generation: GENERATION.fetch_add(1, Ordering::Relaxed),
             terms: Mutex::default(),
-            forms: Mutex::default(),
+            forms: forms::Recorded::default(),
         }
     }
 }
@@ -65,12 +67,14 @@ impl Vocabulary {
     /// vocabulary, and stemming would dominate indexing without it.
     fn with_memo<R>(&self, f: impl FnOnce(&mut Memo) -> R) -> R {
         thread_local! {
-            static MEMO: RefCell<Memo> = RefCell::new(Memo {
-                generation: u64::MAX,
-                words: FxHashMap::default(),
-                counts: Vec::new(),
-                touched: Vec::new(),
-            });
+            static MEMO: RefCell<Memo> = const {
+                RefCell::new(Memo {
+                    generation: u64::MAX,
+                    words: Vec::new(),
+                    counts: Vec::new(),
+                    touched: Vec::new(),
+                })
+            };
         }
         MEMO.with(|memo| {
             let mut memo = memo.borrow_mut();
@@ -94,22 +98,15 @@ impl Vocabulary {
         id
     }
 
-    fn record_form(&self, word: &str, ids: [u32; 2]) {
-        let lower = word.to_lowercase();
-        let mut forms = self.forms.lock().unwrap_or_else(|e| e.into_inner());
-        forms.entry(lower).or_insert(ids);
-    }
-
-    /// The terms, by id, and the forms.
-    fn into_parts(self) -> (Vec<String>, FxHashMap<String, [u32; 2]>) {
-        let terms = self.terms.into_inner().unwrap_or_else(|e| e.into_inner()).1;
-        let forms = self.forms.into_inner().unwrap_or_else(|e| e.into_inner());
-        (terms, forms)
+    /// Term → id, the terms by id, and the forms recorded.
+    fn into_parts(self) -> (FxHashMap<String, u32>, Vec<String>, forms::Recorded) {
+        let (ids, terms) = self.terms.into_inner().unwrap_or_else(|e| e.into_inner());
+        (ids, terms, self.forms)
     }
 
     #[cfg(test)]
     fn into_terms(self) -> Vec<String> {
-        self.into_parts().0
+        self.into_parts().1
     }
 }
 
@@ -126,10 +123,14 @@ pub struct PageTerms {
     pub file_hash: [u8; 32],
 }
 
+/// Word → its term ids, for one analyzer.
+type WordTerms = FxHashMap<String, [u32; 2]>;
+
 /// Per-thread scratch space for indexing pages.
 struct Memo {
     generation: u64,
-    words: FxHashMap<String, [u32; 2]>,
+    /// Per stemmer (the analyzers of a site's languages), word → term ids.
+    words: Vec<(Option<&'static str>, WordTerms)>,
     /// Weighted count per term id for the page being indexed (dense: faster than a map).
     counts: Vec<f32>,
     /// Term ids with a non-zero count, to reset `counts` cheaply.
@@ -138,7 +139,20 @@ struct Memo {
 
 impl Memo {
     fn ids(&mut self, analyzer: &Analyzer, vocabulary: &Vocabulary, word: &str) -> [u32; 2] {
-        if let Some(ids) = self.words.get(word) {
+        let slot = match self
+            .words
+            .iter()
+            .position(|(stemmer, _)| *stemmer == analyzer.stemmer_name)
+        {
+            Some(slot) => slot,
+            None => {
+                self.words
+                    .push((analyzer.stemmer_name, FxHashMap::default()));
+                self.words.len() - 1
+            }
+        };
+        let words = &mut self.words[slot].1;
+        if let Some(ids) = words.get(word) {
             return *ids;
         }
         let terms = analyzer.terms(word);
@@ -146,10 +160,8 @@ impl Memo {
             terms.first.map_or(NONE, |t| vocabulary.intern(t)),
             terms.second.map_or(NONE, |t| vocabulary.intern(t)),
         ];
-        if ids[0] != NONE && analyzer.stemmer_name.is_some() {
-            vocabulary.record_form(word, ids);
-        }
-        self.words.insert(word.to_owned(), ids);
+        vocabulary.forms.record(analyzer, word, ids);
+        words.insert(word.to_owned(), ids);
         ids
     }
 
@@ -263,15 +275,16 @@ pub struct TermFiles {
     pub files: Vec<IndexFile>,
 }
 
-/// Builds the term shards (with BM25 weights) and `meta.js`.
+/// Builds the term shards (with BM25 weights) and `meta.js`. `analyzers` are those the pages
+/// were indexed with (one per language of the site, the site's own first): the browser turns a
+/// query word into the terms of each.
 pub fn term_files(
-    analyzer: &Analyzer,
+    analyzers: &[(String, Analyzer)],
     vocabulary: Vocabulary,
-    language: &str,
     mut pages: Vec<PageTerms>,
 ) -> TermFiles {
     pages.sort_unstable_by_key(|p| p.id);
-    let (vocabulary, forms) = vocabulary.into_parts();
+    let (term_ids, vocabulary, recorded) = vocabulary.into_parts();
     let count = pages.len();
     let average = if count == 0 {
         1.0
@@ -291,6 +304,14 @@ pub fn term_files(
             }
         }
     }
+    let forms = recorded.complete(analyzers, |term| {
+        let id = *term_ids.get(term)?;
+        let live = postings
+            .get(id as usize)
+            .is_some_and(|list| !list.is_empty());
+        live.then_some(id)
+    });
+    drop(term_ids);
     let mut encoded: Vec<(String, String, Option<String>)> = vocabulary
         .par_iter()
         .cloned()
@@ -307,7 +328,18 @@ pub fn term_files(
         .map(|(term, head, tail)| ((term, head), tail))
         .unzip();
     let shards = shard(&terms, 1);
-    let forms_by_shard = forms_by_shard(&shards, &vocabulary, forms);
+    let shard_index: FxHashMap<&str, usize> = shards
+        .iter()
+        .enumerate()
+        .map(|(i, (key, _))| (key.as_str(), i))
+        .collect();
+    // The shard a browser looks in for a folded word: the longest key it starts with.
+    let shard_of = |folded: &str| {
+        (1..=MAX_PREFIX_CHARS)
+            .rev()
+            .find_map(|n| shard_index.get(prefix(folded, n)).copied())
+    };
+    let forms_by_shard = forms::by_shard(forms, shards.len(), shard_of, &vocabulary);
 
     let mut shard_files = Vec::with_capacity(shards.len());
     for (i, (key, range)) in shards.iter().enumerate() {
@@ -319,16 +351,11 @@ pub fn term_files(
             }
             let _ = write!(body, "{}:[{encoded}]", json_string(term));
         }
-        body.push_str("},{");
-        for (j, (form, form_terms)) in forms_by_shard[i].iter().enumerate() {
-            if j > 0 {
-                body.push(',');
-            }
-            let _ = write!(body, "{}:{}", json_string(form), json_terms(form_terms));
-        }
+        body.push_str("},");
+        forms::write(&mut body, &forms_by_shard[i]);
         let tailed: Vec<usize> = range.clone().filter(|t| tails[*t].is_some()).collect();
         let names: Vec<&str> = tailed.iter().map(|t| terms[*t].0.as_str()).collect();
-        let _ = writeln!(body, "}},{});", json_terms_ref(&names));
+        let _ = writeln!(body, ",{});", json_terms_ref(&names));
         hasher.update(key.as_bytes());
         hasher.update(body.as_bytes());
         shard_files.push((format!("t/{}", file_name(key)), body.into_bytes()));
@@ -348,11 +375,20 @@ pub fn term_files(
         }
     }
     let version = hasher.finalize().to_hex()[..10].to_owned();
+    let described: Vec<serde_json::Value> = analyzers
+        .iter()
+        .map(|(language, analyzer)| {
+            serde_json::json!({
+                "language": language,
+                "stemmer": analyzer.stemmer_name,
+                "stop": analyzer.stop_words,
+            })
+        })
+        .collect();
     let meta = serde_json::json!({
         "version": 1,
-        "language": language,
-        "stemmer": analyzer.stemmer_name,
-        "stop": analyzer.stop_words,
+        "language": analyzers.first().map(|(language, _)| language),
+        "analyzers": described,
         "pages": count,
         "version": version,
         "shards": shards.iter().map(|(key, _)| key.as_str()).collect::<Vec<_>>(),
@@ -366,48 +402,6 @@ pub fn term_files(
         bytes,
     }));
     TermFiles { version, files }
-}
-
-/// The forms each shard carries: a word goes to the shard a browser looks in for it (the
-/// longest shard key its folded form starts with, as `search.js` finds it), with its terms.
-/// A form whose only term is itself folded is left out: the browser tries that first.
-fn forms_by_shard(
-    shards: &[(String, std::ops::Range<usize>)],
-    vocabulary: &[String],
-    forms: FxHashMap<String, [u32; 2]>,
-) -> Vec<Vec<(String, Vec<String>)>> {
-    let index: FxHashMap<&str, usize> = shards
-        .iter()
-        .enumerate()
-        .map(|(i, (key, _))| (key.as_str(), i))
-        .collect();
-    let mut by_shard: Vec<Vec<(String, Vec<String>)>> = vec![Vec::new(); shards.len()];
-    for (form, ids) in forms {
-        let folded = super::fold(&form);
-        let Some(shard) = (1..=MAX_PREFIX_CHARS)
-            .rev()
-            .find_map(|n| index.get(prefix(&folded, n)).copied())
-        else {
-            continue;
-        };
-        let terms: Vec<String> = ids
-            .iter()
-            .filter(|id| **id != NONE)
-            .filter_map(|id| vocabulary.get(*id as usize).cloned())
-            .collect();
-        if terms.len() == 1 && terms[0] == folded {
-            continue;
-        }
-        by_shard[shard].push((form, terms));
-    }
-    for forms in &mut by_shard {
-        forms.sort_unstable();
-    }
-    by_shard
-}
-
-fn json_terms(terms: &[String]) -> String {
-    serde_json::to_string(terms).unwrap_or_else(|_| "[]".to_owned())
 }
 
 fn json_terms_ref(terms: &[&str]) -> String {
@@ -549,7 +543,8 @@ mod tests {
             scripts.push(script);
             terms.push(entry);
         }
-        (scripts, term_files(&fr, vocabulary, "fr", terms))
+        let analyzers = [("fr".to_string(), Analyzer::for_language("fr"))];
+        (scripts, term_files(&analyzers, vocabulary, terms))
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! results shown.
 
 mod analyze;
+mod forms;
 mod index;
 
 pub use crate::markdown::Section;
@@ -21,32 +22,61 @@ pub use index::{
 
 use crate::site::Page;
 
-/// Indexes the pages of one site: one per build, shared by the render threads.
+/// Indexes the pages of one site: one per build, shared by the render threads. Each page is
+/// stemmed in its space's language.
 pub struct SearchIndexer {
-    analyzer: Analyzer,
-    language: String,
+    /// One per language, the site's first; languages sharing a stemmer share an analyzer.
+    analyzers: Vec<(String, Analyzer)>,
     vocabulary: Vocabulary,
 }
 
 impl SearchIndexer {
-    pub fn new(language: &str) -> Self {
+    /// An indexer for pages in `languages` (the site's first).
+    pub fn new<'a>(languages: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut analyzers: Vec<(String, Analyzer)> = Vec::new();
+        for language in languages {
+            let analyzer = Analyzer::for_language(language);
+            if !analyzers
+                .iter()
+                .any(|(_, a)| a.stemmer_name == analyzer.stemmer_name)
+            {
+                analyzers.push((language.to_owned(), analyzer));
+            }
+        }
+        if analyzers.is_empty() {
+            analyzers.push((String::new(), Analyzer::for_language("")));
+        }
         SearchIndexer {
-            analyzer: Analyzer::for_language(language),
-            language: language.to_owned(),
+            analyzers,
             vocabulary: Vocabulary::default(),
         }
     }
 
-    /// Indexes a page from the text its fragment collected: its terms, and its page file (to be written
-    /// as it is). `None` for pages readers should not find by searching (hidden
-    /// from the navigation, or `noIndex`).
-    pub fn page(&self, id: u32, page: &Page) -> Option<(PageTerms, IndexFile)> {
+    /// An indexer for the languages of `site`'s spaces.
+    pub fn for_site(site: &crate::site::Site) -> Self {
+        let spaces = site.spaces.iter().map(|s| s.language.as_str());
+        Self::new(std::iter::once(site.language.as_str()).chain(spaces))
+    }
+
+    /// The analyzer for pages in `language`.
+    fn analyzer(&self, language: &str) -> &Analyzer {
+        let stemmer = Analyzer::for_language(language).stemmer_name;
+        self.analyzers
+            .iter()
+            .find(|(_, a)| a.stemmer_name == stemmer)
+            .map_or(&self.analyzers[0].1, |(_, a)| a)
+    }
+
+    /// Indexes a page (in `language`) from the text its fragment collected: its terms, and its
+    /// page file (to be written as it is). `None` for pages readers should not find by
+    /// searching (hidden from the navigation, or `noIndex`).
+    pub fn page(&self, id: u32, page: &Page, language: &str) -> Option<(PageTerms, IndexFile)> {
         if page.hidden() || page.doc.front_matter.no_index {
             return None;
         }
         let sections = &page.fragment.sections;
         let mut terms = page_terms(
-            &self.analyzer,
+            self.analyzer(language),
             &self.vocabulary,
             id,
             &page.title,
@@ -64,7 +94,7 @@ impl SearchIndexer {
 
     /// The term shards and `meta.js`, once every page is indexed.
     pub fn finish(self, pages: Vec<PageTerms>) -> TermFiles {
-        term_files(&self.analyzer, self.vocabulary, &self.language, pages)
+        term_files(&self.analyzers, self.vocabulary, pages)
     }
 }
 
@@ -72,12 +102,14 @@ impl SearchIndexer {
 /// searches after a change, instead of on every save.
 pub fn index_in_memory(site: &crate::site::Site) -> Vec<IndexFile> {
     use rayon::prelude::*;
-    let indexer = SearchIndexer::new(&site.config.language);
-    let published: Vec<&Page> = site.published().map(|(_, page)| page).collect();
+    let indexer = SearchIndexer::for_site(site);
+    let published: Vec<(usize, &Page)> = site.published().collect();
     let indexed: Vec<(PageTerms, IndexFile)> = published
         .par_iter()
         .enumerate()
-        .filter_map(|(id, page)| indexer.page(id as u32, page))
+        .filter_map(|(id, (page_id, page))| {
+            indexer.page(id as u32, page, site.language_of(*page_id))
+        })
         .collect();
     let (terms, page_files): (Vec<PageTerms>, Vec<IndexFile>) = indexed.into_iter().unzip();
     let index = indexer.finish(terms);

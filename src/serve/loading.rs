@@ -52,7 +52,6 @@ pub fn dependents_of(
 pub fn context_key(config: &SiteConfig, inputs: &Inputs) -> blake3::Hash {
     let mut key = blake3::Hasher::new();
     for part in [
-        config.language.as_str(),
         &config.site_dir.to_string_lossy(),
         &config.content_dir.to_string_lossy(),
     ] {
@@ -81,7 +80,6 @@ pub fn load_file(
         read: Mutex::default(),
     };
     let context = LoadContext {
-        language: &config.language,
         includes: &includes,
         vars: &inputs.vars,
     };

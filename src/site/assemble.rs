@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::Space;
+use super::language::{DEFAULT_LANGUAGE, detect_language};
 use super::nav::{FolderEntry, Nav, NavNode, NavTarget, folder_nav};
 use super::spaces::{SpaceSpec, space_of};
 use super::url::{encode_path, page_url};
@@ -81,11 +82,12 @@ pub fn assemble_site(
         }
         kept
     });
-    let (by_source, by_url) = index_pages(&mut pages, &specs, &mut diagnostics);
+    let (by_source, by_url, contested) = index_pages(&mut pages, &specs);
     let asset_sizes: FxHashMap<String, u64> =
         assets.iter().map(|a| (a.rel.clone(), a.size)).collect();
     let mut site = Site {
         title: String::new(),
+        language: String::new(),
         home: by_url.get("").copied(),
         config,
         pages: pages.into_iter().map(Arc::new).collect(),
@@ -120,14 +122,56 @@ pub fn assemble_site(
         let roots = roots.unwrap_or_else(|| space_folder_nav(&site, index, &spec, home));
         let pages = &site.pages;
         let nav = Nav::new(roots, |id| pages[id].hidden());
-        spaces.push(Space::new(spec, nav, home, &site.pages));
+        let language = space_language(&site, index, &spec);
+        spaces.push(Space::new(spec, nav, home, &site.pages, language));
     }
+    settle_contested_urls(&mut site, &contested, &mut diagnostics);
+    site.home = site.page_by_url("");
+    for (index, space) in spaces.iter_mut().enumerate() {
+        space.home = space.home.filter(|h| site.pages[*h].published).or_else(|| {
+            site.page_by_url(&space.spec.url_prefix)
+                .filter(|p| site.pages[*p].space == index)
+        });
+    }
+    site.language = site_language(&site, &spaces);
     site.spaces = Arc::new(spaces);
     diagnostics.extend(interactive_blocks_warning(&site));
     site.title = site_title
         .or_else(|| site.home.map(|h| site.pages[h].title.clone()))
         .unwrap_or_else(|| "Documentation".to_string());
     (site, diagnostics)
+}
+
+/// The language of the space `index`: `carnet.yaml`'s, else its `docs.yaml` entry's, else what
+/// its published pages are written in, else English.
+fn space_language(site: &Site, index: usize, spec: &SpaceSpec) -> String {
+    site.config
+        .language
+        .clone()
+        .or_else(|| spec.language.clone())
+        .or_else(|| {
+            let pages = site
+                .pages
+                .iter()
+                .filter(|p| p.space == index && p.published);
+            detect_language(pages.map(|p| &**p))
+        })
+        .unwrap_or_else(|| DEFAULT_LANGUAGE.to_string())
+}
+
+/// The language of what belongs to no space: the configured one, else that of the first space
+/// with pages (the root space first).
+fn site_language(site: &Site, spaces: &[Space]) -> String {
+    if let Some(language) = &site.config.language {
+        return language.clone();
+    }
+    let has_pages = |index: usize| site.pages.iter().any(|p| p.space == index && p.published);
+    spaces
+        .iter()
+        .enumerate()
+        .find(|(index, _)| has_pages(*index))
+        .map_or(DEFAULT_LANGUAGE, |(_, space)| space.language.as_str())
+        .to_string()
 }
 
 /// The navigation of a space without SUMMARY.md: its folder tree.
@@ -151,49 +195,137 @@ fn space_folder_nav(
     folder_nav(&entries, home)
 }
 
+/// Pages by source path, pages by URL, and the groups of pages that share a URL.
+type PageIndexes = (
+    FxHashMap<String, PageId>,
+    FxHashMap<String, PageId>,
+    Vec<Vec<PageId>>,
+);
+
 /// Gives every page its URL (its space's prefix, then its path in the space) and indexes pages
-/// by source path and URL. Two pages with one URL cannot both be published: an error, and the
-/// first (in source order) keeps the URL.
-fn index_pages(
-    pages: &mut [Page],
-    spaces: &[SpaceSpec],
-    diagnostics: &mut Vec<Diagnostic>,
-) -> (FxHashMap<String, PageId>, FxHashMap<String, PageId>) {
+/// by source path and URL. Pages sharing a URL are returned with it: which of them the URL
+/// belongs to depends on which are published, known only once SUMMARY.md is read (GitBook
+/// publishes `faq/README.md` listed in SUMMARY.md beside an unlisted `faq.md`). Meanwhile the
+/// first in source order holds the URL.
+fn index_pages(pages: &mut [Page], spaces: &[SpaceSpec]) -> PageIndexes {
     let mut by_source = FxHashMap::with_capacity_and_hasher(pages.len(), Default::default());
     let mut by_url: FxHashMap<String, PageId> =
         FxHashMap::with_capacity_and_hasher(pages.len(), Default::default());
+    let mut contested: FxHashMap<PageId, Vec<PageId>> = FxHashMap::default();
     for id in 0..pages.len() {
         let spec = &spaces[pages[id].space];
         let within = &pages[id].source.rel[spec.content_dir.len()..];
         let url = format!("{}{}", spec.url_prefix, page_url(within, &spec.readme));
         by_source.insert(pages[id].source.rel.clone(), id);
-        if let Some(&first) = by_url.get(&url) {
-            let message = format!(
-                "`{}` and `{}` would both be published at /{url}; rename one of them",
-                pages[first].source.rel, pages[id].source.rel
-            );
-            diagnostics.push(
-                Diagnostic::error("duplicate-url", message).in_file(pages[id].display_path.clone()),
-            );
-            pages[id].published = false;
-        } else {
-            by_url.insert(url.clone(), id);
+        match by_url.get(&url) {
+            Some(&first) => contested
+                .entry(first)
+                .or_insert_with(|| vec![first])
+                .push(id),
+            None => {
+                by_url.insert(url.clone(), id);
+            }
         }
         pages[id].href_path = encode_path(&url);
         pages[id].url = url;
     }
-    (by_source, by_url)
+    let mut contested: Vec<Vec<PageId>> = contested.into_values().collect();
+    contested.sort_unstable();
+    (by_source, by_url, contested)
+}
+
+/// Gives each contested URL to the one page published there. Two published pages with one URL
+/// cannot both be written: an error, and the first (in source order) keeps the URL. Unpublished
+/// pages at a published page's URL are simply not pages, as on GitBook (their own
+/// `not-in-summary` warning says so).
+fn settle_contested_urls(
+    site: &mut Site,
+    contested: &[Vec<PageId>],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for ids in contested {
+        let published: Vec<PageId> = ids
+            .iter()
+            .copied()
+            .filter(|&id| site.pages[id].published)
+            .collect();
+        let Some(&winner) = published.first() else {
+            continue;
+        };
+        for &loser in &published[1..] {
+            let message = format!(
+                "`{}` and `{}` would both be published at /{}; rename one of them",
+                site.pages[winner].source.rel, site.pages[loser].source.rel, site.pages[loser].url
+            );
+            diagnostics.push(
+                Diagnostic::error("duplicate-url", message)
+                    .in_file(site.pages[loser].display_path.clone()),
+            );
+            Arc::make_mut(&mut site.pages[loser]).published = false;
+        }
+        let url = site.pages[winner].url.clone();
+        if site.page_by_url(&url) != Some(winner) {
+            Arc::make_mut(&mut site.by_url).insert(url, winner);
+        }
+    }
 }
 
 /// Resolves a SUMMARY.md or link path written relative to `base_dir` to a page.
 pub(super) fn find_page(site: &Site, base_dir: &str, path: &str) -> Option<PageId> {
-    let joined = join_path(base_dir, &decode_path(path))?;
-    site.page_by_source(&joined)
+    find_joined_page(site, &join_path(base_dir, &decode_path(path))?)
+}
+
+/// The page at the content-relative path `joined` (decoded, `.` and `..` resolved): a file, a
+/// folder (its README, or its space's first page), or else a URL.
+pub(super) fn find_joined_page(site: &Site, joined: &str) -> Option<PageId> {
+    site.page_by_source(joined)
+        .or_else(|| written_loosely(site, joined))
+        .or_else(|| folder_page(site, joined))
         .or_else(|| {
-            site.page_by_url(&joined)
+            site.page_by_url(joined)
                 .filter(|_| joined.is_empty() || joined.ends_with('/'))
         })
         .or_else(|| site.page_by_url(&format!("{joined}/")))
+}
+
+/// A page file written the way GitBook still reads it: with a slash after `.md`
+/// (`customers.md/#x`), or a README in another case (`readme.md` for `README.md`).
+fn written_loosely(site: &Site, joined: &str) -> Option<PageId> {
+    if let Some(file) = joined
+        .strip_suffix('/')
+        .filter(|f| crate::source::is_markdown(f))
+    {
+        return site.page_by_source(file);
+    }
+    let (dir, name) = joined.rsplit_once('/').unwrap_or(("", joined));
+    if name.eq_ignore_ascii_case("README.md") {
+        return folder_page(site, dir);
+    }
+    None
+}
+
+/// The page of the folder `joined` (`setup/`, `./`, `setup`): its README in any case, or the
+/// first page of the space whose folder it is. Found by source path, not by URL: in a
+/// docs.yaml space the folder `developers/` is published at another URL.
+fn folder_page(site: &Site, joined: &str) -> Option<PageId> {
+    let dir = joined.trim_end_matches('/');
+    if crate::source::is_markdown(dir) {
+        return None;
+    }
+    let dir = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    ["README.md", "readme.md", "Readme.md"]
+        .iter()
+        .find_map(|name| site.page_by_source(&format!("{dir}{name}")))
+        .or_else(|| {
+            site.spaces
+                .iter()
+                .find(|s| s.spec.content_dir == dir)
+                .and_then(|s| site.page_by_source(&format!("{dir}{}", s.spec.readme)))
+        })
 }
 
 fn summary_nav(
@@ -230,18 +362,18 @@ fn summary_nav(
         .summary
         .items
         .iter()
-        .map(|item| match item {
+        .filter_map(|item| match item {
             SummaryItem::Entry(entry) => builder.node(entry),
             SummaryItem::Group {
                 title,
                 slug,
                 entries,
                 ..
-            } => NavNode {
+            } => Some(NavNode {
                 label: title.clone(),
                 target: NavTarget::Group { slug: slug.clone() },
-                children: entries.iter().map(|e| builder.node(e)).collect(),
-            },
+                children: entries.iter().filter_map(|e| builder.node(e)).collect(),
+            }),
         })
         .collect();
     (roots, builder.listings, Some(parsed.hash))
@@ -258,18 +390,27 @@ struct SummaryNavBuilder<'a> {
 }
 
 impl SummaryNavBuilder<'_> {
-    fn node(&mut self, entry: &SummaryEntry) -> NavNode {
-        let children = entry.children.iter().map(|c| self.node(c)).collect();
+    /// The navigation node of `entry`; `None` for an entry GitBook generates on its servers.
+    fn node(&mut self, entry: &SummaryEntry) -> Option<NavNode> {
+        if let Some(kind) = &entry.generated {
+            let message = format!(
+                "this entry is generated by GitBook (`type: {kind}`) from content it hosts; \
+                 it has no page here and is left out of the navigation"
+            );
+            self.warn("summary-generated", message, entry);
+            return None;
+        }
+        let children = entry.children.iter().filter_map(|c| self.node(c)).collect();
         let target = match entry.target.as_deref() {
             None | Some("") => NavTarget::Text,
             Some(target) if is_external(target) => NavTarget::External(target.to_string()),
             Some(target) => self.page_target(entry, target),
         };
-        NavNode {
+        Some(NavNode {
             label: entry.label().to_string(),
             target,
             children,
-        }
+        })
     }
 
     fn page_target(&mut self, entry: &SummaryEntry, target: &str) -> NavTarget {

@@ -5,12 +5,13 @@
 //! Authors write links the way GitBook exports them: to `.md` files, to folders (`../x/`), with
 //! `#anchors`, percent-encoded or in `<angle brackets>`.
 
-use super::assemble::find_page;
+use super::assemble::find_joined_page;
 use super::spaces::gitbook_space_id;
 use super::{PageId, Site};
 use crate::diagnostic::Diagnostic;
+use crate::gitbook::is_lost_link;
 use crate::markdown::{RefKind, Reference, UrlKind};
-use crate::paths::{decode_path, is_external, join_path, parent_dir};
+use crate::paths::{decode_path, is_external, join_clamped, parent_dir};
 
 /// Where a written destination leads.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,12 +49,41 @@ fn link_token(rel: &str) -> &str {
     }
 }
 
+/// The page whose HTML another generator wrote at `joined` (`page.html` for `page.md`,
+/// `index.html` for a folder's README): Sphinx, HonKit and the legacy GitBook published pages
+/// there, and texts moved from them keep such links. GitBook does not read them; a reader
+/// still deserves the page rather than a dead link, and [`Site::check_link`] tells the author.
+fn html_output_page(site: &Site, joined: &str) -> Option<PageId> {
+    let stem = html_stem(joined)?;
+    let (dir, name) = stem.rsplit_once('/').unwrap_or(("", stem));
+    if name == "index" {
+        let folder = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        if let Some(page) = find_joined_page(site, &folder) {
+            return Some(page);
+        }
+    }
+    find_joined_page(site, &format!("{stem}.md"))
+}
+
+/// `joined` without its `.html` (or `.htm`) extension, when it has one.
+fn html_stem(joined: &str) -> Option<&str> {
+    let (stem, extension) = joined.rsplit_once('.')?;
+    let is_html = extension.eq_ignore_ascii_case("html") || extension.eq_ignore_ascii_case("htm");
+    (is_html && !stem.is_empty() && !stem.ends_with('/')).then_some(stem)
+}
+
 fn reference_dest(reference: &Reference) -> &str {
     match &reference.kind {
         RefKind::Url { dest, .. }
         | RefKind::ContentRef { dest, .. }
         | RefKind::Mention { dest, .. }
+        | RefKind::Link { dest, .. }
         | RefKind::FileCard { dest } => dest,
+        RefKind::Word { .. } => "",
     }
 }
 
@@ -82,11 +112,15 @@ impl Site {
             };
         }
         let base_dir = parent_dir(&self.pages[from].source.rel);
-        let Some(joined) = join_path(base_dir, &decode_path(path)) else {
-            return Target::Missing {
-                reason: "points outside the site".to_string(),
-            };
-        };
+        // `..` above the root stays at the root, as a browser reads it; `check_link` warns.
+        let (mut joined, climbed) = join_clamped(base_dir, &decode_path(path));
+        if path.starts_with('/') {
+            if let Some(in_space) = self.within_space(from, &joined) {
+                joined = in_space;
+            } else if let Some(within) = self.within_content_root(&joined) {
+                joined = within;
+            }
+        }
         if self.has_asset(&joined) {
             let mut suffix = query.map(|q| format!("?{q}")).unwrap_or_default();
             if let Some(fragment) = fragment {
@@ -98,12 +132,70 @@ impl Site {
                 suffix,
             };
         }
-        match find_page(self, base_dir, path) {
+        match find_joined_page(self, &joined).or_else(|| html_output_page(self, &joined)) {
             Some(page) => Target::Page { page, fragment },
+            None if is_lost_link(dest) => Target::Missing {
+                reason: "was lost by GitBook (its target was deleted)".to_string(),
+            },
+            None if climbed => Target::Missing {
+                reason: "climbs above the site root and is not found there".to_string(),
+            },
             None => Target::Missing {
                 reason: "not found".to_string(),
             },
         }
+    }
+
+    /// A path written from the root of the page's space (`/developers/api` in a space published
+    /// at its own root on GitBook), as a content path: the space's file or folder, or the page
+    /// at that URL in the space. `None` when the space is the site's root or names nothing there.
+    fn within_space(&self, from: PageId, joined: &str) -> Option<String> {
+        let space = &self.spaces[self.pages[from].space].spec;
+        if space.content_dir.is_empty() || self.has_asset(joined) {
+            return None;
+        }
+        if find_joined_page(self, joined).is_some() {
+            return None;
+        }
+        let candidate = format!("{}{joined}", space.content_dir);
+        if self.has_asset(&candidate) || find_joined_page(self, &candidate).is_some() {
+            return Some(candidate);
+        }
+        let url = format!("{}{}/", space.url_prefix, joined.trim_end_matches('/'));
+        let page = self.page_by_url(&url)?;
+        Some(self.pages[page].source.rel.clone())
+    }
+
+    /// A path written from the repository's top (`/docs/setup.md` when `.gitbook.yaml` says
+    /// `root: ./docs/`) as a content path, when it names nothing from the content root itself.
+    fn within_content_root(&self, joined: &str) -> Option<String> {
+        if self.has_asset(joined) || find_joined_page(self, joined).is_some() {
+            return None;
+        }
+        let root = self
+            .config
+            .content_dir
+            .strip_prefix(&self.config.site_dir)
+            .ok()?;
+        let root = root.to_str()?.replace('\\', "/");
+        let root = root.trim_matches('/');
+        if root.is_empty() {
+            return None;
+        }
+        joined
+            .strip_prefix(root)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .map(str::to_string)
+    }
+
+    /// Whether `dest`, written in the page `from`, climbs above the site root (`../../x/` from
+    /// a top-level page): it still resolves from the root, as a browser reads it, but the author
+    /// should know.
+    pub fn climbs_above_root(&self, from: PageId, dest: &str) -> bool {
+        let path = dest.trim().split(['#', '?']).next().unwrap_or("");
+        !path.is_empty()
+            && !is_external(path)
+            && join_clamped(parent_dir(&self.pages[from].source.rel), &decode_path(path)).1
     }
 
     /// `https://app.gitbook.com/s/<space>/<path>`: a link to another space, local when that space
@@ -247,6 +339,29 @@ impl Site {
                 Some(self.warn_at(from, reference, code, message))
             }
         };
+        let path = dest.split(['#', '?']).next().unwrap_or("");
+        if let (None, Target::Page { page: to, .. }) = (&problem, &target)
+            && html_stem(path).is_some()
+        {
+            let message = format!(
+                "`{dest}` names the HTML another generator wrote for `{}`; GitBook does not \
+                 read it: link to the `.md` file",
+                self.pages[*to].source.rel
+            );
+            return (
+                target,
+                Some(self.warn_at(from, reference, "link-to-html", message)),
+            );
+        }
+        if problem.is_none() && self.climbs_above_root(from, dest) {
+            let message = format!(
+                "`{dest}` climbs above the site root; it is read from the root, as a browser reads it"
+            );
+            return (
+                target,
+                Some(self.warn_at(from, reference, "link-above-root", message)),
+            );
+        }
         (target, problem)
     }
 }

@@ -6,6 +6,7 @@
 //! against this model (see [`links`]), so no page ever reads another page's file.
 
 mod assemble;
+pub mod language;
 pub mod links;
 pub mod nav;
 mod page;
@@ -35,10 +36,19 @@ pub struct Space {
     pub home: Option<PageId>,
     /// `docs.yaml`'s title, else the space home's title, else its folder's name.
     pub title: String,
+    /// The language its pages are written in (see [`language`]): interface words, `<html lang>`
+    /// and search stemming follow it.
+    pub language: String,
 }
 
 impl Space {
-    fn new(spec: SpaceSpec, nav: Nav, home: Option<PageId>, pages: &[Arc<Page>]) -> Self {
+    fn new(
+        spec: SpaceSpec,
+        nav: Nav,
+        home: Option<PageId>,
+        pages: &[Arc<Page>],
+        language: String,
+    ) -> Self {
         let title = spec
             .title
             .clone()
@@ -56,6 +66,7 @@ impl Space {
             nav,
             home,
             title,
+            language,
         }
     }
 }
@@ -74,6 +85,9 @@ pub struct Site {
     /// The page at the site root.
     pub home: Option<PageId>,
     pub title: String,
+    /// The language of what belongs to no space (the 404 page, the spaces home): `carnet.yaml`'s,
+    /// else the root space's, else that of the first space with pages.
+    pub language: String,
     // Fx: these are looked up for every link and SUMMARY.md entry, and rebuilt by every
     // reassembly in `carnet serve`; the keys come from the site's own files.
     by_source: Arc<FxHashMap<String, PageId>>,
@@ -99,6 +113,11 @@ impl Site {
 
     pub fn asset_size(&self, rel: &str) -> Option<u64> {
         self.asset_sizes.get(rel).copied()
+    }
+
+    /// The language of the page `id` (its space's).
+    pub fn language_of(&self, id: PageId) -> &str {
+        &self.spaces[self.pages[id].space].language
     }
 
     /// The navigation of the space `page` belongs to.

@@ -76,15 +76,14 @@ impl Page {
     }
 }
 
-/// Reads and renders one page. An unreadable file yields no page and an error.
-/// What loading a page needs from the site: its language and where includes come from.
+/// What loading a page needs from the site: where includes come from, and variables.
 pub struct LoadContext<'a> {
-    pub language: &'a str,
     pub includes: &'a dyn IncludeSource,
     /// `.gitbook/vars.yaml`, for `space.vars.NAME` expressions.
     pub vars: &'a BTreeMap<String, String>,
 }
 
+/// Reads and renders one page. An unreadable file yields no page and an error.
 pub fn load_page(
     source: &SourceFile,
     display_path: PathBuf,
@@ -158,7 +157,6 @@ pub fn load_page_bytes(
         text: &doc.text,
         body_start: doc.body_start,
         path: &source.rel,
-        language: context.language,
         includes: context.includes,
         vars: context.vars,
     });

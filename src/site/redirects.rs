@@ -56,14 +56,17 @@ impl Site {
                 ));
                 continue;
             }
-            let Some(resolved) = self.redirect_target(
+            let resolved = match self.redirect_target(
                 target.trim_matches(|c: char| c.is_whitespace() || ZERO_WIDTH.contains(&c)),
-            ) else {
-                diagnostics.push(warn(
-                    "broken-redirect",
-                    format!("redirect `{key}` → `{target}`: the target does not exist"),
-                ));
-                continue;
+            ) {
+                Ok(resolved) => resolved,
+                Err(why) => {
+                    diagnostics.push(warn(
+                        "broken-redirect",
+                        format!("redirect `{key}` → `{target}`: the target {why}"),
+                    ));
+                    continue;
+                }
             };
             if self
                 .page_by_url(&from)
@@ -87,20 +90,25 @@ impl Site {
         (redirects, diagnostics)
     }
 
-    fn redirect_target(&self, target: &str) -> Option<RedirectTarget> {
+    /// The page a redirect leads to, or why it leads nowhere.
+    fn redirect_target(&self, target: &str) -> Result<RedirectTarget, &'static str> {
+        const MISSING: &str = "does not exist";
         let (path, fragment) = match target.split_once('#') {
             Some((path, fragment)) => (path, Some(fragment.to_string())),
             None => (target, None),
         };
-        let path = join_path("", &decode_path(path.trim_start_matches("./")))?;
+        let path = join_path("", &decode_path(path.trim_start_matches("./"))).ok_or(MISSING)?;
         let stem = path.trim_end_matches('/').trim_end_matches(".md");
         let page = self
             .page_by_source(&path)
             .or_else(|| self.page_by_source(&format!("{stem}.md")))
             .or_else(|| self.page_by_source(&format!("{stem}/README.md")))
             .or_else(|| self.page_by_url(&folder_path(stem)))
-            .filter(|p| self.pages[*p].published)?;
-        Some(RedirectTarget { page, fragment })
+            .ok_or(MISSING)?;
+        if !self.pages[page].published {
+            return Err("exists but is not published (it is not in SUMMARY.md)");
+        }
+        Ok(RedirectTarget { page, fragment })
     }
 
     /// A warning located at `key`'s line in `.gitbook.yaml`.

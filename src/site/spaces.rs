@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use crate::config::SiteConfig;
-use crate::config::load_gitbook_config;
+use crate::config::{content_root, load_gitbook_config};
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::source::{SourceFile, SourceTree};
 
@@ -30,6 +30,8 @@ pub struct SpaceSpec {
     pub publishes: bool,
     /// GitBook's ids for this space, for `https://app.gitbook.com/s/<id>/…` links.
     pub gitbook_ids: Vec<String>,
+    /// `content.language` of the space in `docs.yaml`.
+    pub language: Option<String>,
 }
 
 /// The spaces of a site, the root space first, then by folder.
@@ -50,6 +52,7 @@ pub fn discover_spaces(
         summary: tree.summary.clone(),
         publishes: true,
         gitbook_ids: Vec::new(),
+        language: None,
     };
     let mut spaces = vec![root];
     let docs = config.content_dir.join(DOCS_FILE);
@@ -104,10 +107,14 @@ fn space_in(
     title: Option<String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> SpaceSpec {
-    let (gitbook, problems) = load_gitbook_config(&config.content_dir.join(dir));
+    let folder = config.content_dir.join(dir);
+    let (gitbook, problems) = load_gitbook_config(&folder);
     diagnostics.extend(problems);
     let mut content_dir = format!("{dir}/");
-    if let Some(root) = gitbook.root.as_ref().and_then(|r| r.to_str()) {
+    let root_is_a_folder = content_root(&folder, &gitbook, diagnostics) != folder;
+    if let Some(root) = gitbook.root.as_ref().and_then(|r| r.to_str())
+        && root_is_a_folder
+    {
         content_dir = format!("{content_dir}{}/", root.trim_matches('/'));
     }
     let summary_name = gitbook
@@ -129,6 +136,7 @@ fn space_in(
         summary,
         publishes: true,
         gitbook_ids: Vec::new(),
+        language: None,
     }
 }
 
@@ -197,6 +205,7 @@ fn spaces_from_docs_yaml(
                  url_prefix,
                  title,
                  id,
+                 language,
              }| {
                 let dir = directory
                     .trim_start_matches("./")
@@ -217,6 +226,7 @@ fn spaces_from_docs_yaml(
                 }
                 let mut space = space_in(config, tree, &dir, url_prefix, title, diagnostics);
                 space.gitbook_ids.extend(id);
+                space.language = language;
                 Some(space)
             },
         )
@@ -231,6 +241,8 @@ struct DocsSpace {
     title: Option<String>,
     /// GitBook's id of the space, when written (`id:` or `spaceId:`).
     id: Option<String>,
+    /// `content.language`.
+    language: Option<String>,
 }
 
 /// Walks `docs.yaml` items, collecting each space that has a content directory.
@@ -256,11 +268,18 @@ fn collect_docs_spaces(item: &serde_yaml::Value, prefix: &str, found: &mut Vec<D
             .and_then(|d| d.as_str());
         if let Some(directory) = directory {
             let text = |key: &str| item.get(key).and_then(|t| t.as_str()).map(str::to_string);
+            let language = item
+                .get("content")
+                .and_then(|c| c.get("language"))
+                .and_then(|l| l.as_str())
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty());
             found.push(DocsSpace {
                 directory: directory.to_string(),
                 url_prefix: here.clone(),
                 title: text("title"),
                 id: text("spaceId").or_else(|| text("id")),
+                language,
             });
         }
     }
@@ -400,6 +419,7 @@ mod tests {
             summary: None,
             publishes: true,
             gitbook_ids: Vec::new(),
+            language: None,
         };
         let spaces = [space(""), space("api/"), space("api/v2/")];
         assert_eq!(space_of(&spaces, "guide.md"), 0);

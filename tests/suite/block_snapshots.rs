@@ -12,7 +12,6 @@ fn html(markdown: &str) -> String {
         text: markdown,
         body_start: 0,
         path: "page.md",
-        language: "fr",
         includes: &NoIncludes,
         vars: &Default::default(),
     });
@@ -22,6 +21,8 @@ fn html(markdown: &str) -> String {
             RefKind::ContentRef { dest, label } => format!("{{content-ref: {dest} | {label}}}"),
             RefKind::Mention { dest, fallback } => format!("{{mention: {dest} | {fallback}}}"),
             RefKind::FileCard { dest } => format!("{{file card: {dest}}}"),
+            RefKind::Link { dest, .. } => format!("<a href=\"{{url: {dest}}}\">"),
+            RefKind::Word { key } => carnet::i18n::word("fr", key).to_string(),
         };
         out.push_str(&shown);
     })

@@ -60,7 +60,7 @@ fn unresolved_links_are_warnings_at_their_line_and_left_as_written() {
         .map(|d| {
             let location = d.location.as_ref().expect("located");
             assert_eq!(location.file.to_str(), Some("reference/liens.md"));
-            (location.line, d.message.contains("outside the site"))
+            (location.line, d.message.contains("above the site root"))
         })
         .collect();
     assert_eq!(found, [(13, false), (14, true)], "{}", list(&broken));
@@ -124,4 +124,46 @@ fn assets_are_copied_byte_for_byte_with_their_names() {
             "{skipped} should not be in the output"
         );
     }
+}
+
+#[test]
+fn links_to_the_html_another_generator_wrote_lead_to_the_page_with_a_warning() {
+    // Pages moved from Sphinx or HonKit keep links to `page.html` and `index.html`.
+    let site = build_tmp(site_with(&[
+        ("README.md", "# Home\n"),
+        (
+            "SUMMARY.md",
+            "# Summary\n\n* [Home](README.md)\n* [Guide](guide/README.md)\n  * [Routing](guide/Routing.md)\n  * [Mappers](guide/Mappers.md)\n",
+        ),
+        ("guide/README.md", "# Guide\n"),
+        ("guide/Routing.md", "# Routing\n\n## Direct messaging\n"),
+        (
+            "guide/Mappers.md",
+            "# Mappers\n\n[routing](Routing.html#direct-messaging) and \
+             [guide](index.html) and [home](../index.htm)\n\n[gone](Pipeline.html)\n\n\
+             [report](report.html)\n",
+        ),
+        ("guide/report.html", "<p>kept as a file</p>"),
+    ]));
+    site.assert_no_errors();
+    let page = site.page("guide/Mappers/");
+    assert_eq!(link_href(&page, "routing"), "../Routing/#direct-messaging");
+    assert_eq!(link_href(&page, "guide"), "../");
+    assert_eq!(link_href(&page, "home"), "../../");
+    // A real HTML file stays a file; a page that does not exist either stays a broken link.
+    assert_eq!(link_href(&page, "report"), "../report.html");
+    assert_eq!(link_href(&page, "gone"), "Pipeline.html");
+    let broken = site.with_code("broken-link");
+    assert_eq!(broken.len(), 1, "{}", list(&broken));
+    let warned = site.with_code("link-to-html");
+    let lines: Vec<Option<usize>> = warned
+        .iter()
+        .map(|d| d.location.as_ref().map(|l| l.line))
+        .collect();
+    assert_eq!(lines, [Some(3); 3], "{}", list(&warned));
+    assert!(
+        warned[0].message.contains("guide/Routing.md"),
+        "{}",
+        warned[0].message
+    );
 }

@@ -25,6 +25,7 @@ mod layering;
 mod live_rebuild;
 mod raw_html;
 mod reader;
+mod real_exports;
 mod search_index;
 mod serve;
 mod spaces;

@@ -203,6 +203,38 @@ fn long_lists_are_cut_around_the_page_with_more_entries_leading_to_their_listing
 }
 
 #[test]
+fn a_page_listed_twice_lists_the_long_section_under_either_entry() {
+    // GitBook keeps a page's first entry; a long list under its second one still needs the
+    // listing its "more" entries lead to (mariadb's SUMMARY.md lists `storage-engines/` twice).
+    let mut summary = String::from(
+        "* [Home](README.md)\n* [Engines](engines/README.md)\n* [Usage](usage.md)\n  * [Engines](engines/README.md)\n",
+    );
+    let mut files = vec![
+        ("README.md".to_string(), "# Home\n".to_string()),
+        ("engines/README.md".to_string(), "# Engines\n".to_string()),
+        ("usage.md".to_string(), "# Usage\n".to_string()),
+    ];
+    for i in 0..20 {
+        summary.push_str(&format!("    * [Engine {i}](engines/e{i}.md)\n"));
+        files.push((format!("engines/e{i}.md"), format!("# Engine {i}\n")));
+    }
+    files.push(("SUMMARY.md".to_string(), summary));
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    let site = build_tmp(site_with(&files));
+    let page = site.page("engines/e10/");
+    let more: Vec<&str> = select(&page, "#sidebar li.nav-more > a")
+        .into_iter()
+        .map(|a| attr(a, "href"))
+        .collect();
+    assert_eq!(more, ["../#section-pages"; 2]);
+    let owner = site.page("engines/");
+    assert_eq!(select(&owner, "#section-pages li a").len(), 20);
+}
+
+#[test]
 fn a_flat_summary_of_many_pages_gives_pages_of_bounded_size() {
     let mut summary = String::from("* [Accueil](README.md)\n");
     let mut files = vec![("README.md".to_string(), "# Accueil\n".to_string())];
@@ -233,7 +265,7 @@ fn an_edit_link_leads_to_the_pages_source() {
     let site = build_tmp(site_with(&[
         (
             "carnet.yaml",
-            "edit_url: https://git.example.org/docs/edit/main/content\n",
+            "edit_url: https://git.example.org/docs/edit/main/content\nlanguage: fr\n",
         ),
         ("content/README.md", "# Accueil\n"),
         ("content/guide/mon guide.md", "# Guide\n"),
@@ -277,7 +309,7 @@ fn dated_repo() -> tempfile::TempDir {
     let tmp = site_with(&[
         (
             "carnet.yaml",
-            "last_updated: git\nbase_url: https://docs.example.org/\n",
+            "last_updated: git\nbase_url: https://docs.example.org/\nlanguage: fr\n",
         ),
         ("content/README.md", "# Accueil\n"),
         ("content/a.md", "# A\n"),

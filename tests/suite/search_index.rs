@@ -48,10 +48,13 @@ fn the_index_describes_its_language_and_its_shards() {
     site.assert_no_errors();
     let meta = meta(&site);
     assert_eq!(meta["language"], "fr");
-    assert_eq!(meta["stemmer"], "french");
+    let analyzers = meta["analyzers"].as_array().cloned().unwrap_or_default();
+    assert_eq!(analyzers.len(), 1, "one language: {analyzers:?}");
+    assert_eq!(analyzers[0]["language"], "fr");
+    assert_eq!(analyzers[0]["stemmer"], "french");
     assert_eq!(meta["pages"], 3);
     assert!(
-        meta["stop"]
+        analyzers[0]["stop"]
             .as_array()
             .is_some_and(|s| s.contains(&"les".into()))
     );
@@ -82,7 +85,8 @@ fn shards_carry_the_sites_words_with_their_terms() {
         let key = shard.as_str().unwrap_or_default();
         let path = format!("search/t/{}.js", carnet::search::file_name(key));
         let args = call_args(&site.file(&path), "shard");
-        for (form, terms) in args[2].as_object().into_iter().flatten() {
+        assert_eq!(args[2].as_array().map(Vec::len), Some(1), "one analyzer");
+        for (form, terms) in args[2][0].as_object().into_iter().flatten() {
             let folded = carnet::search::fold(form);
             assert!(folded.starts_with(key), "{form} in shard {key}");
             let expected: Vec<String> = analyzer.terms(form).iter().map(str::to_owned).collect();

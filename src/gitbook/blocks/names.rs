@@ -210,10 +210,11 @@ fn is_api_name(lower: &str) -> bool {
     })
 }
 
-/// GitBook's adaptive content tests visitor claims (`visitor.claims.unsigned.beta`); anything
-/// else after `if` is Liquid or Jinja in a code sample or in prose.
+/// GitBook's adaptive content tests visitor claims (`visitor.claims.unsigned.beta`), or nothing
+/// at all (`{% if  %}`, a condition left empty in GitBook's editor: the content is shown);
+/// anything else after `if` is Liquid or Jinja in a code sample or in prose.
 fn is_adaptive_condition(args: &str) -> bool {
-    args.contains("visitor.")
+    args.trim().is_empty() || args.contains("visitor.")
 }
 
 #[cfg(test)]
@@ -259,6 +260,7 @@ mod tests {
             classify("if", "visitor.claims.unsigned.beta == true"),
             TagRole::Open(BlockKind::AdaptiveIf)
         );
+        assert_eq!(classify("if", "  "), TagRole::Open(BlockKind::AdaptiveIf));
         assert_eq!(classify("hints", ""), TagRole::Unknown);
         assert_eq!(classify("swaggerish", ""), TagRole::Unknown);
     }

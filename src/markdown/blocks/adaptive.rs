@@ -6,10 +6,10 @@ use super::super::context::Context;
 pub const OPEN: &str = "<div class=\"adaptive-content\">\n";
 
 /// `{% else %}`: the first branch ends, the next starts.
-pub fn otherwise(ctx: &Context<'_>) -> String {
+pub fn otherwise(ctx: &mut Context<'_>) -> String {
     format!(
         "</div>\n<div class=\"adaptive-content adaptive-else\"><p class=\"adaptive-label\">{}</p>\n",
-        ctx.settings.word("adaptive_else")
+        ctx.word("adaptive_else")
     )
 }
 

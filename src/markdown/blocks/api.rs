@@ -50,27 +50,26 @@ pub fn close(name: &str) -> &'static str {
 }
 
 /// A run of parameters starts: a table around them.
-pub fn parameters_open(ctx: &Context<'_>) -> String {
-    let word = |key| ctx.settings.word(key);
+pub fn parameters_open(ctx: &mut Context<'_>) -> String {
     format!(
         "<table class=\"api-parameters\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
-        word("api_name"),
-        word("api_in"),
-        word("api_type"),
-        word("api_description")
+        ctx.word("api_name"),
+        ctx.word("api_in"),
+        ctx.word("api_type"),
+        ctx.word("api_description")
     )
 }
 
 pub const PARAMETERS_CLOSE: &str = "</tbody></table>\n";
 
-fn parameter_open(ctx: &Context<'_>, attrs: &Attrs) -> String {
+fn parameter_open(ctx: &mut Context<'_>, attrs: &Attrs) -> String {
     let mut html = String::from("<tr><td><code>");
     html.push_str(&esc(attrs.get("name").unwrap_or("")));
     html.push_str("</code>");
     if attrs.flag("required") {
         html.push_str(&format!(
             " <span class=\"api-required\">{}</span>",
-            ctx.settings.word("api_required")
+            ctx.word("api_required")
         ));
     }
     let location = attrs
@@ -142,17 +141,26 @@ fn operation_open(ctx: &mut Context<'_>, name: &str, attrs: &Attrs, span: Range<
             html.push_str(&format!("<p class=\"api-{key}\">{}</p>\n", esc(text)));
         }
     }
-    if let Some(spec) = attrs.get("src").or_else(|| attrs.get("spec")) {
+    if let Some(src) = attrs.get("src") {
+        // A URL (GitBook wraps some in `<…>`).
+        let src = src.trim().trim_start_matches('<').trim_end_matches('>');
         let marker = ctx.refs.marker(
             span,
             RefKind::Url {
-                dest: spec.to_string(),
+                dest: src.to_string(),
                 kind: UrlKind::Link,
             },
         );
+        let label = ctx.word("api_spec");
         html.push_str(&format!(
-            "<p class=\"api-spec\">{} : <a href=\"{marker}\">{}</a></p>\n",
-            ctx.settings.word("api_spec"),
+            "<p class=\"api-spec\">{label} : <a href=\"{marker}\">{}</a></p>\n",
+            esc(src)
+        ));
+    } else if let Some(spec) = attrs.get("spec") {
+        // The name of a spec uploaded to GitBook (`spec="petstore"`): not a URL.
+        let label = ctx.word("api_spec");
+        html.push_str(&format!(
+            "<p class=\"api-spec\">{label} : <code>{}</code></p>\n",
             esc(spec)
         ));
     }

@@ -1,11 +1,12 @@
-//! `{% embed url="…" %}`: a link card to the embedded page (no third-party iframe), its caption
-//! below.
+//! `{% embed url="…" %}`: a link card to the embedded page, its caption below. A video
+//! (YouTube, Vimeo, Loom) also gets a play button: the theme's script loads the player when the
+//! reader clicks it, so nothing is requested from the video's host before.
 
 use std::ops::Range;
 
 use super::super::context::Context;
 use super::super::refs::{RefKind, UrlKind};
-use super::esc;
+use super::{esc, players};
 use crate::gitbook::blocks::Attrs;
 
 pub fn open(ctx: &mut Context<'_>, attrs: &Attrs, span: Range<usize>) -> String {
@@ -23,7 +24,15 @@ pub fn open(ctx: &mut Context<'_>, attrs: &Attrs, span: Range<usize>) -> String 
             kind: UrlKind::Link,
         },
     );
-    let mut html = String::from("<figure class=\"embed\"><a class=\"embed-card\" href=\"");
+    let mut html = match players::player_url(&url) {
+        Some(player) => format!(
+            "<figure class=\"embed embed-player\" data-player=\"{}\" data-play=\"{}\">",
+            esc(&player),
+            ctx.word("play_video")
+        ),
+        None => String::from("<figure class=\"embed\">"),
+    };
+    html.push_str("<a class=\"embed-card\" href=\"");
     html.push_str(&marker);
     html.push_str("\" rel=\"noopener\"><span class=\"embed-host\">");
     html.push_str(&esc(host.trim_start_matches("www.")));

@@ -4,13 +4,13 @@
 use super::super::context::Context;
 use crate::gitbook::blocks::Attrs;
 
-pub fn open(ctx: &Context<'_>, attrs: &Attrs) -> String {
+pub fn open(ctx: &mut Context<'_>, attrs: &Attrs) -> String {
     let style = attrs.get("style").unwrap_or("info").to_ascii_lowercase();
     let label = match style.as_str() {
-        "success" => ctx.settings.word("hint_success"),
-        "warning" => ctx.settings.word("hint_warning"),
-        "danger" => ctx.settings.word("hint_danger"),
-        _ => ctx.settings.word("hint_info"),
+        "success" => ctx.word("hint_success"),
+        "warning" => ctx.word("hint_warning"),
+        "danger" => ctx.word("hint_danger"),
+        _ => ctx.word("hint_info"),
     };
     format!("<div class=\"hint hint-{style}\" role=\"note\" aria-label=\"{label}\">\n")
 }

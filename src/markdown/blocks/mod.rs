@@ -16,6 +16,7 @@ mod file;
 mod hint;
 mod layout;
 mod notes;
+mod players;
 mod prompt;
 mod tabs;
 mod updates;
@@ -80,7 +81,7 @@ fn open_html(
     match kind {
         BlockKind::Hint => hint::open(ctx, attrs),
         BlockKind::Tabs => tabs::TABS_OPEN.to_string(),
-        BlockKind::Tab => tabs::tab_open(attrs, ordinal),
+        BlockKind::Tab => tabs::tab_open(ctx, attrs, ordinal),
         BlockKind::Embed => embed::open(ctx, attrs, span),
         BlockKind::Code => code_options::open(attrs),
         BlockKind::File => file::open(ctx, attrs, span),

@@ -271,6 +271,31 @@
     }
   });
 
+  // Videos: a play button over the link card; the player (YouTube, Vimeo, Loom) is loaded only
+  // when the reader clicks, so the host hears nothing of readers who do not.
+  Array.prototype.forEach.call(document.querySelectorAll(".embed-player[data-player]"), function (figure) {
+    var card = figure.querySelector(".embed-card");
+    if (!card) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "embed-play";
+    var host = card.querySelector(".embed-host");
+    button.textContent = figure.getAttribute("data-play") + (host ? " (" + host.textContent + ")" : "");
+    button.addEventListener("click", function () {
+      var frame = document.createElement("iframe");
+      frame.src = figure.getAttribute("data-player");
+      var caption = figure.querySelector("figcaption");
+      frame.title = (caption && caption.textContent.trim()) || button.textContent;
+      frame.allow = "autoplay; fullscreen; picture-in-picture";
+      frame.setAttribute("allowfullscreen", "");
+      frame.className = "embed-frame";
+      figure.replaceChild(frame, card);
+      button.remove();
+      frame.focus();
+    });
+    figure.insertBefore(button, card.nextSibling);
+  });
+
   // The header's tools, made here because they need this script: search (a field on wide
   // screens, an icon button opening a full-width field on phones) and the theme toggle. Their
   // words are below rather than in every page (src/i18n.rs has the same; a test keeps both in

@@ -27,7 +27,7 @@
   }
   window.carnetSearch = {
     meta: function (data) { arrive("meta", data); },
-    shard: function (key, data, forms, tailed) { arrive("t:" + key, { t: data, f: forms || {}, x: tailed || [] }); },
+    shard: function (key, data, forms, tailed) { arrive("t:" + key, { t: data, f: [].concat(forms || []), x: tailed || [] }); },
     tail: function (key, data) { arrive("x:" + key, data); },
     page: function (id, data) { arrive("p:" + id, data); }
   };
@@ -57,19 +57,26 @@
     });
   }
 
-  var meta = null, keys = null, stop = null, stemmer = null, memo = {}, shardData = {}, tails = {};
+  // One analyzer per language of the site (pages are stemmed in their space's language): a
+  // query word stands for its terms in each. The stemmers are a fallback: each shard lists the
+  // site's words with their terms in each language, so they are fetched only for a word no
+  // page has.
+  var meta = null, keys = null, analyzers = [], stemmed = false, shardData = {}, tails = {};
   var ready = load(base + "meta.js", "meta").then(function (m) {
     meta = m;
     keys = new Set(m.shards);
-    stop = new Set(m.stop || []);
+    analyzers = (m.analyzers || [{ stemmer: m.stemmer, stop: m.stop }]).map(function (a) {
+      return { name: a.stemmer, stop: new Set(a.stop || []), stemmer: null };
+    });
   });
-  // The stemmer is a fallback: each shard lists the words of the site with their terms, so it
-  // is only fetched for a word the site does not have.
   var stemmerLoading = null;
   function loadStemmer() {
     if (!stemmerLoading) {
       stemmerLoading = loadPlain(form.getAttribute("data-stemmer")).then(function () {
-        stemmer = window.snowballFactory.newStemmer(meta.stemmer);
+        analyzers.forEach(function (an) {
+          if (an.name) an.stemmer = window.snowballFactory.newStemmer(an.name);
+        });
+        stemmed = true;
       });
     }
     return stemmerLoading;
@@ -79,20 +86,10 @@
   function fold(lower) {
     return lower.normalize("NFD").replace(/\p{M}/gu, "").replace(/[œæßøđłı]/g, function (c) { return FOLDS[c]; });
   }
-  // The terms of one word: [] for a stop word, else one or two (see analyze.rs).
-  function terms(word) {
-    if (memo[word]) return memo[word];
-    var lower = word.toLowerCase();
-    var folded = fold(lower);
-    var result;
-    if (chars(folded).length < 2 || stop.has(folded)) result = [];
-    else if (!stemmer) result = [folded];
-    else {
-      var a = fold(stemmer.stem(lower)), b = stemmer.stem(folded);
-      result = a === b ? [a] : [a, b];
-    }
-    memo[word] = result;
-    return result;
+  // A word's terms under one stemming analyzer, once the stemmers are here (see analyze.rs).
+  function stems(an, lower, folded) {
+    var a = fold(an.stemmer.stem(lower)), b = an.stemmer.stem(folded);
+    return a === b ? [a] : [a, b];
   }
   function words(text) {
     return (text.match(WORD) || []).filter(function (w) { return chars(w).length <= MAX_WORD; });
@@ -113,21 +110,36 @@
   function loadShard(key) {
     return load(shardFile(key), "t:" + key).then(function (shard) { shardData[key] = shard; return shard; });
   }
-  // The terms of a word from the shards already loaded (or the stemmer, once loaded); null
-  // when neither knows it.
+  // The terms of a word in every language, from the shards already loaded (or the stemmers,
+  // once loaded): [] for a stop word; null when its shard is loaded but the site does not have
+  // the word and the stemmers are not here; undefined when its shard is not loaded. A word the
+  // site has is in a language's forms, or has the folded word as its only term there, or has
+  // no term there that the index knows (forms.rs).
   function knownTerms(word) {
     var lower = word.toLowerCase(), folded = fold(lower);
-    if (chars(folded).length < 2 || stop.has(folded)) return [];
-    if (!meta.stemmer) return [folded];
+    if (chars(folded).length < 2) return [];
+    var live = analyzers.filter(function (an) { return !an.stop.has(folded); });
+    if (!live.length) return [];
+    if (!live.some(function (an) { return an.name; })) return [folded];
     var key = shardFor(folded);
     if (!key) return [];
     var shard = shardData[key];
-    if (shard && shard.f[lower]) return shard.f[lower];
-    if (shard && shard.t[folded]) return [folded];
-    if (stemmer) return terms(word);
-    return shard ? null : undefined;
+    if (!shard) return undefined;
+    var forms = analyzers.map(function (an, i) { return shard.f[i] && shard.f[i][lower]; });
+    var known = !!shard.t[folded] || forms.some(Boolean);
+    if (!known && !stemmed) return null;
+    var result = [];
+    function add(term) { if (result.indexOf(term) < 0) result.push(term); }
+    analyzers.forEach(function (an, i) {
+      if (an.stop.has(folded)) return;
+      if (!an.name) add(folded);
+      else if (forms[i]) forms[i].forEach(add);
+      else if (!known) stems(an, lower, folded).forEach(add);
+      else if (shard.t[folded]) add(folded);
+    });
+    return result;
   }
-  // The terms of a query word: from its shard, else from the stemmer.
+  // The terms of a query word: from its shard, else from the stemmers.
   function termsOf(word) {
     var known = knownTerms(word);
     if (known) return Promise.resolve(known);
@@ -135,7 +147,7 @@
     return (known === undefined ? loadShard(key) : Promise.resolve()).then(function () {
       var found = knownTerms(word);
       if (found) return found;
-      return loadStemmer().then(function () { return terms(word); });
+      return loadStemmer().then(function () { return knownTerms(word) || []; });
     });
   }
 
