@@ -597,6 +597,15 @@ mod tests {
     }
 
     #[test]
+    fn cp437_inside_words() {
+        assert_eq!(
+            repair("Das B├╝ro ├╢ffnet um acht Uhr."),
+            "Das Büro öffnet um acht Uhr."
+        );
+        assert_eq!(repair("g├╝ne┼ƒ"), "güneş");
+    }
+
+    #[test]
     fn box_drawing_stays() {
         // A tree drawn with box drawing, and line art (one of ftfy's negative cases).
         let tree = "├── docs\n│   └── guide.md\n└── README.md\n";

@@ -628,11 +628,14 @@ fn judge_run(
     // which one is used depends on the text alone, so every page that finds the run weighs it
     // the same, and a bound only makes a repair look less plausible than it is.
     let least = plausibility::cost_at_least(&text[range.clone()], file);
-    let original = if least.base >= ODD_ENOUGH {
+    let mut original = if least.base >= ODD_ENOUGH {
         least
     } else {
-        plausibility::cost(text[range].chars(), AsItStands, &around, file)
+        plausibility::cost(text[range.clone()].chars(), AsItStands, &around, file)
     };
+    if box_drawing_in_a_word(&text[range], &around) {
+        original.base += BOX_IN_A_WORD;
+    }
     Some(Judged {
         original,
         repaired,
@@ -643,6 +646,21 @@ fn judge_run(
         lone_sign: matches!(windows, [only] if only.chosen.len_utf8() == 2 && !is_letter(only.chosen)),
         deeper,
     })
+}
+
+/// What box drawing costs inside a word, as it stands (`B├╝ro`, `güneş` read as CP437 into
+/// `g├╝ne┼ƒ`).
+const BOX_IN_A_WORD: i32 = 30;
+
+/// Whether `run` is box drawing only, with letters on both sides and a word of two letters on
+/// one side at least: a tree or a frame has spaces or more box drawing beside it, and line
+/// art (`├┤a┼┐a┼┐a`) single letters between its pieces, not words.
+fn box_drawing_in_a_word(run: &str, around: &Around) -> bool {
+    let letter = |c: Option<char>| c.is_some_and(char::is_alphabetic);
+    run.chars().all(|c| ('\u{2500}'..='\u{259F}').contains(&c))
+        && letter(around.before[0])
+        && letter(around.after[0])
+        && (letter(around.before[1]) || letter(around.after[1]))
 }
 
 /// How much the neighbourhood of a run looks like junk that no window explains: the rare
