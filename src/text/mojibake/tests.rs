@@ -131,3 +131,11 @@ fn two_layers() {
     let twice = damage(&once, &CODE_PAGES[0]);
     assert_eq!(repair(&twice), "équipe’s");
 }
+
+#[test]
+fn a_page_that_reads_more_wins_over_latin1() {
+    // Latin-1 reads `Å¾` and the Japanese as Windows-1252 does (the text holds a C1 control,
+    // the image of 0x9D), but only Windows-1252 reads `Ä…` (`ą`).
+    assert_eq!(repair("Ä…Å¾uolas æ\u{9d}±äº¬"), "ąžuolas 東京");
+    assert_eq!(repair("Ä…Å¾uolas Å¾luÅ¥ouÄ\u{8d}kÃ½"), "ąžuolas žluťoučký");
+}

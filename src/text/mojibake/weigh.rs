@@ -139,10 +139,61 @@ fn rank(mut weighed: Vec<Weighed>) -> Vec<Weighed> {
         .take_while(|(_, w)| contends(w.evidence, best))
         .max_by_key(|(i, w)| (w.gain, std::cmp::Reverse(*i)))
         .map_or(0, |(i, _)| i);
+    let first = strongest_reading(&weighed, first, best);
     if first > 0 {
         weighed[..=first].rotate_right(1);
     }
     weighed
+}
+
+/// The contender that reads everything `chosen` reads the same way and more besides, if one
+/// does; else `chosen`. The gain compares the text pages give where they read it differently;
+/// where one page reads all the other does alike, the gain only tells how much its *extra*
+/// repairs cost, and a repair that makes the text more plausible is no reason to leave the
+/// damage there: Latin-1 reads `Å¾` in `Ä…Å¾uolas` as Windows-1252 does, but only
+/// Windows-1252 reads `Ä…` (`ą`).
+fn strongest_reading(weighed: &[Weighed], chosen: usize, best: usize) -> usize {
+    let mut chosen = chosen;
+    // Each step moves to a page that explains strictly more: at most one step per page.
+    for _ in 0..weighed.len() {
+        let wider = weighed
+            .iter()
+            .enumerate()
+            .take_while(|(_, w)| contends(w.evidence, best))
+            .find(|(i, w)| *i != chosen && reads_more(&w.runs, &weighed[chosen].runs));
+        match wider {
+            Some((i, _)) => chosen = i,
+            None => break,
+        }
+    }
+    chosen
+}
+
+/// Whether `wide` has every window of `narrow` (same bytes, same character) and more, all its
+/// runs holding a window `narrow` lacks reading better repaired.
+fn reads_more(wide: &PageRuns, narrow: &PageRuns) -> bool {
+    if wide.windows.len() <= narrow.windows.len() {
+        return false;
+    }
+    let same = |a: &runs::Resolved, b: &runs::Resolved| {
+        a.start == b.start && a.end == b.end && a.chosen == b.chosen
+    };
+    let mut at = 0;
+    for run in &wide.runs {
+        let mut extra = false;
+        for window in &wide.windows[run.windows.clone()] {
+            match narrow.windows.get(at) {
+                Some(n) if same(n, window) => at += 1,
+                // A window of `narrow` that `wide` lacks or reads otherwise.
+                Some(n) if n.start < window.end => return false,
+                _ => extra = true,
+            }
+        }
+        if extra && run.score <= 0 {
+            return false;
+        }
+    }
+    at == narrow.windows.len()
 }
 
 /// Whether a page with `evidence` may be the first page when the most is `best`: within a
