@@ -15,9 +15,10 @@ use crate::config::{LastUpdated, Overrides, SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, Tally, display_path};
 use crate::git_dates::{PageDates, page_dates};
 use crate::gitbook::blocks::FsIncludes;
-use crate::output::{Staging, check_output_dir};
+use crate::output::{Staging, prepare_output};
 use crate::render::{
-    Job, Plan, SiteRenderer, Theme, load_theme, page_content, render_generated, set_site_globals,
+    Job, PLAN_FILE, Plan, SiteRenderer, Theme, load_theme, page_content, render_generated,
+    set_site_globals,
 };
 use crate::search::{PageTerms, SearchIndexer};
 use crate::site::spaces::SpaceSpec;
@@ -40,6 +41,8 @@ pub struct BuildOptions {
     pub deny: Vec<String>,
     /// Check external links too (`carnet check --external`).
     pub external: Option<crate::external::ExternalOptions>,
+    /// Replace a non-empty output folder that carnet did not write (`--force`).
+    pub force: bool,
 }
 
 impl BuildOptions {
@@ -79,6 +82,11 @@ impl BuildReport {
 
     pub fn succeeded(&self) -> bool {
         self.tally().errors == 0
+    }
+
+    /// The output folder was refused (a usage mistake: exit status 2): nothing was touched.
+    pub fn output_refused(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.code == "invalid-output")
     }
 
     /// Runs `phase`, recording how long it took under `name`.
@@ -143,11 +151,14 @@ fn build_site(config: SiteConfig, options: &BuildOptions, report: &mut BuildRepo
         }
         return;
     }
-    if let Err(error) = check_output_dir(&site.config) {
-        report.diagnostics.push(error);
-        return;
-    }
-    let staging = match Staging::new(&site.config.output_dir) {
+    let target = match prepare_output(&site.config, options.force) {
+        Ok(target) => target,
+        Err(error) => {
+            report.diagnostics.push(error);
+            return;
+        }
+    };
+    let staging = match Staging::new(&target) {
         Ok(staging) => staging,
         Err(err) => {
             let message = format!(
@@ -189,6 +200,8 @@ pub struct Inputs {
     pub spaces: Vec<SpaceSpec>,
     pub includes: FsIncludes,
     pub vars: BTreeMap<String, String>,
+    /// `raw_html` of `carnet.yaml`: every page loaded with these inputs is sanitized or not.
+    pub raw_html: crate::config::RawHtml,
 }
 
 impl Inputs {
@@ -202,15 +215,20 @@ impl Inputs {
             spaces,
             includes: FsIncludes {
                 content_dir: config.content_dir.clone(),
+                root: config.root.clone(),
             },
-            vars: crate::gitbook::load_vars(&config.content_dir),
+            vars: crate::gitbook::load_vars(&config.content_dir, &config.root),
+            raw_html: config.raw_html,
         }
     }
 
-    pub fn context(&self) -> LoadContext<'_> {
+    pub fn context<'a>(&'a self, config: &SiteConfig) -> LoadContext<'a> {
         LoadContext {
+            root: &self.includes.root,
+            raw_html: self.raw_html,
             includes: &self.includes,
             vars: &self.vars,
+            markdown: config.outputs.page_markdown(),
         }
     }
 }
@@ -218,7 +236,7 @@ impl Inputs {
 /// Phase 1 and assembly: every page loaded in parallel, then the site model.
 pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site {
     let inputs = Inputs::discover(&config, diagnostics);
-    let context = inputs.context();
+    let context = inputs.context(&config);
     let sources = &inputs.sources;
     let loaded: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
         .pages
@@ -250,7 +268,9 @@ pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site 
 fn verify_site(site: &Site, theme: &Theme, diagnostics: &mut Vec<Diagnostic>) -> usize {
     let (redirects, redirect_diagnostics) = site.redirects();
     diagnostics.extend(redirect_diagnostics);
-    diagnostics.extend(Plan::of_site(site, theme, &redirects).collision(site, &redirects));
+    let plan = Plan::of_site(site, theme, &redirects);
+    diagnostics.extend(plan.collision(site, &redirects));
+    diagnostics.extend(plan.markdown_shadowed(site, &redirects));
     let published: Vec<usize> = site.published().map(|(id, _)| id).collect();
     let found: Vec<Vec<Diagnostic>> = published
         .par_iter()
@@ -286,6 +306,7 @@ fn write_site(
         diagnostics.push(collision);
         return 0;
     }
+    diagnostics.extend(plan.markdown_shadowed(site, &redirects));
     let renderer = SiteRenderer::new(theme, site).with_dates(dates);
     let pages: Vec<(&str, PageId)> = plan
         .entries()
@@ -296,7 +317,7 @@ fn write_site(
         })
         .collect();
     let indexer = SearchIndexer::for_site(site);
-    let rendered: Vec<(Vec<Diagnostic>, Option<PageTerms>)> = pages
+    let rendered: Vec<PageOutcome> = pages
         .par_iter()
         .enumerate()
         .map(|(search_id, &(path, id))| {
@@ -306,7 +327,7 @@ fn write_site(
                 if let Err(err) = staging.write(&file.path, &file.bytes) {
                     found.push(write_error(&file.path, &err));
                 }
-                terms
+                (terms, file.path)
             });
             match renderer.page(id, &content) {
                 Ok(html) => {
@@ -320,9 +341,13 @@ fn write_site(
         })
         .collect();
     let mut indexed = Vec::with_capacity(rendered.len());
+    let mut search_paths = Vec::with_capacity(rendered.len());
     for (found, terms) in rendered {
         diagnostics.extend(found);
-        indexed.extend(terms);
+        if let Some((terms, path)) = terms {
+            indexed.push(terms);
+            search_paths.push(path);
+        }
     }
     let index = indexer.finish(indexed);
     let index_errors: Vec<Diagnostic> = index
@@ -341,7 +366,7 @@ fn write_site(
         .entries()
         .par_iter()
         .filter_map(|(path, job)| match *job {
-            Job::Page(_) => None,
+            Job::Page(_) | Job::PlanFile => None,
             Job::Asset(index) => staging
                 .copy_file(path, &site.assets[index].abs)
                 .err()
@@ -359,8 +384,18 @@ fn write_site(
         })
         .collect();
     diagnostics.extend(others);
+    // Last: what every file written is, for `carnet deploy`.
+    let search_files = index.files.iter().map(|file| file.path.as_str());
+    let plan_file = plan.file(search_paths.iter().map(String::as_str).chain(search_files));
+    if let Err(err) = staging.write(PLAN_FILE, &plan_file.to_bytes()) {
+        diagnostics.push(write_error(PLAN_FILE, &err));
+    }
     pages.len()
 }
+
+/// What writing one page found, and its terms for the search index with the path of its own
+/// search file.
+type PageOutcome = (Vec<Diagnostic>, Option<(PageTerms, String)>);
 
 fn write_error(rel: &str, err: &std::io::Error) -> Diagnostic {
     Diagnostic::error("output-failed", format!("cannot write `{rel}`: {err}"))

@@ -104,6 +104,25 @@ pub fn parse_document(file: &Path, text: String) -> (Document, Vec<Diagnostic>) 
         None => (FrontMatter::default(), 0),
         Some(block) => {
             let yaml = &text[block.yaml.clone()];
+            if let Some(at) = crate::limits::yaml_too_deep(yaml) {
+                let at = block.yaml.start + at;
+                let message = format!("front matter {}", crate::limits::yaml_too_deep_message());
+                diagnostics.push(Diagnostic::warning("invalid-front-matter", message).at(
+                    file,
+                    &lines,
+                    &text,
+                    at..at + 1,
+                ));
+                return (
+                    Document {
+                        front_matter: FrontMatter::default(),
+                        body_start: block.body_start,
+                        text,
+                        lines,
+                    },
+                    diagnostics,
+                );
+            }
             let front_matter = match serde_yaml::from_str::<serde_yaml::Value>(yaml) {
                 Ok(value) => front_matter_from_yaml(
                     value,

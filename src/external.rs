@@ -311,7 +311,20 @@ fn describe(outcome: &Outcome) -> Option<String> {
     })
 }
 
+/// The cache lives in the site folder (`.carnet-cache/`), where anyone who writes the site can
+/// put a symbolic link: neither the file nor its folder may be one, or the cache is not used
+/// (read from or written to anywhere the link says).
+fn cache_is_plain(path: &std::path::Path) -> bool {
+    let is_link = |p: &std::path::Path| {
+        std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink())
+    };
+    !is_link(path) && !path.parent().is_some_and(is_link)
+}
+
 fn read_cache(path: &std::path::Path) -> CacheFile {
+    if !cache_is_plain(path) {
+        return CacheFile::default();
+    }
     std::fs::read(path)
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
@@ -321,7 +334,7 @@ fn read_cache(path: &std::path::Path) -> CacheFile {
 /// Writes the cache atomically; a cache that cannot be written is only a slower next run.
 fn write_cache(path: &std::path::Path, cache: &CacheFile) {
     let Some(dir) = path.parent() else { return };
-    if std::fs::create_dir_all(dir).is_err() {
+    if std::fs::create_dir_all(dir).is_err() || !cache_is_plain(path) {
         return;
     }
     let Ok(json) = serde_json::to_vec_pretty(cache) else {

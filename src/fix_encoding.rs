@@ -10,6 +10,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use crate::paths::temp::{TempLock, sweep_abandoned, temp_prefix};
 use crate::text::{FixedBytes, fix_bytes};
 
 /// What happened to one file (or to standard input).
@@ -72,6 +73,9 @@ pub fn fix_file(path: &Path, write: bool) -> FileOutcome {
         }
     };
     outcome.fixed = fix_bytes(&bytes);
+    if write {
+        sweep_beside(path);
+    }
     if let (true, Some(repaired)) = (write, outcome.fixed.bytes.as_deref()) {
         match write_atomically(path, repaired) {
             Ok(()) => outcome.written = true,
@@ -79,6 +83,16 @@ pub fn fix_file(path: &Path, write: bool) -> FileOutcome {
         }
     }
     outcome
+}
+
+/// Removes the temporary files a killed `--write` left beside `path` (its link's target).
+fn sweep_beside(path: &Path) {
+    let Ok(target) = fs::canonicalize(path) else {
+        return;
+    };
+    if let (Some(dir), Some(name)) = (target.parent(), target.file_name()) {
+        sweep_abandoned(dir, &temp_prefix(&name.to_string_lossy()));
+    }
 }
 
 /// The filter: repairs `input` and returns what to write to standard output (the input itself
@@ -96,12 +110,19 @@ pub fn fix_stream(input: &[u8]) -> (Vec<u8>, FileOutcome) {
 }
 
 /// Replaces `path` with `bytes`: a temporary file beside it, with its permissions, renamed over
-/// it. A symbolic link is followed, so the link stays a link.
+/// it. A symbolic link is followed, so the link stays a link. The temporary file is carnet's
+/// (`.<name>.carnet-tmp-…`, locked while written; see [`sweep_beside`]).
 fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let target = fs::canonicalize(path)?;
     let permissions = fs::metadata(&target)?.permissions();
     let dir = target.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let prefix = temp_prefix(&name);
+    let mut tmp = tempfile::Builder::new().prefix(&prefix).tempfile_in(dir)?;
+    let _lock = TempLock::hold(tmp.path());
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     fs::set_permissions(tmp.path(), permissions)?;

@@ -25,6 +25,7 @@ pub mod gitbook;
 pub mod highlight;
 pub mod html;
 pub mod i18n;
+pub mod limits;
 pub mod markdown;
 pub mod net;
 pub mod output;

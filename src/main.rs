@@ -1,4 +1,7 @@
-//! The `carnet` command line: parses arguments and calls the library; nothing else.
+//! The `carnet` command line: parses arguments and calls the library; nothing else. How what
+//! the library reports is shown is in `cli/`.
+
+mod cli;
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -7,12 +10,13 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use carnet::build::{BuildOptions, BuildReport, build};
+use carnet::build::{BuildOptions, build};
 use carnet::config::Overrides;
-use carnet::diagnostic::Severity;
 use carnet::external::ExternalOptions;
 use carnet::fix_encoding;
-use carnet::report::{github_command, gitlab_report, json_line, render_human, summary_line};
+
+use cli::events::ConsoleEvents;
+use cli::report::print_report;
 
 /// carnet turns a tree of Markdown (GitBook exports as they are) into a fast, accessible static site.
 #[derive(Parser)]
@@ -46,6 +50,10 @@ struct ServeArgs {
     /// Address to listen on; anything but 127.0.0.1 lets other machines read the site.
     #[arg(long, default_value = "127.0.0.1")]
     bind: std::net::IpAddr,
+    /// A name (or address) other machines call the server by, besides localhost and the bound
+    /// address (repeatable; with --bind, for use on a LAN). Requests naming anything else get 403.
+    #[arg(long, value_name = "NAME")]
+    allowed_host: Vec<String>,
     /// Open the site in a browser.
     #[arg(long)]
     open: bool,
@@ -123,6 +131,9 @@ struct BuildArgs {
     /// Build again after every change, until Ctrl-C.
     #[arg(long)]
     watch: bool,
+    /// Replace the output folder even if it is not empty and carnet did not write it.
+    #[arg(long)]
+    force: bool,
     /// With --watch: poll for changes instead of using file system events.
     #[arg(long, requires = "watch")]
     poll: bool,
@@ -165,7 +176,7 @@ struct CheckArgs {
 
 /// What `build` and `check` share: the site, and how findings are judged and shown.
 #[derive(Args)]
-struct SiteArgs {
+pub struct SiteArgs {
     /// The site folder: holds `content/` or is the GitBook export itself.
     #[arg(default_value = ".")]
     site: PathBuf,
@@ -193,7 +204,7 @@ struct SiteArgs {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
+pub enum Format {
     /// Source excerpts on stderr.
     Human,
     /// One JSON object per line on stdout.
@@ -220,7 +231,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) if args.watch => {
-            let options = build_options(&args.site, args.output.clone(), None);
+            let mut options = build_options(&args.site, args.output.clone(), None);
+            options.force = args.force;
             let site = &args.site;
             let result = carnet::serve::watch_build(
                 options,
@@ -231,7 +243,11 @@ fn main() -> ExitCode {
             );
             exit_with(result)
         }
-        Command::Build(args) => run(&args.site, args.output, None),
+        Command::Build(args) => {
+            let mut options = build_options(&args.site, args.output, None);
+            options.force = args.force;
+            run(&args.site, options)
+        }
         Command::Serve(args) => {
             if !args.site.site.is_dir() {
                 eprintln!("error: `{}` is not a folder", args.site.site.display());
@@ -244,6 +260,7 @@ fn main() -> ExitCode {
                 open: args.open,
                 poll: args.poll,
                 debounce: Duration::from_millis(args.debounce),
+                allowed_hosts: args.allowed_host,
             };
             exit_with(carnet::serve::serve(
                 options,
@@ -261,7 +278,7 @@ fn main() -> ExitCode {
                     cache_ttl: Duration::from_secs(args.external_cache_hours * 3600),
                     ..ExternalOptions::default()
                 });
-            run(&args.site, None, Some(external))
+            run(&args.site, build_options(&args.site, None, Some(external)))
         }
         Command::Deploy(args) => run_deploy(args),
         Command::FixEncoding(args) => fix_encoding(&args),
@@ -271,7 +288,8 @@ fn main() -> ExitCode {
 /// `deploy`: exit 0 when the site is published (or the dry run planned), 1 when the deploy
 /// failed, 2 when it could not start (no built site, no credentials, a bad endpoint).
 fn run_deploy(args: DeployArgs) -> ExitCode {
-    use carnet::deploy::{self, DeployOptions, ErrorKind, progress};
+    use carnet::deploy::{self, DeployOptions, ErrorKind};
+    use cli::deploy::{ConsoleProgress, render_plan, summary_line};
     let output_dir = match deploy::resolve_output_dir(&args.site, args.output) {
         Ok(dir) => dir,
         Err(err) => {
@@ -291,14 +309,14 @@ fn run_deploy(args: DeployArgs) -> ExitCode {
         delete: args.delete,
         jobs: args.jobs,
     };
-    let console = progress::ConsoleProgress::new(std::io::stderr().is_terminal());
+    let console = ConsoleProgress::new(std::io::stderr().is_terminal());
     match deploy::deploy(&options, &deploy::process_env(), &console) {
         Ok(report) => {
             if report.dry_run {
-                print!("{}", progress::render_plan(&report.plan, &options.target));
+                print!("{}", render_plan(&report.plan, &options.target));
                 println!();
             }
-            eprintln!("{}", progress::summary_line(&report, &options.target));
+            eprintln!("{}", summary_line(&report, &options.target));
             ExitCode::SUCCESS
         }
         Err(err) => {
@@ -352,16 +370,18 @@ fn fix_encoding(args: &FixEncodingArgs) -> ExitCode {
 /// `check`: `Some` (with external link options when asked); `build`: `None`.
 type CheckMode = Option<Option<ExternalOptions>>;
 
-fn run(args: &SiteArgs, output: Option<PathBuf>, check: CheckMode) -> ExitCode {
-    let check_only = check.is_some();
+/// `build` and `check`: exit 0 when clean or only warnings, 1 with errors, 2 on bad usage (no
+/// site folder, a refused output folder).
+fn run(args: &SiteArgs, options: BuildOptions) -> ExitCode {
     if !args.site.is_dir() {
         eprintln!("error: `{}` is not a folder", args.site.display());
         return ExitCode::from(2);
     }
-    let options = build_options(args, output, check);
     let report = build(&options);
-    print_report(&report, args, check_only);
-    if report.succeeded() {
+    print_report(&report, args, options.check_only);
+    if report.output_refused() {
+        ExitCode::from(2)
+    } else if report.succeeded() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -380,6 +400,7 @@ fn build_options(args: &SiteArgs, output: Option<PathBuf>, check: CheckMode) -> 
         allow: args.allow.clone(),
         deny: args.deny.clone(),
         external: check.flatten(),
+        force: false,
     }
 }
 
@@ -390,120 +411,6 @@ fn exit_with(result: Result<(), String>) -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::from(2)
         }
-    }
-}
-
-fn print_report(report: &BuildReport, args: &SiteArgs, check_only: bool) {
-    let shown: Vec<_> = report
-        .diagnostics
-        .iter()
-        .filter(|d| !args.quiet || d.severity == Severity::Error)
-        .collect();
-    let mut stdout = std::io::stdout().lock();
-    let mut stderr = std::io::stderr().lock();
-    match args.format {
-        Format::Human => {
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            for diagnostic in &shown {
-                let _ = writeln!(stderr, "{}\n", render_human(diagnostic, color));
-            }
-        }
-        Format::Json => shown
-            .iter()
-            .for_each(|d| drop(writeln!(stdout, "{}", json_line(d)))),
-        Format::Github => shown
-            .iter()
-            .for_each(|d| drop(writeln!(stdout, "{}", github_command(d)))),
-        Format::Gitlab => {
-            let owned: Vec<_> = shown.iter().map(|d| (*d).clone()).collect();
-            let _ = writeln!(stdout, "{}", gitlab_report(&owned));
-        }
-    }
-    if !args.quiet || !report.succeeded() {
-        let line = summary_line(
-            report.pages,
-            report.tally(),
-            report.elapsed,
-            report.output_dir.as_deref(),
-            report.written,
-            check_only,
-        );
-        let _ = writeln!(stderr, "{line}");
-    }
-    if args.timings {
-        let phases: Vec<String> = report
-            .phases
-            .iter()
-            .map(|(name, took)| format!("{name} {:.3} s", took.as_secs_f64()))
-            .collect();
-        let _ = writeln!(stderr, "phases: {}", phases.join(", "));
-    }
-}
-
-/// What `serve` and `build --watch` tell the user, on the console: findings and warnings on
-/// stderr, progress on stdout.
-struct ConsoleEvents;
-
-impl carnet::serve::Events for ConsoleEvents {
-    fn diagnostics(&self, diagnostics: &[carnet::diagnostic::Diagnostic]) {
-        for diagnostic in diagnostics {
-            eprintln!("{}\n", render_human(diagnostic, false));
-        }
-    }
-
-    fn exposed(&self, bind: std::net::IpAddr) {
-        eprintln!("warning: serving on {bind} — other machines on the network can read this site");
-    }
-
-    fn polling(&self, note: &str) {
-        println!("{note}");
-    }
-
-    fn serving(&self, site: &std::path::Path, url: &str, pages: usize) {
-        println!(
-            "serving {} at {url} ({pages} pages; Ctrl-C to stop)",
-            site.display()
-        );
-    }
-
-    fn watching(&self, site: &std::path::Path) {
-        println!("watching {} (Ctrl-C to stop)", site.display());
-    }
-
-    fn rebuilt(&self, rebuild: &carnet::serve::Rebuild) {
-        let line = format!(
-            "rebuilt {} page{} in {} ms",
-            rebuild.pages,
-            if rebuild.pages == 1 { "" } else { "s" },
-            rebuild.took.as_millis()
-        );
-        match rebuild.written {
-            None => println!("{line}"),
-            Some(written) if written.in_sync => println!(
-                "{line}; wrote {} file{}, removed {}",
-                written.files,
-                if written.files == 1 { "" } else { "s" },
-                written.removed
-            ),
-            Some(_) => println!("{line}; not written: fix the errors above"),
-        }
-    }
-
-    fn rebuild_failed(&self, mode: carnet::serve::Mode) {
-        match mode {
-            carnet::serve::Mode::Serve => {
-                println!("rebuild failed: still serving the last good version")
-            }
-            carnet::serve::Mode::Watch => println!("rebuild failed: the output is left as it was"),
-        }
-    }
-
-    fn browser_unavailable(&self, url: &str) {
-        eprintln!("could not open a browser: open {url} yourself");
-    }
-
-    fn stopped(&self) {
-        println!("stopped");
     }
 }
 

@@ -2,13 +2,19 @@
 //!
 //! A build writes into a fresh folder beside the output folder and swaps it in at the end (on Linux
 //! with one atomic `renameat2(RENAME_EXCHANGE)`). A failed build, an error in the sources or a
-//! crash leaves the previous output exactly as it was, and the staging folder is removed.
+//! crash leaves the previous output exactly as it was, and the staging folder is removed (by the
+//! next build, when the crash was a kill). Every path written is checked to stay inside the
+//! staging folder ([`output_path`]); which folders may be replaced at all is [`guard`]'s part.
+
+mod guard;
 
 use std::io;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
-use crate::config::SiteConfig;
-use crate::diagnostic::Diagnostic;
+pub use guard::{MARKER, prepare_output};
+
+use crate::paths::output_path;
+use crate::paths::temp::{TempLock, gone_is_fine, sweep_abandoned, temp_prefix};
 
 /// A folder being filled with the next version of the output.
 #[derive(Debug)]
@@ -16,10 +22,14 @@ pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
     committed: bool,
+    /// Held while the folder is in use, so a concurrent build's sweep leaves it alone.
+    _lock: Option<TempLock>,
 }
 
 impl Staging {
-    /// Creates the staging folder next to `target` (same file system, so the swap is a rename).
+    /// Creates the staging folder next to `target` (same file system, so the swap is a rename),
+    /// after removing the staging folders killed builds left there, and marks it as carnet's
+    /// output ([`MARKER`]). `target` is the real folder ([`prepare_output`] resolves a link).
     pub fn new(target: &Path) -> io::Result<Self> {
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -30,41 +40,58 @@ impl Staging {
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or("public");
+        let prefix = temp_prefix(name);
+        sweep_abandoned(&parent, &prefix);
         let dir = tempfile::Builder::new()
-            .prefix(&format!(".{name}.carnet-tmp-"))
+            .prefix(&prefix)
             .tempdir_in(&parent)?
             .keep();
-        Ok(Staging {
+        let staging = Staging {
+            _lock: TempLock::hold(&dir),
             dir,
             target: target.to_path_buf(),
             committed: false,
-        })
+        };
+        std::fs::write(staging.dir.join(MARKER), guard::MARKER_TEXT)?;
+        Ok(staging)
     }
 
     pub fn path(&self) -> &Path {
         &self.dir
     }
 
-    /// Writes `bytes` at the output-relative path `rel`, creating folders as needed.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let path = self.dir.join(rel);
+    /// Where `rel` goes in the staging folder, its folders created; refused (an error of kind
+    /// `InvalidInput`) when `rel` is not a plain relative path.
+    fn place(&self, rel: &str) -> io::Result<PathBuf> {
+        let clean = output_path(rel).map_err(|why| {
+            io::Error::new(io::ErrorKind::InvalidInput, format!("not written: {why}"))
+        })?;
+        let path = self.dir.join(clean);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(path, bytes)
+        Ok(path)
+    }
+
+    /// Writes `bytes` at the output-relative path `rel`, creating folders as needed.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        std::fs::write(self.place(rel)?, bytes)
     }
 
     /// Copies the file `from` to the output-relative path `rel`.
     pub fn copy_file(&self, rel: &str, from: &Path) -> io::Result<()> {
-        let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::copy(from, path).map(|_| ())
+        std::fs::copy(from, self.place(rel)?).map(|_| ())
     }
 
     /// Puts the staged output in place of the target and removes the previous output.
     pub fn commit(mut self) -> io::Result<()> {
+        let target_is_link =
+            std::fs::symlink_metadata(&self.target).is_ok_and(|m| m.file_type().is_symlink());
+        if target_is_link {
+            // Swapping would move the link and empty what it points to.
+            let message = "the output folder became a symbolic link during the build";
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, message));
+        }
         if !self.target.exists() {
             std::fs::rename(&self.dir, &self.target)?;
         } else if exchange(&self.dir, &self.target).is_ok() {
@@ -82,21 +109,25 @@ impl Staging {
 }
 
 /// Removes a folder, its top-level entries in parallel: a site's previous output is thousands of
-/// folders, and unlinking them one core at a time is a visible part of a rebuild.
+/// folders, and unlinking them one core at a time is a visible part of a rebuild. A link is
+/// removed, never followed.
 fn remove_tree(dir: &Path) -> io::Result<()> {
     use rayon::prelude::*;
+    if std::fs::symlink_metadata(dir)?.file_type().is_symlink() {
+        return std::fs::remove_file(dir);
+    }
     let entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     entries
         .par_iter()
         .try_for_each(|path| match std::fs::symlink_metadata(path) {
-            Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(path),
-            Ok(_) => std::fs::remove_file(path),
+            Ok(meta) if meta.is_dir() => gone_is_fine(std::fs::remove_dir_all(path)),
+            Ok(_) => gone_is_fine(std::fs::remove_file(path)),
             Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(()),
             Err(err) => Err(err),
         })?;
-    std::fs::remove_dir_all(dir)
+    gone_is_fine(std::fs::remove_dir_all(dir))
 }
 
 impl Drop for Staging {
@@ -119,51 +150,6 @@ fn exchange(_: &Path, _: &Path) -> io::Result<()> {
         io::ErrorKind::Unsupported,
         "no atomic exchange",
     ))
-}
-
-/// Refuses output folders whose replacement would destroy the user's sources: the site folder,
-/// the content folder or any folder containing them, or a file.
-pub fn check_output_dir(config: &SiteConfig) -> Result<(), Diagnostic> {
-    let out = normalize(&config.output_dir);
-    let protected = [&config.site_dir, &config.content_dir];
-    for dir in protected {
-        let dir = normalize(dir);
-        if dir.starts_with(&out) {
-            let message = format!(
-                "the output folder `{}` contains the sources (`{}`); building would replace them. Choose another output folder",
-                config.output_dir.display(),
-                dir.display()
-            );
-            return Err(Diagnostic::error("invalid-output", message));
-        }
-    }
-    if config.output_dir.exists() && !config.output_dir.is_dir() {
-        let message = format!(
-            "the output path `{}` exists and is not a folder",
-            config.output_dir.display()
-        );
-        return Err(Diagnostic::error("invalid-output", message));
-    }
-    Ok(())
-}
-
-/// An absolute path with `.` and `..` resolved, following symlinks where the path exists.
-fn normalize(path: &Path) -> PathBuf {
-    if let Ok(canonical) = path.canonicalize() {
-        return canonical;
-    }
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut out = PathBuf::new();
-    for component in absolute.components() {
-        match component {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

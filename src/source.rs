@@ -14,6 +14,7 @@ use walkdir::WalkDir;
 
 use crate::config::{CONFIG_FILE, GITBOOK_FILE, SiteConfig};
 use crate::diagnostic::Diagnostic;
+use crate::paths::{Escape, SiteRoot, outside_warning};
 
 /// A file of the content root.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,11 +46,15 @@ pub fn walk_sources(config: &SiteConfig) -> SourceTree {
     let summary_name = config.gitbook.summary.as_deref().unwrap_or("SUMMARY.md");
     let skip = SkipRules::new(config);
     let mut tree = SourceTree::default();
+    let mut outside = Vec::new();
     let walker = WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|entry| !skip.skips(entry.path(), entry.depth(), entry.file_type().is_dir()));
+        .filter_entry(|entry| {
+            !skip.skips(entry.path(), entry.depth(), entry.file_type().is_dir())
+                && !leads_outside(entry, &config.root, &mut outside)
+        });
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -90,7 +95,28 @@ pub fn walk_sources(config: &SiteConfig) -> SourceTree {
         };
         classify(&mut tree, file, summary_name);
     }
+    tree.diagnostics.extend(outside);
     tree
+}
+
+/// Whether `entry` is a symbolic link whose target is outside the site folder (then it is not
+/// followed, and `outside` gets a warning naming it). Only links are resolved: what is below a
+/// folder the walk entered is inside by construction.
+fn leads_outside(
+    entry: &walkdir::DirEntry,
+    root: &SiteRoot,
+    outside: &mut Vec<Diagnostic>,
+) -> bool {
+    if !entry.path_is_symlink() {
+        return false;
+    }
+    match root.resolve(entry.path()) {
+        Err(Escape::Outside) => {
+            outside.push(outside_warning(root.shown(entry.path())));
+            true
+        }
+        _ => false,
+    }
 }
 
 fn classify(tree: &mut SourceTree, file: SourceFile, summary_name: &str) {

@@ -3,8 +3,14 @@
 
 #[path = "suite/common/mod.rs"]
 mod common;
+#[path = "browser/copy_markdown.rs"]
+mod copy_markdown;
 #[path = "browser/harness.rs"]
 mod harness;
+#[path = "browser/live_reload.rs"]
+mod live_reload;
+#[path = "browser/search.rs"]
+mod search;
 
 use fantoccini::key::Key;
 use harness::{Browser, Served, run, skip};
@@ -13,9 +19,6 @@ use serde_json::json;
 fn key(k: Key) -> String {
     char::from(k).to_string()
 }
-
-/// Issue 18's bound on what a two-word query downloads on the 10,000-page corpus.
-const SEARCH_BYTES_LIMIT: u64 = 60_000;
 
 /// The `reader` fixture, built and served.
 fn site() -> (common::Built, Served) {
@@ -260,207 +263,6 @@ fn the_more_entries_of_a_long_list_open_in_place_from_the_shared_tree() {
     });
 }
 
-/// The 10,000-page corpus of the shared generator (`gen_corpus.py`, beside the repository in
-/// `../shared/tools/`, or where `CARNET_CORPUS_GEN` points), built once into `target/`. `None`,
-/// said on stderr, where the generator is not there: it is not part of this repository.
-fn big_corpus_site() -> Option<Served> {
-    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let generator = std::env::var_os("CARNET_CORPUS_GEN")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| manifest.join("../shared/tools/gen_corpus.py"));
-    if !generator.exists() {
-        eprintln!(
-            "skipped: corpus generator not found at {} (set CARNET_CORPUS_GEN)",
-            generator.display()
-        );
-        return None;
-    }
-    let corpus = manifest.join("target/bench-corpus/10000-plain");
-    if !corpus.join("SUMMARY.md").exists() {
-        let status = std::process::Command::new("python3")
-            .arg(&generator)
-            .args(["--pages", "10000", "--flavor", "plain", "--out"])
-            .arg(&corpus)
-            .status()
-            .expect("python3 runs the corpus generator");
-        assert!(status.success(), "corpus generation failed");
-    }
-    let out = manifest.join("target/browser-big-site");
-    let mut opts = common::options(&corpus);
-    opts.overrides.output = Some(out.clone());
-    let report = carnet::build::build(&opts);
-    assert!(report.written, "the corpus builds");
-    Some(Served::start(&out))
-}
-
-/// What a reader's browser downloads for a two-word query on a 10,000-page site, from the
-/// moment the search field gets focus until the first results show: the search script, its
-/// stemmer, the index's `meta.js`, the term shards and the result pages, counted by the
-/// Resource Timing API (bodies as served, uncompressed: the test server does not compress).
-#[test]
-fn a_two_word_query_on_a_10000_page_site_downloads_little() {
-    if skip() {
-        return;
-    }
-    let Some(served) = big_corpus_site() else {
-        return;
-    };
-    run(async {
-        let browser = Browser::start(1280, 900).await;
-        browser.goto(&served.url("")).await;
-        browser
-            .js("performance.setResourceTimingBufferSize(10000); performance.clearResourceTimings()")
-            .await;
-        let results = search(&browser, "configurer certificats").await;
-        assert!(!results.is_empty(), "the query finds pages");
-        let fetched = browser
-            .js(
-                "const shown = performance.getEntriesByName('carnet-search-results')[0].startTime;
-                 return performance.getEntriesByType('resource')
-                   .filter(e => e.responseEnd <= shown && !e.name.endsWith('/favicon.ico'))
-                   .map(e => [e.name.replace(/^.*?\\/\\/[^/]+\\//, ''), e.decodedBodySize])",
-            )
-            .await;
-        let fetched: Vec<(String, u64)> = serde_json::from_value(fetched).unwrap_or_default();
-        let total: u64 = fetched.iter().map(|(_, size)| size).sum();
-        let mut listing: Vec<String> = fetched
-            .iter()
-            .map(|(name, size)| format!("{size:>7} {name}"))
-            .collect();
-        listing.sort();
-        println!(
-            "two-word query on 10,000 pages: {total} bytes in {} files\n{}",
-            fetched.len(),
-            listing.join("\n")
-        );
-        assert!(
-            total <= SEARCH_BYTES_LIMIT,
-            "{total} bytes > {SEARCH_BYTES_LIMIT}:\n{}",
-            listing.join("\n")
-        );
-        browser.close().await;
-    });
-}
-
-/// Focuses the search field with `/` and types `query`, then waits for the results.
-async fn search(browser: &Browser, query: &str) -> Vec<serde_json::Value> {
-    browser
-        .js("document.activeElement && document.activeElement.blur()")
-        .await;
-    browser.keys("/").await;
-    browser
-        .wait_for("return document.activeElement && document.activeElement.id === 'search-input'")
-        .await;
-    browser.keys(query).await;
-    let results = browser
-        .wait_for(&format!(
-            "const p = document.getElementById('search-results');
-             if (p.hidden || p.getAttribute('data-query') !== {}) return null;
-             return Array.from(p.querySelectorAll('li a')).map(a => ({{
-               href: a.getAttribute('href'),
-               title: a.querySelector('.search-title').textContent,
-               section: (a.querySelector('.search-section') || {{}}).textContent || '',
-               marks: Array.from(a.querySelectorAll('mark')).map(m => m.textContent)
-             }})).concat([null]);",
-            json!(query)
-        ))
-        .await;
-    let mut results: Vec<serde_json::Value> = serde_json::from_value(results).unwrap_or_default();
-    results.pop();
-    results
-}
-
-#[test]
-fn a_word_typed_without_accents_finds_the_page_and_opens_at_its_heading() {
-    if skip() {
-        return;
-    }
-    let (_built, served) = site();
-    run(async {
-        let browser = Browser::start(1280, 900).await;
-        browser.goto(&served.url("")).await;
-        let results = search(&browser, "resilier").await;
-        assert!(!results.is_empty(), "no results");
-        let first = &results[0];
-        assert_eq!(first["title"], "Hébergement mutualisé", "{results:?}");
-        assert_eq!(
-            first["section"], "Résilier chez un hébergeur",
-            "{results:?}"
-        );
-        assert_eq!(first["marks"][0], "résilier", "{results:?}");
-        assert_eq!(
-            first["href"],
-            "./guides/hebergement/#resilier-chez-un-hebergeur"
-        );
-
-        // Arrow down to the first result, Enter to open it: the page opens at that heading.
-        browser.keys(&key(Key::Down)).await;
-        browser.keys(&key(Key::Enter)).await;
-        browser
-            .wait_for("return location.hash === '#resilier-chez-un-hebergeur'")
-            .await;
-        let in_view = browser
-            .wait_for(
-                "const r = document.getElementById('resilier-chez-un-hebergeur').getBoundingClientRect();
-                 return r.top >= 0 && r.top < innerHeight / 2;",
-            )
-            .await;
-        assert_eq!(in_view, json!(true));
-        browser.close().await;
-    });
-}
-
-#[test]
-fn stemming_finds_other_forms_of_a_word_and_results_highlight_them() {
-    if skip() {
-        return;
-    }
-    let (_built, served) = site();
-    run(async {
-        let browser = Browser::start(1280, 900).await;
-        browser.goto(&served.url("guides/messagerie/")).await;
-        // "hebergeurs" (plural, no accent) matches "hébergeur" and "hébergeurs".
-        let results = search(&browser, "hebergeurs").await;
-        let titles: Vec<&str> = results.iter().filter_map(|r| r["title"].as_str()).collect();
-        assert!(titles.contains(&"Hébergement mutualisé"), "{titles:?}");
-        assert!(titles.contains(&"Accueil"), "{titles:?}");
-        assert!(
-            results
-                .iter()
-                .all(|r| r["marks"].as_array().is_some_and(|m| !m.is_empty())),
-            "every excerpt highlights its match: {results:?}"
-        );
-        // Words of code blocks are searchable too.
-        let results = search(&browser, "rsync").await;
-        assert_eq!(results.len(), 1, "{results:?}");
-        assert_eq!(results[0]["section"], "Déployer une application");
-        // Escape closes the results and leaves the focus in the field.
-        browser.keys(&key(Key::Escape)).await;
-        let closed = browser
-            .js("return document.getElementById('search-results').hidden && document.activeElement.id === 'search-input'")
-            .await;
-        assert_eq!(closed, json!(true));
-        browser.close().await;
-    });
-}
-
-#[test]
-fn search_works_in_a_site_opened_from_disk() {
-    if skip() {
-        return;
-    }
-    let (built, _served) = site();
-    run(async {
-        let browser = Browser::start(1280, 900).await;
-        let url = format!("file://{}", built.out.join("index.html").display());
-        browser.goto(&url).await;
-        let results = search(&browser, "delivrabilite").await;
-        assert_eq!(results.len(), 1, "{results:?}");
-        assert_eq!(results[0]["title"], "Messagerie");
-        browser.close().await;
-    });
-}
-
 #[test]
 fn the_keyboard_reaches_search_results_and_tabs() {
     if skip() {
@@ -581,7 +383,7 @@ fn axe_finds_no_violations_in_light_and_dark() {
             }
             // The search results, open.
             browser.goto(&served.url("guides/hebergement/")).await;
-            search(&browser, "hebergement").await;
+            search::search(&browser, "hebergement").await;
             for violation in browser.axe_violations().await {
                 failures.push(format!("{theme} search results: {violation}"));
             }
@@ -657,116 +459,6 @@ fn a_360_px_screen_never_scrolls_sideways() {
         browser.close().await;
     });
 }
-
-#[test]
-fn a_saved_edit_shows_in_the_open_page_without_a_manual_reload() {
-    if skip() {
-        return;
-    }
-    let tmp = common::copy_fixture("reader");
-    let server = common::server::Server::start(tmp.path(), &[]);
-    run(async {
-        let browser = Browser::start(1280, 600).await;
-        browser
-            .goto(&format!(
-                "http://127.0.0.1:{}/guides/hebergement/",
-                server.port
-            ))
-            .await;
-        // Scroll down, then save an edit of this page's Markdown.
-        browser.js("window.scrollTo(0, 400)").await;
-        browser.js("window.__sameDocument = true").await;
-        let page = tmp.path().join("guides/hebergement.md");
-        let text = std::fs::read_to_string(&page).unwrap_or_default();
-        std::fs::write(&page, text.replace("trente jours", "quarante jours")).ok();
-        browser
-            .wait_for("return document.body.textContent.includes('quarante jours')")
-            .await;
-        let kept = browser
-            .wait_for("return window.scrollY > 300 ? window.scrollY : null")
-            .await;
-        assert!(
-            kept.as_f64().is_some_and(|y| y > 300.0),
-            "scroll kept: {kept}"
-        );
-
-        // An edit of another page does not reload this one.
-        browser.js("window.__sameDocument = true").await;
-        let other = tmp.path().join("guides/messagerie.md");
-        std::fs::write(&other, "# Messagerie\n\nAutre texte.\n").ok();
-        server.wait_until("/guides/messagerie/", |b| b.contains("Autre texte"));
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        let same = browser.js("return window.__sameDocument === true").await;
-        assert_eq!(same, json!(true), "unrelated rebuild reloaded the page");
-
-        // A broken front matter shows the overlay; fixing it removes it.
-        std::fs::write(&page, format!("---\ndescription: [\n---\n{text}")).ok();
-        let overlay = browser
-            .wait_for(
-                "const o = document.getElementById('carnet-overlay'); return o && o.textContent",
-            )
-            .await;
-        assert!(
-            overlay
-                .as_str()
-                .unwrap_or_default()
-                .contains("guides/hebergement.md:3"),
-            "{overlay}"
-        );
-        std::fs::write(&page, &text).ok();
-        browser
-            .wait_for("return document.getElementById('carnet-overlay') === null")
-            .await;
-        browser.close().await;
-    });
-}
-
-#[test]
-fn a_stylesheet_edit_applies_without_reloading_the_page() {
-    if skip() {
-        return;
-    }
-    let tmp = common::copy_fixture("reader");
-    let server = common::server::Server::start(tmp.path(), &[]);
-    let stylesheet = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css"),
-    )
-    .unwrap_or_default();
-    assert!(!stylesheet.is_empty(), "the default stylesheet is readable");
-    run(async {
-        let browser = Browser::start(1280, 600).await;
-        browser
-            .goto(&format!(
-                "http://127.0.0.1:{}/guides/hebergement/",
-                server.port
-            ))
-            .await;
-        browser.js("window.scrollTo(0, 300)").await;
-        browser.js("window.__sameDocument = true").await;
-        // The site overrides the theme's stylesheet: a new hashed file name for it.
-        common::write(
-            tmp.path(),
-            "themes/default/static/style.css",
-            format!("{stylesheet}\nmain {{ border-top: 3px solid rgb(1, 2, 3); }}\n").as_bytes(),
-        );
-        browser
-            .wait_for(
-                "return getComputedStyle(document.querySelector('main')).borderTopColor === 'rgb(1, 2, 3)'",
-            )
-            .await;
-        // Let the debounced rebuild that follows pass too.
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        let same = browser
-            .js("return window.__sameDocument === true && window.scrollY")
-            .await;
-        assert!(
-            same.as_f64().is_some_and(|y| y > 200.0),
-            "the page was reloaded, or lost its scroll position: {same}"
-        );
-        browser.close().await;
-    });
-}
-
 /// A page with two videos (YouTube, Vimeo) and a link embed that is not a video.
 fn videos() -> (common::Built, Served) {
     let built = common::build_tmp(common::site_with(&[

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::paths::{Escape, SiteRoot, outside_warning};
 use crate::yaml::yaml_error;
 
 pub const GITBOOK_FILE: &str = ".gitbook.yaml";
@@ -44,15 +45,35 @@ struct RawStructure {
     summary: Option<String>,
 }
 
-/// Reads `dir/.gitbook.yaml` if present.
-pub fn load_gitbook_config(dir: &Path) -> (GitbookConfig, Vec<Diagnostic>) {
+/// Reads `dir/.gitbook.yaml` if present (and inside the site: a link to outside is warned
+/// about and read as no file).
+pub fn load_gitbook_config(dir: &Path, root: &SiteRoot) -> (GitbookConfig, Vec<Diagnostic>) {
     let path = dir.join(GITBOOK_FILE);
-    let Ok(bytes) = std::fs::read(&path) else {
-        return (GitbookConfig::default(), Vec::new());
+    let bytes = match root.resolve(&path).map(std::fs::read) {
+        Ok(Ok(bytes)) => bytes,
+        Err(Escape::Outside) => {
+            return (
+                GitbookConfig::default(),
+                vec![outside_warning(root.shown(&path))],
+            );
+        }
+        _ => return (GitbookConfig::default(), Vec::new()),
     };
     let text = crate::text::decode_source(&bytes).text;
     if text.trim().is_empty() {
         return (GitbookConfig::default(), Vec::new());
+    }
+    if let Some(at) = crate::limits::yaml_too_deep(&text) {
+        let message = format!("{GITBOOK_FILE} {}", crate::limits::yaml_too_deep_message());
+        let lines = crate::diagnostic::LineIndex::new(&text);
+        let shown = root.shown(&path);
+        let d = Diagnostic::warning("invalid-gitbook-config", message).at(
+            shown,
+            &lines,
+            &text,
+            at..at + 1,
+        );
+        return (GitbookConfig::default(), vec![d]);
     }
     match serde_yaml::from_str::<RawFile>(&text) {
         Ok(raw) => (
@@ -89,16 +110,18 @@ pub fn load_gitbook_config(dir: &Path) -> (GitbookConfig, Vec<Diagnostic>) {
 /// is not a folder: real exports carry a `.gitbook.yaml` moved into the documentation folder
 /// whose `root` still names that folder from the repository's top (`root: ./tools/Documentation`
 /// in `tools/Documentation/`), and GitBook publishes them.
+/// A `root` that leads outside the site folder is as absent as a missing folder.
 pub fn content_root(
     dir: &Path,
     config: &GitbookConfig,
+    site: &SiteRoot,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> PathBuf {
     let Some(root) = &config.root else {
         return dir.to_path_buf();
     };
     let joined = dir.join(root);
-    if joined.is_dir() {
+    if super::is_folder_inside(site, &joined) {
         return joined;
     }
     let message = format!(
@@ -140,7 +163,8 @@ mod tests {
             "root: ./docs/\nstructure:\n  readme: ./intro.md\n  summary: toc.md\nredirects:\n  old/page: new/page.md\n",
         )
         .unwrap();
-        let (config, diagnostics) = load_gitbook_config(dir.path());
+        let (config, diagnostics) =
+            load_gitbook_config(dir.path(), &SiteRoot::new(dir.path()).unwrap());
         assert!(diagnostics.is_empty());
         assert_eq!(config.root, Some(PathBuf::from("docs")));
         assert_eq!(config.readme.as_deref(), Some("intro.md"));
@@ -155,7 +179,8 @@ mod tests {
     fn invalid_yaml_is_a_warning_and_defaults_apply() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(GITBOOK_FILE), "root: [unclosed\n").unwrap();
-        let (config, diagnostics) = load_gitbook_config(dir.path());
+        let (config, diagnostics) =
+            load_gitbook_config(dir.path(), &SiteRoot::new(dir.path()).unwrap());
         assert_eq!(config, GitbookConfig::default());
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(diagnostics[0].severity, Severity::Warning);

@@ -9,6 +9,7 @@ use md5::{Digest, Md5};
 use rayon::prelude::*;
 
 use super::manifest::MANIFEST_NAME;
+use crate::render::{OutputKind, PLAN_FILE, PlanFile};
 
 /// One file of the output folder.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,6 +20,9 @@ pub struct LocalFile {
     pub size: u64,
     /// Lower-case hex MD5 of the content.
     pub md5: String,
+    /// What the build says the file is (`None` for an output without a plan file, or a file
+    /// it did not write).
+    pub kind: Option<OutputKind>,
 }
 
 /// Checks that `dir` is a built carnet site before anything is sent anywhere: deploying the
@@ -40,10 +44,12 @@ pub fn check_output_dir(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Lists and hashes every file under `dir`, sorted by path. A file carnet cannot name as a key
-/// (a non-UTF-8 name) or cannot read is an error naming it: skipping it would publish an
-/// incomplete site that looks complete.
+/// Lists and hashes every file under `dir`, sorted by path, each with what the output's plan
+/// file says it is (carnet's own files, the plan file and a deploy manifest, are not the site's
+/// and are left out). A file carnet cannot name as a key (a non-UTF-8 name) or cannot read is
+/// an error naming it: skipping it would publish an incomplete site that looks complete.
 pub fn scan_output(dir: &Path) -> Result<Vec<LocalFile>, String> {
+    let plan = PlanFile::read(dir);
     let mut paths = Vec::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(|err| format!("cannot read the output folder: {err}"))?;
@@ -55,7 +61,9 @@ pub fn scan_output(dir: &Path) -> Result<Vec<LocalFile>, String> {
             .to_str()
             .ok_or_else(|| format!("`{}`: file name is not UTF-8", rel.display()))?
             .replace(std::path::MAIN_SEPARATOR, "/");
-        if rel == MANIFEST_NAME {
+        // Carnet's own files, not the site's: the deploy manifest, the output plan and the
+        // output's marker.
+        if rel == MANIFEST_NAME || rel == PLAN_FILE || rel == crate::output::MARKER {
             continue;
         }
         paths.push((rel, entry.into_path()));
@@ -68,6 +76,7 @@ pub fn scan_output(dir: &Path) -> Result<Vec<LocalFile>, String> {
             Ok(LocalFile {
                 md5: md5_hex(&bytes),
                 size: bytes.len() as u64,
+                kind: plan.as_ref().and_then(|plan| plan.kind(&rel)),
                 rel,
                 path,
             })
@@ -102,6 +111,31 @@ mod tests {
         let files = scan_output(dir.path()).unwrap();
         let rels: Vec<_> = files.iter().map(|f| (f.rel.as_str(), f.size)).collect();
         assert_eq!(rels, [("a b/c/é.png", 2), ("index.html", 1)]);
+        assert!(files.iter().all(|f| f.kind.is_none()), "no plan file");
+    }
+
+    #[test]
+    fn the_plan_file_says_what_each_file_is_and_is_not_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("api")).unwrap();
+        std::fs::write(dir.path().join("index.html"), "x").unwrap();
+        std::fs::write(dir.path().join("api/nav.json"), "[]").unwrap();
+        std::fs::write(dir.path().join("extra.bin"), "?").unwrap();
+        let plan = PlanFile::new([
+            ("index.html".to_string(), OutputKind::Page),
+            ("api/nav.json".to_string(), OutputKind::Navigation),
+        ]);
+        std::fs::write(dir.path().join(PLAN_FILE), plan.to_bytes()).unwrap();
+        let files = scan_output(dir.path()).unwrap();
+        let kinds: Vec<_> = files.iter().map(|f| (f.rel.as_str(), f.kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("api/nav.json", Some(OutputKind::Navigation)),
+                ("extra.bin", None),
+                ("index.html", Some(OutputKind::Page)),
+            ]
+        );
     }
 
     #[test]

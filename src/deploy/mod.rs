@@ -7,14 +7,14 @@
 //! pages, then the manifest, then, with `--delete`, the objects the site no longer has. Headers
 //! come from `headers`, credentials from the environment or a profile (`credentials`).
 //!
-//! Nothing here prints; a [`Progress`] is told what happens and the caller decides how to show it.
+//! Nothing here prints; a [`Progress`] is told what happens and the caller decides how to show it
+//! (the command line's is `cli/deploy.rs`, beside `main.rs`).
 
 pub mod credentials;
 pub mod headers;
 pub mod local;
 pub mod manifest;
 pub mod plan;
-pub mod progress;
 pub mod remote;
 pub mod target;
 pub mod upload;

@@ -96,8 +96,8 @@ impl Plan {
                     md5: skip.file.md5.clone(),
                     size: skip.file.size,
                     etag: skip.etag.clone(),
-                    content_type: content_type(rel),
-                    cache_control: cache_control(rel).to_string(),
+                    content_type: content_type(rel, skip.file.kind),
+                    cache_control: cache_control(rel, skip.file.kind).to_string(),
                 },
             );
         }
@@ -117,8 +117,8 @@ pub fn make_plan(
         ..Plan::default()
     };
     for file in local {
-        let wanted_type = content_type(&file.rel);
-        let wanted_cache = cache_control(&file.rel);
+        let wanted_type = content_type(&file.rel, file.kind);
+        let wanted_cache = cache_control(&file.rel, file.kind);
         let entry = manifest.and_then(|m| m.files.get(&file.rel));
         let reason = match remote.get(&file.rel) {
             None => Reason::New,
@@ -133,7 +133,7 @@ pub fn make_plan(
                 Reason::Changed
             }
         };
-        let phase = if is_page_like(&file.rel) {
+        let phase = if is_page_like(&file.rel, file.kind) {
             Phase::Pages
         } else {
             Phase::Assets
@@ -198,6 +198,7 @@ mod tests {
             path: PathBuf::from(rel),
             size: 10,
             md5: md5.into(),
+            kind: None,
         }
     }
 
@@ -213,8 +214,8 @@ mod tests {
             md5: md5.into(),
             size: 10,
             etag: etag.into(),
-            content_type: content_type(rel),
-            cache_control: cache_control(rel).into(),
+            content_type: content_type(rel, None),
+            cache_control: cache_control(rel, None).into(),
         }
     }
 

@@ -21,6 +21,9 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
     pub items: Vec<SummaryItem>,
+    /// The first entry nested deeper than [`MAX_DEPTH`] (its line's byte range): it and the
+    /// deeper ones are listed at that depth, after their ancestor there.
+    pub too_deep: Option<Range<usize>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,15 +73,17 @@ pub fn parse_summary(text: &str) -> Summary {
     parser.finish()
 }
 
-/// How deep entries may nest (GitBook exports reach five or six); deeper items are ignored, so
-/// nothing that walks the navigation can be driven out of stack.
+/// How deep entries may nest (GitBook exports reach five or six), so nothing that walks the
+/// navigation can be driven out of stack. Deeper entries are kept, one level up as siblings of
+/// their ancestor at this depth, and reported.
 pub const MAX_DEPTH: usize = 32;
 
 #[derive(Default)]
 struct SummaryParser {
-    /// Items entered beyond `MAX_DEPTH`, not yet left.
-    overflow: usize,
     items: Vec<SummaryItem>,
+    too_deep: Option<Range<usize>>,
+    /// Lines counted up to this offset (group headings carry their line).
+    counted: (usize, usize),
     /// Entries being built, innermost last.
     open: Vec<OpenEntry>,
     heading: Option<OpenHeading>,
@@ -122,22 +127,25 @@ impl SummaryParser {
                     open.first_block_done = true;
                 }
             }
-            Event::Start(Tag::Item) if self.open.len() >= MAX_DEPTH => self.overflow += 1,
-            Event::End(TagEnd::Item) if self.overflow > 0 => self.overflow -= 1,
-            Event::Start(Tag::Item) => self.open.push(OpenEntry {
-                entry: SummaryEntry {
-                    title: String::new(),
-                    nav_label: None,
-                    target: None,
-                    span: first_line(text, range),
-                    children: Vec::new(),
-                    generated: None,
-                },
-                loose_text: String::new(),
-                code: None,
-                first_block_done: false,
-                in_title_link: false,
-            }),
+            Event::Start(Tag::Item) => {
+                if self.open.len() >= MAX_DEPTH && self.too_deep.is_none() {
+                    self.too_deep = Some(first_line(text, range.clone()));
+                }
+                self.open.push(OpenEntry {
+                    entry: SummaryEntry {
+                        title: String::new(),
+                        nav_label: None,
+                        target: None,
+                        span: first_line(text, range),
+                        children: Vec::new(),
+                        generated: None,
+                    },
+                    loose_text: String::new(),
+                    code: None,
+                    first_block_done: false,
+                    in_title_link: false,
+                })
+            }
             Event::Start(Tag::CodeBlock(_)) => {
                 if let Some(open) = self.open.last_mut().filter(|o| !o.first_block_done) {
                     open.code = Some(String::new());
@@ -211,12 +219,23 @@ impl SummaryParser {
         if is_document_title {
             return;
         }
+        let line = self.line_of(text, heading.line_start);
         self.items.push(SummaryItem::Group {
             title,
             slug: heading.slug,
-            line: 1 + text[..heading.line_start].matches('\n').count(),
+            line,
             entries: Vec::new(),
         });
+    }
+
+    /// The 1-based line of offset `at`, counting only from the last offset asked (headings come
+    /// in order): a SUMMARY.md of many groups is read once.
+    fn line_of(&mut self, text: &str, at: usize) -> usize {
+        let (offset, line) = self.counted;
+        let at = at.max(offset);
+        let line = line + memchr::memchr_iter(b'\n', &text.as_bytes()[offset..at]).count();
+        self.counted = (at, line);
+        line + 1
     }
 
     fn close_item(&mut self) {
@@ -226,6 +245,15 @@ impl SummaryParser {
         if entry.target.is_none() {
             entry.title = collapse_whitespace(&open.loose_text);
             entry.generated = open.code.as_deref().and_then(generated_kind);
+        }
+        if self.open.len() == MAX_DEPTH - 1 && !entry.children.is_empty() {
+            // At the deepest level kept: what is below follows it, one level up.
+            let below = flatten(std::mem::take(&mut entry.children));
+            if let Some(parent) = self.open.last_mut() {
+                parent.entry.children.push(entry);
+                parent.entry.children.extend(below);
+                return;
+            }
         }
         if let Some(parent) = self.open.last_mut() {
             parent.entry.children.push(entry);
@@ -242,8 +270,31 @@ impl SummaryParser {
         while !self.open.is_empty() {
             self.close_item();
         }
-        Summary { items: self.items }
+        Summary {
+            items: self.items,
+            too_deep: self.too_deep,
+        }
     }
+}
+
+/// `entries` and all their descendants, in reading order, without children: iterative, as the
+/// tree can be as deep as the file is long.
+fn flatten(entries: Vec<SummaryEntry>) -> Vec<SummaryEntry> {
+    let mut flat = Vec::new();
+    let mut stack: Vec<std::vec::IntoIter<SummaryEntry>> = vec![entries.into_iter()];
+    while let Some(level) = stack.last_mut() {
+        match level.next() {
+            Some(mut entry) => {
+                let children = std::mem::take(&mut entry.children);
+                flat.push(entry);
+                stack.push(children.into_iter());
+            }
+            None => {
+                stack.pop();
+            }
+        }
+    }
+    flat
 }
 
 /// What a fenced block in a SUMMARY.md item generates: the value of its top-level `type:` key
@@ -355,12 +406,21 @@ mod tests {
             SummaryItem::Entry(e) => e.clone(),
             other => panic!("{other:?}"),
         };
+        let summary = parse_summary(&text);
         let mut depth = 1;
+        let mut deepest = Vec::new();
         while let Some(child) = entry.children.first().cloned() {
             depth += 1;
+            deepest = entry.children.clone();
             entry = child;
         }
         assert_eq!(depth, MAX_DEPTH);
+        // Nothing is lost: the deeper entries follow their ancestor, in order.
+        let targets: Vec<&str> = deepest.iter().filter_map(|e| e.target.as_deref()).collect();
+        let expected: Vec<String> = (MAX_DEPTH - 1..200).map(|i| format!("p{i}.md")).collect();
+        assert_eq!(targets, expected);
+        let at = summary.too_deep.expect("reported");
+        assert!(text[at].contains("[P32]"));
     }
 
     #[test]

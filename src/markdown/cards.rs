@@ -25,8 +25,10 @@ struct Column {
 /// Whether `html` (an HTML block) is a GitBook card table.
 pub fn is_card_table(html: &str) -> bool {
     let trimmed = html.trim_start();
-    trimmed.len() > 6
-        && trimmed[..6].eq_ignore_ascii_case("<table")
+    // `get`: the sixth byte may be inside a character (`<?€€`, found by fuzzing).
+    trimmed
+        .get(..6)
+        .is_some_and(|start| start.eq_ignore_ascii_case("<table"))
         && first_start_tag(&trimmed[..trimmed.find('>').map_or(trimmed.len(), |i| i + 1)])
             .is_some_and(|table| {
                 table
@@ -48,9 +50,13 @@ pub fn card_grid(refs: &mut RefRecorder, html: &str, start: usize) -> String {
             let column = table.columns.get(i).copied().unwrap_or_default();
             let at = |offset: usize| start + offset..start + offset + 1;
             if column.target {
-                target = cell
-                    .first_url(html)
-                    .and_then(|(url, offset)| refs.html_url(&url, at(offset)));
+                target = cell.first_url(html).and_then(|(url, offset)| {
+                    let span = refs.page_span(&at(offset));
+                    if refs.refuses_url(&span, &url, "a card") {
+                        return None;
+                    }
+                    refs.html_url(&url, at(offset))
+                });
             } else if column.cover {
                 cover = cell
                     .first_url(html)
@@ -82,6 +88,45 @@ pub fn card_grid(refs: &mut RefRecorder, html: &str, start: usize) -> String {
     }
     out.push_str("</div>\n");
     out
+}
+
+/// A card as text, for the Markdown output: its first visible cell's text (its label), the
+/// other visible cells' texts, and where it leads (the URL as written and its offset in the
+/// table).
+pub struct CardText {
+    pub label: String,
+    pub details: Vec<String>,
+    pub target: Option<(String, usize)>,
+}
+
+/// The cards of the card table `html`, as text.
+pub fn card_texts(html: &str) -> Vec<CardText> {
+    let table = read_table(html);
+    let mut cards = Vec::new();
+    for row in table.rows.iter().filter(|row| !row.header) {
+        let mut card = CardText {
+            label: String::new(),
+            details: Vec::new(),
+            target: None,
+        };
+        for (i, cell) in row.cells.iter().enumerate() {
+            let column = table.columns.get(i).copied().unwrap_or_default();
+            if column.target {
+                card.target = cell.first_url(html);
+            } else if !column.cover && !column.hidden {
+                let text = cell.text();
+                match (text.is_empty(), card.label.is_empty()) {
+                    (true, _) => {}
+                    (false, true) => card.label = text,
+                    (false, false) => card.details.push(text),
+                }
+            }
+        }
+        if !card.label.is_empty() || card.target.is_some() {
+            cards.push(card);
+        }
+    }
+    cards
 }
 
 /// A card table as read: the role of each column, and the rows.
@@ -211,6 +256,8 @@ mod tests {
     fn recognises_card_tables() {
         assert!(is_card_table(TABLE));
         assert!(!is_card_table("<table><tr><td>x</td></tr></table>"));
+        // Found by fuzzing: the sixth byte inside a character used to panic.
+        assert!(!is_card_table("<?€€"));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! (line numbers), and Mermaid diagrams kept as readable source for the theme to draw.
 
 use pulldown_cmark::{CodeBlockKind, Event};
-use pulldown_cmark_escape::escape_html;
+use pulldown_cmark_escape::{escape_html, escape_html_body_text};
 
 use super::context::Context;
 use super::tree::Node;
@@ -79,12 +79,12 @@ fn html(language: &str, code: &str, line_numbers: bool) -> String {
         None if line_numbers => {
             for line in text.split('\n') {
                 let mut escaped = String::with_capacity(line.len());
-                let _ = escape_html(&mut escaped, line);
+                let _ = escape_html_body_text(&mut escaped, line);
                 push_line(&mut html, &escaped, true);
             }
         }
         None => {
-            let _ = escape_html(&mut html, code);
+            let _ = escape_html_body_text(&mut html, code);
         }
     }
     html.push_str("</code></pre>\n");

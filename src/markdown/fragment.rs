@@ -4,7 +4,9 @@
 //! pulldown-cmark's events become a page tree ([`super::tree`]); one walk in document order
 //! hands each node to its transform ([`super::walk`]: headings, links, blocks, cards, math, raw
 //! HTML…), which record references and anchors in one [`RefRecorder`] and the page's text for
-//! search; the tree is written out last ([`super::serialize`]). Nothing is parsed twice.
+//! search; the tree is written out last ([`super::serialize`]). When the page's Markdown is
+//! wanted, the tree is written as Markdown first ([`super::to_markdown`]), before the walk turns
+//! it into HTML. Nothing is parsed twice.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -15,6 +17,8 @@ use super::context::{BlockStack, Context, Heading, Settings};
 use super::leniency::lenient_body;
 use super::plain_text::{Section, TextCollector};
 use super::refs::{RefRecorder, Reference};
+use super::to_markdown::{PageMarkdown, to_markdown};
+use super::too_deep::too_deep;
 use super::{serialize, tree, walk};
 use crate::gitbook::blocks::{BlockProblem, IncludeSource, OffsetMap, expand_blocks};
 
@@ -29,6 +33,10 @@ pub struct PageInput<'a> {
     pub includes: &'a dyn IncludeSource,
     /// `.gitbook/vars.yaml`: the values of `space.vars.NAME` expressions.
     pub vars: &'a BTreeMap<String, String>,
+    /// Write the page as plain Markdown too (for its `.md` output and `llms-full.txt`).
+    pub markdown: bool,
+    /// `raw_html: sanitize`: the page's HTML goes through the allowlist.
+    pub raw_html: crate::config::RawHtml,
 }
 
 /// What rendering a page body produced.
@@ -40,7 +48,8 @@ pub struct Fragment {
     pub refs: Vec<Reference>,
     /// Every heading with its id, in order (the title H1 excluded).
     pub headings: Vec<Heading>,
-    /// Every id a link's `#fragment` may target: headings, explicit anchors, raw HTML ids, footnotes.
+    /// Every id a link's `#fragment` may target: headings, explicit anchors, raw HTML ids,
+    /// footnotes; sorted, without repeats.
     pub ids: Vec<String>,
     /// Plain text of the first `#` heading, a title candidate.
     pub first_h1: Option<String>,
@@ -57,6 +66,8 @@ pub struct Fragment {
     pub has_math: bool,
     /// The page's plain text by section (prose, code, raw HTML text), for search.
     pub sections: Vec<Section>,
+    /// The page as plain Markdown, when asked for ([`PageInput::markdown`]).
+    pub markdown: Option<PageMarkdown>,
 }
 
 /// Renders the page body of `input`. Offsets in the result are offsets in `input.text`.
@@ -72,10 +83,19 @@ pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
         ),
         None => (lenient.as_ref(), OffsetMap::default(), &[][..], Vec::new()),
     };
+    let refs = RefRecorder::new(map, include_dirs, input.body_start);
+    if let Some(at) = crate::limits::markdown_too_deep(parse_text) {
+        let (html, problem) = too_deep(parse_text, &refs.page_span(&(at..at + 1)));
+        return Fragment {
+            html,
+            problems: vec![problem],
+            ..Fragment::default()
+        };
+    }
     let events = Parser::new_ext(parse_text, crate::commonmark::options()).into_offset_iter();
     let mut nodes = tree::build(events, markers);
     let mut ctx = Context {
-        refs: RefRecorder::new(map, include_dirs, input.body_start),
+        refs,
         text: TextCollector::default(),
         blocks: BlockStack::default(),
         settings: Settings {
@@ -88,16 +108,29 @@ pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
         has_math: false,
         footnotes: Vec::new(),
     };
+    // Read before the walk, which makes HTML of the tree in place.
+    let markdown = input.markdown.then(|| {
+        let mut markdown = to_markdown(&nodes, parse_text, &ctx.settings, &ctx.refs);
+        markdown.text.shrink_to_fit();
+        markdown
+    });
     walk::walk(&mut ctx, &mut nodes);
     let mut html = serialize::to_html(nodes, parse_text.len() * 3 / 2);
+    if input.raw_html == crate::config::RawHtml::Sanitize {
+        html = super::sanitize::sanitize_fragment(&html, &ctx.refs.refs);
+    }
     // Every page's fragment stays in memory until the site is rendered: no spare capacity.
     html.shrink_to_fit();
     let (sections, first_paragraph) = ctx.text.finish();
+    // Sorted once, so each link's `#fragment` is a binary search, not a scan of every id.
+    let mut ids = ctx.refs.ids;
+    ids.sort_unstable();
+    ids.dedup();
     let mut fragment = Fragment {
         html,
         refs: ctx.refs.refs,
         headings: ctx.headings,
-        ids: ctx.refs.ids,
+        ids,
         first_h1: ctx.first_h1,
         first_paragraph,
         nbsp_headings: leniencies
@@ -110,6 +143,7 @@ pub fn render_fragment(input: &PageInput<'_>) -> Fragment {
         has_mermaid: ctx.has_mermaid,
         has_math: ctx.has_math,
         sections,
+        markdown,
     };
     if let Some(expansion) = expansion {
         let shift = |span: Range<usize>| span.start + input.body_start..span.end + input.body_start;

@@ -44,6 +44,14 @@ pub fn open_link(
         ctx.refs.problem(span, "broken-link", message);
         return LinkStart::Text;
     }
+    let what = if title == "mention" {
+        "a mention"
+    } else {
+        "a link"
+    };
+    if ctx.refs.refuses_url(&span, &dest, what) {
+        return LinkStart::Text;
+    }
     if title == "mention" {
         let mut fallback = String::new();
         push_text_of(children, &mut fallback);
@@ -132,12 +140,18 @@ pub fn html_mention(ctx: &mut Context<'_>, nodes: &mut Vec<Node<'_>>, at: usize)
     let swallowed: Vec<Node<'_>> = nodes.drain(at + 1..end).collect();
     let mut fallback = String::new();
     push_text_of(&swallowed, &mut fallback);
-    nodes[at] = Node::Output(ctx.refs.marker(span, RefKind::Mention { dest, fallback }));
+    nodes[at] = Node::Output(if ctx.refs.refuses_url(&span, &dest, "a mention") {
+        let mut text = String::new();
+        let _ = escape_html(&mut text, &fallback);
+        text
+    } else {
+        ctx.refs.marker(span, RefKind::Mention { dest, fallback })
+    });
     true
 }
 
 /// Appends the text (and code) of `nodes`, at any depth.
-fn push_text_of(nodes: &[Node<'_>], into: &mut String) {
+pub(super) fn push_text_of(nodes: &[Node<'_>], into: &mut String) {
     for node in nodes {
         match node {
             Node::Leaf(Event::Text(text) | Event::Code(text)) => into.push_str(text),
@@ -150,7 +164,7 @@ fn push_text_of(nodes: &[Node<'_>], into: &mut String) {
 }
 
 /// The `href` of an `<a … data-mention …>` start tag.
-fn mention_href(html: &str) -> Option<String> {
+pub(super) fn mention_href(html: &str) -> Option<String> {
     let tag = first_start_tag(html)?;
     if tag.name != "a" || !tag.has_attr("data-mention") {
         return None;

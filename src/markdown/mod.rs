@@ -3,7 +3,8 @@
 //!
 //! A tree before HTML: events → [`tree`] → transforms in one walk ([`walk`]: `headings`,
 //! `links`, `variables`, `code`, `math`, `alerts`, `raw_html`, `cards`, `blocks/*`), with one
-//! recorder of references and anchors ([`refs`]) → [`serialize`].
+//! recorder of references and anchors ([`refs`]) → [`serialize`]. The same tree, read before
+//! the walk, is also written as plain Markdown ([`to_markdown`]) for the page's `.md` output.
 
 mod alerts;
 mod blocks;
@@ -21,12 +22,16 @@ mod math;
 mod plain_text;
 mod raw_html;
 mod refs;
+mod sanitize;
 mod serialize;
 mod shortcodes;
 mod slug;
 #[cfg(test)]
 mod tests;
+mod to_markdown;
+mod too_deep;
 mod tree;
+mod unsafe_urls;
 mod variables;
 mod walk;
 
@@ -36,3 +41,4 @@ pub use plain_text::Section;
 pub use refs::{RefKind, Reference, UrlKind};
 pub use shortcodes::replace_shortcodes;
 pub use slug::{IdSet, gitbook_slug};
+pub use to_markdown::PageMarkdown;

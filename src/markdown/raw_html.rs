@@ -63,6 +63,8 @@ pub fn rewrite_links_as(
                     }
                     None
                 }
+                // Without its `href`, a GitBook button whose target runs script is text.
+                ("href", _) if refs.refuses_button(&tag, &attr.value, &span) => Some(String::new()),
                 (name, Some(UrlAttr::Single)) if is_lost_link(&attr.value) => {
                     // A target GitBook lost: the attribute goes (`<a>` is text, `<img>` shows
                     // nothing), as Markdown's lost links are text.

@@ -46,6 +46,7 @@ impl<'a> Iterator for Events<'a> {
                     return Some(Event::Start(tag));
                 }
                 Node::Leaf(event) => return Some(event),
+                Node::Math { latex, .. } => return Some(Event::DisplayMath(latex)),
                 Node::Html { html, .. } => return Some(Event::Html(html)),
                 Node::CardTable { html, .. } | Node::Output(html) if !html.is_empty() => {
                     return Some(Event::Html(html.into()));

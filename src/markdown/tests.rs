@@ -11,6 +11,8 @@ fn render(text: &str) -> Fragment {
         path: "page.md",
         includes: &NoIncludes,
         vars: &Default::default(),
+        markdown: true,
+        raw_html: crate::config::RawHtml::Keep,
     })
 }
 
@@ -286,6 +288,8 @@ fn spans_inside_blocks_map_back_to_the_page() {
         path: "p.md",
         includes: &NoIncludes,
         vars: &Default::default(),
+        markdown: true,
+        raw_html: crate::config::RawHtml::Keep,
     });
     let link = f
         .refs
@@ -320,6 +324,8 @@ fn gitbook_variables_show_their_value() {
         path: "p.md",
         includes: &NoIncludes,
         vars: &vars,
+        markdown: true,
+        raw_html: crate::config::RawHtml::Keep,
     });
     assert!(
         f.html

@@ -30,6 +30,9 @@ pub enum Node<'a> {
     },
     /// An event without children: text, code, breaks, rules, math, footnote references.
     Leaf(Event<'a>),
+    /// `$$…$$`, and where it starts in the parsed text (a formula over the limit is reported
+    /// there).
+    Math { latex: CowStr<'a>, start: usize },
     /// Raw HTML: an inline tag, or a stretch of an HTML block between marker lines.
     Html {
         html: CowStr<'a>,
@@ -143,6 +146,10 @@ impl<'a> TreeBuilder<'_, 'a> {
                 children: Vec::new(),
             }),
             Event::End(_) => self.end_element(),
+            Event::DisplayMath(latex) => self.push(Node::Math {
+                latex,
+                start: range.start,
+            }),
             leaf => self.push(Node::Leaf(leaf)),
         }
     }

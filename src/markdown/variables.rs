@@ -1,6 +1,8 @@
 //! GitBook's variables: `<code class="expression">space.vars.NAME</code>` shows the value
 //! `.gitbook/vars.yaml` gives NAME, or the expression itself, as code, when it gives none.
 
+use std::collections::BTreeMap;
+
 use pulldown_cmark::Event;
 
 use super::context::Context;
@@ -30,22 +32,27 @@ pub fn expression(ctx: &mut Context<'_>, nodes: &mut Vec<Node<'_>>, at: usize) -
             _ => None,
         })
         .collect();
-    let name = expression
-        .trim()
-        .trim_start_matches("space.vars.")
-        .trim_start_matches("vars.");
-    nodes[at] = match ctx.settings.vars.get(name) {
+    nodes[at] = match value(ctx.settings.vars, &expression) {
         Some(value) => {
             ctx.text.text(value);
-            Node::Leaf(Event::Text(value.clone().into()))
+            Node::Leaf(Event::Text(value.to_string().into()))
         }
         None => Node::Leaf(Event::Code(expression.into())),
     };
     true
 }
 
+/// The value `.gitbook/vars.yaml` gives the expression `space.vars.NAME` (or `vars.NAME`).
+pub(super) fn value<'v>(vars: &'v BTreeMap<String, String>, expression: &str) -> Option<&'v str> {
+    let name = expression
+        .trim()
+        .trim_start_matches("space.vars.")
+        .trim_start_matches("vars.");
+    vars.get(name).map(String::as_str)
+}
+
 /// `<code class="expression">`: GitBook's variable expression.
-fn is_expression_start(html: &str) -> bool {
+pub(super) fn is_expression_start(html: &str) -> bool {
     first_start_tag(html).is_some_and(|tag| {
         tag.name == "code"
             && tag

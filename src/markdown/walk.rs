@@ -37,6 +37,10 @@ impl<'a> Walker<'_, '_, 'a> {
         match &nodes[i] {
             Node::Element { .. } => self.element(nodes, i),
             Node::Leaf(_) => self.leaf(&mut nodes[i]),
+            Node::Math { latex, start } => {
+                let html = math::display_math(self.ctx, latex, *start);
+                nodes[i] = Node::Output(html);
+            }
             Node::Html {
                 kind: HtmlKind::Inline,
                 ..
@@ -76,10 +80,6 @@ impl<'a> Walker<'_, '_, 'a> {
                 let text = format!("${latex}$");
                 self.ctx.text.text(&text);
                 *node = Node::Leaf(Event::Text(text.into()));
-            }
-            Event::DisplayMath(latex) => {
-                let latex = latex.clone();
-                *node = Node::Output(math::display_math(self.ctx, &latex));
             }
             Event::Text(text) => {
                 // `:rocket:` is the emoji it names, in text (never in code).

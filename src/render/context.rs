@@ -9,12 +9,13 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::linker::Linker;
+use super::markdown::page_markdown_href_path;
 use super::sidebar::Sidebar;
 use crate::document::Layout;
 use crate::git_dates::PageDates;
 use crate::markdown::Heading;
 use crate::site::url::encode_path;
-use crate::site::{NavNode, NavTarget, PageId, Site};
+use crate::site::{NavNode, NavTarget, Page, PageId, Site};
 
 #[derive(Serialize)]
 pub struct PageView<'a> {
@@ -42,6 +43,8 @@ pub struct PageView<'a> {
     pub icon: Option<&'a str>,
     /// `src` of the cover image.
     pub cover: Option<String>,
+    /// The `href` of the page's Markdown, when the site publishes it.
+    pub markdown_href: Option<String>,
     /// Absolute URL of the image link previews show (the cover), when one can be written.
     pub image: Option<String>,
     /// Where the page's source can be edited (`edit_url` of `carnet.yaml`).
@@ -107,12 +110,7 @@ pub fn page_context(
     let view = PageView {
         title: &page.title,
         description: page.description(),
-        meta_description: page.description().map(str::to_string).or_else(|| {
-            page.fragment
-                .first_paragraph
-                .as_deref()
-                .map(|p| shorten(p, 160))
-        }),
+        meta_description: meta_description(page),
         content,
         toc: table_of_contents(&page.fragment.headings),
         url: &page.url,
@@ -131,6 +129,11 @@ pub fn page_context(
             .as_deref()
             .filter(|icon| !icon.is_ascii()),
         cover: super::references::cover_href(site, id),
+        markdown_href: site
+            .config
+            .outputs
+            .markdown
+            .then(|| linker.href(&page_markdown_href_path(page))),
         image: preview_image(site, id),
         edit_url: site
             .config
@@ -224,6 +227,7 @@ fn generated_page_context(
         no_index,
         icon: None,
         cover: None,
+        markdown_href: None,
         image: None,
         edit_url: None,
         last_updated: None,
@@ -398,6 +402,16 @@ pub fn nav_json(site: &Site, space: usize) -> String {
 }
 
 /// Cuts `text` at a word boundary to at most `max` characters, with an ellipsis when cut.
+/// What search engines show of a page: its `description`, else its first paragraph, shortened.
+fn meta_description(page: &Page) -> Option<String> {
+    page.description().map(str::to_string).or_else(|| {
+        page.fragment
+            .first_paragraph
+            .as_deref()
+            .map(|p| shorten(p, 160))
+    })
+}
+
 fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();

@@ -1,10 +1,14 @@
 //! The `render` stage: the site model through a Tera theme, into page HTML, the 404 page and the
-//! shared navigation file.
+//! shared navigation file; and the outputs for readers of raw text and for machines: each page's
+//! Markdown, `llms.txt` and `llms-full.txt`.
 
 mod context;
 mod hosting;
 mod linker;
+mod llms;
+mod markdown;
 mod plan;
+mod plan_file;
 mod redirects;
 mod references;
 mod sidebar;
@@ -13,7 +17,10 @@ mod theme;
 pub use context::{nav_json, nav_json_path, not_found_context, page_context, spaces_home_context};
 pub use hosting::{robots, sitemap};
 pub use linker::Linker;
+pub use llms::{llms_full, llms_txt};
+pub use markdown::{page_markdown, page_markdown_path};
 pub use plan::{Job, Plan, PlanDiff, SEARCH_DIR, page_html_path, render_generated};
+pub use plan_file::{OutputKind, PLAN_FILE, PlanFile};
 pub use redirects::{redirect_page, redirects_file};
 pub use references::{cover_href, page_content};
 pub use sidebar::Sidebar;

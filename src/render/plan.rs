@@ -6,10 +6,14 @@
 //! A plan can be made for the whole site or for some pages only ([`Plan::for_pages`]), and two
 //! plans compared ([`Plan::diff`]): what a rebuild must write, and what it must remove.
 //! The search index is the one output outside it: its files are known once every page is
-//! indexed, and it lives under its own folder, [`SEARCH_DIR`].
+//! indexed, and it lives under its own folder, [`SEARCH_DIR`]. The plan itself is written into
+//! the output, last, for `carnet deploy` ([`super::plan_file`]).
 
 use rustc_hash::FxHashMap;
 
+use super::llms::{llms_full, llms_txt};
+use super::markdown::{page_markdown, page_markdown_path};
+use super::plan_file::{OutputKind, PLAN_FILE, PlanFile};
 use super::{SiteRenderer, Theme, nav_json, redirect_page, redirects_file, robots, sitemap};
 use crate::diagnostic::Diagnostic;
 use crate::site::redirects::Redirect;
@@ -23,6 +27,8 @@ pub const SEARCH_DIR: &str = "search/";
 pub enum Job {
     /// A published page's HTML.
     Page(PageId),
+    /// A published page's Markdown (`outputs: markdown`).
+    PageMarkdown(PageId),
     /// A file of the sources, copied as it is (index into `site.assets`).
     Asset(usize),
     /// A static file of the theme: CSS, JavaScript, vendored libraries (index into
@@ -39,6 +45,12 @@ pub enum Job {
     /// The home of a tree of spaces without a root README.
     SpacesHome,
     NotFound,
+    /// `llms.txt` and `llms-full.txt` (`outputs: llms`).
+    LlmsTxt,
+    LlmsFull,
+    /// The plan itself, with the search index's files ([`PLAN_FILE`]): made by the caller,
+    /// who knows those files.
+    PlanFile,
 }
 
 impl Job {
@@ -47,10 +59,30 @@ impl Job {
         !matches!(self, Job::Page(_) | Job::Asset(_))
     }
 
+    /// What the file is, as the plan file tells `carnet deploy` (`None` for the plan file).
+    pub fn kind(&self) -> Option<OutputKind> {
+        Some(match self {
+            Job::Page(_) => OutputKind::Page,
+            Job::PageMarkdown(_) => OutputKind::PageMarkdown,
+            Job::Asset(_) => OutputKind::Asset,
+            Job::Theme(_) => OutputKind::Theme,
+            Job::NavJson(_) => OutputKind::Navigation,
+            Job::Redirect(_) => OutputKind::Redirect,
+            Job::Robots => OutputKind::Robots,
+            Job::Sitemap => OutputKind::Sitemap,
+            Job::RedirectsFile => OutputKind::Redirects,
+            Job::SpacesHome => OutputKind::SpacesHome,
+            Job::NotFound => OutputKind::NotFound,
+            Job::LlmsTxt => OutputKind::Llms,
+            Job::LlmsFull => OutputKind::LlmsFull,
+            Job::PlanFile => return None,
+        })
+    }
+
     /// Who asked for the file, as an error about two of them at one path names it.
     fn owner(&self, site: &Site, redirects: &[Redirect]) -> String {
         match self {
-            Job::Page(id) => site.pages[*id].source.rel.clone(),
+            Job::Page(id) | Job::PageMarkdown(id) => site.pages[*id].source.rel.clone(),
             Job::Asset(index) => site.assets[*index].rel.clone(),
             Job::Theme(_) => "the theme".to_string(),
             Job::Redirect(index) => redirects
@@ -66,11 +98,24 @@ pub fn page_html_path(page: &Page) -> String {
     format!("{}index.html", page.url)
 }
 
+/// The Markdown of the pages `ids`, when the site publishes it. Two pages whose Markdown would
+/// have one path (the home's `index.md` and a page named `index.md`) cannot both have it: the
+/// first keeps it, and the other is published as HTML only ([`Plan::markdown_shadowed`] says so).
+fn markdown_entries(
+    site: &Site,
+    ids: impl Iterator<Item = PageId>,
+) -> impl Iterator<Item = (String, Job)> {
+    ids.filter(|_| site.config.outputs.markdown)
+        .map(|id| (page_markdown_path(&site.pages[id]), Job::PageMarkdown(id)))
+}
+
 /// Every output file of a build but the search index: path → job, pages first, in source order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {
     entries: Vec<(String, Job)>,
     by_path: FxHashMap<String, usize>,
+    /// Page Markdown left out because an earlier job has its path.
+    shadowed: Vec<(String, Job)>,
 }
 
 /// What changed between two plans, by output path.
@@ -91,6 +136,7 @@ impl Plan {
             .published()
             .map(|(id, page)| (page_html_path(page), Job::Page(id)))
             .collect();
+        entries.extend(markdown_entries(site, site.published().map(|(id, _)| id)));
         entries.extend(
             site.assets
                 .iter()
@@ -110,8 +156,12 @@ impl Plan {
         for (index, redirect) in redirects.iter().enumerate() {
             entries.push((format!("{}index.html", redirect.from), Job::Redirect(index)));
         }
-        // A site's own robots.txt, sitemap.xml or _redirects is copied as an asset and wins.
+        // A site's own robots.txt, sitemap.xml, _redirects or llms.txt is copied as an asset
+        // and wins.
         let mut hosting = vec![("robots.txt", Job::Robots)];
+        if site.config.outputs.llms {
+            hosting.extend([("llms.txt", Job::LlmsTxt), ("llms-full.txt", Job::LlmsFull)]);
+        }
         if site.config.base_url.is_some() {
             hosting.push(("sitemap.xml", Job::Sitemap));
         }
@@ -127,26 +177,63 @@ impl Plan {
             entries.push(("index.html".to_owned(), Job::SpacesHome));
         }
         entries.push(("404.html".to_owned(), Job::NotFound));
+        entries.push((PLAN_FILE.to_owned(), Job::PlanFile));
         Plan::from_entries(entries)
     }
 
     /// The outputs of the pages `ids` only (what a change to those pages alone may change,
     /// with the search index).
     pub fn for_pages(site: &Site, ids: &[PageId]) -> Plan {
-        let entries = ids
-            .iter()
-            .filter(|&&id| site.pages[id].published)
-            .map(|&id| (page_html_path(&site.pages[id]), Job::Page(id)))
+        let published = || ids.iter().copied().filter(|&id| site.pages[id].published);
+        let mut entries: Vec<(String, Job)> = published()
+            .map(|id| (page_html_path(&site.pages[id]), Job::Page(id)))
             .collect();
+        entries.extend(markdown_entries(site, published()));
+        if site.config.outputs.llms && !site.has_asset("llms-full.txt") {
+            entries.push(("llms-full.txt".to_owned(), Job::LlmsFull));
+        }
+        entries.push((PLAN_FILE.to_owned(), Job::PlanFile));
         Plan::from_entries(entries)
     }
 
-    fn from_entries(entries: Vec<(String, Job)>) -> Plan {
-        let mut by_path = FxHashMap::with_capacity_and_hasher(entries.len(), Default::default());
-        for (index, (path, _)) in entries.iter().enumerate() {
-            by_path.entry(path.clone()).or_insert(index);
+    fn from_entries(all: Vec<(String, Job)>) -> Plan {
+        let mut by_path = FxHashMap::with_capacity_and_hasher(all.len(), Default::default());
+        let mut entries = Vec::with_capacity(all.len());
+        let mut shadowed = Vec::new();
+        for (path, job) in all {
+            if matches!(job, Job::PageMarkdown(_)) && by_path.contains_key(&path) {
+                shadowed.push((path, job));
+                continue;
+            }
+            by_path.entry(path.clone()).or_insert(entries.len());
+            entries.push((path, job));
         }
-        Plan { entries, by_path }
+        Plan {
+            entries,
+            by_path,
+            shadowed,
+        }
+    }
+
+    /// A warning for each page whose Markdown another output's path has taken: the page is
+    /// published, as HTML only.
+    pub fn markdown_shadowed(&self, site: &Site, redirects: &[Redirect]) -> Vec<Diagnostic> {
+        self.shadowed
+            .iter()
+            .map(|(path, job)| {
+                let owner = self.job(path).map_or_else(String::new, |j| j.owner(site, redirects));
+                let mut diagnostic = Diagnostic::warning(
+                    "duplicate-markdown-path",
+                    format!(
+                        "the Markdown of this page would be written to `{path}`, which `{owner}` already has; the page is published as HTML only"
+                    ),
+                );
+                if let Job::PageMarkdown(id) = job {
+                    diagnostic = diagnostic.in_file(&site.pages[*id].display_path);
+                }
+                diagnostic
+            })
+            .collect()
     }
 
     pub fn entries(&self) -> &[(String, Job)] {
@@ -177,6 +264,19 @@ impl Plan {
         None
     }
 
+    /// The plan file of an output made by this plan, whose search index has the files at
+    /// `search_paths`.
+    pub fn file<'p>(&self, search_paths: impl IntoIterator<Item = &'p str>) -> PlanFile {
+        let jobs = self
+            .entries
+            .iter()
+            .filter_map(|(path, job)| job.kind().map(|kind| (path.clone(), kind)));
+        let search = search_paths
+            .into_iter()
+            .map(|path| (path.to_string(), OutputKind::Search));
+        PlanFile::new(jobs.chain(search))
+    }
+
     /// What differs from the `old` plan.
     pub fn diff(&self, old: &Plan) -> PlanDiff {
         let mut diff = PlanDiff::default();
@@ -197,7 +297,8 @@ impl Plan {
     }
 }
 
-/// The bytes of a generated job ([`Job::is_generated`]).
+/// The bytes of a generated job ([`Job::is_generated`]); the plan file's are made by the caller
+/// ([`Plan::file`]), who knows the search index's files.
 pub fn render_generated(
     job: Job,
     site: &Site,
@@ -223,7 +324,10 @@ pub fn render_generated(
         Job::RedirectsFile => redirects_file(site, redirects).into_bytes(),
         Job::SpacesHome => renderer.spaces_home()?,
         Job::NotFound => renderer.not_found()?,
-        Job::Page(_) | Job::Asset(_) => Vec::new(),
+        Job::PageMarkdown(id) => page_markdown(site, id).into_bytes(),
+        Job::LlmsTxt => llms_txt(site).into_bytes(),
+        Job::LlmsFull => llms_full(site).into_bytes(),
+        Job::Page(_) | Job::Asset(_) | Job::PlanFile => Vec::new(),
     })
 }
 

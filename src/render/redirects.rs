@@ -37,18 +37,18 @@ pub fn redirect_page(site: &Site, redirect: &Redirect) -> String {
         Some(base) => esc(&format!("{base}{}", site.pages[default.page].href_path)),
         None => default_href.clone(),
     };
-    let by_fragment: Vec<String> = redirect
+    let by_fragment: serde_json::Map<String, serde_json::Value> = redirect
         .targets
         .iter()
         .filter(|(fragment, _)| !fragment.is_empty())
-        .map(|(fragment, target)| format!("{:?}:{:?}", format!("#{fragment}"), href(target)))
+        .map(|(fragment, target)| (format!("#{fragment}"), href(target).into()))
         .collect();
     let script = if by_fragment.is_empty() {
         String::new()
     } else {
         format!(
-            "<script>var t={{{}}}[location.hash];if(t)location.replace(t);</script>\n",
-            by_fragment.join(",")
+            "<script>var t={}[location.hash];if(t)location.replace(t);</script>\n",
+            script_json(&serde_json::Value::Object(by_fragment))
         )
     };
     format!(
@@ -72,6 +72,16 @@ pub fn redirects_file(site: &Site, redirects: &[Redirect]) -> String {
         ));
     }
     out
+}
+
+/// JSON to write inside `<script>`: `<`, `>` and `&` as `\u` escapes, so no string in it can
+/// close the element (`</script>`) or open a comment (`<!--`); the value read is the same.
+fn script_json(value: &serde_json::Value) -> String {
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 fn esc(text: &str) -> String {

@@ -126,6 +126,7 @@ impl Writer<'_> {
     fn href(&self, target: &Target, dest: &str) -> String {
         match target {
             Target::External | Target::Missing { .. } => dest.to_string(),
+            Target::Dropped => String::new(),
             Target::SamePage { fragment } => format!("#{fragment}"),
             Target::Asset { path, suffix } => self.linker.href(&encode_path(path)) + suffix,
             Target::Page { page, fragment } => {
@@ -153,7 +154,8 @@ impl Writer<'_> {
             Target::Page { .. }
             | Target::SamePage { .. }
             | Target::Asset { .. }
-            | Target::Missing { .. } => {
+            | Target::Missing { .. }
+            | Target::Dropped => {
                 let reason = match target {
                     Target::Missing { reason } => reason,
                     Target::Page { .. } => "is not published (not in SUMMARY.md)".to_string(),

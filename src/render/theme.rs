@@ -12,7 +12,7 @@ use rust_embed::RustEmbed;
 use tera::Tera;
 use walkdir::WalkDir;
 
-use crate::config::SiteConfig;
+use crate::config::{SiteConfig, is_folder_inside};
 use crate::diagnostic::{Diagnostic, LineIndex, display_path};
 
 #[derive(RustEmbed)]
@@ -71,13 +71,9 @@ pub fn load_theme(config: &SiteConfig) -> Result<Theme, Vec<Diagnostic>> {
     let mut templates = embedded("templates/");
     let mut statics = embedded("static/");
     let site_theme = config.site_dir.join("themes").join(&config.theme);
-    if site_theme.is_dir() {
-        overlay(
-            &mut templates,
-            &site_theme.join("templates"),
-            &config.site_dir,
-        );
-        overlay(&mut statics, &site_theme.join("static"), &config.site_dir);
+    if is_folder_inside(&config.root, &site_theme) {
+        overlay(&mut templates, &site_theme.join("templates"), config);
+        overlay(&mut statics, &site_theme.join("static"), config);
     } else if config.theme != "default" {
         let message = format!(
             "theme `{}` not found: expected a folder `{}`",
@@ -162,7 +158,13 @@ fn embedded(prefix: &str) -> BTreeMap<String, Source> {
         .collect()
 }
 
-fn overlay(files: &mut BTreeMap<String, Source>, dir: &Path, site_dir: &Path) {
+/// Puts the files of the site's theme folder `dir` over the default theme's. The folder must
+/// resolve inside the site; links inside it are not followed.
+fn overlay(files: &mut BTreeMap<String, Source>, dir: &Path, config: &SiteConfig) {
+    if !is_folder_inside(&config.root, dir) {
+        return;
+    }
+    let site_dir = &config.site_dir;
     for entry in WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()

@@ -40,8 +40,15 @@ impl Shared {
     }
 }
 
-pub fn router(shared: Arc<Shared>) -> Router {
-    Router::new().fallback(handle).with_state(shared)
+/// The server's routes, behind the check that requests come from the local browser.
+pub fn router(shared: Arc<Shared>, policy: super::guard::HostPolicy) -> Router {
+    Router::new()
+        .fallback(handle)
+        .with_state(shared)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(policy),
+            super::guard::check_request,
+        ))
 }
 
 const LIVE_JS: &str = include_str!("live.js");
@@ -207,6 +214,9 @@ pub fn content_hash(bytes: &[u8]) -> String {
 
 /// The live-reload script, added before `</body>` of HTML responses (only while serving).
 fn inject_live_script(html: &[u8], base: &str) -> Vec<u8> {
+    let mut escaped = String::with_capacity(base.len());
+    let _ = pulldown_cmark_escape::escape_html(&mut escaped, base);
+    let base = escaped;
     let tag = format!(
         "<script src=\"{base}__carnet/live.js\" data-base=\"{base}\" data-hash=\"{}\"></script>\n",
         content_hash(html)
@@ -275,6 +285,14 @@ mod tests {
         ] {
             assert_eq!(target(raw, "/"), Target::BadRequest, "{raw}");
         }
+    }
+
+    #[test]
+    fn the_base_path_is_escaped_in_the_live_script_tag() {
+        let out = inject_live_script(b"<body></body>", "/a\"><script>x</script>/");
+        let out = String::from_utf8(out).unwrap_or_default();
+        assert!(!out.contains("<script>x"), "{out}");
+        assert_eq!(out.matches("<script").count(), 1, "{out}");
     }
 
     #[test]

@@ -9,12 +9,12 @@ use std::time::Duration;
 
 use super::ServeOptions;
 use super::events::{Events, Mode, Rebuild, Written};
-use super::http;
 use super::live::{LiveSite, Rebuilt};
 use super::mirror::Mirror;
 use super::signals::{StopBetweenWrites, stop_requested};
 use super::snapshot::Snapshot;
 use super::watch;
+use super::{connections, guard, http};
 use crate::build::{BuildOptions, BuildReport};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::report::json_line;
@@ -51,7 +51,7 @@ pub fn serve(options: ServeOptions, events: Arc<dyn Events>) -> Result<(), Strin
     let stop = stop_requested(&runtime)?;
     let address = SocketAddr::new(options.bind, options.port);
     let listener = runtime
-        .block_on(tokio::net::TcpListener::bind(address))
+        .block_on(async { connections::bind(address) })
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::AddrInUse => format!(
                 "port {} is in use: stop the program using it, or pick another port with --port (--port 0 picks a free one)",
@@ -95,17 +95,16 @@ pub fn serve(options: ServeOptions, events: Arc<dyn Events>) -> Result<(), Strin
         }
     });
 
-    let router = http::router(shared.clone());
-    runtime
-        .block_on(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async move {
-                    stop.await;
-                    shared.stopping.send_replace(true);
-                })
-                .await
-        })
-        .map_err(|e| format!("the server stopped: {e}"))?;
+    let policy = guard::HostPolicy::new(options.bind, &options.allowed_hosts, &base);
+    let router = http::router(shared.clone(), policy);
+    runtime.block_on(connections::serve_connections(
+        listener,
+        router,
+        async move {
+            stop.await;
+            shared.stopping.send_replace(true);
+        },
+    ));
     events.stopped();
     Ok(())
 }
@@ -155,8 +154,8 @@ fn rebuild(
     }
 }
 
-/// What to watch: the site folder (configuration, themes, usually the content), and the
-/// content folder when the configuration puts it outside.
+/// What to watch: the site folder (configuration, themes, the content), and the content
+/// folder again (it may be reached through a link inside the site).
 fn watched_roots(snapshot: &Snapshot) -> Vec<PathBuf> {
     let config = &snapshot.site.config;
     vec![config.site_dir.clone(), config.content_dir.clone()]
@@ -292,6 +291,9 @@ pub fn watch_build(
     first_report.elapsed = started.elapsed();
     drop(first_write);
     report(&first_report);
+    if first_report.output_refused() {
+        return Err("nothing was written: the output folder was refused (see above)".to_owned());
+    }
     let ignored: Vec<PathBuf> = first_report.output_dir.iter().cloned().collect();
     let roots = match &first {
         Ok(rebuilt) => watched_roots(&rebuilt.snapshot),

@@ -213,7 +213,12 @@ impl LiveSite {
             let file = &assembled.inputs.sources.pages[index];
             let id = old.site.page_by_source(&file.rel)?;
             let previous = self.loaded.get(&file.rel)?;
-            let bytes = std::fs::read(&file.abs).ok()?;
+            let bytes = old
+                .site
+                .config
+                .root
+                .read_source(&file.abs, crate::limits::MAX_PAGE_BYTES)
+                .ok()?;
             let hash = blake3::hash(&bytes);
             if hash == previous.hash && !dependents.contains(&file.abs) {
                 continue;
@@ -406,7 +411,10 @@ impl LiveSite {
                         || dependents.contains(&file.abs))
             })
             .map(|file| {
-                let bytes = match std::fs::read(&file.abs) {
+                let bytes = match config
+                    .root
+                    .read_source(&file.abs, crate::limits::MAX_PAGE_BYTES)
+                {
                     Ok(bytes) => bytes,
                     Err(err) => {
                         let diagnostic = Diagnostic::error(
@@ -509,13 +517,14 @@ fn link_targets_changed(
 }
 
 /// Whether the walk of `previous` still describes the folder after `changed`: every changed
-/// path is a page or a SUMMARY.md it found, and is still a file. (A new, deleted or renamed
-/// file, an asset, a configuration or theme file: the folder is walked again.)
+/// path is a page or a SUMMARY.md it found, and is still a plain file. (A new, deleted or
+/// renamed file, an asset, a configuration or theme file, a file that is now a symbolic link:
+/// the folder is walked again, and the walk decides whether a link may be followed.)
 fn walk_still_valid(previous: &Assembled, changed: &[PathBuf]) -> bool {
     let summaries = &previous.snapshot.site.summary_hashes;
     !changed.is_empty()
         && changed.iter().all(|path| {
             (previous.page_files.contains_key(path) || summaries.iter().any(|(s, _)| s == path))
-                && path.is_file()
+                && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
         })
 }

@@ -80,8 +80,11 @@ pub fn load_file(
         read: Mutex::default(),
     };
     let context = LoadContext {
+        root: &config.root,
+        raw_html: config.raw_html,
         includes: &includes,
         vars: &inputs.vars,
+        markdown: config.outputs.page_markdown(),
     };
     let (page, diagnostics) = load_page_bytes(
         file,

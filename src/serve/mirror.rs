@@ -21,7 +21,7 @@ use super::live::Scope;
 use super::snapshot::Snapshot;
 use crate::build::BuildOptions;
 use crate::diagnostic::Diagnostic;
-use crate::output::{Staging, check_output_dir};
+use crate::output::{Staging, prepare_output};
 use crate::render::{Job, Plan};
 
 /// What is at an output path, as last written.
@@ -154,14 +154,15 @@ impl Mirror {
         synced
     }
 
-    /// Why nothing may be written for `snapshot`: an error in it, an output folder that would
-    /// destroy the sources, two outputs at one path.
-    fn refusal(&self, snapshot: &Snapshot) -> Option<Diagnostic> {
+    /// Why nothing may be written for `snapshot`: an error in it, an output folder that may not
+    /// be replaced, two outputs at one path. The folder written is the one a link points to.
+    fn refusal(&mut self, snapshot: &Snapshot) -> Option<Diagnostic> {
         if let Some(error) = snapshot.diagnostics.iter().find(|d| d.is_error()) {
             return Some(error.clone());
         }
-        if let Err(error) = check_output_dir(&snapshot.site.config) {
-            return Some(error);
+        match prepare_output(&snapshot.site.config, self.policy.force) {
+            Ok(target) => self.dir = target,
+            Err(error) => return Some(error),
         }
         snapshot
             .plan()
@@ -325,7 +326,7 @@ fn make<'a>(
 /// renamed over it.
 fn replace_file(dir: &Path, rel: &str, bytes: Bytes<'_>) -> std::io::Result<()> {
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    let path = dir.join(rel);
+    let path = dir.join(checked(rel)?);
     let parent = path.parent().unwrap_or(dir);
     std::fs::create_dir_all(parent)?;
     let name = path
@@ -350,7 +351,7 @@ fn replace_file(dir: &Path, rel: &str, bytes: Bytes<'_>) -> std::io::Result<()> 
 
 /// Removes the file at `rel` under `dir`, and the folders it leaves empty.
 fn remove_file(dir: &Path, rel: &str) -> std::io::Result<()> {
-    let path = dir.join(rel);
+    let path = dir.join(checked(rel)?);
     match std::fs::remove_file(&path) {
         Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(err),
         _ => {}
@@ -363,6 +364,17 @@ fn remove_file(dir: &Path, rel: &str) -> std::io::Result<()> {
         folder = current.parent();
     }
     Ok(())
+}
+
+/// `rel` as a plain relative path, or an error: nothing is written or removed outside the
+/// output folder.
+fn checked(rel: &str) -> std::io::Result<PathBuf> {
+    crate::paths::output_path(rel).map_err(|why| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("not written: {why}"),
+        )
+    })
 }
 
 fn write_error(rel: &str, err: &std::io::Error) -> Diagnostic {

@@ -7,7 +7,9 @@
 //! and stop are [`lifecycle`]'s, Ctrl-C is [`signals`]'s, and what the user is told goes through
 //! [`Events`]: nothing here prints.
 
+pub mod connections;
 pub mod events;
+pub mod guard;
 pub mod http;
 mod lifecycle;
 pub mod live;
@@ -35,4 +37,7 @@ pub struct ServeOptions {
     pub open: bool,
     pub poll: bool,
     pub debounce: Duration,
+    /// Names (or addresses) besides localhost and the bound address that requests may call the
+    /// server by (`--allowed-host`, for LAN use with `--bind`).
+    pub allowed_hosts: Vec<String>,
 }

@@ -137,6 +137,10 @@ impl Snapshot {
                 .search_files()
                 .get(path)
                 .map(|bytes| Ok(bytes.to_vec())),
+            Some(Job::PlanFile) => {
+                let search = self.search_files().keys().map(String::as_str);
+                Some(Ok(self.plan().file(search).to_bytes()))
+            }
             Some(job) if job.is_generated() => Some(render_generated(
                 job,
                 &self.site,
@@ -178,7 +182,13 @@ impl Snapshot {
                 let (content, _) = page_content(&self.site, id);
                 Some(self.renderer().page(id, &content))
             }
-            Some(Job::Asset(index)) => std::fs::read(&self.site.assets[index].abs).ok().map(Ok),
+            Some(Job::Asset(index)) => self
+                .site
+                .config
+                .root
+                .read_listed(&self.site.assets[index].abs)
+                .ok()
+                .map(Ok),
             job => self.render_uncached(path, job),
         }
     }

@@ -111,12 +111,14 @@ pub fn watch(
         Some(debouncer) => Debounced::Native(debouncer),
         None => {
             // Polling keeps modification times in whole seconds: a second save within the
-            // second of the first would go unseen without comparing contents.
+            // second of the first would go unseen without comparing contents. Comparing reads
+            // every file, so links are not followed: a link to outside the site is not read.
             let watched = polled(&roots, &relevant_for_poll);
             let interval = poll_interval(count_files(&watched));
             let config = notify::Config::default()
                 .with_poll_interval(interval)
-                .with_compare_contents(true);
+                .with_compare_contents(true)
+                .with_follow_symlinks(false);
             let mut debouncer =
                 new_debouncer_opt(debounce, None, handler, FileIdMap::new(), config)?;
             for (path, mode) in watched {

@@ -13,7 +13,7 @@ use super::{Page, PageId, Site};
 use crate::config::SiteConfig;
 use crate::diagnostic::{Diagnostic, LineIndex, display_path};
 use crate::gitbook::{Summary, SummaryEntry, SummaryItem, parse_summary};
-use crate::paths::{decode_path, is_external, join_path, parent_dir};
+use crate::paths::{decode_path, is_external, join_path, parent_dir, script_scheme};
 use crate::source::SourceFile;
 
 /// What SUMMARY.md says about one page (its first listing).
@@ -339,7 +339,11 @@ fn summary_nav(
     FxHashMap<PageId, Listing>,
     Option<blake3::Hash>,
 ) {
-    let parsed = match std::fs::read(&summary.abs) {
+    let parsed = match site
+        .config
+        .root
+        .read_source(&summary.abs, crate::limits::MAX_SOURCE_BYTES)
+    {
         Ok(bytes) => summaries.get(&summary.abs, &bytes),
         Err(err) => {
             diagnostics.push(
@@ -349,6 +353,18 @@ fn summary_nav(
             return (Vec::new(), FxHashMap::default(), None);
         }
     };
+    if let Some(span) = parsed.summary.too_deep.clone() {
+        let message = format!(
+            "entries are nested more than {} deep, carnet's limit; this one and those below it are listed at that depth",
+            crate::gitbook::summary::MAX_DEPTH
+        );
+        diagnostics.push(Diagnostic::warning("limit-exceeded", message).at(
+            shown_as,
+            &parsed.lines,
+            &parsed.text,
+            span,
+        ));
+    }
     let mut builder = SummaryNavBuilder {
         site,
         base_dir: parent_dir(&summary.rel).to_string(),
@@ -403,6 +419,14 @@ impl SummaryNavBuilder<'_> {
         let children = entry.children.iter().filter_map(|c| self.node(c)).collect();
         let target = match entry.target.as_deref() {
             None | Some("") => NavTarget::Text,
+            Some(target) if script_scheme(target, false).is_some() => {
+                let scheme = script_scheme(target, false).unwrap_or_default();
+                let message = format!(
+                    "a SUMMARY.md entry with a `{scheme}:` URL would run script; it is shown as text"
+                );
+                self.warn("unsafe-url", message, entry);
+                NavTarget::Text
+            }
             Some(target) if is_external(target) => NavTarget::External(target.to_string()),
             Some(target) => self.page_target(entry, target),
         };

@@ -8,10 +8,11 @@
 use super::assemble::find_joined_page;
 use super::spaces::gitbook_space_id;
 use super::{PageId, Site};
+use crate::config::RawHtml;
 use crate::diagnostic::Diagnostic;
 use crate::gitbook::is_lost_link;
 use crate::markdown::{RefKind, Reference, UrlKind};
-use crate::paths::{decode_path, is_external, join_clamped, parent_dir};
+use crate::paths::{decode_path, is_external, join_clamped, parent_dir, script_scheme};
 
 /// Where a written destination leads.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +36,9 @@ pub enum Target {
     Missing {
         reason: String,
     },
+    /// A URL of raw HTML that would run script, on a site whose raw HTML is sanitized: written
+    /// as nothing.
+    Dropped,
 }
 
 /// What a reference's destination must contain to lead to the page at `rel`: the file's stem,
@@ -293,9 +297,18 @@ impl Site {
     ) -> (Target, Option<Diagnostic>) {
         let page = &self.pages[from];
         let dest = dest.trim();
-        let target = self.resolve(from, dest);
+        let target = match self.resolve(from, dest) {
+            Target::External if kind == UrlKind::HtmlAttr && self.sanitizes_script_url(dest) => {
+                Target::Dropped
+            }
+            target => target,
+        };
         let problem = match &target {
             Target::External | Target::Asset { .. } => None,
+            Target::Dropped => {
+                let message = format!("`{dest}` would run script; raw_html: sanitize removes it");
+                Some(self.warn_at(from, reference, "unsafe-url", message))
+            }
             Target::SamePage { fragment } => {
                 (!page.has_anchor(&decode_path(fragment))).then(|| {
                     self.warn_at(
@@ -363,5 +376,11 @@ impl Site {
             );
         }
         (target, problem)
+    }
+
+    /// Whether `dest`, a URL of raw HTML, runs script and the site sanitizes raw HTML. (The
+    /// sanitizer sees raw HTML's URLs as markers; their values are checked here.)
+    fn sanitizes_script_url(&self, dest: &str) -> bool {
+        self.config.raw_html == RawHtml::Sanitize && script_scheme(dest, false).is_some()
     }
 }

@@ -6,10 +6,13 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use crate::config::RawHtml;
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, parse_document};
 use crate::gitbook::blocks::IncludeSource;
+use crate::limits::MAX_PAGE_BYTES;
 use crate::markdown::{Fragment, PageInput, markers, render_fragment};
+use crate::paths::SiteRoot;
 use crate::source::SourceFile;
 use crate::text::{DecodedText, Fallback, Repair, decode_source};
 
@@ -46,7 +49,10 @@ impl Page {
 
     /// Whether `id` is an anchor on this page (a heading, an explicit anchor, a footnote…).
     pub fn has_anchor(&self, id: &str) -> bool {
-        self.fragment.ids.iter().any(|known| known == id)
+        self.fragment
+            .ids
+            .binary_search_by(|known| known.as_str().cmp(id))
+            .is_ok()
     }
 
     /// Whether `other` (a new load of the same file) shows the rest of the site exactly what
@@ -78,9 +84,14 @@ impl Page {
 
 /// What loading a page needs from the site: where includes come from, and variables.
 pub struct LoadContext<'a> {
+    /// The boundary of reads: a page that became a link to outside is not read.
+    pub root: &'a SiteRoot,
     pub includes: &'a dyn IncludeSource,
     /// `.gitbook/vars.yaml`, for `space.vars.NAME` expressions.
     pub vars: &'a BTreeMap<String, String>,
+    /// Make the page's Markdown too (the site publishes it, or `llms-full.txt`).
+    pub markdown: bool,
+    pub raw_html: RawHtml,
 }
 
 /// Reads and renders one page. An unreadable file yields no page and an error.
@@ -89,7 +100,7 @@ pub fn load_page(
     display_path: PathBuf,
     context: &LoadContext<'_>,
 ) -> (Option<Page>, Vec<Diagnostic>) {
-    let bytes = match std::fs::read(&source.abs) {
+    let bytes = match context.root.read_source(&source.abs, MAX_PAGE_BYTES) {
         Ok(bytes) => bytes,
         Err(err) => {
             let diagnostic =
@@ -159,6 +170,8 @@ pub fn load_page_bytes(
         path: &source.rel,
         includes: context.includes,
         vars: context.vars,
+        markdown: context.markdown,
+        raw_html: context.raw_html,
     });
     for problem in &fragment.problems {
         let diagnostic = Diagnostic::new(problem.severity, problem.code, problem.message.clone());

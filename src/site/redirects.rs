@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use super::{PageId, Site};
 use crate::diagnostic::{Diagnostic, LineIndex, display_path};
-use crate::paths::{decode_path, join_path};
+use crate::paths::{Unwritable, decode_path, join_path, url_path};
 
 /// One old path and where it now leads.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,7 +48,16 @@ impl Site {
             }
             let key = key.trim_matches(|c: char| c.is_whitespace() || ZERO_WIDTH.contains(&c));
             let (path, fragment) = key.split_once('#').unwrap_or((key, ""));
-            let from = folder_path(path);
+            let from = match folder_path(path) {
+                Ok(from) => from,
+                Err(why) => {
+                    diagnostics.push(warn(
+                        "redirect",
+                        format!("redirect `{key}` is ignored: {why}"),
+                    ));
+                    continue;
+                }
+            };
             if from.is_empty() {
                 diagnostics.push(warn(
                     "redirect",
@@ -103,7 +112,11 @@ impl Site {
             .page_by_source(&path)
             .or_else(|| self.page_by_source(&format!("{stem}.md")))
             .or_else(|| self.page_by_source(&format!("{stem}/README.md")))
-            .or_else(|| self.page_by_url(&folder_path(stem)))
+            .or_else(|| {
+                folder_path(stem)
+                    .ok()
+                    .and_then(|path| self.page_by_url(&path))
+            })
             .ok_or(MISSING)?;
         if !self.pages[page].published {
             return Err("exists but is not published (it is not in SUMMARY.md)");
@@ -125,15 +138,17 @@ impl Site {
     }
 }
 
-/// `/old/page.md`, `old/page`, `old/page/` → `old/page/`.
-fn folder_path(path: &str) -> String {
-    let trimmed = path.trim().trim_matches('/');
-    let trimmed = trimmed.strip_suffix(".md").unwrap_or(trimmed);
-    if trimmed.is_empty() {
+/// `/old/page.md`, `old/page`, `old/page/` → `old/page/`; `a%20b` → `a b/` (the folder a server
+/// serves `/a%20b/` from). Refused when it would be written outside the output folder
+/// (`../x`, `%2e%2e/x`, `..\x`).
+fn folder_path(path: &str) -> Result<String, Unwritable> {
+    let clean = url_path(path.trim())?;
+    let clean = clean.strip_suffix(".md").unwrap_or(&clean);
+    Ok(if clean.is_empty() {
         String::new()
     } else {
-        format!("{trimmed}/")
-    }
+        format!("{clean}/")
+    })
 }
 
 #[cfg(test)]
@@ -142,8 +157,10 @@ mod tests {
 
     #[test]
     fn old_paths_become_folders() {
-        assert_eq!(folder_path("/old/page.md"), "old/page/");
-        assert_eq!(folder_path("old/page"), "old/page/");
-        assert_eq!(folder_path("/"), "");
+        assert_eq!(folder_path("/old/page.md").as_deref(), Ok("old/page/"));
+        assert_eq!(folder_path("old/page").as_deref(), Ok("old/page/"));
+        assert_eq!(folder_path("a%20b").as_deref(), Ok("a b/"));
+        assert_eq!(folder_path("/").as_deref(), Ok(""));
+        assert_eq!(folder_path("../../x"), Err(Unwritable::LeavesOutput));
     }
 }

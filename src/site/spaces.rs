@@ -8,9 +8,9 @@
 
 use std::path::Path;
 
-use crate::config::SiteConfig;
-use crate::config::{content_root, load_gitbook_config};
+use crate::config::{SiteConfig, content_root, is_folder_inside, load_gitbook_config};
 use crate::diagnostic::{Diagnostic, display_path};
+use crate::paths::{join_path, url_path};
 use crate::source::{SourceFile, SourceTree};
 
 pub const DOCS_FILE: &str = "docs.yaml";
@@ -108,14 +108,17 @@ fn space_in(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> SpaceSpec {
     let folder = config.content_dir.join(dir);
-    let (gitbook, problems) = load_gitbook_config(&folder);
+    let (gitbook, problems) = load_gitbook_config(&folder, &config.root);
     diagnostics.extend(problems);
     let mut content_dir = format!("{dir}/");
-    let root_is_a_folder = content_root(&folder, &gitbook, diagnostics) != folder;
+    let root_is_a_folder = content_root(&folder, &gitbook, &config.root, diagnostics) != folder;
     if let Some(root) = gitbook.root.as_ref().and_then(|r| r.to_str())
         && root_is_a_folder
     {
-        content_dir = format!("{content_dir}{}/", root.trim_matches('/'));
+        // `root: ../..` names no folder of this space's tree: as if it named a missing one.
+        if let Some(joined) = join_path(&content_dir, root).filter(|j| !j.is_empty()) {
+            content_dir = format!("{}/", joined.trim_end_matches('/'));
+        }
     }
     let summary_name = gitbook
         .summary
@@ -150,7 +153,7 @@ fn spaces_from_docs_yaml(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<SpaceSpec> {
     let shown = display_path(path, &config.site_dir);
-    let text = match std::fs::read(path) {
+    let text = match config.root.read(path) {
         Ok(bytes) => crate::text::decode_source(&bytes).text,
         Err(err) => {
             diagnostics.push(
@@ -163,6 +166,17 @@ fn spaces_from_docs_yaml(
             return Vec::new();
         }
     };
+    if let Some(at) = crate::limits::yaml_too_deep(&text) {
+        let message = format!("{DOCS_FILE} {}", crate::limits::yaml_too_deep_message());
+        let lines = crate::diagnostic::LineIndex::new(&text);
+        diagnostics.push(Diagnostic::warning("invalid-docs-yaml", message).at(
+            &shown,
+            &lines,
+            &text,
+            at..at + 1,
+        ));
+        return Vec::new();
+    }
     let value: serde_yaml::Value = match serde_yaml::from_str(&text) {
         Ok(value) => value,
         Err(err) => {
@@ -195,41 +209,44 @@ fn spaces_from_docs_yaml(
         .and_then(|s| s.get("structure"))
         .and_then(|s| s.as_sequence());
     for item in structure.into_iter().flatten() {
-        collect_docs_spaces(item, "", &mut found);
+        collect_docs_spaces(item, &Ok(String::new()), &mut found);
     }
     found
         .into_iter()
-        .filter_map(
-            |DocsSpace {
-                 directory,
-                 url_prefix,
-                 title,
-                 id,
-                 language,
-             }| {
-                let dir = directory
-                    .trim_start_matches("./")
-                    .trim_matches('/')
-                    .to_string();
-                if dir.is_empty() {
-                    return None;
-                }
-                if !config.content_dir.join(&dir).is_dir() {
+        .filter_map(|space| {
+            let named = space.title.clone().unwrap_or_else(|| space.directory.clone());
+            let url_prefix = match space.url_prefix {
+                Ok(prefix) => prefix,
+                Err(written) => {
                     let message = format!(
-                        "{DOCS_FILE}: space `{}` has no folder `{dir}`; it is skipped",
-                        title.as_deref().unwrap_or(&dir)
+                        "{DOCS_FILE}: space `{named}` has the path `{written}`, which leads outside the output folder; it is not built"
                     );
-                    diagnostics.push(
-                        Diagnostic::warning("invalid-docs-yaml", message).in_file(shown.clone()),
-                    );
+                    diagnostics
+                        .push(Diagnostic::error("invalid-docs-yaml", message).in_file(shown.clone()));
                     return None;
                 }
-                let mut space = space_in(config, tree, &dir, url_prefix, title, diagnostics);
-                space.gitbook_ids.extend(id);
-                space.language = language;
-                Some(space)
-            },
-        )
+            };
+            let written = space.directory.trim_start_matches("./");
+            let dir = join_path("", written)
+                .map(|d| d.trim_end_matches('/').to_string())
+                .unwrap_or_default();
+            if dir.is_empty() && written.trim_matches('/').is_empty() {
+                return None;
+            }
+            if dir.is_empty() || !is_folder_inside(&config.root, &config.content_dir.join(&dir)) {
+                let message = format!(
+                    "{DOCS_FILE}: space `{named}` has no folder `{written}`; it is skipped"
+                );
+                diagnostics.push(
+                    Diagnostic::warning("invalid-docs-yaml", message).in_file(shown.clone()),
+                );
+                return None;
+            }
+            let mut spec = space_in(config, tree, &dir, url_prefix, space.title, diagnostics);
+            spec.gitbook_ids.extend(space.id);
+            spec.language = space.language;
+            Some(spec)
+        })
         .collect()
 }
 
@@ -237,7 +254,8 @@ fn spaces_from_docs_yaml(
 #[derive(Debug, PartialEq, Eq)]
 struct DocsSpace {
     directory: String,
-    url_prefix: String,
+    /// Where it is published; `Err`: the path as written, which climbs out of the site root.
+    url_prefix: Result<String, String>,
     title: Option<String>,
     /// GitBook's id of the space, when written (`id:` or `spaceId:`).
     id: Option<String>,
@@ -246,7 +264,11 @@ struct DocsSpace {
 }
 
 /// Walks `docs.yaml` items, collecting each space that has a content directory.
-fn collect_docs_spaces(item: &serde_yaml::Value, prefix: &str, found: &mut Vec<DocsSpace>) {
+fn collect_docs_spaces(
+    item: &serde_yaml::Value,
+    prefix: &Result<String, String>,
+    found: &mut Vec<DocsSpace>,
+) {
     let kind = item.get("type").and_then(|t| t.as_str()).unwrap_or("");
     let is_default = item
         .get("default")
@@ -255,11 +277,16 @@ fn collect_docs_spaces(item: &serde_yaml::Value, prefix: &str, found: &mut Vec<D
     let segment = item
         .get("path")
         .and_then(|p| p.as_str())
-        .map(|p| p.trim_matches('/'))
-        .filter(|p| !p.is_empty() && !is_default);
-    let here = match (kind, segment) {
-        ("section" | "space", Some(segment)) => format!("{prefix}{segment}/"),
-        _ => prefix.to_string(),
+        .filter(|p| !p.trim_matches('/').is_empty() && !is_default);
+    let here = match (kind, segment, prefix) {
+        ("section" | "space", Some(segment), Ok(prefix)) => {
+            match url_path(&format!("{prefix}{segment}")) {
+                Ok(joined) if joined.is_empty() => Ok(String::new()),
+                Ok(joined) => Ok(format!("{joined}/")),
+                Err(_) => Err(segment.to_string()),
+            }
+        }
+        _ => prefix.clone(),
     };
     if kind == "space" {
         let directory = item
@@ -297,12 +324,17 @@ fn collect_docs_spaces(item: &serde_yaml::Value, prefix: &str, found: &mut Vec<D
 /// (`api_space: https://app.gitbook.com/s/AbC123/`) give that space's id, when their name is the
 /// space's folder, path or title.
 fn name_spaces_from_vars(config: &SiteConfig, spaces: &mut [SpaceSpec]) {
-    let Ok(bytes) = std::fs::read(config.content_dir.join(".gitbook/vars.yaml")) else {
+    let Ok(bytes) = config
+        .root
+        .read(&config.content_dir.join(".gitbook/vars.yaml"))
+    else {
         return;
     };
-    let Ok(serde_yaml::Value::Mapping(vars)) =
-        serde_yaml::from_str(&crate::text::decode_source(&bytes).text)
-    else {
+    let text = crate::text::decode_source(&bytes).text;
+    if crate::limits::yaml_too_deep(&text).is_some() {
+        return;
+    }
+    let Ok(serde_yaml::Value::Mapping(vars)) = serde_yaml::from_str(&text) else {
         return;
     };
     for (name, value) in vars {
@@ -387,11 +419,11 @@ mod tests {
         .unwrap();
         let mut found = Vec::new();
         for item in yaml["site"]["structure"].as_sequence().unwrap() {
-            collect_docs_spaces(item, "", &mut found);
+            collect_docs_spaces(item, &Ok(String::new()), &mut found);
         }
         let found: Vec<(&str, &str)> = found
             .iter()
-            .map(|s| (s.directory.as_str(), s.url_prefix.as_str()))
+            .map(|s| (s.directory.as_str(), s.url_prefix.as_deref().unwrap()))
             .collect();
         assert_eq!(found, [("./developers", ""), ("./changelog", "changelog/")]);
     }

@@ -92,6 +92,8 @@ fn serve_one(mut stream: TcpStream, root: &Path) {
         Some("js" | "mjs") => "text/javascript",
         Some("json") => "application/json",
         Some("svg") => "image/svg+xml",
+        Some("md") => "text/markdown; charset=utf-8",
+        Some("txt") => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     };
     let head = format!(

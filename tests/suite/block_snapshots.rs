@@ -1,31 +1,47 @@
-//! The HTML of each GitBook block, pinned by snapshots (`tests/suite/snapshots/suite__block_snapshots__*.snap`).
-//! A change to a block's markup shows up here first, whole.
+//! The HTML and the Markdown of each GitBook block, pinned by snapshots
+//! (`tests/suite/snapshots/suite__block_snapshots__*.snap`, `*_markdown.snap` for the page's
+//! `.md`). A change to a block's markup shows up here first, whole.
 
 use carnet::gitbook::blocks::NoIncludes;
 use carnet::markdown::markers::fill_markers;
 use carnet::markdown::{PageInput, RefKind, render_fragment};
 
-/// The block's HTML, with each reference (resolved against the site in a real build) shown as
-/// `{kind: destination}`.
-fn html(markdown: &str) -> String {
-    let fragment = render_fragment(&PageInput {
+/// How a reference (resolved against the site in a real build) is shown here.
+fn shown(kind: &RefKind) -> String {
+    match kind {
+        RefKind::Url { dest, .. } => format!("{{url: {dest}}}"),
+        RefKind::ContentRef { dest, label } => format!("{{content-ref: {dest} | {label}}}"),
+        RefKind::Mention { dest, fallback } => format!("{{mention: {dest} | {fallback}}}"),
+        RefKind::FileCard { dest } => format!("{{file card: {dest}}}"),
+        RefKind::Link { dest, .. } => format!("<a href=\"{{url: {dest}}}\">"),
+        RefKind::Word { key } => carnet::i18n::word("fr", key).to_string(),
+    }
+}
+
+fn fragment(markdown: &str) -> carnet::markdown::Fragment {
+    render_fragment(&PageInput {
         text: markdown,
         body_start: 0,
         path: "page.md",
         includes: &NoIncludes,
         vars: &Default::default(),
-    });
-    fill_markers(&fragment.html, |i, out| {
-        let shown = match &fragment.refs[i].kind {
-            RefKind::Url { dest, .. } => format!("{{url: {dest}}}"),
-            RefKind::ContentRef { dest, label } => format!("{{content-ref: {dest} | {label}}}"),
-            RefKind::Mention { dest, fallback } => format!("{{mention: {dest} | {fallback}}}"),
-            RefKind::FileCard { dest } => format!("{{file card: {dest}}}"),
-            RefKind::Link { dest, .. } => format!("<a href=\"{{url: {dest}}}\">"),
-            RefKind::Word { key } => carnet::i18n::word("fr", key).to_string(),
-        };
-        out.push_str(&shown);
+        markdown: true,
+        raw_html: carnet::config::RawHtml::Keep,
     })
+}
+
+/// The block's HTML, with each reference shown as `{kind: destination}`.
+fn html(markdown: &str) -> String {
+    let fragment = fragment(markdown);
+    fill_markers(&fragment.html, |i, out| {
+        out.push_str(&shown(&fragment.refs[i].kind))
+    })
+}
+
+/// The block as the page's `.md` writes it, references shown the same way.
+fn as_markdown(markdown: &str) -> String {
+    let page = fragment(markdown).markdown.expect("asked for");
+    fill_markers(&page.text, |i, out| out.push_str(&shown(&page.refs[i])))
 }
 
 macro_rules! block_snapshot {
@@ -33,6 +49,10 @@ macro_rules! block_snapshot {
         #[test]
         fn $name() {
             insta::assert_snapshot!(stringify!($name), html($markdown));
+            insta::assert_snapshot!(
+                concat!(stringify!($name), "_markdown"),
+                as_markdown($markdown)
+            );
         }
     };
 }

@@ -112,18 +112,18 @@ fn assets_are_copied_byte_for_byte_with_their_names() {
             .expect("fixture")
     );
     // Markdown sources are pages, not assets; hidden entries and node_modules are skipped.
-    for skipped in [
-        "SUMMARY.md",
-        "README.md",
-        ".hidden",
-        "node_modules",
-        "reference/liens.md",
-    ] {
+    for skipped in ["SUMMARY.md", "README.md", ".hidden", "node_modules"] {
         assert!(
             !site.exists(skipped),
             "{skipped} should not be in the output"
         );
     }
+    // `reference/liens.md` is the page's Markdown output (its URL with `.md`), not its source.
+    let source =
+        std::fs::read_to_string(fixture_path("gitbook-summary").join("reference/liens.md"))
+            .expect("fixture");
+    assert_ne!(site.file("reference/liens.md"), source);
+    assert!(site.file("reference/liens.md").starts_with("# "));
 }
 
 #[test]

@@ -77,6 +77,7 @@ fn a_failing_build_leaves_the_previous_output_untouched() {
 fn a_successful_build_replaces_the_whole_output() {
     let tmp = copy_fixture("folder-tree");
     let site = tmp.path().to_path_buf();
+    assert!(carnet::build::build(&options(&site)).written);
     write(&site, "public/stale.html", b"old");
     let built = build_tmp(tmp);
     built.assert_no_errors();

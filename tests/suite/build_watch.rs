@@ -69,8 +69,9 @@ fn wait_for_clean_build_output(site: &Path, watching: &Watching) {
     let expected = clean_build_files(site);
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
-        let actual = tree_files(&site.join("public"));
-        if actual == expected {
+        let mut actual = tree_files(&site.join("public"));
+        let marked = actual.remove(carnet::output::MARKER).is_some();
+        if marked && actual == expected {
             return;
         }
         if Instant::now() > deadline {
@@ -180,7 +181,7 @@ fn the_output_equals_a_clean_build_after_every_kind_of_change() {
 }
 
 #[test]
-fn a_body_edit_rewrites_only_that_page_and_the_search_index() {
+fn a_body_edit_rewrites_only_that_pages_outputs_and_the_search_index() {
     let tmp = copy_fixture("reader");
     let site = tmp.path();
     let watching = Watching::start(site);
@@ -201,9 +202,27 @@ fn a_body_edit_rewrites_only_that_page_and_the_search_index() {
         rewritten.contains(&&"guides/messagerie/index.html".to_string()),
         "{rewritten:?}"
     );
+    // The page's HTML and Markdown, llms-full.txt (which holds every page's Markdown) and
+    // the search index.
+    for page_output in [
+        "guides/messagerie/index.html",
+        "guides/messagerie.md",
+        "llms-full.txt",
+    ] {
+        assert!(
+            rewritten.contains(&&page_output.to_string()),
+            "{rewritten:?}"
+        );
+    }
     for path in &rewritten {
         assert!(
-            *path == "guides/messagerie/index.html" || path.starts_with("search/"),
+            [
+                "guides/messagerie/index.html",
+                "guides/messagerie.md",
+                "llms-full.txt"
+            ]
+            .contains(&path.as_str())
+                || path.starts_with("search/"),
             "{path} was written again though the change does not touch it: {rewritten:?}"
         );
     }
@@ -302,4 +321,60 @@ fn ctrl_c_ends_the_watch_cleanly_and_leaves_no_temporary_file() {
         .filter(|rel| rel.contains("carnet-tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_page_turned_into_a_link_to_outside_while_watching_is_not_published() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let site = tmp.path().join("site");
+    write(tmp.path(), "outside/secret.md", b"# TOP-SECRET-9c1\n");
+    write(&site, "README.md", b"# Home\n");
+    write(&site, "page.md", b"# Page\n\nfine\n");
+    let watching = Watching::start(&site);
+    assert!(site.join("public/page/index.html").exists());
+    std::fs::remove_file(site.join("page.md")).expect("remove");
+    std::os::unix::fs::symlink(tmp.path().join("outside/secret.md"), site.join("page.md"))
+        .expect("symlink");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while site.join("public/page/index.html").exists() {
+        assert!(Instant::now() < deadline, "log: {:?}", watching.log());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    for (rel, bytes) in tree_files(&site.join("public")) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("TOP-SECRET-9c1"),
+            "{rel}"
+        );
+    }
+}
+
+#[test]
+fn watch_refuses_an_output_folder_carnet_did_not_write() {
+    let tmp = site_with(&[("README.md", "# Home\n"), ("public/notes.txt", "mine")]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_carnet"))
+        .args(["build", "--watch"])
+        .arg(tmp.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("carnet build --watch");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("still watching a folder it may not replace");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("public/notes.txt")).expect("kept"),
+        "mine"
+    );
+    assert!(!tmp.path().join("public/index.html").exists());
 }

@@ -126,7 +126,8 @@ fn bad_usage_exits_two() {
 #[test]
 fn output_folder_and_base_url_options() {
     let tmp = copy_fixture("folder-tree");
-    let out = tmp.path().join("elsewhere/site");
+    let elsewhere = tempfile::tempdir().expect("tmp");
+    let out = elsewhere.path().join("site");
     let output = carnet()
         .args(["build", "-o"])
         .arg(&out)

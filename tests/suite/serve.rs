@@ -18,7 +18,7 @@ fn assert_served_equals_clean_build(server: &Server, site: &Path) {
     let built = build_tmp(copy);
     let mut compared = 0;
     for entry in walkdir::WalkDir::new(&built.out).into_iter().flatten() {
-        if !entry.file_type().is_file() {
+        if !entry.file_type().is_file() || entry.file_name() == carnet::output::MARKER {
             continue;
         }
         let rel = entry
@@ -175,7 +175,7 @@ fn a_broken_front_matter_is_reported_and_the_server_keeps_serving() {
     // Listen to the live-reload events first.
     let mut events = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
     events
-        .write_all(b"GET /__carnet/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        .write_all(b"GET /__carnet/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
         .expect("request");
     events.set_read_timeout(Some(Duration::from_secs(15))).ok();
     let mut reader = BufReader::new(events);
@@ -224,7 +224,9 @@ fn the_server_is_a_static_host_with_pretty_urls_a_404_and_no_way_out() {
     assert!(body.contains("__carnet/live.js"), "live reload injected");
     let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
     stream
-        .write_all(b"GET /guides/hebergement HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .write_all(
+            b"GET /guides/hebergement HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        )
         .ok();
     let mut head = String::new();
     let _ = stream.read_to_string(&mut head);
@@ -255,6 +257,45 @@ fn the_server_is_a_static_host_with_pretty_urls_a_404_and_no_way_out() {
         meta.starts_with("carnetSearch.meta("),
         "search works while serving"
     );
+}
+
+/// The head of the response to `GET path`, lower case.
+fn response_head(server: &Server, path: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    // The server answers only requests naming it (the dev server's Host check).
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+        server.port
+    );
+    stream.write_all(request.as_bytes()).ok();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let head = response.split("\r\n\r\n").next().unwrap_or("");
+    head.to_ascii_lowercase()
+}
+
+#[test]
+fn page_markdown_and_llms_files_are_served_with_their_types() {
+    let tmp = site_copy();
+    let server = Server::start(tmp.path(), &[]);
+    let (status, markdown) = server.get("/guides/hebergement.md");
+    assert_eq!(status, 200);
+    assert!(markdown.starts_with("# "), "{markdown}");
+    assert!(
+        !markdown.contains("__carnet/live.js"),
+        "no script in Markdown"
+    );
+    assert!(
+        response_head(&server, "/guides/hebergement.md")
+            .contains("content-type: text/markdown; charset=utf-8")
+    );
+    for file in ["/llms.txt", "/llms-full.txt"] {
+        assert_eq!(server.get(file).0, 200, "{file}");
+        assert!(
+            response_head(&server, file).contains("content-type: text/plain; charset=utf-8"),
+            "{file}"
+        );
+    }
 }
 
 #[test]
@@ -377,23 +418,23 @@ fn a_file_shown_then_deleted_within_the_debounce_is_gone() {
 }
 
 #[test]
-fn a_content_folder_outside_the_site_folder_is_watched_too() {
+fn a_content_folder_named_in_carnet_yaml_is_watched() {
     let tmp = tempfile::tempdir().expect("temp dir");
     write(
         tmp.path(),
         "site/carnet.yaml",
-        b"title: Dehors\ncontent_dir: ../docs\n",
+        b"title: Ailleurs\ncontent_dir: docs/fr\n",
     );
     write(
         tmp.path(),
-        "docs/README.md",
+        "site/docs/fr/README.md",
         "# Accueil\n\nPremière version.\n".as_bytes(),
     );
     let server = Server::start(&tmp.path().join("site"), &[]);
     assert!(server.page("/").contains("Première version"));
     write(
         tmp.path(),
-        "docs/README.md",
+        "site/docs/fr/README.md",
         "# Accueil\n\nDeuxième version.\n".as_bytes(),
     );
     server.wait_until("/", |b| b.contains("Deuxième version"));

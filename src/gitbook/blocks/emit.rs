@@ -11,6 +11,7 @@
 use std::ops::Range;
 
 use super::attrs::Attrs;
+use super::budget::IncludeBudget;
 use super::include::{IncludeError, IncludeSource};
 use super::lexer::{code_ranges, lex_tags};
 use super::names::BlockKind;
@@ -43,6 +44,7 @@ pub struct Emitter<'a> {
     /// The including files, the page first: for relative paths and cycles.
     files: Vec<String>,
     include_dirs: Vec<(Range<usize>, String)>,
+    budget: IncludeBudget,
 }
 
 /// A text being emitted: the page itself, or an included file inlined at `anchor`.
@@ -78,6 +80,7 @@ impl<'a> Emitter<'a> {
             includes,
             files: vec![page_path.to_string()],
             include_dirs: Vec::new(),
+            budget: IncludeBudget::default(),
         }
     }
 
@@ -89,6 +92,7 @@ impl<'a> Emitter<'a> {
     ) -> Expansion {
         self.out.reserve(page.len() + 256);
         self.problems = problems;
+        self.budget = IncludeBudget::for_page(page.len());
         self.nodes(
             Src {
                 text: page,
@@ -109,6 +113,7 @@ impl<'a> Emitter<'a> {
 
     fn nodes(&mut self, src: Src<'_>, nodes: &[Node]) {
         let mut in_parameters = false;
+        let continues = parameters_follow(src, nodes);
         for (i, node) in nodes.iter().enumerate() {
             let starts_parameters = matches!(node, Node::Block(b) if is_parameter(&b.kind));
             if starts_parameters && !in_parameters {
@@ -120,12 +125,8 @@ impl<'a> Emitter<'a> {
                 Node::Else(span) => self.marker(src, BlockMarker::Else, span.start),
                 Node::Block(block) => self.block(src, block, nodes),
             }
-            let next_continues = nodes[i + 1..]
-                .iter()
-                .find(|n| !is_blank(src, n))
-                .is_some_and(|n| matches!(n, Node::Block(b) if is_parameter(&b.kind)));
             if in_parameters
-                && !next_continues
+                && !continues[i]
                 && !(matches!(node, Node::Text(_)) && is_blank(src, node))
             {
                 self.marker(src, BlockMarker::ParametersClose, node_end(node));
@@ -301,6 +302,9 @@ impl<'a> Emitter<'a> {
             .trim();
         let from = self.files.last().cloned().unwrap_or_default();
         let span = block.open.clone();
+        if self.budget.is_spent() {
+            return;
+        }
         match self.includes.read(&from, target) {
             Ok((path, text)) => {
                 if let Some(first) = self.files.iter().position(|f| f == &path) {
@@ -313,8 +317,15 @@ impl<'a> Emitter<'a> {
                     self.error(src, "include-failed", span, message);
                     return;
                 }
-                self.files.push(path);
                 let body = crate::document::body_of(&text);
+                if let Err(why) = self.budget.take(body.len(), self.files.len()) {
+                    let message = format!(
+                        "`{target}` is not included: {why}, carnet's limit; it and the includes after it are left out"
+                    );
+                    self.error(src, "include-failed", span, message);
+                    return;
+                }
+                self.files.push(path);
                 let (nodes, problems) = build_tree(lex_tags(body, &code_ranges(body)), body.len());
                 for problem in problems {
                     let message = format!("in included `{}`: {}", target, problem.message);
@@ -472,6 +483,21 @@ fn newest_first(children: &[Node]) -> Vec<Node> {
         sorted[*slot] = update.clone();
     }
     sorted
+}
+
+/// For each node, whether the next node that is not blank text is an API parameter: one pass
+/// from the end (looking ahead from every node would be quadratic in a run of blank nodes, as
+/// 20,000 stray end tags leave).
+fn parameters_follow(src: Src<'_>, nodes: &[Node]) -> Vec<bool> {
+    let mut follows = vec![false; nodes.len()];
+    let mut next = false;
+    for (i, node) in nodes.iter().enumerate().rev() {
+        follows[i] = next;
+        if !is_blank(src, node) {
+            next = matches!(node, Node::Block(b) if is_parameter(&b.kind));
+        }
+    }
+    follows
 }
 
 #[cfg(test)]

@@ -2,11 +2,13 @@
 //!
 //! Includes (`.gitbook/includes/*.md`) are fragments, not pages: reading them while a page loads is
 //! part of reading that page. The path is relative to the including file; it may not leave the
-//! site. `https://app.gitbook.com/…` includes live on GitBook's servers and cannot be read offline.
+//! content folder as written, nor the site folder once symbolic links are resolved (such a file
+//! reads as missing: its bytes never reach a page). `https://app.gitbook.com/…` includes live on
+//! GitBook's servers and cannot be read offline.
 
 use std::path::PathBuf;
 
-use crate::paths::{decode_path, join_path, parent_dir};
+use crate::paths::{Escape, SiteRoot, decode_path, join_path, parent_dir};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum IncludeError {
@@ -35,6 +37,8 @@ pub trait IncludeSource: Sync {
 /// Includes read from the content folder.
 pub struct FsIncludes {
     pub content_dir: PathBuf,
+    /// The boundary of reads, symbolic links resolved.
+    pub root: SiteRoot,
 }
 
 impl IncludeSource for FsIncludes {
@@ -47,7 +51,17 @@ impl IncludeSource for FsIncludes {
         }
         let path =
             join_path(parent_dir(from), &decode_path(target)).ok_or(IncludeError::OutsideSite)?;
-        let bytes = match std::fs::read(self.content_dir.join(&path)) {
+        let resolved = match self.root.resolve(&self.content_dir.join(&path)) {
+            Ok(resolved) => resolved,
+            Err(Escape::Missing(err)) if err.kind() != std::io::ErrorKind::NotFound => {
+                return Err(IncludeError::Unreadable(err.to_string()));
+            }
+            Err(_) => return Err(IncludeError::NotFound(path)),
+        };
+        let bytes = match self
+            .root
+            .read_bounded(&resolved, crate::limits::MAX_PAGE_BYTES)
+        {
             Ok(bytes) => bytes,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 return Err(IncludeError::NotFound(path));

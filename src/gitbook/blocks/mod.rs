@@ -6,6 +6,7 @@
 //! back to the page. Pages without `{%` skip all of it.
 
 mod attrs;
+mod budget;
 mod emit;
 mod include;
 mod lexer;

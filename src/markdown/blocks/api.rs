@@ -144,6 +144,17 @@ fn operation_open(ctx: &mut Context<'_>, name: &str, attrs: &Attrs, span: Range<
     if let Some(src) = attrs.get("src") {
         // A URL (GitBook wraps some in `<…>`).
         let src = src.trim().trim_start_matches('<').trim_end_matches('>');
+        if ctx
+            .refs
+            .refuses_url(&span, src, "an API specification link")
+        {
+            html.push_str(&format!(
+                "<p class=\"api-spec\">{} : {}</p>\n",
+                ctx.word("api_spec"),
+                esc(src)
+            ));
+            return html;
+        }
         let marker = ctx.refs.marker(
             span,
             RefKind::Url {
@@ -168,12 +179,12 @@ fn operation_open(ctx: &mut Context<'_>, name: &str, attrs: &Attrs, span: Range<
 }
 
 /// The blocks shown as one collapsible response.
-fn is_response(name: &str) -> bool {
+pub(in crate::markdown) fn is_response(name: &str) -> bool {
     name == "swagger-response" || name.ends_with("-response-example")
 }
 
 /// The blocks that describe a whole API operation.
-fn is_operation(name: &str) -> bool {
+pub(in crate::markdown) fn is_operation(name: &str) -> bool {
     matches!(
         name,
         "swagger"

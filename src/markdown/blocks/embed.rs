@@ -9,8 +9,20 @@ use super::super::refs::{RefKind, UrlKind};
 use super::{esc, players};
 use crate::gitbook::blocks::Attrs;
 
+/// An embed whose URL would run script is its URL and caption, as text, without a link.
 pub fn open(ctx: &mut Context<'_>, attrs: &Attrs, span: Range<usize>) -> String {
     let url = attrs.get("url").unwrap_or("").trim().to_string();
+    if ctx.refs.refuses_url(&span, &url, "an embed") {
+        let mut html = String::from(
+            "<figure class=\"embed\"><span class=\"embed-card\"><span class=\"embed-url\">",
+        );
+        html.push_str(&esc(&url));
+        html.push_str("</span></span><figcaption>");
+        if let Some(caption) = attrs.get("caption") {
+            html.push_str(&esc(caption));
+        }
+        return html;
+    }
     let host = url
         .split("://")
         .nth(1)

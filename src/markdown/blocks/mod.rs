@@ -8,7 +8,7 @@
 //! markup together; this module only dispatches.
 
 mod adaptive;
-mod api;
+pub(super) mod api;
 mod code_options;
 mod content_ref;
 mod embed;

@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let vars = Default::default();
-    let fragment = render_fragment(&PageInput { text: &text, body_start: 0, path: "page.md", language: "fr", includes: &NoIncludes, vars: &vars });
+    let fragment = render_fragment(&PageInput { text: &text, body_start: 0, path: "page.md", includes: &NoIncludes, vars: &vars, markdown: true, raw_html: carnet::config::RawHtml::Keep });
     assert!(fragment.html.len() <= 256 * text.len() + 4096, "html grew {} → {}", text.len(), fragment.html.len());
     for reference in &fragment.refs {
         assert!(reference.span.start <= reference.span.end && reference.span.end <= text.len());

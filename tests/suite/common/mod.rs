@@ -228,7 +228,10 @@ pub fn clean_build_files(site: &Path) -> std::collections::BTreeMap<String, Vec<
         "the clean build failed: {}",
         list(&built.report.diagnostics.iter().collect::<Vec<_>>())
     );
-    tree_files(&built.out)
+    // The marker says whose folder it is; it is not part of the site a server shows.
+    let mut files = tree_files(&built.out);
+    files.remove(carnet::output::MARKER);
+    files
 }
 
 /// Sends SIGINT (what Ctrl-C sends) and waits up to `limit` for the process to end: its exit

@@ -17,15 +17,45 @@ pub struct Server {
 
 impl Server {
     pub fn start(site: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_carnet"))
+        Self::spawn(Self::command(site, extra))
+    }
+
+    /// A server allowed `open_files` file descriptors (1,024 is many systems' default).
+    #[cfg(unix)]
+    pub fn start_with_open_files(site: &Path, extra: &[&str], open_files: u64) -> Server {
+        use std::os::unix::process::CommandExt;
+        let mut command = Self::command(site, extra);
+        // SAFETY: between fork and exec, only setrlimit (async-signal-safe) is called.
+        unsafe {
+            command.pre_exec(move || {
+                let limit = libc::rlimit {
+                    rlim_cur: open_files,
+                    rlim_max: open_files,
+                };
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0 {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::last_os_error())
+                }
+            });
+        }
+        Self::spawn(command)
+    }
+
+    fn command(site: &Path, extra: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_carnet"));
+        command
             .arg("serve")
             .arg(site)
             .args(["--port", "0"])
             .args(extra)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("carnet serve starts");
+            .stderr(Stdio::null());
+        command
+    }
+
+    fn spawn(mut command: Command) -> Server {
+        let mut child = command.spawn().expect("carnet serve starts");
         let stdout = child.stdout.take().expect("stdout");
         let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let (port_tx, port_rx) = std::sync::mpsc::channel();

@@ -296,6 +296,46 @@
     figure.insertBefore(button, card.nextSibling);
   });
 
+  // Copy as Markdown: the page's `.md` (published beside it) goes to the clipboard, and a
+  // status line says so, visibly and to screen readers. Without this script, or without the
+  // Clipboard API, the link to the `.md` is there. The text is fetched inside the click: a
+  // ClipboardItem holding the fetch keeps the click's permission (Safari asks for that).
+  var actions = document.querySelector(".page-actions");
+  var markdownLink = actions && actions.querySelector(".markdown-link");
+  if (markdownLink && navigator.clipboard && window.fetch) {
+    var copyMarkdown = document.createElement("button");
+    copyMarkdown.type = "button";
+    copyMarkdown.className = "copy-markdown";
+    copyMarkdown.textContent = actions.getAttribute("data-copy");
+    var copyStatus = document.createElement("span");
+    copyStatus.className = "copy-markdown-status";
+    copyStatus.setAttribute("role", "status");
+    actions.insertBefore(copyMarkdown, markdownLink);
+    actions.appendChild(copyStatus);
+    var statusTimer = null;
+    var say = function (text) {
+      copyStatus.textContent = text;
+      clearTimeout(statusTimer);
+      statusTimer = setTimeout(function () { copyStatus.textContent = ""; }, 6000);
+    };
+    copyMarkdown.addEventListener("click", function () {
+      var text = fetch(markdownLink.href).then(function (r) {
+        if (!r.ok) throw new Error(markdownLink.href + ": " + r.status);
+        return r.text();
+      });
+      var copied;
+      if (window.ClipboardItem && navigator.clipboard.write) {
+        copied = navigator.clipboard.write([new ClipboardItem({
+          "text/plain": text.then(function (t) { return new Blob([t], { type: "text/plain" }); })
+        })]);
+      } else {
+        copied = text.then(function (t) { return navigator.clipboard.writeText(t); });
+      }
+      copied.then(function () { say(actions.getAttribute("data-copied")); },
+                  function () { say(actions.getAttribute("data-failed")); });
+    });
+  }
+
   // The header's tools, made here because they need this script: search (a field on wide
   // screens, an icon button opening a full-width field on phones) and the theme toggle. Their
   // words are below rather than in every page (src/i18n.rs has the same; a test keeps both in

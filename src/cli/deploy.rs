@@ -1,7 +1,8 @@
 //! How a deploy looks on a console: a progress bar on a terminal, one plain line per object
 //! elsewhere (CI logs keep lines, not redraws), the plan for `--dry-run`, and a summary.
 //!
-//! The deploy itself never prints; the command line hands it a [`ConsoleProgress`].
+//! The deploy itself never prints: it reports to the [`Progress`] it is handed, this
+//! [`ConsoleProgress`] on the command line.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -10,8 +11,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::plan::{Plan, Reason};
-use super::{DeployReport, Progress, Target};
+use carnet::deploy::plan::{Plan, Reason};
+use carnet::deploy::{DeployReport, Progress, Target};
 
 /// Shows progress on stderr.
 pub struct ConsoleProgress {

@@ -13,10 +13,19 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use pulldown_cmark_escape::escape_html;
-use syntect::parsing::{
-    BasicScopeStackOp, ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet,
-};
+use pulldown_cmark_escape::escape_html_body_text;
+use syntect::parsing::{ScopeStackOp, SyntaxReference, SyntaxSet};
+
+use grammar::Grammars;
+use parse::ParseState;
+use render::LineRenderer;
+use search::Scratch;
+
+mod grammar;
+mod parse;
+mod prefilter;
+mod render;
+mod search;
 
 /// The prefix of every class carnet's highlighting writes (`hl-keyword`).
 pub const CLASS_PREFIX: &str = "hl-";
@@ -65,7 +74,8 @@ const CACHE_BYTES: usize = 4 << 20;
 
 /// A language's grammar, found by name, alias or file extension.
 pub struct Highlighter {
-    syntaxes: SyntaxSet,
+    syntaxes: &'static SyntaxSet,
+    grammars: Grammars,
     by_token: HashMap<String, usize>,
     cache: Mutex<Cache>,
 }
@@ -104,7 +114,9 @@ const ALIASES: &[(&str, &str)] = &[
 
 impl Highlighter {
     fn load() -> Self {
-        let syntaxes = two_face::syntax::extra_newlines();
+        // One per process (`highlighter()`), so the set may live as long as the process: the
+        // parser's tables refer into it.
+        let syntaxes: &'static SyntaxSet = Box::leak(Box::new(two_face::syntax::extra_newlines()));
         let mut by_token = HashMap::new();
         for (index, syntax) in syntaxes.syntaxes().iter().enumerate() {
             for token in syntax.file_extensions.iter().chain([&syntax.name]) {
@@ -118,6 +130,7 @@ impl Highlighter {
         }
         Highlighter {
             syntaxes,
+            grammars: Grammars::new(syntaxes),
             by_token,
             cache: Mutex::new(Cache::default()),
         }
@@ -158,39 +171,61 @@ impl Highlighter {
     }
 
     fn highlight_lines(&self, index: usize, syntax: &SyntaxReference, code: &str) -> String {
-        let mut state = ParseState::new(syntax);
-        let mut stack = ScopeStack::new();
         let mut html = String::with_capacity(code.len() * 3);
+        let mut renderer = LineRenderer::default();
+        let mut lines = code.split_inclusive('\n');
         let mut offset = 0;
-        for line in code.split_inclusive('\n') {
+        let mut parser = LineParser::new(&self.grammars, index, syntax);
+        for line in lines.by_ref() {
             if offset > 0 {
                 html.push('\n');
             }
-            let Ok(ops) = self.parse_line(index, &mut state, line) else {
+            let Some(ops) = parser.parse(index, line) else {
                 // A grammar that fails mid-block: the rest is shown plain.
-                let _ = escape_html(&mut html, code[offset..].trim_end_matches('\n'));
+                let _ = escape_html_body_text(&mut html, code[offset..].trim_end_matches('\n'));
                 break;
             };
-            render_line(&mut html, line.trim_end_matches('\n'), &ops, &mut stack);
+            renderer.line(&mut html, line.trim_end_matches('\n'), &ops);
             offset += line.len();
         }
         html
     }
 }
 
-impl Highlighter {
-    /// Parses one line, or reuses the parse of the same line of the same grammar entered in the
-    /// same parser state: that is all a line's result depends on, and documentation repeats
-    /// lines (install commands, closing braces, common keys) across pages.
-    fn parse_line(
-        &self,
-        syntax: usize,
-        state: &mut ParseState,
-        line: &str,
-    ) -> Result<Vec<(usize, ScopeStackOp)>, syntect::parsing::ParsingError> {
-        if !LINE_MEMO_ENABLED.with(|enabled| *enabled) || line.len() > MEMO_MAX_LINE {
-            return state.parse_line(line, &self.syntaxes);
+/// carnet's parser on grammars it can read, syntect's own on the others.
+enum LineParser<'g> {
+    Carnet(ParseState, &'g Grammars),
+    Syntect(syntect::parsing::ParseState, &'g SyntaxSet),
+}
+
+impl<'g> LineParser<'g> {
+    fn new(grammars: &'g Grammars, index: usize, syntax: &SyntaxReference) -> Self {
+        match ParseState::new(grammars, index) {
+            Some(state) => LineParser::Carnet(state, grammars),
+            None => LineParser::Syntect(syntect::parsing::ParseState::new(syntax), grammars.set()),
         }
+    }
+
+    /// One line's scope operations, or `None` when the grammar fails.
+    fn parse(&mut self, syntax: usize, line: &str) -> Option<Vec<(usize, ScopeStackOp)>> {
+        match self {
+            LineParser::Carnet(state, grammars) => parse_line(grammars, syntax, state, line),
+            LineParser::Syntect(state, set) => state.parse_line(line, set).ok(),
+        }
+    }
+}
+
+/// Parses one line, or reuses the parse of the same line of the same grammar entered in the
+/// same parser state: that is all a line's result depends on, and documentation repeats
+/// lines (install commands, closing braces, common keys) across pages.
+fn parse_line(
+    grammars: &Grammars,
+    syntax: usize,
+    state: &mut ParseState,
+    line: &str,
+) -> Option<Vec<(usize, ScopeStackOp)>> {
+    let memo_on = LINE_MEMO_ENABLED.with(|enabled| *enabled) && line.len() <= MEMO_MAX_LINE;
+    if memo_on {
         let hit = LINE_MEMO.with(|memo| {
             let memo = memo.borrow();
             let entries = memo.lines.get(&(syntax, Box::<str>::from(line)))?;
@@ -201,10 +236,14 @@ impl Highlighter {
         });
         if let Some((ops, after)) = hit {
             *state = after;
-            return Ok(ops);
+            return Some(ops);
         }
-        let before = state.clone();
-        let ops = state.parse_line(line, &self.syntaxes)?;
+    }
+    let before = memo_on.then(|| state.clone());
+    let ops = SCRATCH
+        .with(|scratch| state.parse_line(line, grammars, &mut scratch.borrow_mut()))
+        .ok()?;
+    if let Some(before) = before {
         LINE_MEMO.with(|memo| {
             let mut memo = memo.borrow_mut();
             if memo.count >= MEMO_MAX_ENTRIES {
@@ -221,8 +260,8 @@ impl Highlighter {
                 .or_default()
                 .push(entry);
         });
-        Ok(ops)
     }
+    Some(ops)
 }
 
 /// Lines longer than this are parsed every time (they rarely repeat).
@@ -244,82 +283,9 @@ struct MemoEntry {
 
 thread_local! {
     static LINE_MEMO: RefCell<LineMemo> = RefCell::new(LineMemo::default());
-    /// `CARNET_NO_LINE_MEMO=1` turns the memo off, to measure syntect's own cost.
+    /// `CARNET_NO_LINE_MEMO=1` turns the memo off, to measure the parser's own cost.
     static LINE_MEMO_ENABLED: bool = std::env::var_os("CARNET_NO_LINE_MEMO").is_none();
-}
-
-/// One line's HTML: spans for the scopes still open from previous lines, the line's tokens, and
-/// every span closed at its end.
-fn render_line(
-    html: &mut String,
-    line: &str,
-    ops: &[(usize, syntect::parsing::ScopeStackOp)],
-    stack: &mut ScopeStack,
-) {
-    let mut open: Vec<bool> = Vec::with_capacity(stack.len() + 4);
-    for scope in stack.as_slice() {
-        open.push(push_span(html, *scope));
-    }
-    let mut cursor = 0;
-    for (index, op) in ops {
-        let index = (*index).min(line.len());
-        if index > cursor {
-            let _ = escape_html(&mut *html, &line[cursor..index]);
-            cursor = index;
-        }
-        let _ = stack.apply_with_hook(op, |basic, _| match basic {
-            BasicScopeStackOp::Push(scope) => open.push(push_span(html, scope)),
-            BasicScopeStackOp::Pop => {
-                if open.pop().unwrap_or(false) {
-                    html.push_str("</span>");
-                }
-            }
-        });
-    }
-    if cursor < line.len() {
-        let _ = escape_html(&mut *html, &line[cursor..]);
-    }
-    for was_open in open.into_iter().rev() {
-        if was_open {
-            html.push_str("</span>");
-        }
-    }
-}
-
-/// Opens a span for `scope` when the palette colours it; returns whether it did.
-fn push_span(html: &mut String, scope: Scope) -> bool {
-    CLASS_NAMES.with(|names| {
-        let mut names = names.borrow_mut();
-        let classes = names.entry(scope).or_insert_with(|| class_names(scope));
-        if classes.is_empty() {
-            return false;
-        }
-        html.push_str("<span class=\"");
-        html.push_str(classes);
-        html.push_str("\">");
-        true
-    })
-}
-
-thread_local! {
-    /// Scope → class names, per thread: building them needs syntect's global scope repository.
-    static CLASS_NAMES: RefCell<HashMap<Scope, String>> = RefCell::new(HashMap::new());
-}
-
-/// `keyword.control.rust` → `hl-k`: the palette class of the longest matching prefix; empty
-/// for scopes the palette does not colour.
-fn class_names(scope: Scope) -> String {
-    let name = scope.build_string();
-    let matches = |prefix: &str| {
-        name == prefix
-            || name
-                .strip_prefix(prefix)
-                .is_some_and(|rest| rest.starts_with('.'))
-    };
-    match PALETTE.iter().find(|(prefix, _)| matches(prefix)) {
-        Some((_, class)) if !class.is_empty() => format!("{CLASS_PREFIX}{class}"),
-        _ => String::new(),
-    }
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 fn cache_key(language: &str, code: &str) -> [u8; 16] {
@@ -410,3 +376,6 @@ mod tests {
         assert!(Arc::ptr_eq(&first, &second));
     }
 }
+
+#[cfg(test)]
+mod parse_tests;

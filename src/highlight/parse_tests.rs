@@ -1,0 +1,207 @@
+//! carnet's parser against syntect's: the same scope operations, line by line.
+
+use std::path::Path;
+
+use super::*;
+
+/// Parses `text` with both parsers; the first difference, if any.
+fn compare(index: usize, text: &str) -> Result<usize, String> {
+    let h = highlighter();
+    let syntax = &h.syntaxes.syntaxes()[index];
+    let mut theirs = syntect::parsing::ParseState::new(syntax);
+    let Some(mut ours) = ParseState::new(&h.grammars, index) else {
+        return Err(format!("{}: carnet cannot read this grammar", syntax.name));
+    };
+    let mut scratch = Scratch::default();
+    let mut lines = 0;
+    for (number, line) in text.split_inclusive('\n').enumerate() {
+        let got = ours.parse_line(line, &h.grammars, &mut scratch);
+        if got == Err(super::grammar::GrammarError::Looping) {
+            // carnet gives up on lines where syntect loops forever (see `MAX_STALLED_MATCHES`),
+            // so syntect cannot be asked.
+            break;
+        }
+        let expected = theirs.parse_line(line, h.syntaxes).ok();
+        let got = got.ok();
+        if expected != got {
+            return Err(format!(
+                "{}, line {}: {line:?}\n syntect: {expected:?}\n carnet:  {got:?}",
+                syntax.name,
+                number + 1
+            ));
+        }
+        if expected.is_none() {
+            break;
+        }
+        lines += 1;
+    }
+    Ok(lines)
+}
+
+/// The first `bytes` of `text`, cut at a character boundary.
+fn head(text: &str, bytes: usize) -> &str {
+    let mut end = bytes.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Real code in many languages (`tests/data/highlight/`), each file with its own grammar and
+/// with every other grammar carnet ships: a grammar run on foreign text still goes through
+/// most of its contexts.
+#[test]
+fn carnet_parses_like_syntect() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/highlight");
+    let mut samples: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .expect("tests/data/highlight exists")
+        .map(|entry| {
+            let path = entry.expect("readable folder").path();
+            let text = std::fs::read_to_string(&path).expect("UTF-8 sample");
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                text,
+            )
+        })
+        .collect();
+    samples.sort();
+    assert!(samples.len() >= 10);
+    let h = highlighter();
+    let mut failures = Vec::new();
+    for (name, text) in &samples {
+        let extension = name.rsplit('.').next().unwrap_or_default();
+        let (index, _) = h
+            .syntax(extension)
+            .unwrap_or_else(|| panic!("{name}: no grammar"));
+        if let Err(failure) = compare(index, text) {
+            failures.push(format!("{name}: {failure}"));
+        }
+    }
+    let mixed: String = samples.iter().map(|(_, text)| head(text, 800)).collect();
+    for index in 0..h.syntaxes.syntaxes().len() {
+        if let Err(failure) = compare(index, &mixed) {
+            failures.push(format!("mixed sample: {failure}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The same comparison on any folder of code (`CARNET_HIGHLIGHT_DIFF=/usr/lib/python3 cargo
+/// test --release --lib -- --ignored parses_a_folder`): files by extension, at most 2,000.
+#[test]
+#[ignore = "reads a folder named by CARNET_HIGHLIGHT_DIFF"]
+fn carnet_parses_a_folder_like_syntect() {
+    let Some(dir) = std::env::var_os("CARNET_HIGHLIGHT_DIFF") else {
+        return;
+    };
+    let h = highlighter();
+    let mut failures = Vec::new();
+    let mut files = 0;
+    let mut lines = 0;
+    for entry in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if files >= 2_000 || !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let Some(extension) = path.extension().and_then(|e| e.to_str()) else {
+            continue;
+        };
+        let Some((index, _)) = h.syntax(extension) else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        if text.len() > 200_000 {
+            continue;
+        }
+        files += 1;
+        match compare(index, &text) {
+            Ok(n) => lines += n,
+            Err(failure) => failures.push(format!("{}: {failure}", path.display())),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{files} files, {lines} lines compared, {} differ:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+    assert!(lines > 0, "no code of a known language in the folder");
+}
+
+/// A prefilter never rules out a position where Oniguruma finds a match: for every pattern of
+/// the sample languages' grammars, on their ASCII lines, from the line start and from its middle.
+#[test]
+fn prefilters_never_skip_a_match() {
+    let h = highlighter();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/highlight");
+    let mut lines: Vec<String> = Vec::new();
+    let mut syntaxes = Vec::new();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    for path in names {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let extension = path.extension().unwrap().to_str().unwrap();
+        syntaxes.extend(h.syntax(extension).map(|(index, _)| index));
+        let ascii: Vec<&str> = text
+            .split_inclusive('\n')
+            .filter(|l| l.is_ascii())
+            .collect();
+        lines.extend(ascii.iter().step_by(25).map(|l| l.to_string()));
+    }
+    syntaxes.sort();
+    syntaxes.dedup();
+    let (mut patterns, mut filtered, mut searches) = (0, 0, 0);
+    let sets = prefilter::AtomSets::default();
+    for syntax in syntaxes {
+        for pattern in h.grammars.patterns_of(syntax) {
+            let source = pattern.regex.regex_str();
+            patterns += 1;
+            let (Some(regex), Some(prefilter)) = (
+                grammar::compile_regex(source),
+                prefilter::Prefilter::new(source, &sets),
+            ) else {
+                continue;
+            };
+            filtered += 1;
+            let mut cache = prefilter.cache();
+            let mut region = onig::Region::new();
+            let mut after = Vec::new();
+            for line in &lines {
+                prefilter::bytes_after(line, &mut after);
+                for start in [0, line.len() / 2] {
+                    searches += 1;
+                    let found = regex.search_with_param(
+                        line,
+                        start,
+                        line.len(),
+                        onig::SearchOptions::SEARCH_OPTION_NONE,
+                        Some(&mut region),
+                        onig::MatchParam::default(),
+                    );
+                    let Ok(Some(at)) = found else { continue };
+                    match prefilter.candidate(&mut cache, line, &after, start) {
+                        prefilter::Candidate::At(candidate) if candidate <= at => {}
+                        prefilter::Candidate::Exact { start: s, end: e }
+                            if (s, e) == region.pos(0).unwrap() => {}
+                        _ => panic!(
+                            "{source:?} matches {line:?} at {at} (from {start}); the prefilter says otherwise"
+                        ),
+                    }
+                }
+            }
+        }
+    }
+    assert!(searches > 0);
+    assert!(
+        filtered * 10 >= patterns * 8,
+        "{filtered} of {patterns} patterns have a prefilter"
+    );
+}

@@ -1,0 +1,247 @@
+//! One pattern searched on one line: the per-line result cache, the prefilter, Oniguruma.
+
+use std::collections::HashMap;
+
+use syntect::parsing::syntax_definition::{MatchOperation, MatchPattern};
+
+use super::grammar::{Compiled, FlatPattern, GrammarError, Grammars, compile_regex};
+use super::prefilter::{Candidate, PrefilterCache};
+
+/// Capture positions of a match: group 0 is the whole match.
+pub(super) type Positions = Vec<Option<(usize, usize)>>;
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub(super) struct Captures {
+    pub positions: Positions,
+    pub line: String,
+}
+
+/// Per-thread buffers, kept between lines and blocks.
+pub(super) struct Scratch {
+    pub(super) region: onig::Region,
+    pub(super) cache: Vec<Cached>,
+    pub(super) stamp: u32,
+    /// Positions of the last successful search.
+    pub(super) found: Positions,
+    /// Positions of the best match so far.
+    pub(super) best: Positions,
+    /// Regexes made from a pattern and earlier captures (`\1` in an end pattern), by source.
+    dynamic: HashMap<String, Option<onig::Regex>>,
+    /// Prefilter caches, by pattern id.
+    prefilters: Vec<Option<PrefilterCache>>,
+    /// The last line's bytes after each position, kept for its allocation.
+    pub(super) bytes_after: Vec<u128>,
+    /// `CARNET_NO_PREFILTER=1` turns prefilters off, to measure what they save.
+    prefilters_on: bool,
+}
+
+#[derive(Clone, Default)]
+pub(super) struct Cached {
+    /// The line this result belongs to; other stamps mean "not searched on this line".
+    pub(super) stamp: u32,
+    found: bool,
+    positions: Positions,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch {
+            region: onig::Region::with_capacity(8),
+            cache: Vec::new(),
+            stamp: 0,
+            found: Vec::new(),
+            best: Vec::new(),
+            dynamic: HashMap::new(),
+            prefilters: Vec::new(),
+            bytes_after: Vec::new(),
+            prefilters_on: std::env::var_os("CARNET_NO_PREFILTER").is_none(),
+        }
+    }
+}
+
+/// Dynamic regexes kept per thread before starting afresh.
+const DYNAMIC_REGEXES: usize = 256;
+
+/// What a line's parse needs at hand.
+pub(super) struct Line<'a> {
+    pub text: &'a str,
+    pub ascii: bool,
+    /// On ASCII lines, the bytes at or after each position (for the prefilters).
+    pub bytes_after: Vec<u128>,
+    pub grammars: &'a Grammars,
+}
+
+/// Searches `pattern` from `start`; on a match its positions are in `scratch.found`.
+/// `depth`: the parser's stack height.
+pub fn search(
+    depth: usize,
+    line: &Line,
+    start: usize,
+    pattern: &MatchPattern,
+    flat: FlatPattern,
+    captures: Option<&Captures>,
+    scratch: &mut Scratch,
+) -> Result<bool, GrammarError> {
+    let id = flat.id as usize;
+    if id >= scratch.cache.len() {
+        let size = line.grammars.pattern_ids().max(id + 1);
+        scratch.cache.resize(size, Cached::default());
+    }
+    let cached = &scratch.cache[id];
+    if cached.stamp == scratch.stamp {
+        if !cached.found {
+            // No match on the rest of the line earlier: none now.
+            return Ok(false);
+        }
+        if cached.positions.first().copied().flatten().map(|p| p.0) >= Some(start) {
+            scratch.found.clone_from(&cached.positions);
+            return Ok(true);
+        }
+    }
+    let compiled = line.grammars.compiled(flat)?;
+    let (matched, can_cache) = match (pattern.has_captures, captures) {
+        (true, Some(captures)) => (
+            search_with_refs(line, start, pattern, captures, scratch),
+            false,
+        ),
+        _ => (
+            search_compiled(line, start, flat.id, compiled, scratch),
+            true,
+        ),
+    };
+    if matched {
+        let (match_start, match_end) = scratch
+            .found
+            .first()
+            .copied()
+            .flatten()
+            .ok_or(GrammarError::Broken)?;
+        // As syntect: an empty match that does nothing would loop forever.
+        let does_something = match pattern.operation {
+            MatchOperation::None => match_start != match_end,
+            MatchOperation::Push(_) => depth < 100,
+            _ => true,
+        };
+        if can_cache && does_something {
+            let entry = &mut scratch.cache[id];
+            entry.stamp = scratch.stamp;
+            entry.found = true;
+            entry.positions.clone_from(&scratch.found);
+        }
+        Ok(does_something)
+    } else {
+        if can_cache {
+            let entry = &mut scratch.cache[id];
+            entry.stamp = scratch.stamp;
+            entry.found = false;
+        }
+        Ok(false)
+    }
+}
+
+/// Runs a pattern's own regex (with its prefilter on ASCII lines) from `start`.
+fn search_compiled(
+    line: &Line,
+    start: usize,
+    id: u32,
+    compiled: &Compiled,
+    scratch: &mut Scratch,
+) -> bool {
+    let Some(regex) = &compiled.regex else {
+        return false;
+    };
+    let mut from = start;
+    if line.ascii
+        && scratch.prefilters_on
+        && let Some(prefilter) = &compiled.prefilter
+    {
+        let id = id as usize;
+        if id >= scratch.prefilters.len() {
+            scratch.prefilters.resize_with(id + 1, || None);
+        }
+        let cache = scratch.prefilters[id].get_or_insert_with(|| prefilter.cache());
+        match prefilter.candidate(cache, line.text, &line.bytes_after, start) {
+            Candidate::None => return false,
+            Candidate::At(candidate) => from = candidate,
+            Candidate::Exact { start: s0, end } if !compiled.needs_groups => {
+                let start = s0;
+                scratch.found.clear();
+                scratch.found.push(Some((start, end)));
+                return true;
+            }
+            Candidate::Exact { start, .. } => from = start,
+        }
+    }
+    run(regex, line.text, from, scratch)
+}
+
+/// A pattern whose regex refers to captures of the match that opened its context (`\1`):
+/// made afresh from the captured text, as syntect's `regex_with_refs` does.
+fn search_with_refs(
+    line: &Line,
+    start: usize,
+    pattern: &MatchPattern,
+    captures: &Captures,
+    scratch: &mut Scratch,
+) -> bool {
+    let source = substitute_backrefs(pattern.regex.regex_str(), |group| {
+        let (s, e) = captures.positions.get(group).copied().flatten()?;
+        Some(regex_syntax::escape(captures.line.get(s..e)?))
+    });
+    if scratch.dynamic.len() >= DYNAMIC_REGEXES && !scratch.dynamic.contains_key(&source) {
+        scratch.dynamic.clear();
+    }
+    let mut dynamic = std::mem::take(&mut scratch.dynamic);
+    let regex = dynamic
+        .entry(source)
+        .or_insert_with_key(|source| compile_regex(source));
+    let matched = regex
+        .as_ref()
+        .is_some_and(|regex| run(regex, line.text, start, scratch));
+    scratch.dynamic = dynamic;
+    matched
+}
+
+/// One Oniguruma search; the positions go to `scratch.found`. Search errors (a backtracking
+/// limit) count as no match, as in syntect.
+fn run(regex: &onig::Regex, text: &str, from: usize, scratch: &mut Scratch) -> bool {
+    let found = regex.search_with_param(
+        text,
+        from,
+        text.len(),
+        onig::SearchOptions::SEARCH_OPTION_NONE,
+        Some(&mut scratch.region),
+        onig::MatchParam::default(),
+    );
+    if !matches!(found, Ok(Some(_))) {
+        return false;
+    }
+    scratch.found.clear();
+    scratch
+        .found
+        .extend((0..scratch.region.len()).map(|i| scratch.region.pos(i)));
+    true
+}
+
+/// syntect's `substitute_backrefs_in_regex`: `\N` replaced by what `substitute(N)` gives.
+fn substitute_backrefs(source: &str, substitute: impl Fn(usize) -> Option<String>) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut last_was_escape = false;
+    for c in source.chars() {
+        if last_was_escape && c.is_ascii_digit() {
+            if let Some(text) = c.to_digit(10).and_then(|d| substitute(d as usize)) {
+                out.push_str(&text);
+            }
+        } else if last_was_escape {
+            out.push('\\');
+            out.push(c);
+        } else if c != '\\' {
+            out.push(c);
+        }
+        last_was_escape = c == '\\' && !last_was_escape;
+    }
+    if last_was_escape {
+        out.push('\\');
+    }
+    out
+}

@@ -1,0 +1,142 @@
+//! `llms.txt` and `llms-full.txt`, as llmstxt.org proposes them: the site for language models
+//! and the tools that feed them, without HTML to take apart.
+//!
+//! `llms.txt` is the site's title as a `#` heading, its description (the home page's) as a `>`
+//! quote, then the
+//! pages in SUMMARY.md's order, one `- [Title](url): description` line each, under a `##`
+//! heading per SUMMARY.md group (and per space). Links lead to each page's `.md` when the site
+//! publishes them, to its HTML otherwise; absolute from `base_url` when there is one (the file
+//! is often read apart from the site), else relative to the site root, where the file is.
+//! `llms-full.txt` holds every listed page's Markdown, in the same order. A page readers do
+//! not find in the navigation (`hidden`) or that asks not to be indexed (`noIndex`) is
+//! published as the HTML is, but listed in neither, as the sitemap and search leave it out.
+
+use std::collections::HashSet;
+
+use super::linker::Linker;
+use super::markdown::{escaped_text, markdown_with, page_markdown_href_path};
+use crate::site::{NavNode, NavTarget, PageId, Site};
+
+/// `llms.txt`.
+pub fn llms_txt(site: &Site) -> String {
+    let linker = site_linker(site);
+    let mut out = format!("# {}\n", escaped_text(&site.title));
+    if let Some(description) = site.home.and_then(|home| description(site, home)) {
+        out.push_str(&format!("\n> {}\n", escaped_text(description)));
+    }
+    for section in sections(site) {
+        out.push_str(&format!("\n## {}\n\n", escaped_text(&section.title)));
+        for id in section.pages {
+            let page = &site.pages[id];
+            let path = if site.config.outputs.markdown {
+                page_markdown_href_path(page)
+            } else {
+                page.href_path.clone()
+            };
+            out.push_str(&format!(
+                "- [{}]({})",
+                escaped_text(&page.title),
+                linker.href(&path)
+            ));
+            if let Some(description) = description(site, id) {
+                out.push_str(": ");
+                out.push_str(&escaped_text(description));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// `llms-full.txt`: the Markdown of every page `llms.txt` lists, in its order.
+pub fn llms_full(site: &Site) -> String {
+    let linker = site_linker(site);
+    let mut out = String::new();
+    for id in sections(site).into_iter().flat_map(|s| s.pages) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&markdown_with(site, id, linker));
+    }
+    out
+}
+
+/// The page's `description` (its front matter's, as GitBook's `llms.txt` gives it: a first
+/// paragraph is no summary).
+fn description(site: &Site, id: PageId) -> Option<&str> {
+    site.pages[id]
+        .description()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+}
+
+/// Links from the site root: absolute from the base URL when there is one.
+fn site_linker(site: &Site) -> Linker<'_> {
+    match site.config.base_url.as_deref() {
+        Some(base) => Linker::Absolute { base_path: base },
+        None => Linker::Relative { from: "" },
+    }
+}
+
+/// A `##` section of `llms.txt`: a SUMMARY.md group, or a space's pages outside any group.
+struct Section {
+    title: String,
+    pages: Vec<PageId>,
+}
+
+/// The listed pages by section, in navigation order, each page once.
+fn sections(site: &Site) -> Vec<Section> {
+    let mut seen = HashSet::new();
+    let mut sections = Vec::new();
+    for (index, space) in site.spaces.iter().enumerate() {
+        let mut outside = Section {
+            title: space.title.clone(),
+            pages: Vec::new(),
+        };
+        let mut groups = Vec::new();
+        for node in &space.nav.roots {
+            match &node.target {
+                NavTarget::Group { .. } => {
+                    let title = if index == 0 {
+                        node.label.clone()
+                    } else {
+                        format!("{}: {}", space.title, node.label)
+                    };
+                    let mut group = Section {
+                        title,
+                        pages: Vec::new(),
+                    };
+                    collect(site, &node.children, &mut seen, &mut group.pages);
+                    groups.push(group);
+                }
+                _ => collect(
+                    site,
+                    std::slice::from_ref(node),
+                    &mut seen,
+                    &mut outside.pages,
+                ),
+            }
+        }
+        sections.push(outside);
+        sections.extend(groups);
+    }
+    sections.retain(|s| !s.pages.is_empty());
+    sections
+}
+
+/// The listed pages of `nodes` and their children, depth first.
+fn collect(site: &Site, nodes: &[NavNode], seen: &mut HashSet<PageId>, into: &mut Vec<PageId>) {
+    for node in nodes {
+        if let NavTarget::Page(id) = node.target {
+            let page = &site.pages[id];
+            if page.published
+                && !page.hidden()
+                && !page.doc.front_matter.no_index
+                && seen.insert(id)
+            {
+                into.push(id);
+            }
+        }
+        collect(site, &node.children, seen, into);
+    }
+}
