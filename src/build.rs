@@ -47,11 +47,14 @@ pub struct BuildOptions {
 }
 
 impl BuildOptions {
-    /// Applies `--allow`, `--deny` and `--strict` to a build's findings.
+    /// Applies `--allow`, `--deny` and `--strict` to a build's findings. `--strict` makes
+    /// warnings errors and leaves notes notes (they are for a person to judge); `--deny` makes
+    /// any finding of its code an error, notes included.
     pub fn apply_policy(&self, diagnostics: &mut Vec<Diagnostic>) {
         diagnostics.retain(|d| !self.allow.iter().any(|code| code == d.code));
         for d in diagnostics.iter_mut() {
-            if self.strict || self.deny.iter().any(|code| code == d.code) {
+            let strict = self.strict && d.severity == Severity::Warning;
+            if strict || self.deny.iter().any(|code| code == d.code) {
                 d.severity = Severity::Error;
             }
         }

@@ -12,11 +12,14 @@ use std::path::{Path, PathBuf};
 
 /// How bad a finding is. The severity rule: what GitBook itself would still render is a
 /// [`Severity::Warning`] (the build goes on and writes its output); what cannot be rendered right is an
-/// [`Severity::Error`] (the build fails and leaves the previous output untouched).
+/// [`Severity::Error`] (the build fails and leaves the previous output untouched). A
+/// [`Severity::Note`] is neither: something that may be wrong and that only a person can tell
+/// (text that looks like mojibake without being clearly so); `--strict` leaves it a note.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
 )]
 pub enum Severity {
+    Note,
     Warning,
     Error,
 }
@@ -24,6 +27,7 @@ pub enum Severity {
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         })
@@ -73,6 +77,10 @@ impl Diagnostic {
 
     pub fn error(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, message)
+    }
+
+    pub fn note(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Note, code, message)
     }
 
     /// Points the diagnostic at a file as a whole (line 1, no excerpt).
@@ -220,14 +228,21 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
 pub struct Tally {
     pub warnings: usize,
     pub errors: usize,
+    pub notes: usize,
 }
 
 impl Tally {
     pub fn of(diagnostics: &[Diagnostic]) -> Self {
-        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        let count = |severity| {
+            diagnostics
+                .iter()
+                .filter(|d| d.severity == severity)
+                .count()
+        };
         Tally {
-            warnings: diagnostics.len() - errors,
-            errors,
+            warnings: count(Severity::Warning),
+            errors: count(Severity::Error),
+            notes: count(Severity::Note),
         }
     }
 }

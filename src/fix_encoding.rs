@@ -138,7 +138,17 @@ pub fn render_human(outcome: &FileOutcome) -> String {
     }
     let fixed = &outcome.fixed;
     if !outcome.needs_repair() {
-        return format!("{path}: clean ({})\n", fixed.encoding);
+        let mut out = format!("{path}: clean ({})", fixed.encoding);
+        if !fixed.possible.is_empty() {
+            let count = fixed.possible.len();
+            let s = if count == 1 { "" } else { "s" };
+            out.push_str(&format!(
+                "; {count} place{s} that may be mojibake, left as written"
+            ));
+        }
+        out.push('\n');
+        push_possible(&mut out, outcome);
+        return out;
     }
     let mut parts = Vec::new();
     if let Some(encoding) = fixed.converted_from {
@@ -172,27 +182,37 @@ pub fn render_human(outcome: &FileOutcome) -> String {
         }
         out.push('\n');
     }
+    push_possible(&mut out, outcome);
     out
+}
+
+/// The lines of a human report for the possible mojibake of `outcome`: left as written, for a
+/// person to look at.
+fn push_possible(out: &mut String, outcome: &FileOutcome) {
+    let path = outcome.path.display();
+    for possible in &outcome.fixed.possible {
+        out.push_str(&format!(
+            "  {path}:{}:{}: note: `{}` may be `{}` ({}); left as written\n",
+            possible.line, possible.column, possible.damaged, possible.repaired, possible.code_page
+        ));
+    }
 }
 
 /// The report on one file as one JSON object (one line).
 pub fn render_json(outcome: &FileOutcome) -> String {
-    let repairs: Vec<serde_json::Value> = outcome
-        .fixed
-        .repairs
-        .iter()
-        .map(|r| {
-            serde_json::json!({
-                "line": r.line,
-                "column": r.column,
-                "damaged": r.damaged,
-                "repaired": r.repaired,
-                "code_page": r.code_page,
-                "restored_lost_byte": r.restored,
-                "alternatives": r.alternatives.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
-            })
+    let repair = |r: &crate::text::Repair| {
+        serde_json::json!({
+            "line": r.line,
+            "column": r.column,
+            "damaged": r.damaged,
+            "repaired": r.repaired,
+            "code_page": r.code_page,
+            "restored_lost_byte": r.restored,
+            "alternatives": r.alternatives.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
         })
-        .collect();
+    };
+    let repairs: Vec<serde_json::Value> = outcome.fixed.repairs.iter().map(repair).collect();
+    let possible: Vec<serde_json::Value> = outcome.fixed.possible.iter().map(repair).collect();
     serde_json::json!({
         "file": outcome.path.to_string_lossy().replace('\\', "/"),
         "encoding": outcome.fixed.encoding,
@@ -201,6 +221,7 @@ pub fn render_json(outcome: &FileOutcome) -> String {
         "written": outcome.written,
         "error": outcome.error,
         "repairs": repairs,
+        "possible": possible,
     })
     .to_string()
 }

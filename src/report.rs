@@ -18,6 +18,7 @@ pub fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
         Renderer::plain()
     };
     let level = match diagnostic.severity {
+        Severity::Note => Level::NOTE,
         Severity::Warning => Level::WARNING,
         Severity::Error => Level::ERROR,
     };
@@ -65,7 +66,7 @@ pub fn json_line(diagnostic: &Diagnostic) -> String {
 }
 
 /// A GitHub Actions workflow command (`::warning file=…,line=…,col=…,title=…::…`), which shows
-/// the finding on the pull request's diff.
+/// the finding on the pull request's diff; a note is a `::notice`.
 pub fn github_command(diagnostic: &Diagnostic) -> String {
     let mut properties = Vec::new();
     if let Some(location) = &diagnostic.location {
@@ -77,9 +78,13 @@ pub fn github_command(diagnostic: &Diagnostic) -> String {
         properties.push(format!("col={}", location.column));
     }
     properties.push(format!("title={}", github_property(diagnostic.code)));
+    let command = match diagnostic.severity {
+        Severity::Note => "notice",
+        Severity::Warning => "warning",
+        Severity::Error => "error",
+    };
     format!(
-        "::{} {}::{}",
-        diagnostic.severity,
+        "::{command} {}::{}",
         properties.join(","),
         github_data(&diagnostic.message)
     )
@@ -97,7 +102,7 @@ pub fn gitlab_report(diagnostics: &[Diagnostic]) -> String {
                 "description": d.message,
                 "check_name": d.code,
                 "fingerprint": &fingerprint.as_str()[..32],
-                "severity": match d.severity { Severity::Warning => "minor", Severity::Error => "major" },
+                "severity": match d.severity { Severity::Note => "info", Severity::Warning => "minor", Severity::Error => "major" },
                 "location": { "path": path, "lines": { "begin": line } },
             })
         })
@@ -136,13 +141,17 @@ pub fn summary_line(
     written: bool,
     check_only: bool,
 ) -> String {
-    let findings = format!(
+    let mut findings = format!(
         "{} warning{}, {} error{}",
         tally.warnings,
         if tally.warnings == 1 { "" } else { "s" },
         tally.errors,
         if tally.errors == 1 { "" } else { "s" },
     );
+    if tally.notes > 0 {
+        let s = if tally.notes == 1 { "" } else { "s" };
+        findings.push_str(&format!(", {} note{s}", tally.notes));
+    }
     let seconds = elapsed.as_secs_f64();
     if check_only {
         let verdict = if tally.errors == 0 {
@@ -244,6 +253,7 @@ mod tests {
         let tally = Tally {
             warnings: 1,
             errors: 0,
+            notes: 0,
         };
         let line = summary_line(
             3,

@@ -315,14 +315,14 @@ fn classify(err: &object_store::Error) -> (ErrorKind, String) {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
     let mut innermost = err.to_string();
     while let Some(e) = source {
-        if let Some(http) = e.downcast_ref::<HttpError>() {
-            if matches!(http.kind(), HttpErrorKind::Connect | HttpErrorKind::Timeout) {
-                let mut inner: &dyn std::error::Error = http;
-                while let Some(next) = inner.source() {
-                    inner = next;
-                }
-                return (ErrorKind::Unreachable, inner.to_string());
+        if let Some(http) = e.downcast_ref::<HttpError>()
+            && matches!(http.kind(), HttpErrorKind::Connect | HttpErrorKind::Timeout)
+        {
+            let mut inner: &dyn std::error::Error = http;
+            while let Some(next) = inner.source() {
+                inner = next;
             }
+            return (ErrorKind::Unreachable, inner.to_string());
         }
         innermost = e.to_string();
         source = e.source();

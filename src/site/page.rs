@@ -125,6 +125,7 @@ pub fn load_page_bytes(
         mut text,
         fallback,
         repairs,
+        possible,
         example,
         ..
     } = decode_source(bytes);
@@ -153,6 +154,16 @@ pub fn load_page_bytes(
             &doc.text,
             line,
         ));
+    }
+    for possible in &possible {
+        diagnostics.push(
+            Diagnostic::note("possible-mojibake", possible_mojibake_message(possible)).at_line(
+                &display_path,
+                &doc.lines,
+                &doc.text,
+                possible.line,
+            ),
+        );
     }
     diagnostics.extend(doc_diagnostics);
     let input = PageInput {
@@ -200,6 +211,15 @@ pub fn load_page_bytes(
         space: 0,
     };
     (Some(page), diagnostics)
+}
+
+/// What a possible repair (not applied) tells the author: what the text may have been, and that
+/// only they can tell.
+fn possible_mojibake_message(possible: &Repair) -> String {
+    format!(
+        "`{}` may be mojibake of `{}` ({}); left as written, since the text around it reads as intended: fix it by hand if it is, or run `carnet fix-encoding` to list such places",
+        possible.damaged, possible.repaired, possible.code_page
+    )
 }
 
 /// What a page's mojibake repairs tell its author: one `mojibake` warning for the file, at the

@@ -17,7 +17,7 @@ mod line_endings;
 pub mod mojibake;
 
 use bom::Bom;
-pub use mojibake::Repair;
+pub use mojibake::{Findings, Repair};
 
 /// Clean text decoded from a source file, with what had to be done to get it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -29,6 +29,9 @@ pub struct DecodedText {
     pub encoding: &'static str,
     /// Mojibake repaired, in order; ranges refer to the text before repair, lines to both.
     pub repairs: Vec<Repair>,
+    /// What looks like mojibake without being clearly so: not repaired, reported for a person
+    /// to decide (`possible-mojibake`). Ranges refer to the text before repair.
+    pub possible: Vec<Repair>,
     /// The word around the first repair, damaged and repaired: what a report quotes.
     pub example: Option<(String, String)>,
 }
@@ -49,7 +52,7 @@ pub enum Fallback {
 pub fn decode_source(bytes: &[u8]) -> DecodedText {
     let decoded = decode_unicode(bytes);
     let text = line_endings::normalize(decoded.text);
-    let repairs = mojibake::find_repairs(&text);
+    let Findings { repairs, possible } = mojibake::analyze(&text);
     let example = repairs
         .first()
         .map(|first| mojibake::word_example(&text, &repairs, first));
@@ -63,6 +66,7 @@ pub fn decode_source(bytes: &[u8]) -> DecodedText {
         fallback: decoded.fallback,
         encoding: decoded.encoding,
         repairs,
+        possible,
         example,
     }
 }
@@ -130,6 +134,8 @@ pub struct FixedBytes {
     pub converted_from: Option<&'static str>,
     /// Mojibake repaired; lines count from 1 in the file as it is.
     pub repairs: Vec<Repair>,
+    /// What may be mojibake but is not clearly so: left as it is, listed for a person.
+    pub possible: Vec<Repair>,
 }
 
 /// Repairs a file's own bytes: only the damaged sequences change; line endings, the BOM and every
@@ -138,7 +144,7 @@ pub struct FixedBytes {
 /// repair it needs; a UTF-16 file stays UTF-16.
 pub fn fix_bytes(bytes: &[u8]) -> FixedBytes {
     let decoded = decode_unicode(bytes);
-    let repairs = mojibake::find_repairs(&decoded.text);
+    let Findings { repairs, possible } = mojibake::analyze(&decoded.text);
     let converted_from = decoded.fallback.as_ref().map(|f| match f {
         Fallback::Legacy { encoding, .. } => *encoding,
     });
@@ -148,6 +154,7 @@ pub fn fix_bytes(bytes: &[u8]) -> FixedBytes {
             encoding: decoded.encoding,
             converted_from,
             repairs,
+            possible,
         };
     }
     let text = mojibake::apply_repairs(&decoded.text, &repairs);
@@ -172,6 +179,7 @@ pub fn fix_bytes(bytes: &[u8]) -> FixedBytes {
         encoding: decoded.encoding,
         converted_from,
         repairs,
+        possible,
     }
 }
 

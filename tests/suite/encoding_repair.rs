@@ -423,3 +423,30 @@ proptest! {
         prop_assert!(find_repairs(&text).is_empty(), "{}", text);
     }
 }
+
+/// The proptest's texts at their smallest: each letter word beside every word, through every
+/// page, all of them (the proptest samples a few dozen per run, so a rare pair failed it now and
+/// then; here none is left to chance).
+#[test]
+fn every_letter_word_beside_every_word_is_repaired() {
+    let mut wrong = Vec::new();
+    for a in LETTER_WORDS {
+        for b in WORDS.iter().chain(LETTER_WORDS) {
+            for text in [format!("{a} {b}"), format!("{a} ok, {b}\nthe {a}")] {
+                for page in &CODE_PAGES {
+                    let damaged = damage(&text, page);
+                    let repaired = repair(&damaged);
+                    if repaired != text {
+                        wrong.push(format!("{}: {damaged:?} → {repaired:?}", page.name));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}

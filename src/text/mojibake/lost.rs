@@ -6,7 +6,9 @@
 //! word around it. Candidates of the same best kind are a real ambiguity: the most common one in
 //! documentation is chosen and the others are reported.
 
-use super::unicode::{Class, class, common_emoji_rank, is_emoji, is_letter, script};
+use super::alphabets::{ANY, languages};
+use super::plausibility::info;
+use super::unicode::{Class, Script, class, common_emoji_rank, is_emoji, is_letter, script};
 
 /// The chosen character and, when the choice was a guess between equals, the others.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,6 +36,9 @@ fn fitness(c: char, prev: Option<char>, next: Option<char>) -> Option<u32> {
     if is_emoji(c) {
         return Some(80);
     }
+    if c == '\u{A0}' {
+        return Some(30);
+    }
     match class(c) {
         Class::Letter => {
             let neighbour = [prev, next]
@@ -43,10 +48,17 @@ fn fitness(c: char, prev: Option<char>, next: Option<char>) -> Option<u32> {
             match neighbour {
                 Some(n) if script(n) == script(c) => Some(60),
                 Some(_) => None,
-                // Alone between spaces or punctuation: a Latin letter is the safe reading.
-                None => (script(c) == super::unicode::Script::Latin).then_some(40),
+                // Alone between spaces or punctuation: a Latin letter is the safe reading, a
+                // letter of another script the next best (the plausibility of the whole run
+                // then decides).
+                None if script(c) == Script::Latin => Some(40),
+                None => Some(35),
             }
         }
+        // A combining mark on a letter of its script (a vowel sign, a virama in Hindi).
+        Class::Mark => prev
+            .filter(|p| is_letter(*p) && script(*p) == script(c))
+            .map(|_| if script(c) == Script::Latin { 20 } else { 60 }),
         // Punctuation and symbols of the common blocks (general punctuation to dingbats); a
         // modifier tone letter or an alchemical sign is never what was lost.
         Class::Punctuation | Class::Symbol if (0x2000..=0x2BFF).contains(&code) => Some(30),
@@ -68,14 +80,38 @@ pub fn choose(candidates: &[char], prev: Option<char>, next: Option<char>) -> Op
         .filter(|(_, f)| *f == best)
         .map(|(c, _)| *c)
         .collect();
-    // Stable: common documentation emoji first, the rest in candidate order. The rank is a
-    // search of the emoji list: worked out once per candidate, not once per comparison.
-    tied.sort_by_cached_key(|c| common_emoji_rank(*c).unwrap_or(usize::MAX));
+    // Stable: the most common first: a virama (the commonest sign of Indic text), then the
+    // characters that are rarer in text last, letters more languages write first (`č` over
+    // `ā`, `с` over `э`), common documentation emoji first, the rest in candidate order. The
+    // key is worked out once per candidate, not once per comparison.
+    tied.sort_by_cached_key(|c| {
+        (
+            !is_virama(*c),
+            info(*c).cost,
+            std::cmp::Reverse(known_languages(*c)),
+            common_emoji_rank(*c).unwrap_or(usize::MAX),
+        )
+    });
     let chosen = tied.remove(0);
     Some(Choice {
         chosen,
         others: tied,
     })
+}
+
+/// How many languages are known to write `c` (none for a character the table does not know).
+fn known_languages(c: char) -> u32 {
+    match languages(c) {
+        ANY => 0,
+        known => known.count_ones(),
+    }
+}
+
+/// The virama (vowel killer) of an Indic script: U+094D in Devanagari, and at the same place
+/// in each block of 128 up to Malayalam.
+fn is_virama(c: char) -> bool {
+    let code = c as u32;
+    (0x900..=0xD7F).contains(&code) && code & 0x7F == 0x4D
 }
 
 #[cfg(test)]

@@ -20,21 +20,29 @@
 //! Repairs are returned as byte ranges of the input with their replacement, so callers can apply
 //! them to the text they parse or to the file's own bytes (keeping its line endings and BOM).
 
+mod alphabets;
+mod candidates;
 mod class_table;
 mod code_pages;
+mod controls;
 mod lost;
 mod markdown_code;
+mod plausibility;
 mod runs;
 mod scan;
 mod tables;
 mod unicode;
+mod utf8;
+mod weigh;
 
 use std::ops::Range;
 
 pub use code_pages::{CODE_PAGES, CodePage};
 
-use runs::{PageRuns, RunRepair, repair_run, runs_for_pages_seeded};
-use scan::{ScanContext, candidates};
+use candidates::candidates;
+use plausibility::FileTraits;
+use runs::{PageRuns, RunRepair, repair_run};
+use scan::ScanContext;
 
 /// One repaired stretch of text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,317 +64,333 @@ pub struct Repair {
     pub alternatives: Vec<char>,
 }
 
+/// What [`analyze`] finds in a text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Findings {
+    /// The repairs confident enough to apply: sorted by position, none overlapping.
+    pub repairs: Vec<Repair>,
+    /// Repairs that would make the text more plausible, but not clearly enough to apply them
+    /// unseen: reported (`possible-mojibake`) for a person to decide. Sorted, overlapping
+    /// neither each other nor `repairs`.
+    pub possible: Vec<Repair>,
+}
+
 /// Finds every repair `text` needs, sorted by position, none overlapping. Empty for clean text.
 pub fn find_repairs(text: &str) -> Vec<Repair> {
+    analyze(text).repairs
+}
+
+/// A run's score from which it is reported as possible mojibake when it is not repaired.
+const POSSIBLE: i32 = 10;
+
+/// The repairs `text` needs, and the possible ones it may need.
+pub fn analyze(text: &str) -> Findings {
     let starts = candidates(text);
-    if starts.is_empty() {
-        return Vec::new();
+    let controls = has_c1_controls(text);
+    if starts.is_empty() && !controls {
+        return Findings::default();
     }
+    let mut code = markdown_code::LazyCode::new(text);
+    let (applied, possible, controls) = if starts.is_empty() {
+        let controls = controls::control_repairs(text, |_| false, &mut code);
+        (Vec::new(), Vec::new(), controls)
+    } else {
+        let mut runs = judge_runs(text, &starts, controls);
+        let (applied, possible) = decide(text, &mut runs, &mut code);
+        // Controls inside runs are the runs' business.
+        let controls = controls::control_repairs(text, |at| runs.inside_a_run(at), &mut code);
+        (applied, possible, controls)
+    };
+    let repairs = merge_sorted(
+        applied,
+        controls.into_iter().map(|(range, c)| {
+            let repair = RunRepair {
+                repaired: c.to_string(),
+                alternatives: Vec::new(),
+                restored: false,
+            };
+            (range, repair, code_pages::CODE_PAGES[0].name)
+        }),
+    );
+    Findings {
+        repairs: locate(text, repairs.into_iter()),
+        possible: locate(text, possible.into_iter()),
+    }
+}
+
+/// A repair placed in the text: its range, what it gives, and the page it undoes.
+type Placed = (Range<usize>, RunRepair, &'static str);
+
+/// A file's runs, judged.
+struct JudgedRuns {
+    /// The pages that damaged the file (the first explains it), or, when none did, every page
+    /// scanned.
+    pages: Vec<(&'static CodePage, PageRuns, usize)>,
+    /// Whether a page damaged the file.
+    damaged: bool,
+    /// The scripts the file uses, counting those its damage is known to be in.
+    scripts: u32,
+    /// A judge for the first page's weak runs, in the scripts and languages the strong ones
+    /// repair into (`Å veices` is no Swedish in a Latvian page).
+    rejudge: Option<runs::Judge>,
+}
+
+impl JudgedRuns {
+    /// Whether byte `at` lies inside a run of one of the pages (each page's runs are sorted).
+    fn inside_a_run(&self, at: usize) -> bool {
+        self.pages
+            .iter()
+            .any(|(_, runs, _)| overlaps_sorted(&runs.runs, &(at..at + 1), |run| &run.range))
+    }
+}
+
+/// Every page's runs in `text` (whose window starts are `starts`), weighed over the file.
+fn judge_runs(text: &str, starts: &[candidates::Candidate], controls: bool) -> JudgedRuns {
     let mut pages = starts.iter().fold(0, |mask, c| mask | c.pages);
-    if !has_c1_controls(text) {
+    if !controls {
         // Latin-1 reads 0xA0–0xFF as Windows-1252 does and 0x80–0x9F as C1 controls: without
         // any in the text, it explains nothing Windows-1252 does not.
         pages &= !(1 << code_pages::LATIN1);
     }
     let ctx = ScanContext {
         nbsp_may_be_lost: !text.contains('\u{A0}'),
+        file: FileTraits::of(text, starts),
     };
-    let mut code = markdown_code::LazyCode::new(text);
-    let found = weigh_and_cover(text, pages, ctx, &starts, &mut code);
-    let kept = kept_runs(&found);
-    // Repaired and located in one pass, straight into the result.
-    let repairs = kept.into_iter().filter_map(|(range, rank, i)| {
-        let (page, runs, _) = &found[rank];
-        repair_run(runs, &runs.runs[i], page).map(|repair| (range, repair, page.name))
+    let mut scan = weigh::FileScan {
+        text,
+        ctx,
+        code: markdown_code::LazyCode::new(text),
+        judge: runs::Judge::new(ctx.file),
+    };
+    let (pages, damaged) = match weigh::weigh_and_cover(&mut scan, pages, starts) {
+        weigh::Weighing::Damaged(found) => (found, true),
+        weigh::Weighing::Clean(scanned) => (
+            scanned
+                .into_iter()
+                .map(|(page, runs)| (page, runs, 0))
+                .collect(),
+            false,
+        ),
+    };
+    let first = pages.first().filter(|_| damaged);
+    // The scripts the strong runs of the first page write in are the file's, whatever the rest
+    // of it seemed to use: a Bulgarian page misread whole holds no Cyrillic until it is
+    // repaired, and its one-letter words are as Cyrillic as its long ones.
+    let scripts = first.map_or(ctx.file.scripts(), |(_, runs, _)| {
+        runs.runs
+            .iter()
+            .filter(|run| run.strong)
+            .fold(ctx.file.scripts(), |s, run| {
+                s | run.judged.repaired.new_scripts
+            })
     });
-    locate(text, repairs)
+    let rejudge = first.map(|(_, runs, _)| {
+        runs::Judge::new(ctx.file.damaged_into(scripts, repaired_languages(runs)))
+    });
+    JudgedRuns {
+        pages,
+        damaged,
+        scripts,
+        rejudge,
+    }
 }
 
-/// The runs to repair, as (range, page rank in `found`, run index), sorted: the first page's
-/// runs, then the strong runs of the others where nothing is repaired yet. Each list is sorted,
-/// so merging them keeps the whole sorted. Two buffers take turns, so a large file's merges
-/// reuse the memory of the previous one instead of touching fresh memory each time.
-fn kept_runs(found: &[(&'static CodePage, PageRuns, usize)]) -> Vec<(Range<usize>, usize, usize)> {
-    let mut kept: Vec<(Range<usize>, usize, usize)> = Vec::new();
-    let mut merged = Vec::new();
-    for (rank, (_, runs, _)) in found.iter().enumerate() {
-        merged.clear();
-        merged.reserve(kept.len() + runs.runs.len());
-        let mut taken = kept.drain(..).peekable();
-        for (i, run) in runs.runs.iter().enumerate() {
-            if rank > 0 && !run.strong {
-                continue;
-            }
-            while let Some(before) = taken.next_if(|(r, _, _)| r.end <= run.range.start) {
-                merged.push(before);
-            }
-            let free = taken
-                .peek()
-                .is_none_or(|(r, _, _)| r.start >= run.range.end);
-            if free {
-                merged.push((run.range.clone(), rank, i));
+/// The repairs to apply and the possible ones, from a file's judged runs.
+fn decide(
+    text: &str,
+    judged: &mut JudgedRuns,
+    code: &mut markdown_code::LazyCode<'_>,
+) -> (Vec<Placed>, Vec<Placed>) {
+    let mut applied = Vec::new();
+    if judged.damaged {
+        let mut rejudge = judged.rejudge.take();
+        let found = &judged.pages;
+        let kept = weigh::kept_runs(found);
+        applied.reserve(kept.len());
+        for (range, rank, i) in kept {
+            let (page, runs, _) = &found[rank];
+            let run = &runs.runs[i];
+
+            // The first page has strong evidence in the file: its other runs need only be
+            // more plausible repaired than as they are. Other pages' runs are strong.
+            let score = match (&mut rejudge, run.score_with(judged.scripts)) {
+                (Some(judge), score) if rank == 0 && score < runs::STRONG => {
+                    judge.rescore(text, page, runs, run)
+                }
+                (_, score) => score,
+            };
+            if score > 0
+                && let Some(repair) = repair_run(text, runs, run, page)
+            {
+                applied.push((range, repair, page.name));
             }
         }
-        merged.extend(taken);
-        std::mem::swap(&mut kept, &mut merged);
     }
-    kept
-}
-
-/// How many window starts weigh the evidence for every page. A file of normal size has fewer,
-/// and is weighed whole; in a huge one the first ones choose the page.
-const EVIDENCE_SAMPLE: usize = 4096;
-
-/// Every page of `pages` with its runs and its evidence (bytes of strong runs outside code),
-/// most evidence first (ties in the pages' order); pages without any run left out.
-fn weigh(
-    text: &str,
-    pages: u16,
-    ctx: ScanContext,
-    starts: &[scan::Candidate],
-    code: &mut markdown_code::LazyCode<'_>,
-) -> Vec<(&'static CodePage, PageRuns, usize)> {
-    rank(weigh_pages(text, pages, ctx, starts, code))
-        .into_iter()
-        .map(|w| (w.page, w.runs, w.evidence))
-        .collect()
-}
-
-/// A page's runs over some starts, with what ranks it.
-struct Weighed {
-    page: &'static CodePage,
-    runs: PageRuns,
-    /// Bytes of strong runs outside code.
-    evidence: usize,
-    /// What all its runs explain, and how few upper-case letters they put inside lower-case
-    /// words: the tie-breaks of equal evidence.
-    explained: (usize, std::cmp::Reverse<usize>),
-}
-
-/// Every page of `pages` with its runs over `starts`, in the pages' order; pages without any
-/// run left out.
-fn weigh_pages(
-    text: &str,
-    pages: u16,
-    ctx: ScanContext,
-    starts: &[scan::Candidate],
-    code: &mut markdown_code::LazyCode<'_>,
-) -> Vec<Weighed> {
-    weigh_seeded(text, pages, ctx, starts, code, None)
-}
-
-/// [`weigh_pages`], taking the windows of a page already weighed over the same starts where
-/// they are the same (see [`runs::runs_for_pages_seeded`]).
-fn weigh_seeded(
-    text: &str,
-    pages: u16,
-    ctx: ScanContext,
-    starts: &[scan::Candidate],
-    code: &mut markdown_code::LazyCode<'_>,
-    seed: Option<&Weighed>,
-) -> Vec<Weighed> {
-    if pages == 0 {
-        return Vec::new();
+    let mut held_back = garbled_lines(text, &mut applied);
+    if let [(only, repair, _)] = applied.as_slice()
+        && text[only.clone()].chars().nth(2).is_none()
+        && has_intact_text(text, only.clone(), |at| judged.inside_a_run(at))
+        && !written_intact(text, &repair.repaired, |at| judged.inside_a_run(at))
+    {
+        // One damaged-looking pair of characters on a line whose other text beyond ASCII is
+        // intact (`Bremer/Mccoy – DrÃ¥ber`), and nothing else in the file, is too little to
+        // rewrite it: it is reported for a person to decide. Unless the file writes what the
+        // repair gives right elsewhere (`dÃ©ploiement … terminé`): then the pair is that text
+        // pasted from a wrong reading, the mixed file ftfy repairs too.
+        held_back.append(&mut applied);
     }
-    let seed = seed.map(|w| (w.page, w.runs.windows.as_slice()));
-    runs_for_pages_seeded(text, pages, ctx, starts, seed)
-        .into_iter()
-        .filter(|(_, runs)| !runs.runs.is_empty())
-        .map(|(page, runs)| {
-            let evidence = evidence(&runs, code);
-            let all: usize = runs.runs.iter().map(|run| run.range.len()).sum();
-            let misfits: usize = runs.runs.iter().map(|run| run.misfits).sum();
-            Weighed {
-                page,
-                runs,
-                evidence,
-                explained: (all, std::cmp::Reverse(misfits)),
-            }
+    let mut possible = possible_runs(text, &judged.pages, &applied, code, judged.scripts);
+    possible.retain(|(range, _, _)| !overlaps_sorted(&held_back, range, |(r, _, _)| r));
+    (applied, merge_sorted(possible, held_back))
+}
+
+/// Whether the line of `text` that holds `range` has a character beyond ASCII where `in_run`
+/// says no run was looked at: text written right, beside what looks damaged.
+fn has_intact_text(text: &str, range: Range<usize>, in_run: impl Fn(usize) -> bool) -> bool {
+    let bytes = text.as_bytes();
+    let start = memchr::memrchr(b'\n', &bytes[..range.start]).map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', &bytes[range.end..]).map_or(text.len(), |i| range.end + i);
+    let mut i = utf8::next_non_ascii(bytes, start);
+    while i < end {
+        if !in_run(i) {
+            return true;
+        }
+        let width = text[i..].chars().next().map_or(1, char::len_utf8);
+        i = utf8::next_non_ascii(bytes, i + width);
+    }
+    false
+}
+
+/// Whether `repaired` occurs in `text` where `in_run` says no run was looked at.
+fn written_intact(text: &str, repaired: &str, in_run: impl Fn(usize) -> bool) -> bool {
+    !repaired.is_empty()
+        && memchr::memmem::find_iter(text.as_bytes(), repaired.as_bytes()).any(|at| !in_run(at))
+}
+
+/// How many places on a line its repairs may leave reading as mojibake before the line is
+/// taken for a garble no page explains.
+const GARBLE_ODDITIES: usize = 3;
+
+/// Takes out of `applied` (sorted) the repairs of the lines they leave garbled (see
+/// [`plausibility::leftover_oddities`]) and returns them: they are no more than possible.
+fn garbled_lines(text: &str, applied: &mut Vec<Placed>) -> Vec<Placed> {
+    let mut garbled = Vec::new();
+    let mut kept = Vec::with_capacity(applied.len());
+    let mut rest = std::mem::take(applied).into_iter().peekable();
+    // The repairs of the line at hand, and their ranges in it: buffers used line after line.
+    let mut line = Vec::new();
+    let mut taken: Vec<Range<usize>> = Vec::new();
+    while let Some(first) = rest.next() {
+        let start = memchr::memrchr(b'\n', &text.as_bytes()[..first.0.start]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &text.as_bytes()[first.0.end..])
+            .map_or(text.len(), |i| first.0.end + i);
+        line.push(first);
+        while let Some(next) = rest.next_if(|(r, _, _)| r.start < end) {
+            line.push(next);
+        }
+        taken.clear();
+        taken.extend(line.iter().map(|(r, _, _)| r.start - start..r.end - start));
+        if plausibility::leftover_oddities(&text[start..end], &taken) >= GARBLE_ODDITIES {
+            garbled.append(&mut line);
+        } else {
+            kept.append(&mut line);
+        }
+    }
+    *applied = kept;
+    garbled
+}
+
+/// The runs of `all` worth a note: more plausible repaired than not (by [`POSSIBLE`] at
+/// least), not applied, outside Markdown code, the best first where they overlap; sorted.
+fn possible_runs(
+    text: &str,
+    all: &[(&'static CodePage, PageRuns, usize)],
+    applied: &[Placed],
+    code: &mut markdown_code::LazyCode<'_>,
+    scripts: u32,
+) -> Vec<Placed> {
+    let mut candidates: Vec<(i32, usize, usize)> = all
+        .iter()
+        .enumerate()
+        .flat_map(|(rank, (_, runs, _))| {
+            runs.runs
+                .iter()
+                .enumerate()
+                .filter(|(_, run)| !overlaps_sorted(applied, &run.range, |(r, _, _)| r))
+                .map(move |(i, run)| (run.score_with(scripts), rank, i))
+                .filter(|(score, _, _)| *score >= POSSIBLE)
         })
-        .collect()
-}
-
-/// Most strong evidence first, then what all runs explain (a page that also explains the lost
-/// bytes of a file explains it better), then the fewest upper-case letters put inside lower-case
-/// words; ties in the pages' order.
-fn rank(mut weighed: Vec<Weighed>) -> Vec<Weighed> {
-    weighed.sort_by_key(|w| w.page.index);
-    // Stable: ties keep the pages' order.
-    weighed.sort_by_key(|w| std::cmp::Reverse((w.evidence, w.explained)));
-    weighed
-}
-
-/// The page with the most evidence and all its runs, then the other pages with their runs where
-/// that page found no window: a second page only adds what the first could not explain, and a
-/// run of it is not lost because the first page explained a piece of it. Pages without evidence
-/// are left out.
-fn weigh_and_cover(
-    text: &str,
-    pages: u16,
-    ctx: ScanContext,
-    starts: &[scan::Candidate],
-    code: &mut markdown_code::LazyCode<'_>,
-) -> Vec<(&'static CodePage, PageRuns, usize)> {
-    with_evidence(cover(text, pages, ctx, starts, code))
-}
-
-fn with_evidence(
-    mut found: Vec<(&'static CodePage, PageRuns, usize)>,
-) -> Vec<(&'static CodePage, PageRuns, usize)> {
-    found.retain(|(_, _, evidence)| *evidence > 0);
-    found
-}
-
-/// The page of `pages` with the most evidence (weighed on [`EVIDENCE_SAMPLE`] starts), with its
-/// runs over the whole file; then the other pages where it found no window (all of them, with
-/// or without evidence). Empty when no page has evidence.
-fn cover(
-    text: &str,
-    pages: u16,
-    ctx: ScanContext,
-    starts: &[scan::Candidate],
-    code: &mut markdown_code::LazyCode<'_>,
-) -> Vec<(&'static CodePage, PageRuns, usize)> {
-    if starts.len() <= EVIDENCE_SAMPLE {
-        return cover_whole(text, pages, ctx, starts, code);
-    }
-    let sample = &starts[..EVIDENCE_SAMPLE];
-    let Some(first) = with_evidence(weigh(text, pages, ctx, sample, code))
-        .into_iter()
-        .next()
-    else {
-        // Nothing in the sample: the whole file decides.
-        return cover_whole(text, pages, ctx, starts, code);
-    };
-    let Some(primary) = with_evidence(weigh(text, 1 << first.0.index, ctx, starts, code)).pop()
-    else {
-        return Vec::new();
-    };
-    let mut at = 0;
-    let windows = &primary.1.windows;
-    // At most all of them: one allocation, where collecting a filter grows the list step by step
-    // (each step copying what a large file found so far).
-    let mut uncovered: Vec<scan::Candidate> = Vec::with_capacity(starts.len());
-    uncovered.extend(starts.iter().filter(|c| {
-        while windows.get(at).is_some_and(|w| w.end <= c.at) {
-            at += 1;
-        }
-        windows.get(at).is_none_or(|w| w.start > c.at)
-    }));
-    let others = weigh(text, pages & !(1 << primary.0.index), ctx, &uncovered, code);
-    let mut found = vec![primary];
-    found.extend(others);
-    found
-}
-
-/// [`cover`] for a file weighed whole: the page with the most evidence over all `starts` and
-/// its runs, then the others' runs where it found no window, most evidence first.
-///
-/// Scanning every page over the whole file is most of the work, so pages are scanned only when
-/// that can change the result, which stays the same as if all were. The page that may cover the
-/// most is scanned first; then the pages that may cover as much as its evidence (a page's
-/// evidence never exceeds what its windows may cover: [`scan::coverage_bounds`]), since one of
-/// them may explain the file better. The rest cannot be the first page, and only add what it
-/// left: one whose candidates all fall inside the first page's windows adds nothing (all its
-/// windows would be dropped) and is not scanned at all.
-fn cover_whole(
-    text: &str,
-    pages: u16,
-    ctx: ScanContext,
-    starts: &[scan::Candidate],
-    code: &mut markdown_code::LazyCode<'_>,
-) -> Vec<(&'static CodePage, PageRuns, usize)> {
-    let mask = |keep: &dyn Fn(usize) -> bool| {
-        (0..code_pages::PAGE_COUNT)
-            .filter(|&page| pages & (1 << page) != 0 && keep(page))
-            .fold(0u16, |mask, page| mask | (1 << page))
-    };
-    // The page with the most candidates is likely the one that explains the file.
-    let mut counts = [0usize; code_pages::PAGE_COUNT];
-    for candidate in starts {
-        let mut rest = candidate.pages & pages;
-        while rest != 0 {
-            counts[rest.trailing_zeros() as usize] += 1;
-            rest &= rest - 1;
-        }
-    }
-    let Some(top) = (0..code_pages::PAGE_COUNT)
-        .filter(|&page| pages & (1 << page) != 0)
-        .max_by_key(|&page| counts[page])
-    else {
-        return Vec::new();
-    };
-    let (weighed, scanned) = if !scan::any_outside_spans(text, pages, top, starts) {
-        // Every other page's candidates may fall inside the top page's windows.
-        let mut weighed = weigh_pages(text, 1 << top, ctx, starts, code);
-        let best = weighed.first().map_or(0, |w| w.evidence);
-        let bounds = scan::coverage_bounds(text, pages & !(1 << top), starts);
-        let contenders = mask(&|page| page != top && bounds[page] >= best);
-        let more = weigh_seeded(text, contenders, ctx, starts, code, weighed.first());
-        weighed.extend(more);
-        (weighed, (1 << top) | contenders)
-    } else {
-        // Other pages have windows of their own to find: scanned together, they share the
-        // look-ahead and the windows they read alike.
-        (weigh_pages(text, pages, ctx, starts, code), pages)
-    };
-    let mut ranking = rank(weighed).into_iter().filter(|w| w.evidence > 0);
-    let Some(first) = ranking.next() else {
-        return Vec::new();
-    };
-    let windows = &first.runs.windows;
-    let late = match pages & !scanned {
-        0 => 0,
-        unscanned => unscanned & pages_with_starts_outside(starts, windows),
-    };
-    let mut rest: Vec<Weighed> = ranking.collect();
-    rest.extend(weigh_seeded(text, late, ctx, starts, code, Some(&first)));
-    // The others, in the order of the full ranking; the first page's windows taken out.
-    let mut others: Vec<(&'static CodePage, PageRuns, usize)> = rank(rest)
-        .into_iter()
-        .filter(|w| w.evidence > 0)
-        .map(|w| {
-            let runs = w.runs.outside(text, w.page, windows);
-            let evidence = evidence(&runs, code);
-            (w.page, runs, evidence)
-        })
-        .filter(|(_, _, evidence)| *evidence > 0)
         .collect();
-    others.sort_by_key(|other| std::cmp::Reverse(other.2));
-    let mut found = vec![(first.page, first.runs, first.evidence)];
-    found.extend(others);
-    found
-}
-
-/// The pages (bits) with one of `starts` outside all `windows` (sorted): a window of theirs
-/// could start there and not be dropped by those. One pass for all pages.
-fn pages_with_starts_outside(starts: &[scan::Candidate], windows: &[runs::Resolved]) -> u16 {
-    let mut at = 0;
-    let mut outside = 0;
-    for c in starts {
-        while windows.get(at).is_some_and(|w| w.end <= c.at) {
-            at += 1;
-        }
-        if windows.get(at).is_none_or(|w| w.start > c.at) {
-            outside |= c.pages;
-        }
+    if candidates.is_empty() {
+        return Vec::new();
     }
-    outside
-}
-
-/// Bytes of the strong runs outside Markdown code.
-fn evidence(runs: &PageRuns, code: &mut markdown_code::LazyCode<'_>) -> usize {
-    let mut strong = runs.runs.iter().filter(|run| run.strong).peekable();
-    if strong.peek().is_none() {
-        return 0;
-    }
-    // Code ranges are only worked out for files with strong evidence somewhere.
+    candidates.sort_by_key(|(score, rank, i)| (std::cmp::Reverse(*score), *rank, *i));
     let code = code.ranges();
-    let mut code_at = 0;
-    strong
-        .filter(|run| !markdown_code::inside_sweep(code, &mut code_at, &run.range))
-        .map(|run| run.range.len())
-        .sum()
+    // Chosen so far, by start: a run overlaps one of them if the last that starts before its
+    // end ends after its start.
+    let mut taken: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    let mut chosen: Vec<Placed> = Vec::new();
+    for (_, rank, i) in candidates {
+        let (page, runs, _) = &all[rank];
+        let run = &runs.runs[i];
+        let clashes = taken
+            .range(..run.range.end)
+            .next_back()
+            .is_some_and(|(_, end)| *end > run.range.start);
+        if clashes || overlaps_sorted(code, &run.range, |r| r) {
+            continue;
+        }
+        if let Some(repair) = repair_run(text, runs, run, page) {
+            taken.insert(run.range.start, run.range.end);
+            chosen.push((run.range.clone(), repair, page.name));
+        }
+    }
+    chosen.sort_by_key(|(range, _, _)| range.start);
+    chosen
+}
+
+/// Whether `range` overlaps one of `sorted` (disjoint, by position; `range_of` gives each
+/// one's range): a binary search.
+fn overlaps_sorted<T>(
+    sorted: &[T],
+    range: &Range<usize>,
+    range_of: impl Fn(&T) -> &Range<usize>,
+) -> bool {
+    let first_after = sorted.partition_point(|item| range_of(item).end <= range.start);
+    sorted
+        .get(first_after)
+        .is_some_and(|item| range_of(item).start < range.end)
+}
+
+/// The languages the repairs of the strong runs of `runs` write in.
+fn repaired_languages(runs: &PageRuns) -> alphabets::Languages {
+    let mut counts = plausibility::LanguageCounts::default();
+    for run in runs.runs.iter().filter(|run| run.strong) {
+        for window in &runs.windows[run.windows.clone()] {
+            counts.add(window.chosen);
+        }
+    }
+    counts.languages()
+}
+
+/// Two lists sorted by position, disjoint, merged into one.
+fn merge_sorted<T>(
+    a: Vec<(Range<usize>, T, &'static str)>,
+    b: impl IntoIterator<Item = (Range<usize>, T, &'static str)>,
+) -> Vec<(Range<usize>, T, &'static str)> {
+    let mut b = b.into_iter().peekable();
+    if b.peek().is_none() {
+        return a;
+    }
+    let mut merged = Vec::with_capacity(a.len());
+    for item in a {
+        while let Some(before) = b.next_if(|(r, _, _)| r.start < item.0.start) {
+            merged.push(before);
+        }
+        merged.push(item);
+    }
+    merged.extend(b);
+    merged
 }
 
 fn has_c1_controls(text: &str) -> bool {
@@ -376,10 +400,7 @@ fn has_c1_controls(text: &str) -> bool {
 
 /// Adds line and column to repaired runs (sorted by position), counting as it goes so that a
 /// long line with many repairs is read once.
-fn locate(
-    text: &str,
-    runs: impl Iterator<Item = (Range<usize>, RunRepair, &'static str)>,
-) -> Vec<Repair> {
+fn locate(text: &str, runs: impl Iterator<Item = Placed>) -> Vec<Repair> {
     // At most as many repairs as runs: one allocation, never grown.
     let (at_least, at_most) = runs.size_hint();
     let mut repairs = Vec::with_capacity(at_most.unwrap_or(at_least));
@@ -466,157 +487,4 @@ pub fn code_page(name: &str) -> Option<&'static CodePage> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn repair(text: &str) -> String {
-        apply_repairs(text, &find_repairs(text))
-    }
-
-    #[test]
-    fn french_through_1252() {
-        assert_eq!(repair("L'Ã©quipe gÃ¨re"), "L'équipe gère");
-        assert_eq!(repair("dâ€™information"), "d’information");
-    }
-
-    #[test]
-    fn emoji_through_1254() {
-        assert_eq!(repair("ğŸ‡«ğŸ‡· Clever Cloud"), "🇫🇷 Clever Cloud");
-    }
-
-    #[test]
-    fn lost_bytes_are_restored() {
-        assert_eq!(
-            repair("## âš™ï¸ Fonctionnement gÃ©nÃ©ral"),
-            "## ⚙️ Fonctionnement général"
-        );
-        assert_eq!(
-            repair("## ğŸ›\u{a0}ï¸ RÃ´le et\u{a0}x"),
-            "## 🛠️ Rôle et\u{a0}x"
-        );
-    }
-
-    #[test]
-    fn clean_text_is_untouched() {
-        for text in [
-            "héllo wörld",
-            "Température : 25 Â°C",
-            "CAFÉ—the best",
-            "higher values (“+” and “×” curves)",
-            "Use `Ã©` to show mojibake.",
-        ] {
-            assert!(find_repairs(text).is_empty(), "{text}");
-        }
-    }
-
-    #[test]
-    fn repairs_carry_line_and_column() {
-        let repairs = find_repairs("ok\nla gÃ¨re\n");
-        assert_eq!(repairs.len(), 1);
-        assert_eq!((repairs[0].line, repairs[0].column), (2, 5));
-        assert_eq!(repairs[0].damaged, "Ã¨");
-        assert_eq!(repairs[0].repaired, "è");
-    }
-
-    #[test]
-    fn two_layers() {
-        let once = damage("équipe’s", &CODE_PAGES[0]);
-        let twice = damage(&once, &CODE_PAGES[0]);
-        assert_eq!(repair(&twice), "équipe’s");
-    }
-
-    /// Texts damaged in the ways the pruning of [`cover_whole`] has to get right: one page, two
-    /// pages in one file, twice, with lost bytes, and clean text with look-alikes.
-    fn pruning_corpus() -> Vec<String> {
-        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let read = |rel: &str| std::fs::read_to_string(manifest.join(rel)).unwrap_or_default();
-        let sample = read("tests/data/multilingual-clean.md");
-        let prose = sample
-            .split("La casse typique")
-            .next()
-            .unwrap_or("")
-            .to_string();
-        let guides = format!(
-            "{}\n{}",
-            read("content/hebergement-et-services-partages/infra.md"),
-            read("content/hebergeur-et-sla/hexanet.md")
-        );
-        let mut corpus = vec![guides.clone(), sample.clone()];
-        for page in &CODE_PAGES {
-            let once = damage(&prose, page);
-            corpus.push(format!("{guides}\n{once}"));
-            corpus.push(damage(&once, page));
-            for other in &CODE_PAGES {
-                corpus.push(format!("{once}\n{}", damage(&prose, other)));
-            }
-            let lost: String = once
-                .chars()
-                .filter(|c| !('\u{80}'..='\u{9F}').contains(c))
-                .collect();
-            corpus.push(lost);
-        }
-        corpus
-    }
-
-    /// What [`cover_whole`] gave before it skipped pages: every page scanned over the whole
-    /// file, ranked, and the others' runs taken outside the first page's windows.
-    fn cover_every_page(
-        text: &str,
-        pages: u16,
-        ctx: ScanContext,
-        starts: &[scan::Candidate],
-        code: &mut markdown_code::LazyCode<'_>,
-    ) -> Vec<(&'static CodePage, PageRuns, usize)> {
-        let mut ranking = with_evidence(weigh(text, pages, ctx, starts, code)).into_iter();
-        let Some(first) = ranking.next() else {
-            return Vec::new();
-        };
-        let windows = &first.1.windows;
-        let mut others: Vec<_> = ranking
-            .map(|(page, runs, _)| {
-                let runs = runs.outside(text, page, windows);
-                let evidence = evidence(&runs, code);
-                (page, runs, evidence)
-            })
-            .filter(|(_, _, evidence)| *evidence > 0)
-            .collect();
-        others.sort_by_key(|other| std::cmp::Reverse(other.2));
-        let mut found = vec![first];
-        found.extend(others);
-        found
-    }
-
-    #[test]
-    fn skipping_pages_changes_nothing() {
-        for text in pruning_corpus() {
-            let starts = candidates(&text);
-            let pages = starts.iter().fold(0, |mask, c| mask | c.pages);
-            let ctx = ScanContext {
-                nbsp_may_be_lost: !text.contains('\u{A0}'),
-            };
-            let mut code = markdown_code::LazyCode::new(&text);
-            let pruned = format!("{:?}", cover_whole(&text, pages, ctx, &starts, &mut code));
-            let every = format!(
-                "{:?}",
-                cover_every_page(&text, pages, ctx, &starts, &mut code)
-            );
-            assert_eq!(pruned, every);
-        }
-    }
-
-    #[test]
-    fn coverage_bounds_are_never_below_what_windows_cover() {
-        for text in pruning_corpus() {
-            let starts = candidates(&text);
-            let pages = starts.iter().fold(0, |mask, c| mask | c.pages);
-            let ctx = ScanContext {
-                nbsp_may_be_lost: false,
-            };
-            let bounds = scan::coverage_bounds(&text, pages, &starts);
-            for (page, runs) in runs::runs_for_pages_seeded(&text, pages, ctx, &starts, None) {
-                let covered: usize = runs.windows.iter().map(|w| w.end - w.start).sum();
-                assert!(covered <= bounds[page.index], "{}", page.name);
-            }
-        }
-    }
-}
+mod tests;

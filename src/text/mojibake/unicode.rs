@@ -8,21 +8,7 @@
 use std::sync::LazyLock;
 
 use super::class_table::CLASS_STARTS;
-
-/// A coarse general category.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Class {
-    Letter,
-    Mark,
-    Number,
-    Punctuation,
-    Symbol,
-    Space,
-    Control,
-    Format,
-    PrivateUse,
-    Unassigned,
-}
+pub use super::class_table::Class;
 
 /// The coarse general category of `c` (Unicode 14 data).
 pub fn class(c: char) -> Class {
@@ -78,19 +64,33 @@ pub enum Script {
     Armenian,
     Hebrew,
     Arabic,
+    /// The Brahmic scripts of India and Sri Lanka.
+    Indic,
+    /// Thai and Lao.
+    Thai,
+    /// Han, kana and Hangul: the scripts of Chinese, Japanese and Korean, which mix.
     Cjk,
     Other,
 }
 
 pub fn script(c: char) -> Script {
     match c as u32 {
-        0x41..=0x5A | 0x61..=0x7A | 0xC0..=0x24F | 0x1E00..=0x1EFF => Script::Latin,
+        0x41..=0x5A | 0x61..=0x7A | 0xC0..=0x24F | 0x1E00..=0x1EFF | 0xFB00..=0xFB06 => {
+            Script::Latin
+        }
         0x370..=0x3FF | 0x1F00..=0x1FFF => Script::Greek,
         0x400..=0x52F => Script::Cyrillic,
         0x530..=0x58F => Script::Armenian,
         0x590..=0x5FF => Script::Hebrew,
         0x600..=0x6FF | 0x750..=0x77F => Script::Arabic,
-        0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF => Script::Cjk,
+        0x900..=0xDFF => Script::Indic,
+        0xE00..=0xEFF => Script::Thai,
+        0x1100..=0x11FF
+        | 0x2E80..=0x9FFF
+        | 0xAC00..=0xD7AF
+        | 0xF900..=0xFAFF
+        | 0xFF66..=0xFFDC
+        | 0x20000..=0x3FFFF => Script::Cjk,
         _ => Script::Other,
     }
 }
@@ -121,8 +121,10 @@ fn plausible_uncached(c: char) -> bool {
     // Vietnamese and Pinyin letters of Latin Extended-B stay plausible, and so do the spacing
     // accents and the florin sign code pages map (`ˆ ˇ ˘ ˙ ˚ ˛ ˜ ˝ ƒ`): a first layer of double
     // damage gives them.
-    let in_use =
-        matches!(code, 0x192 | 0x1A0 | 0x1A1 | 0x1AF | 0x1B0 | 0x1CD..=0x1DC | 0x2C6..=0x2DD);
+    // Combining diacritics too: decomposed accents, strike-through text (`6\u{336}`), faces;
+    // whether one fits where it is, the plausibility of the run decides.
+    let in_use = matches!(code,
+        0x192 | 0x1A0 | 0x1A1 | 0x1AF | 0x1B0 | 0x1CD..=0x1DC | 0x2C6..=0x2DD | 0x300..=0x36F);
     if rare && !in_use {
         return false;
     }

@@ -10,10 +10,19 @@
 
 use std::ops::Range;
 
+use super::candidates::{Candidate, candidates};
 use super::code_pages::{CODE_PAGES, CodePage};
 use super::lost::choose;
-use super::scan::{Candidate, Decoded, Lookahead, ScanContext, Window, candidates, window_at};
+use super::plausibility::Reading::{AsItStands, Repaired};
+use super::plausibility::{self, Around, Cost, FileTraits};
+use super::scan::{Decoded, Lookahead, ScanContext, Window, window_at};
 use super::unicode::{Script, is_letter, is_lower, is_upper, script};
+
+mod judge;
+mod repair;
+
+pub use judge::{Judge, STRONG};
+pub use repair::repair_run;
 
 /// How many extra layers of damage are undone (text misread three times is not seen in the wild).
 const MAX_EXTRA_LAYERS: usize = 2;
@@ -25,13 +34,10 @@ pub struct Resolved {
     pub start: usize,
     pub end: usize,
     pub chosen: char,
-    /// Length of the UTF-8 sequence (2–4).
-    pub width: u8,
     /// Every byte was there (not a lost byte restored).
     pub exact: bool,
-    pub lead_is_letter: bool,
-    pub lead_is_upper: bool,
-    pub cont_not_letter: bool,
+    /// The byte restored was a no-break space (see [`Window::lost_nbsp`]).
+    pub lost_nbsp: bool,
 }
 
 /// A damaged stretch: a range of the text and the windows that explain it.
@@ -45,8 +51,78 @@ pub struct Run {
     /// How many times the repair puts an upper-case letter right after a lower-case one: a
     /// worse reading than one that does not, when two pages explain the same text.
     pub misfits: usize,
-    /// The script of the letter right before or after the run, if there is one.
-    pub context: Option<Script>,
+    /// How much more plausible the repaired text is than the text as it stands, in tenths
+    /// (see `plausibility`): the confidence of the repair, in the file as it is.
+    pub score: i32,
+    /// The score's parts, to weigh it again once the file's damage is known to be in scripts
+    /// the file did not seem to use ([`Run::score_with`]).
+    pub judged: Judged,
+}
+
+/// A run's score before the cost of new scripts: both readings' costs, apart.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Judged {
+    pub original: Cost,
+    pub repaired: Cost,
+    /// What restored bytes and the neighbourhood take off.
+    pub penalty: i32,
+    /// How many characters the repair has.
+    pub repaired_chars: u32,
+    /// How many of the run's windows restore a lost byte, and how many do not.
+    pub guessed: u32,
+    pub exact: u32,
+    /// The run is one window of two bytes that gives a sign, not a letter.
+    pub lone_sign: bool,
+    /// Undoing another layer of damage changed the repair (see [`undo_layers`]).
+    pub deeper: bool,
+}
+
+/// The lower bound of a run's cost from which the bound is its cost (see [`judge_run`]).
+const ODD_ENOUGH: i32 = 40;
+
+/// What each window past the second adds to a run of exact windows: three or more sequences in
+/// a row that each encode back to one valid, plausible character are what a misreading leaves,
+/// not what text holds by chance, even when the signs they are made of cost little as they
+/// stand (`–ø—Ä–∏–≤–µ—Ç`, Cyrillic read as Mac Roman).
+const CHAIN: i32 = 5;
+
+/// The cost per character (scripts aside) beyond which a repaired text is still odd.
+const ODD_PER_CHARACTER: i32 = 20;
+
+impl Run {
+    /// The score in a file that uses the scripts `scripts`.
+    pub fn score_with(&self, scripts: u32) -> i32 {
+        self.judged.score(scripts)
+    }
+}
+
+impl Judged {
+    /// How much more plausible the repair reads than the text as it stands, in a file that
+    /// uses the scripts `scripts`. A repair that restores lost bytes must also read as text of
+    /// its own: guessing a garble of ten characters into four that are still odd
+    /// (`ItÃ?Â¢â?¬â?¢s` into `ItÁ¢⏬❢s`) is no repair, however odd the garble was.
+    pub fn score(&self, scripts: u32) -> i32 {
+        let chain = if self.guessed == 0 {
+            CHAIN * i32::try_from(self.exact.saturating_sub(2)).unwrap_or(i32::MAX / CHAIN / 2)
+        } else {
+            0
+        };
+        let score = self.original.with_scripts(scripts) - self.repaired.with_scripts(scripts)
+            + chain
+            - self.penalty;
+        let odd = self.guessed > 0
+            && i64::from(self.repaired.base)
+                > i64::from(ODD_PER_CHARACTER) * i64::from(self.repaired_chars.max(1));
+        if odd {
+            score.min(0)
+        } else if (self.guessed >= 2 && self.guessed > self.exact) || self.lone_sign {
+            // Mostly guesses, or one sign of two bytes (`Â°` may be what the author typed: the
+            // repair only takes the `Â` away): whatever it gives, no evidence on its own.
+            score.min(STRONG - 1)
+        } else {
+            score
+        }
+    }
 }
 
 /// Every run one code page finds in a text.
@@ -60,7 +136,13 @@ pub struct PageRuns {
 
 impl PageRuns {
     /// These runs without the windows that overlap `taken` (sorted), split where those were.
-    pub fn outside(self, text: &str, page: &CodePage, taken: &[Resolved]) -> PageRuns {
+    pub fn outside(
+        self,
+        text: &str,
+        page: &CodePage,
+        taken: &[Resolved],
+        judge: &mut Judge,
+    ) -> PageRuns {
         let mut out = PageRuns::default();
         // At most these windows are kept: reserved once rather than grown step by step.
         out.windows.reserve(self.windows.len());
@@ -82,7 +164,7 @@ impl PageRuns {
                 .is_some_and(|last| out.windows.len() > run_start && last.end == window.start);
             // Runs of the full scan end where a window was not contiguous; keep those ends.
             if !contiguous {
-                close_run(text, page, &mut out, run_start);
+                close_run(text, page, &mut out, run_start, judge);
                 run_start = out.windows.len();
             }
             if let Some((_, others)) = others {
@@ -90,7 +172,7 @@ impl PageRuns {
             }
             out.windows.push(window);
         }
-        close_run(text, page, &mut out, run_start);
+        close_run(text, page, &mut out, run_start, judge);
         out
     }
 }
@@ -112,8 +194,9 @@ pub fn runs_for_pages(
     pages: u16,
     ctx: ScanContext,
     candidates: &[Candidate],
+    judge: &mut Judge,
 ) -> Vec<(&'static CodePage, PageRuns)> {
-    runs_for_pages_seeded(text, pages, ctx, candidates, None)
+    runs_for_pages_seeded(text, pages, ctx, candidates, None, judge)
 }
 
 /// [`runs_for_pages`], given the windows another page already found in the same `candidates`
@@ -125,6 +208,7 @@ pub fn runs_for_pages_seeded(
     ctx: ScanContext,
     candidates: &[Candidate],
     seed: Option<(&CodePage, &[Resolved])>,
+    judge: &mut Judge,
 ) -> Vec<(&'static CodePage, PageRuns)> {
     let mut seed_at = 0;
     let mut scanners: Vec<(&'static CodePage, Scanner)> = CODE_PAGES
@@ -159,7 +243,7 @@ pub fn runs_for_pages_seeded(
                 continue;
             }
             if let Some((_, window)) = shared.filter(|(same, _)| same & bit != 0) {
-                scanner.push_exact(text, page, window);
+                scanner.push_exact(text, page, window, judge);
                 continue;
             }
             let look = look.get_or_insert_with(|| Lookahead::at_candidate(text, candidate));
@@ -173,16 +257,16 @@ pub fn runs_for_pages_seeded(
                     if wanted & !(bit | (bit - 1)) != 0 {
                         shared = Some((look.same_bytes_as(window.chars, page), resolved));
                     }
-                    scanner.push_exact(text, page, resolved);
+                    scanner.push_exact(text, page, resolved, judge);
                 }
-                Decoded::Lost(fits) => scanner.push_lost(text, page, &window, fits),
+                Decoded::Lost(fits) => scanner.push_lost(text, page, &window, fits, judge),
             }
         }
     }
     scanners
         .into_iter()
         .map(|(page, mut scanner)| {
-            close_run(text, page, &mut scanner.found, scanner.run_start);
+            close_run(text, page, &mut scanner.found, scanner.run_start, judge);
             (page, scanner.found)
         })
         .collect()
@@ -216,38 +300,50 @@ struct Scanner {
 
 impl Scanner {
     /// Closes the current run unless a window starting at `start` continues it; whether it does.
-    fn continues(&mut self, text: &str, page: &CodePage, start: usize) -> bool {
+    fn continues(&mut self, text: &str, page: &CodePage, start: usize, judge: &mut Judge) -> bool {
         let found = &mut self.found;
         let contiguous = found
             .windows
             .last()
             .is_some_and(|last| found.windows.len() > self.run_start && last.end == start);
         if !contiguous {
-            close_run(text, page, found, self.run_start);
+            close_run(text, page, found, self.run_start, judge);
             self.run_start = found.windows.len();
         }
         contiguous
     }
 
     /// Adds a window without lost bytes.
-    fn push_exact(&mut self, text: &str, page: &CodePage, window: Resolved) {
-        self.continues(text, page, window.start);
+    fn push_exact(&mut self, text: &str, page: &CodePage, window: Resolved, judge: &mut Judge) {
+        self.continues(text, page, window.start, judge);
         self.covered_to = window.end;
         self.found.windows.push(window);
     }
 
     /// Adds a window with a lost byte, settled in context (the character before it, in the run
     /// or in the text, and the one after it); when nothing fits, the run ends before it.
-    fn push_lost(&mut self, text: &str, page: &CodePage, window: &Window, fits: &[char]) {
-        let contiguous = self.continues(text, page, window.start);
+    fn push_lost(
+        &mut self,
+        text: &str,
+        page: &CodePage,
+        window: &Window,
+        fits: &[char],
+        judge: &mut Judge,
+    ) {
+        let contiguous = self.continues(text, page, window.start, judge);
         let found = &mut self.found;
         let before = if contiguous {
             found.windows.last().map(|r| r.chosen)
         } else {
             char_before(text, window.start)
         };
-        let Some(choice) = choose(fits, before, char_after(text, window.end)) else {
-            close_run(text, page, found, self.run_start);
+        // The character after the window says nothing of the script when it may start a
+        // window itself (the next letter, damaged too: `Ð ÑƒÑ`).
+        let after = char_after(text, window.end).filter(|c| {
+            super::code_pages::images(*c).is_none_or(|image| image.lead & (1 << page.index) == 0)
+        });
+        let Some(choice) = choose(fits, before, after) else {
+            close_run(text, page, found, self.run_start, judge);
             self.run_start = found.windows.len();
             return;
         };
@@ -270,50 +366,38 @@ impl Resolved {
             start: window.start,
             end: window.end,
             chosen,
-            width: u8::try_from(window.width).unwrap_or(4),
             exact,
-            lead_is_letter: window.lead_is_letter,
-            lead_is_upper: window.lead_is_upper,
-            cont_not_letter: window.cont_not_letter,
+            lost_nbsp: window.lost_nbsp,
         }
     }
 }
 
 /// Closes the run made of `found.windows[start..]`, if any.
-fn close_run(text: &str, page: &CodePage, found: &mut PageRuns, start: usize) {
+fn close_run(text: &str, page: &CodePage, found: &mut PageRuns, start: usize, judge: &mut Judge) {
     let windows = &found.windows[start..];
     let (Some(first), Some(last)) = (windows.first(), windows.last()) else {
         return;
     };
     let range = first.start..last.end;
-    let before = char_before(text, range.start);
-    let after = char_after(text, range.end);
-    let next_to_letter = before.is_some_and(is_letter) || after.is_some_and(is_letter);
-    let after_lower = before.is_some_and(is_lower);
-    let mut strong = is_strong(windows, next_to_letter, after_lower);
-    if windows.iter().any(|r| is_c1(r.chosen)) {
-        // Only the first layer of double damage: real if the next layer makes it real.
-        strong &= undo_layers(chosen_text(windows), page, None)
-            .chars()
-            .all(|c| !is_c1(c));
-    }
+    let after_lower = char_before(text, range.start).is_some_and(is_lower);
     let mut misfits = 0;
     let mut prev_lower = after_lower;
     for r in windows {
         misfits += usize::from(prev_lower && is_upper(r.chosen));
         prev_lower = is_lower(r.chosen);
     }
-    let context = [before, after]
-        .into_iter()
-        .flatten()
-        .find(|c| is_letter(*c))
-        .map(script);
+    let judged = judge.judge(text, page, windows, range.clone());
+    let score = judged.map_or(i32::MIN / 2, |j| j.score(judge.file.scripts()));
     found.runs.push(Run {
         range,
         windows: start..found.windows.len(),
-        strong,
+        strong: score >= STRONG,
         misfits,
-        context,
+        score,
+        judged: judged.unwrap_or(Judged {
+            penalty: i32::MAX / 4,
+            ..Judged::default()
+        }),
     });
 }
 
@@ -334,136 +418,4 @@ fn char_after(text: &str, at: usize) -> Option<char> {
         Some(b) if b.is_ascii() => Some(char::from(*b)),
         _ => text[at..].chars().next(),
     }
-}
-
-/// Strong evidence: a window of three or four bytes (`â€™`, emoji), two windows in a row, a
-/// letter decoded from a letter followed by a symbol (`Ã©`) or from a symbol next to a word, or
-/// from an upper-case letter inside a lower-case word (`hĂŠbergement`).
-fn is_strong(windows: &[Resolved], next_to_letter: bool, after_lower: bool) -> bool {
-    let mut exact = windows.iter().filter(|r| r.exact);
-    let Some(first) = exact.next() else {
-        return false;
-    };
-    if first.width >= 3 || exact.next().is_some() {
-        return true;
-    }
-    let symbol_after_letter = first.cont_not_letter && (first.lead_is_letter || next_to_letter);
-    let upper_inside_word = first.lead_is_upper && after_lower;
-    is_letter(first.chosen) && (symbol_after_letter || upper_inside_word)
-}
-
-/// The characters `windows` decode to, in a string allocated once (a character takes at most
-/// four bytes).
-fn chosen_text(windows: &[Resolved]) -> String {
-    let mut text = String::with_capacity(4 * windows.len());
-    for window in windows {
-        text.push(window.chosen);
-    }
-    text
-}
-
-fn is_c1(c: char) -> bool {
-    ('\u{80}'..='\u{9F}').contains(&c)
-}
-
-/// `repaired` with further layers of damage undone, through `page` (the one that explained the
-/// first layer) or else any page that explains them.
-fn undo_layers(mut repaired: String, page: &CodePage, context: Option<Script>) -> String {
-    for _ in 0..MAX_EXTRA_LAYERS {
-        // A window needs two characters at least, and a place where one can start.
-        if repaired.chars().nth(1).is_none() {
-            break;
-        }
-        let starts = candidates(&repaired);
-        if starts.is_empty() {
-            // What most repairs are: nothing in them could start a window.
-            break;
-        }
-        let pages = starts.iter().fold(0u16, |mask, c| mask | c.pages);
-        // The page of the first layer first, then the others (each tried once).
-        let deeper = std::iter::once(page)
-            .chain(CODE_PAGES.iter().filter(|other| other.index != page.index))
-            .filter(|page| pages & (1 << page.index) != 0)
-            .find_map(|page| undo_layer(&repaired, page, context, &starts));
-        match deeper {
-            Some(deeper) => repaired = deeper,
-            None => break,
-        }
-    }
-    repaired
-}
-
-/// Whether every letter of `repaired` is of the `context` script (or no script in particular).
-fn fits_script(repaired: &str, context: Option<Script>) -> bool {
-    let Some(context) = context else {
-        return true;
-    };
-    repaired
-        .chars()
-        .filter(|c| is_letter(*c))
-        .all(|c| matches!(script(c), Script::Other) || script(c) == context)
-}
-
-/// The repair of `run`: its windows' characters, with further layers of damage undone. `None`
-/// when a C1 control of a first layer is left (no second layer explained it), or when a weak
-/// run would put letters of another script into a word (`’é` read as Mac Roman is `Վ`).
-pub fn repair_run(found: &PageRuns, run: &Run, page: &CodePage) -> Option<RunRepair> {
-    let windows = &found.windows[run.windows.clone()];
-    let repaired = undo_layers(chosen_text(windows), page, run.context);
-    if repaired.chars().any(is_c1) || (!run.strong && !fits_script(&repaired, run.context)) {
-        return None;
-    }
-    Some(RunRepair {
-        repaired,
-        alternatives: {
-            // Sorted by window index: pushed in order.
-            let at = found
-                .alternatives
-                .partition_point(|(i, _)| *i < run.windows.start);
-            found
-                .alternatives
-                .get(at)
-                .filter(|(i, _)| run.windows.contains(i))
-                .map(|(_, others)| others.clone())
-                .unwrap_or_default()
-        },
-        restored: windows.iter().any(|r| !r.exact),
-    })
-}
-
-/// Undoes one more layer of damage in an already repaired run, when what it became is itself
-/// mojibake of `page` (text damaged twice): strong mojibake, or a run that covers all of it
-/// and gives letters of the script around it (`ÅŸ` → `ş` in a Turkish word).
-fn undo_layer(
-    repaired: &str,
-    page: &CodePage,
-    context: Option<Script>,
-    starts: &[Candidate],
-) -> Option<String> {
-    let ctx = ScanContext {
-        nbsp_may_be_lost: false,
-    };
-    let (_, found) = runs_for_pages(repaired, 1 << page.index, ctx, starts).pop()?;
-    let exact = |run: &&Run| found.windows[run.windows.clone()].iter().all(|r| r.exact);
-    let strong = found.runs.iter().filter(exact).any(|run| run.strong);
-    let covered: usize = found
-        .runs
-        .iter()
-        .filter(exact)
-        .map(|run| run.range.len())
-        .sum();
-    let whole = covered == repaired.len() && context.is_some();
-    if !strong && !whole {
-        // Neither strong nor a candidate for fitting the script: the text is not built.
-        return None;
-    }
-    let mut out = String::with_capacity(repaired.len());
-    let mut last = 0;
-    for run in found.runs.iter().filter(exact) {
-        out.push_str(&repaired[last..run.range.start]);
-        out.extend(found.windows[run.windows.clone()].iter().map(|r| r.chosen));
-        last = run.range.end;
-    }
-    out.push_str(&repaired[last..]);
-    (strong || fits_script(&out, context)).then_some(out)
 }
