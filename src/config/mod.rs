@@ -258,12 +258,11 @@ pub fn load_config(
     // The cache is written to by every build: like `output_dir`, the site's configuration may
     // only put it inside the site folder.
     let cache = cache_config(site_dir, file.cache.as_ref(), overrides.no_cache);
-    if let Some(cache) = &cache
-        && !root.holds(&crate::paths::confine::resolve_existing(&cache.dir))
-    {
+    let outside = |dir: &Path| !root.holds(&crate::paths::confine::resolve_existing(dir));
+    if let Some(dir) = cache.as_ref().map(|c| &c.dir).filter(|dir| outside(dir)) {
         return Err(config_error(format!(
             "cache.dir `{}` is outside the site folder; carnet.yaml may only name a folder inside it",
-            cache.dir.display()
+            dir.display()
         )));
     }
     // Written into every page as a link: as safe as `base_url` (never `javascript:`).
