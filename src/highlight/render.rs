@@ -78,7 +78,18 @@ impl LineRenderer {
     fn push_run(&mut self, start: usize, end: usize) {
         let from = self.arena.len();
         for &class in &self.classes {
-            if class != 0 && self.arena[from..].last() != Some(&class) {
+            if class == 0 {
+                continue;
+            }
+            // A colour-only class is hidden by any colour set inside it (the same letter
+            // included: several scopes share a class), so only the innermost colour is kept.
+            if sets_colour(class)
+                && let Some(&outer) = self.arena[from..].last()
+                && only_colour(outer)
+            {
+                self.arena.pop();
+            }
+            if self.arena[from..].last().map(|&c| letter(c)) != Some(letter(class)) {
                 self.arena.push(class);
             }
         }
@@ -135,11 +146,11 @@ impl LineRenderer {
         let mut open: Vec<Class> = Vec::new();
         for run in &self.runs {
             let classes = &self.arena[run.from..run.to];
-            let shared = open.iter().zip(classes).take_while(|(a, b)| a == b).count();
-            for _ in shared..open.len() {
+            let (keep, shared) = spans_to_keep(&open, classes);
+            for _ in keep..open.len() {
                 html.push_str("</span>");
             }
-            open.truncate(shared);
+            open.truncate(keep);
             for &class in &classes[shared..] {
                 html.push_str("<span class=\"");
                 html.push_str(CLASS_PREFIX);
@@ -153,6 +164,44 @@ impl LineRenderer {
             html.push_str("</span>");
         }
     }
+}
+
+/// How many of the `open` spans a run of `classes` can stay inside, and how many of its
+/// classes those give it: the common prefix, and beyond it open colour-only spans when the
+/// run sets its own colour inside them (they are hidden then). The fewest closings plus
+/// openings wins.
+fn spans_to_keep(open: &[Class], classes: &[Class]) -> (usize, usize) {
+    let shared = open.iter().zip(classes).take_while(|(a, b)| a == b).count();
+    let mut best = (shared, shared);
+    if classes[shared..].iter().any(|&c| sets_colour(c)) {
+        let hidden = open[shared..]
+            .iter()
+            .take_while(|&&c| only_colour(c))
+            .count();
+        let cost = |keep: usize| open.len() - keep + classes.len() - shared;
+        if hidden > 0 && cost(shared + hidden) <= cost(shared) {
+            best = (shared + hidden, shared);
+        }
+    }
+    best
+}
+
+/// The palette letters whose style (in `style.css`) is a colour and nothing else: inside
+/// another coloured class they change nothing a reader sees.
+const ONLY_COLOUR: &str = "srenlktfgaypid";
+/// The palette letters whose style sets no colour (bold, italic).
+const NO_COLOUR: &str = "bm";
+
+fn letter(class: Class) -> &'static str {
+    PALETTE[class as usize - 1].1
+}
+
+fn only_colour(class: Class) -> bool {
+    ONLY_COLOUR.contains(letter(class))
+}
+
+fn sets_colour(class: Class) -> bool {
+    !NO_COLOUR.contains(letter(class))
 }
 
 fn shows_on_blanks(class: Class) -> bool {
@@ -285,6 +334,76 @@ mod tests {
         out
     }
 
+    /// What a reader sees of a character inside these classes (innermost last), by the rules
+    /// of `style.css`: the innermost colour, and the bold, italic and underline of any class.
+    #[derive(Debug, PartialEq)]
+    struct Look {
+        colour: Option<String>,
+        italic: bool,
+        bold: bool,
+        underline: bool,
+    }
+
+    fn look(classes: &[String]) -> Look {
+        let any = |letters: &str| classes.iter().any(|c| letters.contains(c.as_str()));
+        Look {
+            colour: classes
+                .iter()
+                .rev()
+                .find(|c| !NO_COLOUR.contains(c.as_str()))
+                .map(|c| {
+                    if c == "h" {
+                        "l".into()
+                    } else if c == "x" {
+                        "d".into()
+                    } else {
+                        c.clone()
+                    }
+                }),
+            italic: any("cm"),
+            bold: any("hb"),
+            underline: any("x"),
+        }
+    }
+
+    /// The letters the renderer takes for colour-only (or colourless) are so in the theme.
+    #[test]
+    fn colour_only_classes_match_the_stylesheet() {
+        let css = include_str!("../../themes/default/static/style.css");
+        for (_, letter) in PALETTE.iter().filter(|(_, l)| !l.is_empty()) {
+            let rule_start = css
+                .find(&format!(".hl-{letter} {{"))
+                .unwrap_or_else(|| panic!("style.css styles .hl-{letter}"));
+            let rule = &css[rule_start..];
+            let body = &rule[rule.find('{').unwrap() + 1..rule.find('}').unwrap()];
+            let properties: Vec<&str> = body
+                .split(';')
+                .filter_map(|d| Some(d.split(':').next()?.trim()))
+                .filter(|p| !p.is_empty())
+                .collect();
+            assert_eq!(
+                ONLY_COLOUR.contains(letter),
+                properties == ["color"],
+                ".hl-{letter}: {body}"
+            );
+            assert_eq!(
+                NO_COLOUR.contains(letter),
+                !properties.contains(&"color"),
+                ".hl-{letter}: {body}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_colour_hidden_by_an_inner_colour_has_no_span() {
+        let (_, after) = render_both("yaml", "services:\n  api: 1\n");
+        assert!(
+            after[0].starts_with("<span class=\"hl-g\">services</span>"),
+            "{}",
+            after[0]
+        );
+    }
+
     fn samples() -> Vec<(String, String)> {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/highlight");
         let mut samples: Vec<(String, String)> = std::fs::read_dir(dir)
@@ -343,10 +462,10 @@ mod tests {
                 let new_chars = classes_per_character(new);
                 assert_eq!(old_chars.len(), new_chars.len(), "{name}:{}", number + 1);
                 for ((c, old_classes), (_, new_classes)) in old_chars.iter().zip(&new_chars) {
-                    let same = old_classes == new_classes;
-                    let blank_gained_colour = (*c == ' ' || *c == '\t')
-                        && new_classes.starts_with(old_classes)
-                        && !new_classes.iter().any(|class| class == "x");
+                    let (old_look, new_look) = (look(old_classes), look(new_classes));
+                    let same = old_look == new_look;
+                    let blank_gained_colour =
+                        (*c == ' ' || *c == '\t') && old_look.underline == new_look.underline;
                     assert!(
                         same || blank_gained_colour,
                         "{name}:{}: {c:?} was in {old_classes:?}, is in {new_classes:?}\n{old}\n{new}",
