@@ -91,14 +91,20 @@ fn parameter_open(ctx: &mut Context<'_>, attrs: &Attrs) -> String {
 /// Legacy `api-method-parameter`s say where they go by their group
 /// (`api-method-path-parameters`…), not by an `in` attribute.
 fn parameter_group_location(ctx: &Context<'_>) -> Option<String> {
-    let group = ctx.blocks.open.iter().rev().find_map(|b| match &b.kind {
-        BlockKind::Api(name) if name.ends_with("-parameters") || name.ends_with("-headers") => {
-            Some(name.as_str())
-        }
+    ctx.blocks.open.iter().rev().find_map(|b| match &b.kind {
+        BlockKind::Api(name) => group_location(name),
         _ => None,
-    })?;
+    })
+}
+
+/// Where the parameters of a legacy group (`api-method-path-parameters`…) go; `None` for a
+/// block that is not such a group. The HTML and the page's Markdown both read it here.
+pub(in crate::markdown) fn group_location(name: &str) -> Option<String> {
+    if !(name.ends_with("-parameters") || name.ends_with("-headers")) {
+        return None;
+    }
     Some(
-        match group
+        match name
             .trim_start_matches("api-method-")
             .trim_end_matches("-parameters")
         {

@@ -221,7 +221,7 @@ fn api<'a>(w: &mut Writer<'_, 'a>, name: &str, attrs: &Attrs, children: &[Node<'
         operation(w, attrs);
         return w.nodes(children);
     }
-    let location = group_location(name);
+    let location = crate::markdown::blocks::api::group_location(name);
     let outer = match location {
         Some(location) => w.api_location.replace(location),
         None => w.api_location.clone(),
@@ -257,27 +257,6 @@ fn operation(w: &mut Writer<'_, '_>, attrs: &Attrs) {
         line.extend(link(w, spec, spec.to_string()));
         w.paragraph(line);
     }
-}
-
-/// Where the parameters of a legacy group (`api-method-path-parameters`…) go.
-fn group_location(name: &str) -> Option<String> {
-    if !(name.ends_with("-parameters") || name.ends_with("-headers")) {
-        return None;
-    }
-    Some(
-        match name
-            .trim_start_matches("api-method-")
-            .trim_end_matches("-parameters")
-        {
-            "path" => "path",
-            "query" => "query",
-            "headers" => "header",
-            "body" => "body",
-            "form-data" => "formData",
-            other => other,
-        }
-        .to_string(),
-    )
 }
 
 /// A link to `dest` (as written in a block's attributes, which the pre-pass has already made
