@@ -23,6 +23,9 @@
 //! Options (environment): `CARNET_BENCH_PAGES=1000,10000`, `CARNET_BENCH_RUNS=3`,
 //! `CARNET_BENCH_CORPORA=usual,distinct`.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -32,16 +35,7 @@ const CORPORA: &[(&str, &[&str])] = &[("usual", &[]), ("distinct", &["--distinct
 
 fn main() {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let generator = std::env::var_os("CARNET_CORPUS_GEN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest.join("../shared/tools/gen_corpus.py"));
-    if !generator.exists() {
-        eprintln!(
-            "corpus generator not found at {} (set CARNET_CORPUS_GEN)",
-            generator.display()
-        );
-        std::process::exit(1);
-    }
+    let generator = common::corpus_generator();
     let sizes: Vec<usize> = env_list("CARNET_BENCH_PAGES", "1000,10000")
         .iter()
         .filter_map(|n| n.parse().ok())

@@ -12,6 +12,9 @@
 //!
 //! Exits with status 1 when a target is missed. `CARNET_BENCH_PAGES` changes the corpus size.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -21,16 +24,7 @@ const FLAT_RATIO_MAX: f64 = 1.2;
 
 fn main() {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let generator = std::env::var_os("CARNET_CORPUS_GEN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest.join("../shared/tools/gen_corpus.py"));
-    if !generator.exists() {
-        eprintln!(
-            "corpus generator not found at {} (set CARNET_CORPUS_GEN)",
-            generator.display()
-        );
-        std::process::exit(1);
-    }
+    let generator = common::corpus_generator();
     let pages: usize = std::env::var("CARNET_BENCH_PAGES")
         .ok()
         .and_then(|v| v.split(',').next()?.trim().parse().ok())

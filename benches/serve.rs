@@ -7,9 +7,12 @@
 //! page that must show the change, so a sample includes the debounce (50 ms by default,
 //! `CARNET_BENCH_DEBOUNCE` to change it).
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -189,7 +192,7 @@ fn env_number(name: &str, default: usize) -> usize {
 }
 
 fn copy_tree(from: &Path, to: &Path) {
-    for entry in walk(from) {
+    for entry in common::walk(from) {
         let rel = entry.strip_prefix(from).unwrap_or(&entry);
         let target = to.join(rel);
         if let Some(parent) = target.parent() {
@@ -197,20 +200,4 @@ fn copy_tree(from: &Path, to: &Path) {
         }
         let _ = std::fs::copy(&entry, &target);
     }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files
 }

@@ -16,6 +16,9 @@
 //!   completed write; `CARNET_BENCH_DEBOUNCE` to change). Also reported: the files written per
 //!   edit, from the watcher's own line (`wrote N files`).
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -28,9 +31,7 @@ fn main() {
     let runs = env_number("CARNET_BENCH_RUNS", 3).max(1);
     let edits = env_number("CARNET_BENCH_EDITS", 15).max(3);
     let debounce = env_number("CARNET_BENCH_DEBOUNCE", 0);
-    let generator = std::env::var_os("CARNET_CORPUS_GEN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest.join("../shared/tools/gen_corpus.py"));
+    let generator = common::corpus_generator();
     let corpus = manifest.join(format!("target/bench-corpus/{pages}-gitbook-distinct"));
     if !corpus.join("SUMMARY.md").exists() {
         let _ = std::fs::remove_dir_all(&corpus);
@@ -212,7 +213,7 @@ fn env_number(name: &str, default: usize) -> usize {
 }
 
 fn copy_tree(from: &Path, to: &Path) {
-    for entry in walk(from) {
+    for entry in common::walk(from) {
         let rel = entry.strip_prefix(from).unwrap_or(&entry);
         if rel.starts_with(".carnet-cache") || rel.starts_with("public") {
             continue;
@@ -226,25 +227,9 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 fn dir_size(dir: &Path) -> u64 {
-    walk(dir)
+    common::walk(dir)
         .iter()
         .filter_map(|path| std::fs::metadata(path).ok())
         .map(|meta| meta.len())
         .sum()
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files
 }
