@@ -24,41 +24,75 @@ pub const NONE: u32 = u32::MAX;
 pub type WordIds = FxHashMap<String, [u32; 2]>;
 
 /// The forms met while pages are indexed, per stemmer (pages are stemmed in their space's
-/// language). Words of a language without stemmer are not recorded: their term is the
-/// folded word, which the browser computes itself.
+/// language), each numbered. Words of a language without stemmer are not recorded: their term
+/// is the folded word, which the browser computes itself.
+///
+/// A page keeps the numbers of the forms its words gave ([`super::PageTerms::forms`]), and the
+/// index lists the forms of the pages it is made of: a vocabulary kept between saves
+/// (`carnet build --watch`) still writes exactly the words a clean build would.
 #[derive(Default)]
-pub struct Recorded(Mutex<Vec<(&'static str, WordIds)>>);
+pub struct Recorded(Mutex<Forms>);
+
+#[derive(Default)]
+struct Forms {
+    ids: FxHashMap<(&'static str, String), u32>,
+    /// By form id: stemmer, word (lower-cased), its term ids.
+    forms: Vec<(&'static str, String, [u32; 2])>,
+}
 
 impl Recorded {
-    /// Records `word`, whose terms under `analyzer` are `ids`. Stop words have none.
-    pub fn record(&self, analyzer: &Analyzer, word: &str, ids: [u32; 2]) {
+    /// Records `word`, whose terms under `analyzer` are `ids`: its form id, or [`NONE`] for a
+    /// word not recorded (a stop word, or a language without stemmer).
+    pub fn record(&self, analyzer: &Analyzer, word: &str, ids: [u32; 2]) -> u32 {
         let Some(stemmer) = analyzer.stemmer_name else {
-            return;
+            return NONE;
         };
         if ids[0] == NONE {
-            return;
+            return NONE;
         }
-        let lower = word.to_lowercase();
+        let key = (stemmer, word.to_lowercase());
         let mut recorded = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let slot = match recorded.iter().position(|(name, _)| *name == stemmer) {
-            Some(slot) => slot,
-            None => {
-                recorded.push((stemmer, WordIds::default()));
-                recorded.len() - 1
+        if let Some(id) = recorded.ids.get(&key) {
+            return *id;
+        }
+        let id = recorded.forms.len() as u32;
+        recorded.forms.push((stemmer, key.1.clone(), ids));
+        recorded.ids.insert(key, id);
+        id
+    }
+
+    /// The forms whose ids `live` holds, per stemmer.
+    fn live(&self, live: &[bool]) -> Vec<(&'static str, WordIds)> {
+        let recorded = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut by_stemmer: Vec<(&'static str, WordIds)> = Vec::new();
+        for (id, (stemmer, word, ids)) in recorded.forms.iter().enumerate() {
+            if !live.get(id).copied().unwrap_or(false) {
+                continue;
             }
-        };
-        recorded[slot].1.entry(lower).or_insert(ids);
+            let slot = match by_stemmer.iter().position(|(name, _)| name == stemmer) {
+                Some(slot) => slot,
+                None => {
+                    by_stemmer.push((stemmer, WordIds::default()));
+                    by_stemmer.len() - 1
+                }
+            };
+            by_stemmer[slot].1.entry(word.clone()).or_insert(*ids);
+        }
+        by_stemmer
     }
 
     /// Each analyzer's forms, in `analyzers` order (none for an analyzer without stemmer).
     /// With several stemming analyzers, the words recorded for one get their terms under the
     /// others too, where `term_id` finds them (a term the index has pages for).
+    ///
+    /// `live` tells, by form id, the forms of the pages indexed.
     pub fn complete(
-        self,
+        &self,
+        live: &[bool],
         analyzers: &[(String, Analyzer)],
         term_id: impl Fn(&str) -> Option<u32> + Sync,
     ) -> Vec<WordIds> {
-        let mut recorded = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut recorded = self.live(live);
         let stemming = analyzers
             .iter()
             .filter(|(_, a)| a.stemmer_name.is_some())
@@ -190,7 +224,7 @@ mod tests {
         recorded.record(&en, "configurations", ids_of(&en, "configurations", &ids));
         recorded.record(&en, "tables", ids_of(&en, "tables", &ids));
         let analyzers = [("fr".to_owned(), fr), ("en".to_owned(), en)];
-        let forms = recorded.complete(&analyzers, |t| ids.get(t).copied());
+        let forms = recorded.complete(&[true; 8], &analyzers, |t| ids.get(t).copied());
         let terms = |a: usize, word: &str| -> Vec<&str> {
             forms[a].get(word).map_or(Vec::new(), |pair| {
                 pair.iter()
@@ -221,7 +255,7 @@ mod tests {
             ("fr".to_owned(), fr),
             ("de".to_owned(), Analyzer::for_language("de")),
         ];
-        let forms = recorded.complete(&analyzers, |t| ids.get(t).copied());
+        let forms = recorded.complete(&[true; 8], &analyzers, |t| ids.get(t).copied());
         assert_eq!(forms[0].len(), 2, "{:?}", forms[0]);
         assert!(forms[1].is_empty());
         let shards = by_shard(forms, 1, |f| f.starts_with('h').then_some(0), &names);

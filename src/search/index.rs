@@ -98,15 +98,13 @@ impl Vocabulary {
         id
     }
 
-    /// Term → id, the terms by id, and the forms recorded.
-    fn into_parts(self) -> (FxHashMap<String, u32>, Vec<String>, forms::Recorded) {
-        let (ids, terms) = self.terms.into_inner().unwrap_or_else(|e| e.into_inner());
-        (ids, terms, self.forms)
+    fn lock_terms(&self) -> std::sync::MutexGuard<'_, (FxHashMap<String, u32>, Vec<String>)> {
+        self.terms.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     #[cfg(test)]
     fn into_terms(self) -> Vec<String> {
-        self.into_parts().1
+        self.lock_terms().1.clone()
     }
 }
 
@@ -121,10 +119,12 @@ pub struct PageTerms {
     pub length: f32,
     /// Hash of the page file, so the index version changes when any page does.
     pub file_hash: [u8; 32],
+    /// The forms (words with their terms, see [`forms`]) of the page's words, sorted.
+    pub forms: Vec<u32>,
 }
 
-/// Word → its term ids, for one analyzer.
-type WordTerms = FxHashMap<String, [u32; 2]>;
+/// Word → its term ids and its form id, for one analyzer.
+type WordTerms = FxHashMap<String, ([u32; 2], u32)>;
 
 /// Per-thread scratch space for indexing pages.
 struct Memo {
@@ -138,7 +138,8 @@ struct Memo {
 }
 
 impl Memo {
-    fn ids(&mut self, analyzer: &Analyzer, vocabulary: &Vocabulary, word: &str) -> [u32; 2] {
+    /// The term ids of `word`, and its form id.
+    fn ids(&mut self, analyzer: &Analyzer, vocabulary: &Vocabulary, word: &str) -> ([u32; 2], u32) {
         let slot = match self
             .words
             .iter()
@@ -160,9 +161,9 @@ impl Memo {
             terms.first.map_or(NONE, |t| vocabulary.intern(t)),
             terms.second.map_or(NONE, |t| vocabulary.intern(t)),
         ];
-        vocabulary.forms.record(analyzer, word, ids);
-        words.insert(word.to_owned(), ids);
-        ids
+        let form = vocabulary.forms.record(analyzer, word, ids);
+        words.insert(word.to_owned(), (ids, form));
+        (ids, form)
     }
 
     fn count(&mut self, id: u32, weight: f32) {
@@ -188,9 +189,13 @@ pub fn page_terms(
 ) -> PageTerms {
     vocabulary.with_memo(|memo| {
         let mut length = 0.0;
+        let mut forms = Vec::new();
         let mut add = |text: &str, weight: f32| {
             for (_, word) in words(text) {
-                let ids = memo.ids(analyzer, vocabulary, word);
+                let (ids, form) = memo.ids(analyzer, vocabulary, word);
+                if form != NONE {
+                    forms.push(form);
+                }
                 if ids[0] == NONE {
                     continue;
                 }
@@ -217,11 +222,15 @@ pub fn page_terms(
             .collect();
         memo.touched = touched;
         memo.touched.clear();
+        forms.sort_unstable();
+        forms.dedup();
+        forms.shrink_to_fit();
         PageTerms {
             id,
             terms,
             length,
             file_hash: [0; 32],
+            forms,
         }
     })
 }
@@ -278,13 +287,19 @@ pub struct TermFiles {
 /// Builds the term shards (with BM25 weights) and `meta.js`. `analyzers` are those the pages
 /// were indexed with (one per language of the site, the site's own first): the browser turns a
 /// query word into the terms of each.
+///
+/// The vocabulary may hold terms and forms of pages no longer indexed (`carnet build --watch`
+/// keeps it between saves): only those of `pages` are written, so the files are the same as a
+/// clean build's.
 pub fn term_files(
     analyzers: &[(String, Analyzer)],
-    vocabulary: Vocabulary,
-    mut pages: Vec<PageTerms>,
+    vocabulary: &Vocabulary,
+    mut pages: Vec<&PageTerms>,
 ) -> TermFiles {
     pages.sort_unstable_by_key(|p| p.id);
-    let (term_ids, vocabulary, recorded) = vocabulary.into_parts();
+    let recorded = &vocabulary.forms;
+    let guard = vocabulary.lock_terms();
+    let (term_ids, vocabulary) = &*guard;
     let count = pages.len();
     let average = if count == 0 {
         1.0
@@ -292,8 +307,16 @@ pub fn term_files(
         (pages.iter().map(|p| p.length).sum::<f32>() / count as f32).max(1.0)
     };
     let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); vocabulary.len()];
+    let mut live_forms = Vec::new();
     let mut hasher = blake3::Hasher::new();
     for page in &pages {
+        for &form in &page.forms {
+            let i = form as usize;
+            if i >= live_forms.len() {
+                live_forms.resize((i + 1).next_power_of_two(), false);
+            }
+            live_forms[i] = true;
+        }
         hasher.update(&page.id.to_le_bytes());
         hasher.update(&page.file_hash);
         let norm = 1.2 * (0.25 + 0.75 * page.length / average);
@@ -304,14 +327,13 @@ pub fn term_files(
             }
         }
     }
-    let forms = recorded.complete(analyzers, |term| {
+    let forms = recorded.complete(&live_forms, analyzers, |term| {
         let id = *term_ids.get(term)?;
         let live = postings
             .get(id as usize)
             .is_some_and(|list| !list.is_empty());
         live.then_some(id)
     });
-    drop(term_ids);
     let mut encoded: Vec<(String, String, Option<String>)> = vocabulary
         .par_iter()
         .cloned()
@@ -339,7 +361,7 @@ pub fn term_files(
             .rev()
             .find_map(|n| shard_index.get(prefix(folded, n)).copied())
     };
-    let forms_by_shard = forms::by_shard(forms, shards.len(), shard_of, &vocabulary);
+    let forms_by_shard = forms::by_shard(forms, shards.len(), shard_of, vocabulary);
 
     let mut shard_files = Vec::with_capacity(shards.len());
     for (i, (key, range)) in shards.iter().enumerate() {

@@ -13,9 +13,11 @@
 mod analyze;
 mod forms;
 mod index;
+mod live;
 
 pub use crate::markdown::Section;
 pub use analyze::{Analyzer, Terms, fold, words};
+pub use live::{IndexedFile, LiveIndex};
 pub use index::{
     IndexFile, PageTerms, TermFiles, Vocabulary, file_name, page_script, page_terms, term_files,
 };
@@ -94,26 +96,13 @@ impl SearchIndexer {
 
     /// The term shards and `meta.js`, once every page is indexed.
     pub fn finish(self, pages: Vec<PageTerms>) -> TermFiles {
-        term_files(&self.analyzers, self.vocabulary, pages)
+        self.files(pages.iter().collect())
+    }
+
+    /// The term shards and `meta.js` of `pages`, which may be a part of those indexed with this
+    /// indexer (see [`term_files`]).
+    pub fn files(&self, pages: Vec<&PageTerms>) -> TermFiles {
+        term_files(&self.analyzers, &self.vocabulary, pages)
     }
 }
 
-/// The whole index in memory, at its final paths: `carnet serve` builds it when a reader first
-/// searches after a change, instead of on every save.
-pub fn index_in_memory(site: &crate::site::Site) -> Vec<IndexFile> {
-    use rayon::prelude::*;
-    let indexer = SearchIndexer::for_site(site);
-    let published: Vec<(usize, &Page)> = site.published().collect();
-    let indexed: Vec<(PageTerms, IndexFile)> = published
-        .par_iter()
-        .enumerate()
-        .filter_map(|(id, (page_id, page))| {
-            indexer.page(id as u32, page, site.language_of(*page_id))
-        })
-        .collect();
-    let (terms, page_files): (Vec<PageTerms>, Vec<IndexFile>) = indexed.into_iter().unzip();
-    let index = indexer.finish(terms);
-    let mut files = index.files;
-    files.extend(page_files);
-    files
-}

@@ -221,6 +221,7 @@ impl Mirror {
         let results = make_each(snapshot, &outputs, |path, written, bytes| {
             match bytes {
                 Bytes::Rendered(bytes) => staging.write(path, &bytes),
+                Bytes::Shared(bytes) => staging.write(path, &bytes),
                 Bytes::Copy(from) => staging.copy_file(path, from),
             }
             .map(|()| written)
@@ -311,6 +312,8 @@ fn make_each<'a, T: Send>(
 /// The bytes of an output, or the source to copy it from.
 enum Bytes<'a> {
     Rendered(Vec<u8>),
+    /// A file of the search index, as the snapshot holds it.
+    Shared(std::sync::Arc<Vec<u8>>),
     Copy(&'a Path),
 }
 
@@ -350,6 +353,16 @@ fn make<'a>(
                 });
             (made, Vec::new())
         }
+        None => {
+            // Its hash was taken when the index was made: unchanged files cost a comparison.
+            let made = snapshot
+                .search_file(path)
+                .map(|file| (Written::Rendered(file.hash), Bytes::Shared(file.bytes)))
+                .ok_or_else(|| {
+                    Diagnostic::error("output-failed", format!("`{path}` has no content"))
+                });
+            (made, Vec::new())
+        }
         job => {
             let made = match snapshot.render_uncached(path, job) {
                 Some(result) => result.map(rendered),
@@ -381,6 +394,7 @@ fn replace_file(dir: &Path, rel: &str, bytes: Bytes<'_>) -> std::io::Result<()> 
     ));
     let done = match bytes {
         Bytes::Rendered(bytes) => std::fs::write(&temp, bytes),
+        Bytes::Shared(bytes) => std::fs::write(&temp, &*bytes),
         Bytes::Copy(from) => std::fs::copy(from, &temp).map(|_| ()),
     }
     .and_then(|()| std::fs::rename(&temp, &path));

@@ -13,6 +13,7 @@ use crate::render::{
     Job, Plan, SEARCH_DIR, Sidebar, SiteRenderer, Theme, page_content, page_html_path,
     prepare_sidebars, render_generated,
 };
+use crate::search::{IndexedFile, LiveIndex};
 use crate::site::redirects::Redirect;
 use crate::site::{PageId, Site};
 
@@ -33,7 +34,10 @@ pub struct Snapshot {
     /// changes no output path).
     plan: Arc<OnceLock<Plan>>,
     rendered: Mutex<Rendered>,
-    search: OnceLock<Rendered>,
+    search: OnceLock<Arc<LiveIndex>>,
+    /// The index of the snapshot this one was derived from, and the pages changed since: the
+    /// index is made from it (only those pages indexed again), then dropped.
+    search_base: Mutex<Option<(Arc<LiveIndex>, Vec<PageId>)>>,
 }
 
 impl Snapshot {
@@ -54,6 +58,7 @@ impl Snapshot {
             plan: Arc::default(),
             rendered: Mutex::default(),
             search: OnceLock::new(),
+            search_base: Mutex::default(),
         }
     }
 
@@ -80,6 +85,14 @@ impl Snapshot {
             })
             .map(|(path, bytes)| (path.clone(), bytes.clone()))
             .collect();
+        let search_base = match self.search.get() {
+            Some(index) => Some((index.clone(), changed.to_vec())),
+            None => self.lock_search_base().as_ref().map(|(index, before)| {
+                let mut pages = before.clone();
+                pages.extend(changed.iter().filter(|id| !before.contains(id)));
+                (index.clone(), pages)
+            }),
+        };
         Snapshot {
             generation,
             site,
@@ -90,6 +103,7 @@ impl Snapshot {
             plan: self.plan.clone(),
             rendered: Mutex::new(kept),
             search: OnceLock::new(),
+            search_base: Mutex::new(search_base),
         }
     }
 
@@ -118,6 +132,11 @@ impl Snapshot {
         self.search_files().keys().cloned().collect()
     }
 
+    /// The file of the search index at `path`, with its hash.
+    pub fn search_file(&self, path: &str) -> Option<IndexedFile> {
+        self.search_files().get(path).cloned()
+    }
+
     /// A published page rendered now and not kept, with what its references' resolution found.
     pub fn render_page(&self, id: PageId) -> (Result<Vec<u8>, Diagnostic>, Vec<Diagnostic>) {
         let (content, found) = page_content(&self.site, id);
@@ -136,7 +155,7 @@ impl Snapshot {
             None if path.starts_with(SEARCH_DIR) => self
                 .search_files()
                 .get(path)
-                .map(|bytes| Ok(bytes.to_vec())),
+                .map(|file| Ok(file.bytes.to_vec())),
             Some(Job::PlanFile) => {
                 let search = self.search_files().keys().map(String::as_str);
                 Some(Ok(self.plan().file(search).to_bytes()))
@@ -161,13 +180,22 @@ impl Snapshot {
         SiteRenderer::with_sidebars(&self.theme, &self.site, sidebars)
     }
 
-    fn search_files(&self) -> &Rendered {
-        self.search.get_or_init(|| {
-            crate::search::index_in_memory(&self.site)
-                .into_iter()
-                .map(|file| (file.path, Arc::new(file.bytes)))
-                .collect()
-        })
+    fn lock_search_base(
+        &self,
+    ) -> std::sync::MutexGuard<'_, Option<(Arc<LiveIndex>, Vec<PageId>)>> {
+        self.search_base.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn search_files(&self) -> &HashMap<String, IndexedFile> {
+        self.search
+            .get_or_init(|| {
+                let index = match self.lock_search_base().take() {
+                    Some((base, changed)) => base.update(&self.site, &changed),
+                    None => LiveIndex::new(&self.site),
+                };
+                Arc::new(index)
+            })
+            .files()
     }
 
     /// What the server shows: a template error is shown where the page would have been.

@@ -204,6 +204,39 @@ fn the_output_equals_a_clean_build_after_every_kind_of_change() {
 }
 
 #[test]
+fn the_search_index_follows_edits_that_add_and_remove_words() {
+    let tmp = copy_fixture("reader");
+    let site = tmp.path();
+    let watching = Watching::start(site);
+    wait_for_clean_build_output(site, &watching);
+    let page = site.join("guides/messagerie.md");
+    let original = std::fs::read_to_string(&page).unwrap_or_default();
+    let shard = |name: &str| {
+        std::fs::read_to_string(site.join("public/search/t").join(name)).unwrap_or_default()
+    };
+    // New words: a term no other page has, and a form of a term the page already has
+    // (`configurations`, stemmed like its `Configurer`).
+    let added = format!(
+        "{original}\nLes zygomorphes tournoyaient. Plusieurs configurations possibles.\n"
+    );
+    std::fs::write(&page, &added).ok();
+    wait_for_clean_build_output(site, &watching);
+    assert!(shard("z.js").contains("zygomorph"), "{}", shard("z.js"));
+    assert!(shard("c.js").contains("\"configurations\""), "{}", shard("c.js"));
+    // Gone again: the term, and the form whose term other words still give.
+    std::fs::write(&page, original.replace("indésirables", "spams")).ok();
+    wait_for_clean_build_output(site, &watching);
+    assert!(!shard("c.js").contains("\"configurations\""), "{}", shard("c.js"));
+    // Another page: the first one's terms are kept, its own taken again.
+    let other = site.join("guides/hebergement.md");
+    let text = std::fs::read_to_string(&other).unwrap_or_default();
+    std::fs::write(&other, format!("{text}\nLes indésirables aussi.\n")).ok();
+    wait_for_clean_build_output(site, &watching);
+    std::fs::write(&page, &added).ok();
+    wait_for_clean_build_output(site, &watching);
+}
+
+#[test]
 fn a_body_edit_rewrites_only_that_pages_outputs_and_the_search_index() {
     let tmp = copy_fixture("reader");
     let site = tmp.path();
