@@ -5,7 +5,8 @@
 //! lines (`gen_corpus.py --pages N --flavor gitbook --distinct-code`, cached under
 //! `target/bench-corpus/`; `CARNET_CORPUS_GEN` to point elsewhere), copied to tmpfs when there
 //! is one. Options (environment): `CARNET_BENCH_PAGES=10000`, `CARNET_BENCH_RUNS=3` (pairs of
-//! first and second builds), `CARNET_BENCH_EDITS=15` (watch samples).
+//! first and second builds; 0 skips them), `CARNET_BENCH_EDITS=15` (watch samples; 0 skips
+//! the watch).
 //!
 //! - **Cache**: each run deletes the cache and the output, builds (the first process), then
 //!   builds again (the second). Reported: medians of wall time and of CPU time (user + system,
@@ -13,8 +14,10 @@
 //! - **Watch**: `carnet build --watch` on the copy; each sample appends a marker to a page and
 //!   polls (every millisecond) the page's output file until the marker is there: the time from
 //!   the save to the bytes on disk, debounce included (`--debounce 0`, as a save is a single
-//!   completed write; `CARNET_BENCH_DEBOUNCE` to change). Also reported: the files written per
-//!   edit, from the watcher's own line (`wrote N files`).
+//!   completed write; `CARNET_BENCH_DEBOUNCE` to change), and the time until the whole output
+//!   is in sync (the page, its Markdown, `llms-full.txt` and the search index: the watcher prints
+//!   its `rebuilt … wrote N files` line once everything is written). Also reported: the files
+//!   written per edit, from that line.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -28,8 +31,8 @@ use std::time::{Duration, Instant};
 fn main() {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let pages = env_number("CARNET_BENCH_PAGES", 10_000);
-    let runs = env_number("CARNET_BENCH_RUNS", 3).max(1);
-    let edits = env_number("CARNET_BENCH_EDITS", 15).max(3);
+    let runs = env_number("CARNET_BENCH_RUNS", 3);
+    let edits = env_number("CARNET_BENCH_EDITS", 15);
     let debounce = env_number("CARNET_BENCH_DEBOUNCE", 0);
     let generator = common::corpus_generator();
     let corpus = manifest.join(format!("target/bench-corpus/{pages}-gitbook-distinct"));
@@ -64,8 +67,12 @@ fn main() {
         "{pages} pages (gitbook, --distinct-code), {} cores",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
-    cache_runs(&carnet, &work, runs);
-    watch_edits(&carnet, &work, edits, debounce);
+    if runs > 0 {
+        cache_runs(&carnet, &work, runs);
+    }
+    if edits > 0 {
+        watch_edits(&carnet, &work, edits.max(3), debounce);
+    }
     let _ = std::fs::remove_dir_all(&work);
 }
 
@@ -142,6 +149,7 @@ fn watch_edits(carnet: &Path, site: &Path, edits: usize, debounce: usize) {
     let output = site.join(format!("public/{page}/index.html"));
     let original = std::fs::read_to_string(&source).unwrap_or_default();
     let mut latencies = Vec::with_capacity(edits);
+    let mut in_sync = Vec::with_capacity(edits);
     let mut written = Vec::with_capacity(edits);
     for i in 0..edits {
         let marker = format!("marqueur-corps-{i}-{}", std::process::id());
@@ -159,6 +167,7 @@ fn watch_edits(carnet: &Path, site: &Path, edits: usize, debounce: usize) {
         }
         latencies.push(saved.elapsed());
         let line = wait_line(&lines, |l| l.starts_with("rebuilt"));
+        in_sync.push(saved.elapsed());
         written.push(
             line.split("wrote ")
                 .nth(1)
@@ -173,6 +182,7 @@ fn watch_edits(carnet: &Path, site: &Path, edits: usize, debounce: usize) {
     let _ = watcher.kill();
     let _ = watcher.wait();
     latencies.sort();
+    in_sync.sort();
     written.sort();
     println!(
         "build --watch, body edit to disk, {edits} samples: median {:.1} ms (min {:.1}, max {:.1}); files written per edit: median {}, max {}",
@@ -181,6 +191,12 @@ fn watch_edits(carnet: &Path, site: &Path, edits: usize, debounce: usize) {
         latencies[edits - 1].as_secs_f64() * 1e3,
         written[edits / 2],
         written[edits - 1],
+    );
+    println!(
+        "build --watch, body edit to the whole output in sync (page and search index), {edits} samples: median {:.1} ms (min {:.1}, max {:.1})",
+        in_sync[edits / 2].as_secs_f64() * 1e3,
+        in_sync[0].as_secs_f64() * 1e3,
+        in_sync[edits - 1].as_secs_f64() * 1e3,
     );
 }
 
