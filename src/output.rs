@@ -88,7 +88,7 @@ impl Staging {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let path = self.place(rel)?;
         if let Some(old) = self.previous_file(rel, bytes.len() as u64)
-            && std::fs::read(&old).is_ok_and(|held| held == bytes)
+            && holds(&old, bytes).unwrap_or(false)
             && std::fs::hard_link(&old, &path).is_ok()
         {
             return Ok(());
@@ -140,6 +140,35 @@ impl Staging {
         self.committed = true;
         Ok(())
     }
+}
+
+/// Whether the file at `path` holds `bytes` (its length is known to be theirs), read into a
+/// buffer each thread keeps: a fresh one per file would cost a page fault per 4 KB.
+fn holds(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+    use std::cell::RefCell;
+    use std::io::Read;
+    thread_local! {
+        static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    }
+    let mut file = std::fs::File::open(path)?;
+    if bytes.len() > 1 << 20 {
+        // Large files (`llms-full.txt`) are compared in pieces, not kept in a buffer.
+        let mut piece = vec![0; 64 * 1024];
+        for expected in bytes.chunks(piece.len()) {
+            file.read_exact(&mut piece[..expected.len()])?;
+            if piece[..expected.len()] != *expected {
+                return Ok(false);
+            }
+        }
+        return Ok(file.read(&mut [0])? == 0);
+    }
+    BUFFER.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        buffer.resize(bytes.len(), 0);
+        file.read_exact(&mut buffer)?;
+        // One more byte would mean the file grew since its length was read.
+        Ok(*buffer == bytes && file.read(&mut [0])? == 0)
+    })
 }
 
 /// Whether two files hold the same bytes, read in pieces (an asset may be large).

@@ -93,20 +93,19 @@ impl Mirror {
         }
         let scope = if self.behind { &Scope::Site } else { scope };
         let mut produced = HashSet::new();
-        // The pages (and the rest of the plan) first, then the search index: a saved page
-        // reaches the disk without waiting for the index of the whole site to be made again.
-        // (The index's files have no findings: nothing the policy could refuse.)
-        if !self.sync(
-            snapshot,
-            &outputs_in(snapshot, scope),
-            &mut synced,
-            &mut produced,
-        ) {
+        // The pages (and the rest of the plan) first, then what is made of every page (the
+        // search index, `llms-full.txt`, the plan file, which lists the index's files): a saved
+        // page reaches the disk without waiting for those. (They have no findings: nothing the
+        // policy could refuse.)
+        let (mut whole_site, pages): (Vec<Output>, Vec<Output>) = outputs_in(snapshot, scope)
+            .into_iter()
+            .partition(|(_, job)| matches!(job, Some(Job::LlmsFull | Job::PlanFile)));
+        if !self.sync(snapshot, &pages, &mut synced, &mut produced) {
             self.behind = true;
             return synced;
         }
-        let search = search_outputs(snapshot, scope);
-        if !self.sync(snapshot, &search, &mut synced, &mut produced) {
+        whole_site.extend(search_outputs(snapshot, scope));
+        if !self.sync(snapshot, &whole_site, &mut synced, &mut produced) {
             self.behind = true;
             return synced;
         }

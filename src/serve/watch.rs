@@ -46,10 +46,7 @@ fn poll_interval(files: usize) -> Duration {
 
 /// The debouncer in use, held for its `Drop` (which stops watching).
 enum Debounced {
-    Native(
-        #[expect(dead_code, reason = "never read: held for its Drop")]
-        Debouncer<RecommendedWatcher, RecommendedCache>,
-    ),
+    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
     Poll(Debouncer<PollWatcher, FileIdMap>, Duration),
 }
 
@@ -102,7 +99,7 @@ pub fn watch(
     let (native, native_error) = if poll {
         (None, None)
     } else {
-        match watch_natively(&roots, debounce, handler.clone()) {
+        match watch_natively(&polled(&roots, &relevant_for_poll), debounce, handler.clone()) {
             Ok(debouncer) => (Some(debouncer), None),
             Err(err) => (None, Some(err.to_string())),
         }
@@ -268,15 +265,18 @@ fn changes_content(kind: &EventKind) -> bool {
     }
 }
 
-/// The debounced native watcher on every root, or why it cannot run.
+/// The debounced native watcher on `watched` (see [`polled`]), or why it cannot run. The output
+/// folder is left out, as in polling,
+/// since every file a rebuild writes there would otherwise be an event the debouncer queues,
+/// sorts and drops (a 10,000-page site's rebuild spent seconds of CPU in them).
 fn watch_natively(
-    roots: &[PathBuf],
+    watched: &[(PathBuf, RecursiveMode)],
     debounce: Duration,
     handler: impl notify_debouncer_full::DebounceEventHandler,
 ) -> notify::Result<Debouncer<RecommendedWatcher, RecommendedCache>> {
     let mut debouncer = new_debouncer(debounce, None, handler)?;
-    for root in roots {
-        debouncer.watch(root, RecursiveMode::Recursive)?;
+    for (path, mode) in watched {
+        debouncer.watch(path, *mode)?;
     }
     Ok(debouncer)
 }
@@ -344,15 +344,15 @@ impl Watcher {
     /// since must be added, before the rebuild that walks it, so that nothing written in it
     /// after that walk is missed. Native watching covers new folders by itself.
     pub fn follow_new_folders(&mut self, changed: &[PathBuf]) {
-        let Debounced::Poll(debouncer, _) = &mut self.debounced else {
-            return;
-        };
         for path in changed {
             let under_a_root = path
                 .parent()
                 .is_some_and(|parent| self.roots.iter().any(|root| root == parent));
             if under_a_root && path.is_dir() && is_polled_folder(path, &self.relevant) {
-                let _ = debouncer.watch(path, RecursiveMode::Recursive);
+                let _ = match &mut self.debounced {
+                    Debounced::Poll(debouncer, _) => debouncer.watch(path, RecursiveMode::Recursive),
+                    Debounced::Native(debouncer) => debouncer.watch(path, RecursiveMode::Recursive),
+                };
             }
         }
     }
