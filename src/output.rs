@@ -292,13 +292,19 @@ mod tests {
         second.write("changed.html", b"after!").unwrap();
         second.write("grown.html", b"abd").unwrap();
         // Until the swap, the previous output is what it was.
-        assert_eq!(std::fs::read(target.join("changed.html")).unwrap(), b"before");
+        assert_eq!(
+            std::fs::read(target.join("changed.html")).unwrap(),
+            b"before"
+        );
         assert_eq!(std::fs::read(target.join("grown.html")).unwrap(), b"abc");
         second.commit().unwrap();
         assert_eq!(inode("same.html"), same, "unchanged: linked, not written");
         assert_ne!(inode("changed.html"), changed);
         assert_eq!(std::fs::read(target.join("same.html")).unwrap(), b"same");
-        assert_eq!(std::fs::read(target.join("changed.html")).unwrap(), b"after!");
+        assert_eq!(
+            std::fs::read(target.join("changed.html")).unwrap(),
+            b"after!"
+        );
         assert_eq!(std::fs::read(target.join("grown.html")).unwrap(), b"abd");
     }
 
@@ -313,7 +319,10 @@ mod tests {
         let staging = Staging::new(&target).unwrap();
         staging.write("a.html", b"same").unwrap();
         staging.commit().unwrap();
-        assert_ne!(std::fs::metadata(target.join("a.html")).unwrap().ino(), before);
+        assert_ne!(
+            std::fs::metadata(target.join("a.html")).unwrap().ino(),
+            before
+        );
     }
 
     #[test]

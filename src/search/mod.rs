@@ -17,10 +17,10 @@ mod live;
 
 pub use crate::markdown::Section;
 pub use analyze::{Analyzer, Terms, fold, words};
-pub use live::{IndexedFile, LiveIndex};
 pub use index::{
     IndexFile, PageTerms, TermFiles, Vocabulary, file_name, page_script, page_terms, term_files,
 };
+pub use live::{IndexedFile, LiveIndex};
 
 use crate::site::Page;
 
@@ -105,4 +105,3 @@ impl SearchIndexer {
         term_files(&self.analyzers, &self.vocabulary, pages)
     }
 }
-

@@ -180,9 +180,7 @@ impl Snapshot {
         SiteRenderer::with_sidebars(&self.theme, &self.site, sidebars)
     }
 
-    fn lock_search_base(
-        &self,
-    ) -> std::sync::MutexGuard<'_, Option<(Arc<LiveIndex>, Vec<PageId>)>> {
+    fn lock_search_base(&self) -> std::sync::MutexGuard<'_, Option<(Arc<LiveIndex>, Vec<PageId>)>> {
         self.search_base.lock().unwrap_or_else(|e| e.into_inner())
     }
 

@@ -99,7 +99,11 @@ pub fn watch(
     let (native, native_error) = if poll {
         (None, None)
     } else {
-        match watch_natively(&polled(&roots, &relevant_for_poll), debounce, handler.clone()) {
+        match watch_natively(
+            &polled(&roots, &relevant_for_poll),
+            debounce,
+            handler.clone(),
+        ) {
             Ok(debouncer) => (Some(debouncer), None),
             Err(err) => (None, Some(err.to_string())),
         }
@@ -350,7 +354,9 @@ impl Watcher {
                 .is_some_and(|parent| self.roots.iter().any(|root| root == parent));
             if under_a_root && path.is_dir() && is_polled_folder(path, &self.relevant) {
                 let _ = match &mut self.debounced {
-                    Debounced::Poll(debouncer, _) => debouncer.watch(path, RecursiveMode::Recursive),
+                    Debounced::Poll(debouncer, _) => {
+                        debouncer.watch(path, RecursiveMode::Recursive)
+                    }
                     Debounced::Native(debouncer) => debouncer.watch(path, RecursiveMode::Recursive),
                 };
             }

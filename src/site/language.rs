@@ -137,6 +137,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn counting_stops_only_when_the_voters_left_cannot_change_the_winner() {
+        let votes = |pairs: &[(whatlang::Lang, usize)]| pairs.iter().copied().collect();
+        let fr_en = votes(&[(whatlang::Lang::Fra, 900), (whatlang::Lang::Eng, 300)]);
+        assert!(decided(&fr_en, 599));
+        assert!(!decided(&fr_en, 600), "a tie is still possible");
+        assert!(decided(&votes(&[(whatlang::Lang::Fra, 10)]), 9));
+        assert!(!decided(&votes(&[(whatlang::Lang::Fra, 10)]), 10));
+        assert!(!decided(&FxHashMap::default(), 1));
+        assert!(decided(&FxHashMap::default(), 0));
+    }
+
+    #[test]
     fn iso_639_1_tags() {
         assert_eq!(tag_of(whatlang::Lang::Fra), "fr");
         assert_eq!(tag_of(whatlang::Lang::Eng), "en");

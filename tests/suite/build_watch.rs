@@ -216,17 +216,24 @@ fn the_search_index_follows_edits_that_add_and_remove_words() {
     };
     // New words: a term no other page has, and a form of a term the page already has
     // (`configurations`, stemmed like its `Configurer`).
-    let added = format!(
-        "{original}\nLes zygomorphes tournoyaient. Plusieurs configurations possibles.\n"
-    );
+    let added =
+        format!("{original}\nLes zygomorphes tournoyaient. Plusieurs configurations possibles.\n");
     std::fs::write(&page, &added).ok();
     wait_for_clean_build_output(site, &watching);
     assert!(shard("z.js").contains("zygomorph"), "{}", shard("z.js"));
-    assert!(shard("c.js").contains("\"configurations\""), "{}", shard("c.js"));
+    assert!(
+        shard("c.js").contains("\"configurations\""),
+        "{}",
+        shard("c.js")
+    );
     // Gone again: the term, and the form whose term other words still give.
     std::fs::write(&page, original.replace("indésirables", "spams")).ok();
     wait_for_clean_build_output(site, &watching);
-    assert!(!shard("c.js").contains("\"configurations\""), "{}", shard("c.js"));
+    assert!(
+        !shard("c.js").contains("\"configurations\""),
+        "{}",
+        shard("c.js")
+    );
     // Another page: the first one's terms are kept, its own taken again.
     let other = site.join("guides/hebergement.md");
     let text = std::fs::read_to_string(&other).unwrap_or_default();

@@ -17,7 +17,10 @@ fn index(pages: &[(&str, &str, &str)]) -> (Vec<Vec<u8>>, TermFiles) {
         terms.push(entry);
     }
     let analyzers = [("fr".to_string(), Analyzer::for_language("fr"))];
-    (scripts, term_files(&analyzers, &vocabulary, terms.iter().collect()))
+    (
+        scripts,
+        term_files(&analyzers, &vocabulary, terms.iter().collect()),
+    )
 }
 
 #[test]
