@@ -288,7 +288,7 @@ fn an_edit_link_leads_to_the_pages_source() {
 }
 
 /// Runs git in `dir` with fixed identities and dates.
-fn git(dir: &Path, args: &[&str], date: &str) {
+pub fn git(dir: &Path, args: &[&str], date: &str) {
     let status = Command::new("git")
         .args(args)
         .current_dir(dir)
@@ -305,7 +305,7 @@ fn git(dir: &Path, args: &[&str], date: &str) {
     assert!(status.success(), "git {args:?}");
 }
 
-fn dated_repo() -> tempfile::TempDir {
+pub fn dated_repo() -> tempfile::TempDir {
     let tmp = site_with(&[
         (
             "carnet.yaml",
