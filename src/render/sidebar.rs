@@ -52,6 +52,13 @@ pub const ANCESTOR_WINDOW: usize = 1;
 const SHORTEST_CUT: usize = 3;
 /// The `id` of the listing of a section's pages in its owner page.
 pub const SECTION_ID: &str = "section-pages";
+/// How many entries one page of a section's listing shows: a flat SUMMARY.md of 10,000 pages
+/// would otherwise list them all on its home page (1.3 MB). The others are on pages of their
+/// own under the owner ([`listing_folder`]), each linking to the first, the last and its
+/// neighbours, so every page stays a few links away without JavaScript.
+pub const LISTING_PAGE: usize = 100;
+/// The folder of those pages (`guide/page/2/`), unless a page of the site is there.
+const LISTING_FOLDER: &str = "page";
 
 /// The navigation tree of one space with each entry's HTML prepared.
 #[derive(Debug, Default)]
@@ -125,15 +132,13 @@ impl Sidebar {
         writer.html
     }
 
-    /// The listing of the pages a page owns that some sidebar cuts ([`SECTION_ID`]), or `None`
-    /// when every sidebar shows them whole. `position` is the page's place in the navigation;
-    /// `is_home` says it is the space's home, which owns the roots.
-    pub fn section_html(
+    /// The lists the page at `position` owns (`is_home`: it is the space's home, which owns
+    /// the roots), with its own entry, which they leave out.
+    fn owned_lists(
         &self,
         position: Option<&[usize]>,
         is_home: bool,
-        linker: &Linker<'_>,
-    ) -> Option<String> {
+    ) -> (Option<&Entry>, Vec<&[Entry]>) {
         let own = position.and_then(|p| node_at(&self.roots, p));
         let mut lists: Vec<&[Entry]> = Vec::new();
         if is_home && self.home.is_some() {
@@ -155,18 +160,138 @@ impl Sidebar {
             }
         }
         if !lists.iter().any(|list| cuts(list)) {
+            lists.clear();
+        }
+        (own, lists)
+    }
+
+    /// How many pages the listing of the page at `position` takes ([`LISTING_PAGE`] entries
+    /// each): 0 when every sidebar shows its lists whole and it has none.
+    pub fn listing_pages(&self, position: Option<&[usize]>, is_home: bool) -> usize {
+        let (own, lists) = self.owned_lists(position, is_home);
+        if lists.is_empty() {
+            return 0;
+        }
+        listing_items(&lists, own)
+            .len()
+            .div_ceil(LISTING_PAGE)
+            .max(1)
+    }
+
+    /// Page `listing.number` of the listing of the pages a page owns that some sidebar cuts
+    /// ([`SECTION_ID`]), with links to its other pages; `None` when every sidebar shows them
+    /// whole. `position` is the page's place in the navigation; `is_home` says it is the
+    /// space's home, which owns the roots.
+    pub fn section_html(
+        &self,
+        position: Option<&[usize]>,
+        is_home: bool,
+        linker: &Linker<'_>,
+        listing: &ListingPage<'_>,
+    ) -> Option<String> {
+        let (own, lists) = self.owned_lists(position, is_home);
+        if lists.is_empty() {
             return None;
         }
+        let items = listing_items(&lists, own);
+        let pages = items.len().div_ceil(LISTING_PAGE).max(1);
+        let number = listing.number.clamp(1, pages);
+        let start = (number - 1) * LISTING_PAGE;
+        let shown = &items[start.min(items.len())..(start + LISTING_PAGE).min(items.len())];
         let mut writer = Writer {
             html: String::new(),
             linker,
             more: self.more,
         };
-        for list in lists {
-            writer.listing(list, own);
+        writer.listing(shown);
+        if pages > 1 {
+            writer.pager(listing, number, pages);
         }
         Some(writer.html)
     }
+}
+
+/// One page of a section's listing: which, and where its other pages are.
+pub struct ListingPage<'a> {
+    /// From 1 (the owner page itself).
+    pub number: usize,
+    /// Site path of the owner page (percent-encoded, `guide/`).
+    pub owner: &'a str,
+    /// The folder under the owner holding the other pages ([`listing_folder`]).
+    pub folder: &'a str,
+    /// The name of the links between them, in the site's language.
+    pub label: &'a str,
+}
+
+impl ListingPage<'_> {
+    /// Site path of page `number` of the listing (the first is the owner's `#section-pages`).
+    pub fn href_path(&self, number: usize) -> String {
+        if number <= 1 {
+            format!("{}#{SECTION_ID}", self.owner)
+        } else {
+            format!("{}{}/{number}/", self.owner, self.folder)
+        }
+    }
+}
+
+/// The folder under the page at `owner_url` where the further pages of its listing are:
+/// `page/` (`guide/page/2/`), or the first of `page-1/`, `page-2/`… no page of the site has
+/// its URL under, so a listing never takes a page's URL.
+pub fn listing_folder(site: &Site, owner_url: &str) -> String {
+    let taken = |folder: &str| {
+        let prefix = format!("{owner_url}{folder}/");
+        site.pages.iter().any(|page| page.url.starts_with(&prefix))
+    };
+    let mut folder = LISTING_FOLDER.to_string();
+    let mut n = 0;
+    while taken(&folder) {
+        n += 1;
+        folder = format!("{LISTING_FOLDER}-{n}");
+    }
+    folder
+}
+
+/// One line of a listing: an entry, the list it is in, and the groups (and unlinked entries)
+/// above it, whose names a page of the listing repeats when it starts inside them.
+struct Item<'a> {
+    list: usize,
+    groups: Vec<&'a Entry>,
+    entry: &'a Entry,
+}
+
+/// The lines of the listing of `lists`, in order: pages as links (their own children are
+/// theirs to list), groups and unlinked entries by what they hold. `skip` is the owner itself,
+/// which is not listed.
+fn listing_items<'a>(lists: &[&'a [Entry]], skip: Option<&Entry>) -> Vec<Item<'a>> {
+    fn walk<'a>(
+        entries: &'a [Entry],
+        list: usize,
+        groups: &mut Vec<&'a Entry>,
+        skip: Option<&Entry>,
+        items: &mut Vec<Item<'a>>,
+    ) {
+        for entry in entries
+            .iter()
+            .filter(|e| !skip.is_some_and(|s| std::ptr::eq(*e, s)))
+        {
+            if entry.kind != Kind::Page && !entry.children.is_empty() {
+                groups.push(entry);
+                walk(&entry.children, list, groups, skip, items);
+                groups.pop();
+            } else {
+                items.push(Item {
+                    list,
+                    groups: groups.clone(),
+                    entry,
+                });
+            }
+        }
+    }
+    let mut items = Vec::new();
+    for (list, entries) in lists.iter().enumerate() {
+        walk(entries, list, &mut Vec::new(), skip, &mut items);
+    }
+    items
 }
 
 /// Records the place of every page entry under `entries` (at `path`) by its site path.
@@ -357,23 +482,71 @@ impl Writer<'_> {
         );
     }
 
-    /// The whole of a list a page owns, for its body: pages as links (their own children are
-    /// theirs to list), groups and unlinked entries with what they hold. `skip` is the owner
-    /// itself, which is not listed.
-    fn listing(&mut self, entries: &[Entry], skip: Option<&Entry>) {
-        self.html.push_str("<ul>\n");
-        for entry in entries
-            .iter()
-            .filter(|e| !skip.is_some_and(|s| std::ptr::eq(*e, s)))
-        {
-            self.html.push_str("<li>");
-            self.label(entry, false);
-            if entry.kind != Kind::Page && !entry.children.is_empty() {
-                self.listing(&entry.children, skip);
+    /// Lines of a listing, each list its own `<ul>`, groups nested.
+    fn listing(&mut self, items: &[Item<'_>]) {
+        let mut list = None;
+        let mut open: Vec<&Entry> = Vec::new();
+        for item in items {
+            if list != Some(item.list) {
+                self.close_groups(&mut open, 0);
+                if list.is_some() {
+                    self.html.push_str("</ul>\n");
+                }
+                self.html.push_str("<ul>\n");
+                list = Some(item.list);
             }
+            let same = open
+                .iter()
+                .zip(&item.groups)
+                .take_while(|(a, b)| std::ptr::eq(**a, **b))
+                .count();
+            self.close_groups(&mut open, same);
+            for group in &item.groups[same..] {
+                self.html.push_str("<li>");
+                self.label(group, false);
+                self.html.push_str("<ul>\n");
+                open.push(group);
+            }
+            self.html.push_str("<li>");
+            self.label(item.entry, false);
             self.html.push_str("</li>\n");
         }
-        self.html.push_str("</ul>\n");
+        self.close_groups(&mut open, 0);
+        if list.is_some() {
+            self.html.push_str("</ul>\n");
+        }
+    }
+
+    fn close_groups(&mut self, open: &mut Vec<&Entry>, keep: usize) {
+        while open.len() > keep {
+            open.pop();
+            self.html.push_str("</ul></li>\n");
+        }
+    }
+
+    /// Links to the pages of a listing: the first, the last, and two on each side of this one.
+    fn pager(&mut self, listing: &ListingPage<'_>, number: usize, pages: usize) {
+        let _ = write!(
+            self.html,
+            "<nav class=\"listing-pages\" aria-label=\"{}\"><ol>",
+            listing.label
+        );
+        let mut last = 0;
+        for k in (1..=pages).filter(|k| *k == 1 || *k == pages || k.abs_diff(number) <= 2) {
+            if k > last + 1 {
+                self.html.push_str("<li aria-hidden=\"true\">…</li>");
+            }
+            last = k;
+            let href = self.linker.href(&listing.href_path(k));
+            let rel = match k {
+                _ if k + 1 == number => " rel=\"prev\"",
+                _ if k == number + 1 => " rel=\"next\"",
+                _ if k == number => " aria-current=\"page\"",
+                _ => "",
+            };
+            let _ = write!(self.html, "<li><a href=\"{href}\"{rel}>{k}</a></li>");
+        }
+        self.html.push_str("</ol></nav>\n");
     }
 }
 
