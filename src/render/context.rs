@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::linker::Linker;
 use super::markdown::page_markdown_href_path;
-use super::sidebar::{ListingPage, Sidebar, listing_folder};
+use super::sidebar::{ListingPage, Sidebar};
 use crate::document::Layout;
 use crate::git_dates::PageDates;
 use crate::markdown::Heading;
@@ -175,16 +175,10 @@ fn section_listing(
     let page = &site.pages[id];
     let position = site.nav_of(id).positions.get(&id).map(Vec::as_slice);
     let is_space_home = site.spaces[page.space].home == Some(id);
-    let pages = sidebar.listing_pages(position, is_space_home);
-    let folder = if pages > 1 {
-        listing_folder(site, &page.url)
-    } else {
-        String::new()
-    };
     let listing = ListingPage {
         number,
         owner: &page.href_path,
-        folder: &folder,
+        folder: sidebar.listing_folder(&page.href_path).unwrap_or_default(),
         label: crate::i18n::word(site.language_of(id), "listing_pages"),
     };
     sidebar.section_html(position, is_space_home, linker, &listing)
@@ -202,7 +196,7 @@ pub fn listing_pages(site: &Site, sidebar: &Sidebar, id: PageId) -> usize {
 /// owner's place in the navigation, its breadcrumbs and itself above, the listing as its body.
 pub fn listing_context(site: &Site, sidebar: &Sidebar, id: PageId, number: usize) -> tera::Context {
     let page = &site.pages[id];
-    let folder = listing_folder(site, &page.url);
+    let folder = sidebar.listing_folder(&page.href_path).unwrap_or_default();
     let path = format!("{}{folder}/{number}/", page.href_path);
     let url = format!("{}{folder}/{number}/", page.url);
     let linker = Linker::Relative { from: &path };

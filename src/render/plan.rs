@@ -14,7 +14,6 @@ use rustc_hash::FxHashMap;
 use super::llms::{llms_full, llms_txt};
 use super::markdown::{page_markdown, page_markdown_path};
 use super::plan_file::{OutputKind, PLAN_FILE, PlanFile};
-use super::sidebar::listing_folder;
 use super::{
     SiteRenderer, Theme, listing_pages, nav_json, prepare_sidebars, redirect_page, redirects_file,
     robots, sitemap,
@@ -127,7 +126,9 @@ fn listing_entries(site: &Site) -> Vec<(String, Job)> {
         if pages < 2 {
             continue;
         }
-        let folder = listing_folder(site, &page.url);
+        let Some(folder) = sidebars[page.space].listing_folder(&page.href_path) else {
+            continue;
+        };
         entries.extend((2..=pages).map(|number| {
             let path = format!("{}{folder}/{number}/index.html", page.url);
             (path, Job::SectionListing(id, number))

@@ -347,6 +347,13 @@ fn a_long_listing_is_cut_into_pages_that_all_lead_to_each_other() {
         "noindex"
     );
     assert!(!site.exists("page/7/index.html"));
+    // A "more" entry leads to the page of the listing where its run starts.
+    let far = site.page("p450/");
+    let more: Vec<&str> = select(&far, "#sidebar li.nav-more > a")
+        .into_iter()
+        .map(|a| attr(a, "href"))
+        .collect();
+    assert_eq!(more, ["../#section-pages", "../page/5/#section-pages"]);
     // Every page is reached by following links, without JavaScript.
     let pages = all_pages(&site.out);
     assert_eq!(pages.len(), 601 + 5);

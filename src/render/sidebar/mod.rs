@@ -33,6 +33,8 @@
 //! count to its `data-to`); `nav-branch` marks entries with children, open when they hold a
 //! list.
 
+mod listing;
+
 use std::fmt::Write as _;
 
 use pulldown_cmark_escape::escape_html;
@@ -40,6 +42,8 @@ use rustc_hash::FxHashMap;
 
 use super::linker::Linker;
 use crate::site::{NavNode, NavTarget, Site, Space};
+pub use listing::ListingPage;
+use listing::{listing_folder, listing_items};
 
 /// A list of at most this many entries is shown whole.
 pub const FULL_LIST: usize = 12;
@@ -71,6 +75,8 @@ pub struct Sidebar {
     /// Site path → the places of every entry linking that page, for pages SUMMARY.md lists more
     /// than once: a cut list under any of them has its "more" entry lead to that page.
     repeated: FxHashMap<String, Vec<Vec<usize>>>,
+    /// Site path of each page whose listing takes more than one page → the folder of the others.
+    folders: FxHashMap<String, String>,
 }
 
 #[derive(Debug)]
@@ -79,6 +85,9 @@ struct Entry {
     link: Link,
     label_html: String,
     children: Vec<Entry>,
+    /// The page of its owner's listing it is on (from 1), where a "more" entry starting with it
+    /// leads.
+    listing_page: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +112,8 @@ struct Writer<'a> {
     html: String,
     linker: &'a Linker<'a>,
     more: &'static str,
+    /// [`Sidebar::folders`].
+    folders: &'a FxHashMap<String, String>,
 }
 
 impl Sidebar {
@@ -112,12 +123,60 @@ impl Sidebar {
         let mut places = FxHashMap::default();
         page_places(&roots, &mut Vec::new(), &mut places);
         places.retain(|_, at: &mut Vec<Vec<usize>>| at.len() > 1);
-        Sidebar {
+        let mut sidebar = Sidebar {
             roots,
             home: space.home.map(|home| site.pages[home].href_path.clone()),
             more: crate::i18n::word(&space.language, "nav_more"),
             repeated: places,
+            folders: FxHashMap::default(),
+        };
+        sidebar.place_in_listings(site, space);
+        sidebar
+    }
+
+    /// Finds the page of its owner's listing each entry is on, and the folder of each listing
+    /// of more than one page: one pass over every listing (each entry is in one, or in one per
+    /// entry of a page SUMMARY.md lists twice).
+    fn place_in_listings(&mut self, site: &Site, space: &Space) {
+        // Entries by address: the tree is not changed between this pass and the next.
+        let mut pages: FxHashMap<usize, usize> = FxHashMap::default();
+        let mut folders = FxHashMap::default();
+        for (id, page) in site.published() {
+            if !std::ptr::eq(&site.spaces[page.space], space) {
+                continue;
+            }
+            let position = site.nav_of(id).positions.get(&id).map(Vec::as_slice);
+            let (own, lists) = self.owned_lists(position, space.home == Some(id));
+            let items = listing_items(&lists, own);
+            if items.len() <= LISTING_PAGE {
+                continue;
+            }
+            folders.insert(page.href_path.clone(), listing_folder(site, &page.url));
+            for (i, item) in items.iter().enumerate() {
+                let number = i / LISTING_PAGE + 1;
+                for entry in item.groups.iter().copied().chain([item.entry]) {
+                    pages
+                        .entry(std::ptr::from_ref(entry) as usize)
+                        .or_insert(number);
+                }
+            }
         }
+        fn set(entries: &mut [Entry], pages: &FxHashMap<usize, usize>) {
+            for entry in entries {
+                if let Some(number) = pages.get(&(std::ptr::from_ref::<Entry>(entry) as usize)) {
+                    entry.listing_page = *number;
+                }
+                set(&mut entry.children, pages);
+            }
+        }
+        set(&mut self.roots, &pages);
+        self.folders = folders;
+    }
+
+    /// The folder of the further pages of the listing of the page at site path `owner`, when its
+    /// listing takes more than one page.
+    pub fn listing_folder(&self, owner: &str) -> Option<&str> {
+        self.folders.get(owner).map(String::as_str)
     }
 
     /// The sidebar of the page at `position` in the navigation (`None`: a page outside it), with
@@ -127,6 +186,7 @@ impl Sidebar {
             html: String::with_capacity(4 * 1024),
             linker,
             more: self.more,
+            folders: &self.folders,
         };
         writer.list(&self.roots, position, self.home.as_deref());
         writer.html
@@ -202,6 +262,7 @@ impl Sidebar {
             html: String::new(),
             linker,
             more: self.more,
+            folders: &self.folders,
         };
         writer.listing(shown);
         if pages > 1 {
@@ -209,89 +270,6 @@ impl Sidebar {
         }
         Some(writer.html)
     }
-}
-
-/// One page of a section's listing: which, and where its other pages are.
-pub struct ListingPage<'a> {
-    /// From 1 (the owner page itself).
-    pub number: usize,
-    /// Site path of the owner page (percent-encoded, `guide/`).
-    pub owner: &'a str,
-    /// The folder under the owner holding the other pages ([`listing_folder`]).
-    pub folder: &'a str,
-    /// The name of the links between them, in the site's language.
-    pub label: &'a str,
-}
-
-impl ListingPage<'_> {
-    /// Site path of page `number` of the listing (the first is the owner's `#section-pages`).
-    pub fn href_path(&self, number: usize) -> String {
-        if number <= 1 {
-            format!("{}#{SECTION_ID}", self.owner)
-        } else {
-            format!("{}{}/{number}/", self.owner, self.folder)
-        }
-    }
-}
-
-/// The folder under the page at `owner_url` where the further pages of its listing are:
-/// `page/` (`guide/page/2/`), or the first of `page-1/`, `page-2/`… no page of the site has
-/// its URL under, so a listing never takes a page's URL.
-pub fn listing_folder(site: &Site, owner_url: &str) -> String {
-    let taken = |folder: &str| {
-        let prefix = format!("{owner_url}{folder}/");
-        site.pages.iter().any(|page| page.url.starts_with(&prefix))
-    };
-    let mut folder = LISTING_FOLDER.to_string();
-    let mut n = 0;
-    while taken(&folder) {
-        n += 1;
-        folder = format!("{LISTING_FOLDER}-{n}");
-    }
-    folder
-}
-
-/// One line of a listing: an entry, the list it is in, and the groups (and unlinked entries)
-/// above it, whose names a page of the listing repeats when it starts inside them.
-struct Item<'a> {
-    list: usize,
-    groups: Vec<&'a Entry>,
-    entry: &'a Entry,
-}
-
-/// The lines of the listing of `lists`, in order: pages as links (their own children are
-/// theirs to list), groups and unlinked entries by what they hold. `skip` is the owner itself,
-/// which is not listed.
-fn listing_items<'a>(lists: &[&'a [Entry]], skip: Option<&Entry>) -> Vec<Item<'a>> {
-    fn walk<'a>(
-        entries: &'a [Entry],
-        list: usize,
-        groups: &mut Vec<&'a Entry>,
-        skip: Option<&Entry>,
-        items: &mut Vec<Item<'a>>,
-    ) {
-        for entry in entries
-            .iter()
-            .filter(|e| !skip.is_some_and(|s| std::ptr::eq(*e, s)))
-        {
-            if entry.kind != Kind::Page && !entry.children.is_empty() {
-                groups.push(entry);
-                walk(&entry.children, list, groups, skip, items);
-                groups.pop();
-            } else {
-                items.push(Item {
-                    list,
-                    groups: groups.clone(),
-                    entry,
-                });
-            }
-        }
-    }
-    let mut items = Vec::new();
-    for (list, entries) in lists.iter().enumerate() {
-        walk(entries, list, &mut Vec::new(), skip, &mut items);
-    }
-    items
 }
 
 /// Records the place of every page entry under `entries` (at `path`) by its site path.
@@ -344,6 +322,7 @@ fn prepare(site: &Site, nodes: &[NavNode]) -> Vec<Entry> {
                 link,
                 label_html: escaped(&node.label),
                 children: prepare(site, &node.children),
+                listing_page: 1,
             }
         })
         .collect()
@@ -392,7 +371,7 @@ impl Writer<'_> {
         let cut = shown.len() < entries.len();
         self.html.push_str("<ul>\n");
         if shown.start > 0 {
-            self.more_entry(0..shown.start, owner);
+            self.more_entry(entries, 0..shown.start, owner);
         }
         for i in shown.clone() {
             let entry = &entries[i];
@@ -412,7 +391,7 @@ impl Writer<'_> {
             self.html.push_str("</li>\n");
         }
         if shown.end < entries.len() {
-            self.more_entry(shown.end..entries.len(), owner);
+            self.more_entry(entries, shown.end..entries.len(), owner);
         }
         self.html.push_str("</ul>");
     }
@@ -472,81 +451,20 @@ impl Writer<'_> {
 
     /// The entry standing for a cut run of a list: a link to the owner's listing, which the
     /// theme's script replaces with the run's entries.
-    fn more_entry(&mut self, run: std::ops::Range<usize>, owner: Option<&str>) {
-        let href = self.linker.href(owner.unwrap_or(""));
+    /// The page of the owner's listing that lists the run's first entry is where it leads.
+    fn more_entry(&mut self, entries: &[Entry], run: std::ops::Range<usize>, owner: Option<&str>) {
+        let owner = owner.unwrap_or("");
+        let number = entries.get(run.start).map_or(1, |e| e.listing_page);
+        let href = match self.folders.get(owner) {
+            Some(folder) if number > 1 => self.linker.href(&format!("{owner}{folder}/{number}/")),
+            _ => self.linker.href(owner),
+        };
         let _ = writeln!(
             self.html,
             "<li class=\"nav-more\" data-to=\"{}\"><a href=\"{href}#{SECTION_ID}\">{}</a></li>",
             run.end,
             self.more.replace("{n}", &run.len().to_string()),
         );
-    }
-
-    /// Lines of a listing, each list its own `<ul>`, groups nested.
-    fn listing(&mut self, items: &[Item<'_>]) {
-        let mut list = None;
-        let mut open: Vec<&Entry> = Vec::new();
-        for item in items {
-            if list != Some(item.list) {
-                self.close_groups(&mut open, 0);
-                if list.is_some() {
-                    self.html.push_str("</ul>\n");
-                }
-                self.html.push_str("<ul>\n");
-                list = Some(item.list);
-            }
-            let same = open
-                .iter()
-                .zip(&item.groups)
-                .take_while(|(a, b)| std::ptr::eq(**a, **b))
-                .count();
-            self.close_groups(&mut open, same);
-            for group in &item.groups[same..] {
-                self.html.push_str("<li>");
-                self.label(group, false);
-                self.html.push_str("<ul>\n");
-                open.push(group);
-            }
-            self.html.push_str("<li>");
-            self.label(item.entry, false);
-            self.html.push_str("</li>\n");
-        }
-        self.close_groups(&mut open, 0);
-        if list.is_some() {
-            self.html.push_str("</ul>\n");
-        }
-    }
-
-    fn close_groups(&mut self, open: &mut Vec<&Entry>, keep: usize) {
-        while open.len() > keep {
-            open.pop();
-            self.html.push_str("</ul></li>\n");
-        }
-    }
-
-    /// Links to the pages of a listing: the first, the last, and two on each side of this one.
-    fn pager(&mut self, listing: &ListingPage<'_>, number: usize, pages: usize) {
-        let _ = write!(
-            self.html,
-            "<nav class=\"listing-pages\" aria-label=\"{}\"><ol>",
-            listing.label
-        );
-        let mut last = 0;
-        for k in (1..=pages).filter(|k| *k == 1 || *k == pages || k.abs_diff(number) <= 2) {
-            if k > last + 1 {
-                self.html.push_str("<li aria-hidden=\"true\">…</li>");
-            }
-            last = k;
-            let href = self.linker.href(&listing.href_path(k));
-            let rel = match k {
-                _ if k + 1 == number => " rel=\"prev\"",
-                _ if k == number + 1 => " rel=\"next\"",
-                _ if k == number => " aria-current=\"page\"",
-                _ => "",
-            };
-            let _ = write!(self.html, "<li><a href=\"{href}\"{rel}>{k}</a></li>");
-        }
-        self.html.push_str("</ol></nav>\n");
     }
 }
 
