@@ -239,7 +239,7 @@ pub fn listing_context(site: &Site, sidebar: &Sidebar, id: PageId, number: usize
     });
     let mut context = tera::Context::new();
     context.insert("page", &view);
-    context.insert("sidebar", &sidebar.html(position, &linker));
+    context.insert("sidebar", &sidebar.html_beside(position, &linker));
     context.insert(
         "section_pages",
         &section_listing(site, sidebar, id, number, &linker),

@@ -347,6 +347,9 @@ fn a_long_listing_is_cut_into_pages_that_all_lead_to_each_other() {
         "noindex"
     );
     assert!(!site.exists("page/7/index.html"));
+    // Its sidebar is the owner's, with no entry claiming to be the page shown.
+    assert!(select(&fourth, "#sidebar [aria-current]").is_empty());
+    assert!(!select(&home, "#sidebar [aria-current]").is_empty());
     // A "more" entry leads to the page of the listing where its run starts.
     let far = site.page("p450/");
     let more: Vec<&str> = select(&far, "#sidebar li.nav-more > a")

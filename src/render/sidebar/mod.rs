@@ -114,6 +114,8 @@ struct Writer<'a> {
     more: &'static str,
     /// [`Sidebar::folders`].
     folders: &'a FxHashMap<String, String>,
+    /// Mark the entry of the page at the position as the page shown (`aria-current`).
+    mark_current: bool,
 }
 
 impl Sidebar {
@@ -182,11 +184,22 @@ impl Sidebar {
     /// The sidebar of the page at `position` in the navigation (`None`: a page outside it), with
     /// links written by `linker`.
     pub fn html(&self, position: Option<&[usize]>, linker: &Linker<'_>) -> String {
+        self.write(position, linker, true)
+    }
+
+    /// The sidebar of a page beside the one at `position` (a further page of its listing): the
+    /// same entries, none of them marked as the page shown.
+    pub fn html_beside(&self, position: Option<&[usize]>, linker: &Linker<'_>) -> String {
+        self.write(position, linker, false)
+    }
+
+    fn write(&self, position: Option<&[usize]>, linker: &Linker<'_>, mark_current: bool) -> String {
         let mut writer = Writer {
             html: String::with_capacity(4 * 1024),
             linker,
             more: self.more,
             folders: &self.folders,
+            mark_current,
         };
         writer.list(&self.roots, position, self.home.as_deref());
         writer.html
@@ -263,6 +276,7 @@ impl Sidebar {
             linker,
             more: self.more,
             folders: &self.folders,
+            mark_current: false,
         };
         writer.listing(shown);
         if pages > 1 {
@@ -376,7 +390,7 @@ impl Writer<'_> {
         for i in shown.clone() {
             let entry = &entries[i];
             let on_path = focus == Some(i);
-            let current = on_path && position.is_some_and(|p| p.len() == 1);
+            let current = self.mark_current && on_path && position.is_some_and(|p| p.len() == 1);
             let expanded =
                 !entry.children.is_empty() && (on_path || (entry.kind != Kind::Page && !cut));
             self.open_item(entry, current, on_path);
