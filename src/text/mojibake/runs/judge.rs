@@ -1,18 +1,30 @@
-//! Judging runs: both readings of a run weighed, each judgement remembered for the file.
+//! Judging runs: both readings of a run weighed, each judgement remembered for the file and
+//! the files with the same traits after it ([`memory`](super::memory)).
 
+use super::memory::{self, Judgements};
 use super::repair::{chosen_text, is_c1, undo_layers};
 use super::*;
 
 /// Judges runs in one file, remembering its judgements: a damaged file holds the same run
 /// between the same kinds of neighbours many times (`Ã©` inside a lower-case word), and
 /// weighing both readings is the costliest part of the scan.
-#[derive(Default)]
 pub struct Judge {
     pub(super) file: FileTraits,
-    known: rustc_hash::FxHashMap<JudgeKey, Option<Judged>>,
     /// The judgements of runs of one window without a lost byte between ASCII neighbours
-    /// (most runs of a damaged file), by [`one_window_key`].
-    known_windows: rustc_hash::FxHashMap<u64, Option<Judged>>,
+    /// (most runs of a damaged file), by [`one_window_key`], and of the others.
+    known: Judgements,
+}
+
+impl Default for Judge {
+    fn default() -> Self {
+        Judge::new(FileTraits::default())
+    }
+}
+
+impl Drop for Judge {
+    fn drop(&mut self) {
+        memory::give_back(self.file, std::mem::take(&mut self.known));
+    }
 }
 
 /// A run of one window without a lost byte, between ASCII neighbours (or none), in 53 bits:
@@ -66,7 +78,7 @@ pub(super) fn one_window_key(
 /// its neighbours (any small ASCII letter but the few an apostrophe's contraction reads is as
 /// good as another, and so is any ASCII capital).
 #[derive(Clone, Copy)]
-struct JudgeKey {
+pub(super) struct JudgeKey {
     page: u8,
     len: u8,
     items: [u32; JUDGE_KEY_ITEMS],
@@ -152,9 +164,8 @@ impl JudgeKey {
 impl Judge {
     pub fn new(file: FileTraits) -> Self {
         Judge {
+            known: memory::take(&file),
             file,
-            known: rustc_hash::FxHashMap::default(),
-            known_windows: rustc_hash::FxHashMap::default(),
         }
     }
 
@@ -167,21 +178,21 @@ impl Judge {
         range: Range<usize>,
     ) -> Option<Judged> {
         if let Some(key) = one_window_key(text, page, windows, &range) {
-            if let Some(known) = self.known_windows.get(&key) {
+            if let Some(known) = self.known.windows.get(&key) {
                 return *known;
             }
             let judged = judge_run(text, page, windows, range, &self.file);
-            self.known_windows.insert(key, judged);
+            self.known.windows.insert(key, judged);
             return judged;
         }
         let Some(key) = JudgeKey::of(text, page, windows, &range) else {
             return judge_run(text, page, windows, range, &self.file);
         };
-        if let Some(known) = self.known.get(&key) {
+        if let Some(known) = self.known.runs.get(&key) {
             return *known;
         }
         let judged = judge_run(text, page, windows, range, &self.file);
-        self.known.insert(key, judged);
+        self.known.runs.insert(key, judged);
         judged
     }
 }
