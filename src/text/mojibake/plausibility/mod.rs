@@ -305,7 +305,11 @@ fn walk(slots: &[Slot], reading: Reading, file: &FileTraits) -> Cost {
             total += CAPITALS_THEN_SMALL;
         }
         let greek_word = here.info.script == Script::Greek && prev.info.script == Script::Greek;
+        // A mark of no script of its own (the combining diacritics) takes the script of what
+        // it sits on: it is no letter of a new script.
+        let inherits = here.info.kind == Kind::Mark && here.info.script == Script::Other;
         if here.info.in_word()
+            && !inherits
             && !file.uses(here.info.script)
             && (here.info.script != Script::Greek || greek_word)
         {

@@ -267,9 +267,17 @@ pub(super) fn judge_run(
         repaired_chars: u32::try_from(repaired_chars).unwrap_or(u32::MAX),
         guessed: u32::try_from(windows.iter().filter(|w| !w.exact).count()).unwrap_or(u32::MAX),
         exact: u32::try_from(windows.iter().filter(|w| w.exact).count()).unwrap_or(u32::MAX),
-        lone_sign: matches!(windows, [only] if only.chosen.len_utf8() == 2 && !is_letter(only.chosen)),
+        lone_sign: matches!(windows, [only] if only.chosen.len_utf8() == 2 && lone_sign(only.chosen)),
         deeper,
     })
+}
+
+/// Whether `c`, repaired from two bytes alone, may be what the author typed with a stray
+/// character before it (`Â°`: the repair only takes the `Â` away): any sign. Not a letter, and
+/// not a combining mark: that changes the character it sits on (`$Ì¶6Ì¶3Ì¶`, a price crossed
+/// out), and its repair is weighed as such.
+fn lone_sign(c: char) -> bool {
+    !is_letter(c) && plausibility::info(c).kind != plausibility::Kind::Mark
 }
 
 /// What box drawing costs inside a word, as it stands (`B├╝ro`, `güneş` read as CP437 into
