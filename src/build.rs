@@ -19,7 +19,7 @@ use crate::gitbook::blocks::FsIncludes;
 use crate::output::{Staging, prepare_output};
 use crate::render::{
     Job, PLAN_FILE, Plan, SiteRenderer, Theme, load_theme, page_content, render_generated,
-    set_site_globals,
+    set_site_globals, write_llms_full,
 };
 use crate::search::{PageTerms, SearchIndexer};
 use crate::site::spaces::SpaceSpec;
@@ -380,6 +380,10 @@ fn write_site(
             Job::Page(_) | Job::PlanFile => None,
             Job::Asset(index) => staging
                 .copy_file(path, &site.assets[index].abs)
+                .err()
+                .map(|err| write_error(path, &err)),
+            Job::LlmsFull => staging
+                .write_with(path, |out| write_llms_full(site, out))
                 .err()
                 .map(|err| write_error(path, &err)),
             job => {

@@ -17,7 +17,7 @@ mod theme;
 pub use context::{nav_json, nav_json_path, not_found_context, page_context, spaces_home_context};
 pub use hosting::{robots, sitemap};
 pub use linker::Linker;
-pub use llms::{llms_full, llms_txt};
+pub use llms::{llms_full, llms_txt, write_llms_full};
 pub use markdown::{page_markdown, page_markdown_path};
 pub use plan::{Job, Plan, PlanDiff, SEARCH_DIR, page_html_path, render_generated};
 pub use plan_file::{OutputKind, PLAN_FILE, PlanFile};
