@@ -37,4 +37,5 @@ mod real_exports;
 mod search_index;
 mod serve;
 mod slow_inputs;
+mod space_languages;
 mod spaces;
