@@ -20,7 +20,7 @@ use crate::diagnostic::Diagnostic;
 
 /// The time of the last commit that touched each page source (content-relative path), in
 /// seconds since the Unix epoch (the committer's time).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PageDates {
     by_source: FxHashMap<String, i64>,
 }

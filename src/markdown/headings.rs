@@ -94,10 +94,8 @@ pub fn close<'a>(
         let _ = escape_html(&mut html, &heading.classes.join(" "));
         html.push('"');
     }
-    html.push_str("><a class=\"anchor\" href=\"#");
-    let _ = escape_html(&mut html, &id);
-    html.push_str("\" aria-hidden=\"true\" tabindex=\"-1\"></a>");
-    pulldown_cmark::html::push_html(&mut html, events);
+    html.push('>');
+    push_self_link(&mut html, &id, events.collect());
     html.push_str(&format!("</h{level}>\n"));
     if level <= 3 {
         ctx.text.section(id.clone(), text.clone());
@@ -106,4 +104,54 @@ pub fn close<'a>(
     }
     ctx.headings.push(Heading { level, id, text });
     html
+}
+
+/// The heading's link to itself, so a reader can copy where it is. A heading's words are its
+/// link (`<a href="#id">words</a>`): named by them for assistive tech, and half the bytes of an
+/// empty, hidden `#` link beside them, on every heading of every page. A heading that already
+/// holds a link or another control cannot be one (links do not nest): it keeps the hidden
+/// `#` link before its words.
+fn push_self_link(html: &mut String, id: &str, events: Vec<Event<'_>>) {
+    let nests = events.iter().any(is_interactive);
+    if nests {
+        html.push_str("<a class=\"anchor\" href=\"#");
+        let _ = escape_html(&mut *html, id);
+        html.push_str("\" aria-hidden=\"true\" tabindex=\"-1\"></a>");
+        pulldown_cmark::html::push_html(html, events.into_iter());
+    } else {
+        html.push_str("<a href=\"#");
+        let _ = escape_html(&mut *html, id);
+        html.push_str("\">");
+        pulldown_cmark::html::push_html(html, events.into_iter());
+        html.push_str("</a>");
+    }
+}
+
+/// Whether `event` writes a link or a control, which cannot sit inside a link.
+fn is_interactive(event: &Event<'_>) -> bool {
+    /// Elements HTML calls interactive content (plus `<a` itself).
+    const TAGS: [&str; 12] = [
+        "a", "button", "input", "select", "textarea", "details", "label", "iframe", "embed",
+        "object", "video", "audio",
+    ];
+    match event {
+        Event::Start(pulldown_cmark::Tag::Link { .. }) | Event::FootnoteReference(_) => true,
+        Event::Html(raw) | Event::InlineHtml(raw) => {
+            // A bare marker is a whole link filled in later (a mention); a link's own start is
+            // a marker too, and its end a `</a>`.
+            if raw.contains(super::markers::OPEN) && !raw.contains('<') {
+                return true;
+            }
+            let lower = raw.to_ascii_lowercase();
+            lower.match_indices('<').any(|(at, _)| {
+                let name: String = lower[at + 1..]
+                    .trim_start_matches('/')
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                TAGS.contains(&name.as_str())
+            })
+        }
+        _ => false,
+    }
 }

@@ -364,3 +364,22 @@ fn an_html_mention_without_its_end_tag_stops_at_its_paragraph() {
         f.refs
     );
 }
+
+#[test]
+fn a_headings_words_are_its_link_unless_it_holds_a_link() {
+    let f = render(
+        "## Prérequis\n\n## Voir [la page](a.md)\n\n## Note[^1]\n\n## Un <button>x</button>\n\n[^1]: n\n",
+    );
+    let html = filled(&f);
+    assert!(
+        html.contains("<h2 id=\"prerequis\"><a href=\"#prerequis\">Prérequis</a></h2>"),
+        "{html}"
+    );
+    // Links do not nest: a heading holding one (or a control) keeps a hidden `#` link.
+    for id in ["voir-la-page", "note", "un-x"] {
+        let hidden = format!(
+            "<h2 id=\"{id}\"><a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\"></a>"
+        );
+        assert!(html.contains(&hidden), "{id}: {html}");
+    }
+}

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::linker::Linker;
 use super::markdown::page_markdown_href_path;
-use super::sidebar::Sidebar;
+use super::sidebar::{ListingPage, Sidebar};
 use crate::document::Layout;
 use crate::git_dates::PageDates;
 use crate::markdown::Heading;
@@ -148,16 +148,105 @@ pub fn page_context(
     let mut context = tera::Context::new();
     context.insert("page", &view);
     context.insert("sidebar", &sidebar.html(position, &linker));
-    let is_space_home = site.spaces[page.space].home == Some(id);
     context.insert(
         "section_pages",
-        &sidebar.section_html(position, is_space_home, &linker),
+        &section_listing(site, sidebar, id, 1, &linker),
     );
     context.insert("nav_json", &nav_json_path(site, page.space));
     context.insert("root", &root);
     context.insert("breadcrumbs", &breadcrumbs(site, id, position, &linker));
     context.insert("prev", &prev.map(|p| neighbour(site, p, &linker)));
     context.insert("next", &next.map(|p| neighbour(site, p, &linker)));
+    if language != site.language {
+        context.insert("lang", language);
+        context.insert("t", &crate::i18n::theme_strings(language));
+    }
+    context
+}
+
+/// Page `number` of the listing of the pages the page `id` owns (`None`: it has none).
+fn section_listing(
+    site: &Site,
+    sidebar: &Sidebar,
+    id: PageId,
+    number: usize,
+    linker: &Linker<'_>,
+) -> Option<String> {
+    let page = &site.pages[id];
+    let position = site.nav_of(id).positions.get(&id).map(Vec::as_slice);
+    let is_space_home = site.spaces[page.space].home == Some(id);
+    let listing = ListingPage {
+        number,
+        owner: &page.href_path,
+        folder: sidebar.listing_folder(&page.href_path).unwrap_or_default(),
+        label: crate::i18n::word(site.language_of(id), "listing_pages"),
+    };
+    sidebar.section_html(position, is_space_home, linker, &listing)
+}
+
+/// How many pages the listing of the pages the page `id` owns takes (0: it has none; 1: all
+/// on the page itself).
+pub fn listing_pages(site: &Site, sidebar: &Sidebar, id: PageId) -> usize {
+    let position = site.nav_of(id).positions.get(&id).map(Vec::as_slice);
+    let is_space_home = site.spaces[site.pages[id].space].home == Some(id);
+    sidebar.listing_pages(position, is_space_home)
+}
+
+/// The context of page `number` (from 2) of the listing of the pages the page `id` owns: the
+/// owner's place in the navigation, its breadcrumbs and itself above, the listing as its body.
+pub fn listing_context(site: &Site, sidebar: &Sidebar, id: PageId, number: usize) -> tera::Context {
+    let page = &site.pages[id];
+    let folder = sidebar.listing_folder(&page.href_path).unwrap_or_default();
+    let path = format!("{}{folder}/{number}/", page.href_path);
+    let url = format!("{}{folder}/{number}/", page.url);
+    let linker = Linker::Relative { from: &path };
+    let position = site.nav_of(id).positions.get(&id).map(Vec::as_slice);
+    let language = site.language_of(id);
+    let pages = listing_pages(site, sidebar, id);
+    let title = format!(
+        "{} ({number}/{pages}) · {}",
+        crate::i18n::word(language, "section_pages"),
+        page.title
+    );
+    let empty = Map::new();
+    let layout = Layout::default();
+    let view = PageView {
+        title: &title,
+        description: None,
+        meta_description: None,
+        content: "",
+        toc: Vec::new(),
+        url: &url,
+        canonical: canonical_url(site, &path),
+        source: &page.source.rel,
+        extra: &empty,
+        is_home: false,
+        has_mermaid: false,
+        has_math: false,
+        layout: &layout,
+        no_index: true,
+        icon: None,
+        cover: None,
+        markdown_href: None,
+        image: None,
+        edit_url: None,
+        last_updated: None,
+    };
+    let mut crumbs = breadcrumbs(site, id, position, &linker);
+    crumbs.push(Crumb {
+        label: page.nav_label.clone(),
+        href: Some(linker.href(&page.href_path)),
+    });
+    let mut context = tera::Context::new();
+    context.insert("page", &view);
+    context.insert("sidebar", &sidebar.html_beside(position, &linker));
+    context.insert(
+        "section_pages",
+        &section_listing(site, sidebar, id, number, &linker),
+    );
+    context.insert("nav_json", &nav_json_path(site, page.space));
+    context.insert("root", &linker.root());
+    context.insert("breadcrumbs", &crumbs);
     if language != site.language {
         context.insert("lang", language);
         context.insert("t", &crate::i18n::theme_strings(language));

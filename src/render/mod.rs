@@ -14,7 +14,10 @@ mod references;
 mod sidebar;
 mod theme;
 
-pub use context::{nav_json, nav_json_path, not_found_context, page_context, spaces_home_context};
+pub use context::{
+    listing_context, listing_pages, nav_json, nav_json_path, not_found_context, page_context,
+    spaces_home_context,
+};
 pub use hosting::{robots, sitemap};
 pub use linker::Linker;
 pub use llms::{llms_full, llms_txt, write_llms_full};
@@ -219,6 +222,19 @@ impl<'a> SiteRenderer<'a> {
                 id,
                 content,
                 self.dates,
+            ),
+        )
+    }
+
+    /// Renders page `number` (from 2) of the listing of the pages the page `id` owns.
+    pub fn section_listing(&self, id: PageId, number: usize) -> Result<Vec<u8>, Diagnostic> {
+        self.theme.render(
+            "page.html",
+            &listing_context(
+                self.site,
+                self.sidebar(self.site.pages[id].space),
+                id,
+                number,
             ),
         )
     }

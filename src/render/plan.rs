@@ -14,7 +14,10 @@ use rustc_hash::FxHashMap;
 use super::llms::{llms_full, llms_txt};
 use super::markdown::{page_markdown, page_markdown_path};
 use super::plan_file::{OutputKind, PLAN_FILE, PlanFile};
-use super::{SiteRenderer, Theme, nav_json, redirect_page, redirects_file, robots, sitemap};
+use super::{
+    SiteRenderer, Theme, listing_pages, nav_json, prepare_sidebars, redirect_page, redirects_file,
+    robots, sitemap,
+};
 use crate::diagnostic::Diagnostic;
 use crate::site::redirects::Redirect;
 use crate::site::{Page, PageId, Site};
@@ -29,6 +32,9 @@ pub enum Job {
     Page(PageId),
     /// A published page's Markdown (`outputs: markdown`).
     PageMarkdown(PageId),
+    /// Page `.1` (from 2) of the listing of the pages a page owns, when one page cannot hold it
+    /// ([`super::sidebar::LISTING_PAGE`]).
+    SectionListing(PageId, usize),
     /// A file of the sources, copied as it is (index into `site.assets`).
     Asset(usize),
     /// A static file of the theme: CSS, JavaScript, vendored libraries (index into
@@ -62,7 +68,7 @@ impl Job {
     /// What the file is, as the plan file tells `carnet deploy` (`None` for the plan file).
     pub fn kind(&self) -> Option<OutputKind> {
         Some(match self {
-            Job::Page(_) => OutputKind::Page,
+            Job::Page(_) | Job::SectionListing(..) => OutputKind::Page,
             Job::PageMarkdown(_) => OutputKind::PageMarkdown,
             Job::Asset(_) => OutputKind::Asset,
             Job::Theme(_) => OutputKind::Theme,
@@ -82,7 +88,9 @@ impl Job {
     /// Who asked for the file, as an error about two of them at one path names it.
     fn owner(&self, site: &Site, redirects: &[Redirect]) -> String {
         match self {
-            Job::Page(id) | Job::PageMarkdown(id) => site.pages[*id].source.rel.clone(),
+            Job::Page(id) | Job::PageMarkdown(id) | Job::SectionListing(id, _) => {
+                site.pages[*id].source.rel.clone()
+            }
             Job::Asset(index) => site.assets[*index].rel.clone(),
             Job::Theme(_) => "the theme".to_string(),
             Job::Redirect(index) => redirects
@@ -107,6 +115,26 @@ fn markdown_entries(
 ) -> impl Iterator<Item = (String, Job)> {
     ids.filter(|_| site.config.outputs.markdown)
         .map(|id| (page_markdown_path(&site.pages[id]), Job::PageMarkdown(id)))
+}
+
+/// The further pages of the listings too long for their owner page (`guide/page/2/`…).
+fn listing_entries(site: &Site) -> Vec<(String, Job)> {
+    let sidebars = prepare_sidebars(site);
+    let mut entries = Vec::new();
+    for (id, page) in site.published() {
+        let pages = listing_pages(site, &sidebars[page.space], id);
+        if pages < 2 {
+            continue;
+        }
+        let Some(folder) = sidebars[page.space].listing_folder(&page.href_path) else {
+            continue;
+        };
+        entries.extend((2..=pages).map(|number| {
+            let path = format!("{}{folder}/{number}/index.html", page.url);
+            (path, Job::SectionListing(id, number))
+        }));
+    }
+    entries
 }
 
 /// Every output file of a build but the search index: path → job, pages first, in source order.
@@ -137,6 +165,7 @@ impl Plan {
             .map(|(id, page)| (page_html_path(page), Job::Page(id)))
             .collect();
         entries.extend(markdown_entries(site, site.published().map(|(id, _)| id)));
+        entries.extend(listing_entries(site));
         entries.extend(
             site.assets
                 .iter()
@@ -327,6 +356,7 @@ pub fn render_generated(
         Job::PageMarkdown(id) => page_markdown(site, id).into_bytes(),
         Job::LlmsTxt => llms_txt(site).into_bytes(),
         Job::LlmsFull => llms_full(site).into_bytes(),
+        Job::SectionListing(id, number) => renderer.section_listing(id, number)?,
         Job::Page(_) | Job::Asset(_) | Job::PlanFile => Vec::new(),
     })
 }

@@ -108,18 +108,7 @@ pub fn load_theme(config: &SiteConfig) -> Result<Theme, Vec<Diagnostic>> {
         return Err(diagnostics);
     }
 
-    let mut files = Vec::new();
-    let mut asset_paths = BTreeMap::new();
-    for (name, source) in statics {
-        let output = format!("assets/{}", hashed_name(&name, &source.bytes));
-        let only_for = name.starts_with("vendor/mermaid/").then_some("mermaid");
-        asset_paths.insert(name, output.clone());
-        files.push(ThemeFile {
-            output,
-            bytes: source.bytes,
-            only_for,
-        });
-    }
+    let (files, asset_paths) = static_files(statics);
     Ok(Theme {
         tera,
         files,
@@ -192,6 +181,69 @@ fn overlay(files: &mut BTreeMap<String, Source>, dir: &Path, config: &SiteConfig
     }
 }
 
+/// The theme's static files as written (CSS and JavaScript under content-hashed names, scripts
+/// naming other files by those names), with file name → output path.
+fn static_files(statics: BTreeMap<String, Source>) -> (Vec<ThemeFile>, BTreeMap<String, String>) {
+    let mut files = Vec::new();
+    let mut asset_paths: BTreeMap<String, String> = statics
+        .iter()
+        .map(|(name, source)| {
+            let output = format!("assets/{}", hashed_name(name, &source.bytes));
+            (name.clone(), output)
+        })
+        .collect();
+    let named = asset_paths.clone();
+    for (name, source) in statics {
+        let bytes = with_asset_paths(source.bytes, &named);
+        let output = format!("assets/{}", hashed_name(&name, &bytes));
+        let only_for = name.starts_with("vendor/mermaid/").then_some("mermaid");
+        asset_paths.insert(name, output.clone());
+        files.push(ThemeFile {
+            output,
+            bytes,
+            only_for,
+        });
+    }
+    (files, asset_paths)
+}
+
+/// What a theme script writes where it needs the output path of another static file
+/// (`"carnet-asset:search.js"`), so that pages need not carry it: each page would otherwise
+/// repeat the same hashed names.
+const ASSET_MARKER: &str = "carnet-asset:";
+
+/// `bytes` of a JavaScript file with each `"carnet-asset:<name>"` string replaced by the output
+/// path of the static file `<name>` (as it was before any replacement: a file that names
+/// another with a marker is not itself named by one). Other files are left as they are.
+fn with_asset_paths(
+    bytes: Cow<'static, [u8]>,
+    asset_paths: &BTreeMap<String, String>,
+) -> Cow<'static, [u8]> {
+    let marker = format!("\"{ASSET_MARKER}");
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return bytes;
+    };
+    if !text.contains(&marker) {
+        return bytes;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(&marker) {
+        out.push_str(&rest[..at + 1]);
+        let after = &rest[at + marker.len()..];
+        let name = after.split('"').next().unwrap_or_default();
+        match asset_paths.get(name) {
+            Some(path) => {
+                out.push_str(path);
+                rest = &after[name.len()..];
+            }
+            None => rest = &rest[at + 1..],
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out.into_bytes())
+}
+
 /// `style.css` → `style.<10 hex digits of its BLAKE3 hash>.css`; other files keep their name.
 fn hashed_name(name: &str, bytes: &[u8]) -> String {
     let hashable = name.ends_with(".css") || name.ends_with(".js");
@@ -242,6 +294,35 @@ mod tests {
         );
         assert_ne!(a, hashed_name("style.css", b"body{color:red}"));
         assert_eq!(hashed_name("logo.svg", b"<svg/>"), "logo.svg");
+    }
+
+    #[test]
+    fn scripts_name_other_static_files_by_their_hashed_paths() {
+        let paths = BTreeMap::from([(
+            "search.js".to_string(),
+            "assets/search.0123456789.js".to_string(),
+        )]);
+        let script = br#"var s = "carnet-asset:search.js", t = "carnet-asset:nope.js";"#;
+        let out = with_asset_paths(Cow::Borrowed(script), &paths);
+        assert_eq!(
+            std::str::from_utf8(&out).ok(),
+            Some(r#"var s = "assets/search.0123456789.js", t = "carnet-asset:nope.js";"#)
+        );
+        // The default theme's script gets the paths of the files it loads.
+        let (files, asset_paths) = static_files(embedded("static/"));
+        let carnet = &asset_paths["carnet.js"];
+        let file = files
+            .iter()
+            .find(|f| &f.output == carnet)
+            .expect("carnet.js");
+        let text = String::from_utf8_lossy(&file.bytes);
+        assert!(!text.contains(ASSET_MARKER), "{text}");
+        for name in ["search.js", "vendor/snowball/stemmers.js"] {
+            assert!(
+                text.contains(&format!("\"{}\"", asset_paths[name])),
+                "{name}"
+            );
+        }
     }
 
     #[test]

@@ -30,10 +30,11 @@ use super::loading::{Loaded, context_key, dependents_of, load_file};
 use super::snapshot::Snapshot;
 use crate::build::{BuildOptions, Inputs};
 use crate::cache::Cache;
-use crate::config::{SiteConfig, load_config};
+use crate::config::{LastUpdated, SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, display_path};
+use crate::git_dates::{PageDates, page_dates};
 use crate::render::{load_theme, same_site_globals, set_site_globals};
-use crate::site::{PageId, SummaryCache, assemble_site};
+use crate::site::{PageId, Site, SummaryCache, assemble_site};
 
 /// What the last successful assembly started from, to start the next rebuild from.
 struct Assembled {
@@ -260,7 +261,8 @@ impl LiveSite {
         }
         self.options.apply_policy(&mut diagnostics);
         self.generation += 1;
-        let snapshot = Arc::new(old.derive(self.generation, site, &ids, diagnostics));
+        let (dates, _) = read_dates(&site);
+        let snapshot = Arc::new(old.derive(self.generation, site, &ids, diagnostics, dates));
         if let Some(assembled) = &mut self.assembled {
             assembled.snapshot = snapshot.clone();
         }
@@ -338,6 +340,8 @@ impl LiveSite {
         };
         let (redirects, redirect_findings) = site.redirects();
         site_findings.extend(redirect_findings);
+        let (dates, date_findings) = read_dates(&site);
+        site_findings.extend(date_findings);
         let findings = Findings {
             config: config_diagnostics,
             walk: walk_diagnostics,
@@ -377,6 +381,7 @@ impl LiveSite {
             theme,
             redirects,
             diagnostics,
+            dates,
         ));
         let page_files = inputs
             .sources
@@ -549,4 +554,18 @@ fn walk_still_valid(previous: &Assembled, changed: &[PathBuf]) -> bool {
             (previous.page_files.contains_key(path) || summaries.iter().any(|(s, _)| s == path))
                 && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
         })
+}
+
+/// The "Last updated" dates of `site`'s published pages (`last_updated: git`), as a build reads
+/// them: one walk of the history, at each rebuild (a commit touches no watched file, so the
+/// next save is when it is seen), with the warnings a build gives.
+fn read_dates(site: &Site) -> (Option<Arc<PageDates>>, Vec<Diagnostic>) {
+    match site.config.last_updated {
+        Some(LastUpdated::Git) => {
+            let sources = site.published().map(|(_, page)| page.source.rel.as_str());
+            let (dates, found) = page_dates(&site.config, sources);
+            (Some(Arc::new(dates)), found)
+        }
+        None => (None, Vec::new()),
+    }
 }

@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::diagnostic::Diagnostic;
+use crate::git_dates::PageDates;
 use crate::render::{
     Job, Plan, SEARCH_DIR, Sidebar, SiteRenderer, Theme, page_content, page_html_path,
     prepare_sidebars, render_generated,
@@ -27,6 +28,8 @@ pub struct Snapshot {
     pub redirects: Arc<Vec<Redirect>>,
     /// Everything the rebuild found.
     pub diagnostics: Vec<Diagnostic>,
+    /// "Last updated" dates (`last_updated: git`), as a build shows them.
+    dates: Option<Arc<PageDates>>,
     /// Shared with the snapshots derived from this one: the navigation they show is the same.
     sidebars: Arc<OnceLock<Vec<Sidebar>>>,
     /// What a build would write, made on first use; shared like the sidebars (a page swap
@@ -43,6 +46,7 @@ impl Snapshot {
         theme: Arc<Theme>,
         redirects: Vec<Redirect>,
         diagnostics: Vec<Diagnostic>,
+        dates: Option<Arc<PageDates>>,
     ) -> Self {
         Snapshot {
             generation,
@@ -50,6 +54,7 @@ impl Snapshot {
             theme,
             redirects: Arc::new(redirects),
             diagnostics,
+            dates,
             sidebars: Arc::default(),
             plan: Arc::default(),
             rendered: Mutex::default(),
@@ -59,24 +64,28 @@ impl Snapshot {
 
     /// The snapshot of `site`, which is this snapshot's site with the pages `changed` loaded
     /// again and nothing else visible to other pages changed ([`crate::site::Page::same_for_others`]).
-    /// Only those pages' HTML and the search index are rendered again.
+    /// Only those pages' HTML and the search index are rendered again, with `dates` (read
+    /// again: a commit since the last save is seen at this one).
     pub fn derive(
         &self,
         generation: u64,
         site: Site,
         changed: &[PageId],
         diagnostics: Vec<Diagnostic>,
+        dates: Option<Arc<PageDates>>,
     ) -> Snapshot {
         let stale: HashSet<String> = changed
             .iter()
             .map(|&id| page_html_path(&site.pages[id]))
             .collect();
         let plan = self.plan();
+        // A new commit dates other pages too: then none is kept.
+        let same_dates = self.dates == dates;
         let kept: Rendered = self
             .lock_rendered()
             .iter()
             .filter(|(path, _)| {
-                !stale.contains(*path) && matches!(plan.job(path), Some(Job::Page(_)))
+                same_dates && !stale.contains(*path) && matches!(plan.job(path), Some(Job::Page(_)))
             })
             .map(|(path, bytes)| (path.clone(), bytes.clone()))
             .collect();
@@ -86,6 +95,7 @@ impl Snapshot {
             theme: self.theme.clone(),
             redirects: self.redirects.clone(),
             diagnostics,
+            dates,
             sidebars: self.sidebars.clone(),
             plan: self.plan.clone(),
             rendered: Mutex::new(kept),
@@ -159,6 +169,7 @@ impl Snapshot {
     fn renderer(&self) -> SiteRenderer<'_> {
         let sidebars = self.sidebars.get_or_init(|| prepare_sidebars(&self.site));
         SiteRenderer::with_sidebars(&self.theme, &self.site, sidebars)
+            .with_dates(self.dates.as_deref())
     }
 
     fn search_files(&self) -> &Rendered {

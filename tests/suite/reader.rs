@@ -257,7 +257,128 @@ fn a_flat_summary_of_many_pages_gives_pages_of_bounded_size() {
         largest < 8 * 1024,
         "a page of 400 siblings weighs {largest} bytes"
     );
-    assert_eq!(crawl(&site).len(), 401);
+    assert_eq!(crawl(&site), all_pages(&site.out));
+}
+
+/// A site whose SUMMARY.md lists `count` pages at the top level (`p<i>.md`), plus `extra`.
+fn flat_site(count: usize, extra: &[(&str, &str)]) -> tempfile::TempDir {
+    let mut summary = String::from("* [Accueil](README.md)\n");
+    let mut files = vec![("README.md".to_string(), "# Accueil\n".to_string())];
+    for i in 0..count {
+        summary.push_str(&format!("* [Une page au titre assez long {i}](p{i}.md)\n"));
+        files.push((format!("p{i}.md"), format!("# Page {i}\n")));
+    }
+    for (path, title) in extra {
+        summary.push_str(&format!("* [{title}]({path})\n"));
+        files.push((path.to_string(), format!("# {title}\n")));
+    }
+    files.push(("SUMMARY.md".into(), summary));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    site_with(&refs)
+}
+
+#[test]
+fn a_long_listing_is_cut_into_pages_that_all_lead_to_each_other() {
+    let site = build_tmp(flat_site(600, &[]));
+    site.assert_no_errors();
+    // The home page lists the first hundred entries, not all 600 (once 75 KB).
+    let home = site.page("");
+    assert_eq!(select(&home, "#section-pages > ul > li").len(), 100);
+    let largest = all_pages(&site.out)
+        .iter()
+        .map(|url| site.file(&format!("{url}index.html")).len())
+        .max()
+        .unwrap_or_default();
+    assert!(
+        largest < 24 * 1024,
+        "the largest page weighs {largest} bytes"
+    );
+    // Six pages of listing, each with links to the first, the last and its neighbours.
+    let pager = |url: &str| -> Vec<(String, String)> {
+        let page = site.page(url);
+        select(&page, "#section-pages nav.listing-pages a")
+            .into_iter()
+            .map(|a| (text(a), attr(a, "href").to_string()))
+            .collect()
+    };
+    assert_eq!(
+        pager(""),
+        [
+            ("1", "#section-pages"),
+            ("2", "page/2/"),
+            ("3", "page/3/"),
+            ("6", "page/6/")
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    assert_eq!(
+        pager("page/4/"),
+        [
+            ("1", "../../#section-pages"),
+            ("2", "../2/"),
+            ("3", "../3/"),
+            ("4", "./"),
+            ("5", "../5/"),
+            ("6", "../6/")
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    let fourth = site.page("page/4/");
+    let listed: Vec<String> = select(&fourth, "#section-pages > ul > li > a")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert_eq!(listed.len(), 100);
+    // The home page is not listed: page 4 starts at the 301st entry.
+    assert_eq!(listed[0], "Une page au titre assez long 300");
+    assert_eq!(
+        attr(select_one(&fourth, "nav.listing-pages a[rel=next]"), "href"),
+        "../5/"
+    );
+    assert_eq!(
+        text(select_one(&fourth, "h1")),
+        "In this section (4/6) · Accueil"
+    );
+    assert_eq!(
+        attr(select_one(&fourth, "meta[name=robots]"), "content"),
+        "noindex"
+    );
+    assert!(!site.exists("page/7/index.html"));
+    // Its sidebar is the owner's, with no entry claiming to be the page shown.
+    assert!(select(&fourth, "#sidebar [aria-current]").is_empty());
+    assert!(!select(&home, "#sidebar [aria-current]").is_empty());
+    // A "more" entry leads to the page of the listing where its run starts.
+    let far = site.page("p450/");
+    let more: Vec<&str> = select(&far, "#sidebar li.nav-more > a")
+        .into_iter()
+        .map(|a| attr(a, "href"))
+        .collect();
+    assert_eq!(more, ["../#section-pages", "../page/5/#section-pages"]);
+    // Every page is reached by following links, without JavaScript.
+    let pages = all_pages(&site.out);
+    assert_eq!(pages.len(), 601 + 5);
+    assert_eq!(crawl(&site), pages);
+}
+
+#[test]
+fn a_listings_pages_never_take_a_pages_url() {
+    let site = build_tmp(flat_site(150, &[("page/2.md", "Une vraie page")]));
+    site.assert_no_errors();
+    assert_eq!(
+        text(select_one(&site.page("page/2/"), "h1")),
+        "Une vraie page"
+    );
+    let home = site.page("");
+    let pager: Vec<&str> = select(&home, "nav.listing-pages a")
+        .into_iter()
+        .map(|a| attr(a, "href"))
+        .collect();
+    assert_eq!(pager, ["#section-pages", "page-1/2/"]);
+    assert!(site.exists("page-1/2/index.html"));
+    assert_eq!(crawl(&site), all_pages(&site.out));
 }
 
 #[test]
@@ -288,7 +409,7 @@ fn an_edit_link_leads_to_the_pages_source() {
 }
 
 /// Runs git in `dir` with fixed identities and dates.
-fn git(dir: &Path, args: &[&str], date: &str) {
+pub fn git(dir: &Path, args: &[&str], date: &str) {
     let status = Command::new("git")
         .args(args)
         .current_dir(dir)
@@ -305,7 +426,7 @@ fn git(dir: &Path, args: &[&str], date: &str) {
     assert!(status.success(), "git {args:?}");
 }
 
-fn dated_repo() -> tempfile::TempDir {
+pub fn dated_repo() -> tempfile::TempDir {
     let tmp = site_with(&[
         (
             "carnet.yaml",

@@ -514,3 +514,38 @@ fn ctrl_c_stops_the_server_at_once_even_with_a_page_open() {
     // The port is free again.
     std::net::TcpListener::bind(("127.0.0.1", server.port)).expect("port released");
 }
+
+/// The `datetime` of the "Last updated" line of the page at `path`.
+fn served_date(server: &Server, path: &str) -> String {
+    let page = scraper::Html::parse_document(&server.page(path));
+    select(&page, ".page-meta time")
+        .first()
+        .map(|time| attr(*time, "datetime").to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn last_updated_dates_are_served_as_a_build_writes_them_and_a_commit_is_seen_at_the_next_save() {
+    use crate::reader::{dated_repo, git};
+    let tmp = dated_repo();
+    let site = tmp.path();
+    let server = Server::start(site, &[]);
+    assert_eq!(served_date(&server, "/a/"), "2024-05-01T12:00:00Z");
+    assert_eq!(served_date(&server, "/b/"), "2024-01-15T10:00:00Z");
+    let sitemap = server.get("/sitemap.xml").1;
+    assert!(
+        sitemap.contains(
+            "<loc>https://docs.example.org/a/</loc><lastmod>2024-05-01T12:00:00Z</lastmod>"
+        ),
+        "{sitemap}"
+    );
+
+    // b.md changed and committed; the save of another page after the commit shows its date,
+    // on b's page, rendered before, too.
+    write(site, "content/b.md", b"# B\n\nChanged.\n");
+    git(site, &["commit", "-q", "-am", "b"], "2024-07-01T08:00:00Z");
+    write(site, "content/a.md", b"# A\n\nSaved again.\n");
+    server.wait_until("/a/", |body| body.contains("Saved again."));
+    assert_eq!(served_date(&server, "/b/"), "2024-07-01T08:00:00Z");
+    assert_eq!(served_date(&server, "/a/"), "2024-05-01T12:00:00Z");
+}

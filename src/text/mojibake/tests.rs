@@ -139,3 +139,21 @@ fn a_page_that_reads_more_wins_over_latin1() {
     assert_eq!(repair("Ä…Å¾uolas æ\u{9d}±äº¬"), "ąžuolas 東京");
     assert_eq!(repair("Ä…Å¾uolas Å¾luÅ¥ouÄ\u{8d}kÃ½"), "ąžuolas žluťoučký");
 }
+
+#[test]
+fn combining_marks_read_as_latin1() {
+    // A price and a word crossed out with U+0336 (CC B6), each mark read as `Ì¶`.
+    let struck =
+        "Soldes : 1\u{336}2\u{336}0\u{336} € → 99 €, t\u{336}h\u{336}i\u{336}s\u{336} is gone";
+    let damaged = damage(struck, &CODE_PAGES[0]);
+    assert!(damaged.contains("1Ì¶2Ì¶0Ì¶"), "{damaged}");
+    assert_eq!(repair(&damaged), struck);
+    assert_eq!(
+        repair("the old price 5Ì¶0 is gone"),
+        "the old price 5\u{336}0 is gone"
+    );
+    // An Italian capital before punctuation is what it seems.
+    for text in ["PERCHÉ SÌ” e «COSÌ»", "CITTÀ SÌ¶ OK", "AÍ… ok"] {
+        assert!(find_repairs(text).is_empty(), "{text}");
+    }
+}

@@ -170,11 +170,18 @@ pub fn attr<'a>(element: ElementRef<'a>, name: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no `{name}` on {:?}", element.value()))
 }
 
-/// The `href` of the link whose text is exactly `label` in the page's content.
+/// The `href` of the link whose text is exactly `label` in the page's content (headings' links
+/// to themselves aside).
 pub fn link_href(html: &Html, label: &str) -> String {
     let links: Vec<_> = select(html, ".content a")
         .into_iter()
         .filter(|a| text(*a) == label)
+        .filter(|a| {
+            let in_heading = a.parent().and_then(ElementRef::wrap).is_some_and(|p| {
+                matches!(p.value().name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+            });
+            !(in_heading && attr(*a, "href").starts_with('#'))
+        })
         .collect();
     assert_eq!(
         links.len(),

@@ -8,13 +8,17 @@
       copy: "Copier", copied: "Copié", search: "Rechercher", search_placeholder: "Rechercher (/)",
       search_close: "Fermer la recherche", search_count: "{n} résultat(s)", search_none: "Aucun résultat",
       search_error: "La recherche n’a pas pu être chargée", theme_auto: "Thème : automatique",
-      theme_light: "Thème : clair", theme_dark: "Thème : sombre"
+      theme_light: "Thème : clair", theme_dark: "Thème : sombre", copy_markdown: "Copier en Markdown",
+      copied_markdown: "Markdown de la page copié",
+      copy_markdown_failed: "Copie impossible : ouvrez la version Markdown"
     },
     en: {
       copy: "Copy", copied: "Copied", search: "Search", search_placeholder: "Search (/)",
       search_close: "Close search", search_count: "{n} result(s)", search_none: "No results",
       search_error: "Search could not be loaded", theme_auto: "Theme: automatic",
-      theme_light: "Theme: light", theme_dark: "Theme: dark"
+      theme_light: "Theme: light", theme_dark: "Theme: dark", copy_markdown: "Copy as Markdown",
+      copied_markdown: "The page's Markdown is copied",
+      copy_markdown_failed: "Could not copy: open the Markdown version"
     }
   };
   var words = WORDS[(document.documentElement.lang || "").split("-")[0].toLowerCase()] || WORDS.en;
@@ -306,7 +310,7 @@
     var copyMarkdown = document.createElement("button");
     copyMarkdown.type = "button";
     copyMarkdown.className = "copy-markdown";
-    copyMarkdown.textContent = actions.getAttribute("data-copy");
+    copyMarkdown.textContent = words.copy_markdown;
     var copyStatus = document.createElement("span");
     copyStatus.className = "copy-markdown-status";
     copyStatus.setAttribute("role", "status");
@@ -331,21 +335,23 @@
       } else {
         copied = text.then(function (t) { return navigator.clipboard.writeText(t); });
       }
-      copied.then(function () { say(actions.getAttribute("data-copied")); },
-                  function () { say(actions.getAttribute("data-failed")); });
+      copied.then(function () { say(words.copied_markdown); },
+                  function () { say(words.copy_markdown_failed); });
     });
   }
 
   // The header's tools, made here because they need this script: search (a field on wide
   // screens, an icon button opening a full-width field on phones) and the theme toggle. Their
   // words are below rather than in every page (src/i18n.rs has the same; a test keeps both in
-  // step).
+  // step), and so are the paths of the files search loads: each string naming a static file
+  // after the theme's asset marker becomes that file's hashed path when the theme is loaded
+  // (src/render/theme.rs).
   var html = document.documentElement;
   var tools = document.querySelector(".site-tools");
   var header = document.querySelector(".site-header");
   if (tools && header) {
     var searchButton = element("button", { type: "button", "class": "search-toggle icon-button", "aria-controls": "search-form", "aria-expanded": "false", "aria-label": words.search, title: words.search });
-    var searchForm = element("form", { id: "search-form", "class": "search", role: "search", "data-script": root + tools.getAttribute("data-search"), "data-stemmer": root + tools.getAttribute("data-stemmer"), "data-count": words.search_count, "data-none": words.search_none, "data-error": words.search_error });
+    var searchForm = element("form", { id: "search-form", "class": "search", role: "search", "data-script": root + "carnet-asset:search.js", "data-stemmer": root + "carnet-asset:vendor/snowball/stemmers.js", "data-count": words.search_count, "data-none": words.search_none, "data-error": words.search_error });
     var searchLabel = element("label", { "class": "visually-hidden", "for": "search-input" });
     searchLabel.textContent = words.search;
     var searchInput = element("input", { id: "search-input", type: "search", placeholder: words.search_placeholder, autocomplete: "off", spellcheck: "false", enterkeyhint: "search", "aria-controls": "search-results" });

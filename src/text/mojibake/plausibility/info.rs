@@ -1,5 +1,8 @@
 //! What the scorer knows of each character: its part in text, script, case and rarity.
 
+use std::sync::LazyLock;
+
+use super::pairs::pair_class;
 use super::*;
 
 /// What the scorer knows of one character.

@@ -1,6 +1,7 @@
 //! The costs of readings, on the patterns mojibake and real text make.
 
 use super::info::info_uncached;
+use super::pairs::{PAIRS, pair_class, pair_costs};
 use super::*;
 
 fn score(original: &str, repaired: &str, before: &str, after: &str) -> i32 {

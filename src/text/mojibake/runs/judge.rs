@@ -1,160 +1,37 @@
-//! Judging runs: both readings of a run weighed, each judgement remembered for the file.
+//! Judging runs: both readings of a run weighed, each judgement remembered for the file and
+//! the files with the same traits after it ([`memory`](super::memory)).
 
+use super::memory::{self, JudgeKey, Judgements, one_window_key};
 use super::repair::{chosen_text, is_c1, undo_layers};
 use super::*;
 
 /// Judges runs in one file, remembering its judgements: a damaged file holds the same run
 /// between the same kinds of neighbours many times (`Ã©` inside a lower-case word), and
 /// weighing both readings is the costliest part of the scan.
-#[derive(Default)]
 pub struct Judge {
     pub(super) file: FileTraits,
-    known: rustc_hash::FxHashMap<JudgeKey, Option<Judged>>,
     /// The judgements of runs of one window without a lost byte between ASCII neighbours
-    /// (most runs of a damaged file), by [`one_window_key`].
-    known_windows: rustc_hash::FxHashMap<u64, Option<Judged>>,
+    /// (most runs of a damaged file), by [`one_window_key`], and of the others.
+    known: Judgements,
 }
 
-/// A run of one window without a lost byte, between ASCII neighbours (or none), in 53 bits:
-/// the page, the character it decodes to (which, with the page, gives its characters), and its
-/// four neighbours, ASCII letters by case but for the few an apostrophe's contraction reads.
-pub(super) fn one_window_key(
-    text: &str,
-    page: &CodePage,
-    windows: &[Resolved],
-    range: &Range<usize>,
-) -> Option<u64> {
-    let [window] = windows else {
-        return None;
-    };
-    if !window.exact || window.lost_nbsp {
-        return None;
-    }
-    let bytes = text.as_bytes();
-    let ascii_at = |at: Option<usize>| -> Option<u64> {
-        let Some(at) = at else {
-            return Some(0);
-        };
-        let b = *bytes.get(at)?;
-        if !b.is_ascii() {
-            return None;
-        }
-        Some(u64::from(match b {
-            b's' | b't' | b'd' | b'm' => b,
-            b'a'..=b'z' => b'a',
-            b'A'..=b'Z' => b'A',
-            // A byte of 0x80 or more is no neighbour: the end of the text reads as 0.
-            _ => b,
-        }))
-    };
-    let before = |n: usize| range.start.checked_sub(n).filter(|_| range.start >= n);
-    let after = |n: usize| Some(range.end + n - 1).filter(|at| *at < bytes.len());
-    let neighbours = [
-        ascii_at(before(2).filter(|_| before(1).is_some()))?,
-        ascii_at(before(1))?,
-        ascii_at(after(1))?,
-        ascii_at(after(2).filter(|_| after(1).is_some()))?,
-    ];
-    let mut key = u64::try_from(page.index).ok()? | (u64::from(window.chosen) << 4);
-    for (i, n) in neighbours.into_iter().enumerate() {
-        key |= n << (25 + 7 * i);
-    }
-    Some(key)
-}
-
-/// What a run's judgement depends on: the page, its characters and what they decode to, and
-/// its neighbours (any small ASCII letter but the few an apostrophe's contraction reads is as
-/// good as another, and so is any ASCII capital).
-#[derive(Clone, Copy)]
-struct JudgeKey {
-    page: u8,
-    len: u8,
-    items: [u32; JUDGE_KEY_ITEMS],
-}
-
-impl JudgeKey {
-    /// The items in use.
-    pub(super) fn items(&self) -> &[u32] {
-        &self.items[..usize::from(self.len)]
+impl Default for Judge {
+    fn default() -> Self {
+        Judge::new(FileTraits::default())
     }
 }
 
-impl PartialEq for JudgeKey {
-    fn eq(&self, other: &Self) -> bool {
-        self.page == other.page && self.items() == other.items()
-    }
-}
-
-impl Eq for JudgeKey {}
-
-impl std::hash::Hash for JudgeKey {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.page.hash(state);
-        self.items().hash(state);
-    }
-}
-
-/// The longest run (characters and repairs, with the four neighbours) whose judgement is kept.
-pub(super) const JUDGE_KEY_ITEMS: usize = 40;
-
-impl JudgeKey {
-    pub(super) fn of(
-        text: &str,
-        page: &CodePage,
-        windows: &[Resolved],
-        range: &Range<usize>,
-    ) -> Option<Self> {
-        let around = Around::of(text, range.start, range.end);
-        let neighbours = [
-            around.before[1],
-            around.before[0],
-            around.after[0],
-            around.after[1],
-        ];
-        let class = |c: Option<char>| match c {
-            None => 0,
-            Some('s' | 't' | 'd' | 'm') => u32::from(c.unwrap_or(' ')),
-            Some(c) if c.is_ascii_lowercase() => u32::from('a'),
-            Some(c) if c.is_ascii_uppercase() => u32::from('A'),
-            Some(c) => u32::from(c),
-        };
-        let page = u8::try_from(page.index).ok()?;
-        let mut key = JudgeKey {
-            page,
-            len: 0,
-            items: [0; JUDGE_KEY_ITEMS],
-        };
-        let mut push = |item: u32| -> Option<()> {
-            *key.items.get_mut(usize::from(key.len))? = item;
-            key.len += 1;
-            Some(())
-        };
-        push(class(neighbours[0]))?;
-        push(class(neighbours[1]))?;
-        for c in text[range.clone()].chars() {
-            push(u32::from(c))?;
-        }
-        push(u32::MAX)?;
-        for window in windows {
-            push(
-                u32::from(window.chosen)
-                    | (u32::from(window.lost_nbsp) << 24)
-                    | (u32::from(!window.exact) << 25),
-            )?;
-        }
-        push(u32::MAX)?;
-        push(class(neighbours[2]))?;
-        push(class(neighbours[3]))?;
-        Some(key)
+impl Drop for Judge {
+    fn drop(&mut self) {
+        memory::give_back(self.file, std::mem::take(&mut self.known));
     }
 }
 
 impl Judge {
     pub fn new(file: FileTraits) -> Self {
         Judge {
+            known: memory::take(&file),
             file,
-            known: rustc_hash::FxHashMap::default(),
-            known_windows: rustc_hash::FxHashMap::default(),
         }
     }
 
@@ -167,21 +44,21 @@ impl Judge {
         range: Range<usize>,
     ) -> Option<Judged> {
         if let Some(key) = one_window_key(text, page, windows, &range) {
-            if let Some(known) = self.known_windows.get(&key) {
+            if let Some(known) = self.known.windows.get(&key) {
                 return *known;
             }
             let judged = judge_run(text, page, windows, range, &self.file);
-            self.known_windows.insert(key, judged);
+            self.known.windows.insert(key, judged);
             return judged;
         }
         let Some(key) = JudgeKey::of(text, page, windows, &range) else {
             return judge_run(text, page, windows, range, &self.file);
         };
-        if let Some(known) = self.known.get(&key) {
+        if let Some(known) = self.known.runs.get(&key) {
             return *known;
         }
         let judged = judge_run(text, page, windows, range, &self.file);
-        self.known.insert(key, judged);
+        self.known.runs.insert(key, judged);
         judged
     }
 }
@@ -256,9 +133,17 @@ pub(super) fn judge_run(
         repaired_chars: u32::try_from(repaired_chars).unwrap_or(u32::MAX),
         guessed: u32::try_from(windows.iter().filter(|w| !w.exact).count()).unwrap_or(u32::MAX),
         exact: u32::try_from(windows.iter().filter(|w| w.exact).count()).unwrap_or(u32::MAX),
-        lone_sign: matches!(windows, [only] if only.chosen.len_utf8() == 2 && !is_letter(only.chosen)),
+        lone_sign: matches!(windows, [only] if only.chosen.len_utf8() == 2 && lone_sign(only.chosen)),
         deeper,
     })
+}
+
+/// Whether `c`, repaired from two bytes alone, may be what the author typed with a stray
+/// character before it (`Â°`: the repair only takes the `Â` away): any sign. Not a letter, and
+/// not a combining mark: that changes the character it sits on (`$Ì¶6Ì¶3Ì¶`, a price crossed
+/// out), and its repair is weighed as such.
+fn lone_sign(c: char) -> bool {
+    !is_letter(c) && plausibility::info(c).kind != plausibility::Kind::Mark
 }
 
 /// What box drawing costs inside a word, as it stands (`B├╝ro`, `güneş` read as CP437 into

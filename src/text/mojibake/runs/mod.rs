@@ -19,6 +19,7 @@ use super::scan::{Decoded, Lookahead, ScanContext, Window, window_at};
 use super::unicode::{Script, is_letter, is_lower, is_upper, script};
 
 mod judge;
+mod memory;
 mod repair;
 
 pub use judge::{Judge, STRONG};

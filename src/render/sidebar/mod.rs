@@ -33,6 +33,8 @@
 //! count to its `data-to`); `nav-branch` marks entries with children, open when they hold a
 //! list.
 
+mod listing;
+
 use std::fmt::Write as _;
 
 use pulldown_cmark_escape::escape_html;
@@ -40,6 +42,8 @@ use rustc_hash::FxHashMap;
 
 use super::linker::Linker;
 use crate::site::{NavNode, NavTarget, Site, Space};
+pub use listing::ListingPage;
+use listing::{listing_folder, listing_items};
 
 /// A list of at most this many entries is shown whole.
 pub const FULL_LIST: usize = 12;
@@ -52,6 +56,13 @@ pub const ANCESTOR_WINDOW: usize = 1;
 const SHORTEST_CUT: usize = 3;
 /// The `id` of the listing of a section's pages in its owner page.
 pub const SECTION_ID: &str = "section-pages";
+/// How many entries one page of a section's listing shows: a flat SUMMARY.md of 10,000 pages
+/// would otherwise list them all on its home page (1.3 MB). The others are on pages of their
+/// own under the owner ([`listing_folder`]), each linking to the first, the last and its
+/// neighbours, so every page stays a few links away without JavaScript.
+pub const LISTING_PAGE: usize = 100;
+/// The folder of those pages (`guide/page/2/`), unless a page of the site is there.
+const LISTING_FOLDER: &str = "page";
 
 /// The navigation tree of one space with each entry's HTML prepared.
 #[derive(Debug, Default)]
@@ -64,6 +75,8 @@ pub struct Sidebar {
     /// Site path → the places of every entry linking that page, for pages SUMMARY.md lists more
     /// than once: a cut list under any of them has its "more" entry lead to that page.
     repeated: FxHashMap<String, Vec<Vec<usize>>>,
+    /// Site path of each page whose listing takes more than one page → the folder of the others.
+    folders: FxHashMap<String, String>,
 }
 
 #[derive(Debug)]
@@ -72,6 +85,9 @@ struct Entry {
     link: Link,
     label_html: String,
     children: Vec<Entry>,
+    /// The page of its owner's listing it is on (from 1), where a "more" entry starting with it
+    /// leads.
+    listing_page: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +112,10 @@ struct Writer<'a> {
     html: String,
     linker: &'a Linker<'a>,
     more: &'static str,
+    /// [`Sidebar::folders`].
+    folders: &'a FxHashMap<String, String>,
+    /// Mark the entry of the page at the position as the page shown (`aria-current`).
+    mark_current: bool,
 }
 
 impl Sidebar {
@@ -105,35 +125,93 @@ impl Sidebar {
         let mut places = FxHashMap::default();
         page_places(&roots, &mut Vec::new(), &mut places);
         places.retain(|_, at: &mut Vec<Vec<usize>>| at.len() > 1);
-        Sidebar {
+        let mut sidebar = Sidebar {
             roots,
             home: space.home.map(|home| site.pages[home].href_path.clone()),
             more: crate::i18n::word(&space.language, "nav_more"),
             repeated: places,
+            folders: FxHashMap::default(),
+        };
+        sidebar.place_in_listings(site, space);
+        sidebar
+    }
+
+    /// Finds the page of its owner's listing each entry is on, and the folder of each listing
+    /// of more than one page: one pass over every listing (each entry is in one, or in one per
+    /// entry of a page SUMMARY.md lists twice).
+    fn place_in_listings(&mut self, site: &Site, space: &Space) {
+        // Entries by address: the tree is not changed between this pass and the next.
+        let mut pages: FxHashMap<usize, usize> = FxHashMap::default();
+        let mut folders = FxHashMap::default();
+        for (id, page) in site.published() {
+            if !std::ptr::eq(&site.spaces[page.space], space) {
+                continue;
+            }
+            let position = site.nav_of(id).positions.get(&id).map(Vec::as_slice);
+            let (own, lists) = self.owned_lists(position, space.home == Some(id));
+            let items = listing_items(&lists, own);
+            if items.len() <= LISTING_PAGE {
+                continue;
+            }
+            folders.insert(page.href_path.clone(), listing_folder(site, &page.url));
+            for (i, item) in items.iter().enumerate() {
+                let number = i / LISTING_PAGE + 1;
+                for entry in item.groups.iter().copied().chain([item.entry]) {
+                    pages
+                        .entry(std::ptr::from_ref(entry) as usize)
+                        .or_insert(number);
+                }
+            }
         }
+        fn set(entries: &mut [Entry], pages: &FxHashMap<usize, usize>) {
+            for entry in entries {
+                if let Some(number) = pages.get(&(std::ptr::from_ref::<Entry>(entry) as usize)) {
+                    entry.listing_page = *number;
+                }
+                set(&mut entry.children, pages);
+            }
+        }
+        set(&mut self.roots, &pages);
+        self.folders = folders;
+    }
+
+    /// The folder of the further pages of the listing of the page at site path `owner`, when its
+    /// listing takes more than one page.
+    pub fn listing_folder(&self, owner: &str) -> Option<&str> {
+        self.folders.get(owner).map(String::as_str)
     }
 
     /// The sidebar of the page at `position` in the navigation (`None`: a page outside it), with
     /// links written by `linker`.
     pub fn html(&self, position: Option<&[usize]>, linker: &Linker<'_>) -> String {
+        self.write(position, linker, true)
+    }
+
+    /// The sidebar of a page beside the one at `position` (a further page of its listing): the
+    /// same entries, none of them marked as the page shown.
+    pub fn html_beside(&self, position: Option<&[usize]>, linker: &Linker<'_>) -> String {
+        self.write(position, linker, false)
+    }
+
+    fn write(&self, position: Option<&[usize]>, linker: &Linker<'_>, mark_current: bool) -> String {
         let mut writer = Writer {
             html: String::with_capacity(4 * 1024),
             linker,
             more: self.more,
+            folders: &self.folders,
+            mark_current,
         };
         writer.list(&self.roots, position, self.home.as_deref());
         writer.html
     }
 
-    /// The listing of the pages a page owns that some sidebar cuts ([`SECTION_ID`]), or `None`
-    /// when every sidebar shows them whole. `position` is the page's place in the navigation;
-    /// `is_home` says it is the space's home, which owns the roots.
-    pub fn section_html(
+    /// The lists the page at `position` owns (`is_home`: it is the space's home, which owns
+    /// the roots), with its own entry, which they leave out.
+    fn owned_lists(
         &self,
         position: Option<&[usize]>,
         is_home: bool,
-        linker: &Linker<'_>,
-    ) -> Option<String> {
+    ) -> (Option<&Entry>, Vec<&[Entry]>) {
         let own = position.and_then(|p| node_at(&self.roots, p));
         let mut lists: Vec<&[Entry]> = Vec::new();
         if is_home && self.home.is_some() {
@@ -155,15 +233,54 @@ impl Sidebar {
             }
         }
         if !lists.iter().any(|list| cuts(list)) {
+            lists.clear();
+        }
+        (own, lists)
+    }
+
+    /// How many pages the listing of the page at `position` takes ([`LISTING_PAGE`] entries
+    /// each): 0 when every sidebar shows its lists whole and it has none.
+    pub fn listing_pages(&self, position: Option<&[usize]>, is_home: bool) -> usize {
+        let (own, lists) = self.owned_lists(position, is_home);
+        if lists.is_empty() {
+            return 0;
+        }
+        listing_items(&lists, own)
+            .len()
+            .div_ceil(LISTING_PAGE)
+            .max(1)
+    }
+
+    /// Page `listing.number` of the listing of the pages a page owns that some sidebar cuts
+    /// ([`SECTION_ID`]), with links to its other pages; `None` when every sidebar shows them
+    /// whole. `position` is the page's place in the navigation; `is_home` says it is the
+    /// space's home, which owns the roots.
+    pub fn section_html(
+        &self,
+        position: Option<&[usize]>,
+        is_home: bool,
+        linker: &Linker<'_>,
+        listing: &ListingPage<'_>,
+    ) -> Option<String> {
+        let (own, lists) = self.owned_lists(position, is_home);
+        if lists.is_empty() {
             return None;
         }
+        let items = listing_items(&lists, own);
+        let pages = items.len().div_ceil(LISTING_PAGE).max(1);
+        let number = listing.number.clamp(1, pages);
+        let start = (number - 1) * LISTING_PAGE;
+        let shown = &items[start.min(items.len())..(start + LISTING_PAGE).min(items.len())];
         let mut writer = Writer {
             html: String::new(),
             linker,
             more: self.more,
+            folders: &self.folders,
+            mark_current: false,
         };
-        for list in lists {
-            writer.listing(list, own);
+        writer.listing(shown);
+        if pages > 1 {
+            writer.pager(listing, number, pages);
         }
         Some(writer.html)
     }
@@ -219,6 +336,7 @@ fn prepare(site: &Site, nodes: &[NavNode]) -> Vec<Entry> {
                 link,
                 label_html: escaped(&node.label),
                 children: prepare(site, &node.children),
+                listing_page: 1,
             }
         })
         .collect()
@@ -267,12 +385,12 @@ impl Writer<'_> {
         let cut = shown.len() < entries.len();
         self.html.push_str("<ul>\n");
         if shown.start > 0 {
-            self.more_entry(0..shown.start, owner);
+            self.more_entry(entries, 0..shown.start, owner);
         }
         for i in shown.clone() {
             let entry = &entries[i];
             let on_path = focus == Some(i);
-            let current = on_path && position.is_some_and(|p| p.len() == 1);
+            let current = self.mark_current && on_path && position.is_some_and(|p| p.len() == 1);
             let expanded =
                 !entry.children.is_empty() && (on_path || (entry.kind != Kind::Page && !cut));
             self.open_item(entry, current, on_path);
@@ -287,7 +405,7 @@ impl Writer<'_> {
             self.html.push_str("</li>\n");
         }
         if shown.end < entries.len() {
-            self.more_entry(shown.end..entries.len(), owner);
+            self.more_entry(entries, shown.end..entries.len(), owner);
         }
         self.html.push_str("</ul>");
     }
@@ -347,33 +465,20 @@ impl Writer<'_> {
 
     /// The entry standing for a cut run of a list: a link to the owner's listing, which the
     /// theme's script replaces with the run's entries.
-    fn more_entry(&mut self, run: std::ops::Range<usize>, owner: Option<&str>) {
-        let href = self.linker.href(owner.unwrap_or(""));
+    /// The page of the owner's listing that lists the run's first entry is where it leads.
+    fn more_entry(&mut self, entries: &[Entry], run: std::ops::Range<usize>, owner: Option<&str>) {
+        let owner = owner.unwrap_or("");
+        let number = entries.get(run.start).map_or(1, |e| e.listing_page);
+        let href = match self.folders.get(owner) {
+            Some(folder) if number > 1 => self.linker.href(&format!("{owner}{folder}/{number}/")),
+            _ => self.linker.href(owner),
+        };
         let _ = writeln!(
             self.html,
             "<li class=\"nav-more\" data-to=\"{}\"><a href=\"{href}#{SECTION_ID}\">{}</a></li>",
             run.end,
             self.more.replace("{n}", &run.len().to_string()),
         );
-    }
-
-    /// The whole of a list a page owns, for its body: pages as links (their own children are
-    /// theirs to list), groups and unlinked entries with what they hold. `skip` is the owner
-    /// itself, which is not listed.
-    fn listing(&mut self, entries: &[Entry], skip: Option<&Entry>) {
-        self.html.push_str("<ul>\n");
-        for entry in entries
-            .iter()
-            .filter(|e| !skip.is_some_and(|s| std::ptr::eq(*e, s)))
-        {
-            self.html.push_str("<li>");
-            self.label(entry, false);
-            if entry.kind != Kind::Page && !entry.children.is_empty() {
-                self.listing(&entry.children, skip);
-            }
-            self.html.push_str("</li>\n");
-        }
-        self.html.push_str("</ul>\n");
     }
 }
 
