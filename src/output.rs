@@ -96,6 +96,18 @@ impl Staging {
         std::fs::write(path, bytes)
     }
 
+    /// Writes the file at `rel` through `write`, buffered: for a file too large to hold whole
+    /// (`llms-full.txt`), made piece by piece.
+    pub fn write_with(
+        &self,
+        rel: &str,
+        write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut file = io::BufWriter::new(std::fs::File::create(self.place(rel)?)?);
+        write(&mut file)?;
+        io::Write::flush(&mut file)
+    }
+
     /// Copies the file `from` to the output-relative path `rel` (linked from the previous output
     /// when it holds the same bytes, as [`Staging::write`]).
     pub fn copy_file(&self, rel: &str, from: &Path) -> io::Result<()> {

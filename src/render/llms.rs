@@ -12,6 +12,7 @@
 //! published as the HTML is, but listed in neither, as the sitemap and search leave it out.
 
 use std::collections::HashSet;
+use std::io::{self, Write};
 
 use super::linker::Linker;
 use super::markdown::{escaped_text, markdown_with, page_markdown_href_path};
@@ -50,15 +51,26 @@ pub fn llms_txt(site: &Site) -> String {
 
 /// `llms-full.txt`: the Markdown of every page `llms.txt` lists, in its order.
 pub fn llms_full(site: &Site) -> String {
+    let mut out = Vec::new();
+    write_llms_full(site, &mut out).expect("writing into memory cannot fail");
+    String::from_utf8(out).expect("pages' Markdown is UTF-8")
+}
+
+/// [`llms_full`] written to `out` page by page: the file holds the whole site's Markdown, so a
+/// build streams it to disk rather than holding it (tens of megabytes on a large site) whole.
+pub fn write_llms_full(site: &Site, out: &mut dyn Write) -> io::Result<()> {
     let linker = site_linker(site);
-    let mut out = String::new();
+    // Pages are separated by a blank line; nothing goes before the first bytes of the file.
+    let mut written = false;
     for id in sections(site).into_iter().flat_map(|s| s.pages) {
-        if !out.is_empty() {
-            out.push('\n');
+        let markdown = markdown_with(site, id, linker);
+        if written {
+            out.write_all(b"\n")?;
         }
-        out.push_str(&markdown_with(site, id, linker));
+        written |= !markdown.is_empty();
+        out.write_all(markdown.as_bytes())?;
     }
-    out
+    Ok(())
 }
 
 /// The page's `description` (its front matter's, as GitBook's `llms.txt` gives it: a first

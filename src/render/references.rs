@@ -22,6 +22,12 @@ type Filled = (String, Option<Diagnostic>);
 /// The page's content with every marker filled in, and a diagnostic for each reference that
 /// does not resolve (and for a cover image that does not exist).
 pub fn page_content(site: &Site, id: PageId) -> (String, Vec<Diagnostic>) {
+    page_content_of(site, id, &site.pages[id].fragment.html)
+}
+
+/// [`page_content`] of the fragment HTML `html`, taken out of the site model by a build that
+/// frees each page's fragment once the page is written.
+pub fn page_content_of(site: &Site, id: PageId, html: &str) -> (String, Vec<Diagnostic>) {
     let page = &site.pages[id];
     let writer = Writer {
         site,
@@ -43,7 +49,7 @@ pub fn page_content(site: &Site, id: PageId) -> (String, Vec<Diagnostic>) {
             at..at + 6,
         ));
     }
-    let html = markers::fill_markers(&page.fragment.html, |index, out| {
+    let html = markers::fill_markers(html, |index, out| {
         let Some(reference) = page.fragment.refs.get(index) else {
             return;
         };
