@@ -30,6 +30,7 @@ mod layering;
 mod live_rebuild;
 mod outputs_llms;
 mod outputs_markdown;
+mod page_meta;
 mod raw_html;
 mod raw_html_sanitize;
 mod reader;

@@ -526,7 +526,7 @@ fn served_date(server: &Server, path: &str) -> String {
 
 #[test]
 fn last_updated_dates_are_served_as_a_build_writes_them_and_a_commit_is_seen_at_the_next_save() {
-    use crate::reader::{dated_repo, git};
+    use crate::page_meta::{dated_repo, git};
     let tmp = dated_repo();
     let site = tmp.path();
     let server = Server::start(site, &[]);
