@@ -64,11 +64,7 @@ fn big_nav_site() -> tempfile::TempDir {
     page("petite/README.md".into(), "Petite".into(), &mut files);
     page("petite/seule.md".into(), "Seule".into(), &mut files);
     files.push(("SUMMARY.md".into(), summary));
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, c)| (p.as_str(), c.as_str()))
-        .collect();
-    site_with(&refs)
+    site_with_owned(&files)
 }
 
 /// Every page the output holds (its `index.html` files), as site URLs.
@@ -218,11 +214,7 @@ fn a_page_listed_twice_lists_the_long_section_under_either_entry() {
         files.push((format!("engines/e{i}.md"), format!("# Engine {i}\n")));
     }
     files.push(("SUMMARY.md".to_string(), summary));
-    let files: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, c)| (p.as_str(), c.as_str()))
-        .collect();
-    let site = build_tmp(site_with(&files));
+    let site = build_tmp(site_with_owned(&files));
     let page = site.page("engines/e10/");
     let more: Vec<&str> = select(&page, "#sidebar li.nav-more > a")
         .into_iter()
@@ -235,18 +227,7 @@ fn a_page_listed_twice_lists_the_long_section_under_either_entry() {
 
 #[test]
 fn a_flat_summary_of_many_pages_gives_pages_of_bounded_size() {
-    let mut summary = String::from("* [Accueil](README.md)\n");
-    let mut files = vec![("README.md".to_string(), "# Accueil\n".to_string())];
-    for i in 0..400 {
-        summary.push_str(&format!("* [Une page au titre assez long {i}](p{i}.md)\n"));
-        files.push((format!("p{i}.md"), format!("# Page {i}\n")));
-    }
-    files.push(("SUMMARY.md".into(), summary));
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, c)| (p.as_str(), c.as_str()))
-        .collect();
-    let site = build_tmp(site_with(&refs));
+    let site = build_tmp(flat_site(400, &[]));
     site.assert_no_errors();
     let sizes: Vec<usize> = (0..400)
         .map(|i| site.file(&format!("p{i}/index.html")).len())
@@ -272,11 +253,7 @@ fn flat_site(count: usize, extra: &[(&str, &str)]) -> tempfile::TempDir {
         files.push((path.to_string(), format!("# {title}\n")));
     }
     files.push(("SUMMARY.md".into(), summary));
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, c)| (p.as_str(), c.as_str()))
-        .collect();
-    site_with(&refs)
+    site_with_owned(&files)
 }
 
 #[test]

@@ -41,7 +41,15 @@ fn line_of(finding: &serde_json::Value) -> Option<u64> {
 }
 
 fn guarded_build(files: &[(&str, &str)]) -> Guarded {
-    let tmp = site_with(files);
+    guarded_build_in(site_with(files))
+}
+
+/// [`guarded_build`] for files a test generates.
+fn guarded_build_owned(files: &[(String, String)]) -> Guarded {
+    guarded_build_in(site_with_owned(files))
+}
+
+fn guarded_build_in(tmp: tempfile::TempDir) -> Guarded {
     let out = tmp.path().join("public");
     let (findings, written) = run_guarded(tmp.path(), &out);
     Guarded {
@@ -180,11 +188,7 @@ fn includes_that_double_at_every_level_stop_at_the_budget() {
         ));
     }
     files.push((".gitbook/includes/i30.md".into(), "leaf\n".into()));
-    let files: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let built = guarded_build(&files);
+    let built = guarded_build_owned(&files);
     let failed = built.with_code("include-failed");
     assert_eq!(failed.len(), 1, "reported once");
     assert!(
@@ -278,11 +282,7 @@ fn a_summary_nested_forty_deep_keeps_every_entry_and_says_so() {
         files.push((format!("p{depth}.md"), format!("# P{depth}\n")));
     }
     files.push(("SUMMARY.md".into(), summary));
-    let files: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let built = guarded_build(&files);
+    let built = guarded_build_owned(&files);
     assert!(built.with_code("not-in-summary").is_empty());
     let found = built.with_code("limit-exceeded");
     assert_eq!(found.len(), 1);

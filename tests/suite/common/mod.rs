@@ -47,6 +47,19 @@ pub fn copy_tree(from: &Path, to: &Path) {
 
 /// Writes `files` (path, contents) into a fresh temporary folder.
 pub fn site_with(files: &[(&str, &str)]) -> TempDir {
+    site_from(files.iter().copied())
+}
+
+/// [`site_with`] for files a test generates (owned paths and contents).
+pub fn site_with_owned(files: &[(String, String)]) -> TempDir {
+    site_from(
+        files
+            .iter()
+            .map(|(path, text)| (path.as_str(), text.as_str())),
+    )
+}
+
+fn site_from<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> TempDir {
     let tmp = tempfile::tempdir().expect("temp dir");
     for (path, contents) in files {
         write(tmp.path(), path, contents.as_bytes());
