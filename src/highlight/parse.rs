@@ -24,7 +24,7 @@ use syntect::parsing::syntax_definition::{Context, MatchOperation, MatchPattern}
 
 use super::grammar::{Compiled, Ctx, FlatPattern, GrammarError, Grammars};
 use super::prefilter::bytes_after;
-use super::search::{Captures, Line, Positions, Scratch, search};
+use super::search::{Captures, Line, Positions, Scratch, search, whole_match};
 
 /// The parser's state between lines (syntect's `ParseState`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -171,12 +171,7 @@ impl ParseState {
                 None => false,
             });
         }
-        let (_, match_end) = scratch
-            .best
-            .first()
-            .copied()
-            .flatten()
-            .ok_or(GrammarError::Broken)?;
+        let (_, match_end) = whole_match(&scratch.best)?;
         if match_end <= *start {
             let pattern = line.grammars.pattern(best.flat)?;
             if let MatchOperation::Push(_) = pattern.operation {
@@ -241,12 +236,7 @@ impl ParseState {
                 )? {
                     continue;
                 }
-                let (match_start, match_end) = scratch
-                    .found
-                    .first()
-                    .copied()
-                    .flatten()
-                    .ok_or(GrammarError::Broken)?;
+                let (match_start, match_end) = whole_match(&scratch.found)?;
                 if match_start < min_start || (match_start == min_start && pop_would_loop) {
                     min_start = match_start;
                     let consuming = match_end > start;
@@ -283,11 +273,7 @@ impl ParseState {
         ops: &mut Vec<(usize, ScopeStackOp)>,
     ) -> Result<(), GrammarError> {
         let grammars = line.grammars;
-        let (match_start, match_end) = positions
-            .first()
-            .copied()
-            .flatten()
-            .ok_or(GrammarError::Broken)?;
+        let (match_start, match_end) = whole_match(positions)?;
         let pattern = grammars.pattern(best.flat)?;
         let compiled = grammars.compiled(best.flat)?;
         push_meta_ops(

@@ -10,6 +10,18 @@ use super::prefilter::{Candidate, PrefilterCache};
 /// Capture positions of a match: group 0 is the whole match.
 pub(super) type Positions = Vec<Option<(usize, usize)>>;
 
+/// The span of the whole match (group 0) of a search that succeeded: its absence means a broken
+/// grammar or search, never a user's input.
+pub(super) fn whole_match(
+    positions: &[Option<(usize, usize)>],
+) -> Result<(usize, usize), GrammarError> {
+    positions
+        .first()
+        .copied()
+        .flatten()
+        .ok_or(GrammarError::Broken)
+}
+
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub(super) struct Captures {
     pub positions: Positions,
@@ -110,12 +122,7 @@ pub fn search(
         ),
     };
     if matched {
-        let (match_start, match_end) = scratch
-            .found
-            .first()
-            .copied()
-            .flatten()
-            .ok_or(GrammarError::Broken)?;
+        let (match_start, match_end) = whole_match(&scratch.found)?;
         // As syntect: an empty match that does nothing would loop forever.
         let does_something = match pattern.operation {
             MatchOperation::None => match_start != match_end,
