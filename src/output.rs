@@ -154,32 +154,36 @@ impl Staging {
     }
 }
 
-/// Whether the file at `path` holds `bytes` (its length is known to be theirs), read into a
-/// buffer each thread keeps: a fresh one per file would cost a page fault per 4 KB.
-fn holds(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+/// Bytes compared per read. The two buffers of a size are kept by each thread: fresh ones per
+/// file would cost a page fault per 4 KB on every output file of a rebuild.
+const PIECE: usize = 64 * 1024;
+
+fn with_pieces<T>(compare: impl FnOnce(&mut [u8], &mut [u8]) -> T) -> T {
     use std::cell::RefCell;
-    use std::io::Read;
     thread_local! {
-        static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+        static PIECES: RefCell<(Vec<u8>, Vec<u8>)> =
+            RefCell::new((vec![0; PIECE], vec![0; PIECE]));
     }
+    PIECES.with(|pieces| {
+        let (left, right) = &mut *pieces.borrow_mut();
+        compare(left, right)
+    })
+}
+
+/// Whether the file at `path` holds `bytes` (its length is known to be theirs).
+fn holds(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+    use std::io::Read;
     let mut file = std::fs::File::open(path)?;
-    if bytes.len() > 1 << 20 {
-        // Large files (`llms-full.txt`) are compared in pieces, not kept in a buffer.
-        let mut piece = vec![0; 64 * 1024];
-        for expected in bytes.chunks(piece.len()) {
-            file.read_exact(&mut piece[..expected.len()])?;
-            if piece[..expected.len()] != *expected {
+    with_pieces(|piece, _| {
+        for expected in bytes.chunks(PIECE) {
+            let got = &mut piece[..expected.len()];
+            file.read_exact(got)?;
+            if *got != *expected {
                 return Ok(false);
             }
         }
-        return Ok(file.read(&mut [0])? == 0);
-    }
-    BUFFER.with(|buffer| {
-        let mut buffer = buffer.borrow_mut();
-        buffer.resize(bytes.len(), 0);
-        file.read_exact(&mut buffer)?;
         // One more byte would mean the file grew since its length was read.
-        Ok(*buffer == bytes && file.read(&mut [0])? == 0)
+        Ok(file.read(&mut [0])? == 0)
     })
 }
 
@@ -187,17 +191,18 @@ fn holds(path: &Path, bytes: &[u8]) -> io::Result<bool> {
 fn same_bytes(a: &Path, b: &Path) -> io::Result<bool> {
     use std::io::Read;
     let (mut a, mut b) = (std::fs::File::open(a)?, std::fs::File::open(b)?);
-    let (mut left, mut right) = (vec![0; 64 * 1024], vec![0; 64 * 1024]);
-    loop {
-        let n = a.read(&mut left)?;
-        if n == 0 {
-            return Ok(b.read(&mut right[..1])? == 0);
+    with_pieces(|left, right| {
+        loop {
+            let n = a.read(left)?;
+            if n == 0 {
+                return Ok(b.read(&mut right[..1])? == 0);
+            }
+            b.read_exact(&mut right[..n])?;
+            if left[..n] != right[..n] {
+                return Ok(false);
+            }
         }
-        b.read_exact(&mut right[..n])?;
-        if left[..n] != right[..n] {
-            return Ok(false);
-        }
-    }
+    })
 }
 
 /// Removes a folder, its top-level entries in parallel: a site's previous output is thousands of
