@@ -27,6 +27,7 @@ use rustc_hash::FxHashMap;
 
 use super::analyze::{Analyzer, words};
 use super::forms::{self, NONE};
+use super::words::PageWords;
 use crate::markdown::Section;
 
 /// A term group larger than this (serialised) is split by a longer prefix.
@@ -178,41 +179,40 @@ impl Memo {
     }
 }
 
-/// The terms of a page's title, description and sections.
+/// The terms of a page's title, description and words (see [`PageWords`]).
 pub fn page_terms(
     analyzer: &Analyzer,
     vocabulary: &Vocabulary,
     id: u32,
     title: &str,
     description: Option<&str>,
-    sections: &[Section],
+    page_words: &PageWords,
 ) -> PageTerms {
     vocabulary.with_memo(|memo| {
         let mut length = 0.0;
         let mut forms = Vec::new();
-        let mut add = |text: &str, weight: f32| {
-            for (_, word) in words(text) {
-                let (ids, form) = memo.ids(analyzer, vocabulary, word);
-                if form != NONE {
-                    forms.push(form);
-                }
-                if ids[0] == NONE {
-                    continue;
-                }
-                length += weight;
-                memo.count(ids[0], weight);
-                if ids[1] != NONE {
-                    memo.count(ids[1], weight);
-                }
+        let mut add = |word: &str, weight: f32| {
+            let (ids, form) = memo.ids(analyzer, vocabulary, word);
+            if form != NONE {
+                forms.push(form);
+            }
+            if ids[0] == NONE {
+                return;
+            }
+            length += weight;
+            memo.count(ids[0], weight);
+            if ids[1] != NONE {
+                memo.count(ids[1], weight);
             }
         };
-        add(title, TITLE_WEIGHT);
-        if let Some(description) = description {
-            add(description, HEADING_WEIGHT);
+        for (_, word) in words(title) {
+            add(word, TITLE_WEIGHT);
         }
-        for section in sections {
-            add(&section.heading, HEADING_WEIGHT);
-            add(&section.text, 1.0);
+        for (_, word) in description.into_iter().flat_map(words) {
+            add(word, HEADING_WEIGHT);
+        }
+        for (word, weight) in page_words.iter() {
+            add(word, weight as f32);
         }
         memo.touched.sort_unstable();
         let touched = std::mem::take(&mut memo.touched);
@@ -233,6 +233,24 @@ pub fn page_terms(
             forms,
         }
     })
+}
+
+/// Cuts `sections` to the text the page file carries ([`MAX_PAGE_TEXT`] bytes in all, headings
+/// kept): the rest is in the page's words, and holding it until the page is indexed would
+/// cost memory for nothing.
+pub fn keep_page_text(sections: &mut [Section]) {
+    let mut budget = MAX_PAGE_TEXT;
+    for section in sections {
+        let mut cut = section.text.len().min(budget);
+        while !section.text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        budget -= cut;
+        if cut < section.text.len() {
+            section.text.truncate(cut);
+            section.text.shrink_to_fit();
+        }
+    }
 }
 
 /// The page file a browser fetches to show a result: URL, title and the sections' text (at most

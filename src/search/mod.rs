@@ -14,13 +14,16 @@ mod analyze;
 mod forms;
 mod index;
 mod live;
+mod words;
 
 pub use crate::markdown::Section;
 pub use analyze::{Analyzer, Terms, fold, words};
 pub use index::{
-    IndexFile, PageTerms, TermFiles, Vocabulary, file_name, page_script, page_terms, term_files,
+    IndexFile, PageTerms, TermFiles, Vocabulary, file_name, keep_page_text, page_script, page_terms,
+    term_files,
 };
 pub use live::{IndexedFile, LiveIndex};
+pub use words::PageWords;
 
 use crate::site::Page;
 
@@ -83,7 +86,7 @@ impl SearchIndexer {
             id,
             &page.title,
             page.description(),
-            sections,
+            &page.fragment.words,
         );
         let bytes = page_script(id, &page.href_path, &page.title, sections);
         terms.file_hash = *blake3::hash(&bytes).as_bytes();
