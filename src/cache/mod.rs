@@ -101,6 +101,23 @@ impl Cache {
             ..
         } = self;
         let mut diagnostics = late.into_inner().unwrap_or_else(|e| e.into_inner());
+        let tables = [Some(&fragments), blocks.get()];
+        for table in tables.into_iter().flatten() {
+            let damaged = table.damaged();
+            if damaged > 0 {
+                let (entries, their) = match damaged {
+                    1 => ("1 entry".to_owned(), "its"),
+                    n => (format!("{n} entries"), "their"),
+                };
+                diagnostics.push(Diagnostic::warning(
+                    "cache-ignored",
+                    format!(
+                        "the build cache `{}` is damaged: {entries} failed {their} checksum and were not used (made again by this build)",
+                        table.path().display()
+                    ),
+                ));
+            }
+        }
         let results = [
             Some(fragments.write(MAX_DAYS)),
             blocks.into_inner().map(|blocks| blocks.write(MAX_DAYS)),
@@ -176,10 +193,14 @@ fn identity() -> Option<Key> {
     static IDENTITY: OnceLock<Option<Key>> = OnceLock::new();
     *IDENTITY.get_or_init(|| {
         let exe = std::env::current_exe().ok()?;
-        let mut file = std::fs::File::open(exe).ok()?;
+        let file = std::fs::File::open(exe).ok()?;
         let mut hasher = blake3::Hasher::new();
         hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-        std::io::copy(&mut file, &mut hasher).ok()?;
+        // Mapped, not read: the running program's pages are already in memory, and reading
+        // 130 MB (with its debug information) into fresh pages cost more than hashing them.
+        // SAFETY: only read; a program file being replaced is renamed over, not rewritten.
+        let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
+        hasher.update(&map);
         Some(*hasher.finalize().as_bytes())
     })
 }

@@ -19,8 +19,8 @@ mod words;
 pub use crate::markdown::Section;
 pub use analyze::{Analyzer, Terms, fold, words};
 pub use index::{
-    IndexFile, PageTerms, TermFiles, Vocabulary, file_name, keep_page_text, page_script, page_terms,
-    term_files,
+    IndexFile, PageTerms, TermFiles, Vocabulary, file_name, keep_page_text, page_script,
+    page_terms, term_files,
 };
 pub use live::{IndexedFile, LiveIndex};
 pub use words::PageWords;

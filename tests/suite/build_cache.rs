@@ -154,9 +154,10 @@ fn a_theme_change_and_a_code_language_change_show_at_once() {
     assert_same_as_uncached(site);
 }
 
-/// Each way a cache file can be bad: the build uses none of it (and warns, unless it is merely
-/// another carnet's), writes what a build without a cache writes, and leaves a good cache for
-/// the next build.
+/// Each way a cache file can be bad: the build uses none of what is damaged (a damaged header
+/// or index: none of the file; a damaged entry: not that entry) and warns, unless the file is
+/// merely another carnet's; it writes what a build without a cache writes, and leaves a good
+/// cache for the next build.
 #[test]
 fn a_damaged_truncated_or_foreign_cache_is_ignored_with_a_warning() {
     type Damage = fn(&mut Vec<u8>);
