@@ -193,14 +193,22 @@ fn identity() -> Option<Key> {
     static IDENTITY: OnceLock<Option<Key>> = OnceLock::new();
     *IDENTITY.get_or_init(|| {
         let exe = std::env::current_exe().ok()?;
-        let file = std::fs::File::open(exe).ok()?;
+        let mut file = std::fs::File::open(exe).ok()?;
         let mut hasher = blake3::Hasher::new();
         hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-        // Mapped, not read: the running program's pages are already in memory, and reading
-        // 130 MB (with its debug information) into fresh pages cost more than hashing them.
-        // SAFETY: only read; a program file being replaced is renamed over, not rewritten.
-        let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
-        hasher.update(&map);
+        // Read through one buffer, not mapped: a mapped program file (130 MB with its debug
+        // information) would count whole in the process's peak resident memory.
+        let mut buffer = vec![0; 256 * 1024];
+        loop {
+            match std::io::Read::read(&mut file, &mut buffer) {
+                Ok(0) => break,
+                Ok(n) => {
+                    hasher.update(&buffer[..n]);
+                }
+                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
         Some(*hasher.finalize().as_bytes())
     })
 }

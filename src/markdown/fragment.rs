@@ -69,7 +69,7 @@ pub struct Fragment {
     /// file carries it (excerpts of results, language detection).
     pub sections: Vec<Section>,
     /// The words of every section, counted once here so search never reads the text again.
-    pub words: crate::search::PageWords,
+    pub words: super::words::PageWords,
     /// The page as plain Markdown, when asked for ([`PageInput::markdown`]).
     pub markdown: Option<PageMarkdown>,
 }
@@ -132,8 +132,8 @@ pub fn render_fragment_with(input: &PageInput<'_>, blocks: Option<&dyn BlockStor
     // Every page's fragment stays in memory until the site is rendered: no spare capacity.
     html.shrink_to_fit();
     let (mut sections, first_paragraph) = ctx.text.finish();
-    let words = crate::search::PageWords::of_sections(&sections);
-    crate::search::keep_page_text(&mut sections);
+    let words = super::words::PageWords::of_sections(&sections);
+    super::words::keep_page_text(&mut sections);
     // Sorted once, so each link's `#fragment` is a binary search, not a scan of every id.
     let mut ids = ctx.refs.ids;
     ids.sort_unstable();

@@ -27,8 +27,7 @@ use rustc_hash::FxHashMap;
 
 use super::analyze::{Analyzer, words};
 use super::forms::{self, NONE};
-use super::words::PageWords;
-use crate::markdown::Section;
+use crate::markdown::{MAX_PAGE_TEXT, PageWords, Section};
 
 /// A term group larger than this (serialised) is split by a longer prefix.
 const SHARD_BYTES: usize = 24 * 1024;
@@ -38,9 +37,7 @@ const MAX_PREFIX_CHARS: usize = 6;
 const HEAD_POSTINGS: usize = 500;
 /// Field weights: a word in the title counts as much as this many in the body.
 pub const TITLE_WEIGHT: f32 = 8.0;
-pub const HEADING_WEIGHT: f32 = 3.0;
-/// Text kept per page for excerpts; the rest is indexed but not shipped.
-const MAX_PAGE_TEXT: usize = 24 * 1024;
+pub use crate::markdown::HEADING_WEIGHT;
 /// Every term of one index, numbered: pages keep ids, not strings, so a 10,000-page site does
 /// not hold millions of small strings while it renders.
 pub struct Vocabulary {
@@ -233,24 +230,6 @@ pub fn page_terms(
             forms,
         }
     })
-}
-
-/// Cuts `sections` to the text the page file carries ([`MAX_PAGE_TEXT`] bytes in all, headings
-/// kept): the rest is in the page's words, and holding it until the page is indexed would
-/// cost memory for nothing.
-pub fn keep_page_text(sections: &mut [Section]) {
-    let mut budget = MAX_PAGE_TEXT;
-    for section in sections {
-        let mut cut = section.text.len().min(budget);
-        while !section.text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        budget -= cut;
-        if cut < section.text.len() {
-            section.text.truncate(cut);
-            section.text.shrink_to_fit();
-        }
-    }
 }
 
 /// The page file a browser fetches to show a result: URL, title and the sections' text (at most

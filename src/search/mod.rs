@@ -14,16 +14,14 @@ mod analyze;
 mod forms;
 mod index;
 mod live;
-mod words;
 
+pub use crate::markdown::PageWords;
 pub use crate::markdown::Section;
 pub use analyze::{Analyzer, Terms, fold, words};
 pub use index::{
-    IndexFile, PageTerms, TermFiles, Vocabulary, file_name, keep_page_text, page_script,
-    page_terms, term_files,
+    IndexFile, PageTerms, TermFiles, Vocabulary, file_name, page_script, page_terms, term_files,
 };
 pub use live::{IndexedFile, LiveIndex};
-pub use words::PageWords;
 
 use crate::site::Page;
 
