@@ -3,8 +3,9 @@
 //! little more than reading it.
 //!
 //! Two tables ([`table`]): page fragments (a page body rendered to HTML, its headings, anchors,
-//! references and text: phase 1 of a build, with the highlighting in it) and highlighted code
-//! blocks (for the pages that changed: their unchanged blocks are not highlighted again).
+//! references, text and words for search: phase 1 of a build, with the highlighting in it) and
+//! highlighted code blocks (for the pages that changed: their unchanged blocks are not
+//! highlighted again).
 //!
 //! Why a cached entry is never stale: its key is the hash of everything its value is made from.
 //! A fragment is made from the page's decoded text, its path, the site's variables, the files
