@@ -207,9 +207,10 @@ fn decide(
         let found = &judged.pages;
         let kept = weigh::kept_runs(found);
         applied.reserve(kept.len());
-        for (range, rank, i) in kept {
+        for (rank, i) in kept {
             let (page, runs, _) = &found[rank];
             let run = &runs.runs[i];
+            let range = run.range.clone();
 
             // The first page has strong evidence in the file: its other runs need only be
             // more plausible repaired than as they are. Other pages' runs are strong.
@@ -272,32 +273,40 @@ fn written_intact(text: &str, repaired: &str, in_run: impl Fn(usize) -> bool) ->
 const GARBLE_ODDITIES: usize = 3;
 
 /// Takes out of `applied` (sorted) the repairs of the lines they leave garbled (see
-/// [`plausibility::leftover_oddities`]) and returns them: they are no more than possible.
+/// [`plausibility::leftover_oddities`]) and returns them: they are no more than possible. The
+/// repairs kept stay where they are in `applied`: a large file's list is not copied.
 fn garbled_lines(text: &str, applied: &mut Vec<Placed>) -> Vec<Placed> {
-    let mut garbled = Vec::new();
-    let mut kept = Vec::with_capacity(applied.len());
-    let mut rest = std::mem::take(applied).into_iter().peekable();
-    // The repairs of the line at hand, and their ranges in it: buffers used line after line.
-    let mut line = Vec::new();
+    // Which repairs are on garbled lines, a bit each, found line after line.
+    let mut on_garbled = Vec::with_capacity(applied.len());
+    // The ranges of the repairs of the line at hand in it: a buffer used line after line.
     let mut taken: Vec<Range<usize>> = Vec::new();
-    while let Some(first) = rest.next() {
-        let start = memchr::memrchr(b'\n', &text.as_bytes()[..first.0.start]).map_or(0, |i| i + 1);
-        let end = memchr::memchr(b'\n', &text.as_bytes()[first.0.end..])
-            .map_or(text.len(), |i| first.0.end + i);
-        line.push(first);
-        while let Some(next) = rest.next_if(|(r, _, _)| r.start < end) {
-            line.push(next);
-        }
+    let mut first = 0;
+    while let Some((range, _, _)) = applied.get(first) {
+        let start = memchr::memrchr(b'\n', &text.as_bytes()[..range.start]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &text.as_bytes()[range.end..])
+            .map_or(text.len(), |i| range.end + i);
+        let count = 1 + applied[first + 1..]
+            .iter()
+            .take_while(|(r, _, _)| r.start < end)
+            .count();
         taken.clear();
-        taken.extend(line.iter().map(|(r, _, _)| r.start - start..r.end - start));
-        if plausibility::leftover_oddities(&text[start..end], &taken) >= GARBLE_ODDITIES {
-            garbled.append(&mut line);
-        } else {
-            kept.append(&mut line);
-        }
+        taken.extend(
+            applied[first..first + count]
+                .iter()
+                .map(|(r, _, _)| r.start - start..r.end - start),
+        );
+        let garbled = plausibility::leftover_oddities(&text[start..end], &taken) >= GARBLE_ODDITIES;
+        on_garbled.extend(std::iter::repeat_n(garbled, count));
+        first += count;
     }
-    *applied = kept;
-    garbled
+    if !on_garbled.contains(&true) {
+        return Vec::new();
+    }
+    // The predicate is called once per item, in order.
+    let mut garbled = on_garbled.into_iter();
+    applied
+        .extract_if(.., |_| garbled.next().unwrap_or(false))
+        .collect()
 }
 
 /// The runs of `all` worth a note: more plausible repaired than not (by [`POSSIBLE`] at
@@ -309,22 +318,23 @@ fn possible_runs(
     code: &mut markdown_code::LazyCode<'_>,
     scripts: u32,
 ) -> Vec<Placed> {
-    let mut candidates: Vec<(i32, usize, usize)> = all
-        .iter()
-        .enumerate()
-        .flat_map(|(rank, (_, runs, _))| {
-            runs.runs
-                .iter()
-                .enumerate()
-                .filter(|(_, run)| !overlaps_sorted(applied, &run.range, |(r, _, _)| r))
-                .map(move |(i, run)| (run.score_with(scripts), rank, i))
-                .filter(|(score, _, _)| *score >= POSSIBLE)
-        })
-        .collect();
+    // At most every run: one allocation rather than a large file's list grown step by step.
+    let mut candidates: Vec<(i32, usize, usize)> =
+        Vec::with_capacity(all.iter().map(|(_, runs, _)| runs.runs.len()).sum());
+    candidates.extend(all.iter().enumerate().flat_map(|(rank, (_, runs, _))| {
+        runs.runs
+            .iter()
+            .enumerate()
+            .filter(|(_, run)| !overlaps_sorted(applied, &run.range, |(r, _, _)| r))
+            .map(move |(i, run)| (run.score_with(scripts), rank, i))
+            .filter(|(score, _, _)| *score >= POSSIBLE)
+    }));
     if candidates.is_empty() {
         return Vec::new();
     }
-    candidates.sort_by_key(|(score, rank, i)| (std::cmp::Reverse(*score), *rank, *i));
+    // No two have the same key (rank and index name one run): an unstable sort gives the same
+    // order, without the scratch list a stable one allocates.
+    candidates.sort_unstable_by_key(|(score, rank, i)| (std::cmp::Reverse(*score), *rank, *i));
     let code = code.ranges();
     // Chosen so far, by start: a run overlaps one of them if the last that starts before its
     // end ends after its start.
@@ -382,7 +392,10 @@ fn merge_sorted<T>(
     if b.peek().is_none() {
         return a;
     }
-    let mut merged = Vec::with_capacity(a.len());
+    // Both lists' items, in one allocation: sized for `a` alone, the first item of `b` past it
+    // would copy a large file's repairs into one twice the size.
+    let (at_least, at_most) = b.size_hint();
+    let mut merged = Vec::with_capacity(a.len() + at_most.unwrap_or(at_least));
     for item in a {
         while let Some(before) = b.next_if(|(r, _, _)| r.start < item.0.start) {
             merged.push(before);
