@@ -66,7 +66,14 @@ pub fn candidates(text: &str) -> Vec<Candidate> {
 /// allocated once instead of being copied into one twice the size again and again; the part
 /// reserved but never used is never touched.
 fn candidates_at_most(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|b| **b >= 0xC0).count()
+    // Counted in bytes, 255 at a time: a form the compiler turns into vector instructions.
+    bytes
+        .chunks(255)
+        .map(|chunk| {
+            let leads = chunk.iter().fold(0u8, |n, b| n + u8::from(*b >= 0xC0));
+            usize::from(leads)
+        })
+        .sum()
 }
 
 /// The candidate for the lead character at `at` (whose image is `image`), if it may start a
