@@ -119,9 +119,11 @@ fn main() {
 
 /// A digest of everything `decoded` holds (FNV-1a of its debug form).
 fn digest(decoded: &carnet::text::DecodedText) -> u64 {
-    format!("{decoded:?}").bytes().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    format!("{decoded:?}")
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325, |hash, b| {
+            (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
 }
 
 fn repeat_to(unit: &str, size: usize) -> Vec<u8> {
