@@ -24,7 +24,7 @@ use syntect::parsing::syntax_definition::{Context, MatchOperation, MatchPattern}
 
 use super::grammar::{Compiled, Ctx, FlatPattern, GrammarError, Grammars};
 use super::prefilter::bytes_after;
-use super::search::{Captures, Line, Positions, Scratch, search, whole_match};
+use super::search::{Captures, Line, Positions, Scratch, full_groups, search, whole_match};
 
 /// The parser's state between lines (syntect's `ParseState`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -361,7 +361,7 @@ impl ParseState {
             }
             let captures = uses_backrefs.then(|| {
                 Arc::new(Captures {
-                    positions: positions.clone(),
+                    positions: full_groups(compiled, line, positions),
                     line: line.to_owned(),
                 })
             });
