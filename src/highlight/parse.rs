@@ -224,6 +224,10 @@ impl ParseState {
         let mut pop_would_loop = false;
         for (from_with_prototype, ctx, captures) in chain {
             for &flat in &grammars.info(ctx)?.patterns {
+                if scratch.known_absent(flat.id) {
+                    // Most of a context's patterns, after the first token of a line.
+                    continue;
+                }
                 let pattern = grammars.pattern(flat)?;
                 if !search(
                     self.stack.len(),

@@ -55,6 +55,16 @@ pub(super) struct Cached {
     positions: Positions,
 }
 
+impl Scratch {
+    /// Whether pattern `id` was searched on this line and found nothing from where it was
+    /// searched: it finds nothing further on either ([`search`] would say so from its table).
+    pub(super) fn known_absent(&self, id: u32) -> bool {
+        self.cache
+            .get(id as usize)
+            .is_some_and(|cached| cached.stamp == self.stamp && !cached.found)
+    }
+}
+
 impl Default for Scratch {
     fn default() -> Self {
         Scratch {
