@@ -63,7 +63,8 @@ pub(super) struct Compiled {
     pub regex: Option<onig::Regex>,
     pub prefilter: Option<Prefilter>,
     /// The parser needs the capture groups of a match, not only its span: for the scopes of
-    /// its captures, or to keep them for a context that refers back to them.
+    /// its captures, or to keep them for a context that refers back to them. Without it, an
+    /// exact prefilter's span is all a match needs, and Oniguruma is not run.
     pub needs_groups: bool,
     /// The contexts a `push` or `set` goes to (an unresolved reference is an error when the
     /// pattern is used, as in syntect).
@@ -251,11 +252,17 @@ impl Grammars {
             .as_ref()
             .map(|reference| self.resolve(reference))
             .transpose();
+        // A context pushed or set keeps the match's groups only when it refers back to them
+        // (`\1`); a `set` may also carry on `with_prototype`s of the level it replaces, which
+        // are only known while parsing: `parse.rs` completes the groups then (`full_groups`).
+        let refers_back = |ctx: &Ctx| self.context(*ctx).is_ok_and(|c| c.uses_backrefs);
         let needs_groups = pattern.captures.is_some()
-            || matches!(
-                pattern.operation,
-                MatchOperation::Push(_) | MatchOperation::Set(_)
-            );
+            || targets
+                .as_ref()
+                .map_or(true, |targets| targets.iter().any(refers_back))
+            || with_prototype
+                .as_ref()
+                .map_or(true, |with| with.as_ref().is_some_and(refers_back));
         Ok(Compiled {
             regex,
             prefilter,

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use pulldown_cmark_escape::escape_html_body_text;
+use rustc_hash::FxHashMap;
 use syntect::parsing::{ScopeStackOp, SyntaxReference, SyntaxSet};
 
 use grammar::Grammars;
@@ -272,9 +273,10 @@ const MEMO_MAX_LINE: usize = 256;
 /// benchmark corpus: about 2,500).
 const MEMO_MAX_ENTRIES: usize = 6_000;
 
+/// Fx hashing, not SipHash: every line of code is looked up.
 #[derive(Default)]
 struct LineMemo {
-    lines: HashMap<(usize, Box<str>), Vec<MemoEntry>>,
+    lines: FxHashMap<(usize, Box<str>), Vec<MemoEntry>>,
     count: usize,
 }
 

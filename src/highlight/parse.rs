@@ -24,7 +24,7 @@ use syntect::parsing::syntax_definition::{Context, MatchOperation, MatchPattern}
 
 use super::grammar::{Compiled, Ctx, FlatPattern, GrammarError, Grammars};
 use super::prefilter::bytes_after;
-use super::search::{Captures, Line, Positions, Scratch, search, whole_match};
+use super::search::{Captures, Line, Positions, Scratch, full_groups, search, whole_match};
 
 /// The parser's state between lines (syntect's `ParseState`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -224,6 +224,10 @@ impl ParseState {
         let mut pop_would_loop = false;
         for (from_with_prototype, ctx, captures) in chain {
             for &flat in &grammars.info(ctx)?.patterns {
+                if scratch.known_absent(flat.id) {
+                    // Most of a context's patterns, after the first token of a line.
+                    continue;
+                }
                 let pattern = grammars.pattern(flat)?;
                 if !search(
                     self.stack.len(),
@@ -361,7 +365,7 @@ impl ParseState {
             }
             let captures = uses_backrefs.then(|| {
                 Arc::new(Captures {
-                    positions: positions.clone(),
+                    positions: full_groups(compiled, line, positions),
                     line: line.to_owned(),
                 })
             });
@@ -403,18 +407,18 @@ fn push_meta_ops(
         }
         MatchOperation::Push(_) | MatchOperation::Set(_) => {
             let is_set = matches!(pattern.operation, MatchOperation::Set(_));
-            let targets: Vec<&Context> = compiled
-                .targets
-                .as_ref()
-                .map_err(|e| *e)?
-                .iter()
-                .map(|&t| grammars.context(t))
-                .collect::<Result<_, _>>()?;
+            let ids = compiled.targets.as_ref().map_err(|e| *e)?;
+            // Checked once, then looked up again by each loop below: no vector to allocate
+            // for every push and set.
+            for &id in ids {
+                grammars.context(id)?;
+            }
+            let targets = || ids.iter().filter_map(|&id| grammars.context(id).ok());
             if initial {
                 if is_set && current.clear_scopes.is_some() {
                     ops.push((index, ScopeStackOp::Restore));
                 }
-                for target in &targets {
+                for target in targets() {
                     if !is_set && let Some(amount) = target.clear_scopes {
                         ops.push((index, ScopeStackOp::Clear(amount)));
                     }
@@ -425,19 +429,19 @@ fn push_meta_ops(
             } else {
                 let repush = (is_set
                     && (!current.meta_scope.is_empty() || !current.meta_content_scope.is_empty()))
-                    || targets.iter().any(|target| {
+                    || targets().any(|target| {
                         !target.meta_content_scope.is_empty()
                             || (target.clear_scopes.is_some() && is_set)
                     });
                 if repush {
-                    let mut to_pop: usize = targets.iter().map(|t| t.meta_scope.len()).sum();
+                    let mut to_pop: usize = targets().map(|t| t.meta_scope.len()).sum();
                     if is_set {
                         to_pop += current.meta_content_scope.len() + current.meta_scope.len();
                     }
                     if to_pop > 0 {
                         ops.push((index, ScopeStackOp::Pop(to_pop)));
                     }
-                    for target in &targets {
+                    for target in targets() {
                         if is_set && let Some(amount) = target.clear_scopes {
                             ops.push((index, ScopeStackOp::Clear(amount)));
                         }

@@ -12,8 +12,8 @@
 //! Text is escaped as element content: `<`, `>` and `&` only, since quotes need no escaping
 //! outside attributes (JSON and strings are full of them).
 
+use rustc_hash::FxHashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use pulldown_cmark_escape::escape_html_body_text;
 use syntect::parsing::{BasicScopeStackOp, Scope, ScopeStack, ScopeStackOp};
@@ -209,8 +209,9 @@ fn shows_on_blanks(class: Class) -> bool {
 }
 
 thread_local! {
-    /// Scope → class, per thread: naming a scope needs syntect's global scope repository.
-    static CLASSES: RefCell<HashMap<Scope, Class>> = RefCell::new(HashMap::new());
+    /// Scope → class, per thread: naming a scope needs syntect's global scope repository. Fx
+    /// hashing: asked for every scope pushed, a scope being two integers.
+    static CLASSES: RefCell<FxHashMap<Scope, Class>> = RefCell::new(FxHashMap::default());
 }
 
 /// The palette class of a scope (0: none).

@@ -55,6 +55,16 @@ pub(super) struct Cached {
     positions: Positions,
 }
 
+impl Scratch {
+    /// Whether pattern `id` was searched on this line and found nothing from where it was
+    /// searched: it finds nothing further on either ([`search`] would say so from its table).
+    pub(super) fn known_absent(&self, id: u32) -> bool {
+        self.cache
+            .get(id as usize)
+            .is_some_and(|cached| cached.stamp == self.stamp && !cached.found)
+    }
+}
+
 impl Default for Scratch {
     fn default() -> Self {
         Scratch {
@@ -180,6 +190,37 @@ fn search_compiled(
         }
     }
     run(regex, line.text, from, scratch)
+}
+
+/// All the groups of a match, where `positions` may hold only its span (an exact prefilter's
+/// answer for a pattern that needs no groups, `Compiled::needs_groups`): Oniguruma is run
+/// again from the match's start, which finds the same match. Needed only when a `set` carries
+/// on a `with_prototype` that refers back to the groups, which the grammar cannot tell ahead.
+pub(super) fn full_groups(compiled: &Compiled, text: &str, positions: &Positions) -> Positions {
+    let Some(regex) = &compiled.regex else {
+        return positions.clone();
+    };
+    let Some(Some((start, end))) = positions.first().copied() else {
+        return positions.clone();
+    };
+    if positions.len() > regex.captures_len() {
+        return positions.clone();
+    }
+    let mut region = onig::Region::new();
+    let found = regex.search_with_param(
+        text,
+        start,
+        text.len(),
+        onig::SearchOptions::SEARCH_OPTION_NONE,
+        Some(&mut region),
+        onig::MatchParam::default(),
+    );
+    match found {
+        Ok(Some(_)) if region.pos(0) == Some((start, end)) => {
+            (0..region.len()).map(|i| region.pos(i)).collect()
+        }
+        _ => positions.clone(),
+    }
 }
 
 /// A pattern whose regex refers to captures of the match that opened its context (`\1`):
