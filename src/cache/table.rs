@@ -32,6 +32,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub type Key = [u8; 32];
 
 const MAGIC: &[u8; 8] = b"CARNETC2";
+/// What every format of the cache file starts with, the last byte being its version: a file of
+/// another version was written by another carnet (an older one, restored by CI after an
+/// upgrade) and is replaced without a warning, like a file of this format with another identity.
+const MAGIC_FAMILY: &[u8; 7] = b"CARNETC";
 const HEADER: usize = 8 + 32;
 const INDEX_ENTRY: usize = 32 + 4 + 8 + 4 + 4;
 const FOOTER: usize = 8 + 32;
@@ -266,6 +270,9 @@ fn temp_path(path: &Path) -> PathBuf {
 /// entry's bytes are checked when it is looked up).
 fn parse(bytes: &[u8], identity: &Key) -> Result<HashMap<Key, Slot>, Distrust> {
     let corrupt = |why: &str| Distrust::Corrupt(why.to_owned());
+    if bytes.len() >= MAGIC.len() && bytes.starts_with(MAGIC_FAMILY) && &bytes[..8] != MAGIC {
+        return Err(Distrust::Foreign);
+    }
     if bytes.len() < HEADER + 8 + FOOTER || &bytes[..8] != MAGIC {
         return Err(corrupt("not a carnet cache file"));
     }
@@ -447,6 +454,11 @@ mod tests {
         table.write(30).unwrap();
         assert_eq!(open(&path, 8, DAY, u64::MAX).1, Some(Distrust::Foreign));
         let bytes = std::fs::read(&path).unwrap();
+        // A file of an earlier format (an older carnet's, restored by CI after an upgrade).
+        let mut older = bytes.clone();
+        older[7] = b'1';
+        std::fs::write(&path, &older).unwrap();
+        assert_eq!(open(&path, 9, DAY, u64::MAX).1, Some(Distrust::Foreign));
         std::fs::write(&path, &bytes[..bytes.len() - 5]).unwrap();
         assert!(matches!(
             open(&path, 9, DAY, u64::MAX).1,
