@@ -257,7 +257,17 @@ pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site 
     let loaded: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
         .pages
         .par_iter()
-        .map(|file| load_page(file, display_path(&file.abs, &config.site_dir), &context))
+        .map(|file| {
+            let (mut page, found) =
+                load_page(file, display_path(&file.abs, &config.site_dir), &context);
+            if let Some(doc) = page
+                .as_mut()
+                .and_then(|page| std::sync::Arc::get_mut(&mut page.doc))
+            {
+                doc.release_text();
+            }
+            (page, found)
+        })
         .collect();
     let mut pages = Vec::with_capacity(loaded.len());
     for (page, page_diagnostics) in loaded {
