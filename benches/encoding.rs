@@ -16,7 +16,9 @@
 //! Each input is decoded several times; the median is reported (MB = 10^6 bytes), both in wall
 //! time and in the thread's CPU time (steadier on a machine shared with other work).
 //! Options (environment): `CARNET_BENCH_RUNS=7`, `CARNET_BENCH_MB=10`, `CARNET_BENCH_ONLY=damaged`
-//! (inputs whose name starts with it).
+//! (inputs whose name starts with it), `CARNET_BENCH_DIGEST=1` (also print a digest of what each
+//! input decodes to, text, repairs and notes: two builds that print the same digests give the
+//! same results, to compare a change meant to be faster only).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -35,6 +37,7 @@ fn main() {
     let runs = env_number("CARNET_BENCH_RUNS", 7).max(1);
     let megabytes = env_number("CARNET_BENCH_MB", 10).max(1);
     let only = std::env::var("CARNET_BENCH_ONLY").ok();
+    let digests = std::env::var_os("CARNET_BENCH_DIGEST").is_some();
     let multilingual = read("tests/data/multilingual-clean.md");
     let clean_guide = read("content/services-externes/services-externes-ares.md");
     let infra = read("content/hebergement-et-services-partages/infra.md");
@@ -92,6 +95,14 @@ fn main() {
             let (wall, cpu, repairs) = measure(|| decode_source(&input).repairs.len(), runs);
             (input.len(), wall, cpu, repairs)
         };
+        if digests {
+            let input = if as_pages {
+                unit.as_bytes().to_vec()
+            } else {
+                repeat_to(unit, megabytes * 1_000_000)
+            };
+            println!("{name:<20} digest {:016x}", digest(&decode_source(&input)));
+        }
         let mb = bytes as f64 / 1e6;
         let pages = if as_pages {
             format!(", {} KB each", unit.len() / 1000)
@@ -104,6 +115,15 @@ fn main() {
             mb / cpu.as_secs_f64().max(1e-9),
         );
     }
+}
+
+/// A digest of everything `decoded` holds (FNV-1a of its debug form).
+fn digest(decoded: &carnet::text::DecodedText) -> u64 {
+    format!("{decoded:?}")
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325, |hash, b| {
+            (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
 }
 
 fn repeat_to(unit: &str, size: usize) -> Vec<u8> {

@@ -3,8 +3,9 @@
 //! little more than reading it.
 //!
 //! Two tables ([`table`]): page fragments (a page body rendered to HTML, its headings, anchors,
-//! references and text: phase 1 of a build, with the highlighting in it) and highlighted code
-//! blocks (for the pages that changed: their unchanged blocks are not highlighted again).
+//! references, text and words for search: phase 1 of a build, with the highlighting in it) and
+//! highlighted code blocks (for the pages that changed: their unchanged blocks are not
+//! highlighted again).
 //!
 //! Why a cached entry is never stale: its key is the hash of everything its value is made from.
 //! A fragment is made from the page's decoded text, its path, the site's variables, the files
@@ -101,6 +102,23 @@ impl Cache {
             ..
         } = self;
         let mut diagnostics = late.into_inner().unwrap_or_else(|e| e.into_inner());
+        let tables = [Some(&fragments), blocks.get()];
+        for table in tables.into_iter().flatten() {
+            let damaged = table.damaged();
+            if damaged > 0 {
+                let (entries, their) = match damaged {
+                    1 => ("1 entry".to_owned(), "its"),
+                    n => (format!("{n} entries"), "their"),
+                };
+                diagnostics.push(Diagnostic::warning(
+                    "cache-ignored",
+                    format!(
+                        "the build cache `{}` is damaged: {entries} failed {their} checksum and were not used (made again by this build)",
+                        table.path().display()
+                    ),
+                ));
+            }
+        }
         let results = [
             Some(fragments.write(MAX_DAYS)),
             blocks.into_inner().map(|blocks| blocks.write(MAX_DAYS)),
@@ -179,7 +197,19 @@ fn identity() -> Option<Key> {
         let mut file = std::fs::File::open(exe).ok()?;
         let mut hasher = blake3::Hasher::new();
         hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-        std::io::copy(&mut file, &mut hasher).ok()?;
+        // Read through one buffer, not mapped: a mapped program file (130 MB with its debug
+        // information) would count whole in the process's peak resident memory.
+        let mut buffer = vec![0; 256 * 1024];
+        loop {
+            match std::io::Read::read(&mut file, &mut buffer) {
+                Ok(0) => break,
+                Ok(n) => {
+                    hasher.update(&buffer[..n]);
+                }
+                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
         Some(*hasher.finalize().as_bytes())
     })
 }

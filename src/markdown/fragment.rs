@@ -65,8 +65,11 @@ pub struct Fragment {
     /// The page draws Mermaid diagrams: the theme loads Mermaid on this page only.
     pub has_mermaid: bool,
     pub has_math: bool,
-    /// The page's plain text by section (prose, code, raw HTML text), for search.
+    /// The page's plain text by section (prose, code, raw HTML text), as far as search's page
+    /// file carries it (excerpts of results, language detection).
     pub sections: Vec<Section>,
+    /// The words of every section, counted once here so search never reads the text again.
+    pub words: super::words::PageWords,
     /// The page as plain Markdown, when asked for ([`PageInput::markdown`]).
     pub markdown: Option<PageMarkdown>,
 }
@@ -128,7 +131,9 @@ pub fn render_fragment_with(input: &PageInput<'_>, blocks: Option<&dyn BlockStor
     }
     // Every page's fragment stays in memory until the site is rendered: no spare capacity.
     html.shrink_to_fit();
-    let (sections, first_paragraph) = ctx.text.finish();
+    let (mut sections, first_paragraph) = ctx.text.finish();
+    let words = super::words::PageWords::of_sections(&sections);
+    super::words::keep_page_text(&mut sections);
     // Sorted once, so each link's `#fragment` is a binary search, not a scan of every id.
     let mut ids = ctx.refs.ids;
     ids.sort_unstable();
@@ -150,6 +155,7 @@ pub fn render_fragment_with(input: &PageInput<'_>, blocks: Option<&dyn BlockStor
         has_mermaid: ctx.has_mermaid,
         has_math: ctx.has_math,
         sections,
+        words,
         markdown,
     };
     if let Some(expansion) = expansion {

@@ -35,6 +35,7 @@ mod tree;
 mod unsafe_urls;
 mod variables;
 mod walk;
+mod words;
 
 pub use block_store::BlockStore;
 pub use context::Heading;
@@ -44,3 +45,4 @@ pub use refs::{RefKind, Reference, UrlKind};
 pub use shortcodes::replace_shortcodes;
 pub use slug::{IdSet, gitbook_slug};
 pub use to_markdown::PageMarkdown;
+pub use words::{HEADING_WEIGHT, MAX_PAGE_TEXT, MAX_WORD_CHARS, PageWords, Words, words};

@@ -12,8 +12,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-/// Longer "words" are hashes, base64 or minified code: nobody searches for them.
-pub const MAX_WORD_CHARS: usize = 40;
+pub use crate::markdown::words;
 
 /// How one language turns words into terms.
 pub struct Analyzer {
@@ -91,92 +90,6 @@ impl Terms {
     }
 }
 
-/// The words of a text: maximal runs of letters and digits (Unicode `Alphabetic` or `Numeric`,
-/// the browser's `[\p{Alphabetic}\p{N}]+`), at most [`MAX_WORD_CHARS`] long.
-pub fn words(text: &str) -> Words<'_> {
-    Words { text, at: 0 }
-}
-
-/// Iterator over the words of a text, with their byte offsets (see [`words`]).
-pub struct Words<'a> {
-    text: &'a str,
-    at: usize,
-}
-
-impl<'a> Words<'a> {
-    /// Byte length of the character at `i` and whether it belongs to a word.
-    #[inline]
-    fn char_at(&self, i: usize) -> (usize, bool) {
-        let b = self.text.as_bytes()[i];
-        if b < 0x80 {
-            return (1, b.is_ascii_alphanumeric());
-        }
-        match self.text[i..].chars().next() {
-            Some(c) => (c.len_utf8(), is_word_char(c)),
-            None => (1, false),
-        }
-    }
-}
-
-/// Unicode `Alphabetic` or `Numeric`, with the ranges of Latin text answered without a table
-/// lookup (accented letters, typographic punctuation).
-#[inline]
-fn is_word_char(c: char) -> bool {
-    match c {
-        '\u{C0}'..='\u{24F}' => c != '×' && c != '÷',
-        '\u{80}'..='\u{BF}' => matches!(c, 'ª' | 'µ' | 'º' | '²' | '³' | '¹' | '¼' | '½' | '¾'),
-        '\u{2000}'..='\u{206F}' => false,
-        _ => c.is_alphabetic() || c.is_numeric(),
-    }
-}
-
-impl<'a> Iterator for Words<'a> {
-    type Item = (usize, &'a str);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let bytes = self.text.as_bytes();
-        while self.at < bytes.len() {
-            // Skip what is not a word, ASCII bytes first (most of any text).
-            while self.at < bytes.len()
-                && bytes[self.at] < 0x80
-                && !bytes[self.at].is_ascii_alphanumeric()
-            {
-                self.at += 1;
-            }
-            if self.at >= bytes.len() {
-                break;
-            }
-            let (len, is_word) = self.char_at(self.at);
-            if !is_word {
-                self.at += len;
-                continue;
-            }
-            let start = self.at;
-            let mut chars = 0;
-            while self.at < bytes.len() {
-                let b = bytes[self.at];
-                if b < 0x80 {
-                    if !b.is_ascii_alphanumeric() {
-                        break;
-                    }
-                    self.at += 1;
-                } else {
-                    let (len, is_word) = self.char_at(self.at);
-                    if !is_word {
-                        break;
-                    }
-                    self.at += len;
-                }
-                chars += 1;
-            }
-            if chars <= MAX_WORD_CHARS {
-                return Some((start, &self.text[start..self.at]));
-            }
-        }
-        None
-    }
-}
-
 /// Lower-case text without its accents: canonical decomposition, combining marks removed, and
 /// the letters that do not decompose spelled out (`œ` → `oe`, `ß` → `ss`).
 pub fn fold(lower: &str) -> String {
@@ -224,6 +137,7 @@ const ENGLISH_STOP_WORDS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::markdown::MAX_WORD_CHARS;
 
     fn all_terms(analyzer: &Analyzer, word: &str) -> Vec<String> {
         analyzer.terms(word).iter().map(str::to_owned).collect()
@@ -283,18 +197,6 @@ mod tests {
                 "日本語"
             ]
         );
-    }
-
-    #[test]
-    fn the_latin_fast_path_agrees_with_unicode() {
-        for c in ('\u{80}'..='\u{24F}').chain('\u{2000}'..='\u{206F}') {
-            assert_eq!(
-                is_word_char(c),
-                c.is_alphabetic() || c.is_numeric(),
-                "U+{:04X}",
-                c as u32
-            );
-        }
     }
 
     #[test]

@@ -27,7 +27,7 @@ use rustc_hash::FxHashMap;
 
 use super::analyze::{Analyzer, words};
 use super::forms::{self, NONE};
-use crate::markdown::Section;
+use crate::markdown::{MAX_PAGE_TEXT, PageWords, Section};
 
 /// A term group larger than this (serialised) is split by a longer prefix.
 const SHARD_BYTES: usize = 24 * 1024;
@@ -37,9 +37,7 @@ const MAX_PREFIX_CHARS: usize = 6;
 const HEAD_POSTINGS: usize = 500;
 /// Field weights: a word in the title counts as much as this many in the body.
 pub const TITLE_WEIGHT: f32 = 8.0;
-pub const HEADING_WEIGHT: f32 = 3.0;
-/// Text kept per page for excerpts; the rest is indexed but not shipped.
-const MAX_PAGE_TEXT: usize = 24 * 1024;
+pub use crate::markdown::HEADING_WEIGHT;
 /// Every term of one index, numbered: pages keep ids, not strings, so a 10,000-page site does
 /// not hold millions of small strings while it renders.
 pub struct Vocabulary {
@@ -178,41 +176,40 @@ impl Memo {
     }
 }
 
-/// The terms of a page's title, description and sections.
+/// The terms of a page's title, description and words (see [`PageWords`]).
 pub fn page_terms(
     analyzer: &Analyzer,
     vocabulary: &Vocabulary,
     id: u32,
     title: &str,
     description: Option<&str>,
-    sections: &[Section],
+    page_words: &PageWords,
 ) -> PageTerms {
     vocabulary.with_memo(|memo| {
         let mut length = 0.0;
         let mut forms = Vec::new();
-        let mut add = |text: &str, weight: f32| {
-            for (_, word) in words(text) {
-                let (ids, form) = memo.ids(analyzer, vocabulary, word);
-                if form != NONE {
-                    forms.push(form);
-                }
-                if ids[0] == NONE {
-                    continue;
-                }
-                length += weight;
-                memo.count(ids[0], weight);
-                if ids[1] != NONE {
-                    memo.count(ids[1], weight);
-                }
+        let mut add = |word: &str, weight: f32| {
+            let (ids, form) = memo.ids(analyzer, vocabulary, word);
+            if form != NONE {
+                forms.push(form);
+            }
+            if ids[0] == NONE {
+                return;
+            }
+            length += weight;
+            memo.count(ids[0], weight);
+            if ids[1] != NONE {
+                memo.count(ids[1], weight);
             }
         };
-        add(title, TITLE_WEIGHT);
-        if let Some(description) = description {
-            add(description, HEADING_WEIGHT);
+        for (_, word) in words(title) {
+            add(word, TITLE_WEIGHT);
         }
-        for section in sections {
-            add(&section.heading, HEADING_WEIGHT);
-            add(&section.text, 1.0);
+        for (_, word) in description.into_iter().flat_map(words) {
+            add(word, HEADING_WEIGHT);
+        }
+        for (word, weight) in page_words.iter() {
+            add(word, weight as f32);
         }
         memo.touched.sort_unstable();
         let touched = std::mem::take(&mut memo.touched);

@@ -15,6 +15,7 @@ mod forms;
 mod index;
 mod live;
 
+pub use crate::markdown::PageWords;
 pub use crate::markdown::Section;
 pub use analyze::{Analyzer, Terms, fold, words};
 pub use index::{
@@ -83,7 +84,7 @@ impl SearchIndexer {
             id,
             &page.title,
             page.description(),
-            sections,
+            &page.fragment.words,
         );
         let bytes = page_script(id, &page.href_path, &page.title, sections);
         terms.file_hash = *blake3::hash(&bytes).as_bytes();

@@ -112,6 +112,41 @@ fn an_include_changed_since_the_cache_was_written_is_read_again() {
     );
 }
 
+/// The search index of a warm build is made from each page's words as its cached entry holds
+/// them: stemmed in the language of this build, with the titles of this build, and the words of
+/// includes as they read now. Each change below would leave stale terms if the cache held
+/// terms rather than words, or held words of the title or of an include read before.
+#[test]
+fn search_terms_from_the_cache_follow_language_titles_and_includes() {
+    let tmp = site_with(SITE);
+    let site = tmp.path();
+    write(site, "carnet.yaml", b"language: fr\n");
+    build_site(site);
+    write(site, "carnet.yaml", b"language: en\n");
+    write(
+        site,
+        "SUMMARY.md",
+        b"# Sommaire\n\n* [Accueil](README.md)\n* [Programmes zebulons](code.md)\n* [Inclus](inclus.md)\n",
+    );
+    write(site, "code.md", b"---\ndescription: Gardens of hibiscuses\n---\n\n# Code\n\n```rust\nfn main() { let x = 1; }\n```\n");
+    write(
+        site,
+        ".gitbook/includes/morceau.md",
+        b"Texte inclus, version capybaras.\n",
+    );
+    build_site(site);
+    let shards: String = tree_files(&site.join("public/search"))
+        .into_iter()
+        .filter(|(path, _)| path.starts_with("t/"))
+        .map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned())
+        .collect();
+    // English stems: `capybara`, `hibiscus`.
+    for term in ["\"capybara\"", "\"hibiscus\""] {
+        assert!(shards.contains(term), "{term} not in the shards: {shards}");
+    }
+    assert_same_as_uncached(site);
+}
+
 #[test]
 fn a_language_change_renders_the_pages_again() {
     let tmp = site_with(SITE);
@@ -154,9 +189,10 @@ fn a_theme_change_and_a_code_language_change_show_at_once() {
     assert_same_as_uncached(site);
 }
 
-/// Each way a cache file can be bad: the build uses none of it (and warns, unless it is merely
-/// another carnet's), writes what a build without a cache writes, and leaves a good cache for
-/// the next build.
+/// Each way a cache file can be bad: the build uses none of what is damaged (a damaged header
+/// or index: none of the file; a damaged entry: not that entry) and warns, unless the file is
+/// merely another carnet's; it writes what a build without a cache writes, and leaves a good
+/// cache for the next build.
 #[test]
 fn a_damaged_truncated_or_foreign_cache_is_ignored_with_a_warning() {
     type Damage = fn(&mut Vec<u8>);

@@ -11,7 +11,14 @@ fn index(pages: &[(&str, &str, &str)]) -> (Vec<Vec<u8>>, TermFiles) {
             ..Section::default()
         }];
         let script = page_script(id as u32, url, title, &sections);
-        let mut entry = page_terms(&fr, &vocabulary, id as u32, title, None, &sections);
+        let mut entry = page_terms(
+            &fr,
+            &vocabulary,
+            id as u32,
+            title,
+            None,
+            &PageWords::of_sections(&sections),
+        );
         entry.file_hash = *blake3::hash(&script).as_bytes();
         scripts.push(script);
         terms.push(entry);
@@ -31,7 +38,14 @@ fn title_words_weigh_more_than_body_words() {
         text: "messagerie et serveurs".to_owned(),
         ..Section::default()
     }];
-    let page = page_terms(&fr, &vocabulary, 0, "Messagerie", None, &sections);
+    let page = page_terms(
+        &fr,
+        &vocabulary,
+        0,
+        "Messagerie",
+        None,
+        &PageWords::of_sections(&sections),
+    );
     let names = vocabulary.into_terms();
     let weight = |t: &str| {
         page.terms

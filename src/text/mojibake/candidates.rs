@@ -41,6 +41,9 @@ pub fn candidates(text: &str) -> Vec<Candidate> {
                 image.map_or(0, |image| two_byte_plausible(prev, image, image.cont))
             };
             if let Some(candidate) = candidate(text, at, prev.lead & pages, prev) {
+                if found.capacity() == 0 {
+                    found.reserve(candidates_at_most(&bytes[at..]));
+                }
                 found.push(candidate);
             }
         }
@@ -56,6 +59,21 @@ pub fn candidates(text: &str) -> Vec<Candidate> {
         }
     }
     found
+}
+
+/// How many candidates `bytes` may hold at most: one per character beyond ASCII. Counted once
+/// the first is found (clean text pays nothing), so that a large damaged file's list is
+/// allocated once instead of being copied into one twice the size again and again; the part
+/// reserved but never used is never touched.
+fn candidates_at_most(bytes: &[u8]) -> usize {
+    // Counted in bytes, 255 at a time: a form the compiler turns into vector instructions.
+    bytes
+        .chunks(255)
+        .map(|chunk| {
+            let leads = chunk.iter().fold(0u8, |n, b| n + u8::from(*b >= 0xC0));
+            usize::from(leads)
+        })
+        .sum()
 }
 
 /// The candidate for the lead character at `at` (whose image is `image`), if it may start a

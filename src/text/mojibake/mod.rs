@@ -91,17 +91,17 @@ pub fn analyze(text: &str) -> Findings {
         return Findings::default();
     }
     let mut code = markdown_code::LazyCode::new(text);
-    let (applied, possible, controls) = if starts.is_empty() {
+    let (applied, mut possible, controls) = if starts.is_empty() {
         let controls = controls::control_repairs(text, |_| false, &mut code);
         (Vec::new(), Vec::new(), controls)
     } else {
         let mut runs = judge_runs(text, &starts, controls);
         let (applied, possible) = decide(text, &mut runs, &mut code);
         // Controls inside runs are the runs' business.
-        let controls = controls::control_repairs(text, |at| runs.inside_a_run(at), &mut code);
+        let controls = controls::control_repairs(text, runs.inside_a_run_in_order(), &mut code);
         (applied, possible, controls)
     };
-    let repairs = merge_sorted(
+    let mut repairs = merge_sorted(
         applied,
         controls.into_iter().map(|(range, c)| {
             let repair = RunRepair {
@@ -109,17 +109,30 @@ pub fn analyze(text: &str) -> Findings {
                 alternatives: Vec::new(),
                 restored: false,
             };
-            (range, repair, code_pages::CODE_PAGES[0].name)
+            placed(range, repair, code_pages::CODE_PAGES[0].name)
         }),
     );
-    Findings {
-        repairs: locate(text, repairs.into_iter()),
-        possible: locate(text, possible.into_iter()),
-    }
+    locate(text, &mut repairs);
+    locate(text, &mut possible);
+    Findings { repairs, possible }
 }
 
-/// A repair placed in the text: its range, what it gives, and the page it undoes.
-type Placed = (Range<usize>, RunRepair, &'static str);
+/// A repair placed in the text: its range, what it gives, and the page it undoes; where it is
+/// in lines and what it replaces are filled in by [`locate`] once all are chosen. Repairs are
+/// built as they will be returned from the start: a large file's list is not copied into
+/// another of a different type at the end.
+fn placed(range: Range<usize>, repair: RunRepair, code_page: &'static str) -> Repair {
+    Repair {
+        range,
+        line: 0,
+        column: 0,
+        damaged: String::new(),
+        repaired: repair.repaired,
+        code_page,
+        restored: repair.restored,
+        alternatives: repair.alternatives,
+    }
+}
 
 /// A file's runs, judged.
 struct JudgedRuns {
@@ -141,6 +154,21 @@ impl JudgedRuns {
         self.pages
             .iter()
             .any(|(_, runs, _)| overlaps_sorted(&runs.runs, &(at..at + 1), |run| &run.range))
+    }
+
+    /// [`Self::inside_a_run`] for bytes asked in increasing order: each page's runs are read
+    /// once over all the questions instead of searched for each (a large file's controls are
+    /// many, and so are its runs).
+    fn inside_a_run_in_order(&self) -> impl FnMut(usize) -> bool + '_ {
+        let mut next = vec![0; self.pages.len()];
+        move |at| {
+            self.pages
+                .iter()
+                .zip(&mut next)
+                .any(|((_, runs, _), next)| {
+                    overlaps_in_order(&runs.runs, next, &(at..at + 1), |run| &run.range)
+                })
+        }
     }
 }
 
@@ -200,16 +228,17 @@ fn decide(
     text: &str,
     judged: &mut JudgedRuns,
     code: &mut markdown_code::LazyCode<'_>,
-) -> (Vec<Placed>, Vec<Placed>) {
+) -> (Vec<Repair>, Vec<Repair>) {
     let mut applied = Vec::new();
     if judged.damaged {
         let mut rejudge = judged.rejudge.take();
         let found = &judged.pages;
         let kept = weigh::kept_runs(found);
         applied.reserve(kept.len());
-        for (range, rank, i) in kept {
+        for (rank, i) in kept {
             let (page, runs, _) = &found[rank];
             let run = &runs.runs[i];
+            let range = run.range.clone();
 
             // The first page has strong evidence in the file: its other runs need only be
             // more plausible repaired than as they are. Other pages' runs are strong.
@@ -222,15 +251,15 @@ fn decide(
             if score > 0
                 && let Some(repair) = repair_run(text, runs, run, page)
             {
-                applied.push((range, repair, page.name));
+                applied.push(placed(range, repair, page.name));
             }
         }
     }
     let mut held_back = garbled_lines(text, &mut applied);
-    if let [(only, repair, _)] = applied.as_slice()
-        && text[only.clone()].chars().nth(2).is_none()
-        && has_intact_text(text, only.clone(), |at| judged.inside_a_run(at))
-        && !written_intact(text, &repair.repaired, |at| judged.inside_a_run(at))
+    if let [only] = applied.as_slice()
+        && text[only.range.clone()].chars().nth(2).is_none()
+        && has_intact_text(text, only.range.clone(), |at| judged.inside_a_run(at))
+        && !written_intact(text, &only.repaired, |at| judged.inside_a_run(at))
     {
         // One damaged-looking pair of characters on a line whose other text beyond ASCII is
         // intact (`Bremer/Mccoy – DrÃ¥ber`), and nothing else in the file, is too little to
@@ -240,7 +269,7 @@ fn decide(
         held_back.append(&mut applied);
     }
     let mut possible = possible_runs(text, &judged.pages, &applied, code, judged.scripts);
-    possible.retain(|(range, _, _)| !overlaps_sorted(&held_back, range, |(r, _, _)| r));
+    possible.retain(|p| !overlaps_sorted(&held_back, &p.range, |r| &r.range));
     (applied, merge_sorted(possible, held_back))
 }
 
@@ -272,32 +301,40 @@ fn written_intact(text: &str, repaired: &str, in_run: impl Fn(usize) -> bool) ->
 const GARBLE_ODDITIES: usize = 3;
 
 /// Takes out of `applied` (sorted) the repairs of the lines they leave garbled (see
-/// [`plausibility::leftover_oddities`]) and returns them: they are no more than possible.
-fn garbled_lines(text: &str, applied: &mut Vec<Placed>) -> Vec<Placed> {
-    let mut garbled = Vec::new();
-    let mut kept = Vec::with_capacity(applied.len());
-    let mut rest = std::mem::take(applied).into_iter().peekable();
-    // The repairs of the line at hand, and their ranges in it: buffers used line after line.
-    let mut line = Vec::new();
+/// [`plausibility::leftover_oddities`]) and returns them: they are no more than possible. The
+/// repairs kept stay where they are in `applied`: a large file's list is not copied.
+fn garbled_lines(text: &str, applied: &mut Vec<Repair>) -> Vec<Repair> {
+    // Which repairs are on garbled lines, a bit each, found line after line.
+    let mut on_garbled = Vec::with_capacity(applied.len());
+    // The ranges of the repairs of the line at hand in it: a buffer used line after line.
     let mut taken: Vec<Range<usize>> = Vec::new();
-    while let Some(first) = rest.next() {
-        let start = memchr::memrchr(b'\n', &text.as_bytes()[..first.0.start]).map_or(0, |i| i + 1);
-        let end = memchr::memchr(b'\n', &text.as_bytes()[first.0.end..])
-            .map_or(text.len(), |i| first.0.end + i);
-        line.push(first);
-        while let Some(next) = rest.next_if(|(r, _, _)| r.start < end) {
-            line.push(next);
-        }
+    let mut first = 0;
+    while let Some(Repair { range, .. }) = applied.get(first) {
+        let start = memchr::memrchr(b'\n', &text.as_bytes()[..range.start]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &text.as_bytes()[range.end..])
+            .map_or(text.len(), |i| range.end + i);
+        let count = 1 + applied[first + 1..]
+            .iter()
+            .take_while(|r| r.range.start < end)
+            .count();
         taken.clear();
-        taken.extend(line.iter().map(|(r, _, _)| r.start - start..r.end - start));
-        if plausibility::leftover_oddities(&text[start..end], &taken) >= GARBLE_ODDITIES {
-            garbled.append(&mut line);
-        } else {
-            kept.append(&mut line);
-        }
+        taken.extend(
+            applied[first..first + count]
+                .iter()
+                .map(|r| r.range.start - start..r.range.end - start),
+        );
+        let garbled = plausibility::leftover_oddities(&text[start..end], &taken) >= GARBLE_ODDITIES;
+        on_garbled.extend(std::iter::repeat_n(garbled, count));
+        first += count;
     }
-    *applied = kept;
-    garbled
+    if !on_garbled.contains(&true) {
+        return Vec::new();
+    }
+    // The predicate is called once per item, in order.
+    let mut garbled = on_garbled.into_iter();
+    applied
+        .extract_if(.., |_| garbled.next().unwrap_or(false))
+        .collect()
 }
 
 /// The runs of `all` worth a note: more plausible repaired than not (by [`POSSIBLE`] at
@@ -305,31 +342,36 @@ fn garbled_lines(text: &str, applied: &mut Vec<Placed>) -> Vec<Placed> {
 fn possible_runs(
     text: &str,
     all: &[(&'static CodePage, PageRuns, usize)],
-    applied: &[Placed],
+    applied: &[Repair],
     code: &mut markdown_code::LazyCode<'_>,
     scripts: u32,
-) -> Vec<Placed> {
-    let mut candidates: Vec<(i32, usize, usize)> = all
-        .iter()
-        .enumerate()
-        .flat_map(|(rank, (_, runs, _))| {
-            runs.runs
-                .iter()
-                .enumerate()
-                .filter(|(_, run)| !overlaps_sorted(applied, &run.range, |(r, _, _)| r))
-                .map(move |(i, run)| (run.score_with(scripts), rank, i))
-                .filter(|(score, _, _)| *score >= POSSIBLE)
-        })
-        .collect();
+) -> Vec<Repair> {
+    // At most every run: one allocation rather than a large file's list grown step by step.
+    let mut candidates: Vec<(i32, usize, usize)> =
+        Vec::with_capacity(all.iter().map(|(_, runs, _)| runs.runs.len()).sum());
+    candidates.extend(all.iter().enumerate().flat_map(|(rank, (_, runs, _))| {
+        // A page's runs are sorted: the applied repairs are read once for all of them.
+        let mut next = 0;
+        runs.runs
+            .iter()
+            .enumerate()
+            .filter(move |(_, run)| {
+                !overlaps_in_order(applied, &mut next, &run.range, |r| &r.range)
+            })
+            .map(move |(i, run)| (run.score_with(scripts), rank, i))
+            .filter(|(score, _, _)| *score >= POSSIBLE)
+    }));
     if candidates.is_empty() {
         return Vec::new();
     }
-    candidates.sort_by_key(|(score, rank, i)| (std::cmp::Reverse(*score), *rank, *i));
+    // No two have the same key (rank and index name one run): an unstable sort gives the same
+    // order, without the scratch list a stable one allocates.
+    candidates.sort_unstable_by_key(|(score, rank, i)| (std::cmp::Reverse(*score), *rank, *i));
     let code = code.ranges();
     // Chosen so far, by start: a run overlaps one of them if the last that starts before its
     // end ends after its start.
     let mut taken: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
-    let mut chosen: Vec<Placed> = Vec::new();
+    let mut chosen: Vec<Repair> = Vec::new();
     for (_, rank, i) in candidates {
         let (page, runs, _) = &all[rank];
         let run = &runs.runs[i];
@@ -342,11 +384,31 @@ fn possible_runs(
         }
         if let Some(repair) = repair_run(text, runs, run, page) {
             taken.insert(run.range.start, run.range.end);
-            chosen.push((run.range.clone(), repair, page.name));
+            chosen.push(placed(run.range.clone(), repair, page.name));
         }
     }
-    chosen.sort_by_key(|(range, _, _)| range.start);
+    chosen.sort_by_key(|r| r.range.start);
     chosen
+}
+
+/// [`overlaps_sorted`] for ranges asked in increasing order (of their starts): `next`, 0 for
+/// the first question, is where the last one left off, so that all of them read `sorted` once.
+fn overlaps_in_order<T>(
+    sorted: &[T],
+    next: &mut usize,
+    range: &Range<usize>,
+    range_of: impl Fn(&T) -> &Range<usize>,
+) -> bool {
+    // What ends before this range starts ends before every later one starts too.
+    while sorted
+        .get(*next)
+        .is_some_and(|item| range_of(item).end <= range.start)
+    {
+        *next += 1;
+    }
+    sorted
+        .get(*next)
+        .is_some_and(|item| range_of(item).start < range.end)
 }
 
 /// Whether `range` overlaps one of `sorted` (disjoint, by position; `range_of` gives each
@@ -374,17 +436,17 @@ fn repaired_languages(runs: &PageRuns) -> alphabets::Languages {
 }
 
 /// Two lists sorted by position, disjoint, merged into one.
-fn merge_sorted<T>(
-    a: Vec<(Range<usize>, T, &'static str)>,
-    b: impl IntoIterator<Item = (Range<usize>, T, &'static str)>,
-) -> Vec<(Range<usize>, T, &'static str)> {
+fn merge_sorted(a: Vec<Repair>, b: impl IntoIterator<Item = Repair>) -> Vec<Repair> {
     let mut b = b.into_iter().peekable();
     if b.peek().is_none() {
         return a;
     }
-    let mut merged = Vec::with_capacity(a.len());
+    // Both lists' items, in one allocation: sized for `a` alone, the first item of `b` past it
+    // would copy a large file's repairs into one twice the size.
+    let (at_least, at_most) = b.size_hint();
+    let mut merged = Vec::with_capacity(a.len() + at_most.unwrap_or(at_least));
     for item in a {
-        while let Some(before) = b.next_if(|(r, _, _)| r.start < item.0.start) {
+        while let Some(before) = b.next_if(|r| r.range.start < item.range.start) {
             merged.push(before);
         }
         merged.push(item);
@@ -398,17 +460,15 @@ fn has_c1_controls(text: &str) -> bool {
     memchr::memchr_iter(0xC2, bytes).any(|i| bytes.get(i + 1).is_some_and(|b| *b <= 0x9F))
 }
 
-/// Adds line and column to repaired runs (sorted by position), counting as it goes so that a
-/// long line with many repairs is read once.
-fn locate(text: &str, runs: impl Iterator<Item = Placed>) -> Vec<Repair> {
-    // At most as many repairs as runs: one allocation, never grown.
-    let (at_least, at_most) = runs.size_hint();
-    let mut repairs = Vec::with_capacity(at_most.unwrap_or(at_least));
+/// Fills in the line, column and damaged text of `repairs` (sorted by position, from
+/// [`placed`]), counting as it goes so that a long line with many repairs is read once.
+fn locate(text: &str, repairs: &mut [Repair]) {
     let mut line = 1;
     // Where the column was last counted, and the column there.
     let mut mark = 0;
     let mut column = 1;
-    for (range, repair, code_page) in runs {
+    for repair in repairs {
+        let range = repair.range.clone();
         let skipped = &text.as_bytes()[mark..range.start];
         match memchr::memrchr(b'\n', skipped) {
             Some(last_newline) => {
@@ -418,18 +478,10 @@ fn locate(text: &str, runs: impl Iterator<Item = Placed>) -> Vec<Repair> {
             None => column += text[mark..range.start].chars().count(),
         }
         mark = range.start;
-        repairs.push(Repair {
-            damaged: text[range.clone()].to_string(),
-            range,
-            line,
-            column,
-            repaired: repair.repaired,
-            code_page,
-            restored: repair.restored,
-            alternatives: repair.alternatives,
-        });
+        repair.line = line;
+        repair.column = column;
+        repair.damaged = text[range].to_string();
     }
-    repairs
 }
 
 /// `text` with `repairs` (sorted, disjoint, from [`find_repairs`] on this text) applied.

@@ -4,8 +4,6 @@
 //! Scanning every page over the whole file is most of the work, so pages are scanned only when
 //! that can change the result (see [`cover_whole`]); huge files are weighed on a sample.
 
-use std::ops::Range;
-
 use super::candidates::{self, Candidate};
 use super::code_pages::{self, CodePage};
 use super::markdown_code::{self, LazyCode};
@@ -21,35 +19,55 @@ pub(super) struct FileScan<'t> {
     pub judge: Judge,
 }
 
-/// The runs to repair, as (range, page rank in `found`, run index), sorted: the first page's
-/// runs, then the strong runs of the others where nothing is repaired yet. Each list is sorted,
-/// so merging them keeps the whole sorted. Two buffers take turns, so a large file's merges
-/// reuse the memory of the previous one instead of touching fresh memory each time.
-pub(super) fn kept_runs(
-    found: &[(&'static CodePage, PageRuns, usize)],
-) -> Vec<(Range<usize>, usize, usize)> {
-    let mut kept: Vec<(Range<usize>, usize, usize)> = Vec::new();
-    let mut merged = Vec::new();
+/// The runs to repair, as (page rank in `found`, run index), sorted by position: the first
+/// page's runs, then the strong runs of the others where nothing is repaired yet.
+///
+/// One list, sized once for every run that may be kept, is merged into in place from its end:
+/// a large file's runs are neither copied into a second list per page nor grown step by step.
+pub(super) fn kept_runs(found: &[(&'static CodePage, PageRuns, usize)]) -> Vec<(usize, usize)> {
+    let eligible = |rank: usize, run: &runs::Run| rank == 0 || run.strong;
+    let most: usize = found
+        .iter()
+        .enumerate()
+        .map(|(rank, (_, runs, _))| runs.runs.iter().filter(|run| eligible(rank, run)).count())
+        .sum();
+    let mut kept: Vec<(usize, usize)> = Vec::with_capacity(most);
+    let range = |&(rank, i): &(usize, usize)| &found[rank].1.runs[i].range;
     for (rank, (_, runs, _)) in found.iter().enumerate() {
-        merged.clear();
-        merged.reserve(kept.len() + runs.runs.len());
-        let mut taken = kept.drain(..).peekable();
-        for (i, run) in runs.runs.iter().enumerate() {
-            if rank > 0 && !run.strong {
-                continue;
+        if rank == 0 {
+            kept.extend((0..runs.runs.len()).map(|i| (0, i)));
+            continue;
+        }
+        let new = runs
+            .runs
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, run)| eligible(rank, run));
+        let count = new.clone().count();
+        // Backwards: the old runs at `0..old` (sorted, disjoint), the new ones from the last;
+        // `write` is where the next one from the end goes, always past the old runs unread.
+        let old = kept.len();
+        kept.resize(old + count, (0, 0));
+        let (mut read, mut write) = (old, old + count);
+        for (i, run) in new {
+            // The old runs that start at or after its end come after it.
+            while read > 0 && range(&kept[read - 1]).start >= run.range.end {
+                read -= 1;
+                write -= 1;
+                kept[write] = kept[read];
             }
-            while let Some(before) = taken.next_if(|(r, _, _)| r.end <= run.range.start) {
-                merged.push(before);
-            }
-            let free = taken
-                .peek()
-                .is_none_or(|(r, _, _)| r.start >= run.range.end);
+            // The old run that starts last before its end is the only one it may overlap.
+            let free = read == 0 || range(&kept[read - 1]).end <= run.range.start;
             if free {
-                merged.push((run.range.clone(), rank, i));
+                write -= 1;
+                kept[write] = (rank, i);
             }
         }
-        merged.extend(taken);
-        std::mem::swap(&mut kept, &mut merged);
+        // The old runs before every new one stay where they are; what was merged follows them.
+        let merged = write..old + count;
+        kept.copy_within(merged.clone(), read);
+        kept.truncate(read + merged.len());
     }
     kept
 }
@@ -524,6 +542,73 @@ mod tests {
             let pruned = format!("{:?}", with_evidence(pruned));
             let every = format!("{:?}", cover_every_page(&mut scan(&text), pages, &starts));
             assert_eq!(pruned, every);
+        }
+    }
+
+    /// What [`kept_runs`] gave before it merged in place: each page merged forwards into a
+    /// new list.
+    fn kept_by_copying(found: &[(&'static CodePage, PageRuns, usize)]) -> Vec<(usize, usize)> {
+        let mut kept: Vec<(std::ops::Range<usize>, usize, usize)> = Vec::new();
+        for (rank, (_, runs, _)) in found.iter().enumerate() {
+            let mut merged = Vec::new();
+            let mut taken = kept.drain(..).peekable();
+            for (i, run) in runs.runs.iter().enumerate() {
+                if rank > 0 && !run.strong {
+                    continue;
+                }
+                while let Some(before) = taken.next_if(|(r, _, _)| r.end <= run.range.start) {
+                    merged.push(before);
+                }
+                if taken
+                    .peek()
+                    .is_none_or(|(r, _, _)| r.start >= run.range.end)
+                {
+                    merged.push((run.range.clone(), rank, i));
+                }
+            }
+            merged.extend(taken);
+            kept = merged;
+        }
+        kept.into_iter().map(|(_, rank, i)| (rank, i)).collect()
+    }
+
+    #[test]
+    fn runs_merged_in_place_are_those_merged_by_copying() {
+        // Pseudo-random runs (a fixed sequence): disjoint and sorted within a page, overlapping
+        // across pages, strong or not.
+        let mut seed = 0x2545_f491_u64;
+        let mut next = |below: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            usize::try_from((seed >> 33) % below).unwrap_or(0)
+        };
+        for _ in 0..200 {
+            let pages = 1 + next(4);
+            let found: Vec<_> = (0..pages)
+                .map(|p| {
+                    let mut at = next(6);
+                    let runs = (0..next(12))
+                        .map(|_| {
+                            let start = at + next(5);
+                            let end = start + 1 + next(6);
+                            at = end;
+                            runs::Run {
+                                range: start..end,
+                                windows: 0..0,
+                                strong: next(3) > 0,
+                                misfits: 0,
+                                score: 0,
+                                judged: runs::Judged::default(),
+                            }
+                        })
+                        .collect();
+                    let page_runs = PageRuns {
+                        runs,
+                        ..PageRuns::default()
+                    };
+                    (&CODE_PAGES[p], page_runs, 1)
+                })
+                .collect();
+            assert_eq!(kept_runs(&found), kept_by_copying(&found), "{found:?}");
         }
     }
 
