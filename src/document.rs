@@ -91,6 +91,9 @@ pub struct Document {
     /// Set when `text` and `lines` were released ([`Document::release_text`]): the text's
     /// fingerprint, which tells whether the file still holds it when it is read again.
     released: Option<u64>,
+    /// The text read again for diagnostics after it was released: read once however many
+    /// diagnostics the page has (`None` inside when the file changed since).
+    pub reread: std::sync::OnceLock<Option<std::sync::Arc<(LineIndex, String)>>>,
 }
 
 impl Document {
@@ -155,6 +158,7 @@ pub fn parse_document(file: &Path, text: String) -> (Document, Vec<Diagnostic>) 
                         front_matter: FrontMatter::default(),
                         body_start: block.body_start,
                         released: None,
+                        reread: Default::default(),
                         text,
                         lines,
                     },
@@ -185,6 +189,7 @@ pub fn parse_document(file: &Path, text: String) -> (Document, Vec<Diagnostic>) 
             front_matter,
             body_start,
             released: None,
+            reread: Default::default(),
         },
         diagnostics,
     )

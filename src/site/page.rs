@@ -82,11 +82,16 @@ impl Page {
                 Cow::Borrowed(&self.doc.text),
             ));
         }
-        let bytes = root.read_source(&self.source.abs, MAX_PAGE_BYTES).ok()?;
-        let text = page_text(decode_source(&bytes).text);
-        self.doc
-            .matches(&text)
-            .then(|| (Cow::Owned(LineIndex::new(&text)), Cow::Owned(text)))
+        let reread = self.doc.reread.get_or_init(|| {
+            let bytes = root.read_source(&self.source.abs, MAX_PAGE_BYTES).ok()?;
+            let text = page_text(decode_source(&bytes).text);
+            self.doc
+                .matches(&text)
+                .then(|| std::sync::Arc::new((LineIndex::new(&text), text)))
+        });
+        reread
+            .as_deref()
+            .map(|(lines, text)| (Cow::Borrowed(lines), Cow::Borrowed(text.as_str())))
     }
 
     /// `diagnostic` at `span` of the page's text (offsets in the text loading read), with the

@@ -123,6 +123,9 @@ fn a_page_edited_after_loading_is_named_without_a_wrong_line() {
     );
     assert_eq!(quoted.location.as_ref().map(|l| l.line), Some(3));
     assert_eq!(quoted.source_line.as_deref(), Some("A [link](nowhere.md)."));
+    // A second load, its file edited before its first diagnostic (each load reads again once).
+    let site = loaded(tmp.path());
+    let page = &site.pages[0];
     write(tmp.path(), "README.md", b"# Home\n\nAnother line now.\n");
     let edited = page.diagnostic_at(&site.config.root, Diagnostic::warning("x", "y"), span);
     assert_eq!(edited.location.as_ref().map(|l| l.line), Some(1));
