@@ -10,16 +10,18 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::cache::Cache;
 use crate::config::{LastUpdated, Overrides, SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, Tally, display_path};
 use crate::git_dates::{PageDates, page_dates};
 use crate::gitbook::blocks::FsIncludes;
+use crate::markdown::PageMarkdown;
 use crate::output::{Staging, prepare_output};
 use crate::render::{
-    Job, PLAN_FILE, Plan, SiteRenderer, Theme, load_theme, page_content, page_content_of,
-    render_generated, set_site_globals, write_llms_full,
+    Job, LlmsPieces, PLAN_FILE, Plan, SiteRenderer, Theme, load_theme, page_content,
+    page_content_of, page_markdown_of, render_generated, set_site_globals, write_llms_full,
 };
 use crate::search::{PageTerms, SearchIndexer};
 use crate::site::spaces::SpaceSpec;
@@ -255,7 +257,17 @@ pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site 
     let loaded: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
         .pages
         .par_iter()
-        .map(|file| load_page(file, display_path(&file.abs, &config.site_dir), &context))
+        .map(|file| {
+            let (mut page, found) =
+                load_page(file, display_path(&file.abs, &config.site_dir), &context);
+            if let Some(doc) = page
+                .as_mut()
+                .and_then(|page| std::sync::Arc::get_mut(&mut page.doc))
+            {
+                doc.release_text();
+            }
+            (page, found)
+        })
         .collect();
     let mut pages = Vec::with_capacity(loaded.len());
     for (page, page_diagnostics) in loaded {
@@ -332,38 +344,47 @@ fn write_site(
             _ => None,
         })
         .collect();
-    let bodies: Vec<String> = pages
+    let taken: Vec<PageParts> = pages
         .iter()
-        .map(|&(_, id)| take_fragment_html(&mut site.pages[id]))
+        .map(|&(_, id)| take_page_parts(&mut site.pages[id]))
         .collect();
     let site: &Site = site;
-    let renderer = SiteRenderer::new(theme, site).with_dates(dates);
-    let indexer = SearchIndexer::for_site(site);
-    let rendered: Vec<PageOutcome> = pages
-        .par_iter()
-        .zip(bodies)
-        .enumerate()
-        .map(|(search_id, (&(path, id), body))| {
-            let (content, mut found) = page_content_of(site, id, &body);
-            drop(body);
-            let indexed = indexer.page(search_id as u32, &site.pages[id], site.language_of(id));
-            let terms = indexed.map(|(terms, file)| {
-                if let Err(err) = staging.write(&file.path, &file.bytes) {
-                    found.push(write_error(&file.path, &err));
-                }
-                (terms, file.path)
-            });
-            match renderer.page(id, &content) {
-                Ok(html) => {
-                    if let Err(err) = staging.write(path, &html) {
-                        found.push(write_error(path, &err));
-                    }
-                }
-                Err(error) => found.push(error),
-            }
-            (found, terms)
+    let markdown_paths: FxHashMap<PageId, &str> = plan
+        .entries()
+        .iter()
+        .filter_map(|(path, job)| match job {
+            Job::PageMarkdown(id) => Some((*id, path.as_str())),
+            _ => None,
         })
         .collect();
+    let pieces = plan
+        .entries()
+        .iter()
+        .find(|(_, job)| *job == Job::LlmsFull)
+        .and_then(|(path, _)| match staging.scratch_file() {
+            Ok(scratch) => Some(LlmsPieces::new(site, scratch)),
+            Err(err) => {
+                diagnostics.push(write_error(path, &err));
+                None
+            }
+        });
+    let writer = PageWriter {
+        site,
+        renderer: SiteRenderer::new(theme, site).with_dates(dates),
+        indexer: SearchIndexer::for_site(site),
+        staging,
+        markdown_paths,
+        pieces: pieces.as_ref(),
+    };
+    let rendered: Vec<PageOutcome> = pages
+        .par_iter()
+        .zip(taken)
+        .enumerate()
+        .map(|(search_id, (&(path, id), parts))| writer.page(search_id as u32, path, id, parts))
+        .collect();
+    let PageWriter {
+        renderer, indexer, ..
+    } = writer;
     let mut indexed = Vec::with_capacity(rendered.len());
     let mut search_paths = Vec::with_capacity(rendered.len());
     for (found, terms) in rendered {
@@ -395,8 +416,13 @@ fn write_site(
                 .copy_file(path, &site.assets[index].abs)
                 .err()
                 .map(|err| write_error(path, &err)),
+            // Written with its page, in the page loop.
+            Job::PageMarkdown(_) => None,
             Job::LlmsFull => staging
-                .write_with(path, |out| write_llms_full(site, out))
+                .write_with(path, |out| match &pieces {
+                    Some(pieces) => pieces.write_to(site, out),
+                    None => write_llms_full(site, out),
+                })
                 .err()
                 .map(|err| write_error(path, &err)),
             job => {
@@ -421,16 +447,80 @@ fn write_site(
     pages.len()
 }
 
-/// The page's fragment HTML, taken out of the site model: no other page reads it, and a build
-/// renders each page once, so each page's copy is freed as soon as the page is written rather
-/// than when the build ends (about 7 KB a page, 70 MB on a 10,000-page site). Copied when the
-/// fragment is shared (never in a build, which owns its site model and its pages).
-fn take_fragment_html(page: &mut std::sync::Arc<Page>) -> String {
+/// What a build takes out of a page before writing it: its fragment HTML and its Markdown.
+/// No other page reads them, and a build renders each page once, so each page's copy is freed
+/// as soon as the page is written rather than when the build ends (about 7 KB of HTML and 5 KB
+/// of Markdown a page, 120 MB on a 10,000-page site).
+struct PageParts {
+    html: String,
+    markdown: Option<PageMarkdown>,
+}
+
+/// Takes [`PageParts`] out of the site model. Copied when the fragment is shared (never in a
+/// build, which owns its site model and its pages).
+fn take_page_parts(page: &mut std::sync::Arc<Page>) -> PageParts {
     let owned =
         std::sync::Arc::get_mut(page).and_then(|p| std::sync::Arc::get_mut(&mut p.fragment));
     match owned {
-        Some(fragment) => std::mem::take(&mut fragment.html),
-        None => page.fragment.html.clone(),
+        Some(fragment) => PageParts {
+            html: std::mem::take(&mut fragment.html),
+            markdown: fragment.markdown.take(),
+        },
+        None => PageParts {
+            html: page.fragment.html.clone(),
+            markdown: page.fragment.markdown.clone(),
+        },
+    }
+}
+
+/// Writes one page's outputs in the page loop: its HTML, its search file, its `.md` and its
+/// piece of `llms-full.txt`.
+struct PageWriter<'a> {
+    site: &'a Site,
+    renderer: SiteRenderer<'a>,
+    indexer: SearchIndexer,
+    staging: &'a Staging,
+    /// Where each page's `.md` goes, for the pages that have one.
+    markdown_paths: FxHashMap<PageId, &'a str>,
+    pieces: Option<&'a LlmsPieces>,
+}
+
+impl PageWriter<'_> {
+    fn page(&self, search_id: u32, path: &str, id: PageId, parts: PageParts) -> PageOutcome {
+        let site = self.site;
+        let (content, mut found) = page_content_of(site, id, &parts.html);
+        drop(parts.html);
+        let markdown = parts.markdown.as_ref();
+        if let Some(&md_path) = self.markdown_paths.get(&id) {
+            let bytes = page_markdown_of(site, id, markdown);
+            if let Err(err) = self.staging.write(md_path, bytes.as_bytes()) {
+                found.push(write_error(md_path, &err));
+            }
+        }
+        if let Some(pieces) = self.pieces
+            && let Err(err) = pieces.add(site, id, markdown)
+        {
+            found.push(write_error("llms-full.txt", &err));
+        }
+        drop(parts.markdown);
+        let indexed = self
+            .indexer
+            .page(search_id, &site.pages[id], site.language_of(id));
+        let terms = indexed.map(|(terms, file)| {
+            if let Err(err) = self.staging.write(&file.path, &file.bytes) {
+                found.push(write_error(&file.path, &err));
+            }
+            (terms, file.path)
+        });
+        match self.renderer.page(id, &content) {
+            Ok(html) => {
+                if let Err(err) = self.staging.write(path, &html) {
+                    found.push(write_error(path, &err));
+                }
+            }
+            Err(error) => found.push(error),
+        }
+        (found, terms)
     }
 }
 

@@ -107,10 +107,9 @@ pub fn check_external_links(site: &Site, options: &ExternalOptions) -> Vec<Diagn
         for &(page, ref span) in occurrences {
             let page = &site.pages[page];
             let message = format!("external link `{url}`: {problem}");
-            diagnostics.push(Diagnostic::warning("external-link", message).at(
-                &page.display_path,
-                &page.doc.lines,
-                &page.doc.text,
+            diagnostics.push(page.diagnostic_at(
+                &site.config.root,
+                Diagnostic::warning("external-link", message),
                 span.clone(),
             ));
         }

@@ -108,6 +108,13 @@ impl Staging {
         io::Write::flush(&mut file)
     }
 
+    /// An unnamed file in the staging folder for a build's intermediate pieces: it has no
+    /// name, so it is never part of the output, and it goes away with its handle, whatever
+    /// happens to the build.
+    pub fn scratch_file(&self) -> io::Result<std::fs::File> {
+        tempfile::tempfile_in(&self.dir)
+    }
+
     /// Copies the file `from` to the output-relative path `rel` (linked from the previous output
     /// when it holds the same bytes, as [`Staging::write`]).
     pub fn copy_file(&self, rel: &str, from: &Path) -> io::Result<()> {

@@ -11,7 +11,7 @@
 use pulldown_cmark_escape::escape_html;
 
 use super::linker::Linker;
-use crate::markdown::{RefKind, UrlKind, markers};
+use crate::markdown::{PageMarkdown, RefKind, UrlKind, markers};
 use crate::paths::decode_path;
 use crate::site::links::Target;
 use crate::site::url::encode_path;
@@ -45,18 +45,34 @@ fn markdown_folder(page: &Page) -> &str {
 
 /// The `.md` file of the published page `id`.
 pub fn page_markdown(site: &Site, id: PageId) -> String {
+    page_markdown_of(site, id, site.pages[id].fragment.markdown.as_ref())
+}
+
+/// [`page_markdown`] from the page's Markdown taken out of the site model: a build writes each
+/// page's `.md` in its page loop and frees the Markdown there.
+pub fn page_markdown_of(site: &Site, id: PageId, markdown: Option<&PageMarkdown>) -> String {
     let linker = Linker::Relative {
         from: markdown_folder(&site.pages[id]),
     };
-    markdown_with(site, id, linker)
+    markdown_from(site, id, markdown, linker)
 }
 
 /// The Markdown of page `id`, its `href`s made by `linker` (`llms-full.txt` writes them from
 /// the site root, or absolute from the base URL).
 pub fn markdown_with(site: &Site, id: PageId, linker: Linker<'_>) -> String {
+    markdown_from(site, id, site.pages[id].fragment.markdown.as_ref(), linker)
+}
+
+/// [`markdown_with`] from the page's Markdown `markdown` (held by the model or taken out).
+pub fn markdown_from(
+    site: &Site,
+    id: PageId,
+    markdown: Option<&PageMarkdown>,
+    linker: Linker<'_>,
+) -> String {
     let page = &site.pages[id];
     let mut out = title_block(&page.title, page.description());
-    if let Some(markdown) = &page.fragment.markdown {
+    if let Some(markdown) = markdown {
         let writer = Writer {
             site,
             from: id,

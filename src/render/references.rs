@@ -40,14 +40,15 @@ pub fn page_content_of(site: &Site, id: PageId, html: &str) -> (String, Vec<Diag
     if let Some(cover) = &page.doc.front_matter.cover
         && cover_href(site, id).is_none()
     {
-        let at = page.doc.text.find("cover:").unwrap_or(0);
         let message = format!("cover image `{cover}` not found");
-        diagnostics.push(Diagnostic::warning("missing-image", message).at(
-            &page.display_path,
-            &page.doc.lines,
-            &page.doc.text,
-            at..at + 6,
-        ));
+        let diagnostic = Diagnostic::warning("missing-image", message);
+        diagnostics.push(match page.text(&site.config.root) {
+            Some((lines, text)) => {
+                let at = text.find("cover:").unwrap_or(0);
+                diagnostic.at(&page.display_path, &lines, &text, at..at + 6)
+            }
+            None => diagnostic.in_file(&page.display_path),
+        });
     }
     let html = markers::fill_markers(html, |index, out| {
         let Some(reference) = page.fragment.refs.get(index) else {

@@ -562,11 +562,9 @@ fn interactive_blocks_warning(site: &Site) -> Option<Diagnostic> {
         if count == 1 { "is" } else { "are" },
         if count == 1 { "its" } else { "their" },
     );
-    let doc = &first_page.doc;
-    Some(Diagnostic::warning("interactive-block", message).at(
-        &first_page.display_path,
-        &doc.lines,
-        &doc.text,
+    Some(first_page.diagnostic_at(
+        &site.config.root,
+        Diagnostic::warning("interactive-block", message),
         at..at + 2,
     ))
 }

@@ -276,11 +276,9 @@ impl Site {
         code: &'static str,
         message: String,
     ) -> Diagnostic {
-        let page = &self.pages[from];
-        Diagnostic::warning(code, message).at(
-            &page.display_path,
-            &page.doc.lines,
-            &page.doc.text,
+        self.pages[from].diagnostic_at(
+            &self.config.root,
+            Diagnostic::warning(code, message),
             reference.span.clone(),
         )
     }

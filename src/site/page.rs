@@ -3,11 +3,12 @@
 //! A page is read, decoded, split into front matter and body, and rendered to an HTML fragment
 //! exactly once here; everything later works from the result.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::config::RawHtml;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::document::{Document, parse_document};
 use crate::gitbook::blocks::IncludeSource;
 use crate::limits::MAX_PAGE_BYTES;
@@ -70,6 +71,43 @@ impl Page {
             && a.has_mermaid == b.has_mermaid
     }
 
+    /// The page's text and its line index as loading made them, for a diagnostic that quotes
+    /// a line. After a build released them ([`Document::release_text`]) the file is read and
+    /// decoded again; `None` when it no longer holds that text (edited since), or cannot be
+    /// read.
+    pub fn text(&self, root: &SiteRoot) -> Option<(Cow<'_, LineIndex>, Cow<'_, str>)> {
+        if !self.doc.is_released() {
+            return Some((
+                Cow::Borrowed(&self.doc.lines),
+                Cow::Borrowed(&self.doc.text),
+            ));
+        }
+        let reread = self.doc.reread.get_or_init(|| {
+            let bytes = root.read_source(&self.source.abs, MAX_PAGE_BYTES).ok()?;
+            let text = page_text(decode_source(&bytes).text);
+            self.doc
+                .matches(&text)
+                .then(|| std::sync::Arc::new((LineIndex::new(&text), text)))
+        });
+        reread
+            .as_deref()
+            .map(|(lines, text)| (Cow::Borrowed(lines), Cow::Borrowed(text.as_str())))
+    }
+
+    /// `diagnostic` at `span` of the page's text (offsets in the text loading read), with the
+    /// line quoted; at the file only when the file changed since it was loaded.
+    pub fn diagnostic_at(
+        &self,
+        root: &SiteRoot,
+        diagnostic: Diagnostic,
+        span: std::ops::Range<usize>,
+    ) -> Diagnostic {
+        match self.text(root) {
+            Some((lines, text)) => diagnostic.at(&self.display_path, &lines, &text, span),
+            None => diagnostic.in_file(&self.display_path),
+        }
+    }
+
     /// The file name without `.md`: the title of last resort.
     pub fn file_stem(&self) -> &str {
         let name = self
@@ -122,7 +160,7 @@ pub fn load_page_bytes(
     context: &LoadContext<'_>,
 ) -> (Option<Page>, Vec<Diagnostic>) {
     let DecodedText {
-        mut text,
+        text,
         fallback,
         repairs,
         possible,
@@ -130,8 +168,7 @@ pub fn load_page_bytes(
         ..
     } = decode_source(bytes);
     let mut diagnostics = Vec::new();
-    markers::sanitize(&mut text);
-    let (doc, doc_diagnostics) = parse_document(&display_path, text);
+    let (doc, doc_diagnostics) = parse_document(&display_path, page_text(text));
     if let Some(Fallback::Legacy {
         encoding,
         first_line,
@@ -211,6 +248,13 @@ pub fn load_page_bytes(
         space: 0,
     };
     (Some(page), diagnostics)
+}
+
+/// The text of a page from its decoded text: what loading reads, and what a diagnostic reads
+/// again after the text was released.
+fn page_text(mut decoded: String) -> String {
+    markers::sanitize(&mut decoded);
+    decoded
 }
 
 /// What a possible repair (not applied) tells the author: what the text may have been, and that

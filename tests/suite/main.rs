@@ -8,6 +8,7 @@ mod build_cache;
 mod build_front_matter;
 mod build_headings;
 mod build_links;
+mod build_memory;
 mod build_navigation;
 mod build_output;
 mod build_theme;
