@@ -98,11 +98,19 @@ pub fn load_file(
         .read
         .into_inner()
         .unwrap_or_else(|e| e.into_inner());
-    page.map(|page| Loaded {
-        hash,
-        page: Arc::new(page),
-        diagnostics,
-        includes,
+    page.map(|mut page| {
+        // As a build does: the text and its line index are read again for the rare diagnostic
+        // that quotes a line ([`crate::site::Page::text`]); held, they were 61 MB of a
+        // 10,000-page site's preview.
+        if let Some(doc) = Arc::get_mut(&mut page.doc) {
+            doc.release_text();
+        }
+        Loaded {
+            hash,
+            page: Arc::new(page),
+            diagnostics,
+            includes,
+        }
     })
 }
 

@@ -193,6 +193,13 @@ fn an_anchor_that_vanishes_is_reported_in_the_page_linking_to_it() {
         })
         .collect();
     assert_eq!(found.len(), 1, "{:?}", rebuilt.snapshot.diagnostics);
+    // README.md was not loaded again, and its text was let go after its first load: the
+    // warning still points at its line and quotes it (the file is read again for it).
+    assert_eq!(found[0].location.as_ref().map(|l| l.line), Some(3));
+    assert_eq!(
+        found[0].source_line.as_deref(),
+        Some("Voir [la délivrabilité](messagerie.md#delivrabilite).")
+    );
     assert_matches_clean_build(&rebuilt, site);
 
     // The anchor comes back: the warning goes.
