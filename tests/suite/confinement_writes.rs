@@ -265,9 +265,10 @@ fn a_build_killed_for_real_leaves_the_output_and_the_next_cleans_up() {
     }
     assert!(build(&options(site)).written);
     let index = std::fs::read(site.join("public/index.html")).expect("index");
-    // Killed at fractions of a whole build's time until one kill lands while its staging
-    // folder exists (most of a cold build; the build cache is left out, as it would make each
-    // build after the first mostly reading the cache, before any staging folder exists).
+    // Killed as soon as its staging folder appears (the build cache is left out, as it would
+    // make each build after the first mostly reading the cache). Watching for the folder rather
+    // than sleeping a fraction of a build's time: how long loading takes against writing varies
+    // with the machine's load, and a kill timed by fractions missed the staging stretch.
     let spawn = || {
         std::process::Command::new(env!("CARGO_BIN_EXE_carnet"))
             .arg("build")
@@ -277,25 +278,32 @@ fn a_build_killed_for_real_leaves_the_output_and_the_next_cleans_up() {
             .spawn()
             .expect("carnet build")
     };
-    let started = std::time::Instant::now();
-    assert!(spawn().wait().expect("build").success());
-    let whole = started.elapsed();
+    let staging_folders = || {
+        std::fs::read_dir(site)
+            .expect("site")
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().contains(".carnet-tmp-"))
+            .count()
+    };
     let mut left = 0;
-    for fraction in [0.5, 0.7, 0.3, 0.8, 0.6, 0.4, 0.9, 0.2] {
-        let delay = whole.mul_f64(fraction);
+    for _ in 0..10 {
         let mut child = spawn();
-        std::thread::sleep(delay);
-        let _ = child.kill();
+        loop {
+            if staging_folders() >= 1 {
+                let _ = child.kill();
+                break;
+            }
+            if child.try_wait().expect("build status").is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_micros(200));
+        }
         let _ = child.wait();
         assert_eq!(
             std::fs::read(site.join("public/index.html")).expect("previous output intact"),
             index
         );
-        left = std::fs::read_dir(site)
-            .expect("site")
-            .flatten()
-            .filter(|e| e.file_name().to_string_lossy().contains(".carnet-tmp-"))
-            .count();
+        left = staging_folders();
         if left >= 1 {
             break;
         }
