@@ -56,7 +56,17 @@ pub fn llms_txt(site: &Site) -> String {
 
 /// `llms-full.txt`: the Markdown of every page `llms.txt` lists, in its order.
 pub fn llms_full(site: &Site) -> String {
-    let mut out = Vec::new();
+    // Sized once from the Markdown the model holds (links and title blocks add a little):
+    // grown by doubling, the buffer's last copy held the old half and the new whole at once,
+    // about 80 MB for the 47 MB of a 10,000-page site, the peak of a `serve` that is asked
+    // for it. Capacity never touched costs address space, not memory.
+    let held: usize = site
+        .pages
+        .iter()
+        .filter_map(|page| page.fragment.markdown.as_ref())
+        .map(|markdown| markdown.text.len() + 256)
+        .sum();
+    let mut out = Vec::with_capacity(held + held / 4);
     write_llms_full(site, &mut out).expect("writing into memory cannot fail");
     String::from_utf8(out).expect("pages' Markdown is UTF-8")
 }
