@@ -5,6 +5,8 @@
 //! page count (HonKit embeds the whole tree in every page and takes an hour for 1,500 pages). The
 //! whole tree is written once, to `nav.json`, for the theme's script.
 
+use std::sync::LazyLock;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -51,6 +53,44 @@ pub struct PageView<'a> {
     pub edit_url: Option<String>,
     /// The date of the last commit that touched the page's source (`last_updated: git`).
     pub last_updated: Option<DateView>,
+}
+
+impl<'a> PageView<'a> {
+    /// The view of a page with no body of its own (404, spaces home, a listing's further
+    /// pages): no description, outline, cover or dates, the default layout. One place, so a
+    /// field added to [`PageView`] gets its empty value for every such page at once.
+    fn without_body(
+        title: &'a str,
+        url: &'a str,
+        canonical: String,
+        source: &'a str,
+        no_index: bool,
+    ) -> Self {
+        static NO_EXTRA: LazyLock<Map<String, Value>> = LazyLock::new(Map::new);
+        static DEFAULT_LAYOUT: LazyLock<Layout> = LazyLock::new(Layout::default);
+        PageView {
+            title,
+            description: None,
+            meta_description: None,
+            content: "",
+            toc: Vec::new(),
+            url,
+            canonical,
+            source,
+            extra: &NO_EXTRA,
+            is_home: url.is_empty(),
+            has_mermaid: false,
+            has_math: false,
+            layout: &DEFAULT_LAYOUT,
+            no_index,
+            icon: None,
+            cover: None,
+            markdown_href: None,
+            image: None,
+            edit_url: None,
+            last_updated: None,
+        }
+    }
 }
 
 /// A date as the page shows it and as its `<time datetime>` says it.
@@ -208,30 +248,13 @@ pub fn listing_context(site: &Site, sidebar: &Sidebar, id: PageId, number: usize
         crate::i18n::word(language, "section_pages"),
         page.title
     );
-    let empty = Map::new();
-    let layout = Layout::default();
-    let view = PageView {
-        title: &title,
-        description: None,
-        meta_description: None,
-        content: "",
-        toc: Vec::new(),
-        url: &url,
-        canonical: canonical_url(site, &path),
-        source: &page.source.rel,
-        extra: &empty,
-        is_home: false,
-        has_mermaid: false,
-        has_math: false,
-        layout: &layout,
-        no_index: true,
-        icon: None,
-        cover: None,
-        markdown_href: None,
-        image: None,
-        edit_url: None,
-        last_updated: None,
-    };
+    let view = PageView::without_body(
+        &title,
+        &url,
+        canonical_url(site, &path),
+        &page.source.rel,
+        true,
+    );
     let mut crumbs = breadcrumbs(site, id, position, &linker);
     crumbs.push(Crumb {
         label: page.nav_label.clone(),
@@ -297,30 +320,7 @@ fn generated_page_context(
     canonical: String,
     no_index: bool,
 ) -> tera::Context {
-    let empty = Map::new();
-    let layout = Layout::default();
-    let view = PageView {
-        title,
-        description: None,
-        meta_description: None,
-        content: "",
-        toc: Vec::new(),
-        url,
-        canonical,
-        source: "",
-        extra: &empty,
-        is_home: url.is_empty(),
-        has_mermaid: false,
-        has_math: false,
-        layout: &layout,
-        no_index,
-        icon: None,
-        cover: None,
-        markdown_href: None,
-        image: None,
-        edit_url: None,
-        last_updated: None,
-    };
+    let view = PageView::without_body(title, url, canonical, "", no_index);
     let root = linker.root();
     let mut context = tera::Context::new();
     context.insert("page", &view);
