@@ -21,7 +21,7 @@ use crate::markdown::PageMarkdown;
 use crate::output::{Staging, prepare_output};
 use crate::render::{
     Job, LlmsPieces, PLAN_FILE, Plan, SiteRenderer, Theme, load_theme, page_content,
-    page_content_of, page_markdown_of, render_generated, set_site_globals, write_llms_full,
+    page_content_of, page_markdown_of, render_generated, set_site_globals,
 };
 use crate::search::{PageTerms, SearchIndexer};
 use crate::site::spaces::SpaceSpec;
@@ -260,11 +260,8 @@ pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site 
         .map(|file| {
             let (mut page, found) =
                 load_page(file, display_path(&file.abs, &config.site_dir), &context);
-            if let Some(doc) = page
-                .as_mut()
-                .and_then(|page| std::sync::Arc::get_mut(&mut page.doc))
-            {
-                doc.release_text();
+            if let Some(page) = page.as_mut() {
+                page.release_text();
             }
             (page, found)
         })
@@ -418,13 +415,14 @@ fn write_site(
                 .map(|err| write_error(path, &err)),
             // Written with its page, in the page loop.
             Job::PageMarkdown(_) => None,
-            Job::LlmsFull => staging
-                .write_with(path, |out| match &pieces {
-                    Some(pieces) => pieces.write_to(site, out),
-                    None => write_llms_full(site, out),
-                })
-                .err()
-                .map(|err| write_error(path, &err)),
+            // Without its pieces (no scratch file) the error is already reported: the pages'
+            // Markdown left the model in the page loop, so nothing else could write it.
+            Job::LlmsFull => pieces.as_ref().and_then(|pieces| {
+                staging
+                    .write_with(path, |out| pieces.write_to(site, out))
+                    .err()
+                    .map(|err| write_error(path, &err))
+            }),
             job => {
                 let bytes = match render_generated(job, site, theme, &renderer, &redirects) {
                     Ok(bytes) => bytes,

@@ -99,12 +99,8 @@ pub fn load_file(
         .into_inner()
         .unwrap_or_else(|e| e.into_inner());
     page.map(|mut page| {
-        // As a build does: the text and its line index are read again for the rare diagnostic
-        // that quotes a line ([`crate::site::Page::text`]); held, they were 61 MB of a
-        // 10,000-page site's preview.
-        if let Some(doc) = Arc::get_mut(&mut page.doc) {
-            doc.release_text();
-        }
+        // As a build does (held, they were 61 MB of a 10,000-page site's preview).
+        page.release_text();
         Loaded {
             hash,
             page: Arc::new(page),

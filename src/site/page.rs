@@ -56,6 +56,16 @@ impl Page {
             .is_ok()
     }
 
+    /// Lets the page's text and line index go once it is loaded ([`Document::release_text`]):
+    /// a build and a preview need them again only for a diagnostic that quotes a line, which
+    /// [`Page::text`] reads again. Kept when the document is shared (it never is right after
+    /// loading).
+    pub fn release_text(&mut self) {
+        if let Some(doc) = std::sync::Arc::get_mut(&mut self.doc) {
+            doc.release_text();
+        }
+    }
+
     /// Whether `other` (a new load of the same file) shows the rest of the site exactly what
     /// this page shows it: the front matter (title, description, visibility, icon…), the first
     /// heading (titles), the anchors (links from other pages), and what site-wide outputs
