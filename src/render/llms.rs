@@ -73,19 +73,33 @@ pub fn llms_full(site: &Site) -> String {
 
 /// [`llms_full`] written to `out` page by page: the file holds the whole site's Markdown, so a
 /// build streams it to disk rather than holding it (tens of megabytes on a large site) whole.
-pub fn write_llms_full(site: &Site, out: &mut dyn Write) -> io::Result<()> {
+fn write_llms_full(site: &Site, out: &mut dyn Write) -> io::Result<()> {
     let linker = site_linker(site);
-    // Pages are separated by a blank line; nothing goes before the first bytes of the file.
-    let mut written = false;
+    let mut joined = Joined {
+        out,
+        written: false,
+    };
     for id in sections(site).into_iter().flat_map(|s| s.pages) {
-        let markdown = markdown_with(site, id, linker);
-        if written {
-            out.write_all(b"\n")?;
-        }
-        written |= !markdown.is_empty();
-        out.write_all(markdown.as_bytes())?;
+        joined.push(markdown_with(site, id, linker).as_bytes())?;
     }
     Ok(())
+}
+
+/// The pages of `llms-full.txt` as they are written: separated by a blank line, nothing before
+/// the first bytes of the file.
+struct Joined<'a> {
+    out: &'a mut dyn Write,
+    written: bool,
+}
+
+impl Joined<'_> {
+    fn push(&mut self, piece: &[u8]) -> io::Result<()> {
+        if self.written {
+            self.out.write_all(b"\n")?;
+        }
+        self.written |= !piece.is_empty();
+        self.out.write_all(piece)
+    }
 }
 
 /// `llms-full.txt` made from pieces: a build writes each listed page's piece in its page loop,
@@ -148,7 +162,10 @@ impl LlmsPieces {
         let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
         let PieceStore { file, spans, .. } = &mut *store;
         let mut piece = Vec::new();
-        let mut written = false;
+        let mut joined = Joined {
+            out,
+            written: false,
+        };
         for (&id, &span) in self.order.iter().zip(spans.iter()) {
             piece.clear();
             match span {
@@ -161,11 +178,7 @@ impl LlmsPieces {
                     piece.extend_from_slice(markdown_with(site, id, site_linker(site)).as_bytes())
                 }
             }
-            if written {
-                out.write_all(b"\n")?;
-            }
-            written |= !piece.is_empty();
-            out.write_all(&piece)?;
+            joined.push(&piece)?;
         }
         Ok(())
     }
