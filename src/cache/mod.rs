@@ -106,14 +106,14 @@ impl Cache {
         for table in tables.into_iter().flatten() {
             let damaged = table.damaged();
             if damaged > 0 {
-                let (entries, their) = match damaged {
-                    1 => ("1 entry".to_owned(), "its"),
-                    n => (format!("{n} entries"), "their"),
+                let (entries, their, were) = match damaged {
+                    1 => ("1 entry".to_owned(), "its", "was"),
+                    n => (format!("{n} entries"), "their", "were"),
                 };
                 diagnostics.push(Diagnostic::warning(
                     "cache-ignored",
                     format!(
-                        "the build cache `{}` is damaged: {entries} failed {their} checksum and were not used (made again by this build)",
+                        "the build cache `{}` is damaged: {entries} failed {their} checksum and {were} not used (made again by this build)",
                         table.path().display()
                     ),
                 ));
@@ -194,22 +194,13 @@ fn identity() -> Option<Key> {
     static IDENTITY: OnceLock<Option<Key>> = OnceLock::new();
     *IDENTITY.get_or_init(|| {
         let exe = std::env::current_exe().ok()?;
-        let mut file = std::fs::File::open(exe).ok()?;
+        let file = std::fs::File::open(exe).ok()?;
         let mut hasher = blake3::Hasher::new();
         hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-        // Read through one buffer, not mapped: a mapped program file (130 MB with its debug
+        // Read through a buffer, not mapped: a mapped program file (130 MB with its debug
         // information) would count whole in the process's peak resident memory.
-        let mut buffer = vec![0; 256 * 1024];
-        loop {
-            match std::io::Read::read(&mut file, &mut buffer) {
-                Ok(0) => break,
-                Ok(n) => {
-                    hasher.update(&buffer[..n]);
-                }
-                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => return None,
-            }
-        }
+        let mut reader = std::io::BufReader::with_capacity(256 * 1024, file);
+        std::io::copy(&mut reader, &mut hasher).ok()?;
         Some(*hasher.finalize().as_bytes())
     })
 }
