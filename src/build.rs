@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::cache::Cache;
+use crate::cache::{Cache, OutputCache};
 use crate::config::{LastUpdated, Overrides, SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, Tally, display_path};
 use crate::git_dates::{PageDates, page_dates};
@@ -174,15 +174,24 @@ fn build_site(config: SiteConfig, options: &BuildOptions, report: &mut BuildRepo
             return;
         }
     };
+    let outputs = site.config.cache.as_ref().and_then(|settings| {
+        let (outputs, found) = OutputCache::open(settings);
+        report.diagnostics.extend(found);
+        outputs
+    });
     report.pages = report.time("render", |r| {
         write_site(
             &mut site,
             &theme,
             dates.as_ref(),
             &staging,
+            outputs.as_ref(),
             &mut r.diagnostics,
         )
     });
+    if let Some(outputs) = outputs {
+        report.diagnostics.extend(outputs.save());
+    }
     options.apply_policy(&mut report.diagnostics);
     if report.diagnostics.iter().any(Diagnostic::is_error) {
         return;
@@ -317,12 +326,14 @@ fn verify_site(site: &Site, theme: &Theme, diagnostics: &mut Vec<Diagnostic>) ->
 
 /// Phase 2: the output plan carried out into the staging folder: every published page resolved,
 /// rendered and indexed in parallel, assets copied, generated files rendered, the search index
-/// written. Returns the number of pages written.
+/// written (its term files from the build cache when no page's search inputs changed). Returns
+/// the number of pages written.
 fn write_site(
     site: &mut Site,
     theme: &Theme,
     dates: Option<&PageDates>,
     staging: &Staging,
+    outputs: Option<&OutputCache>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> usize {
     let (redirects, redirect_diagnostics) = site.redirects();
@@ -346,6 +357,11 @@ fn write_site(
         .map(|&(_, id)| take_page_parts(&mut site.pages[id]))
         .collect();
     let site: &Site = site;
+    let search_pages: Vec<(u32, PageId)> = (0..).zip(pages.iter().map(|&(_, id)| id)).collect();
+    let search_key = outputs.and_then(|outputs| outputs.search_key(site, &search_pages));
+    let cached_terms = outputs
+        .zip(search_key.as_ref())
+        .and_then(|(outputs, key)| outputs.search_files(key));
     let markdown_paths: FxHashMap<PageId, &str> = plan
         .entries()
         .iter()
@@ -372,6 +388,7 @@ fn write_site(
         staging,
         markdown_paths,
         pieces: pieces.as_ref(),
+        index_terms: cached_terms.is_none(),
     };
     let rendered: Vec<PageOutcome> = pages
         .par_iter()
@@ -384,22 +401,32 @@ fn write_site(
     } = writer;
     let mut indexed = Vec::with_capacity(rendered.len());
     let mut search_paths = Vec::with_capacity(rendered.len());
-    for (found, terms) in rendered {
+    for (found, terms, path) in rendered {
         diagnostics.extend(found);
-        if let Some((terms, path)) = terms {
-            indexed.push(terms);
-            search_paths.push(path);
-        }
+        indexed.extend(terms);
+        search_paths.extend(path);
     }
-    let index = indexer.finish(indexed);
-    let index_errors: Vec<Diagnostic> = index
-        .files
+    let made;
+    let term_files: Vec<(&str, &[u8])> = match cached_terms {
+        Some(files) => files,
+        None => {
+            made = indexer.finish(indexed);
+            if let Some((outputs, key)) = outputs.zip(search_key) {
+                outputs.keep_search_files(key, &made.files);
+            }
+            let files = made.files.iter();
+            files
+                .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+                .collect()
+        }
+    };
+    let index_errors: Vec<Diagnostic> = term_files
         .par_iter()
-        .filter_map(|file| {
+        .filter_map(|&(path, bytes)| {
             staging
-                .write(&file.path, &file.bytes)
+                .write(path, bytes)
                 .err()
-                .map(|err| write_error(&file.path, &err))
+                .map(|err| write_error(path, &err))
         })
         .collect();
     diagnostics.extend(index_errors);
@@ -437,7 +464,7 @@ fn write_site(
         .collect();
     diagnostics.extend(others);
     // Last: what every file written is, for `carnet deploy`.
-    let search_files = index.files.iter().map(|file| file.path.as_str());
+    let search_files = term_files.iter().map(|&(path, _)| path);
     let plan_file = plan.file(search_paths.iter().map(String::as_str).chain(search_files));
     if let Err(err) = staging.write(PLAN_FILE, &plan_file.to_bytes()) {
         diagnostics.push(write_error(PLAN_FILE, &err));
@@ -481,6 +508,8 @@ struct PageWriter<'a> {
     /// Where each page's `.md` goes, for the pages that have one.
     markdown_paths: FxHashMap<PageId, &'a str>,
     pieces: Option<&'a LlmsPieces>,
+    /// Whether pages' terms are wanted: not when the term files come from the build cache.
+    index_terms: bool,
 }
 
 impl PageWriter<'_> {
@@ -501,14 +530,18 @@ impl PageWriter<'_> {
             found.push(write_error("llms-full.txt", &err));
         }
         drop(parts.markdown);
-        let indexed = self
-            .indexer
-            .page(search_id, &site.pages[id], site.language_of(id));
-        let terms = indexed.map(|(terms, file)| {
+        let page = &site.pages[id];
+        let (terms, file) = if self.index_terms {
+            let indexed = self.indexer.page(search_id, page, site.language_of(id));
+            indexed.map_or((None, None), |(terms, file)| (Some(terms), Some(file)))
+        } else {
+            (None, SearchIndexer::page_file(search_id, page))
+        };
+        let search_path = file.map(|file| {
             if let Err(err) = self.staging.write(&file.path, &file.bytes) {
                 found.push(write_error(&file.path, &err));
             }
-            (terms, file.path)
+            file.path
         });
         match self.renderer.page(id, &content) {
             Ok(html) => {
@@ -518,13 +551,13 @@ impl PageWriter<'_> {
             }
             Err(error) => found.push(error),
         }
-        (found, terms)
+        (found, terms, search_path)
     }
 }
 
-/// What writing one page found, and its terms for the search index with the path of its own
-/// search file.
-type PageOutcome = (Vec<Diagnostic>, Option<(PageTerms, String)>);
+/// What writing one page found, its terms for the search index (unless they are not wanted),
+/// and the path of its own search file.
+type PageOutcome = (Vec<Diagnostic>, Option<PageTerms>, Option<String>);
 
 fn write_error(rel: &str, err: &std::io::Error) -> Diagnostic {
     Diagnostic::error("output-failed", format!("cannot write `{rel}`: {err}"))

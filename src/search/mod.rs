@@ -77,7 +77,6 @@ impl SearchIndexer {
         if page.hidden() || page.doc.front_matter.no_index {
             return None;
         }
-        let sections = &page.fragment.sections;
         let mut terms = page_terms(
             self.analyzer(language),
             &self.vocabulary,
@@ -86,13 +85,22 @@ impl SearchIndexer {
             page.description(),
             &page.fragment.words,
         );
-        let bytes = page_script(id, &page.href_path, &page.title, sections);
-        terms.file_hash = *blake3::hash(&bytes).as_bytes();
-        let file = IndexFile {
+        let file = Self::page_file(id, page)?;
+        terms.file_hash = *blake3::hash(&file.bytes).as_bytes();
+        Some((terms, file))
+    }
+
+    /// The page file of a page [`SearchIndexer::page`] indexes, without its terms: what a
+    /// build writes when it takes the term shards from its cache.
+    pub fn page_file(id: u32, page: &Page) -> Option<IndexFile> {
+        if page.hidden() || page.doc.front_matter.no_index {
+            return None;
+        }
+        let bytes = page_script(id, &page.href_path, &page.title, &page.fragment.sections);
+        Some(IndexFile {
             path: format!("search/p/{id}.js"),
             bytes,
-        };
-        Some((terms, file))
+        })
     }
 
     /// The term shards and `meta.js`, once every page is indexed.

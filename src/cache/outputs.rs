@@ -1,0 +1,217 @@
+//! Outputs of the write phase in the cache (`outputs.bin`): the search index's term files.
+//!
+//! Why: on an unchanged site the term shards are the same bytes every build, and making them
+//! (stemming and interning every distinct word of the site, then the BM25 weights and the
+//! postings) was a quarter of a second process's CPU. Their key is the hash of everything
+//! [`crate::search::SearchIndexer`] makes them from: every indexed page's search id, URL, title,
+//! description, language, sections and word counts, in order, and the site's languages (its
+//! analyzers), besides the carnet binary. A page's own file (`p/<id>.js`) is cheap and is made
+//! again by every build; the page file's hash that goes into the index's version is made from
+//! inputs the key holds.
+//!
+//! The table is opened for the write phase only, apart from the fragments (whose file is
+//! written and let go once the pages are loaded, so its map does not stay resident while the
+//! pages are rendered).
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::table::{Key, Table};
+use super::{
+    MAX_DAYS, damage_warning, distrust_warning, identity, key_of, output_room, today,
+    unwritable_warning,
+};
+use crate::config::CacheConfig;
+use crate::diagnostic::Diagnostic;
+use crate::markdown::{PageWords, Section};
+use crate::search::IndexFile;
+use crate::site::{PageId, Site};
+
+/// The cache of a build's write phase.
+pub struct OutputCache {
+    dir: std::path::PathBuf,
+    identity: Key,
+    table: Table,
+}
+
+/// Term files taken from the cache: paths under the output folder and their bytes, borrowed
+/// from the mapped table.
+pub type SearchFiles<'a> = Vec<(&'a str, &'a [u8])>;
+
+/// What the search index reads of one page, hashed for the key (field by field, in the
+/// order of the struct, by postcard).
+#[derive(Serialize)]
+struct SearchInputs<'a> {
+    id: u32,
+    href: &'a str,
+    title: &'a str,
+    description: Option<&'a str>,
+    language: &'a str,
+    sections: &'a [Section],
+    words: &'a PageWords,
+}
+
+impl OutputCache {
+    /// Reads `outputs.bin` in `config.dir` (a damaged file is a warning and an empty table,
+    /// another carnet's is replaced silently); `None` when the binary cannot identify itself
+    /// (the fragment cache has already said so).
+    pub fn open(config: &CacheConfig) -> (Option<OutputCache>, Vec<Diagnostic>) {
+        let Some(identity) = identity() else {
+            return (None, Vec::new());
+        };
+        let path = config.dir.join("outputs.bin");
+        let (table, distrust) = Table::open(
+            path.clone(),
+            identity,
+            today(),
+            output_room(config.max_bytes),
+        );
+        let diagnostics = distrust
+            .and_then(|d| distrust_warning(&path, &d))
+            .into_iter()
+            .collect();
+        let cache = OutputCache {
+            dir: config.dir.clone(),
+            identity,
+            table,
+        };
+        (Some(cache), diagnostics)
+    }
+
+    /// Writes the table for the next build (within its bound, unused entries pruned as the
+    /// fragments' are); problems are warnings.
+    pub fn save(self) -> Vec<Diagnostic> {
+        let mut diagnostics: Vec<Diagnostic> = damage_warning(&self.table).into_iter().collect();
+        let dir = self.dir;
+        if let Err(err) = self.table.write(MAX_DAYS) {
+            diagnostics.push(unwritable_warning(&dir, &err));
+        }
+        diagnostics
+    }
+
+    /// The key of the search index of `pages` (search id, page), as the build indexes them:
+    /// pages search does not index (hidden, `noIndex`) are left out, as the index leaves them.
+    pub fn search_key(&self, site: &Site, pages: &[(u32, PageId)]) -> Option<Key> {
+        let hashes: Vec<Option<Key>> = pages
+            .par_iter()
+            .map(|&(id, page_id)| {
+                let page = &site.pages[page_id];
+                if page.hidden() || page.doc.front_matter.no_index {
+                    return Ok(None);
+                }
+                let inputs = SearchInputs {
+                    id,
+                    href: &page.href_path,
+                    title: &page.title,
+                    description: page.description(),
+                    language: site.language_of(page_id),
+                    sections: &page.fragment.sections,
+                    words: &page.fragment.words,
+                };
+                let mut hasher = blake3::Hasher::new();
+                postcard::to_io(&inputs, &mut hasher)?;
+                Ok(Some(*hasher.finalize().as_bytes()))
+            })
+            .collect::<Result<_, postcard::Error>>()
+            // Serializing into a hasher does not fail; if it ever did, no key: no cache.
+            .ok()?;
+        let mut all = Vec::with_capacity(hashes.len() * 33);
+        for hash in &hashes {
+            match hash {
+                Some(hash) => {
+                    all.push(1);
+                    all.extend_from_slice(hash);
+                }
+                None => all.push(0),
+            }
+        }
+        // The analyzers: the site's language, then each space's (SearchIndexer::for_site).
+        let mut languages = Vec::new();
+        let spaces = site.spaces.iter().map(|s| s.language.as_str());
+        for language in std::iter::once(site.language.as_str()).chain(spaces) {
+            languages.extend_from_slice(&(language.len() as u64).to_le_bytes());
+            languages.extend_from_slice(language.as_bytes());
+        }
+        Some(key_of(&self.identity, b"search-index", &[&languages, &all]))
+    }
+
+    /// The term files kept under `key`, if the table holds them whole.
+    pub fn search_files(&self, key: &Key) -> Option<SearchFiles<'_>> {
+        decode(self.table.get(key)?)
+    }
+
+    /// Keeps `files` under `key` for the next build.
+    pub fn keep_search_files(&self, key: Key, files: &[IndexFile]) {
+        self.table.put(key, &encode(files));
+    }
+}
+
+/// The files one after the other: count, then for each its path's length and path, its
+/// length and bytes (lengths little-endian `u64`).
+fn encode(files: &[IndexFile]) -> Vec<u8> {
+    let size: usize = files
+        .iter()
+        .map(|f| 16 + f.path.len() + f.bytes.len())
+        .sum();
+    let mut out = Vec::with_capacity(8 + size);
+    out.extend_from_slice(&(files.len() as u64).to_le_bytes());
+    for file in files {
+        for part in [file.path.as_bytes(), &file.bytes] {
+            out.extend_from_slice(&(part.len() as u64).to_le_bytes());
+            out.extend_from_slice(part);
+        }
+    }
+    out
+}
+
+/// The files of [`encode`]; `None` for bytes it did not write (an entry passed its checksum,
+/// so only a bug could make one).
+fn decode(mut bytes: &[u8]) -> Option<SearchFiles<'_>> {
+    fn take<'a>(bytes: &mut &'a [u8]) -> Option<&'a [u8]> {
+        let len = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?);
+        let len = usize::try_from(len).ok()?;
+        let part = bytes.get(8..8usize.checked_add(len)?)?;
+        *bytes = &bytes[8 + len..];
+        Some(part)
+    }
+    let count = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?);
+    bytes = &bytes[8..];
+    let mut files = Vec::new();
+    for _ in 0..count {
+        let path = std::str::from_utf8(take(&mut bytes)?).ok()?;
+        let content = take(&mut bytes)?;
+        files.push((path, content));
+    }
+    bytes.is_empty().then_some(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_come_back_as_they_were_kept() {
+        let files = vec![
+            IndexFile {
+                path: "search/meta.js".into(),
+                bytes: b"meta".to_vec(),
+            },
+            IndexFile {
+                path: "search/t/a.js".into(),
+                bytes: Vec::new(),
+            },
+        ];
+        let encoded = encode(&files);
+        let decoded = decode(&encoded).expect("what encode wrote decodes");
+        assert_eq!(
+            decoded,
+            [
+                ("search/meta.js", &b"meta"[..]),
+                ("search/t/a.js", &b""[..])
+            ]
+        );
+        for cut in 0..encoded.len() {
+            assert!(decode(&encoded[..cut]).is_none(), "cut at {cut}");
+        }
+    }
+}
