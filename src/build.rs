@@ -21,7 +21,7 @@ use crate::markdown::PageMarkdown;
 use crate::output::{Staging, prepare_output};
 use crate::render::{
     Job, LlmsPieces, PLAN_FILE, Plan, SiteRenderer, Theme, load_theme, page_content,
-    page_content_of, page_markdown_of, render_generated, set_site_globals,
+    page_content_of, page_markdown_of, render_digest, render_generated, set_site_globals,
 };
 use crate::search::{PageTerms, SearchIndexer};
 use crate::site::spaces::SpaceSpec;
@@ -389,6 +389,7 @@ fn write_site(
         markdown_paths,
         pieces: pieces.as_ref(),
         index_terms: cached_terms.is_none(),
+        html_cache: outputs.map(|outputs| (outputs, render_digest(site, theme, dates))),
     };
     let rendered: Vec<PageOutcome> = pages
         .par_iter()
@@ -510,6 +511,8 @@ struct PageWriter<'a> {
     pieces: Option<&'a LlmsPieces>,
     /// Whether pages' terms are wanted: not when the term files come from the build cache.
     index_terms: bool,
+    /// The build cache's rendered pages, with the digest of what rendering reads of the site.
+    html_cache: Option<(&'a OutputCache, [u8; 32])>,
 }
 
 impl PageWriter<'_> {
@@ -543,7 +546,20 @@ impl PageWriter<'_> {
             }
             file.path
         });
-        match self.renderer.page(id, &content) {
+        let cache = self
+            .html_cache
+            .map(|(outputs, digest)| (outputs, outputs.page_key(&digest, path, &content)));
+        let cached = cache.and_then(|(outputs, key)| outputs.page_html(&key));
+        let rendered = match cached {
+            Some(html) => Ok(std::borrow::Cow::Borrowed(html)),
+            None => self.renderer.page(id, &content).map(|html| {
+                if let Some((outputs, key)) = cache {
+                    outputs.keep_page_html(key, &html);
+                }
+                std::borrow::Cow::Owned(html)
+            }),
+        };
+        match rendered {
             Ok(html) => {
                 if let Err(err) = self.staging.write(path, &html) {
                     found.push(write_error(path, &err));

@@ -1,4 +1,5 @@
-//! Outputs of the write phase in the cache (`outputs.bin`): the search index's term files.
+//! Outputs of the write phase in the cache (`outputs.bin`): the search index's term files and
+//! rendered pages.
 //!
 //! Why: on an unchanged site the term shards are the same bytes every build, and making them
 //! (stemming and interning every distinct word of the site, then the BM25 weights and the
@@ -8,6 +9,10 @@
 //! analyzers), besides the carnet binary. A page's own file (`p/<id>.js`) is cheap and is made
 //! again by every build; the page file's hash that goes into the index's version is made from
 //! inputs the key holds.
+//!
+//! A page's HTML (the theme around its body) is kept under the hash of its resolved content,
+//! its output path and the digest of everything rendering reads of the rest of the site and of
+//! the theme ([`crate::render::render_digest`]).
 //!
 //! The table is opened for the write phase only, apart from the fragments (whose file is
 //! written and let go once the pages are loaded, so its map does not stay resident while the
@@ -143,6 +148,27 @@ impl OutputCache {
     /// Keeps `files` under `key` for the next build.
     pub fn keep_search_files(&self, key: Key, files: &[IndexFile]) {
         self.table.put(key, &encode(files));
+    }
+
+    /// The key of a page's HTML: `digest` ([`crate::render::render_digest`]: everything
+    /// rendering reads of the site and the theme), the page's output path and its resolved
+    /// content (its body with its links, includes and references filled in).
+    pub fn page_key(&self, digest: &Key, path: &str, content: &str) -> Key {
+        key_of(
+            &self.identity,
+            b"page-html",
+            &[digest, path.as_bytes(), content.as_bytes()],
+        )
+    }
+
+    /// The page HTML kept under `key`.
+    pub fn page_html(&self, key: &Key) -> Option<&[u8]> {
+        self.table.get(key)
+    }
+
+    /// Keeps a page's HTML under `key` for the next build.
+    pub fn keep_page_html(&self, key: Key, html: &[u8]) {
+        self.table.put(key, html);
     }
 }
 

@@ -1,0 +1,132 @@
+//! The digest of everything a page's HTML is rendered from besides its own resolved content:
+//! what lets the build cache keep rendered pages (see [`crate::cache::OutputCache`]).
+//!
+//! A page's HTML is the theme's `page.html` over [`super::page_context`] and the theme's
+//! globals ([`super::set_site_globals`]). Those read the page's resolved content (keyed
+//! separately, per page) and, of the site: the configuration, every page's place, URL, titles,
+//! front matter, outline and ids (the sidebar, breadcrumbs, previous/next, listings and
+//! descriptions show other pages), the spaces and their navigation, the assets (covers,
+//! images), the "last updated" dates, and the theme. All of it goes into the digest, so a
+//! change anywhere in what a page shows of the rest of the site changes every page's key: a
+//! body edit (same titles, same outline) keeps the others' entries, a new title or a moved
+//! SUMMARY.md entry renders every page again. Values are hashed through their `Debug` form,
+//! streamed into the hasher: whatever a type holds, its form shows it (the types hashed hold
+//! no hash map whose order could vary from one process to the next, which would only cost
+//! misses).
+
+use std::fmt::Write as _;
+
+use rayon::prelude::*;
+
+use super::Theme;
+use crate::git_dates::PageDates;
+use crate::markdown::Fragment;
+use crate::site::{Page, Site};
+
+/// Writes `bytes` into `hasher` with its length first, so no two lists of parts hash alike.
+pub(super) fn part(hasher: &mut blake3::Hasher, bytes: &[u8]) {
+    hasher.update(&(bytes.len() as u64).to_le_bytes());
+    hasher.update(bytes);
+}
+
+/// A `fmt::Write` into a hasher: `Debug` forms are hashed without being held.
+struct Hashing<'a>(&'a mut blake3::Hasher);
+
+impl std::fmt::Write for Hashing<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// Hashes the `Debug` form of `value`, then a separator no `Debug` form writes alone.
+fn debug(hasher: &mut blake3::Hasher, value: &dyn std::fmt::Debug) {
+    // Writing into a hasher cannot fail.
+    let _ = write!(Hashing(hasher), "{value:?}");
+    hasher.update(b"\0");
+}
+
+/// The digest of `site`, `theme` and `dates` as rendering pages reads them.
+pub fn render_digest(site: &Site, theme: &Theme, dates: Option<&PageDates>) -> [u8; 32] {
+    let pages: Vec<[u8; 32]> = site
+        .pages
+        .par_iter()
+        .map(|page| page_digest(page, dates))
+        .collect();
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(b"carnet-render-digest-1");
+    theme.digest_into(&mut hasher);
+    debug(&mut hasher, &site.config);
+    debug(&mut hasher, &site.assets);
+    debug(&mut hasher, &site.home);
+    debug(&mut hasher, &site.title);
+    debug(&mut hasher, &site.language);
+    for space in site.spaces.iter() {
+        let crate::site::Space {
+            spec,
+            nav,
+            home,
+            title,
+            language,
+        } = space;
+        // `nav.positions` is derived from `nav.roots` (and is a hash map: its order varies).
+        let crate::site::nav::Nav {
+            roots,
+            reading_order,
+            positions: _,
+        } = nav;
+        debug(
+            &mut hasher,
+            &(spec, roots, reading_order, home, title, language),
+        );
+    }
+    hasher.update(&(pages.len() as u64).to_le_bytes());
+    for page in &pages {
+        hasher.update(page);
+    }
+    *hasher.finalize().as_bytes()
+}
+
+/// What one page shows of itself to the pages around it and to its own template, but its
+/// body: every field of the page and of its fragment but the text that only its own outputs
+/// and search use (its body is in each page's key as resolved content).
+fn page_digest(page: &Page, dates: Option<&PageDates>) -> [u8; 32] {
+    let Page {
+        source,
+        display_path,
+        doc,
+        fragment,
+        url,
+        href_path,
+        title,
+        nav_label,
+        published,
+        space,
+    } = page;
+    let Fragment {
+        html: _,          // The page's own body: in its key as resolved content.
+        refs: _,          // What `html`'s markers stand for: in the resolved content.
+        problems: _,      // Diagnostics of the load, not shown.
+        nbsp_headings: _, // Diagnostics of the load, not shown.
+        sections: _,      // Search only.
+        words: _,         // Search only.
+        markdown: _,      // The page's `.md` and `llms-full.txt` only.
+        headings,
+        ids,
+        first_h1,
+        first_paragraph,
+        interactive,
+        has_mermaid,
+        has_math,
+    } = &**fragment;
+    let mut hasher = blake3::Hasher::new();
+    debug(&mut hasher, &(source, display_path, url, href_path, title));
+    debug(
+        &mut hasher,
+        &(nav_label, published, space, &doc.front_matter),
+    );
+    debug(&mut hasher, &(headings, ids, first_h1, first_paragraph));
+    debug(&mut hasher, &(interactive, has_mermaid, has_math));
+    debug(&mut hasher, &dates.and_then(|d| d.get(&source.rel)));
+    *hasher.finalize().as_bytes()
+}
