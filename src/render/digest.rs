@@ -9,8 +9,8 @@
 //! images), the "last updated" dates, and the theme. All of it goes into the digest, so a
 //! change anywhere in what a page shows of the rest of the site changes every page's key: a
 //! body edit (same titles, same outline) keeps the others' entries, a new title or a moved
-//! SUMMARY.md entry renders every page again. Values are hashed through their `Debug` form,
-//! streamed into the hasher: whatever a type holds, its form shows it (the types hashed hold
+//! SUMMARY.md entry renders every page again. Values are hashed through their `Debug` form:
+//! whatever a type holds, its form shows it (the types hashed hold
 //! no hash map whose order could vary from one process to the next, which would only cost
 //! misses).
 
@@ -29,21 +29,14 @@ pub(super) fn part(hasher: &mut blake3::Hasher, bytes: &[u8]) {
     hasher.update(bytes);
 }
 
-/// A `fmt::Write` into a hasher: `Debug` forms are hashed without being held.
-struct Hashing<'a>(&'a mut blake3::Hasher);
-
-impl std::fmt::Write for Hashing<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.update(s.as_bytes());
-        Ok(())
-    }
-}
-
-/// Hashes the `Debug` form of `value`, then a separator no `Debug` form writes alone.
-fn debug(hasher: &mut blake3::Hasher, value: &dyn std::fmt::Debug) {
-    // Writing into a hasher cannot fail.
-    let _ = write!(Hashing(hasher), "{value:?}");
-    hasher.update(b"\0");
+/// Hashes the `Debug` form of `value` (with its length first). The form is written into
+/// `buffer` first: BLAKE3 hashes a whole buffer several times faster than the many small
+/// pieces a formatter writes.
+fn debug(hasher: &mut blake3::Hasher, buffer: &mut String, value: &dyn std::fmt::Debug) {
+    buffer.clear();
+    // Writing into a `String` cannot fail.
+    let _ = write!(buffer, "{value:?}");
+    part(hasher, buffer.as_bytes());
 }
 
 /// The digest of `site`, `theme` and `dates` as rendering pages reads them.
@@ -54,13 +47,14 @@ pub fn render_digest(site: &Site, theme: &Theme, dates: Option<&PageDates>) -> [
         .map(|page| page_digest(page, dates))
         .collect();
     let mut hasher = blake3::Hasher::new();
+    let mut buffer = String::new();
     hasher.update(b"carnet-render-digest-1");
     theme.digest_into(&mut hasher);
-    debug(&mut hasher, &site.config);
-    debug(&mut hasher, &site.assets);
-    debug(&mut hasher, &site.home);
-    debug(&mut hasher, &site.title);
-    debug(&mut hasher, &site.language);
+    debug(&mut hasher, &mut buffer, &site.config);
+    debug(&mut hasher, &mut buffer, &site.assets);
+    debug(&mut hasher, &mut buffer, &site.home);
+    debug(&mut hasher, &mut buffer, &site.title);
+    debug(&mut hasher, &mut buffer, &site.language);
     for space in site.spaces.iter() {
         let crate::site::Space {
             spec,
@@ -77,6 +71,7 @@ pub fn render_digest(site: &Site, theme: &Theme, dates: Option<&PageDates>) -> [
         } = nav;
         debug(
             &mut hasher,
+            &mut buffer,
             &(spec, roots, reading_order, home, title, language),
         );
     }
@@ -120,13 +115,25 @@ fn page_digest(page: &Page, dates: Option<&PageDates>) -> [u8; 32] {
         has_math,
     } = &**fragment;
     let mut hasher = blake3::Hasher::new();
-    debug(&mut hasher, &(source, display_path, url, href_path, title));
+    let mut buffer = String::with_capacity(4096);
+    let place = (
+        source,
+        display_path,
+        url,
+        href_path,
+        title,
+        nav_label,
+        published,
+        space,
+    );
+    debug(&mut hasher, &mut buffer, &place);
+    let shown = (&doc.front_matter, headings, ids, first_h1, first_paragraph);
+    debug(&mut hasher, &mut buffer, &shown);
+    let date = dates.and_then(|d| d.get(&source.rel));
     debug(
         &mut hasher,
-        &(nav_label, published, space, &doc.front_matter),
+        &mut buffer,
+        &(interactive, has_mermaid, has_math, date),
     );
-    debug(&mut hasher, &(headings, ids, first_h1, first_paragraph));
-    debug(&mut hasher, &(interactive, has_mermaid, has_math));
-    debug(&mut hasher, &dates.and_then(|d| d.get(&source.rel)));
     *hasher.finalize().as_bytes()
 }
