@@ -159,3 +159,128 @@ fn a_damaged_output_table_is_ignored_with_a_warning() {
         );
     }
 }
+
+/// A site whose `jardin.md` never changes: every edit below changes what its page shows of the
+/// rest of the site (or of the theme, the configuration, its date), never its body.
+fn dated_site() -> tempfile::TempDir {
+    let tmp = site_with(&[
+        (
+            "carnet.yaml",
+            "last_updated: git\nlanguage: fr\ntitle: Potager\n",
+        ),
+        ("content/README.md", "# Accueil\n\nBienvenue.\n"),
+        (
+            "content/jardin.md",
+            "# Jardin\n\nLes tomates poussent.\n\n## Arrosage\n\nLe matin.\n",
+        ),
+        ("content/verger.md", "# Verger\n\nLes pommiers.\n"),
+        ("content/serre.md", "# Serre\n\nLes semis.\n"),
+        (
+            "content/SUMMARY.md",
+            "* [Accueil](README.md)\n* [Jardin](jardin.md)\n* [Verger](verger.md)\n* [Serre](serre.md)\n",
+        ),
+    ]);
+    let dir = tmp.path();
+    let when = "2024-01-15T10:00:00Z";
+    crate::page_meta::git(dir, &["init", "-q", "-b", "main"], when);
+    crate::page_meta::git(dir, &["add", "."], when);
+    crate::page_meta::git(dir, &["commit", "-q", "-m", "first"], when);
+    tmp
+}
+
+const RENDER_EDITS: &[(&str, Edit)] = &[
+    ("another page's title (its SUMMARY.md label)", |site| {
+        write(
+            site,
+            "content/SUMMARY.md",
+            b"* [Accueil](README.md)\n* [Jardin](jardin.md)\n* [Vergers anciens](verger.md)\n* [Serre](serre.md)\n",
+        )
+    }),
+    ("the order of SUMMARY.md (previous and next)", |site| {
+        write(
+            site,
+            "content/SUMMARY.md",
+            b"* [Accueil](README.md)\n* [Jardin](jardin.md)\n* [Serre](serre.md)\n* [Verger](verger.md)\n",
+        )
+    }),
+    ("the site's title", |site| {
+        write(
+            site,
+            "carnet.yaml",
+            b"last_updated: git\nlanguage: fr\ntitle: Le potager\n",
+        )
+    }),
+    ("the base URL", |site| {
+        write(
+            site,
+            "carnet.yaml",
+            b"last_updated: git\nlanguage: fr\ntitle: Potager\nbase_url: https://potager.example.org/docs/\n",
+        )
+    }),
+    ("the language", |site| {
+        write(
+            site,
+            "carnet.yaml",
+            b"last_updated: git\nlanguage: en\ntitle: Potager\n",
+        )
+    }),
+    ("the edit link", |site| {
+        write(
+            site,
+            "carnet.yaml",
+            b"last_updated: git\nlanguage: fr\ntitle: Potager\nedit_url: https://git.example.org/potager/edit/main/\n",
+        )
+    }),
+    ("a template of the theme", |site| {
+        let page = include_str!("../../themes/default/templates/page.html");
+        let marked = page.replacen(
+            "<article class=\"page\">",
+            "<article class=\"page\" data-marque=\"1\">",
+            1,
+        );
+        assert_ne!(page, marked, "the template has the tag the test marks");
+        write(
+            site,
+            "themes/default/templates/page.html",
+            marked.as_bytes(),
+        )
+    }),
+    ("a static file of the theme", |site| {
+        let style = include_str!("../../themes/default/static/style.css");
+        write(
+            site,
+            "themes/default/static/style.css",
+            format!("{style}\n.marque {{ color: green; }}\n").as_bytes(),
+        )
+    }),
+    (
+        "the page's date (the same file, committed again later)",
+        |site| {
+            crate::page_meta::git(
+                site,
+                &["commit", "-q", "--amend", "--no-edit", "--reset-author"],
+                "2024-06-01T12:00:00Z",
+            )
+        },
+    ),
+];
+
+/// Rendered pages come from the cache only while nothing they show changed: after each edit of
+/// [`RENDER_EDITS`], one at a time, the page whose own file did not change is written anew,
+/// and the whole output is a build's without a cache.
+#[test]
+fn each_change_a_page_shows_of_the_site_renders_it_again() {
+    for (what, edit) in RENDER_EDITS {
+        let tmp = dated_site();
+        let site = tmp.path();
+        build_site(site);
+        let page = || std::fs::read(site.join("public/jardin/index.html")).unwrap();
+        let before = page();
+        build_site(site);
+        assert_eq!(before, page(), "{what}: an unchanged site renders the same");
+        edit(site);
+        build_site(site);
+        assert!(before != page(), "{what}: the page did not change");
+        assert_same_as_uncached(site);
+    }
+}
