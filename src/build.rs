@@ -255,12 +255,18 @@ impl Inputs {
 /// Phase 1 and assembly: every page loaded in parallel (from the build cache where it holds
 /// them, see [`crate::cache`]), then the site model.
 pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site {
-    let (cache, cache_diagnostics) = match &config.cache {
-        Some(settings) => Cache::open(settings),
-        None => (None, Vec::new()),
-    };
+    // Opening the cache hashes the carnet binary (to tell its entries from another version's),
+    // and walking the sources waits on the file system: both alone on one core, so side by side.
+    let mut found = Vec::new();
+    let ((cache, cache_diagnostics), inputs) = rayon::join(
+        || match &config.cache {
+            Some(settings) => Cache::open(settings),
+            None => (None, Vec::new()),
+        },
+        || Inputs::discover(&config, &mut found),
+    );
     diagnostics.extend(cache_diagnostics);
-    let inputs = Inputs::discover(&config, diagnostics);
+    diagnostics.append(&mut found);
     let context = inputs.context(&config, cache.as_ref());
     let sources = &inputs.sources;
     let loaded: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
