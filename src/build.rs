@@ -21,7 +21,8 @@ use crate::markdown::PageMarkdown;
 use crate::output::{Staging, prepare_output};
 use crate::render::{
     Job, LlmsPieces, PLAN_FILE, Plan, SiteRenderer, Theme, load_theme, page_content,
-    page_content_of, page_markdown_of, render_digest, render_generated, set_site_globals,
+    page_content_of, page_markdown_of, render_digest, render_generated, search_digest,
+    set_site_globals,
 };
 use crate::search::{PageTerms, SearchIndexer};
 use crate::site::spaces::SpaceSpec;
@@ -364,10 +365,10 @@ fn write_site(
         .collect();
     let site: &Site = site;
     let search_pages: Vec<(u32, PageId)> = (0..).zip(pages.iter().map(|&(_, id)| id)).collect();
-    let search_key = outputs.and_then(|outputs| outputs.search_key(site, &search_pages));
+    let search_inputs = outputs.and_then(|_| search_digest(site, &search_pages));
     let cached_terms = outputs
-        .zip(search_key.as_ref())
-        .and_then(|(outputs, key)| outputs.search_files(key));
+        .zip(search_inputs.as_ref())
+        .and_then(|(outputs, digest)| outputs.search_files(digest));
     let markdown_paths: FxHashMap<PageId, &str> = plan
         .entries()
         .iter()
@@ -418,13 +419,14 @@ fn write_site(
         Some(files) => files,
         None => {
             made = indexer.finish(indexed);
-            if let Some((outputs, key)) = outputs.zip(search_key) {
-                outputs.keep_search_files(key, &made.files);
-            }
             let files = made.files.iter();
-            files
+            let files: Vec<(&str, &[u8])> = files
                 .map(|f| (f.path.as_str(), f.bytes.as_slice()))
-                .collect()
+                .collect();
+            if let Some((outputs, digest)) = outputs.zip(search_inputs.as_ref()) {
+                outputs.keep_search_files(digest, &files);
+            }
+            files
         }
     };
     let index_errors: Vec<Diagnostic> = term_files

@@ -4,9 +4,9 @@
 //! Why: on an unchanged site the term shards are the same bytes every build, and making them
 //! (stemming and interning every distinct word of the site, then the BM25 weights and the
 //! postings) was a quarter of a second process's CPU. Their key is the hash of everything
-//! [`crate::search::SearchIndexer`] makes them from: every indexed page's search id, URL, title,
-//! description, language, sections and word counts, in order, and the site's languages (its
-//! analyzers), besides the carnet binary. A page's own file (`p/<id>.js`) is cheap and is made
+//! the search index makes them from ([`crate::render::search_digest`]: every indexed page's
+//! search id, URL, title, description, language, sections and word counts, in order, and the
+//! site's languages), besides the carnet binary. A page's own file (`p/<id>.js`) is cheap and is made
 //! again by every build; the page file's hash that goes into the index's version is made from
 //! inputs the key holds.
 //!
@@ -18,9 +18,6 @@
 //! written and let go once the pages are loaded, so its map does not stay resident while the
 //! pages are rendered).
 
-use rayon::prelude::*;
-use serde::Serialize;
-
 use super::table::{Key, Table};
 use super::{
     MAX_DAYS, damage_warning, distrust_warning, identity, key_of, output_room, today,
@@ -28,9 +25,6 @@ use super::{
 };
 use crate::config::CacheConfig;
 use crate::diagnostic::Diagnostic;
-use crate::markdown::{PageWords, Section};
-use crate::search::IndexFile;
-use crate::site::{PageId, Site};
 
 /// The cache of a build's write phase.
 pub struct OutputCache {
@@ -42,19 +36,6 @@ pub struct OutputCache {
 /// Term files taken from the cache: paths under the output folder and their bytes, borrowed
 /// from the mapped table.
 pub type SearchFiles<'a> = Vec<(&'a str, &'a [u8])>;
-
-/// What the search index reads of one page, hashed for the key (field by field, in the
-/// order of the struct, by postcard).
-#[derive(Serialize)]
-struct SearchInputs<'a> {
-    id: u32,
-    href: &'a str,
-    title: &'a str,
-    description: Option<&'a str>,
-    language: &'a str,
-    sections: &'a [Section],
-    words: &'a PageWords,
-}
 
 impl OutputCache {
     /// Reads `outputs.bin` in `config.dir` (a damaged file is a warning and an empty table,
@@ -94,60 +75,19 @@ impl OutputCache {
         diagnostics
     }
 
-    /// The key of the search index of `pages` (search id, page), as the build indexes them:
-    /// pages search does not index (hidden, `noIndex`) are left out, as the index leaves them.
-    pub fn search_key(&self, site: &Site, pages: &[(u32, PageId)]) -> Option<Key> {
-        let hashes: Vec<Option<Key>> = pages
-            .par_iter()
-            .map(|&(id, page_id)| {
-                let page = &site.pages[page_id];
-                if page.hidden() || page.doc.front_matter.no_index {
-                    return Ok(None);
-                }
-                let inputs = SearchInputs {
-                    id,
-                    href: &page.href_path,
-                    title: &page.title,
-                    description: page.description(),
-                    language: site.language_of(page_id),
-                    sections: &page.fragment.sections,
-                    words: &page.fragment.words,
-                };
-                let mut hasher = blake3::Hasher::new();
-                postcard::to_io(&inputs, &mut hasher)?;
-                Ok(Some(*hasher.finalize().as_bytes()))
-            })
-            .collect::<Result<_, postcard::Error>>()
-            // Serializing into a hasher does not fail; if it ever did, no key: no cache.
-            .ok()?;
-        let mut all = Vec::with_capacity(hashes.len() * 33);
-        for hash in &hashes {
-            match hash {
-                Some(hash) => {
-                    all.push(1);
-                    all.extend_from_slice(hash);
-                }
-                None => all.push(0),
-            }
-        }
-        // The analyzers: the site's language, then each space's (SearchIndexer::for_site).
-        let mut languages = Vec::new();
-        let spaces = site.spaces.iter().map(|s| s.language.as_str());
-        for language in std::iter::once(site.language.as_str()).chain(spaces) {
-            languages.extend_from_slice(&(language.len() as u64).to_le_bytes());
-            languages.extend_from_slice(language.as_bytes());
-        }
-        Some(key_of(&self.identity, b"search-index", &[&languages, &all]))
+    /// The term files kept for the search inputs of `digest`
+    /// ([`crate::render::search_digest`]), if the table holds them whole.
+    pub fn search_files(&self, digest: &Key) -> Option<SearchFiles<'_>> {
+        decode(self.table.get(&self.search_key(digest))?)
     }
 
-    /// The term files kept under `key`, if the table holds them whole.
-    pub fn search_files(&self, key: &Key) -> Option<SearchFiles<'_>> {
-        decode(self.table.get(key)?)
+    /// Keeps the term `files` (output path, bytes) made from the search inputs of `digest`.
+    pub fn keep_search_files(&self, digest: &Key, files: &[(&str, &[u8])]) {
+        self.table.put(self.search_key(digest), &encode(files));
     }
 
-    /// Keeps `files` under `key` for the next build.
-    pub fn keep_search_files(&self, key: Key, files: &[IndexFile]) {
-        self.table.put(key, &encode(files));
+    fn search_key(&self, digest: &Key) -> Key {
+        key_of(&self.identity, b"search-index", &[digest])
     }
 
     /// The key of a page's HTML: `digest` ([`crate::render::render_digest`]: everything
@@ -174,15 +114,15 @@ impl OutputCache {
 
 /// The files one after the other: count, then for each its path's length and path, its
 /// length and bytes (lengths little-endian `u64`).
-fn encode(files: &[IndexFile]) -> Vec<u8> {
+fn encode(files: &[(&str, &[u8])]) -> Vec<u8> {
     let size: usize = files
         .iter()
-        .map(|f| 16 + f.path.len() + f.bytes.len())
+        .map(|(path, bytes)| 16 + path.len() + bytes.len())
         .sum();
     let mut out = Vec::with_capacity(8 + size);
     out.extend_from_slice(&(files.len() as u64).to_le_bytes());
-    for file in files {
-        for part in [file.path.as_bytes(), &file.bytes] {
+    for &(path, bytes) in files {
+        for part in [path.as_bytes(), bytes] {
             out.extend_from_slice(&(part.len() as u64).to_le_bytes());
             out.extend_from_slice(part);
         }
@@ -217,25 +157,13 @@ mod tests {
 
     #[test]
     fn files_come_back_as_they_were_kept() {
-        let files = vec![
-            IndexFile {
-                path: "search/meta.js".into(),
-                bytes: b"meta".to_vec(),
-            },
-            IndexFile {
-                path: "search/t/a.js".into(),
-                bytes: Vec::new(),
-            },
+        let files = [
+            ("search/meta.js", &b"meta"[..]),
+            ("search/t/a.js", &b""[..]),
         ];
         let encoded = encode(&files);
         let decoded = decode(&encoded).expect("what encode wrote decodes");
-        assert_eq!(
-            decoded,
-            [
-                ("search/meta.js", &b"meta"[..]),
-                ("search/t/a.js", &b""[..])
-            ]
-        );
+        assert_eq!(decoded, files);
         for cut in 0..encoded.len() {
             assert!(decode(&encoded[..cut]).is_none(), "cut at {cut}");
         }

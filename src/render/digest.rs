@@ -1,5 +1,6 @@
-//! The digest of everything a page's HTML is rendered from besides its own resolved content:
-//! what lets the build cache keep rendered pages (see [`crate::cache::OutputCache`]).
+//! The digest of everything a page's HTML is rendered from besides its own resolved content,
+//! and of everything the search index's term files are made from: what lets the build cache
+//! keep rendered pages and term files (see [`crate::cache::OutputCache`]).
 //!
 //! A page's HTML is the theme's `page.html` over [`super::page_context`] and the theme's
 //! globals ([`super::set_site_globals`]). Those read the page's resolved content (keyed
@@ -18,10 +19,12 @@ use std::fmt::Write as _;
 
 use rayon::prelude::*;
 
+use serde::Serialize;
+
 use super::Theme;
 use crate::git_dates::PageDates;
-use crate::markdown::Fragment;
-use crate::site::{Page, Site};
+use crate::markdown::{Fragment, PageWords, Section};
+use crate::site::{Page, PageId, Site};
 
 /// Writes `bytes` into `hasher` with its length first, so no two lists of parts hash alike.
 pub(super) fn part(hasher: &mut blake3::Hasher, bytes: &[u8]) {
@@ -136,4 +139,67 @@ fn page_digest(page: &Page, dates: Option<&PageDates>) -> [u8; 32] {
         &(interactive, has_mermaid, has_math, date),
     );
     *hasher.finalize().as_bytes()
+}
+
+/// What the search index reads of one page, hashed for [`search_digest`] (field by field, in
+/// the order of the struct, by postcard).
+#[derive(Serialize)]
+struct SearchInputs<'a> {
+    id: u32,
+    href: &'a str,
+    title: &'a str,
+    description: Option<&'a str>,
+    language: &'a str,
+    sections: &'a [Section],
+    words: &'a PageWords,
+}
+
+/// The digest of everything the search index's term files are made from, for `pages` (search
+/// id, page) as the build indexes them: each indexed page's search id, URL, title,
+/// description, language, sections and word counts, in order (pages search leaves out,
+/// hidden or `noIndex`, are left out here too), and the site's languages (its analyzers, see
+/// [`crate::search::SearchIndexer::for_site`]). `None` if a page could not be hashed (it
+/// cannot happen: serializing into a hasher does not fail; then nothing is cached).
+pub fn search_digest(site: &Site, pages: &[(u32, PageId)]) -> Option<[u8; 32]> {
+    let hashes: Vec<Option<[u8; 32]>> = pages
+        .par_iter()
+        .map(|&(id, page_id)| {
+            let page = &site.pages[page_id];
+            if page.hidden() || page.doc.front_matter.no_index {
+                return Ok(None);
+            }
+            let inputs = SearchInputs {
+                id,
+                href: &page.href_path,
+                title: &page.title,
+                description: page.description(),
+                language: site.language_of(page_id),
+                sections: &page.fragment.sections,
+                words: &page.fragment.words,
+            };
+            let mut hasher = blake3::Hasher::new();
+            postcard::to_io(&inputs, &mut hasher)?;
+            Ok(Some(*hasher.finalize().as_bytes()))
+        })
+        .collect::<Result<_, postcard::Error>>()
+        .ok()?;
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(b"carnet-search-digest-1");
+    let spaces = site.spaces.iter().map(|s| s.language.as_str());
+    for language in std::iter::once(site.language.as_str()).chain(spaces) {
+        part(&mut hasher, language.as_bytes());
+    }
+    hasher.update(&(hashes.len() as u64).to_le_bytes());
+    for hash in &hashes {
+        match hash {
+            Some(hash) => {
+                hasher.update(&[1]);
+                hasher.update(hash);
+            }
+            None => {
+                hasher.update(&[0]);
+            }
+        }
+    }
+    Some(*hasher.finalize().as_bytes())
 }
