@@ -8,6 +8,7 @@
 //! wanted, the tree is written as Markdown first ([`super::to_markdown`]), before the walk turns
 //! it into HTML. Nothing is parsed twice.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -16,6 +17,7 @@ use pulldown_cmark::Parser;
 use super::block_store::BlockStore;
 use super::context::{BlockStack, Context, Heading, Settings};
 use super::leniency::lenient_body;
+use super::packed::{Packed, pack_sections, unpack_sections};
 use super::plain_text::{Section, TextCollector};
 use super::refs::{RefRecorder, Reference};
 use super::to_markdown::{PageMarkdown, to_markdown};
@@ -72,6 +74,126 @@ pub struct Fragment {
     pub words: super::words::PageWords,
     /// The page as plain Markdown, when asked for ([`PageInput::markdown`]).
     pub markdown: Option<PageMarkdown>,
+    /// The HTML, the Markdown's text and the sections once [`Fragment::pack`] moved them here:
+    /// read them through [`Fragment::html`], [`Fragment::markdown`] and
+    /// [`Fragment::sections`]. Never serialized: the build cache stores fragments as rendered.
+    #[serde(skip)]
+    pub packed: Option<Box<PackedParts>>,
+}
+
+/// What [`Fragment::pack`] compresses: what waits longest and takes the most room.
+#[derive(Clone, Debug, Default)]
+pub struct PackedParts {
+    html: Packed,
+    markdown: Option<Packed>,
+    sections: Packed,
+}
+
+impl Fragment {
+    /// Compresses the HTML, the Markdown's text and the sections (see [`super::packed`]):
+    /// loading does it once the page is loaded, since they wait until the page is written.
+    pub fn pack(&mut self) {
+        if self.packed.is_some() {
+            return;
+        }
+        let html = Packed::pack_str(&std::mem::take(&mut self.html));
+        let markdown = self
+            .markdown
+            .as_mut()
+            .map(|markdown| Packed::pack_str(&std::mem::take(&mut markdown.text)));
+        let sections = pack_sections(&std::mem::take(&mut self.sections));
+        self.packed = Some(Box::new(PackedParts {
+            html,
+            markdown,
+            sections,
+        }));
+    }
+
+    /// What a build writes of the page and then frees, taken out: the HTML, the Markdown and
+    /// what search reads (sections and words), still packed when they are. No other page
+    /// reads them, so each page's are unpacked in the page loop, one page at a time.
+    pub fn take_output(&mut self) -> Fragment {
+        Fragment {
+            html: std::mem::take(&mut self.html),
+            markdown: self.markdown.take(),
+            sections: std::mem::take(&mut self.sections),
+            words: std::mem::take(&mut self.words),
+            packed: self.packed.take(),
+            ..Fragment::default()
+        }
+    }
+
+    /// The HTML with markers.
+    pub fn html(&self) -> Cow<'_, str> {
+        match &self.packed {
+            Some(packed) => Cow::Owned(packed.html.unpack_str()),
+            None => Cow::Borrowed(&self.html),
+        }
+    }
+
+    /// The HTML, taken out: a build frees each page's as soon as the page is written.
+    pub fn take_html(&mut self) -> String {
+        match &mut self.packed {
+            Some(packed) => std::mem::take(&mut packed.html).unpack_str(),
+            None => std::mem::take(&mut self.html),
+        }
+    }
+
+    /// The page as plain Markdown, when it was asked for.
+    pub fn markdown(&self) -> Option<Cow<'_, PageMarkdown>> {
+        let markdown = self.markdown.as_ref()?;
+        Some(
+            match self.packed.as_ref().and_then(|p| p.markdown.as_ref()) {
+                Some(text) => Cow::Owned(PageMarkdown {
+                    text: text.unpack_str(),
+                    refs: markdown.refs.clone(),
+                }),
+                None => Cow::Borrowed(markdown),
+            },
+        )
+    }
+
+    /// The page's Markdown, taken out (see [`Fragment::take_html`]).
+    pub fn take_markdown(&mut self) -> Option<PageMarkdown> {
+        let mut markdown = self.markdown.take()?;
+        if let Some(text) = self.packed.as_mut().and_then(|p| p.markdown.take()) {
+            markdown.text = text.unpack_str();
+        }
+        Some(markdown)
+    }
+
+    /// The length of the Markdown's text, without unpacking it.
+    pub fn markdown_len(&self) -> Option<usize> {
+        let markdown = self.markdown.as_ref()?;
+        Some(
+            match self.packed.as_ref().and_then(|p| p.markdown.as_ref()) {
+                Some(text) => text.len(),
+                None => markdown.text.len(),
+            },
+        )
+    }
+
+    /// The page's plain text by section.
+    pub fn sections(&self) -> Cow<'_, [Section]> {
+        match &self.packed {
+            Some(packed) => Cow::Owned(unpack_sections(&packed.sections)),
+            None => Cow::Borrowed(&self.sections),
+        }
+    }
+
+    /// The bytes the packed parts take, and what they held: for measuring.
+    pub fn packed_sizes(&self) -> Option<[(usize, usize); 3]> {
+        let packed = self.packed.as_ref()?;
+        let markdown = packed.markdown.as_ref();
+        Some([
+            (packed.html.packed_len(), packed.html.len()),
+            (
+                markdown.map_or(0, Packed::packed_len),
+                markdown.map_or(0, Packed::len),
+            ),
+            (packed.sections.packed_len(), packed.sections.len()),
+        ])
+    }
 }
 
 /// Renders the page body of `input`. Offsets in the result are offsets in `input.text`.
@@ -119,18 +241,14 @@ pub fn render_fragment_with(input: &PageInput<'_>, blocks: Option<&dyn BlockStor
         footnotes: Vec::new(),
     };
     // Read before the walk, which makes HTML of the tree in place.
-    let markdown = input.markdown.then(|| {
-        let mut markdown = to_markdown(&nodes, parse_text, &ctx.settings, &ctx.refs);
-        markdown.text.shrink_to_fit();
-        markdown
-    });
+    let markdown = input
+        .markdown
+        .then(|| to_markdown(&nodes, parse_text, &ctx.settings, &ctx.refs));
     walk::walk(&mut ctx, &mut nodes);
     let mut html = serialize::to_html(nodes, parse_text.len() * 3 / 2);
     if input.raw_html == crate::config::RawHtml::Sanitize {
         html = super::sanitize::sanitize_fragment(&html, &ctx.refs.refs);
     }
-    // Every page's fragment stays in memory until the site is rendered: no spare capacity.
-    html.shrink_to_fit();
     let (mut sections, first_paragraph) = ctx.text.finish();
     let words = super::words::PageWords::of_sections(&sections);
     super::words::keep_page_text(&mut sections);
@@ -157,6 +275,7 @@ pub fn render_fragment_with(input: &PageInput<'_>, blocks: Option<&dyn BlockStor
         sections,
         words,
         markdown,
+        packed: None,
     };
     if let Some(expansion) = expansion {
         let shift = |span: Range<usize>| span.start + input.body_start..span.end + input.body_start;

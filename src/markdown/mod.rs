@@ -20,6 +20,7 @@ mod leniency;
 mod links;
 pub mod markers;
 mod math;
+mod packed;
 mod plain_text;
 mod raw_html;
 mod refs;
@@ -39,7 +40,7 @@ mod words;
 
 pub use block_store::BlockStore;
 pub use context::Heading;
-pub use fragment::{Fragment, PageInput, render_fragment, render_fragment_with};
+pub use fragment::{Fragment, PackedParts, PageInput, render_fragment, render_fragment_with};
 pub use plain_text::Section;
 pub use refs::{RefKind, Reference, UrlKind};
 pub use shortcodes::replace_shortcodes;
