@@ -17,7 +17,7 @@ use pulldown_cmark::Parser;
 use super::block_store::BlockStore;
 use super::context::{BlockStack, Context, Heading, Settings};
 use super::leniency::lenient_body;
-use super::packed::{Packed, pack_sections, unpack_sections};
+use super::packed::{PackedParts, Parts};
 use super::plain_text::{Section, TextCollector};
 use super::refs::{RefRecorder, Reference};
 use super::to_markdown::{PageMarkdown, to_markdown};
@@ -81,14 +81,6 @@ pub struct Fragment {
     pub packed: Option<Box<PackedParts>>,
 }
 
-/// What [`Fragment::pack`] compresses: what waits longest and takes the most room.
-#[derive(Clone, Debug, Default)]
-pub struct PackedParts {
-    html: Packed,
-    markdown: Option<Packed>,
-    sections: Packed,
-}
-
 impl Fragment {
     /// Compresses the HTML, the Markdown's text and the sections (see [`super::packed`]):
     /// loading does it once the page is loaded, since they wait until the page is written.
@@ -96,17 +88,31 @@ impl Fragment {
         if self.packed.is_some() {
             return;
         }
-        let html = Packed::pack_str(&std::mem::take(&mut self.html));
-        let markdown = self
-            .markdown
-            .as_mut()
-            .map(|markdown| Packed::pack_str(&std::mem::take(&mut markdown.text)));
-        let sections = pack_sections(&std::mem::take(&mut self.sections));
-        self.packed = Some(Box::new(PackedParts {
+        let markdown = self.markdown.as_ref().map(|m| m.text.as_str());
+        let packed = PackedParts::pack(&self.html, markdown, &self.sections);
+        self.html = String::new();
+        if let Some(markdown) = &mut self.markdown {
+            markdown.text = String::new();
+        }
+        self.sections = Vec::new();
+        self.packed = Some(Box::new(packed));
+    }
+
+    /// Puts what [`Fragment::pack`] packed back in the plain fields.
+    pub fn unpack(&mut self) {
+        let Some(packed) = self.packed.take() else {
+            return;
+        };
+        let Parts {
             html,
             markdown,
             sections,
-        }));
+        } = packed.unpack();
+        self.html = html;
+        if let (Some(plain), Some(text)) = (&mut self.markdown, markdown) {
+            plain.text = text;
+        }
+        self.sections = sections;
     }
 
     /// What a build writes of the page and then frees, taken out: the HTML, the Markdown and
@@ -126,73 +132,50 @@ impl Fragment {
     /// The HTML with markers.
     pub fn html(&self) -> Cow<'_, str> {
         match &self.packed {
-            Some(packed) => Cow::Owned(packed.html.unpack_str()),
+            Some(packed) => Cow::Owned(packed.unpack().html),
             None => Cow::Borrowed(&self.html),
         }
     }
 
-    /// The HTML, taken out: a build frees each page's as soon as the page is written.
+    /// The HTML, taken out (unpacked first): a build frees each page's once it is written.
     pub fn take_html(&mut self) -> String {
-        match &mut self.packed {
-            Some(packed) => std::mem::take(&mut packed.html).unpack_str(),
-            None => std::mem::take(&mut self.html),
-        }
+        self.unpack();
+        std::mem::take(&mut self.html)
     }
 
     /// The page as plain Markdown, when it was asked for.
     pub fn markdown(&self) -> Option<Cow<'_, PageMarkdown>> {
         let markdown = self.markdown.as_ref()?;
-        Some(
-            match self.packed.as_ref().and_then(|p| p.markdown.as_ref()) {
-                Some(text) => Cow::Owned(PageMarkdown {
-                    text: text.unpack_str(),
-                    refs: markdown.refs.clone(),
-                }),
-                None => Cow::Borrowed(markdown),
-            },
-        )
+        Some(match &self.packed {
+            Some(packed) => Cow::Owned(PageMarkdown {
+                text: packed.unpack().markdown.unwrap_or_default(),
+                refs: markdown.refs.clone(),
+            }),
+            None => Cow::Borrowed(markdown),
+        })
     }
 
     /// The page's Markdown, taken out (see [`Fragment::take_html`]).
     pub fn take_markdown(&mut self) -> Option<PageMarkdown> {
-        let mut markdown = self.markdown.take()?;
-        if let Some(text) = self.packed.as_mut().and_then(|p| p.markdown.take()) {
-            markdown.text = text.unpack_str();
-        }
-        Some(markdown)
+        self.unpack();
+        self.markdown.take()
     }
 
     /// The length of the Markdown's text, without unpacking it.
     pub fn markdown_len(&self) -> Option<usize> {
         let markdown = self.markdown.as_ref()?;
-        Some(
-            match self.packed.as_ref().and_then(|p| p.markdown.as_ref()) {
-                Some(text) => text.len(),
-                None => markdown.text.len(),
-            },
-        )
+        Some(match &self.packed {
+            Some(packed) => packed.markdown_len().unwrap_or(0),
+            None => markdown.text.len(),
+        })
     }
 
     /// The page's plain text by section.
     pub fn sections(&self) -> Cow<'_, [Section]> {
         match &self.packed {
-            Some(packed) => Cow::Owned(unpack_sections(&packed.sections)),
+            Some(packed) => Cow::Owned(packed.unpack().sections),
             None => Cow::Borrowed(&self.sections),
         }
-    }
-
-    /// The bytes the packed parts take, and what they held: for measuring.
-    pub fn packed_sizes(&self) -> Option<[(usize, usize); 3]> {
-        let packed = self.packed.as_ref()?;
-        let markdown = packed.markdown.as_ref();
-        Some([
-            (packed.html.packed_len(), packed.html.len()),
-            (
-                markdown.map_or(0, Packed::packed_len),
-                markdown.map_or(0, Packed::len),
-            ),
-            (packed.sections.packed_len(), packed.sections.len()),
-        ])
     }
 }
 

@@ -40,7 +40,8 @@ mod words;
 
 pub use block_store::BlockStore;
 pub use context::Heading;
-pub use fragment::{Fragment, PackedParts, PageInput, render_fragment, render_fragment_with};
+pub use fragment::{Fragment, PageInput, render_fragment, render_fragment_with};
+pub use packed::PackedParts;
 pub use plain_text::Section;
 pub use refs::{RefKind, Reference, UrlKind};
 pub use shortcodes::replace_shortcodes;
