@@ -23,7 +23,7 @@ use serde::Serialize;
 
 use super::Theme;
 use crate::git_dates::PageDates;
-use crate::markdown::{Fragment, PageWords, Section};
+use crate::markdown::{Fragment, PageWords};
 use crate::site::{Page, PageId, Site};
 
 /// Writes `bytes` into `hasher` with its length first, so no two lists of parts hash alike.
@@ -109,6 +109,7 @@ fn page_digest(page: &Page, dates: Option<&PageDates>) -> [u8; 32] {
         sections: _,      // Search only.
         words: _,         // Search only.
         markdown: _,      // The page's `.md` and `llms-full.txt` only.
+        packed: _,        // `html`, `markdown` and `sections`, compressed.
         headings,
         ids,
         first_h1,
@@ -150,20 +151,26 @@ struct SearchInputs<'a> {
     title: &'a str,
     description: Option<&'a str>,
     language: &'a str,
-    sections: &'a [Section],
+    /// The hash of the page's sections (of the packed parts holding them, when packed).
+    sections: [u8; 32],
     words: &'a PageWords,
 }
 
 /// The digest of everything the search index's term files are made from, for `pages` (search
-/// id, page) as the build indexes them: each indexed page's search id, URL, title,
+/// id, page) as the build indexes them, with `parts` (the text each page's fragment holds for
+/// its outputs, taken out of the model: [`Fragment::take_output`]) in the same order: each indexed page's search id, URL, title,
 /// description, language, sections and word counts, in order (pages search leaves out,
 /// hidden or `noIndex`, are left out here too), and the site's languages (its analyzers, see
 /// [`crate::search::SearchIndexer::for_site`]). `None` if a page could not be hashed (it
 /// cannot happen: serializing into a hasher does not fail; then nothing is cached).
-pub fn search_digest(site: &Site, pages: &[(u32, PageId)]) -> Option<[u8; 32]> {
+pub fn search_digest(site: &Site, pages: &[(u32, PageId)], parts: &[Fragment]) -> Option<[u8; 32]> {
+    if pages.len() != parts.len() {
+        return None;
+    }
     let hashes: Vec<Option<[u8; 32]>> = pages
         .par_iter()
-        .map(|&(id, page_id)| {
+        .zip(parts)
+        .map(|(&(id, page_id), parts)| {
             let page = &site.pages[page_id];
             if page.hidden() || page.doc.front_matter.no_index {
                 return Ok(None);
@@ -174,8 +181,8 @@ pub fn search_digest(site: &Site, pages: &[(u32, PageId)]) -> Option<[u8; 32]> {
                 title: &page.title,
                 description: page.description(),
                 language: site.language_of(page_id),
-                sections: &page.fragment.sections,
-                words: &page.fragment.words,
+                sections: sections_hash(parts)?,
+                words: &parts.words,
             };
             // Serialized into a buffer, then hashed whole: BLAKE3 over the many small writes
             // of a serializer costs several times more.
@@ -203,4 +210,22 @@ pub fn search_digest(site: &Site, pages: &[(u32, PageId)]) -> Option<[u8; 32]> {
         }
     }
     Some(*hasher.finalize().as_bytes())
+}
+
+/// The hash of `parts`' sections: of the packed parts holding them (with the page's HTML and
+/// Markdown: a change of either is a miss, never a wrong hit) without unpacking them, else of
+/// the sections themselves.
+fn sections_hash(parts: &Fragment) -> Result<[u8; 32], postcard::Error> {
+    let mut hasher = blake3::Hasher::new();
+    match &parts.packed {
+        Some(packed) => {
+            hasher.update(b"packed");
+            packed.hash_into(&mut hasher);
+        }
+        None => {
+            hasher.update(b"sections");
+            hasher.update(&postcard::to_stdvec(&parts.sections)?);
+        }
+    }
+    Ok(*hasher.finalize().as_bytes())
 }

@@ -74,29 +74,50 @@ impl SearchIndexer {
     /// page file (to be written as it is). `None` for pages readers should not find by
     /// searching (hidden from the navigation, or `noIndex`).
     pub fn page(&self, id: u32, page: &Page, language: &str) -> Option<(PageTerms, IndexFile)> {
+        self.page_from(id, page, &page.fragment, language)
+    }
+
+    /// [`SearchIndexer::page`] from the page's text in `fragment`: a build takes it out of the
+    /// site model, to free each page's once it is indexed.
+    pub fn page_from(
+        &self,
+        id: u32,
+        page: &Page,
+        fragment: &crate::markdown::Fragment,
+        language: &str,
+    ) -> Option<(PageTerms, IndexFile)> {
         if page.hidden() || page.doc.front_matter.no_index {
             return None;
         }
+        let sections = fragment.sections();
         let mut terms = page_terms(
             self.analyzer(language),
             &self.vocabulary,
             id,
             &page.title,
             page.description(),
-            &page.fragment.words,
+            &fragment.words,
         );
-        let file = Self::page_file(id, page)?;
-        terms.file_hash = *blake3::hash(&file.bytes).as_bytes();
+        let bytes = page_script(id, &page.href_path, &page.title, &sections);
+        terms.file_hash = *blake3::hash(&bytes).as_bytes();
+        let file = IndexFile {
+            path: format!("search/p/{id}.js"),
+            bytes,
+        };
         Some((terms, file))
     }
 
-    /// The page file of a page [`SearchIndexer::page`] indexes, without its terms: what a
+    /// The page file of a page [`SearchIndexer::page_from`] indexes, without its terms: what a
     /// build writes when it takes the term shards from its cache.
-    pub fn page_file(id: u32, page: &Page) -> Option<IndexFile> {
+    pub fn page_file(
+        id: u32,
+        page: &Page,
+        fragment: &crate::markdown::Fragment,
+    ) -> Option<IndexFile> {
         if page.hidden() || page.doc.front_matter.no_index {
             return None;
         }
-        let bytes = page_script(id, &page.href_path, &page.title, &page.fragment.sections);
+        let bytes = page_script(id, &page.href_path, &page.title, &fragment.sections());
         Some(IndexFile {
             path: format!("search/p/{id}.js"),
             bytes,
