@@ -46,13 +46,15 @@ impl Cache {
             inner: input.includes,
             reads: Mutex::default(),
         };
-        let fragment = render_fragment_with(
+        let mut fragment = render_fragment_with(
             &PageInput {
                 includes: &recorder,
                 ..*input
             },
             Some(self),
         );
+        // Kept packed, as loading keeps it: the next build takes it as it is.
+        fragment.pack();
         let reads = recorder
             .reads
             .into_inner()
@@ -92,10 +94,12 @@ impl Cache {
     }
 }
 
-/// An entry of a table whose checksum held; one that does not decode (it cannot, short of a
-/// bug) is a miss.
+/// An entry of a table whose checksum held; one that does not decode, or whose packed texts
+/// do not unpack (it cannot happen, short of a bug or a hand-made file), is a miss.
 fn decode(bytes: &[u8]) -> Option<Entry> {
-    postcard::from_bytes(bytes).ok()
+    let entry: Entry = postcard::from_bytes(bytes).ok()?;
+    let sound = entry.fragment.packed.as_ref().is_none_or(|p| p.is_sound());
+    sound.then_some(entry)
 }
 
 /// What an include read found, as a hash; `None` for a failure that may not happen again.

@@ -76,8 +76,7 @@ pub struct Fragment {
     pub markdown: Option<PageMarkdown>,
     /// The HTML, the Markdown's text and the sections once [`Fragment::pack`] moved them here:
     /// read them through [`Fragment::html`], [`Fragment::markdown`] and
-    /// [`Fragment::sections`]. Never serialized: the build cache stores fragments as rendered.
-    #[serde(skip)]
+    /// [`Fragment::sections`]. Serialized packed: the build cache keeps fragments so.
     pub packed: Option<Box<PackedParts>>,
 }
 

@@ -12,11 +12,13 @@ use lz4_flex::block;
 
 use super::plain_text::Section;
 
-/// Bytes kept LZ4-compressed, with their length.
-#[derive(Clone, Default, PartialEq, Eq)]
+/// Bytes kept LZ4-compressed, with their length. Serialized as they are, so the build cache
+/// gives a page back packed: a warm build neither decodes its texts nor compresses them again.
+#[derive(Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Packed {
     /// Exactly as long as the compressed bytes: a buffer shrunk in place keeps its capacity
     /// with mimalloc, whose `realloc` keeps a block that shrinks by less than half.
+    #[serde(with = "serde_bytes")]
     bytes: Box<[u8]>,
     len: usize,
 }
@@ -79,7 +81,7 @@ impl Packed {
 /// A page's HTML, Markdown text and sections, packed together in one block: the same prose is
 /// in all three, which LZ4 finds again within its 64 KB window (about 3.4× smaller together,
 /// against 1.8× each alone; see docs/performance.md).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct PackedParts {
     packed: Packed,
     html_len: usize,
@@ -135,6 +137,44 @@ impl PackedParts {
         }
     }
 
+    /// Whether these parts unpack: LZ4 that decodes to the stated length, split into parts that
+    /// are each UTF-8. [`PackedParts::unpack`] relies on it; parts this process packed always
+    /// are, parts read from the build cache are checked with this before they are used (an
+    /// entry whose checksum holds may still have been written by someone else).
+    pub fn is_sound(&self) -> bool {
+        if self.packed.len == 0 {
+            return self.packed.bytes.is_empty()
+                && self.html_len == 0
+                && self.markdown_len.unwrap_or(0) == 0;
+        }
+        let Ok(bytes) = block::decompress(&self.packed.bytes, self.packed.len) else {
+            return false;
+        };
+        let markdown_end = self.html_len.checked_add(self.markdown_len.unwrap_or(0));
+        let Some(markdown_end) = markdown_end.filter(|end| *end <= bytes.len()) else {
+            return false;
+        };
+        let utf8 = |part: &[u8]| simdutf8::basic::from_utf8(part).is_ok();
+        if bytes.len() != self.packed.len
+            || !utf8(&bytes[..self.html_len])
+            || !utf8(&bytes[self.html_len..markdown_end])
+        {
+            return false;
+        }
+        let mut rest = &bytes[markdown_end..];
+        while !rest.is_empty() {
+            let Some((len, tail)) = rest.split_first_chunk::<4>() else {
+                return false;
+            };
+            let len = u32::from_le_bytes(*len) as usize;
+            if len > tail.len() || !utf8(&tail[..len]) {
+                return false;
+            }
+            rest = &tail[len..];
+        }
+        true
+    }
+
     /// The length of the Markdown's text.
     pub fn markdown_len(&self) -> Option<usize> {
         self.markdown_len
@@ -161,8 +201,12 @@ impl PackedParts {
     }
 }
 
+/// A part as text. Checked again (SIMD: the standard check was a tenth of a warm build), which
+/// costs little and keeps this free of `unsafe`.
 fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).expect("packed from a str")
+    simdutf8::basic::from_utf8(bytes)
+        .expect("packed from a str, or checked by is_sound")
+        .to_owned()
 }
 
 /// The string at the start of `rest` (its length, then its bytes), `rest` moved past it.
@@ -225,5 +269,59 @@ mod tests {
         }
         let empty = PackedParts::pack("", None, &[]).unpack();
         assert!(empty.html.is_empty() && empty.markdown.is_none() && empty.sections.is_empty());
+    }
+
+    /// What the build cache gives back goes through `is_sound` before anything unpacks it: a
+    /// hand-made entry (its checksum made to hold) must be a miss, not a panic.
+    #[test]
+    fn only_parts_that_unpack_are_sound() {
+        let sections = [Section {
+            anchor: "a".into(),
+            heading: "Été".into(),
+            text: "Du texte. ".repeat(50),
+        }];
+        let good = PackedParts::pack("<p>été</p>", Some("été"), &sections);
+        assert!(good.is_sound());
+        assert!(PackedParts::pack("", None, &[]).is_sound());
+        let roundtrip: PackedParts =
+            postcard::from_bytes(&postcard::to_stdvec(&good).expect("serializes"))
+                .expect("deserializes");
+        assert!(roundtrip.is_sound());
+        assert_eq!(roundtrip.unpack().sections, sections);
+
+        let mut too_long = good.clone();
+        too_long.html_len = too_long.packed.len + 1;
+        let mut wrong_len = good.clone();
+        wrong_len.packed.len += 1;
+        let mut not_lz4 = good.clone();
+        not_lz4.packed.bytes = vec![0xff; 16].into_boxed_slice();
+        // The HTML ends inside `é`: its first byte alone is not UTF-8.
+        let mut split_char = good.clone();
+        split_char.html_len = "<p>é".len() - 1;
+        split_char.markdown_len = Some(1);
+        let not_utf8 = PackedParts {
+            packed: Packed::pack(&[b'<', 0xc3, b'>']),
+            html_len: 3,
+            markdown_len: None,
+        };
+        // Sections whose stated length runs past the end.
+        let mut cut_section = b"x".to_vec();
+        cut_section.extend_from_slice(&100u32.to_le_bytes());
+        cut_section.extend_from_slice(b"short");
+        let cut_section = PackedParts {
+            packed: Packed::pack(&cut_section),
+            html_len: 1,
+            markdown_len: None,
+        };
+        for (why, parts) in [
+            ("HTML past the end", too_long),
+            ("wrong length", wrong_len),
+            ("not LZ4", not_lz4),
+            ("a character split", split_char),
+            ("not UTF-8", not_utf8),
+            ("a section cut short", cut_section),
+        ] {
+            assert!(!parts.is_sound(), "{why}: taken as sound");
+        }
     }
 }
