@@ -416,7 +416,7 @@ impl TermIndex {
         let mut placed: FxHashMap<(usize, usize), Vec<u32>> = FxHashMap::default();
         context.vocabulary.forms.each(|form, word, ids| {
             if live.get(form as usize).copied().unwrap_or(false)
-                && let Some(gs) = form_shard(&keys, names, &word, ids)
+                && let Some(gs) = form_shard(&keys, names, word, ids)
             {
                 placed.entry(gs).or_default().push(form);
             }
@@ -482,12 +482,7 @@ impl TermIndex {
             .flat_map(|(g, group)| (0..group.shards.len()).map(move |s| (g, s)))
             .filter(|gs| every || rebuild.contains(gs))
             .collect();
-        let written: Vec<(
-            (usize, usize),
-            IndexedFile,
-            Option<IndexedFile>,
-            blake3::Hash,
-        )> = jobs
+        let written: Vec<((usize, usize), ShardFiles)> = jobs
             .par_iter()
             .map(|&(g, s)| {
                 let group = &self.groups[g];
@@ -500,12 +495,13 @@ impl TermIndex {
                         .unwrap_or_else(|| vec![Vec::new(); analyzers]),
                 };
                 let terms = &group.terms[shard.terms.clone()];
-                let (body, tail, forms_hash) =
-                    shard_files(&shard.key, terms, names, encoded, &forms);
-                ((g, s), body, tail, forms_hash)
+                (
+                    (g, s),
+                    shard_files(&shard.key, terms, names, encoded, &forms),
+                )
             })
             .collect();
-        for ((g, s), body, tail, forms_hash) in written {
+        for ((g, s), (body, tail, forms_hash)) in written {
             let shard = &mut self.groups[g].shards[s];
             shard.body = body;
             shard.tail = tail;
@@ -720,14 +716,17 @@ fn single_forms(
     out
 }
 
-/// A shard's file and its tail file (when a term of it has one), and the hash of its forms.
+/// A shard's file, its tail file (when a term of it has one), and the hash of its forms.
+type ShardFiles = (IndexedFile, Option<IndexedFile>, blake3::Hash);
+
+/// The files of the shard `key` holding `terms`, with `forms`.
 fn shard_files(
     key: &str,
     terms: &[u32],
     names: &[String],
     encoded: &[Option<Encoded>],
     forms: &ShardForms,
-) -> (IndexedFile, Option<IndexedFile>, blake3::Hash) {
+) -> ShardFiles {
     let mut body = String::new();
     let _ = write!(body, "carnetSearch.shard({},{{", json_string(key));
     let mut tailed = Vec::new();
