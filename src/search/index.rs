@@ -308,34 +308,64 @@ fn json_terms_ref(terms: &[&str]) -> String {
 /// and, for a term in more pages, the rest, which a browser fetches only when the heads of a
 /// query's terms give too few results: a word in most pages of a big site would otherwise make
 /// every query that has it download a posting for every page.
-fn split_postings(mut list: Vec<(u32, f32)>, pages: usize) -> (String, Option<String>) {
+#[cfg(test)]
+fn split_postings(list: Vec<(u32, f32)>, pages: usize) -> (String, Option<String>) {
     let df = list.len();
-    if df <= HEAD_POSTINGS {
-        return (encode_postings(&list, df, pages), None);
+    let (head, tail, cut) = split_list(list);
+    let tail = cut.map(|_| encode_postings(&tail, df, pages));
+    (encode_postings(&head, df, pages), tail)
+}
+
+/// A term's postings: (page id, weight).
+type Postings = Vec<(u32, f32)>;
+
+/// A term's postings split into its [`HEAD_POSTINGS`] best (the head) and the rest, each in
+/// page order, and the worst posting of the head when there is a rest (what a page must rank
+/// below to be in the tail).
+fn split_list(mut list: Postings) -> (Postings, Postings, Option<(u32, f32)>) {
+    if list.len() <= HEAD_POSTINGS {
+        return (list, Vec::new(), None);
     }
-    list.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    // Best first, ties by page: a total order, so the head is the same set however it is
+    // found, and selecting it costs less than sorting every posting.
+    list.select_nth_unstable_by(HEAD_POSTINGS - 1, best_first);
+    let cut = list[HEAD_POSTINGS - 1];
     let mut tail = list.split_off(HEAD_POSTINGS);
     list.sort_unstable_by_key(|p| p.0);
     tail.sort_unstable_by_key(|p| p.0);
-    (
-        encode_postings(&list, df, pages),
-        Some(encode_postings(&tail, df, pages)),
-    )
+    (list, tail, Some(cut))
+}
+
+/// The order of a term's postings by rank: higher weight first, then lower page.
+fn best_first(a: &(u32, f32), b: &(u32, f32)) -> std::cmp::Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+/// BM25's idf of a term in `df` of `pages` pages.
+fn idf(df: usize, pages: usize) -> f32 {
+    let df = df as f32;
+    (1.0 + (pages as f32 - df + 0.5) / (df + 0.5)).ln()
+}
+
+/// A posting's score as written: BM25 × 100, rounded.
+fn score(weight: f32, idf: f32) -> u32 {
+    (weight * idf * 100.0).round().clamp(1.0, 65_535.0) as u32
 }
 
 /// `page delta, score, page delta, score…`: scores are BM25 × 100, rounded. `df` is the number
 /// of pages with the term (the list may be part of them).
 fn encode_postings(list: &[(u32, f32)], df: usize, pages: usize) -> String {
-    let df = df as f32;
-    let idf = (1.0 + (pages as f32 - df + 0.5) / (df + 0.5)).ln();
-    let mut encoded = String::with_capacity(list.len() * 6);
+    let idf = idf(df, pages);
+    let mut encoded = String::with_capacity(list.len() * 8);
+    let mut numbers = itoa::Buffer::new();
     let mut previous = 0;
     for (i, (page, weight)) in list.iter().enumerate() {
         if i > 0 {
             encoded.push(',');
         }
-        let score = (weight * idf * 100.0).round().clamp(1.0, 65_535.0) as u32;
-        let _ = write!(encoded, "{},{score}", page - previous);
+        encoded.push_str(numbers.format(page - previous));
+        encoded.push(',');
+        encoded.push_str(numbers.format(score(*weight, idf)));
         previous = *page;
     }
     encoded

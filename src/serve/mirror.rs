@@ -98,14 +98,33 @@ impl Mirror {
         // search index, `llms-full.txt`, the plan file, which lists the index's files): a saved
         // page reaches the disk without waiting for those. (They have no findings: nothing the
         // policy could refuse.)
-        let (mut whole_site, pages): (Vec<Output>, Vec<Output>) = outputs_in(snapshot, scope)
+        let (whole_site, pages): (Vec<Output>, Vec<Output>) = outputs_in(snapshot, scope)
             .into_iter()
             .partition(|(_, job)| matches!(job, Some(Job::LlmsFull | Job::PlanFile)));
         if !self.sync(snapshot, &pages, &mut synced, &mut produced) {
             self.behind = true;
             return synced;
         }
-        whole_site.extend(search_outputs(snapshot, scope));
+        // `llms-full.txt` (tens of megabytes to write) is written while the search index is
+        // brought up to date, on the other core: neither waits for the other. The plan file,
+        // which lists the index's files, comes after both.
+        let (llms, mut whole_site): (Vec<Output>, Vec<Output>) = whole_site
+            .into_iter()
+            .partition(|(_, job)| matches!(job, Some(Job::LlmsFull)));
+        let mut llms_synced = Synced::default();
+        let mut llms_produced = HashSet::new();
+        let (llms_done, search) = rayon::join(
+            || self.sync(snapshot, &llms, &mut llms_synced, &mut llms_produced),
+            || search_outputs(snapshot, scope),
+        );
+        synced.written += llms_synced.written;
+        synced.diagnostics.extend(llms_synced.diagnostics);
+        produced.extend(llms_produced);
+        if !llms_done {
+            self.behind = true;
+            return synced;
+        }
+        whole_site.extend(search);
         if !self.sync(snapshot, &whole_site, &mut synced, &mut produced) {
             self.behind = true;
             return synced;

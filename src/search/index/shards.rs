@@ -29,8 +29,9 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{
-    IndexFile, MAX_PREFIX_CHARS, PageTerms, TermFiles, Vocabulary, file_name, json_string,
-    json_terms_ref, prefix, split_group, split_postings,
+    HEAD_POSTINGS, IndexFile, MAX_PREFIX_CHARS, PageTerms, TermFiles, Vocabulary, best_first,
+    encode_postings, file_name, idf, json_string, json_terms_ref, prefix, score, split_group,
+    split_list,
 };
 use crate::search::analyze::{Analyzer, fold};
 use crate::search::forms::{self, NONE, ShardForms};
@@ -61,6 +62,71 @@ fn weight(tf: f32, length: f32, average: f32) -> f32 {
 struct Encoded {
     head: String,
     tail: Option<String>,
+    /// With a tail: the head's pages, in order, and its worst posting (see [`patched`]).
+    head_pages: Vec<u32>,
+    cut: Option<(u32, f32)>,
+}
+
+/// `list` (a term's postings) encoded.
+fn encode(list: Vec<(u32, f32)>, count: usize) -> Encoded {
+    let df = list.len();
+    let (head, tail, cut) = split_list(list);
+    let head_pages = if cut.is_some() {
+        head.iter().map(|p| p.0).collect()
+    } else {
+        Vec::new()
+    };
+    Encoded {
+        head: encode_postings(&head, df, count),
+        tail: cut.map(|_| encode_postings(&tail, df, count)),
+        head_pages,
+        cut,
+    }
+}
+
+/// A posting a save changed: its page, its weight before and after (`None`: not there).
+type Moved = (u32, Option<f32>, Option<f32>);
+
+/// The encoding of a term whose postings `list` differ from those `old` was made from only by
+/// the scores of `moved` pages that stay in the list and in the same part of it (head, or
+/// tail: below the head's worst posting before and after): the other scores (same weight,
+/// same df) and the page deltas are as they were, so the old text is patched where those
+/// scores are. `None` when that does not hold (the term is encoded again).
+fn patched(old: &Encoded, list: &[(u32, f32)], moved: &[Moved], count: usize) -> Option<Encoded> {
+    let idf = idf(list.len(), count);
+    let mut head = old.head.clone();
+    let mut tail = old.tail.clone();
+    for &(page, before, after) in moved {
+        let (before, after) = (before?, after?);
+        let at = list.partition_point(|p| p.0 < page);
+        let score = score(after, idf);
+        match old.cut {
+            None if list.len() <= HEAD_POSTINGS => replace_score(&mut head, at, score)?,
+            Some(cut)
+                if best_first(&(page, before), &cut).is_gt()
+                    && best_first(&(page, after), &cut).is_gt() =>
+            {
+                let in_head = old.head_pages.partition_point(|p| *p < page);
+                replace_score(tail.as_mut()?, at - in_head, score)?
+            }
+            _ => return None,
+        }
+    }
+    Some(Encoded {
+        head,
+        tail,
+        head_pages: old.head_pages.clone(),
+        cut: old.cut,
+    })
+}
+
+/// Replaces the score of the `index`th posting of an encoded list (`delta,score,…`).
+fn replace_score(text: &mut String, index: usize, score: u32) -> Option<()> {
+    // Field 2i+1 (the score) follows the (2i+1)th comma.
+    let start = memchr::memchr_iter(b',', text.as_bytes()).nth(2 * index)? + 1;
+    let end = memchr::memchr(b',', &text.as_bytes()[start..]).map_or(text.len(), |n| start + n);
+    text.replace_range(start..end, itoa::Buffer::new().format(score));
+    Some(())
 }
 
 /// One written file's bytes and hash.
@@ -153,8 +219,7 @@ impl TermIndex {
                 } else {
                     std::mem::take(list)
                 };
-                let (head, tail) = split_postings(list, count);
-                Some(Encoded { head, tail })
+                Some(encode(list, count))
             })
             .collect();
         let mut live: Vec<u32> = (0..names.len() as u32)
@@ -213,7 +278,7 @@ impl TermIndex {
             self.postings.resize(names.len(), Vec::new());
             self.encoded.resize_with(names.len(), || None);
         }
-        let mut dirty: FxHashSet<u32> = FxHashSet::default();
+        let mut dirty: FxHashMap<u32, Vec<Moved>> = FxHashMap::default();
         let mut forms_before: FxHashMap<u32, bool> = FxHashMap::default();
         for (old, new) in changes {
             for (page, sign) in [(old, -1), (new, 1)] {
@@ -227,31 +292,55 @@ impl TermIndex {
                     let Some(list) = self.postings.get_mut(term as usize) else {
                         continue;
                     };
-                    dirty.insert(term);
+                    let moved = dirty.entry(term).or_default();
+                    let slot = match moved.iter().position(|m| m.0 == page.id) {
+                        Some(slot) => slot,
+                        None => {
+                            moved.push((page.id, None, None));
+                            moved.len() - 1
+                        }
+                    };
                     let at = list.partition_point(|(id, _)| *id < page.id);
                     if sign < 0 {
                         if list.get(at).is_some_and(|(id, _)| *id == page.id) {
-                            list.remove(at);
+                            moved[slot].1 = Some(list.remove(at).1);
                         }
                     } else {
-                        list.insert(at, (page.id, weight(tf, page.length, self.average)));
+                        let weight = weight(tf, page.length, self.average);
+                        list.insert(at, (page.id, weight));
+                        moved[slot].2 = Some(weight);
                     }
                 }
             }
         }
-        // Each changed term encoded again, and the groups it is in split again.
+        // Each changed term encoded again (in parallel: a common term has a posting in most
+        // pages), and the groups it is in split again.
+        let dirty_terms: Vec<u32> = dirty.keys().copied().collect();
+        let (postings, old) = (&self.postings, &self.encoded);
+        let count = self.count;
+        let encoded: Vec<Option<Encoded>> = dirty_terms
+            .par_iter()
+            .map(|&term| {
+                let list = &postings[term as usize];
+                if list.is_empty() {
+                    return None;
+                }
+                let moved = &dirty[&term];
+                let kept = old[term as usize]
+                    .as_ref()
+                    .and_then(|old| patched(old, list, moved, count));
+                Some(kept.unwrap_or_else(|| encode(list.clone(), count)))
+            })
+            .collect();
         let mut touched: FxHashMap<String, (Vec<u32>, Vec<u32>)> = FxHashMap::default();
-        for &term in &dirty {
-            let list = &self.postings[term as usize];
+        for (term, coded) in dirty_terms.into_iter().zip(encoded) {
             let was = self.encoded[term as usize].is_some();
-            self.encoded[term as usize] = (!list.is_empty()).then(|| {
-                let (head, tail) = split_postings(list.clone(), self.count);
-                Encoded { head, tail }
-            });
+            let now = coded.is_some();
+            self.encoded[term as usize] = coded;
             let entry = touched
                 .entry(prefix(&names[term as usize], 1).to_owned())
                 .or_default();
-            match (was, !list.is_empty()) {
+            match (was, now) {
                 (false, true) => entry.0.push(term),
                 (true, false) => entry.1.push(term),
                 _ => {}
@@ -264,7 +353,7 @@ impl TermIndex {
                 if shard.body.bytes.is_empty()
                     || group.terms[shard.terms.clone()]
                         .iter()
-                        .any(|t| dirty.contains(t))
+                        .any(|t| dirty.contains_key(t))
                 {
                     rebuild.insert((g, s));
                 }

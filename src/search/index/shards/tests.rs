@@ -100,9 +100,9 @@ fn files(index: &TermIndex) -> Vec<(String, Vec<u8>)> {
 fn updates_equal_a_fresh_index(languages: &[&str], seed: u64) {
     let random = &mut Random(seed);
     let corpus = Corpus::new(languages, random);
-    let mut pages: Vec<PageTerms> = (0..(HEAD_POSTINGS as u32 + 20))
+    let mut pages: Vec<PageTerms> = (0..(HEAD_POSTINGS as u32 + 300))
         .map(|id| {
-            let count = 40 + random.below(120);
+            let count = 30 + random.below(90);
             corpus.page(id, &corpus.text(random, count))
         })
         .collect();
@@ -203,4 +203,54 @@ fn the_average_is_rounded_to_steps_of_about_two_percent() {
     assert_ne!(quantised_average(&[&a]), quantised_average(&[&c]));
     let rounded = quantised_average(&[&a]);
     assert!((rounded - 100.0).abs() <= 100.0 * 0.011, "{rounded}");
+}
+
+#[test]
+fn a_score_changed_in_place_reads_as_the_list_encoded_again() {
+    let count = 2_000;
+    // 700 pages: 500 in the head, 200 in the tail; weights spread, some equal.
+    let list: Vec<(u32, f32)> = (0..700u32)
+        .map(|page| (page * 2 + 1, 0.5 + ((page * 37) % 101) as f32 / 50.0))
+        .collect();
+    let old = encode(list.clone(), count);
+    let cut = old.cut.expect("a list past the head size has a cut");
+    let mut patched_tail = 0;
+    let mut patched_head = 0;
+    for (i, &(page, before)) in list.iter().enumerate().step_by(7) {
+        for after in [before * 0.9, before * 1.01, before + 0.3, 0.01, 9.0] {
+            let mut changed = list.clone();
+            changed[i].1 = after;
+            let moved = [(page, Some(before), Some(after))];
+            let fresh = encode(changed.clone(), count);
+            match patched(&old, &changed, &moved, count) {
+                Some(patch) => {
+                    assert_eq!(patch.head, fresh.head, "page {page} {before} → {after}");
+                    assert_eq!(patch.tail, fresh.tail, "page {page} {before} → {after}");
+                    assert_eq!(patch.cut, fresh.cut);
+                    assert_eq!(patch.head_pages, fresh.head_pages);
+                    patched_tail += 1;
+                }
+                None => {
+                    // Only a page in the head, or one crossing the cut, is encoded again.
+                    let in_tail = |w: f32| best_first(&(page, w), &cut).is_gt();
+                    assert!(!(in_tail(before) && in_tail(after)), "page {page}");
+                    patched_head += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        patched_tail > 50 && patched_head > 50,
+        "{patched_tail} {patched_head}"
+    );
+    // A short list (no tail): any score is patched.
+    let short: Vec<(u32, f32)> = list[..300].to_vec();
+    let old = encode(short.clone(), count);
+    for i in [0, 1, 150, 299] {
+        let mut changed = short.clone();
+        changed[i].1 += 0.7;
+        let moved = [(short[i].0, Some(short[i].1), Some(changed[i].1))];
+        let patch = patched(&old, &changed, &moved, count).map(|p| p.head);
+        assert_eq!(patch, Some(encode(changed, count).head));
+    }
 }
