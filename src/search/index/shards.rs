@@ -36,8 +36,14 @@ use super::{
 use crate::search::analyze::{Analyzer, fold};
 use crate::search::forms::{self, NONE, ShardForms};
 
-/// Steps of the grid the average page length is rounded to: 2^(1/32), about 2 %.
-const AVERAGE_STEPS_PER_DOUBLING: f64 = 32.0;
+/// Steps of the grid page lengths and their average are rounded to: 2^(1/32), about 2 %.
+const STEPS_PER_DOUBLING: f64 = 32.0;
+
+/// A length rounded to the nearest step of the geometric grid (lengths below 1 count as 1).
+fn rounded(length: f32) -> f32 {
+    let step = (f64::from(length.max(1.0)).log2() * STEPS_PER_DOUBLING).round();
+    (step / STEPS_PER_DOUBLING).exp2() as f32
+}
 
 /// The site's average page length as BM25 uses it: rounded to the nearest step of a geometric
 /// grid (2^(1/32), about 2 %), so an edit changes it (and with it every posting's weight) only
@@ -47,12 +53,12 @@ fn quantised_average(pages: &[&PageTerms]) -> f32 {
     if pages.is_empty() {
         return 1.0;
     }
-    let average = (pages.iter().map(|p| p.length).sum::<f32>() / pages.len() as f32).max(1.0);
-    let step = (f64::from(average).log2() * AVERAGE_STEPS_PER_DOUBLING).round();
-    (step / AVERAGE_STEPS_PER_DOUBLING).exp2() as f32
+    rounded(pages.iter().map(|p| p.length).sum::<f32>() / pages.len() as f32)
 }
 
 /// BM25's term-frequency part of a posting (idf is applied per term when it is encoded).
+/// `length` is the page's, rounded as the average is ([`rounded`]): an edit that adds or removes
+/// a few words changes the weights of the terms it touched, not those of every term of the page.
 fn weight(tf: f32, length: f32, average: f32) -> f32 {
     let norm = 1.2 * (0.25 + 0.75 * length / average);
     tf * 2.2 / (tf + norm)
@@ -202,9 +208,10 @@ impl TermIndex {
         let mut form_pages = Vec::new();
         for page in pages {
             count_forms(&mut form_pages, &page.forms, 1);
+            let length = rounded(page.length);
             for &(term, tf) in &page.terms {
                 if let Some(list) = postings.get_mut(term as usize) {
-                    list.push((page.id, weight(tf, page.length, average)));
+                    list.push((page.id, weight(tf, length, average)));
                 }
             }
         }
@@ -288,6 +295,7 @@ impl TermIndex {
                     forms_before.entry(form).or_insert(live);
                 }
                 count_forms(&mut self.form_pages, &page.forms, sign);
+                let length = rounded(page.length);
                 for &(term, tf) in &page.terms {
                     let Some(list) = self.postings.get_mut(term as usize) else {
                         continue;
@@ -306,7 +314,7 @@ impl TermIndex {
                             moved[slot].1 = Some(list.remove(at).1);
                         }
                     } else {
-                        let weight = weight(tf, page.length, self.average);
+                        let weight = weight(tf, length, self.average);
                         list.insert(at, (page.id, weight));
                         moved[slot].2 = Some(weight);
                     }
@@ -315,6 +323,9 @@ impl TermIndex {
         }
         // Each changed term encoded again (in parallel: a common term has a posting in most
         // pages), and the groups it is in split again.
+        // A term whose postings came back as they were (the page kept its rounded length and
+        // this term's frequency) is not changed at all.
+        dirty.retain(|_, moved| moved.iter().any(|(_, before, after)| before != after));
         let dirty_terms: Vec<u32> = dirty.keys().copied().collect();
         let (postings, old) = (&self.postings, &self.encoded);
         let count = self.count;
