@@ -17,7 +17,7 @@ use crate::config::{LastUpdated, Overrides, SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, Tally, display_path};
 use crate::git_dates::{PageDates, page_dates};
 use crate::gitbook::blocks::FsIncludes;
-use crate::markdown::PageMarkdown;
+use crate::markdown::Fragment;
 use crate::output::{Staging, prepare_output};
 use crate::render::{
     Job, LlmsPieces, PLAN_FILE, Plan, SiteRenderer, Theme, load_theme, page_content,
@@ -445,14 +445,11 @@ fn write_site(
     pages.len()
 }
 
-/// What a build takes out of a page before writing it: its fragment HTML and its Markdown.
-/// No other page reads them, and a build renders each page once, so each page's copy is freed
-/// as soon as the page is written rather than when the build ends (about 7 KB of HTML and 5 KB
-/// of Markdown a page, 120 MB on a 10,000-page site).
-struct PageParts {
-    html: String,
-    markdown: Option<PageMarkdown>,
-}
+/// What a build takes out of a page before writing it: its fragment HTML and its Markdown
+/// ([`Fragment::take_output`], still packed). No other page reads them, and a build renders
+/// each page once, so each page's copy is unpacked in the page loop and freed as soon as the
+/// page is written rather than when the build ends.
+type PageParts = Fragment;
 
 /// Takes [`PageParts`] out of the site model. Copied when the fragment is shared (never in a
 /// build, which owns its site model and its pages).
@@ -460,14 +457,8 @@ fn take_page_parts(page: &mut std::sync::Arc<Page>) -> PageParts {
     let owned =
         std::sync::Arc::get_mut(page).and_then(|p| std::sync::Arc::get_mut(&mut p.fragment));
     match owned {
-        Some(fragment) => PageParts {
-            html: std::mem::take(&mut fragment.html),
-            markdown: fragment.markdown.take(),
-        },
-        None => PageParts {
-            html: page.fragment.html.clone(),
-            markdown: page.fragment.markdown.clone(),
-        },
+        Some(fragment) => fragment.take_output(),
+        None => Fragment::clone(&page.fragment).take_output(),
     }
 }
 
@@ -484,11 +475,13 @@ struct PageWriter<'a> {
 }
 
 impl PageWriter<'_> {
-    fn page(&self, search_id: u32, path: &str, id: PageId, parts: PageParts) -> PageOutcome {
+    fn page(&self, search_id: u32, path: &str, id: PageId, mut parts: PageParts) -> PageOutcome {
         let site = self.site;
-        let (content, mut found) = page_content_of(site, id, &parts.html);
-        drop(parts.html);
-        let markdown = parts.markdown.as_ref();
+        let html = parts.take_html();
+        let (content, mut found) = page_content_of(site, id, &html);
+        drop(html);
+        let markdown = parts.take_markdown();
+        let markdown = markdown.as_ref();
         if let Some(&md_path) = self.markdown_paths.get(&id) {
             let bytes = page_markdown_of(site, id, markdown);
             if let Err(err) = self.staging.write(md_path, bytes.as_bytes()) {
@@ -500,10 +493,10 @@ impl PageWriter<'_> {
         {
             found.push(write_error("llms-full.txt", &err));
         }
-        drop(parts.markdown);
-        let indexed = self
-            .indexer
-            .page(search_id, &site.pages[id], site.language_of(id));
+        let indexed =
+            self.indexer
+                .page_from(search_id, &site.pages[id], &parts, site.language_of(id));
+        drop(parts);
         let terms = indexed.map(|(terms, file)| {
             if let Err(err) = self.staging.write(&file.path, &file.bytes) {
                 found.push(write_error(&file.path, &err));

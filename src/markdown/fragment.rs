@@ -8,6 +8,7 @@
 //! wanted, the tree is written as Markdown first ([`super::to_markdown`]), before the walk turns
 //! it into HTML. Nothing is parsed twice.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -16,6 +17,7 @@ use pulldown_cmark::Parser;
 use super::block_store::BlockStore;
 use super::context::{BlockStack, Context, Heading, Settings};
 use super::leniency::lenient_body;
+use super::packed::{PackedParts, Parts};
 use super::plain_text::{Section, TextCollector};
 use super::refs::{RefRecorder, Reference};
 use super::to_markdown::{PageMarkdown, to_markdown};
@@ -72,6 +74,109 @@ pub struct Fragment {
     pub words: super::words::PageWords,
     /// The page as plain Markdown, when asked for ([`PageInput::markdown`]).
     pub markdown: Option<PageMarkdown>,
+    /// The HTML, the Markdown's text and the sections once [`Fragment::pack`] moved them here:
+    /// read them through [`Fragment::html`], [`Fragment::markdown`] and
+    /// [`Fragment::sections`]. Never serialized: the build cache stores fragments as rendered.
+    #[serde(skip)]
+    pub packed: Option<Box<PackedParts>>,
+}
+
+impl Fragment {
+    /// Compresses the HTML, the Markdown's text and the sections (see [`super::packed`]):
+    /// loading does it once the page is loaded, since they wait until the page is written.
+    pub fn pack(&mut self) {
+        if self.packed.is_some() {
+            return;
+        }
+        let markdown = self.markdown.as_ref().map(|m| m.text.as_str());
+        let packed = PackedParts::pack(&self.html, markdown, &self.sections);
+        self.html = String::new();
+        if let Some(markdown) = &mut self.markdown {
+            markdown.text = String::new();
+        }
+        self.sections = Vec::new();
+        self.packed = Some(Box::new(packed));
+    }
+
+    /// Puts what [`Fragment::pack`] packed back in the plain fields.
+    pub fn unpack(&mut self) {
+        let Some(packed) = self.packed.take() else {
+            return;
+        };
+        let Parts {
+            html,
+            markdown,
+            sections,
+        } = packed.unpack();
+        self.html = html;
+        if let (Some(plain), Some(text)) = (&mut self.markdown, markdown) {
+            plain.text = text;
+        }
+        self.sections = sections;
+    }
+
+    /// What a build writes of the page and then frees, taken out: the HTML, the Markdown and
+    /// what search reads (sections and words), still packed when they are. No other page
+    /// reads them, so each page's are unpacked in the page loop, one page at a time.
+    pub fn take_output(&mut self) -> Fragment {
+        Fragment {
+            html: std::mem::take(&mut self.html),
+            markdown: self.markdown.take(),
+            sections: std::mem::take(&mut self.sections),
+            words: std::mem::take(&mut self.words),
+            packed: self.packed.take(),
+            ..Fragment::default()
+        }
+    }
+
+    /// The HTML with markers.
+    pub fn html(&self) -> Cow<'_, str> {
+        match &self.packed {
+            Some(packed) => Cow::Owned(packed.unpack().html),
+            None => Cow::Borrowed(&self.html),
+        }
+    }
+
+    /// The HTML, taken out (unpacked first): a build frees each page's once it is written.
+    pub fn take_html(&mut self) -> String {
+        self.unpack();
+        std::mem::take(&mut self.html)
+    }
+
+    /// The page as plain Markdown, when it was asked for.
+    pub fn markdown(&self) -> Option<Cow<'_, PageMarkdown>> {
+        let markdown = self.markdown.as_ref()?;
+        Some(match &self.packed {
+            Some(packed) => Cow::Owned(PageMarkdown {
+                text: packed.unpack().markdown.unwrap_or_default(),
+                refs: markdown.refs.clone(),
+            }),
+            None => Cow::Borrowed(markdown),
+        })
+    }
+
+    /// The page's Markdown, taken out (see [`Fragment::take_html`]).
+    pub fn take_markdown(&mut self) -> Option<PageMarkdown> {
+        self.unpack();
+        self.markdown.take()
+    }
+
+    /// The length of the Markdown's text, without unpacking it.
+    pub fn markdown_len(&self) -> Option<usize> {
+        let markdown = self.markdown.as_ref()?;
+        Some(match &self.packed {
+            Some(packed) => packed.markdown_len().unwrap_or(0),
+            None => markdown.text.len(),
+        })
+    }
+
+    /// The page's plain text by section.
+    pub fn sections(&self) -> Cow<'_, [Section]> {
+        match &self.packed {
+            Some(packed) => Cow::Owned(packed.unpack().sections),
+            None => Cow::Borrowed(&self.sections),
+        }
+    }
 }
 
 /// Renders the page body of `input`. Offsets in the result are offsets in `input.text`.
@@ -119,18 +224,14 @@ pub fn render_fragment_with(input: &PageInput<'_>, blocks: Option<&dyn BlockStor
         footnotes: Vec::new(),
     };
     // Read before the walk, which makes HTML of the tree in place.
-    let markdown = input.markdown.then(|| {
-        let mut markdown = to_markdown(&nodes, parse_text, &ctx.settings, &ctx.refs);
-        markdown.text.shrink_to_fit();
-        markdown
-    });
+    let markdown = input
+        .markdown
+        .then(|| to_markdown(&nodes, parse_text, &ctx.settings, &ctx.refs));
     walk::walk(&mut ctx, &mut nodes);
     let mut html = serialize::to_html(nodes, parse_text.len() * 3 / 2);
     if input.raw_html == crate::config::RawHtml::Sanitize {
         html = super::sanitize::sanitize_fragment(&html, &ctx.refs.refs);
     }
-    // Every page's fragment stays in memory until the site is rendered: no spare capacity.
-    html.shrink_to_fit();
     let (mut sections, first_paragraph) = ctx.text.finish();
     let words = super::words::PageWords::of_sections(&sections);
     super::words::keep_page_text(&mut sections);
@@ -157,6 +258,7 @@ pub fn render_fragment_with(input: &PageInput<'_>, blocks: Option<&dyn BlockStor
         sections,
         words,
         markdown,
+        packed: None,
     };
     if let Some(expansion) = expansion {
         let shift = |span: Range<usize>| span.start + input.body_start..span.end + input.body_start;

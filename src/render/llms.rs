@@ -63,8 +63,8 @@ pub fn llms_full(site: &Site) -> String {
     let held: usize = site
         .pages
         .iter()
-        .filter_map(|page| page.fragment.markdown.as_ref())
-        .map(|markdown| markdown.text.len() + 256)
+        .filter_map(|page| page.fragment.markdown_len())
+        .map(|len| len + 256)
         .sum();
     let mut out = Vec::with_capacity(held + held / 4);
     write_llms_full(site, &mut out).expect("writing into memory cannot fail");

@@ -45,7 +45,7 @@ fn markdown_folder(page: &Page) -> &str {
 
 /// The `.md` file of the published page `id`.
 pub fn page_markdown(site: &Site, id: PageId) -> String {
-    page_markdown_of(site, id, site.pages[id].fragment.markdown.as_ref())
+    page_markdown_of(site, id, site.pages[id].fragment.markdown().as_deref())
 }
 
 /// [`page_markdown`] from the page's Markdown taken out of the site model: a build writes each
@@ -60,7 +60,12 @@ pub fn page_markdown_of(site: &Site, id: PageId, markdown: Option<&PageMarkdown>
 /// The Markdown of page `id`, its `href`s made by `linker` (`llms-full.txt` writes them from
 /// the site root, or absolute from the base URL).
 pub fn markdown_with(site: &Site, id: PageId, linker: Linker<'_>) -> String {
-    markdown_from(site, id, site.pages[id].fragment.markdown.as_ref(), linker)
+    markdown_from(
+        site,
+        id,
+        site.pages[id].fragment.markdown().as_deref(),
+        linker,
+    )
 }
 
 /// [`markdown_with`] from the page's Markdown `markdown` (held by the model or taken out).

@@ -22,7 +22,7 @@ type Filled = (String, Option<Diagnostic>);
 /// The page's content with every marker filled in, and a diagnostic for each reference that
 /// does not resolve (and for a cover image that does not exist).
 pub fn page_content(site: &Site, id: PageId) -> (String, Vec<Diagnostic>) {
-    page_content_of(site, id, &site.pages[id].fragment.html)
+    page_content_of(site, id, &site.pages[id].fragment.html())
 }
 
 /// [`page_content`] of the fragment HTML `html`, taken out of the site model by a build that

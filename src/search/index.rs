@@ -120,6 +120,9 @@ pub struct PageTerms {
     pub forms: Vec<u32>,
 }
 
+/// At most this many words in each thread's memo ([`Memo::ids`]).
+const MEMO_WORDS: usize = 65_536;
+
 /// Word → its term ids and its form id, for one analyzer.
 type WordTerms = FxHashMap<String, ([u32; 2], u32)>;
 
@@ -159,6 +162,13 @@ impl Memo {
             terms.second.map_or(NONE, |t| vocabulary.intern(t)),
         ];
         let form = vocabulary.forms.record(analyzer, word, ids);
+        // Bounded like the highlighter's line memo: documentation repeats a small vocabulary,
+        // which fits; a site whose code holds hundreds of thousands of one-off words (hashes,
+        // ids, numbered lines) made each thread's memo hold them all (25 MB a thread on the
+        // 10,000-page `--distinct-code` corpus), for words met once.
+        if words.len() >= MEMO_WORDS {
+            words.clear();
+        }
         words.insert(word.to_owned(), (ids, form));
         (ids, form)
     }

@@ -75,19 +75,31 @@ impl SearchIndexer {
     /// page file (to be written as it is). `None` for pages readers should not find by
     /// searching (hidden from the navigation, or `noIndex`).
     pub fn page(&self, id: u32, page: &Page, language: &str) -> Option<(PageTerms, IndexFile)> {
+        self.page_from(id, page, &page.fragment, language)
+    }
+
+    /// [`SearchIndexer::page`] from the page's text in `fragment`: a build takes it out of the
+    /// site model, to free each page's once it is indexed.
+    pub fn page_from(
+        &self,
+        id: u32,
+        page: &Page,
+        fragment: &crate::markdown::Fragment,
+        language: &str,
+    ) -> Option<(PageTerms, IndexFile)> {
         if page.hidden() || page.doc.front_matter.no_index {
             return None;
         }
-        let sections = &page.fragment.sections;
+        let sections = fragment.sections();
         let mut terms = page_terms(
             self.analyzer(language),
             &self.vocabulary,
             id,
             &page.title,
             page.description(),
-            &page.fragment.words,
+            &fragment.words,
         );
-        let bytes = page_script(id, &page.href_path, &page.title, sections);
+        let bytes = page_script(id, &page.href_path, &page.title, &sections);
         terms.file_hash = *blake3::hash(&bytes).as_bytes();
         let file = IndexFile {
             path: format!("search/p/{id}.js"),

@@ -159,7 +159,7 @@ fn serve_path(shared: &Shared, path: &str, query: &str) -> Response {
         Target::Redirect(to) => redirect(&format!("{to}{query}")),
         Target::NotFound => not_found(shared, &snapshot),
         Target::File(rel) => match snapshot.output(&rel) {
-            Some(bytes) => respond(shared, &rel, &bytes, StatusCode::OK),
+            Some(bytes) => respond(shared, &rel, bytes, StatusCode::OK),
             None if snapshot.output(&format!("{rel}/index.html")).is_some() => {
                 redirect(&format!("{path}/{query}"))
             }
@@ -178,12 +178,12 @@ fn redirect(location: &str) -> Response {
 
 fn not_found(shared: &Shared, snapshot: &Snapshot) -> Response {
     match snapshot.output("404.html") {
-        Some(bytes) => respond(shared, "404.html", &bytes, StatusCode::NOT_FOUND),
+        Some(bytes) => respond(shared, "404.html", bytes, StatusCode::NOT_FOUND),
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }
 
-fn respond(shared: &Shared, rel: &str, bytes: &[u8], status: StatusCode) -> Response {
+fn respond(shared: &Shared, rel: &str, bytes: Arc<Vec<u8>>, status: StatusCode) -> Response {
     let mime = mime_guess::from_path(rel).first_or_octet_stream();
     let is_html = mime.essence_str() == "text/html";
     let content_type = if mime.type_() == "text" || mime.essence_str() == "application/javascript" {
@@ -192,9 +192,11 @@ fn respond(shared: &Shared, rel: &str, bytes: &[u8], status: StatusCode) -> Resp
         mime.essence_str().to_owned()
     };
     let body = if is_html {
-        Body::from(inject_live_script(bytes, &shared.base))
+        Body::from(inject_live_script(&bytes, &shared.base))
     } else {
-        Body::from(bytes.to_vec())
+        // The kept bytes themselves, not a copy: `llms-full.txt` is the whole site's Markdown
+        // (52 MB on 10,000 pages), and its copy was a sixth of a `serve`'s peak.
+        Body::from(axum::body::Bytes::from_owner(Kept(bytes)))
     };
     let mut response = Response::new(body);
     *response.status_mut() = status;
@@ -205,6 +207,15 @@ fn respond(shared: &Shared, rel: &str, bytes: &[u8], status: StatusCode) -> Resp
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
+}
+
+/// An output file as the snapshot keeps it, lent to a response body.
+struct Kept(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for Kept {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 /// The content hash a page is served with: the live script compares it after each rebuild.

@@ -11,6 +11,7 @@
 use rustc_hash::FxHashMap;
 
 use super::Page;
+use crate::markdown::Section;
 
 /// The language when nothing says otherwise and nothing can be detected.
 pub const DEFAULT_LANGUAGE: &str = "en";
@@ -84,8 +85,9 @@ fn decided(votes: &FxHashMap<whatlang::Lang, usize>, remaining: usize) -> bool {
 
 /// The title and the first paragraphs of prose of a page.
 fn text_sample(page: &Page) -> String {
-    let mut sample = String::with_capacity(sample_len(page));
-    for part in sample_parts(page) {
+    let sections = page.fragment.sections();
+    let mut sample = String::with_capacity(sample_len_of(page, &sections));
+    for part in sample_parts(page, &sections) {
         sample.push_str(part);
     }
     sample
@@ -93,13 +95,17 @@ fn text_sample(page: &Page) -> String {
 
 /// The length of [`text_sample`], without making it.
 fn sample_len(page: &Page) -> usize {
-    sample_parts(page).map(str::len).sum()
+    sample_len_of(page, &page.fragment.sections())
 }
 
-/// The pieces [`text_sample`] is made of, in order.
-fn sample_parts(page: &Page) -> impl Iterator<Item = &str> {
+fn sample_len_of(page: &Page, sections: &[Section]) -> usize {
+    sample_parts(page, sections).map(str::len).sum()
+}
+
+/// The pieces [`text_sample`] is made of, in order, from the page's `sections`.
+fn sample_parts<'a>(page: &'a Page, sections: &'a [Section]) -> impl Iterator<Item = &'a str> {
     let mut len = page.title.len();
-    let sections = page.fragment.sections.iter().take_while(move |section| {
+    let sections = sections.iter().take_while(move |section| {
         let more = len < SAMPLE_BYTES;
         len += 2 + section.heading.len() + cut_at(&section.text);
         more

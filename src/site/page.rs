@@ -222,7 +222,7 @@ pub fn load_page_bytes(
         markdown: context.markdown,
         raw_html: context.raw_html,
     };
-    let fragment = match context.cache {
+    let mut fragment = match context.cache {
         Some(cache) => cache.fragment(&input),
         None => render_fragment(&input),
     };
@@ -245,6 +245,8 @@ pub fn load_page_bytes(
             span,
         ));
     }
+    // What waits until the page is written waits compressed (see `markdown::packed`).
+    fragment.pack();
     let page = Page {
         source: source.clone(),
         display_path,

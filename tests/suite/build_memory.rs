@@ -131,3 +131,54 @@ fn a_page_edited_after_loading_is_named_without_a_wrong_line() {
     assert_eq!(edited.location.as_ref().map(|l| l.line), Some(1));
     assert_eq!(edited.source_line, None);
 }
+
+#[test]
+fn a_loaded_page_holds_what_waits_for_its_write_compressed() {
+    let tmp = nested_site();
+    let site = loaded(tmp.path());
+    for page in &site.pages {
+        let fragment = &page.fragment;
+        let (packed, plain) = fragment
+            .packed
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} is not packed", page.source.rel))
+            .sizes();
+        // Nothing left in the plain fields: the packed copies are the only ones.
+        assert!(fragment.html.is_empty(), "{}", page.source.rel);
+        assert!(fragment.sections.is_empty(), "{}", page.source.rel);
+        let plain_markdown = fragment.markdown.as_ref().map(|m| m.text.len());
+        assert_eq!(plain_markdown, Some(0), "{}", page.source.rel);
+        assert!(packed < plain, "{}: {packed} of {plain}", page.source.rel);
+    }
+    // What the packed parts give back is what rendering the page made.
+    let text = std::fs::read_to_string(tmp.path().join("p7/README.md")).expect("page");
+    let includes = carnet::gitbook::blocks::FsIncludes {
+        content_dir: site.config.content_dir.clone(),
+        root: site.config.root.clone(),
+    };
+    let rendered = carnet::markdown::render_fragment(&carnet::markdown::PageInput {
+        text: &text,
+        body_start: 0,
+        path: "p7/README.md",
+        includes: &includes,
+        vars: &Default::default(),
+        markdown: true,
+        raw_html: Default::default(),
+    });
+    let page = site
+        .pages
+        .iter()
+        .find(|p| p.source.rel == "p7/README.md")
+        .expect("loaded");
+    assert!(rendered.html.contains("<pre"), "{}", rendered.html);
+    assert_eq!(page.fragment.html(), rendered.html);
+    assert_eq!(
+        page.fragment.sections().as_ref(),
+        rendered.sections.as_slice()
+    );
+    let markdown = page.fragment.markdown().expect("made");
+    assert_eq!(
+        markdown.text,
+        rendered.markdown.as_ref().expect("made").text
+    );
+}
