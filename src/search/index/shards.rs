@@ -29,12 +29,14 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{
-    HEAD_POSTINGS, IndexFile, MAX_PREFIX_CHARS, PageTerms, TermFiles, Vocabulary, best_first,
-    encode_postings, file_name, idf, json_string, json_terms_ref, prefix, score, split_group,
-    split_list,
+    IndexFile, PageTerms, TermFiles, Vocabulary, file_name, json_string, json_terms_ref, prefix,
+    split_group,
 };
-use crate::search::analyze::{Analyzer, fold};
-use crate::search::forms::{self, NONE, ShardForms};
+use encoded::{Encoded, Moved, encode, patched};
+use placement::single_forms;
+
+use crate::search::analyze::Analyzer;
+use crate::search::forms::{self, ShardForms};
 
 /// Steps of the grid page lengths and their average are rounded to: 2^(1/32), about 2 %.
 const STEPS_PER_DOUBLING: f64 = 32.0;
@@ -62,77 +64,6 @@ fn quantised_average(pages: &[&PageTerms]) -> f32 {
 fn weight(tf: f32, length: f32, average: f32) -> f32 {
     let norm = 1.2 * (0.25 + 0.75 * length / average);
     tf * 2.2 / (tf + norm)
-}
-
-/// A term's postings as written: the head its shard carries, the tail when it has one.
-struct Encoded {
-    head: String,
-    tail: Option<String>,
-    /// With a tail: the head's pages, in order, and its worst posting (see [`patched`]).
-    head_pages: Vec<u32>,
-    cut: Option<(u32, f32)>,
-}
-
-/// `list` (a term's postings) encoded.
-fn encode(list: Vec<(u32, f32)>, count: usize) -> Encoded {
-    let df = list.len();
-    let (head, tail, cut) = split_list(list);
-    let head_pages = if cut.is_some() {
-        head.iter().map(|p| p.0).collect()
-    } else {
-        Vec::new()
-    };
-    Encoded {
-        head: encode_postings(&head, df, count),
-        tail: cut.map(|_| encode_postings(&tail, df, count)),
-        head_pages,
-        cut,
-    }
-}
-
-/// A posting a save changed: its page, its weight before and after (`None`: not there).
-type Moved = (u32, Option<f32>, Option<f32>);
-
-/// The encoding of a term whose postings `list` differ from those `old` was made from only by
-/// the scores of `moved` pages that stay in the list and in the same part of it (head, or
-/// tail: below the head's worst posting before and after): the other scores (same weight,
-/// same df) and the page deltas are as they were, so the old text is patched where those
-/// scores are. `None` when that does not hold (the term is encoded again).
-fn patched(old: &Encoded, list: &[(u32, f32)], moved: &[Moved], count: usize) -> Option<Encoded> {
-    let idf = idf(list.len(), count);
-    let mut head = old.head.clone();
-    let mut tail = old.tail.clone();
-    for &(page, before, after) in moved {
-        let (before, after) = (before?, after?);
-        let at = list.partition_point(|p| p.0 < page);
-        let score = score(after, idf);
-        match old.cut {
-            None if list.len() <= HEAD_POSTINGS => replace_score(&mut head, at, score)?,
-            Some(cut)
-                if best_first(&(page, before), &cut).is_gt()
-                    && best_first(&(page, after), &cut).is_gt() =>
-            {
-                let in_head = old.head_pages.partition_point(|p| *p < page);
-                replace_score(tail.as_mut()?, at - in_head, score)?
-            }
-            _ => return None,
-        }
-    }
-    Some(Encoded {
-        head,
-        tail,
-        head_pages: old.head_pages.clone(),
-        cut: old.cut,
-    })
-}
-
-/// Replaces the score of the `index`th posting of an encoded list (`delta,score,…`).
-fn replace_score(text: &mut String, index: usize, score: u32) -> Option<()> {
-    // Field 2i+1 (the score) follows the (2i+1)th comma.
-    let start = memchr::memchr_iter(b',', text.as_bytes()).nth(2 * index)? + 1;
-    let end = memchr::memchr(b',', &text.as_bytes()[start..]).map_or(text.len(), |n| start + n);
-    text.replace_range(start..end, itoa::Buffer::new().format(score));
-    Some(())
 }
 
 /// One written file's bytes and hash.
@@ -504,66 +435,6 @@ impl TermIndex {
         keys
     }
 
-    /// Every live form placed again in the shards; those whose forms changed go in `rebuild`.
-    fn place_every_form(
-        &mut self,
-        context: &Context<'_>,
-        names: &[String],
-        rebuild: &mut FxHashSet<(usize, usize)>,
-    ) {
-        let live: Vec<bool> = self.form_pages.iter().map(|n| *n > 0).collect();
-        let keys = self.shard_keys();
-        let mut placed: FxHashMap<(usize, usize), Vec<u32>> = FxHashMap::default();
-        context.vocabulary.forms.each(|form, word, ids| {
-            if live.get(form as usize).copied().unwrap_or(false)
-                && let Some(gs) = form_shard(&keys, names, word, ids)
-            {
-                placed.entry(gs).or_default().push(form);
-            }
-        });
-        drop(keys);
-        for (g, group) in self.groups.iter_mut().enumerate() {
-            for (s, shard) in group.shards.iter_mut().enumerate() {
-                let mut forms = placed.remove(&(g, s)).unwrap_or_default();
-                forms.sort_unstable();
-                if shard.forms != forms {
-                    shard.forms = forms;
-                    rebuild.insert((g, s));
-                }
-            }
-        }
-    }
-
-    /// The forms that appeared or vanished (`flipped`) added to or removed from their shards.
-    fn place_forms(
-        &mut self,
-        context: &Context<'_>,
-        names: &[String],
-        flipped: &[u32],
-        rebuild: &mut FxHashSet<(usize, usize)>,
-    ) {
-        let keys = self.shard_keys();
-        let mut moves = Vec::new();
-        for (form, word, ids) in context.vocabulary.forms.words(flipped) {
-            if let Some(gs) = form_shard(&keys, names, &word, ids) {
-                let live = self.form_pages.get(form as usize).is_some_and(|n| *n > 0);
-                moves.push((gs, form, live));
-            }
-        }
-        drop(keys);
-        for ((g, s), form, live) in moves {
-            let forms = &mut self.groups[g].shards[s].forms;
-            match (forms.binary_search(&form), live) {
-                (Err(at), true) => forms.insert(at, form),
-                (Ok(at), false) => {
-                    forms.remove(at);
-                }
-                _ => continue,
-            }
-            rebuild.insert((g, s));
-        }
-    }
-
     /// Writes the bytes of the shards in `rebuild` (all when `every`).
     fn write_shards(
         &mut self,
@@ -607,64 +478,6 @@ impl TermIndex {
             shard.tail = tail;
             shard.forms_hash = forms_hash;
         }
-    }
-
-    /// Shards whose forms (made whole, with several stemming analyzers) differ from those
-    /// they were written with go in `rebuild`.
-    fn compare_forms(
-        &self,
-        multi: &FxHashMap<(usize, usize), ShardForms>,
-        rebuild: &mut FxHashSet<(usize, usize)>,
-    ) {
-        for (g, group) in self.groups.iter().enumerate() {
-            for (s, shard) in group.shards.iter().enumerate() {
-                let mut text = String::new();
-                if let Some(forms) = multi.get(&(g, s)) {
-                    forms::write(&mut text, forms);
-                }
-                if blake3::hash(text.as_bytes()) != shard.forms_hash {
-                    rebuild.insert((g, s));
-                }
-            }
-        }
-    }
-
-    /// With several stemming analyzers, every shard's forms, made whole (a word's terms in
-    /// the other languages depend on which terms have pages); `None` with one.
-    fn multi_forms(
-        &self,
-        context: &Context<'_>,
-        names: &[String],
-    ) -> Option<FxHashMap<(usize, usize), ShardForms>> {
-        if stemming(context.analyzers) <= 1 {
-            return None;
-        }
-        let live: Vec<bool> = self.form_pages.iter().map(|n| *n > 0).collect();
-        let encoded = &self.encoded;
-        let term_names: FxHashMap<&str, u32> = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.as_str(), i as u32))
-            .collect();
-        let complete = context
-            .vocabulary
-            .forms
-            .complete(&live, context.analyzers, |t| {
-                let id = *term_names.get(t)?;
-                encoded.get(id as usize)?.as_ref().map(|_| id)
-            });
-        let keys = self.shard_keys();
-        let mut order: Vec<(usize, usize)> = keys.values().copied().collect();
-        order.sort_unstable();
-        let slot: FxHashMap<(usize, usize), usize> =
-            order.iter().enumerate().map(|(i, gs)| (*gs, i)).collect();
-        let by_shard = forms::by_shard(
-            complete,
-            order.len(),
-            |folded| slot.get(&shard_of(&keys, folded)?).copied(),
-            names,
-        );
-        Some(order.into_iter().zip(by_shard).collect())
     }
 
     /// The version (a hash of every page file and shard) and `meta.js`.
@@ -759,63 +572,6 @@ fn stemming(analyzers: &[(String, Analyzer)]) -> usize {
         .count()
 }
 
-/// The shard a browser looks in for a folded word: the longest key it starts with.
-fn shard_of(keys: &FxHashMap<&str, (usize, usize)>, folded: &str) -> Option<(usize, usize)> {
-    (1..=MAX_PREFIX_CHARS)
-        .rev()
-        .find_map(|n| keys.get(prefix(folded, n)).copied())
-}
-
-/// The shard a form goes to (with one stemming analyzer), or `None` when it is not written:
-/// no shard for it, or its only term is the folded word (the browser tries that first).
-fn form_shard(
-    keys: &FxHashMap<&str, (usize, usize)>,
-    names: &[String],
-    word: &str,
-    ids: [u32; 2],
-) -> Option<(usize, usize)> {
-    let folded = fold(word);
-    let gs = shard_of(keys, &folded)?;
-    let terms: Vec<&str> = ids
-        .iter()
-        .filter(|id| **id != NONE)
-        .filter_map(|id| names.get(*id as usize).map(String::as_str))
-        .collect();
-    (!(terms.len() == 1 && terms[0] == folded)).then_some(gs)
-}
-
-/// A shard's forms with one stemming analyzer: its words, under that analyzer's slot.
-fn single_forms(
-    context: &Context<'_>,
-    names: &[String],
-    forms: &[u32],
-    analyzers: usize,
-) -> ShardForms {
-    let mut out: ShardForms = vec![Vec::new(); analyzers];
-    let slot = context
-        .analyzers
-        .iter()
-        .position(|(_, a)| a.stemmer_name.is_some());
-    let Some(slot) = slot else { return out };
-    let mut words: Vec<(String, Vec<String>)> = context
-        .vocabulary
-        .forms
-        .words(forms)
-        .into_iter()
-        .map(|(_, word, ids)| {
-            let terms = ids
-                .iter()
-                .filter(|id| **id != NONE)
-                .filter_map(|id| names.get(*id as usize).cloned())
-                .collect();
-            (word, terms)
-        })
-        .collect();
-    words.sort_unstable();
-    out[slot] = words;
-    out
-}
-
 /// A shard's file, its tail file (when a term of it has one), and the hash of its forms.
 type ShardFiles = (IndexedFile, Option<IndexedFile>, blake3::Hash);
 
@@ -862,6 +618,9 @@ fn shard_files(
     });
     (IndexedFile::new(body.into_bytes()), tail, forms_hash)
 }
+
+mod encoded;
+mod placement;
 
 #[cfg(test)]
 mod tests;

@@ -2,7 +2,7 @@
 //! file, whatever the edits: words added and removed, terms appearing and vanishing, terms
 //! crossing [`HEAD_POSTINGS`], shards splitting, the rounded average moving.
 
-use super::super::{HEAD_POSTINGS, Section, page_terms};
+use super::super::{HEAD_POSTINGS, Section, best_first, page_terms};
 use super::*;
 use crate::markdown::PageWords;
 
