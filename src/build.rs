@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::cache::Cache;
+use crate::cache::{Cache, OutputCache};
 use crate::config::{LastUpdated, Overrides, SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, Tally, display_path};
 use crate::git_dates::{PageDates, page_dates};
@@ -21,7 +21,8 @@ use crate::markdown::Fragment;
 use crate::output::{Staging, prepare_output};
 use crate::render::{
     Job, LlmsPieces, PLAN_FILE, Plan, SiteRenderer, Theme, load_theme, page_content,
-    page_content_of, page_markdown_of, render_generated, set_site_globals,
+    page_content_of, page_markdown_of, render_digest, render_generated, search_digest,
+    set_site_globals,
 };
 use crate::search::{PageTerms, SearchIndexer};
 use crate::site::spaces::SpaceSpec;
@@ -174,15 +175,24 @@ fn build_site(config: SiteConfig, options: &BuildOptions, report: &mut BuildRepo
             return;
         }
     };
+    let outputs = site.config.cache.as_ref().and_then(|settings| {
+        let (outputs, found) = OutputCache::open(settings);
+        report.diagnostics.extend(found);
+        outputs
+    });
     report.pages = report.time("render", |r| {
         write_site(
             &mut site,
             &theme,
             dates.as_ref(),
             &staging,
+            outputs.as_ref(),
             &mut r.diagnostics,
         )
     });
+    if let Some(outputs) = outputs {
+        report.diagnostics.extend(outputs.save());
+    }
     options.apply_policy(&mut report.diagnostics);
     if report.diagnostics.iter().any(Diagnostic::is_error) {
         return;
@@ -246,12 +256,18 @@ impl Inputs {
 /// Phase 1 and assembly: every page loaded in parallel (from the build cache where it holds
 /// them, see [`crate::cache`]), then the site model.
 pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site {
-    let (cache, cache_diagnostics) = match &config.cache {
-        Some(settings) => Cache::open(settings),
-        None => (None, Vec::new()),
-    };
+    // Opening the cache hashes the carnet binary (to tell its entries from another version's),
+    // and walking the sources waits on the file system: both alone on one core, so side by side.
+    let mut found = Vec::new();
+    let ((cache, cache_diagnostics), inputs) = rayon::join(
+        || match &config.cache {
+            Some(settings) => Cache::open(settings),
+            None => (None, Vec::new()),
+        },
+        || Inputs::discover(&config, &mut found),
+    );
     diagnostics.extend(cache_diagnostics);
-    let inputs = Inputs::discover(&config, diagnostics);
+    diagnostics.append(&mut found);
     let context = inputs.context(&config, cache.as_ref());
     let sources = &inputs.sources;
     let loaded: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
@@ -317,12 +333,14 @@ fn verify_site(site: &Site, theme: &Theme, diagnostics: &mut Vec<Diagnostic>) ->
 
 /// Phase 2: the output plan carried out into the staging folder: every published page resolved,
 /// rendered and indexed in parallel, assets copied, generated files rendered, the search index
-/// written. Returns the number of pages written.
+/// written (its term files from the build cache when no page's search inputs changed). Returns
+/// the number of pages written.
 fn write_site(
     site: &mut Site,
     theme: &Theme,
     dates: Option<&PageDates>,
     staging: &Staging,
+    outputs: Option<&OutputCache>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> usize {
     let (redirects, redirect_diagnostics) = site.redirects();
@@ -346,6 +364,11 @@ fn write_site(
         .map(|&(_, id)| take_page_parts(&mut site.pages[id]))
         .collect();
     let site: &Site = site;
+    let search_pages: Vec<(u32, PageId)> = (0..).zip(pages.iter().map(|&(_, id)| id)).collect();
+    let search_inputs = outputs.and_then(|_| search_digest(site, &search_pages, &taken));
+    let cached_terms = outputs
+        .zip(search_inputs.as_ref())
+        .and_then(|(outputs, digest)| outputs.search_files(digest));
     let markdown_paths: FxHashMap<PageId, &str> = plan
         .entries()
         .iter()
@@ -372,6 +395,8 @@ fn write_site(
         staging,
         markdown_paths,
         pieces: pieces.as_ref(),
+        index_terms: cached_terms.is_none(),
+        html_cache: outputs.map(|outputs| (outputs, render_digest(site, theme, dates))),
     };
     let rendered: Vec<PageOutcome> = pages
         .par_iter()
@@ -384,22 +409,33 @@ fn write_site(
     } = writer;
     let mut indexed = Vec::with_capacity(rendered.len());
     let mut search_paths = Vec::with_capacity(rendered.len());
-    for (found, terms) in rendered {
+    for (found, terms, path) in rendered {
         diagnostics.extend(found);
-        if let Some((terms, path)) = terms {
-            indexed.push(terms);
-            search_paths.push(path);
-        }
+        indexed.extend(terms);
+        search_paths.extend(path);
     }
-    let index = indexer.finish(indexed);
-    let index_errors: Vec<Diagnostic> = index
-        .files
+    let made;
+    let term_files: Vec<(&str, &[u8])> = match cached_terms {
+        Some(files) => files,
+        None => {
+            made = indexer.finish(indexed);
+            let files = made.files.iter();
+            let files: Vec<(&str, &[u8])> = files
+                .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+                .collect();
+            if let Some((outputs, digest)) = outputs.zip(search_inputs.as_ref()) {
+                outputs.keep_search_files(digest, &files);
+            }
+            files
+        }
+    };
+    let index_errors: Vec<Diagnostic> = term_files
         .par_iter()
-        .filter_map(|file| {
+        .filter_map(|&(path, bytes)| {
             staging
-                .write(&file.path, &file.bytes)
+                .write(path, bytes)
                 .err()
-                .map(|err| write_error(&file.path, &err))
+                .map(|err| write_error(path, &err))
         })
         .collect();
     diagnostics.extend(index_errors);
@@ -437,7 +473,7 @@ fn write_site(
         .collect();
     diagnostics.extend(others);
     // Last: what every file written is, for `carnet deploy`.
-    let search_files = index.files.iter().map(|file| file.path.as_str());
+    let search_files = term_files.iter().map(|&(path, _)| path);
     let plan_file = plan.file(search_paths.iter().map(String::as_str).chain(search_files));
     if let Err(err) = staging.write(PLAN_FILE, &plan_file.to_bytes()) {
         diagnostics.push(write_error(PLAN_FILE, &err));
@@ -472,6 +508,10 @@ struct PageWriter<'a> {
     /// Where each page's `.md` goes, for the pages that have one.
     markdown_paths: FxHashMap<PageId, &'a str>,
     pieces: Option<&'a LlmsPieces>,
+    /// Whether pages' terms are wanted: not when the term files come from the build cache.
+    index_terms: bool,
+    /// The build cache's rendered pages, with the digest of what rendering reads of the site.
+    html_cache: Option<(&'a OutputCache, [u8; 32])>,
 }
 
 impl PageWriter<'_> {
@@ -493,17 +533,36 @@ impl PageWriter<'_> {
         {
             found.push(write_error("llms-full.txt", &err));
         }
-        let indexed =
-            self.indexer
-                .page_from(search_id, &site.pages[id], &parts, site.language_of(id));
+        let page = &site.pages[id];
+        let (terms, file) = if self.index_terms {
+            let indexed = self
+                .indexer
+                .page_from(search_id, page, &parts, site.language_of(id));
+            indexed.map_or((None, None), |(terms, file)| (Some(terms), Some(file)))
+        } else {
+            (None, SearchIndexer::page_file(search_id, page, &parts))
+        };
         drop(parts);
-        let terms = indexed.map(|(terms, file)| {
+        let search_path = file.map(|file| {
             if let Err(err) = self.staging.write(&file.path, &file.bytes) {
                 found.push(write_error(&file.path, &err));
             }
-            (terms, file.path)
+            file.path
         });
-        match self.renderer.page(id, &content) {
+        let cache = self
+            .html_cache
+            .map(|(outputs, digest)| (outputs, outputs.page_key(&digest, path, &content)));
+        let cached = cache.and_then(|(outputs, key)| outputs.page_html(&key));
+        let rendered = match cached {
+            Some(html) => Ok(std::borrow::Cow::Borrowed(html)),
+            None => self.renderer.page(id, &content).map(|html| {
+                if let Some((outputs, key)) = cache {
+                    outputs.keep_page_html(key, &html);
+                }
+                std::borrow::Cow::Owned(html)
+            }),
+        };
+        match rendered {
             Ok(html) => {
                 if let Err(err) = self.staging.write(path, &html) {
                     found.push(write_error(path, &err));
@@ -511,13 +570,13 @@ impl PageWriter<'_> {
             }
             Err(error) => found.push(error),
         }
-        (found, terms)
+        (found, terms, search_path)
     }
 }
 
-/// What writing one page found, and its terms for the search index with the path of its own
-/// search file.
-type PageOutcome = (Vec<Diagnostic>, Option<(PageTerms, String)>);
+/// What writing one page found, its terms for the search index (unless they are not wanted),
+/// and the path of its own search file.
+type PageOutcome = (Vec<Diagnostic>, Option<PageTerms>, Option<String>);
 
 fn write_error(rel: &str, err: &std::io::Error) -> Diagnostic {
     Diagnostic::error("output-failed", format!("cannot write `{rel}`: {err}"))

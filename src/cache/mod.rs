@@ -18,7 +18,10 @@
 //! the rest of the site (links, navigation, the theme) is computed after, by every build.
 
 mod fragments;
+mod outputs;
 mod table;
+
+pub use outputs::{OutputCache, SearchFiles};
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -63,8 +66,12 @@ impl Cache {
         let today = today();
         let path = config.dir.join("fragments.bin");
         // Fragments hold their pages' code already: they get most of the room.
-        let (fragments, distrust) =
-            Table::open(path.clone(), identity, today, config.max_bytes / 4 * 3);
+        let (fragments, distrust) = Table::open(
+            path.clone(),
+            identity,
+            today,
+            fragment_room(config.max_bytes),
+        );
         diagnostics.extend(distrust.and_then(|distrust| distrust_warning(&path, &distrust)));
         let cache = Cache {
             dir: config.dir.clone(),
@@ -81,7 +88,7 @@ impl Cache {
     fn blocks(&self) -> &Table {
         self.blocks.get_or_init(|| {
             let path = self.dir.join("blocks.bin");
-            let room = self.max_bytes - self.max_bytes / 4 * 3;
+            let room = self.max_bytes - fragment_room(self.max_bytes) - output_room(self.max_bytes);
             let (table, distrust) = Table::open(path.clone(), self.identity, self.today, room);
             if let Some(warning) = distrust.and_then(|d| distrust_warning(&path, &d)) {
                 let mut late = self.late.lock().unwrap_or_else(|e| e.into_inner());
@@ -103,22 +110,7 @@ impl Cache {
         } = self;
         let mut diagnostics = late.into_inner().unwrap_or_else(|e| e.into_inner());
         let tables = [Some(&fragments), blocks.get()];
-        for table in tables.into_iter().flatten() {
-            let damaged = table.damaged();
-            if damaged > 0 {
-                let (entries, their, were) = match damaged {
-                    1 => ("1 entry".to_owned(), "its", "was"),
-                    n => (format!("{n} entries"), "their", "were"),
-                };
-                diagnostics.push(Diagnostic::warning(
-                    "cache-ignored",
-                    format!(
-                        "the build cache `{}` is damaged: {entries} failed {their} checksum and {were} not used (made again by this build)",
-                        table.path().display()
-                    ),
-                ));
-            }
-        }
+        diagnostics.extend(tables.into_iter().flatten().filter_map(damage_warning));
         let results = [
             Some(fragments.write(MAX_DAYS)),
             blocks.into_inner().map(|blocks| blocks.write(MAX_DAYS)),
@@ -127,30 +119,14 @@ impl Cache {
             .into_iter()
             .flatten()
             .filter_map(Result::err)
-            .map(|err| {
-                Diagnostic::warning(
-                    "cache-unwritable",
-                    format!(
-                        "cannot write the build cache in `{}`: {err} (the next build will not be faster)",
-                        dir.display()
-                    ),
-                )
-            });
+            .map(|err| unwritable_warning(&dir, &err));
         diagnostics.extend(failed);
         diagnostics
     }
 
     /// The key of `parts`, for this binary and this format.
     fn key(&self, kind: &[u8], parts: &[&[u8]]) -> Key {
-        let mut hasher = blake3::Hasher::new();
-        hasher.update(FORMAT);
-        hasher.update(&self.identity);
-        hasher.update(kind);
-        for part in parts {
-            hasher.update(&(part.len() as u64).to_le_bytes());
-            hasher.update(part);
-        }
-        *hasher.finalize().as_bytes()
+        key_of(&self.identity, kind, parts)
     }
 }
 
@@ -170,6 +146,58 @@ impl BlockStore for Cache {
         blocks.put(key, html.as_bytes());
         Some(html)
     }
+}
+
+/// The room of the fragment table within `max_bytes`: most of it, as fragments hold their
+/// pages' code already.
+fn fragment_room(max_bytes: u64) -> u64 {
+    max_bytes / 8 * 5
+}
+
+/// The room of the output table (the search index's term files) within `max_bytes`.
+fn output_room(max_bytes: u64) -> u64 {
+    max_bytes / 4
+}
+
+/// The key of `parts` for the carnet `identity` and this format: every part's length goes in
+/// before it, so no two lists of parts hash the same bytes.
+fn key_of(identity: &Key, kind: &[u8], parts: &[&[u8]]) -> Key {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(FORMAT);
+    hasher.update(identity);
+    hasher.update(kind);
+    for part in parts {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    *hasher.finalize().as_bytes()
+}
+
+/// The warning for a table that could not be written in `dir`.
+fn unwritable_warning(dir: &std::path::Path, err: &std::io::Error) -> Diagnostic {
+    Diagnostic::warning(
+        "cache-unwritable",
+        format!(
+            "cannot write the build cache in `{}`: {err} (the next build will not be faster)",
+            dir.display()
+        ),
+    )
+}
+
+/// The warning for the entries of `table` that failed their checksum, if any.
+fn damage_warning(table: &Table) -> Option<Diagnostic> {
+    let (entries, their, were) = match table.damaged() {
+        0 => return None,
+        1 => ("1 entry".to_owned(), "its", "was"),
+        n => (format!("{n} entries"), "their", "were"),
+    };
+    Some(Diagnostic::warning(
+        "cache-ignored",
+        format!(
+            "the build cache `{}` is damaged: {entries} failed {their} checksum and {were} not used (made again by this build)",
+            table.path().display()
+        ),
+    ))
 }
 
 /// What the user is told about a table not used: nothing when another carnet wrote it (expected

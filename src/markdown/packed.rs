@@ -140,6 +140,21 @@ impl PackedParts {
         self.markdown_len
     }
 
+    /// Feeds what the parts are into `hasher` without unpacking them: the lengths they split
+    /// into and the compressed bytes (which unpack to one text only), for the build cache's
+    /// keys.
+    pub fn hash_into(&self, hasher: &mut blake3::Hasher) {
+        hasher.update(&(self.html_len as u64).to_le_bytes());
+        hasher.update(
+            &self
+                .markdown_len
+                .map_or(u64::MAX, |n| n as u64)
+                .to_le_bytes(),
+        );
+        hasher.update(&(self.packed.len as u64).to_le_bytes());
+        hasher.update(&self.packed.bytes);
+    }
+
     /// What the packed bytes take in memory, and what they held: for measuring.
     pub fn sizes(&self) -> (usize, usize) {
         (self.packed.packed_len(), self.packed.len())

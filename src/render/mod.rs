@@ -3,6 +3,7 @@
 //! Markdown, `llms.txt` and `llms-full.txt`.
 
 mod context;
+mod digest;
 mod hosting;
 mod linker;
 mod llms;
@@ -18,6 +19,7 @@ pub use context::{
     listing_context, listing_pages, nav_json, nav_json_path, not_found_context, page_context,
     spaces_home_context,
 };
+pub use digest::{render_digest, search_digest};
 pub use hosting::{robots, sitemap};
 pub use linker::Linker;
 pub use llms::{

@@ -53,6 +53,33 @@ impl Theme {
     }
 }
 
+impl Theme {
+    /// Feeds everything of the theme a rendered page can depend on into `hasher`: every
+    /// template's name and text, every static file's output path, condition and bytes, and the
+    /// asset paths templates see (see [`super::digest`]).
+    pub fn digest_into(&self, hasher: &mut blake3::Hasher) {
+        let Theme {
+            tera: _, // Compiled from `sources`.
+            files,
+            asset_paths,
+            sources,
+        } = self;
+        for (name, (_, text)) in sources {
+            super::digest::part(hasher, name.as_bytes());
+            super::digest::part(hasher, text.as_bytes());
+        }
+        for file in files {
+            super::digest::part(hasher, file.output.as_bytes());
+            super::digest::part(hasher, file.only_for.unwrap_or("").as_bytes());
+            super::digest::part(hasher, &file.bytes);
+        }
+        for (name, path) in asset_paths {
+            super::digest::part(hasher, name.as_bytes());
+            super::digest::part(hasher, path.as_bytes());
+        }
+    }
+}
+
 impl std::fmt::Debug for Theme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Theme")

@@ -108,6 +108,23 @@ impl SearchIndexer {
         Some((terms, file))
     }
 
+    /// The page file of a page [`SearchIndexer::page_from`] indexes, without its terms: what a
+    /// build writes when it takes the term shards from its cache.
+    pub fn page_file(
+        id: u32,
+        page: &Page,
+        fragment: &crate::markdown::Fragment,
+    ) -> Option<IndexFile> {
+        if page.hidden() || page.doc.front_matter.no_index {
+            return None;
+        }
+        let bytes = page_script(id, &page.href_path, &page.title, &fragment.sections());
+        Some(IndexFile {
+            path: format!("search/p/{id}.js"),
+            bytes,
+        })
+    }
+
     /// The term shards and `meta.js`, once every page is indexed.
     pub fn finish(self, pages: Vec<PageTerms>) -> TermFiles {
         self.files(pages.iter().collect())

@@ -9,7 +9,7 @@ use carnet::build::{BuildReport, build};
 
 use crate::common::*;
 
-fn build_site(site: &Path) -> BuildReport {
+pub(super) fn build_site(site: &Path) -> BuildReport {
     let report = build(&options(site));
     assert!(
         report.written,
@@ -36,7 +36,7 @@ fn uncached_output(site: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     tree_files(&copy.path().join("public"))
 }
 
-fn assert_same_as_uncached(site: &Path) {
+pub(super) fn assert_same_as_uncached(site: &Path) {
     let cached = tree_files(&site.join("public"));
     let fresh = uncached_output(site);
     let differ: Vec<&String> = fresh
