@@ -71,6 +71,31 @@ pub fn llms_full(site: &Site) -> String {
     String::from_utf8(out).expect("pages' Markdown is UTF-8")
 }
 
+/// The pages of `llms-full.txt`, in its order.
+pub fn llms_full_pages(site: &Site) -> Vec<PageId> {
+    sections(site).into_iter().flat_map(|s| s.pages).collect()
+}
+
+/// The piece of `llms-full.txt` that page `id` gives (its Markdown, links from the site root).
+pub fn llms_full_piece(site: &Site, id: PageId) -> String {
+    markdown_with(site, id, site_linker(site))
+}
+
+/// `llms-full.txt` from its pieces in order ([`llms_full_piece`]), as a build writes it.
+pub fn write_llms_pieces<'a>(
+    pieces: impl IntoIterator<Item = &'a [u8]>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut joined = Joined {
+        out,
+        written: false,
+    };
+    for piece in pieces {
+        joined.push(piece)?;
+    }
+    Ok(())
+}
+
 /// [`llms_full`] written to `out` page by page: the file holds the whole site's Markdown, so a
 /// build streams it to disk rather than holding it (tens of megabytes on a large site) whole.
 fn write_llms_full(site: &Site, out: &mut dyn Write) -> io::Result<()> {

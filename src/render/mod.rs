@@ -22,7 +22,9 @@ pub use context::{
 pub use digest::{render_digest, search_digest};
 pub use hosting::{robots, sitemap};
 pub use linker::Linker;
-pub use llms::{LlmsPieces, llms_full, llms_txt};
+pub use llms::{
+    LlmsPieces, llms_full, llms_full_pages, llms_full_piece, llms_txt, write_llms_pieces,
+};
 pub use markdown::{page_markdown, page_markdown_of, page_markdown_path};
 pub use plan::{Job, Plan, PlanDiff, SEARCH_DIR, page_html_path, render_generated};
 pub use plan_file::{OutputKind, PLAN_FILE, PlanFile};

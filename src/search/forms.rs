@@ -61,6 +61,25 @@ impl Recorded {
         id
     }
 
+    /// Calls `f` with each recorded form: its id, word and term ids.
+    pub fn each(&self, mut f: impl FnMut(u32, &str, [u32; 2])) {
+        let recorded = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        for (id, (_, word, ids)) in recorded.forms.iter().enumerate() {
+            f(id as u32, word, *ids);
+        }
+    }
+
+    /// The word and term ids of each form of `ids` (a form never recorded is left out).
+    pub fn words(&self, ids: &[u32]) -> Vec<(u32, String, [u32; 2])> {
+        let recorded = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        ids.iter()
+            .filter_map(|&id| {
+                let (_, word, terms) = recorded.forms.get(id as usize)?;
+                Some((id, word.clone(), *terms))
+            })
+            .collect()
+    }
+
     /// The forms whose ids `live` holds, per stemmer.
     fn live(&self, live: &[bool]) -> Vec<(&'static str, WordIds)> {
         let recorded = self.0.lock().unwrap_or_else(|e| e.into_inner());

@@ -22,7 +22,6 @@ use std::fmt::Write as _;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::analyze::{Analyzer, words};
@@ -304,133 +303,11 @@ pub fn term_files(
     mut pages: Vec<&PageTerms>,
 ) -> TermFiles {
     pages.sort_unstable_by_key(|p| p.id);
-    let recorded = &vocabulary.forms;
-    let guard = vocabulary.lock_terms();
-    let (term_ids, vocabulary) = &*guard;
-    let count = pages.len();
-    let average = if count == 0 {
-        1.0
-    } else {
-        (pages.iter().map(|p| p.length).sum::<f32>() / count as f32).max(1.0)
+    let context = Context {
+        analyzers,
+        vocabulary,
     };
-    let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); vocabulary.len()];
-    let mut live_forms = Vec::new();
-    let mut hasher = blake3::Hasher::new();
-    for page in &pages {
-        for &form in &page.forms {
-            let i = form as usize;
-            if i >= live_forms.len() {
-                live_forms.resize((i + 1).next_power_of_two(), false);
-            }
-            live_forms[i] = true;
-        }
-        hasher.update(&page.id.to_le_bytes());
-        hasher.update(&page.file_hash);
-        let norm = 1.2 * (0.25 + 0.75 * page.length / average);
-        for &(term, tf) in &page.terms {
-            // BM25's term-frequency part; idf is applied per term below.
-            if let Some(list) = postings.get_mut(term as usize) {
-                list.push((page.id, tf * 2.2 / (tf + norm)));
-            }
-        }
-    }
-    let forms = recorded.complete(&live_forms, analyzers, |term| {
-        let id = *term_ids.get(term)?;
-        let live = postings
-            .get(id as usize)
-            .is_some_and(|list| !list.is_empty());
-        live.then_some(id)
-    });
-    let mut encoded: Vec<(String, String, Option<String>)> = vocabulary
-        .par_iter()
-        .cloned()
-        .zip(postings)
-        .filter(|(_, list)| !list.is_empty())
-        .map(|(term, list)| {
-            let (head, tail) = split_postings(list, count);
-            (term, head, tail)
-        })
-        .collect();
-    encoded.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let (terms, tails): (Vec<(String, String)>, Vec<Option<String>>) = encoded
-        .into_iter()
-        .map(|(term, head, tail)| ((term, head), tail))
-        .unzip();
-    let shards = shard(&terms, 1);
-    let shard_index: FxHashMap<&str, usize> = shards
-        .iter()
-        .enumerate()
-        .map(|(i, (key, _))| (key.as_str(), i))
-        .collect();
-    // The shard a browser looks in for a folded word: the longest key it starts with.
-    let shard_of = |folded: &str| {
-        (1..=MAX_PREFIX_CHARS)
-            .rev()
-            .find_map(|n| shard_index.get(prefix(folded, n)).copied())
-    };
-    let forms_by_shard = forms::by_shard(forms, shards.len(), shard_of, vocabulary);
-
-    let mut shard_files = Vec::with_capacity(shards.len());
-    for (i, (key, range)) in shards.iter().enumerate() {
-        let mut body = String::new();
-        let _ = write!(body, "carnetSearch.shard({},{{", json_string(key));
-        for (i, (term, encoded)) in terms[range.clone()].iter().enumerate() {
-            if i > 0 {
-                body.push(',');
-            }
-            let _ = write!(body, "{}:[{encoded}]", json_string(term));
-        }
-        body.push_str("},");
-        forms::write(&mut body, &forms_by_shard[i]);
-        let tailed: Vec<usize> = range.clone().filter(|t| tails[*t].is_some()).collect();
-        let names: Vec<&str> = tailed.iter().map(|t| terms[*t].0.as_str()).collect();
-        let _ = writeln!(body, ",{});", json_terms_ref(&names));
-        hasher.update(key.as_bytes());
-        hasher.update(body.as_bytes());
-        shard_files.push((format!("t/{}", file_name(key)), body.into_bytes()));
-        if !tailed.is_empty() {
-            let mut tail = String::new();
-            let _ = write!(tail, "carnetSearch.tail({},{{", json_string(key));
-            for (j, t) in tailed.iter().enumerate() {
-                if j > 0 {
-                    tail.push(',');
-                }
-                let postings = tails[*t].as_deref().unwrap_or_default();
-                let _ = write!(tail, "{}:[{postings}]", json_string(&terms[*t].0));
-            }
-            tail.push_str("});\n");
-            hasher.update(tail.as_bytes());
-            shard_files.push((format!("x/{}", file_name(key)), tail.into_bytes()));
-        }
-    }
-    let version = hasher.finalize().to_hex()[..10].to_owned();
-    let described: Vec<serde_json::Value> = analyzers
-        .iter()
-        .map(|(language, analyzer)| {
-            serde_json::json!({
-                "language": language,
-                "stemmer": analyzer.stemmer_name,
-                "stop": analyzer.stop_words,
-            })
-        })
-        .collect();
-    let meta = serde_json::json!({
-        "version": 1,
-        "language": analyzers.first().map(|(language, _)| language),
-        "analyzers": described,
-        "pages": count,
-        "version": version,
-        "shards": shards.iter().map(|(key, _)| key.as_str()).collect::<Vec<_>>(),
-    });
-    let mut files = vec![IndexFile {
-        path: "search/meta.js".to_owned(),
-        bytes: format!("carnetSearch.meta({meta});\n").into_bytes(),
-    }];
-    files.extend(shard_files.into_iter().map(|(name, bytes)| IndexFile {
-        path: format!("search/{name}.js"),
-        bytes,
-    }));
-    TermFiles { version, files }
+    TermIndex::new(&context, &pages, false).into_files()
 }
 
 fn json_terms_ref(terms: &[&str]) -> String {
@@ -441,46 +318,79 @@ fn json_terms_ref(terms: &[&str]) -> String {
 /// and, for a term in more pages, the rest, which a browser fetches only when the heads of a
 /// query's terms give too few results: a word in most pages of a big site would otherwise make
 /// every query that has it download a posting for every page.
-fn split_postings(mut list: Vec<(u32, f32)>, pages: usize) -> (String, Option<String>) {
+#[cfg(test)]
+fn split_postings(list: Vec<(u32, f32)>, pages: usize) -> (String, Option<String>) {
     let df = list.len();
-    if df <= HEAD_POSTINGS {
-        return (encode_postings(&list, df, pages), None);
+    let (head, tail, cut) = split_list(list);
+    let tail = cut.map(|_| encode_postings(&tail, df, pages));
+    (encode_postings(&head, df, pages), tail)
+}
+
+/// A term's postings: (page id, weight).
+type Postings = Vec<(u32, f32)>;
+
+/// A term's postings split into its [`HEAD_POSTINGS`] best (the head) and the rest, each in
+/// page order, and the worst posting of the head when there is a rest (what a page must rank
+/// below to be in the tail).
+fn split_list(mut list: Postings) -> (Postings, Postings, Option<(u32, f32)>) {
+    if list.len() <= HEAD_POSTINGS {
+        return (list, Vec::new(), None);
     }
-    list.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    // Best first, ties by page: a total order, so the head is the same set however it is
+    // found, and selecting it costs less than sorting every posting.
+    list.select_nth_unstable_by(HEAD_POSTINGS - 1, best_first);
+    let cut = list[HEAD_POSTINGS - 1];
     let mut tail = list.split_off(HEAD_POSTINGS);
     list.sort_unstable_by_key(|p| p.0);
     tail.sort_unstable_by_key(|p| p.0);
-    (
-        encode_postings(&list, df, pages),
-        Some(encode_postings(&tail, df, pages)),
-    )
+    (list, tail, Some(cut))
+}
+
+/// The order of a term's postings by rank: higher weight first, then lower page.
+fn best_first(a: &(u32, f32), b: &(u32, f32)) -> std::cmp::Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+/// BM25's idf of a term in `df` of `pages` pages.
+fn idf(df: usize, pages: usize) -> f32 {
+    let df = df as f32;
+    (1.0 + (pages as f32 - df + 0.5) / (df + 0.5)).ln()
+}
+
+/// A posting's score as written: BM25 × 100, rounded.
+fn score(weight: f32, idf: f32) -> u32 {
+    (weight * idf * 100.0).round().clamp(1.0, 65_535.0) as u32
 }
 
 /// `page delta, score, page delta, score…`: scores are BM25 × 100, rounded. `df` is the number
 /// of pages with the term (the list may be part of them).
 fn encode_postings(list: &[(u32, f32)], df: usize, pages: usize) -> String {
-    let df = df as f32;
-    let idf = (1.0 + (pages as f32 - df + 0.5) / (df + 0.5)).ln();
-    let mut encoded = String::with_capacity(list.len() * 6);
+    let idf = idf(df, pages);
+    let mut encoded = String::with_capacity(list.len() * 8);
+    let mut numbers = itoa::Buffer::new();
     let mut previous = 0;
     for (i, (page, weight)) in list.iter().enumerate() {
         if i > 0 {
             encoded.push(',');
         }
-        let score = (weight * idf * 100.0).round().clamp(1.0, 65_535.0) as u32;
-        let _ = write!(encoded, "{},{score}", page - previous);
+        encoded.push_str(numbers.format(page - previous));
+        encoded.push(',');
+        encoded.push_str(numbers.format(score(*weight, idf)));
         previous = *page;
     }
     encoded
 }
 
-/// Splits sorted terms into shards keyed by prefix. A term shorter than the prefix length of its
-/// group's split stays in the group's own shard (key = the shorter prefix).
-fn shard(terms: &[(String, String)], chars: usize) -> Vec<(String, std::ops::Range<usize>)> {
+/// Splits sorted terms (each with the length of its encoded postings) into shards keyed by
+/// prefix. A term shorter than the prefix length of its group's split stays in the group's own
+/// shard (key = the shorter prefix). Groups of one first character are split independently
+/// ([`TermIndex`] splits again only the groups a save changed).
+#[cfg(test)]
+fn shard(terms: &[(&str, usize)], chars: usize) -> Vec<(String, std::ops::Range<usize>)> {
     let mut shards = Vec::new();
     let mut start = 0;
     while start < terms.len() {
-        let key = prefix(&terms[start].0, chars);
+        let key = prefix(terms[start].0, chars);
         let end = start
             + terms[start..]
                 .iter()
@@ -493,7 +403,7 @@ fn shard(terms: &[(String, String)], chars: usize) -> Vec<(String, std::ops::Ran
 }
 
 fn split_group(
-    terms: &[(String, String)],
+    terms: &[(&str, usize)],
     range: std::ops::Range<usize>,
     key: &str,
     chars: usize,
@@ -501,9 +411,9 @@ fn split_group(
 ) {
     let size: usize = terms[range.clone()]
         .iter()
-        .map(|(t, e)| t.len() + e.len() + 6)
+        .map(|(t, encoded)| t.len() + encoded + 6)
         .sum();
-    if size <= SHARD_BYTES || chars >= MAX_PREFIX_CHARS || range.len() == 1 {
+    if size <= SHARD_BYTES || chars >= MAX_PREFIX_CHARS || range.len() <= 1 {
         out.push((key.to_owned(), range));
         return;
     }
@@ -517,7 +427,7 @@ fn split_group(
     }
     let mut start = range.start + short;
     while start < range.end {
-        let sub = prefix(&terms[start].0, chars + 1);
+        let sub = prefix(terms[start].0, chars + 1);
         let end = start
             + terms[start..range.end]
                 .iter()
@@ -551,6 +461,9 @@ pub fn file_name(key: &str) -> String {
 fn json_string(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
 }
+
+mod shards;
+pub use shards::{Change, Context, IndexedFile, TermIndex};
 
 #[cfg(test)]
 mod tests;

@@ -7,19 +7,13 @@
 //! the files are byte for byte those of a clean build.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
+use super::index::{Change, Context, IndexedFile, TermIndex};
 use super::{PageTerms, SearchIndexer};
 use crate::site::{PageId, Site};
-
-/// One file of the index, with the hash of its bytes (what `build --watch` compares).
-#[derive(Clone)]
-pub struct IndexedFile {
-    pub bytes: Arc<Vec<u8>>,
-    pub hash: blake3::Hash,
-}
 
 /// What the index keeps of one page.
 struct Indexed {
@@ -35,6 +29,9 @@ pub struct LiveIndex {
     indexer: Arc<SearchIndexer>,
     /// By search id (the order of the published pages): `None` for a page not indexed.
     pages: Vec<Option<Arc<Indexed>>>,
+    /// The term shards, taken by the index of the next state (brought up to date rather than
+    /// made again); this index's files stay as they are.
+    terms: Mutex<Option<TermIndex>>,
     /// Every file of the index, by output path.
     files: HashMap<String, IndexedFile>,
 }
@@ -42,23 +39,25 @@ pub struct LiveIndex {
 impl LiveIndex {
     /// The index of `site`, every page indexed.
     pub fn new(site: &Site) -> LiveIndex {
-        Self::make(site, Arc::new(SearchIndexer::for_site(site)), &[], &[])
+        Self::make(site, Arc::new(SearchIndexer::for_site(site)), None, &[])
     }
 
     /// The index of `site`, which is the site this index was made for with the pages `changed`
     /// loaded again (same URLs, same published pages: a page swap). Pages are reused by search
     /// id when they are the same page and did not change; any other page is indexed again, so
-    /// a site that differs more is still indexed right, only slower.
+    /// a site that differs more is still indexed right, only slower. The term shards are
+    /// brought up to date with the pages indexed again (see [`TermIndex::update`]).
     pub fn update(&self, site: &Site, changed: &[PageId]) -> LiveIndex {
-        Self::make(site, self.indexer.clone(), &self.pages, changed)
+        Self::make(site, self.indexer.clone(), Some(self), changed)
     }
 
     fn make(
         site: &Site,
         indexer: Arc<SearchIndexer>,
-        previous: &[Option<Arc<Indexed>>],
+        base: Option<&LiveIndex>,
         changed: &[PageId],
     ) -> LiveIndex {
+        let previous: &[Option<Arc<Indexed>>] = base.map_or(&[], |b| &b.pages);
         let published: Vec<(usize, &crate::site::Page)> = site.published().collect();
         let pages: Vec<Option<Arc<Indexed>>> = published
             .par_iter()
@@ -84,25 +83,39 @@ impl LiveIndex {
             })
             .collect();
         let terms: Vec<&PageTerms> = pages.iter().flatten().map(|p| &p.terms).collect();
-        let index = indexer.files(terms);
-        let mut files: HashMap<String, IndexedFile> = index
-            .files
-            .into_par_iter()
-            .map(|file| {
-                let hash = blake3::hash(&file.bytes);
-                let indexed = IndexedFile {
-                    bytes: Arc::new(file.bytes),
-                    hash,
-                };
-                (file.path, indexed)
-            })
-            .collect();
+        let context = Context {
+            analyzers: &indexer.analyzers,
+            vocabulary: &indexer.vocabulary,
+        };
+        let kept = base.and_then(|b| b.terms.lock().unwrap_or_else(|e| e.into_inner()).take());
+        let index = match kept {
+            Some(mut index) => {
+                let ids = pages.len().max(previous.len());
+                let changes: Vec<Change<'_>> = (0..ids)
+                    .filter_map(|id| {
+                        let old = previous.get(id).and_then(Option::as_ref);
+                        let new = pages.get(id).and_then(Option::as_ref);
+                        let same = match (old, new) {
+                            (Some(old), Some(new)) => Arc::ptr_eq(old, new),
+                            (None, None) => true,
+                            _ => false,
+                        };
+                        (!same).then(|| (old.map(|p| &p.terms), new.map(|p| &p.terms)))
+                    })
+                    .collect();
+                index.update(&context, &terms, &changes);
+                index
+            }
+            None => TermIndex::new(&context, &terms, true),
+        };
+        let mut files: HashMap<String, IndexedFile> = index.shared_files().into_iter().collect();
         for page in pages.iter().flatten() {
             files.insert(page.path.clone(), page.file.clone());
         }
         LiveIndex {
             indexer,
             pages,
+            terms: Mutex::new(Some(index)),
             files,
         }
     }

@@ -19,9 +19,10 @@ pub use crate::markdown::PageWords;
 pub use crate::markdown::Section;
 pub use analyze::{Analyzer, Terms, fold, words};
 pub use index::{
-    IndexFile, PageTerms, TermFiles, Vocabulary, file_name, page_script, page_terms, term_files,
+    IndexFile, IndexedFile, PageTerms, TermFiles, Vocabulary, file_name, page_script, page_terms,
+    term_files,
 };
-pub use live::{IndexedFile, LiveIndex};
+pub use live::LiveIndex;
 
 use crate::site::Page;
 

@@ -18,6 +18,7 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 use super::live::Scope;
+use super::llms_full::LlmsFull;
 use super::snapshot::Snapshot;
 use crate::build::BuildOptions;
 use crate::diagnostic::Diagnostic;
@@ -97,14 +98,33 @@ impl Mirror {
         // search index, `llms-full.txt`, the plan file, which lists the index's files): a saved
         // page reaches the disk without waiting for those. (They have no findings: nothing the
         // policy could refuse.)
-        let (mut whole_site, pages): (Vec<Output>, Vec<Output>) = outputs_in(snapshot, scope)
+        let (whole_site, pages): (Vec<Output>, Vec<Output>) = outputs_in(snapshot, scope)
             .into_iter()
             .partition(|(_, job)| matches!(job, Some(Job::LlmsFull | Job::PlanFile)));
         if !self.sync(snapshot, &pages, &mut synced, &mut produced) {
             self.behind = true;
             return synced;
         }
-        whole_site.extend(search_outputs(snapshot, scope));
+        // `llms-full.txt` (tens of megabytes to write) is written while the search index is
+        // brought up to date, on the other core: neither waits for the other. The plan file,
+        // which lists the index's files, comes after both.
+        let (llms, mut whole_site): (Vec<Output>, Vec<Output>) = whole_site
+            .into_iter()
+            .partition(|(_, job)| matches!(job, Some(Job::LlmsFull)));
+        let mut llms_synced = Synced::default();
+        let mut llms_produced = HashSet::new();
+        let (llms_done, search) = rayon::join(
+            || self.sync(snapshot, &llms, &mut llms_synced, &mut llms_produced),
+            || search_outputs(snapshot, scope),
+        );
+        synced.written += llms_synced.written;
+        synced.diagnostics.extend(llms_synced.diagnostics);
+        produced.extend(llms_produced);
+        if !llms_done {
+            self.behind = true;
+            return synced;
+        }
+        whole_site.extend(search);
         if !self.sync(snapshot, &whole_site, &mut synced, &mut produced) {
             self.behind = true;
             return synced;
@@ -221,6 +241,7 @@ impl Mirror {
             match bytes {
                 Bytes::Rendered(bytes) => staging.write(path, &bytes),
                 Bytes::Shared(bytes) => staging.write(path, &bytes),
+                Bytes::Llms(llms) => staging.write_with(path, |out| llms.write_to(out)),
                 Bytes::Copy(from) => staging.copy_file(path, from),
             }
             .map(|()| written)
@@ -313,6 +334,8 @@ enum Bytes<'a> {
     Rendered(Vec<u8>),
     /// A file of the search index, as the snapshot holds it.
     Shared(std::sync::Arc<Vec<u8>>),
+    /// `llms-full.txt`, written from its pieces.
+    Llms(std::sync::Arc<LlmsFull>),
     Copy(&'a Path),
 }
 
@@ -351,6 +374,13 @@ fn make<'a>(
                     )
                 });
             (made, Vec::new())
+        }
+        Some(Job::LlmsFull) => {
+            // Kept by pieces: a save makes the pieces of its pages, and the stamp (a hash of
+            // the pieces' hashes) tells whether the file changed without hashing 47 MB.
+            let llms = snapshot.llms_full();
+            let made = (Written::Rendered(llms.stamp()), Bytes::Llms(llms));
+            (Ok(made), Vec::new())
         }
         None => {
             // Its hash was taken when the index was made: unchanged files cost a comparison.
@@ -394,6 +424,7 @@ fn replace_file(dir: &Path, rel: &str, bytes: Bytes<'_>) -> std::io::Result<()> 
     let done = match bytes {
         Bytes::Rendered(bytes) => std::fs::write(&temp, bytes),
         Bytes::Shared(bytes) => std::fs::write(&temp, &*bytes),
+        Bytes::Llms(llms) => write_pieces(&temp, &llms),
         Bytes::Copy(from) => std::fs::copy(from, &temp).map(|_| ()),
     }
     .and_then(|()| std::fs::rename(&temp, &path));
@@ -401,6 +432,15 @@ fn replace_file(dir: &Path, rel: &str, bytes: Bytes<'_>) -> std::io::Result<()> 
         let _ = std::fs::remove_file(&temp);
     }
     done
+}
+
+/// `llms-full.txt` written at `path` from its pieces, through a large buffer (the file is tens
+/// of megabytes on a large site).
+fn write_pieces(path: &Path, llms: &LlmsFull) -> std::io::Result<()> {
+    let file = std::fs::File::create(path)?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    llms.write_to(&mut out)?;
+    std::io::Write::flush(&mut out)
 }
 
 /// Removes the file at `rel` under `dir`, and the folders it leaves empty.

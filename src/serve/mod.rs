@@ -13,6 +13,7 @@ pub mod guard;
 pub mod http;
 mod lifecycle;
 pub mod live;
+mod llms_full;
 mod loading;
 pub mod mirror;
 mod signals;

@@ -8,6 +8,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use super::llms_full::LlmsFull;
 use crate::diagnostic::Diagnostic;
 use crate::git_dates::PageDates;
 use crate::render::{
@@ -41,6 +42,11 @@ pub struct Snapshot {
     /// The index of the snapshot this one was derived from, and the pages changed since: the
     /// index is made from it (only those pages indexed again), then dropped.
     search_base: Mutex<Option<(Arc<LiveIndex>, Vec<PageId>)>>,
+    /// `llms-full.txt` by pieces (`carnet build --watch`), made on first use, and what it is
+    /// made from: the pieces of the snapshot this one was derived from and the pages changed
+    /// since, as for the index.
+    llms: OnceLock<Arc<LlmsFull>>,
+    llms_base: Mutex<Option<(Arc<LlmsFull>, Vec<PageId>)>>,
 }
 
 impl Snapshot {
@@ -64,6 +70,8 @@ impl Snapshot {
             rendered: Mutex::default(),
             search: OnceLock::new(),
             search_base: Mutex::default(),
+            llms: OnceLock::new(),
+            llms_base: Mutex::default(),
         }
     }
 
@@ -94,14 +102,8 @@ impl Snapshot {
             })
             .map(|(path, bytes)| (path.clone(), bytes.clone()))
             .collect();
-        let search_base = match self.search.get() {
-            Some(index) => Some((index.clone(), changed.to_vec())),
-            None => self.lock_search_base().as_ref().map(|(index, before)| {
-                let mut pages = before.clone();
-                pages.extend(changed.iter().filter(|id| !before.contains(id)));
-                (index.clone(), pages)
-            }),
-        };
+        let search_base = base_of(&self.search, &self.search_base, changed);
+        let llms_base = base_of(&self.llms, &self.llms_base, changed);
         Snapshot {
             generation,
             site,
@@ -114,6 +116,8 @@ impl Snapshot {
             rendered: Mutex::new(kept),
             search: OnceLock::new(),
             search_base: Mutex::new(search_base),
+            llms: OnceLock::new(),
+            llms_base: Mutex::new(llms_base),
         }
     }
 
@@ -145,6 +149,24 @@ impl Snapshot {
     /// The file of the search index at `path`, with its hash.
     pub fn search_file(&self, path: &str) -> Option<IndexedFile> {
         self.search_files().get(path).cloned()
+    }
+
+    /// `llms-full.txt` by pieces, brought up to date from the snapshot this one was derived
+    /// from when there is one.
+    pub fn llms_full(&self) -> Arc<LlmsFull> {
+        self.llms
+            .get_or_init(|| {
+                let base = self
+                    .llms_base
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .take();
+                Arc::new(match base {
+                    Some((base, changed)) => base.update(&self.site, &changed),
+                    None => LlmsFull::new(&self.site),
+                })
+            })
+            .clone()
     }
 
     /// A published page rendered now and not kept, with what its references' resolution found.
@@ -228,6 +250,27 @@ impl Snapshot {
                 .map(Ok),
             job => self.render_uncached(path, job),
         }
+    }
+}
+
+/// What a derived snapshot makes its `made` from: this snapshot's, when made, or the base this
+/// one had (a chain of saves with nothing asked in between), with the pages `changed` added.
+fn base_of<T>(
+    made: &OnceLock<Arc<T>>,
+    base: &Mutex<Option<(Arc<T>, Vec<PageId>)>>,
+    changed: &[PageId],
+) -> Option<(Arc<T>, Vec<PageId>)> {
+    match made.get() {
+        Some(made) => Some((made.clone(), changed.to_vec())),
+        None => base
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .map(|(made, before)| {
+                let mut pages = before.clone();
+                pages.extend(changed.iter().filter(|id| !before.contains(id)));
+                (made.clone(), pages)
+            }),
     }
 }
 

@@ -120,8 +120,13 @@ pub fn watch(
                 .with_poll_interval(interval)
                 .with_compare_contents(true)
                 .with_follow_symlinks(false);
-            let mut debouncer =
-                new_debouncer_opt(debounce, None, handler, FileIdMap::new(), config)?;
+            let mut debouncer = new_debouncer_opt(
+                debouncer_wait(debounce),
+                None,
+                handler,
+                FileIdMap::new(),
+                config,
+            )?;
             for (path, mode) in watched {
                 debouncer.watch(&path, mode)?;
             }
@@ -269,6 +274,17 @@ fn changes_content(kind: &EventKind) -> bool {
     }
 }
 
+/// The shortest wait handed to the debouncer. Its thread sleeps a quarter of the wait between
+/// two looks at its queue: with `--debounce 0` it never slept, and took a whole core (locking,
+/// sorting, reading the clock) from the rebuilds it was there to start. A plain save does not
+/// wait for it (the fast lane delivers it at once).
+const MIN_DEBOUNCER_WAIT: Duration = Duration::from_millis(20);
+
+/// The debouncer's wait for a `--debounce` of `debounce`.
+fn debouncer_wait(debounce: Duration) -> Duration {
+    debounce.max(MIN_DEBOUNCER_WAIT)
+}
+
 /// The debounced native watcher on `watched` (see [`polled`]), or why it cannot run. The output
 /// folder is left out, as in polling,
 /// since every file a rebuild writes there would otherwise be an event the debouncer queues,
@@ -278,7 +294,7 @@ fn watch_natively(
     debounce: Duration,
     handler: impl notify_debouncer_full::DebounceEventHandler,
 ) -> notify::Result<Debouncer<RecommendedWatcher, RecommendedCache>> {
-    let mut debouncer = new_debouncer(debounce, None, handler)?;
+    let mut debouncer = new_debouncer(debouncer_wait(debounce), None, handler)?;
     for (path, mode) in watched {
         debouncer.watch(path, *mode)?;
     }

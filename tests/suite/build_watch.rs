@@ -243,6 +243,90 @@ fn the_search_index_follows_edits_that_add_and_remove_words() {
     wait_for_clean_build_output(site, &watching);
 }
 
+/// The output file at `rel`, as text.
+fn output(site: &Path, rel: &str) -> String {
+    std::fs::read_to_string(site.join("public").join(rel)).unwrap_or_default()
+}
+
+#[test]
+fn the_search_index_and_llms_full_follow_text_edits_of_every_kind() {
+    let tmp = copy_fixture("reader");
+    let site = tmp.path();
+    let watching = Watching::start(site);
+    wait_for_clean_build_output(site, &watching);
+    let page = site.join("guides/messagerie.md");
+    let original = std::fs::read_to_string(&page).unwrap_or_default();
+    // A Markdown edit: a new word in the index, the new text in `llms-full.txt`.
+    let added = format!("{original}\nLes **quokkas** lisent leurs courriels.\n");
+    std::fs::write(&page, &added).ok();
+    wait_for_clean_build_output(site, &watching);
+    assert!(output(site, "llms-full.txt").contains("Les **quokkas** lisent"));
+    assert!(output(site, "search/t/q.js").contains("quokka"));
+    // The word removed again (its shard goes with it: no other page has a `q` term).
+    std::fs::write(&page, original.replace("souvent", "parfois")).ok();
+    wait_for_clean_build_output(site, &watching);
+    assert!(!output(site, "llms-full.txt").contains("quokkas"));
+    assert!(!output(site, "llms-full.txt").contains("souvent"));
+    // A long paragraph: the site's average page length moves past a step of its rounding,
+    // and every posting's weight changes.
+    let long: String = (0..400).map(|i| format!("paragraphe{} ", i % 37)).collect();
+    std::fs::write(&page, format!("{original}\n{long}\n")).ok();
+    wait_for_clean_build_output(site, &watching);
+    std::fs::write(&page, &original).ok();
+    wait_for_clean_build_output(site, &watching);
+    // A title change (SUMMARY.md's label): the search page file and `llms-full.txt` follow.
+    let summary = std::fs::read_to_string(site.join("SUMMARY.md")).unwrap_or_default();
+    let renamed = summary.replace("[Messagerie]", "[Courrier des lecteurs]");
+    write(site, "SUMMARY.md", renamed.as_bytes());
+    wait_for_clean_build_output(site, &watching);
+    assert!(output(site, "llms-full.txt").contains("# Courrier des lecteurs"));
+    let files = tree_files(&site.join("public/search/p"));
+    assert!(
+        files
+            .values()
+            .any(|f| String::from_utf8_lossy(f).contains("Courrier des lecteurs"))
+    );
+}
+
+#[test]
+fn a_term_crossing_the_head_size_gets_and_loses_its_tail_file() {
+    // 500 pages say `tournesol` (the head size); the next one makes it 501.
+    let mut files = vec![("SUMMARY.md".to_owned(), String::from("# Sommaire\n\n"))];
+    for n in 0..502 {
+        let word = if n < 500 { "tournesol" } else { "girasol" };
+        files[0].1.push_str(&format!("* [Page {n}](p{n}.md)\n"));
+        files.push((
+            format!("p{n}.md"),
+            format!("# Page {n}\n\nLe {word} numéro {n} pousse.\n"),
+        ));
+    }
+    files.push((
+        "carnet.yaml".to_owned(),
+        "title: Champs\nlanguage: fr\n".to_owned(),
+    ));
+    let tmp = site_with_owned(&files);
+    let site = tmp.path();
+    let watching = Watching::start(site);
+    wait_for_clean_build_output(site, &watching);
+    assert!(!site.join("public/search/x/t.js").exists());
+    write(
+        site,
+        "p500.md",
+        "# Page 500\n\nLe tournesol numéro 500 pousse.\n".as_bytes(),
+    );
+    wait_for_clean_build_output(site, &watching);
+    assert!(output(site, "search/x/t.js").contains("tournesol"));
+    for n in [3, 4] {
+        write(
+            site,
+            &format!("p{n}.md"),
+            format!("# Page {n}\n\nRien.\n").as_bytes(),
+        );
+    }
+    wait_for_clean_build_output(site, &watching);
+    assert!(!site.join("public/search/x/t.js").exists());
+}
+
 #[test]
 fn a_body_edit_rewrites_only_that_pages_outputs_and_the_search_index() {
     let tmp = copy_fixture("reader");
