@@ -1,5 +1,6 @@
 //! `carnet serve` latency: from a saved file to the updated HTML being served, on a generated
-//! corpus, and the server's peak memory.
+//! corpus, and the server's peak memory (with the search index and `llms-full.txt` asked for,
+//! as a reader would).
 //!
 //! Run with `cargo bench --bench serve` (corpus as for `benches/build.rs`, default 10,000 pages;
 //! `CARNET_BENCH_PAGES`, `CARNET_BENCH_RUNS=15`). The corpus is copied to a temporary folder;
@@ -65,6 +66,11 @@ fn main() {
     let original = std::fs::read_to_string(&source).unwrap_or_default();
     get(port, &format!("/{page}/"));
     get(port, "/");
+    // What readers ask for besides pages, so the peak counts them: the search index (made on
+    // the first request for one of its files, then kept and updated on each save) and the
+    // whole site's Markdown.
+    get(port, "/search/meta.js");
+    get(port, "/llms-full.txt");
 
     let body = sample(runs, |i| {
         let marker = format!("marqueur-corps-{i}");
