@@ -67,14 +67,20 @@ impl Packed {
     }
 
     pub fn unpack(&self) -> Vec<u8> {
+        self.try_unpack()
+            .expect("bytes packed by Packed::pack and never changed since")
+    }
+
+    /// The bytes, or `None` when these are not LZ4 that decodes to the stated length (only
+    /// bytes read from the build cache can be).
+    fn try_unpack(&self) -> Option<Vec<u8>> {
         // Nothing was compressed: LZ4 has no block for no bytes.
         if self.len == 0 {
-            return Vec::new();
+            return self.bytes.is_empty().then(Vec::new);
         }
-        let out = block::decompress(&self.bytes, self.len)
-            .expect("bytes packed by Packed::pack and never changed since");
-        debug_assert_eq!(out.len(), self.len);
-        out
+        block::decompress(&self.bytes, self.len)
+            .ok()
+            .filter(|out| out.len() == self.len)
     }
 }
 
@@ -120,20 +126,21 @@ impl PackedParts {
 
     pub fn unpack(&self) -> Parts {
         let bytes = self.packed.unpack();
-        let (html, rest) = bytes.split_at(self.html_len);
-        let (markdown, mut rest) = rest.split_at(self.markdown_len.unwrap_or(0));
-        let mut sections = Vec::new();
-        while !rest.is_empty() {
-            sections.push(Section {
-                anchor: next_part(&mut rest),
-                heading: next_part(&mut rest),
-                text: next_part(&mut rest),
-            });
-        }
+        let split = self
+            .split(&bytes)
+            .expect("packed by PackedParts::pack, or checked by is_sound");
         Parts {
-            html: text(html),
-            markdown: self.markdown_len.map(|_| text(markdown)),
-            sections,
+            html: split.html.to_owned(),
+            markdown: split.markdown.map(str::to_owned),
+            sections: split
+                .sections
+                .into_iter()
+                .map(|[anchor, heading, text]| Section {
+                    anchor: anchor.to_owned(),
+                    heading: heading.to_owned(),
+                    text: text.to_owned(),
+                })
+                .collect(),
         }
     }
 
@@ -142,37 +149,32 @@ impl PackedParts {
     /// are, parts read from the build cache are checked with this before they are used (an
     /// entry whose checksum holds may still have been written by someone else).
     pub fn is_sound(&self) -> bool {
-        if self.packed.len == 0 {
-            return self.packed.bytes.is_empty()
-                && self.html_len == 0
-                && self.markdown_len.unwrap_or(0) == 0;
-        }
-        let Ok(bytes) = block::decompress(&self.packed.bytes, self.packed.len) else {
-            return false;
-        };
-        let markdown_end = self.html_len.checked_add(self.markdown_len.unwrap_or(0));
-        let Some(markdown_end) = markdown_end.filter(|end| *end <= bytes.len()) else {
-            return false;
-        };
-        let utf8 = |part: &[u8]| simdutf8::basic::from_utf8(part).is_ok();
-        if bytes.len() != self.packed.len
-            || !utf8(&bytes[..self.html_len])
-            || !utf8(&bytes[self.html_len..markdown_end])
-        {
-            return false;
-        }
-        let mut rest = &bytes[markdown_end..];
+        self.packed
+            .try_unpack()
+            .is_some_and(|bytes| self.split(&bytes).is_some())
+    }
+
+    /// The unpacked `bytes` cut into their parts, each checked as UTF-8 (SIMD: the standard
+    /// check was a tenth of a warm build); `None` when they do not cut as the lengths say.
+    fn split<'a>(&self, bytes: &'a [u8]) -> Option<Split<'a>> {
+        let (html, rest) = bytes.split_at_checked(self.html_len)?;
+        let (markdown, mut rest) = rest.split_at_checked(self.markdown_len.unwrap_or(0))?;
+        let mut sections = Vec::new();
         while !rest.is_empty() {
-            let Some((len, tail)) = rest.split_first_chunk::<4>() else {
-                return false;
-            };
-            let len = u32::from_le_bytes(*len) as usize;
-            if len > tail.len() || !utf8(&tail[..len]) {
-                return false;
-            }
-            rest = &tail[len..];
+            sections.push([
+                next_part(&mut rest)?,
+                next_part(&mut rest)?,
+                next_part(&mut rest)?,
+            ]);
         }
-        true
+        Some(Split {
+            html: text(html)?,
+            markdown: match self.markdown_len {
+                Some(_) => Some(text(markdown)?),
+                None => None,
+            },
+            sections,
+        })
     }
 
     /// The length of the Markdown's text.
@@ -201,21 +203,24 @@ impl PackedParts {
     }
 }
 
-/// A part as text. Checked again (SIMD: the standard check was a tenth of a warm build), which
-/// costs little and keeps this free of `unsafe`.
-fn text(bytes: &[u8]) -> String {
-    simdutf8::basic::from_utf8(bytes)
-        .expect("packed from a str, or checked by is_sound")
-        .to_owned()
+fn text(bytes: &[u8]) -> Option<&str> {
+    simdutf8::basic::from_utf8(bytes).ok()
 }
 
-/// The string at the start of `rest` (its length, then its bytes), `rest` moved past it.
-fn next_part(rest: &mut &[u8]) -> String {
-    let (len, tail) = rest.split_at(4);
-    let len = u32::from_le_bytes(len.try_into().expect("four bytes")) as usize;
-    let (part, tail) = tail.split_at(len);
+/// The text at the start of `rest` (its length, then its bytes), `rest` moved past it.
+fn next_part<'a>(rest: &mut &'a [u8]) -> Option<&'a str> {
+    let (len, tail) = rest.split_first_chunk::<4>()?;
+    let (part, tail) = tail.split_at_checked(u32::from_le_bytes(*len) as usize)?;
     *rest = tail;
     text(part)
+}
+
+/// The parts of unpacked bytes, borrowed from them.
+struct Split<'a> {
+    html: &'a str,
+    markdown: Option<&'a str>,
+    /// Anchor, heading and text of each section.
+    sections: Vec<[&'a str; 3]>,
 }
 
 #[cfg(test)]
