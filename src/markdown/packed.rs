@@ -318,7 +318,17 @@ mod tests {
             html_len: 1,
             markdown_len: None,
         };
+        // A section of one whole part: an anchor with no heading nor text after it.
+        let mut lone_anchor = b"x".to_vec();
+        lone_anchor.extend_from_slice(&2u32.to_le_bytes());
+        lone_anchor.extend_from_slice(b"id");
+        let lone_anchor = PackedParts {
+            packed: Packed::pack(&lone_anchor),
+            html_len: 1,
+            markdown_len: None,
+        };
         for (why, parts) in [
+            ("a section of one part", lone_anchor),
             ("HTML past the end", too_long),
             ("wrong length", wrong_len),
             ("not LZ4", not_lz4),
