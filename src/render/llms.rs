@@ -82,8 +82,8 @@ pub fn llms_full_piece(site: &Site, id: PageId) -> String {
 }
 
 /// `llms-full.txt` from its pieces in order ([`llms_full_piece`]), as a build writes it.
-pub fn write_llms_pieces<'a>(
-    pieces: impl IntoIterator<Item = &'a [u8]>,
+pub fn write_llms_pieces(
+    pieces: impl IntoIterator<Item = impl AsRef<[u8]>>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let mut joined = Joined {
@@ -91,7 +91,7 @@ pub fn write_llms_pieces<'a>(
         written: false,
     };
     for piece in pieces {
-        joined.push(piece)?;
+        joined.push(piece.as_ref())?;
     }
     Ok(())
 }
@@ -100,14 +100,10 @@ pub fn write_llms_pieces<'a>(
 /// build streams it to disk rather than holding it (tens of megabytes on a large site) whole.
 fn write_llms_full(site: &Site, out: &mut dyn Write) -> io::Result<()> {
     let linker = site_linker(site);
-    let mut joined = Joined {
-        out,
-        written: false,
-    };
-    for id in sections(site).into_iter().flat_map(|s| s.pages) {
-        joined.push(markdown_with(site, id, linker).as_bytes())?;
-    }
-    Ok(())
+    let pieces = llms_full_pages(site)
+        .into_iter()
+        .map(|id| markdown_with(site, id, linker));
+    write_llms_pieces(pieces, out)
 }
 
 /// The pages of `llms-full.txt` as they are written: separated by a blank line, nothing before
