@@ -309,24 +309,21 @@ mod tests {
             html_len: 3,
             markdown_len: None,
         };
+        // HTML `x`, then one section part: its stated length, then `bytes`.
+        let one_part = |len: u32, bytes: &[u8]| {
+            let mut block = b"x".to_vec();
+            block.extend_from_slice(&len.to_le_bytes());
+            block.extend_from_slice(bytes);
+            PackedParts {
+                packed: Packed::pack(&block),
+                html_len: 1,
+                markdown_len: None,
+            }
+        };
         // Sections whose stated length runs past the end.
-        let mut cut_section = b"x".to_vec();
-        cut_section.extend_from_slice(&100u32.to_le_bytes());
-        cut_section.extend_from_slice(b"short");
-        let cut_section = PackedParts {
-            packed: Packed::pack(&cut_section),
-            html_len: 1,
-            markdown_len: None,
-        };
+        let cut_section = one_part(100, b"short");
         // A section of one whole part: an anchor with no heading nor text after it.
-        let mut lone_anchor = b"x".to_vec();
-        lone_anchor.extend_from_slice(&2u32.to_le_bytes());
-        lone_anchor.extend_from_slice(b"id");
-        let lone_anchor = PackedParts {
-            packed: Packed::pack(&lone_anchor),
-            html_len: 1,
-            markdown_len: None,
-        };
+        let lone_anchor = one_part(2, b"id");
         for (why, parts) in [
             ("a section of one part", lone_anchor),
             ("HTML past the end", too_long),
