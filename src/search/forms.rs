@@ -10,10 +10,11 @@
 //! site has, and a French reader's `configurations` still finds the French pages that only
 //! say `configuration` when the English pages have the plural.
 
+use std::hash::BuildHasher as _;
 use std::sync::Mutex;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use super::analyze::Analyzer;
 
@@ -33,9 +34,11 @@ pub type WordIds = FxHashMap<String, [u32; 2]>;
 #[derive(Default)]
 pub struct Recorded(Mutex<Forms>);
 
+/// The forms, each stored once (see [`super::index`]'s `Terms`): a list numbers them and a
+/// table of ids finds a (stemmer, word)'s.
 #[derive(Default)]
 struct Forms {
-    ids: FxHashMap<(&'static str, String), u32>,
+    ids: hashbrown::HashTable<u32>,
     /// By form id: stemmer, word (lower-cased), its term ids.
     forms: Vec<(&'static str, String, [u32; 2])>,
 }
@@ -50,14 +53,23 @@ impl Recorded {
         if ids[0] == NONE {
             return NONE;
         }
-        let key = (stemmer, word.to_lowercase());
+        let word = word.to_lowercase();
+        let hash = FxBuildHasher.hash_one((stemmer, word.as_str()));
         let mut recorded = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(id) = recorded.ids.get(&key) {
+        let Forms { ids: table, forms } = &mut *recorded;
+        let same = |&id: &u32| {
+            let (s, w, _) = &forms[id as usize];
+            *s == stemmer && *w == word
+        };
+        if let Some(id) = table.find(hash, same) {
             return *id;
         }
-        let id = recorded.forms.len() as u32;
-        recorded.forms.push((stemmer, key.1.clone(), ids));
-        recorded.ids.insert(key, id);
+        let id = forms.len() as u32;
+        forms.push((stemmer, word, ids));
+        table.insert_unique(hash, id, |&id| {
+            let (s, w, _) = &forms[id as usize];
+            FxBuildHasher.hash_one((*s, w.as_str()))
+        });
         id
     }
 

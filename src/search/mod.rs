@@ -20,7 +20,7 @@ pub use crate::markdown::Section;
 pub use analyze::{Analyzer, Terms, fold, words};
 pub use index::{
     IndexFile, IndexedFile, PageTerms, TermFiles, Vocabulary, file_name, page_script, page_terms,
-    term_files,
+    term_files, term_files_of,
 };
 pub use live::LiveIndex;
 
@@ -125,9 +125,11 @@ impl SearchIndexer {
         })
     }
 
-    /// The term shards and `meta.js`, once every page is indexed.
+    /// The term shards and `meta.js`, once every page is indexed (the threads' word memos
+    /// are freed first: no page is left to index).
     pub fn finish(self, pages: Vec<PageTerms>) -> TermFiles {
-        self.files(pages.iter().collect())
+        self.vocabulary.forget_memos();
+        term_files_of(&self.analyzers, &self.vocabulary, pages)
     }
 
     /// The term shards and `meta.js` of `pages`, which may be a part of those indexed with this

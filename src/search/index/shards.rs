@@ -33,6 +33,7 @@ use super::{
     split_group,
 };
 use encoded::{Encoded, Moved, encode, patched};
+use flat::Flat;
 use placement::single_forms;
 
 use crate::search::analyze::Analyzer;
@@ -129,39 +130,73 @@ pub type Change<'a> = (Option<&'a PageTerms>, Option<&'a PageTerms>);
 
 impl TermIndex {
     /// The index of `pages` (sorted by id). `keep`: keep the postings for [`TermIndex::update`]
-    /// (a build, which makes it once, frees each term's postings once encoded).
+    /// (a build, which makes it once, frees them once encoded: see [`TermIndex::from_pages`]).
     pub fn new(context: &Context<'_>, pages: &[&PageTerms], keep: bool) -> TermIndex {
         let guard = context.vocabulary.lock_terms();
-        let names = &guard.1;
-        let count = pages.len();
+        let names = &guard.names;
         let average = quantised_average(pages);
-        let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); names.len()];
         let mut form_pages = Vec::new();
         for page in pages {
             count_forms(&mut form_pages, &page.forms, 1);
-            let length = rounded(page.length);
-            for &(term, tf) in &page.terms {
-                if let Some(list) = postings.get_mut(term as usize) {
-                    list.push((page.id, weight(tf, length, average)));
-                }
-            }
         }
-        let encoded: Vec<Option<Encoded>> = postings
-            .par_iter_mut()
-            .map(|list| {
-                if list.is_empty() {
-                    return None;
-                }
-                let list = if keep {
-                    list.clone()
-                } else {
-                    std::mem::take(list)
-                };
-                Some(encode(list, count))
+        let mut flat = Flat::sized(names.len(), pages.iter().copied());
+        for page in pages {
+            flat.fill(page, average);
+        }
+        let mut index = TermIndex::made(names, pages.len(), average, flat, keep);
+        index.form_pages = form_pages;
+        index.write_all(context, names);
+        drop(guard);
+        index.finish(context, pages.iter().map(|p| (p.id, p.file_hash)));
+        index
+    }
+
+    /// The index of `pages` as a build makes it, once: each page's forms and terms are freed
+    /// as soon as they are counted, so the pages' term lists, the postings and the shards are
+    /// not all held at once.
+    pub fn from_pages(context: &Context<'_>, mut pages: Vec<PageTerms>) -> TermIndex {
+        pages.sort_unstable_by_key(|p| p.id);
+        let guard = context.vocabulary.lock_terms();
+        let names = &guard.names;
+        let average = quantised_average(&pages.iter().collect::<Vec<_>>());
+        let mut form_pages = Vec::new();
+        for page in &mut pages {
+            count_forms(&mut form_pages, &std::mem::take(&mut page.forms), 1);
+        }
+        let mut flat = Flat::sized(names.len(), pages.iter());
+        for page in &mut pages {
+            flat.fill(page, average);
+            page.terms = Vec::new();
+        }
+        let hashes: Vec<(u32, [u8; 32])> = pages.iter().map(|p| (p.id, p.file_hash)).collect();
+        let count = pages.len();
+        drop(pages);
+        let mut index = TermIndex::made(names, count, average, flat, false);
+        index.form_pages = form_pages;
+        index.write_all(context, names);
+        drop(guard);
+        index.finish(context, hashes.into_iter());
+        index
+    }
+
+    /// The index of the postings `flat` (of `count` pages), each term's encoded and its shards
+    /// split, their bytes not yet written. `keep`: keep the postings, one list per term.
+    fn made(names: &[String], count: usize, average: f32, flat: Flat, keep: bool) -> TermIndex {
+        let encoded: Vec<Option<Encoded>> = (0..flat.terms())
+            .into_par_iter()
+            .map(|t| {
+                let list = flat.term(t);
+                (!list.is_empty()).then(|| encode(list, count))
             })
             .collect();
+        let postings: Vec<Vec<(u32, f32)>> = if keep {
+            (0..flat.terms()).map(|t| flat.term(t).to_vec()).collect()
+        } else {
+            Vec::new()
+        };
+        drop(flat);
         let mut live: Vec<u32> = (0..names.len() as u32)
-            .filter(|&t| encoded[t as usize].is_some())
+            .filter(|&t| encoded.get(t as usize).is_some_and(Option::is_some))
             .collect();
         live.par_sort_unstable_by(|a, b| names[*a as usize].cmp(&names[*b as usize]));
         let mut groups: Vec<Group> = Vec::new();
@@ -181,7 +216,7 @@ impl TermIndex {
             average,
             postings,
             encoded,
-            form_pages,
+            form_pages: Vec::new(),
             groups,
             version: String::new(),
             meta: IndexedFile::new(Vec::new()),
@@ -189,14 +224,16 @@ impl TermIndex {
         for g in 0..index.groups.len() {
             index.groups[g].shards = index.split(g, names, &[], &mut FxHashMap::default());
         }
-        let multi = index.multi_forms(context, names);
-        if multi.is_none() {
-            index.place_every_form(context, names, &mut FxHashSet::default());
-        }
-        index.write_shards(context, names, &FxHashSet::default(), true, multi.as_ref());
-        drop(guard);
-        index.finish(context, pages);
         index
+    }
+
+    /// Places every form and writes every shard (a new index).
+    fn write_all(&mut self, context: &Context<'_>, names: &[String]) {
+        let multi = self.multi_forms(context, names);
+        if multi.is_none() {
+            self.place_every_form(context, names, &mut FxHashSet::default());
+        }
+        self.write_shards(context, names, &FxHashSet::default(), true, multi.as_ref());
     }
 
     /// Brings the index of the pages before a save up to `pages` (sorted by id), which differ
@@ -211,7 +248,7 @@ impl TermIndex {
             return;
         }
         let guard = context.vocabulary.lock_terms();
-        let names = &guard.1;
+        let names = &guard.names;
         if self.postings.len() < names.len() {
             self.postings.resize(names.len(), Vec::new());
             self.encoded.resize_with(names.len(), || None);
@@ -271,7 +308,7 @@ impl TermIndex {
                 let kept = old[term as usize]
                     .as_ref()
                     .and_then(|old| patched(old, list, moved, count));
-                Some(kept.unwrap_or_else(|| encode(list.clone(), count)))
+                Some(kept.unwrap_or_else(|| encode(list, count)))
             })
             .collect();
         let mut touched: FxHashMap<String, (Vec<u32>, Vec<u32>)> = FxHashMap::default();
@@ -318,7 +355,7 @@ impl TermIndex {
         }
         self.write_shards(context, names, &rebuild, false, multi.as_ref());
         drop(guard);
-        self.finish(context, pages);
+        self.finish(context, pages.iter().map(|p| (p.id, p.file_hash)));
     }
 
     /// Applies term arrivals and departures (by first character: arrived, left) to the groups
@@ -481,11 +518,12 @@ impl TermIndex {
     }
 
     /// The version (a hash of every page file and shard) and `meta.js`.
-    fn finish(&mut self, context: &Context<'_>, pages: &[&PageTerms]) {
+    /// `pages`: each page's id and page file hash, in id order.
+    fn finish(&mut self, context: &Context<'_>, pages: impl Iterator<Item = (u32, [u8; 32])>) {
         let mut hasher = blake3::Hasher::new();
-        for page in pages {
-            hasher.update(&page.id.to_le_bytes());
-            hasher.update(&page.file_hash);
+        for (id, file_hash) in pages {
+            hasher.update(&id.to_le_bytes());
+            hasher.update(&file_hash);
         }
         for shard in self.groups.iter().flat_map(|g| &g.shards) {
             hasher.update(shard.key.as_bytes());
@@ -620,6 +658,7 @@ fn shard_files(
 }
 
 mod encoded;
+mod flat;
 mod placement;
 
 #[cfg(test)]

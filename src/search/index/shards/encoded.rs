@@ -12,10 +12,19 @@ pub(super) struct Encoded {
     pub(super) cut: Option<(u32, f32)>,
 }
 
-/// `list` (a term's postings) encoded.
-pub(super) fn encode(list: Vec<(u32, f32)>, count: usize) -> Encoded {
+/// `list` (a term's postings, in page order) encoded. Only a list with a tail is copied (to
+/// pick its head).
+pub(super) fn encode(list: &[(u32, f32)], count: usize) -> Encoded {
     let df = list.len();
-    let (head, tail, cut) = split_list(list);
+    if df <= HEAD_POSTINGS {
+        return Encoded {
+            head: encode_postings(list, df, count),
+            tail: None,
+            head_pages: Vec::new(),
+            cut: None,
+        };
+    }
+    let (head, tail, cut) = split_list(list.to_vec());
     let head_pages = if cut.is_some() {
         head.iter().map(|p| p.0).collect()
     } else {

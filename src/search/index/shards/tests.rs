@@ -218,7 +218,7 @@ fn a_score_changed_in_place_reads_as_the_list_encoded_again() {
     let list: Vec<(u32, f32)> = (0..700u32)
         .map(|page| (page * 2 + 1, 0.5 + ((page * 37) % 101) as f32 / 50.0))
         .collect();
-    let old = encode(list.clone(), count);
+    let old = encode(&list, count);
     let cut = old.cut.expect("a list past the head size has a cut");
     let mut patched_tail = 0;
     let mut patched_head = 0;
@@ -227,7 +227,7 @@ fn a_score_changed_in_place_reads_as_the_list_encoded_again() {
             let mut changed = list.clone();
             changed[i].1 = after;
             let moved = [(page, Some(before), Some(after))];
-            let fresh = encode(changed.clone(), count);
+            let fresh = encode(&changed, count);
             match patched(&old, &changed, &moved, count) {
                 Some(patch) => {
                     assert_eq!(patch.head, fresh.head, "page {page} {before} → {after}");
@@ -251,12 +251,12 @@ fn a_score_changed_in_place_reads_as_the_list_encoded_again() {
     );
     // A short list (no tail): any score is patched.
     let short: Vec<(u32, f32)> = list[..300].to_vec();
-    let old = encode(short.clone(), count);
+    let old = encode(&short, count);
     for i in [0, 1, 150, 299] {
         let mut changed = short.clone();
         changed[i].1 += 0.7;
         let moved = [(short[i].0, Some(short[i].1), Some(changed[i].1))];
         let patch = patched(&old, &changed, &moved, count).map(|p| p.head);
-        assert_eq!(patch, Some(encode(changed, count).head));
+        assert_eq!(patch, Some(encode(&changed, count).head));
     }
 }
