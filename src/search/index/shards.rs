@@ -33,7 +33,7 @@ use super::{
     split_group,
 };
 use encoded::{Encoded, Moved, encode, patched};
-use flat::Flat;
+use flat::encode_all;
 use placement::single_forms;
 
 use crate::search::analyze::Analyzer;
@@ -139,11 +139,8 @@ impl TermIndex {
         for page in pages {
             count_forms(&mut form_pages, &page.forms, 1);
         }
-        let mut flat = Flat::sized(names.len(), pages.iter().copied());
-        for page in pages {
-            flat.fill(page, average);
-        }
-        let mut index = TermIndex::made(names, pages.len(), average, flat, keep);
+        let (encoded, postings) = encode_all(names.len(), pages, average, keep);
+        let mut index = TermIndex::made(names, pages.len(), average, encoded, postings);
         index.form_pages = form_pages;
         index.write_all(context, names);
         drop(guard);
@@ -151,27 +148,24 @@ impl TermIndex {
         index
     }
 
-    /// The index of `pages` as a build makes it, once: each page's forms and terms are freed
-    /// as soon as they are counted, so the pages' term lists, the postings and the shards are
-    /// not all held at once.
+    /// The index of `pages` as a build makes it, once: each page's forms are freed once
+    /// counted and its terms once every term is encoded, before the shards are written.
     pub fn from_pages(context: &Context<'_>, mut pages: Vec<PageTerms>) -> TermIndex {
         pages.sort_unstable_by_key(|p| p.id);
         let guard = context.vocabulary.lock_terms();
         let names = &guard.names;
-        let average = quantised_average(&pages.iter().collect::<Vec<_>>());
         let mut form_pages = Vec::new();
         for page in &mut pages {
             count_forms(&mut form_pages, &std::mem::take(&mut page.forms), 1);
         }
-        let mut flat = Flat::sized(names.len(), pages.iter());
-        for page in &mut pages {
-            flat.fill(page, average);
-            page.terms = Vec::new();
-        }
+        let refs: Vec<&PageTerms> = pages.iter().collect();
+        let average = quantised_average(&refs);
+        let (encoded, _) = encode_all(names.len(), &refs, average, false);
+        drop(refs);
         let hashes: Vec<(u32, [u8; 32])> = pages.iter().map(|p| (p.id, p.file_hash)).collect();
         let count = pages.len();
         drop(pages);
-        let mut index = TermIndex::made(names, count, average, flat, false);
+        let mut index = TermIndex::made(names, count, average, encoded, Vec::new());
         index.form_pages = form_pages;
         index.write_all(context, names);
         drop(guard);
@@ -179,22 +173,15 @@ impl TermIndex {
         index
     }
 
-    /// The index of the postings `flat` (of `count` pages), each term's encoded and its shards
-    /// split, their bytes not yet written. `keep`: keep the postings, one list per term.
-    fn made(names: &[String], count: usize, average: f32, flat: Flat, keep: bool) -> TermIndex {
-        let encoded: Vec<Option<Encoded>> = (0..flat.terms())
-            .into_par_iter()
-            .map(|t| {
-                let list = flat.term(t);
-                (!list.is_empty()).then(|| encode(list, count))
-            })
-            .collect();
-        let postings: Vec<Vec<(u32, f32)>> = if keep {
-            (0..flat.terms()).map(|t| flat.term(t).to_vec()).collect()
-        } else {
-            Vec::new()
-        };
-        drop(flat);
+    /// The index of terms `encoded` (of `count` pages), its shards split, their bytes not yet
+    /// written; `postings`: each term's, kept for [`TermIndex::update`] (or none).
+    fn made(
+        names: &[String],
+        count: usize,
+        average: f32,
+        encoded: Vec<Option<Encoded>>,
+        postings: Vec<Vec<(u32, f32)>>,
+    ) -> TermIndex {
         let mut live: Vec<u32> = (0..names.len() as u32)
             .filter(|&t| encoded.get(t as usize).is_some_and(Option::is_some))
             .collect();
@@ -630,9 +617,9 @@ fn shard_files(
         }
         let name = names[term as usize].as_str();
         let coded = encoded[term as usize].as_ref();
-        let head = coded.map_or("", |e| e.head.as_str());
+        let head = coded.map_or("", |e| &*e.head);
         let _ = write!(body, "{}:[{head}]", json_string(name));
-        if let Some(tail) = coded.and_then(|e| e.tail.as_deref()) {
+        if let Some(tail) = coded.and_then(Encoded::tail_text) {
             tailed.push((name, tail));
         }
     }

@@ -4,12 +4,28 @@
 use super::super::{HEAD_POSTINGS, best_first, encode_postings, idf, score, split_list};
 
 /// A term's postings as written: the head its shard carries, the tail when it has one.
+/// 24 bytes for the common case of a short list (most terms of a site with much code have one
+/// page): 88 when every field sat here.
 pub(super) struct Encoded {
-    pub(super) head: String,
-    pub(super) tail: Option<String>,
-    /// With a tail: the head's pages, in order, and its worst posting (see [`patched`]).
+    pub(super) head: Box<str>,
+    pub(super) tail: Option<Box<Tail>>,
+}
+
+/// The postings of a term past its head, and what [`patched`] needs to patch them.
+#[cfg_attr(test, derive(Debug, PartialEq))]
+pub(super) struct Tail {
+    pub(super) text: String,
+    /// The head's pages, in order.
     pub(super) head_pages: Vec<u32>,
-    pub(super) cut: Option<(u32, f32)>,
+    /// The head's worst posting.
+    pub(super) cut: (u32, f32),
+}
+
+impl Encoded {
+    /// The tail's text, for a term that has one.
+    pub(super) fn tail_text(&self) -> Option<&str> {
+        self.tail.as_deref().map(|t| t.text.as_str())
+    }
 }
 
 /// `list` (a term's postings, in page order) encoded. Only a list with a tail is copied (to
@@ -18,23 +34,21 @@ pub(super) fn encode(list: &[(u32, f32)], count: usize) -> Encoded {
     let df = list.len();
     if df <= HEAD_POSTINGS {
         return Encoded {
-            head: encode_postings(list, df, count),
+            head: encode_postings(list, df, count).into_boxed_str(),
             tail: None,
-            head_pages: Vec::new(),
-            cut: None,
         };
     }
     let (head, tail, cut) = split_list(list.to_vec());
-    let head_pages = if cut.is_some() {
-        head.iter().map(|p| p.0).collect()
-    } else {
-        Vec::new()
-    };
+    let tail = cut.map(|cut| {
+        Box::new(Tail {
+            text: encode_postings(&tail, df, count),
+            head_pages: head.iter().map(|p| p.0).collect(),
+            cut,
+        })
+    });
     Encoded {
-        head: encode_postings(&head, df, count),
-        tail: cut.map(|_| encode_postings(&tail, df, count)),
-        head_pages,
-        cut,
+        head: encode_postings(&head, df, count).into_boxed_str(),
+        tail,
     }
 }
 
@@ -53,29 +67,35 @@ pub(super) fn patched(
     count: usize,
 ) -> Option<Encoded> {
     let idf = idf(list.len(), count);
-    let mut head = old.head.clone();
-    let mut tail = old.tail.clone();
+    let mut head = String::from(&*old.head);
+    let mut tail = old.tail.as_ref().map(|t| t.text.clone());
     for &(page, before, after) in moved {
         let (before, after) = (before?, after?);
         let at = list.partition_point(|p| p.0 < page);
         let score = score(after, idf);
-        match old.cut {
+        match old.tail.as_deref() {
             None if list.len() <= HEAD_POSTINGS => replace_score(&mut head, at, score)?,
-            Some(cut)
-                if best_first(&(page, before), &cut).is_gt()
-                    && best_first(&(page, after), &cut).is_gt() =>
+            Some(old_tail)
+                if best_first(&(page, before), &old_tail.cut).is_gt()
+                    && best_first(&(page, after), &old_tail.cut).is_gt() =>
             {
-                let in_head = old.head_pages.partition_point(|p| *p < page);
+                let in_head = old_tail.head_pages.partition_point(|p| *p < page);
                 replace_score(tail.as_mut()?, at - in_head, score)?
             }
             _ => return None,
         }
     }
+    let tail = match (old.tail.as_deref(), tail) {
+        (Some(old_tail), Some(text)) => Some(Box::new(Tail {
+            text,
+            head_pages: old_tail.head_pages.clone(),
+            cut: old_tail.cut,
+        })),
+        _ => None,
+    };
     Some(Encoded {
-        head,
+        head: head.into_boxed_str(),
         tail,
-        head_pages: old.head_pages.clone(),
-        cut: old.cut,
     })
 }
 

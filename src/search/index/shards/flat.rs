@@ -1,92 +1,159 @@
-//! Every term's postings in one array while the index is made: a build's site whose code has
-//! 190,000 one-off words held as many `Vec`s (24 bytes each, and room for four postings where
-//! one was used), beside the pages' own term lists.
+//! Every term's postings, encoded batch by batch: the pages' term lists are turned into each
+//! term's list of pages a range of term ids at a time, in one buffer reused by every batch.
+//!
+//! Why: a build's site whose code has 190,000 one-off words had one `Vec` of postings per
+//! term (24 bytes each, and room for four postings where one was used), 32 MB beside the
+//! pages' own term lists; then one array for them all still took 20 MB of fresh memory at the
+//! peak, since the allocator does not hand back at once what the pages' lists free. A batch
+//! holds an eighth of the postings; each costs one binary search per page.
 
+use rayon::prelude::*;
+
+use super::encoded::{Encoded, encode};
 use super::{PageTerms, rounded, weight};
 
-/// The postings of a set of pages, by term id: a term's are `list[starts[t]..starts[t + 1]]`,
-/// in page order.
-pub(super) struct Flat {
-    starts: Vec<usize>,
-    list: Vec<(u32, f32)>,
-}
+/// A term's postings: (page, weight), in page order.
+type Postings = Vec<(u32, f32)>;
 
-impl Flat {
-    /// Room for the postings of `pages` in a vocabulary of `terms` terms (a term id past it
-    /// is left out), to be filled page by page with [`Flat::fill`], in the same order.
-    pub(super) fn sized<'p>(terms: usize, pages: impl Iterator<Item = &'p PageTerms>) -> Flat {
-        let mut starts = vec![0usize; terms + 1];
+/// Batches the postings are inverted in (a term with more postings than a batch is one).
+const BATCHES: usize = 8;
+
+/// Each term's encoded postings for the `pages` (in id order) of a vocabulary of `terms`
+/// terms, weighed against `average` (a term id past the vocabulary is left out); with `keep`,
+/// also each term's postings (page, weight), in page order, at their exact size.
+pub(super) fn encode_all(
+    terms: usize,
+    pages: &[&PageTerms],
+    average: f32,
+    keep: bool,
+) -> (Vec<Option<Encoded>>, Vec<Postings>) {
+    let mut counts = vec![0usize; terms];
+    let mut sorted = true;
+    for page in pages {
+        sorted &= page.terms.is_sorted_by_key(|t| t.0);
+        for &(term, _) in &page.terms {
+            if let Some(n) = counts.get_mut(term as usize) {
+                *n += 1;
+            }
+        }
+    }
+    let total: usize = counts.iter().sum();
+    let batch = total.div_ceil(BATCHES).max(1);
+    let mut encoded = Vec::with_capacity(terms);
+    let mut kept = Vec::with_capacity(if keep { terms } else { 0 });
+    let mut list: Vec<(u32, f32)> = Vec::new();
+    let mut starts: Vec<usize> = Vec::new();
+    let mut first = 0;
+    while first < terms {
+        let mut end = first;
+        let mut size = 0;
+        while end < terms && (end == first || size + counts[end] <= batch) {
+            size += counts[end];
+            end += 1;
+        }
+        // Term `first + i`'s postings go at `starts[i + 1]`, which starts where the term's
+        // range starts and, once filled, is where it ends (the next term's start).
+        starts.clear();
+        starts.push(0);
+        let mut at = 0;
+        for &n in &counts[first..end] {
+            starts.push(at);
+            at += n;
+        }
+        list.clear();
+        list.resize(size, (0, 0.0));
         for page in pages {
-            for &(term, _) in &page.terms {
-                if let Some(n) = starts.get_mut(term as usize + 1) {
-                    *n += 1;
+            let length = rounded(page.length);
+            let from = if sorted {
+                page.terms.partition_point(|t| (t.0 as usize) < first)
+            } else {
+                0
+            };
+            for &(term, tf) in &page.terms[from..] {
+                let t = term as usize;
+                if t >= end && sorted {
+                    break;
+                }
+                if (first..end).contains(&t) {
+                    let at = &mut starts[t - first + 1];
+                    list[*at] = (page.id, weight(tf, length, average));
+                    *at += 1;
                 }
             }
         }
-        let mut total = 0;
-        // Each term's start, shifted one place up: `fill` advances `starts[t + 1]` from term
-        // t's start to its end, which is where term t + 1 starts.
-        for start in starts.iter_mut() {
-            let n = *start;
-            *start = total;
-            total += n;
+        let of = |t: usize| &list[starts[t - first]..starts[t - first + 1]];
+        encoded.par_extend((first..end).into_par_iter().map(|t| {
+            let postings = of(t);
+            (!postings.is_empty()).then(|| encode(postings, pages.len()))
+        }));
+        if keep {
+            kept.extend((first..end).map(|t| of(t).to_vec()));
         }
-        Flat {
-            starts,
-            list: vec![(0, 0.0); total],
-        }
+        first = end;
     }
-
-    /// Adds the postings of `page` (pages come in id order), weighed against `average`.
-    pub(super) fn fill(&mut self, page: &PageTerms, average: f32) {
-        let length = rounded(page.length);
-        let terms = self.starts.len() - 1;
-        for &(term, tf) in &page.terms {
-            let t = term as usize;
-            if t < terms {
-                let at = &mut self.starts[t + 1];
-                self.list[*at] = (page.id, weight(tf, length, average));
-                *at += 1;
-            }
-        }
-    }
-
-    /// The postings of term `t` (once every page is filled).
-    pub(super) fn term(&self, t: usize) -> &[(u32, f32)] {
-        &self.list[self.starts[t]..self.starts[t + 1]]
-    }
-
-    /// How many terms it has room for.
-    pub(super) fn terms(&self) -> usize {
-        self.starts.len() - 1
-    }
+    (encoded, kept)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn each_term_gets_its_pages_in_order_and_ids_past_the_vocabulary_are_left_out() {
-        let page = |id, terms: Vec<(u32, f32)>| PageTerms {
+    fn page(id: u32, terms: Vec<(u32, f32)>) -> PageTerms {
+        PageTerms {
             id,
             terms,
             length: 1.0,
             ..PageTerms::default()
-        };
+        }
+    }
+
+    /// Each term's pages, as kept.
+    fn pages_of(pages: &[PageTerms], terms: usize) -> Vec<Vec<u32>> {
+        let refs: Vec<&PageTerms> = pages.iter().collect();
+        let (encoded, kept) = encode_all(terms, &refs, 1.0, true);
+        assert_eq!(encoded.len(), terms);
+        for (coded, list) in encoded.iter().zip(&kept) {
+            assert_eq!(coded.is_some(), !list.is_empty());
+        }
+        kept.iter()
+            .map(|list| list.iter().map(|p| p.0).collect())
+            .collect()
+    }
+
+    #[test]
+    fn each_term_gets_its_pages_in_order_and_ids_past_the_vocabulary_are_left_out() {
         let pages = [
             page(0, vec![(0, 1.0), (2, 1.0)]),
             page(1, vec![(2, 1.0), (9, 1.0)]),
             page(2, vec![(0, 1.0), (2, 1.0)]),
         ];
-        let mut flat = Flat::sized(3, pages.iter());
-        for page in &pages {
-            flat.fill(page, 1.0);
+        let expected: Vec<Vec<u32>> = vec![vec![0, 2], vec![], vec![0, 1, 2]];
+        assert_eq!(pages_of(&pages, 3), expected);
+        // Unsorted term lists are inverted right too (no page is cut short).
+        let unsorted = [
+            page(0, vec![(2, 1.0), (0, 1.0)]),
+            page(1, vec![(9, 1.0), (2, 1.0)]),
+            page(2, vec![(2, 1.0), (0, 1.0)]),
+        ];
+        assert_eq!(pages_of(&unsorted, 3), expected);
+    }
+
+    #[test]
+    fn batches_cover_every_term_whatever_their_sizes() {
+        // 40 terms over 50 pages, term t in the pages whose id it divides: term 0 in none,
+        // term 1 in every page (a batch to itself), the others in fewer.
+        let pages: Vec<PageTerms> = (0..50u32)
+            .map(|id| {
+                let terms = (1..40u32).filter(|t| id % t == 0).map(|t| (t, 1.0));
+                page(id, terms.collect())
+            })
+            .collect();
+        let found = pages_of(&pages, 40);
+        for (t, ids) in found.iter().enumerate() {
+            let expected: Vec<u32> = (0..50u32)
+                .filter(|id| t > 0 && id % t as u32 == 0)
+                .collect();
+            assert_eq!(*ids, expected, "term {t}");
         }
-        let ids = |t| flat.term(t).iter().map(|p| p.0).collect::<Vec<u32>>();
-        assert_eq!(ids(0), [0, 2]);
-        assert_eq!(ids(1), [] as [u32; 0]);
-        assert_eq!(ids(2), [0, 1, 2]);
-        assert_eq!(flat.terms(), 3);
     }
 }

@@ -219,7 +219,11 @@ fn a_score_changed_in_place_reads_as_the_list_encoded_again() {
         .map(|page| (page * 2 + 1, 0.5 + ((page * 37) % 101) as f32 / 50.0))
         .collect();
     let old = encode(&list, count);
-    let cut = old.cut.expect("a list past the head size has a cut");
+    let cut = old
+        .tail
+        .as_ref()
+        .expect("a list past the head size has a tail")
+        .cut;
     let mut patched_tail = 0;
     let mut patched_head = 0;
     for (i, &(page, before)) in list.iter().enumerate().step_by(7) {
@@ -231,9 +235,8 @@ fn a_score_changed_in_place_reads_as_the_list_encoded_again() {
             match patched(&old, &changed, &moved, count) {
                 Some(patch) => {
                     assert_eq!(patch.head, fresh.head, "page {page} {before} → {after}");
+                    // The tail's text, the head's pages and its worst posting.
                     assert_eq!(patch.tail, fresh.tail, "page {page} {before} → {after}");
-                    assert_eq!(patch.cut, fresh.cut);
-                    assert_eq!(patch.head_pages, fresh.head_pages);
                     patched_tail += 1;
                 }
                 None => {
