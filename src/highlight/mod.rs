@@ -409,6 +409,33 @@ mod tests {
     }
 
     #[test]
+    fn the_line_memo_answers_as_the_parser_does() {
+        // The same lines again and again, in and out of a string: remembered from their
+        // second sighting, answered by the memo from the third, each for its own state.
+        let h = highlighter();
+        let (index, _) = h.syntax("python").unwrap();
+        let block = "x = 1\n\"\"\"\nx = 1\n\"\"\"\n".repeat(4);
+        let mut memo_state = ParseState::new(&h.grammars, index).unwrap();
+        let mut plain_state = memo_state.clone();
+        let mut scratch = Scratch::default();
+        for line in block.split_inclusive('\n') {
+            let remembered = parse_line(&h.grammars, index, &mut memo_state, line);
+            let parsed = plain_state.parse_line(line, &h.grammars, &mut scratch).ok();
+            assert_eq!(remembered, parsed, "{line:?}");
+            assert_eq!(memo_state, plain_state, "{line:?}");
+        }
+        LINE_MEMO.with(|memo| {
+            let memo = memo.borrow();
+            let key = line_key(index, "x = 1\n");
+            assert_eq!(
+                memo.lines.get(&key).map(Vec::len),
+                Some(2),
+                "one entry per state"
+            );
+        });
+    }
+
+    #[test]
     fn blocks_are_cached() {
         let first = highlighter()
             .highlight("json", "{\"cached\": true}")
