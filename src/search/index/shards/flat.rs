@@ -7,6 +7,8 @@
 //! peak, since the allocator does not hand back at once what the pages' lists free. A batch
 //! holds an eighth of the postings; each costs one binary search per page.
 
+use std::ops::Range;
+
 use rayon::prelude::*;
 
 use super::encoded::{Encoded, encode};
@@ -38,30 +40,65 @@ pub(super) fn encode_all(
         }
     }
     let total: usize = counts.iter().sum();
-    let batch = total.div_ceil(BATCHES).max(1);
+    let most = total.div_ceil(BATCHES).max(1);
     let mut encoded = Vec::with_capacity(terms);
     let mut kept = Vec::with_capacity(if keep { terms } else { 0 });
-    let mut list: Vec<(u32, f32)> = Vec::new();
-    let mut starts: Vec<usize> = Vec::new();
+    let mut batch = Batch::default();
     let mut first = 0;
     while first < terms {
         let mut end = first;
         let mut size = 0;
-        while end < terms && (end == first || size + counts[end] <= batch) {
+        while end < terms && (end == first || size + counts[end] <= most) {
             size += counts[end];
             end += 1;
         }
+        batch.fill(first..end, &counts, pages, average, sorted);
+        let batch = &batch;
+        encoded.par_extend((first..end).into_par_iter().map(|t| {
+            let postings = batch.of(t);
+            (!postings.is_empty()).then(|| encode(postings, pages.len()))
+        }));
+        if keep {
+            kept.extend((first..end).map(|t| batch.of(t).to_vec()));
+        }
+        first = end;
+    }
+    (encoded, kept)
+}
+
+/// The postings of a range of term ids, in one buffer reused from batch to batch.
+#[derive(Default)]
+struct Batch {
+    first: usize,
+    /// Term `first + i`'s postings are `list[starts[i]..starts[i + 1]]`.
+    starts: Vec<usize>,
+    list: Vec<(u32, f32)>,
+}
+
+impl Batch {
+    /// The postings of the terms `range` (`counts`: each term's number of pages), from
+    /// `pages`; `sorted`: every page's terms are sorted by id.
+    fn fill(
+        &mut self,
+        range: Range<usize>,
+        counts: &[usize],
+        pages: &[&PageTerms],
+        average: f32,
+        sorted: bool,
+    ) {
+        let Range { start: first, end } = range;
+        self.first = first;
         // Term `first + i`'s postings go at `starts[i + 1]`, which starts where the term's
         // range starts and, once filled, is where it ends (the next term's start).
-        starts.clear();
-        starts.push(0);
+        self.starts.clear();
+        self.starts.push(0);
         let mut at = 0;
         for &n in &counts[first..end] {
-            starts.push(at);
+            self.starts.push(at);
             at += n;
         }
-        list.clear();
-        list.resize(size, (0, 0.0));
+        self.list.clear();
+        self.list.resize(at, (0, 0.0));
         for page in pages {
             let length = rounded(page.length);
             let from = if sorted {
@@ -75,23 +112,19 @@ pub(super) fn encode_all(
                     break;
                 }
                 if (first..end).contains(&t) {
-                    let at = &mut starts[t - first + 1];
-                    list[*at] = (page.id, weight(tf, length, average));
+                    let at = &mut self.starts[t - first + 1];
+                    self.list[*at] = (page.id, weight(tf, length, average));
                     *at += 1;
                 }
             }
         }
-        let of = |t: usize| &list[starts[t - first]..starts[t - first + 1]];
-        encoded.par_extend((first..end).into_par_iter().map(|t| {
-            let postings = of(t);
-            (!postings.is_empty()).then(|| encode(postings, pages.len()))
-        }));
-        if keep {
-            kept.extend((first..end).map(|t| of(t).to_vec()));
-        }
-        first = end;
     }
-    (encoded, kept)
+
+    /// The postings of term `t`, in page order.
+    fn of(&self, t: usize) -> &[(u32, f32)] {
+        let i = t - self.first;
+        &self.list[self.starts[i]..self.starts[i + 1]]
+    }
 }
 
 #[cfg(test)]
