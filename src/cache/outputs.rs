@@ -42,7 +42,7 @@ impl OutputCache {
     /// another carnet's is replaced silently); `None` when the binary cannot identify itself
     /// (the fragment cache has already said so).
     pub fn open(config: &CacheConfig) -> (Option<OutputCache>, Vec<Diagnostic>) {
-        let Some(identity) = identity() else {
+        let Some(identity) = identity(&config.dir) else {
             return (None, Vec::new());
         };
         let path = config.dir.join("outputs.bin");
