@@ -197,13 +197,20 @@ fn build_site(config: SiteConfig, options: &BuildOptions, report: &mut BuildRepo
     if report.diagnostics.iter().any(Diagnostic::is_error) {
         return;
     }
-    let committed = report.time("commit", |_| staging.commit());
+    let output_dir = site.config.output_dir.clone();
+    let committed = report.time("commit", |_| {
+        let previous = staging.swap()?;
+        // The new output is in place: the previous one is removed while the site model is
+        // freed (tens of milliseconds on one core each, for a 10,000-page site).
+        let (removed, ()) = rayon::join(|| previous.remove(), || drop((site, theme, dates)));
+        removed
+    });
     match committed {
         Ok(()) => report.written = true,
         Err(err) => {
             let message = format!(
                 "cannot replace `{}` with the new output: {err}",
-                site.config.output_dir.display()
+                output_dir.display()
             );
             report
                 .diagnostics
@@ -287,19 +294,23 @@ pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site 
         pages.extend(page);
         diagnostics.extend(page_diagnostics);
     }
-    if let Some(cache) = cache {
-        diagnostics.extend(cache.save());
-    }
     let Inputs {
         sources, spaces, ..
     } = inputs;
-    let (site, site_diagnostics) = assemble_site(
-        config,
-        pages,
-        sources.assets,
-        spaces,
-        &mut SummaryCache::default(),
+    // Saving the cache (on an unchanged site: letting its map go) beside the assembly.
+    let (saved, (site, site_diagnostics)) = rayon::join(
+        || cache.map(Cache::save).unwrap_or_default(),
+        || {
+            assemble_site(
+                config,
+                pages,
+                sources.assets,
+                spaces,
+                &mut SummaryCache::default(),
+            )
+        },
     );
+    diagnostics.extend(saved);
     diagnostics.extend(site_diagnostics);
     site
 }
@@ -365,7 +376,11 @@ fn write_site(
         .collect();
     let site: &Site = site;
     let search_pages: Vec<(u32, PageId)> = (0..).zip(pages.iter().map(|&(_, id)| id)).collect();
-    let search_inputs = outputs.and_then(|_| search_digest(site, &search_pages, &taken));
+    // Both digests hash every page (in parallel), each with a part on one core: side by side.
+    let (search_inputs, render_key) = rayon::join(
+        || outputs.and_then(|_| search_digest(site, &search_pages, &taken)),
+        || outputs.map(|_| render_digest(site, theme, dates)),
+    );
     let cached_terms = outputs
         .zip(search_inputs.as_ref())
         .and_then(|(outputs, digest)| outputs.search_files(digest));
@@ -396,7 +411,7 @@ fn write_site(
         markdown_paths,
         pieces: pieces.as_ref(),
         index_terms: cached_terms.is_none(),
-        html_cache: outputs.map(|outputs| (outputs, render_digest(site, theme, dates))),
+        html_cache: outputs.zip(render_key),
     };
     let rendered: Vec<PageOutcome> = pages
         .par_iter()

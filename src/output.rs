@@ -96,8 +96,8 @@ impl Staging {
     /// only read, and the staging folder is still swapped in whole.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let path = self.place(rel)?;
-        if let Some(old) = self.previous_file(rel, bytes.len() as u64)
-            && holds(&old, bytes).unwrap_or(false)
+        if let Some((old, file)) = self.previous_file(rel, bytes.len() as u64)
+            && holds(file, bytes).unwrap_or(false)
             && std::fs::hard_link(&old, &path).is_ok()
         {
             return Ok(());
@@ -129,8 +129,8 @@ impl Staging {
     pub fn copy_file(&self, rel: &str, from: &Path) -> io::Result<()> {
         let path = self.place(rel)?;
         let len = std::fs::metadata(from)?.len();
-        if let Some(old) = self.previous_file(rel, len)
-            && same_bytes(from, &old).unwrap_or(false)
+        if let Some((old, file)) = self.previous_file(rel, len)
+            && same_bytes(from, file).unwrap_or(false)
             && std::fs::hard_link(&old, &path).is_ok()
         {
             return Ok(());
@@ -138,15 +138,26 @@ impl Staging {
         std::fs::copy(from, path).map(|_| ())
     }
 
-    /// The previous output's plain file at `rel`, when it is `len` bytes long.
-    fn previous_file(&self, rel: &str, len: u64) -> Option<PathBuf> {
+    /// The previous output's plain file at `rel`, opened, when it is `len` bytes long. Opened
+    /// first and asked its length after (one lookup of the path, not two: a twentieth of a
+    /// warm build went to `statx`); a link is not followed and a FIFO does not block.
+    fn previous_file(&self, rel: &str, len: u64) -> Option<(PathBuf, std::fs::File)> {
         let old = self.previous.as_ref()?.join(output_path(rel).ok()?);
-        let meta = std::fs::symlink_metadata(&old).ok()?;
-        (meta.is_file() && meta.len() == len).then_some(old)
+        let file = open_plain(&old).ok()?;
+        let meta = file.metadata().ok()?;
+        (meta.is_file() && meta.len() == len).then_some((old, file))
     }
 
     /// Puts the staged output in place of the target and removes the previous output.
-    pub fn commit(mut self) -> io::Result<()> {
+    pub fn commit(self) -> io::Result<()> {
+        self.swap()?.remove()
+    }
+
+    /// Puts the staged output in place of the target; what is left to remove, the previous
+    /// output, comes back. From here on the new output is in place whatever happens to the
+    /// previous one: its removal can run beside the rest of the build's ending (freeing the
+    /// site model), which it used to wait for on one core.
+    pub fn swap(mut self) -> io::Result<Previous> {
         let target_is_link =
             std::fs::symlink_metadata(&self.target).is_ok_and(|m| m.file_type().is_symlink());
         if target_is_link {
@@ -154,19 +165,50 @@ impl Staging {
             let message = "the output folder became a symbolic link during the build";
             return Err(io::Error::new(io::ErrorKind::InvalidInput, message));
         }
-        if !self.target.exists() {
+        let previous = if !self.target.exists() {
             std::fs::rename(&self.dir, &self.target)?;
+            None
         } else if exchange(&self.dir, &self.target).is_ok() {
             // The staging path now holds the previous output.
-            remove_tree(&self.dir)?;
+            Some(self.dir.clone())
         } else {
             let old = self.dir.with_extension("old");
             std::fs::rename(&self.target, &old)?;
-            std::fs::rename(&self.dir, &self.target)?;
-            remove_tree(&old)?;
-        }
+            if let Err(err) = std::fs::rename(&self.dir, &self.target) {
+                // The previous output goes back where it was: nothing is lost.
+                let _ = std::fs::rename(&old, &self.target);
+                return Err(err);
+            }
+            Some(old)
+        };
         self.committed = true;
-        Ok(())
+        Ok(Previous { dir: previous })
+    }
+}
+
+/// The previous output once the new one is in place ([`Staging::swap`]): removed by
+/// [`Previous::remove`], or when dropped.
+#[derive(Debug)]
+#[must_use = "the previous output is removed when this is dropped; `remove` reports failures"]
+pub struct Previous {
+    dir: Option<PathBuf>,
+}
+
+impl Previous {
+    /// Removes the previous output.
+    pub fn remove(mut self) -> io::Result<()> {
+        match self.dir.take() {
+            Some(dir) => remove_tree(&dir),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Previous {
+    fn drop(&mut self) {
+        if let Some(dir) = self.dir.take() {
+            let _ = remove_tree(&dir);
+        }
     }
 }
 
@@ -186,10 +228,23 @@ fn with_pieces<T>(compare: impl FnOnce(&mut [u8], &mut [u8]) -> T) -> T {
     })
 }
 
-/// Whether the file at `path` holds `bytes` (its length is known to be theirs).
-fn holds(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+/// Opens `path` for reading, failing on a symbolic link (the output's files are plain files)
+/// and without waiting on a FIFO.
+fn open_plain(path: &Path) -> io::Result<std::fs::File> {
+    let mut options = std::fs::File::options();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use rustix::fs::OFlags;
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK).bits() as i32);
+    }
+    options.open(path)
+}
+
+/// Whether `file` holds `bytes` (its length is known to be theirs).
+fn holds(mut file: std::fs::File, bytes: &[u8]) -> io::Result<bool> {
     use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
     with_pieces(|piece, _| {
         for expected in bytes.chunks(PIECE) {
             let got = &mut piece[..expected.len()];
@@ -203,10 +258,11 @@ fn holds(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     })
 }
 
-/// Whether two files hold the same bytes, read in pieces (an asset may be large).
-fn same_bytes(a: &Path, b: &Path) -> io::Result<bool> {
+/// Whether the file at `a` and the file `b` hold the same bytes, read in pieces (an asset may
+/// be large).
+fn same_bytes(a: &Path, mut b: std::fs::File) -> io::Result<bool> {
     use std::io::Read;
-    let (mut a, mut b) = (std::fs::File::open(a)?, std::fs::File::open(b)?);
+    let mut a = std::fs::File::open(a)?;
     with_pieces(|left, right| {
         loop {
             let n = a.read(left)?;
