@@ -107,12 +107,34 @@ impl Staging {
 
     /// Writes the file at `rel` through `write`, buffered: for a file too large to hold whole
     /// (`llms-full.txt`), made piece by piece.
+    ///
+    /// When the previous output has a file of that name, `write` is first run against it,
+    /// comparing rather than writing, and the file is linked when every byte is the same (as
+    /// [`Staging::write`] does): writing `llms-full.txt` again (47 MB for 10,000 pages) was the
+    /// longest job of the end of a warm build. The comparison stops at the first difference,
+    /// and `write` is run again to write the file.
     pub fn write_with(
         &self,
         rel: &str,
-        write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+        write: impl Fn(&mut dyn io::Write) -> io::Result<()>,
     ) -> io::Result<()> {
-        let mut file = io::BufWriter::new(std::fs::File::create(self.place(rel)?)?);
+        let path = self.place(rel)?;
+        if let Some(old) = self.previous_any(rel)
+            && let Ok(file) = open_plain(&old)
+            && file.metadata().is_ok_and(|m| m.is_file())
+        {
+            let mut compare = Compare::new(file);
+            let same = match write(&mut compare) {
+                Ok(()) => compare.at_end(),
+                // Different, or the previous file unreadable: written afresh.
+                Err(_) if compare.differs => false,
+                Err(err) => return Err(err),
+            };
+            if same && std::fs::hard_link(&old, &path).is_ok() {
+                return Ok(());
+            }
+        }
+        let mut file = io::BufWriter::new(std::fs::File::create(path)?);
         write(&mut file)?;
         io::Write::flush(&mut file)
     }
@@ -138,11 +160,16 @@ impl Staging {
         std::fs::copy(from, path).map(|_| ())
     }
 
+    /// Where the previous output's file at `rel` would be.
+    fn previous_any(&self, rel: &str) -> Option<PathBuf> {
+        Some(self.previous.as_ref()?.join(output_path(rel).ok()?))
+    }
+
     /// The previous output's plain file at `rel`, opened, when it is `len` bytes long. Opened
     /// first and asked its length after (one lookup of the path, not two: a twentieth of a
     /// warm build went to `statx`); a link is not followed and a FIFO does not block.
     fn previous_file(&self, rel: &str, len: u64) -> Option<(PathBuf, std::fs::File)> {
-        let old = self.previous.as_ref()?.join(output_path(rel).ok()?);
+        let old = self.previous_any(rel)?;
         let file = open_plain(&old).ok()?;
         let meta = file.metadata().ok()?;
         (meta.is_file() && meta.len() == len).then_some((old, file))
@@ -226,6 +253,52 @@ fn with_pieces<T>(compare: impl FnOnce(&mut [u8], &mut [u8]) -> T) -> T {
         let (left, right) = &mut *pieces.borrow_mut();
         compare(left, right)
     })
+}
+
+/// A writer that compares what it is given with a file instead of writing it: an error (kind
+/// `Other`, `differs` set) at the first difference or when the file cannot be read, so the
+/// writing stops there.
+struct Compare {
+    file: io::BufReader<std::fs::File>,
+    differs: bool,
+}
+
+impl Compare {
+    fn new(file: std::fs::File) -> Compare {
+        Compare {
+            file: io::BufReader::with_capacity(PIECE, file),
+            differs: false,
+        }
+    }
+
+    /// Whether the file has no more bytes than were compared (all of them the same).
+    fn at_end(&mut self) -> bool {
+        !self.differs && io::BufRead::fill_buf(&mut self.file).is_ok_and(|rest| rest.is_empty())
+    }
+}
+
+impl io::Write for Compare {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.write_all(bytes).map(|()| bytes.len())
+    }
+
+    fn write_all(&mut self, mut bytes: &[u8]) -> io::Result<()> {
+        while !bytes.is_empty() {
+            let held = io::BufRead::fill_buf(&mut self.file).unwrap_or_default();
+            let n = held.len().min(bytes.len());
+            if n == 0 || held[..n] != bytes[..n] {
+                self.differs = true;
+                return Err(io::Error::other("differs from the previous output"));
+            }
+            io::BufRead::consume(&mut self.file, n);
+            bytes = &bytes[n..];
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Opens `path` for reading, failing on a symbolic link (the output's files are plain files)
@@ -395,6 +468,35 @@ mod tests {
             b"after!"
         );
         assert_eq!(std::fs::read(target.join("grown.html")).unwrap(), b"abd");
+    }
+
+    #[test]
+    fn a_file_written_piece_by_piece_is_linked_only_when_every_byte_is_the_same() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let pieces = |text: &'static str| {
+            move |out: &mut dyn io::Write| {
+                for piece in text.split_inclusive(' ') {
+                    out.write_all(piece.as_bytes())?;
+                }
+                Ok(())
+            }
+        };
+        let build = |text: &'static str| {
+            let staging = Staging::new(&target).unwrap();
+            staging.write_with("llms-full.txt", pieces(text)).unwrap();
+            staging.commit().unwrap();
+            let path = target.join("llms-full.txt");
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+            std::fs::metadata(path).unwrap().ino()
+        };
+        let first = build("one two three");
+        assert_eq!(build("one two three"), first, "the same bytes: linked");
+        for changed in ["one TWO three", "one two three four", "one two", ""] {
+            let before = build("one two three");
+            assert_ne!(build(changed), before, "{changed:?}: written afresh");
+        }
     }
 
     #[test]
