@@ -28,7 +28,8 @@ pub struct Staging {
     /// Folders of the staging folder already created: a site's files share a few hundred
     /// folders, and asking the system again for each of 30,000 files (a `mkdir` that fails,
     /// then a `stat`) was a twentieth of a warm build.
-    made: std::sync::Mutex<rustc_hash::FxHashSet<PathBuf>>,
+    /// Keyed by the folder's path as bytes: hashing a `Path` goes component by component.
+    made: std::sync::Mutex<rustc_hash::FxHashSet<Box<[u8]>>>,
     /// Held while the folder is in use, so a concurrent build's sweep leaves it alone.
     _lock: Option<TempLock>,
 }
@@ -79,9 +80,10 @@ impl Staging {
         let path = self.dir.join(clean);
         if let Some(parent) = path.parent() {
             let lock = || self.made.lock().unwrap_or_else(|e| e.into_inner());
-            if !lock().contains(parent) {
+            let key = parent.as_os_str().as_encoded_bytes();
+            if !lock().contains(key) {
                 std::fs::create_dir_all(parent)?;
-                lock().insert(parent.to_path_buf());
+                lock().insert(Box::from(key));
             }
         }
         Ok(path)
