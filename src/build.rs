@@ -190,9 +190,15 @@ fn build_site(config: SiteConfig, options: &BuildOptions, report: &mut BuildRepo
             &mut r.diagnostics,
         )
     });
-    if let Some(outputs) = outputs {
-        report.diagnostics.extend(outputs.save());
-    }
+    // Saved now, unless it has nothing to save: then it is only let go (its map unmapped),
+    // beside the removal of the previous output.
+    let outputs = match outputs {
+        Some(outputs) if !outputs.unchanged() => {
+            report.diagnostics.extend(outputs.save());
+            None
+        }
+        unchanged => unchanged,
+    };
     options.apply_policy(&mut report.diagnostics);
     if report.diagnostics.iter().any(Diagnostic::is_error) {
         return;
@@ -200,9 +206,11 @@ fn build_site(config: SiteConfig, options: &BuildOptions, report: &mut BuildRepo
     let output_dir = site.config.output_dir.clone();
     let committed = report.time("commit", |_| {
         let previous = staging.swap()?;
-        // The new output is in place: the previous one is removed while the site model is
-        // freed (tens of milliseconds on one core each, for a 10,000-page site).
-        let (removed, ()) = rayon::join(|| previous.remove(), || drop((site, theme, dates)));
+        // The new output is in place: the previous one is removed while the site model and
+        // the unchanged output cache are freed (tens of milliseconds on one core each, for a
+        // 10,000-page site).
+        let (removed, ()) =
+            rayon::join(|| previous.remove(), || drop((site, theme, dates, outputs)));
         removed
     });
     match committed {
@@ -444,7 +452,45 @@ fn write_site(
             files
         }
     };
-    let index_errors: Vec<Diagnostic> = term_files
+    // `llms-full.txt` is the largest file (47 MB for 10,000 pages) and one job: started first,
+    // beside the rest, rather than left to be the last job of a parallel loop.
+    let llms_path = plan
+        .entries()
+        .iter()
+        .find(|(_, job)| *job == Job::LlmsFull)
+        .map(|(path, _)| path.as_str());
+    let (llms_error, (index_errors, others)) = rayon::join(
+        // Without its pieces (no scratch file) the error is already reported: the pages'
+        // Markdown left the model in the page loop, so nothing else could write it.
+        || {
+            let (path, pieces) = llms_path.zip(pieces.as_ref())?;
+            staging
+                .write_with(path, |out| pieces.write_to(site, out))
+                .err()
+                .map(|err| write_error(path, &err))
+        },
+        || {
+            rayon::join(
+                || write_term_files(staging, &term_files),
+                || write_other_files(site, theme, &renderer, &redirects, &plan, staging),
+            )
+        },
+    );
+    diagnostics.extend(llms_error);
+    diagnostics.extend(index_errors);
+    diagnostics.extend(others);
+    // Last: what every file written is, for `carnet deploy`.
+    let search_files = term_files.iter().map(|&(path, _)| path);
+    let plan_file = plan.file(search_paths.iter().map(String::as_str).chain(search_files));
+    if let Err(err) = staging.write(PLAN_FILE, &plan_file.to_bytes()) {
+        diagnostics.push(write_error(PLAN_FILE, &err));
+    }
+    pages.len()
+}
+
+/// Writes the search index's term files.
+fn write_term_files(staging: &Staging, files: &[(&str, &[u8])]) -> Vec<Diagnostic> {
+    files
         .par_iter()
         .filter_map(|&(path, bytes)| {
             staging
@@ -452,30 +498,31 @@ fn write_site(
                 .err()
                 .map(|err| write_error(path, &err))
         })
-        .collect();
-    diagnostics.extend(index_errors);
+        .collect()
+}
 
-    let others: Vec<Diagnostic> = plan
-        .entries()
+/// Writes what the plan holds besides the pages (with their Markdown), `llms-full.txt` and the
+/// plan file: assets and generated files (the 404 page, redirects, sitemap, feeds…).
+fn write_other_files(
+    site: &Site,
+    theme: &Theme,
+    renderer: &SiteRenderer<'_>,
+    redirects: &[crate::site::redirects::Redirect],
+    plan: &Plan,
+    staging: &Staging,
+) -> Vec<Diagnostic> {
+    plan.entries()
         .par_iter()
         .filter_map(|(path, job)| match *job {
-            Job::Page(_) | Job::PlanFile => None,
+            // Written with its page, in the page loop; `llms-full.txt` beside this; the plan
+            // file last.
+            Job::Page(_) | Job::PageMarkdown(_) | Job::LlmsFull | Job::PlanFile => None,
             Job::Asset(index) => staging
                 .copy_file(path, &site.assets[index].abs)
                 .err()
                 .map(|err| write_error(path, &err)),
-            // Written with its page, in the page loop.
-            Job::PageMarkdown(_) => None,
-            // Without its pieces (no scratch file) the error is already reported: the pages'
-            // Markdown left the model in the page loop, so nothing else could write it.
-            Job::LlmsFull => pieces.as_ref().and_then(|pieces| {
-                staging
-                    .write_with(path, |out| pieces.write_to(site, out))
-                    .err()
-                    .map(|err| write_error(path, &err))
-            }),
             job => {
-                let bytes = match render_generated(job, site, theme, &renderer, &redirects) {
+                let bytes = match render_generated(job, site, theme, renderer, redirects) {
                     Ok(bytes) => bytes,
                     Err(error) => return Some(error),
                 };
@@ -485,15 +532,7 @@ fn write_site(
                     .map(|err| write_error(path, &err))
             }
         })
-        .collect();
-    diagnostics.extend(others);
-    // Last: what every file written is, for `carnet deploy`.
-    let search_files = term_files.iter().map(|&(path, _)| path);
-    let plan_file = plan.file(search_paths.iter().map(String::as_str).chain(search_files));
-    if let Err(err) = staging.write(PLAN_FILE, &plan_file.to_bytes()) {
-        diagnostics.push(write_error(PLAN_FILE, &err));
-    }
-    pages.len()
+        .collect()
 }
 
 /// What a build takes out of a page before writing it: its fragment HTML and its Markdown

@@ -75,6 +75,13 @@ impl OutputCache {
         diagnostics
     }
 
+    /// Whether [`OutputCache::save`] would write nothing and report nothing (an unchanged
+    /// site): then the cache needs no saving, only letting go, which a build does beside
+    /// removing the previous output rather than before it.
+    pub fn unchanged(&self) -> bool {
+        self.table.unchanged()
+    }
+
     /// The term files kept for the search inputs of `digest`
     /// ([`crate::render::search_digest`]), if the table holds them whole.
     pub fn search_files(&self, digest: &Key) -> Option<SearchFiles<'_>> {
