@@ -21,7 +21,9 @@
 //! syntect highlighting on) and built in the same run.
 //!
 //! Options (environment): `CARNET_BENCH_PAGES=1000,10000`, `CARNET_BENCH_RUNS=3`,
-//! `CARNET_BENCH_CORPORA=usual,distinct`.
+//! `CARNET_BENCH_CORPORA=usual,distinct`, `CARNET_BENCH_BASELINE=path/to/an/older/carnet` (built
+//! in the same run, taking turns with the others: before and after a change on a shared
+//! machine, where only ratios within one run mean anything).
 
 #[path = "common/mod.rs"]
 mod common;
@@ -47,6 +49,7 @@ fn main() {
         .max(1);
     let wanted = env_list("CARNET_BENCH_CORPORA", "usual,distinct");
     let zola = std::env::var_os("ZOLA").map(PathBuf::from);
+    let baseline = std::env::var_os("CARNET_BENCH_BASELINE").map(PathBuf::from);
     let carnet = PathBuf::from(env!("CARGO_BIN_EXE_carnet"));
     let corpus_root = manifest.join("target/bench-corpus");
     let out_root = if Path::new("/dev/shm").is_dir() {
@@ -70,6 +73,11 @@ fn main() {
         {
             let corpus = ensure_corpus(&generator, &corpus_root, pages, name, flags);
             let mut tools = vec![Tool::carnet(&carnet, &corpus, &out_root.join("carnet"))];
+            if let Some(baseline) = &baseline {
+                let mut before = Tool::carnet(baseline, &corpus, &out_root.join("baseline"));
+                before.name = "baseline";
+                tools.push(before);
+            }
             if let Some(zola) = &zola {
                 let work = corpus_root.join(format!("zola-{pages}-{name}"));
                 let out = out_root.join("zola");

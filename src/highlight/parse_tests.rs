@@ -47,11 +47,8 @@ fn head(text: &str, bytes: usize) -> &str {
     &text[..end]
 }
 
-/// Real code in many languages (`tests/data/highlight/`), each file with its own grammar and
-/// with every other grammar carnet ships: a grammar run on foreign text still goes through
-/// most of its contexts.
-#[test]
-fn carnet_parses_like_syntect() {
+/// The samples of `tests/data/highlight/`, by file name, sorted.
+fn samples() -> Vec<(String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/highlight");
     let mut samples: Vec<(String, String)> = std::fs::read_dir(&dir)
         .expect("tests/data/highlight exists")
@@ -66,9 +63,53 @@ fn carnet_parses_like_syntect() {
         .collect();
     samples.sort();
     assert!(samples.len() >= 10);
+    samples
+}
+
+/// `text` with non-ASCII characters in most lines, where code, strings and comments have
+/// them in real documentation, and where case folding and Unicode classes make Oniguruma
+/// differ from ASCII rules: accents, `ß` and `ﬃ` (which `(?i)ss` and `(?i)ffi` match), the
+/// Kelvin sign (`(?i)k`), no-break spaces (`\s`), CJK and emoji (`\w` and not).
+fn non_ascii(text: &str) -> String {
+    text.split_inclusive('\n')
+        .enumerate()
+        .map(|(i, line)| match i % 6 {
+            0 => line.replace('e', "é"),
+            1 => line.replacen(' ', "\u{a0}", 2),
+            2 => line
+                .replacen("ss", "ß", 1)
+                .replacen("ffi", "ﬃ", 1)
+                .replace('k', "\u{212a}"),
+            3 => line.replacen('a', "日本", 1),
+            4 => line.replacen(' ', " 🦀 ", 1),
+            _ => line.to_string(),
+        })
+        .collect()
+}
+
+/// Real code in many languages (`tests/data/highlight/`), each file with its own grammar and
+/// with every other grammar carnet ships: a grammar run on foreign text still goes through
+/// most of its contexts.
+#[test]
+fn carnet_parses_like_syntect() {
+    compare_samples(&samples());
+}
+
+/// The same with non-ASCII text in most lines (searched under Unicode's rules, without the
+/// prefilters).
+#[test]
+fn carnet_parses_non_ascii_text_like_syntect() {
+    let samples: Vec<(String, String)> = samples()
+        .into_iter()
+        .map(|(name, text)| (name, non_ascii(&text)))
+        .collect();
+    compare_samples(&samples);
+}
+
+fn compare_samples(samples: &[(String, String)]) {
     let h = highlighter();
     let mut failures = Vec::new();
-    for (name, text) in &samples {
+    for (name, text) in samples {
         let extension = name.rsplit('.').next().unwrap_or_default();
         let (index, _) = h
             .syntax(extension)
@@ -138,17 +179,10 @@ fn carnet_parses_a_folder_like_syntect() {
 #[test]
 fn prefilters_never_skip_a_match() {
     let h = highlighter();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/highlight");
     let mut lines: Vec<String> = Vec::new();
     let mut syntaxes = Vec::new();
-    let mut names: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    names.sort();
-    for path in names {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let extension = path.extension().unwrap().to_str().unwrap();
+    for (name, text) in samples() {
+        let extension = name.rsplit('.').next().unwrap_or_default();
         syntaxes.extend(h.syntax(extension).map(|(index, _)| index));
         let ascii: Vec<&str> = text
             .split_inclusive('\n')

@@ -40,21 +40,27 @@ pub fn detect_language<'a>(pages: impl Iterator<Item = &'a Page>) -> Option<Stri
     use rayon::prelude::*;
     let pages: Vec<&Page> = pages.collect();
     let stride = pages.len().div_ceil(MAX_VOTERS).max(1);
-    let pages: Vec<&Page> = pages.into_iter().step_by(stride).collect();
+    // Each voter's sample made once, in parallel: a page's sections are unpacked to make it.
+    let samples: Vec<String> = pages
+        .into_iter()
+        .step_by(stride)
+        .collect::<Vec<&Page>>()
+        .par_iter()
+        .map(|page| text_sample(page))
+        .collect();
     // What the pages from each index on can still add, at most.
-    let mut left: Vec<usize> = pages.iter().map(|p| sample_len(p)).collect();
+    let mut left: Vec<usize> = samples.iter().map(String::len).collect();
     let mut total = 0;
     for weight in left.iter_mut().rev() {
         total += *weight;
         *weight = total;
     }
     let mut votes: FxHashMap<whatlang::Lang, usize> = FxHashMap::default();
-    for (n, chunk) in pages.chunks(CHUNK).enumerate() {
+    for (n, chunk) in samples.chunks(CHUNK).enumerate() {
         let found: Vec<(whatlang::Lang, usize)> = chunk
             .par_iter()
-            .filter_map(|page| {
-                let sample = text_sample(page);
-                let info = whatlang::detect(&sample)?;
+            .filter_map(|sample| {
+                let info = whatlang::detect(sample)?;
                 info.is_reliable().then(|| (info.lang(), sample.len()))
             })
             .collect();
@@ -91,11 +97,6 @@ fn text_sample(page: &Page) -> String {
         sample.push_str(part);
     }
     sample
-}
-
-/// The length of [`text_sample`], without making it.
-fn sample_len(page: &Page) -> usize {
-    sample_len_of(page, &page.fragment.sections())
 }
 
 fn sample_len_of(page: &Page, sections: &[Section]) -> usize {

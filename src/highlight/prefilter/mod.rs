@@ -43,6 +43,9 @@ pub(super) struct Prefilter {
     dfa: hybrid::regex::Regex,
     /// The ASCII bytes a match can begin with; `None` when a match may be empty.
     first: Option<u128>,
+    /// Sets of bytes each match holds one of (the rarest few): a line whose rest lacks one
+    /// cannot match, which a bit test tells without running the DFA over the line.
+    needs: Vec<u128>,
     /// The pattern uses `\G` (the position the search starts at): Oniguruma must then still
     /// start where it was asked to, the prefilter only saying whether it can match at all.
     anchored_at_start: bool,
@@ -84,6 +87,7 @@ impl Prefilter {
         Some(Prefilter {
             dfa,
             first: (!nullable).then_some(first),
+            needs: rarest(needed_bytes(&tree, true)),
             anchored_at_start: parser.anchored_at_start(),
             exact: parser.exact(),
         })
@@ -103,10 +107,9 @@ impl Prefilter {
         start: usize,
     ) -> Candidate {
         debug_assert!(text.is_ascii());
-        if let Some(first) = self.first
-            && bytes_after
-                .get(start)
-                .is_some_and(|after| after & first == 0)
+        if let Some(&after) = bytes_after.get(start)
+            && (self.first.is_some_and(|first| after & first == 0)
+                || self.needs.iter().any(|need| after & need == 0))
         {
             return Candidate::None;
         }
@@ -171,6 +174,47 @@ fn first_bytes(node: &Node, tail: bool) -> (u128, bool) {
         Node::Ahead(inner) if tail => first_bytes(inner, true),
         Node::Ahead(_) => (0, true),
     }
+}
+
+/// Sets of bytes every match of the emitted form of `node` holds one of (a byte of each).
+fn needed_bytes(node: &Node, tail: bool) -> Vec<u128> {
+    const LETTERS: u128 = (0x3ff_ffff << b'A') | (0x3ff_ffff << b'a');
+    match node {
+        Node::Set { bits, multi } => vec![bits | if *multi { LETTERS } else { 0 }],
+        Node::Concat(items) => {
+            let last = items.len().saturating_sub(1);
+            items
+                .iter()
+                .enumerate()
+                .flat_map(|(i, item)| needed_bytes(item, tail && i == last))
+                .collect()
+        }
+        Node::Alt(branches) => {
+            // Each branch's rarest set; the union of them, when every branch has one.
+            let mut union = 0;
+            for branch in branches {
+                match rarest(needed_bytes(branch, tail)).first() {
+                    Some(set) => union |= set,
+                    None => return Vec::new(),
+                }
+            }
+            vec![union]
+        }
+        Node::Repeat { node, min, .. } if *min > 0 => needed_bytes(node, false),
+        Node::Ahead(inner) if tail => needed_bytes(inner, true),
+        _ => Vec::new(),
+    }
+}
+
+/// Sets kept for the prefilter's bit tests: the few with fewest bytes, each distinct and
+/// narrower than "any ASCII byte".
+fn rarest(mut sets: Vec<u128>) -> Vec<u128> {
+    const KEPT: usize = 3;
+    sets.retain(|set| set.count_ones() < 128);
+    sets.sort_by_key(|set| (set.count_ones(), *set));
+    sets.dedup();
+    sets.truncate(KEPT);
+    sets
 }
 
 /// `tail`: nothing follows this node in the whole pattern, so a lookahead here can be kept.
@@ -261,4 +305,43 @@ fn emit_set(bits: u128, out: &mut String) {
         byte += 1;
     }
     out.push(']');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn needs(pattern: &str) -> Vec<u128> {
+        Prefilter::new(pattern, &AtomSets::default())
+            .expect("a pattern the prefilter reads")
+            .needs
+    }
+
+    fn set(bytes: &[u8]) -> u128 {
+        bytes.iter().fold(0, |bits, b| bits | 1 << b)
+    }
+
+    #[test]
+    fn needed_bytes_are_what_every_match_holds() {
+        // Rarest first; the `"` is needed twice, kept once.
+        assert_eq!(
+            needs(r#""[a-z]+""#),
+            vec![set(b"\""), set(b"abcdefghijklmnopqrstuvwxyz")]
+        );
+        // An alternative needs a byte of one of its branches (the rarest of each: `f`, `e`).
+        assert_eq!(needs(r"\b(?:if|else)\b"), vec![set(b"ef")]);
+        assert_eq!(needs(r"a?b{2}c*"), vec![set(b"b")]);
+        // A lookahead at the end is part of the emitted form; one inside is not.
+        assert_eq!(needs(r"x(?=;)"), vec![set(b";"), set(b"x")]);
+        assert_eq!(needs(r"(?=;)x"), vec![set(b"x")]);
+    }
+
+    #[test]
+    fn optional_parts_and_alternatives_with_an_empty_branch_need_nothing() {
+        assert!(needs(r"x*").is_empty());
+        assert!(needs(r"(?:a|)b?").is_empty());
+        assert!(needs(r"(?:a|b*)").is_empty());
+        // Under `(?i)` both cases count.
+        assert_eq!(needs(r"(?i)q"), vec![set(b"qQ")]);
+    }
 }
