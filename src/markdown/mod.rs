@@ -41,6 +41,7 @@ mod words;
 pub use block_store::BlockStore;
 pub use context::Heading;
 pub use fragment::{Fragment, PageInput, render_fragment, render_fragment_with};
+pub(crate) use packed::Packed;
 pub use packed::PackedParts;
 pub use plain_text::Section;
 pub use refs::{RefKind, Reference, UrlKind};

@@ -1,6 +1,11 @@
 //! The search index as `carnet serve` and `carnet build --watch` keep it between saves: each
-//! page's terms and page file, so a save indexes again only the pages it changed, and the
-//! term shards are made from the terms kept (no page's text is read again).
+//! page's terms, so a save indexes again only the pages it changed, and the term shards are
+//! made from the terms kept (no page's text is read again).
+//!
+//! Page files (`search/p/<id>.js`, 50 MB on a 10,000-page site) are not kept: each page keeps
+//! its file's hash (a save compares hashes, as for every output) and the file is made again
+//! from the page when it is asked for or written, which costs a page's sections unpacked and
+//! joined (tens of microseconds). Only the term shards and `meta.js` are kept as bytes.
 //!
 //! The indexer (its vocabulary of terms and forms) lives as long as the site's languages do;
 //! what it holds of pages no longer indexed is left out of the files ([`super::term_files`]), so
@@ -15,13 +20,13 @@ use super::index::{Change, Context, IndexedFile, TermIndex};
 use super::{PageTerms, SearchIndexer};
 use crate::site::{PageId, Site};
 
+/// Where page files are, under the output folder: `search/p/<id>.js`.
+const PAGE_FILES: &str = "search/p/";
+
 /// What the index keeps of one page.
 struct Indexed {
     page: PageId,
     terms: PageTerms,
-    /// Its page file (`search/p/<id>.js`).
-    path: String,
-    file: IndexedFile,
 }
 
 /// The index of one state of the site, and what the next state's can reuse.
@@ -32,8 +37,8 @@ pub struct LiveIndex {
     /// The term shards, taken by the index of the next state (brought up to date rather than
     /// made again); this index's files stay as they are.
     terms: Mutex<Option<TermIndex>>,
-    /// Every file of the index, by output path.
-    files: HashMap<String, IndexedFile>,
+    /// The files of the index but the page files, by output path.
+    shared: HashMap<String, IndexedFile>,
 }
 
 impl LiveIndex {
@@ -69,16 +74,11 @@ impl LiveIndex {
                 {
                     return Some(kept.clone());
                 }
-                let (terms, file) = indexer.page(id as u32, page, site.language_of(page_id))?;
-                let hash = blake3::Hash::from_bytes(terms.file_hash);
+                // The page file is let go here: its hash is in the terms.
+                let (terms, _file) = indexer.page(id as u32, page, site.language_of(page_id))?;
                 Some(Arc::new(Indexed {
                     page: page_id,
                     terms,
-                    path: file.path,
-                    file: IndexedFile {
-                        bytes: Arc::new(file.bytes),
-                        hash,
-                    },
                 }))
             })
             .collect();
@@ -108,20 +108,65 @@ impl LiveIndex {
             }
             None => TermIndex::new(&context, &terms, true),
         };
-        let mut files: HashMap<String, IndexedFile> = index.shared_files().into_iter().collect();
-        for page in pages.iter().flatten() {
-            files.insert(page.path.clone(), page.file.clone());
-        }
+        let shared = index.shared_files().into_iter().collect();
         LiveIndex {
             indexer,
             pages,
             terms: Mutex::new(Some(index)),
-            files,
+            shared,
         }
     }
 
-    /// Every file of the index, by output path.
-    pub fn files(&self) -> &HashMap<String, IndexedFile> {
-        &self.files
+    /// The output path of every file of the index.
+    pub fn paths(&self) -> Vec<String> {
+        let pages = self.pages.iter().flatten();
+        let mut paths: Vec<String> = pages.map(|p| page_file_path(p.terms.id)).collect();
+        paths.extend(self.shared.keys().cloned());
+        paths
     }
+
+    /// The hash of the file at `path`, without making it.
+    pub fn hash(&self, path: &str) -> Option<blake3::Hash> {
+        match self.indexed(path) {
+            Some(indexed) => Some(blake3::Hash::from_bytes(indexed.terms.file_hash)),
+            None => self.shared.get(path).map(|file| file.hash),
+        }
+    }
+
+    /// The file at `path`; a page file is made again from its page in `site` (the site this
+    /// index was made for).
+    pub fn file(&self, site: &Site, path: &str) -> Option<IndexedFile> {
+        let Some(indexed) = self.indexed(path) else {
+            return self.shared.get(path).cloned();
+        };
+        let page = &site.pages[indexed.page];
+        let file = SearchIndexer::page_file(indexed.terms.id, page, &page.fragment)?;
+        let hash = blake3::hash(&file.bytes);
+        debug_assert_eq!(
+            hash.as_bytes(),
+            &indexed.terms.file_hash,
+            "a page file made again is the one indexed"
+        );
+        Some(IndexedFile {
+            bytes: Arc::new(file.bytes),
+            hash,
+        })
+    }
+
+    /// The page whose file is at `path`, when it is indexed.
+    fn indexed(&self, path: &str) -> Option<&Indexed> {
+        let id: usize = path
+            .strip_prefix(PAGE_FILES)?
+            .strip_suffix(".js")?
+            .parse()
+            .ok()?;
+        // `p/01.js` is not `p/1.js`.
+        let indexed = self.pages.get(id)?.as_deref()?;
+        (page_file_path(indexed.terms.id) == path).then_some(indexed)
+    }
+}
+
+/// The output path of the page file of search id `id`.
+fn page_file_path(id: u32) -> String {
+    format!("{PAGE_FILES}{id}.js")
 }

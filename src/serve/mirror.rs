@@ -9,6 +9,16 @@
 //! time: tools that look at the output (rsync, a deploy, a browser's cache) see only real
 //! changes. A rebuild with errors writes nothing, as `carnet build` replaces nothing; the next
 //! good rebuild catches up with everything.
+//!
+//! One exception to the temporary file: `llms-full.txt` (the whole site's Markdown, 47 MB on
+//! 10,000 pages), which a save of one page changes by one piece. Writing it whole took 60 to
+//! 265 ms on an ext4 disk (a new file allocated, and flushed when renamed over the old one), so
+//! it is rewritten in place from the first piece that changed on ([`LlmsFull::rewrite`]), when
+//! the file is still the one last written (same length and modification time). That is not
+//! atomic: a reader can see old and new pieces mixed for the time of the write, and a crash or
+//! a failed write leaves such a file. A failed write is reported and the file is then written
+//! whole at the next save; after a crash, the next `carnet build --watch` (whose first write
+//! is a whole new folder) or `carnet build` replaces it.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -18,7 +28,7 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 use super::live::Scope;
-use super::llms_full::LlmsFull;
+use super::llms_full::{LlmsFull, Rewritten};
 use super::snapshot::Snapshot;
 use crate::build::BuildOptions;
 use crate::diagnostic::Diagnostic;
@@ -67,6 +77,21 @@ pub struct Mirror {
     written: HashMap<String, Written>,
     /// The last snapshot was not written: the next update compares everything.
     behind: bool,
+    /// `llms-full.txt` as last written, to rewrite it in place.
+    llms: Option<LlmsWritten>,
+}
+
+/// `llms-full.txt` as last written, and how to recognise that file on disk.
+struct LlmsWritten {
+    path: String,
+    full: std::sync::Arc<LlmsFull>,
+    on_disk: (u64, Option<SystemTime>),
+}
+
+/// The length and modification time of the file at `path`.
+fn on_disk(path: &Path) -> std::io::Result<(u64, Option<SystemTime>)> {
+    let meta = std::fs::metadata(path)?;
+    Ok((meta.len(), meta.modified().ok()))
 }
 
 impl Mirror {
@@ -78,6 +103,7 @@ impl Mirror {
             policy,
             written: HashMap::new(),
             behind: true,
+            llms: None,
         }
     }
 
@@ -114,7 +140,7 @@ impl Mirror {
         let mut llms_synced = Synced::default();
         let mut llms_produced = HashSet::new();
         let (llms_done, search) = rayon::join(
-            || self.sync(snapshot, &llms, &mut llms_synced, &mut llms_produced),
+            || self.sync_llms(snapshot, &llms, &mut llms_synced, &mut llms_produced),
             || search_outputs(snapshot, scope),
         );
         synced.written += llms_synced.written;
@@ -204,6 +230,71 @@ impl Mirror {
         true
     }
 
+    /// [`Mirror::sync`] for `llms-full.txt` (`outputs` holds it, or nothing): rewritten in place
+    /// when the file on disk is the one last written (see the module's comment), else written
+    /// whole.
+    fn sync_llms(
+        &mut self,
+        snapshot: &Snapshot,
+        outputs: &[Output],
+        synced: &mut Synced,
+        produced: &mut HashSet<String>,
+    ) -> bool {
+        let Some((path, _)) = outputs.first() else {
+            return true;
+        };
+        let full = snapshot.llms_full();
+        let stamp = Written::Rendered(full.stamp());
+        if self.written.get(path) == Some(&stamp) {
+            produced.insert(path.clone());
+            return true;
+        }
+        let file = checked(path).map(|rel| self.dir.join(rel));
+        let before = self.llms.take().filter(|before| {
+            &before.path == path
+                && file
+                    .as_ref()
+                    .is_ok_and(|file| on_disk(file).is_ok_and(|now| now == before.on_disk))
+        });
+        let (Some(before), Ok(file)) = (before, file) else {
+            let done = self.sync(snapshot, outputs, synced, produced);
+            self.remember_llms(path, full);
+            return done;
+        };
+        produced.insert(path.clone());
+        let rewritten = std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .and_then(|mut open| full.rewrite(&before.full, &mut open));
+        match rewritten {
+            Ok(Rewritten { .. }) => {
+                synced.written += 1;
+                self.written.insert(path.clone(), stamp);
+                self.remember_llms(path, full);
+            }
+            Err(err) => {
+                synced.diagnostics.push(write_error(path, &err));
+                // What is on disk is unknown now: written whole next time.
+                self.written.remove(path);
+            }
+        }
+        true
+    }
+
+    /// Keeps `full` as what is at `path`, when the file was written as it.
+    fn remember_llms(&mut self, path: &str, full: std::sync::Arc<LlmsFull>) {
+        let in_sync = self.written.get(path) == Some(&Written::Rendered(full.stamp()));
+        let file = checked(path).map(|rel| self.dir.join(rel));
+        self.llms = match (in_sync, file) {
+            (true, Ok(file)) => on_disk(&file).ok().map(|on_disk| LlmsWritten {
+                path: path.to_owned(),
+                full,
+                on_disk,
+            }),
+            _ => None,
+        };
+    }
+
     /// Why nothing may be written for `snapshot`: an error in it, an output folder that may not
     /// be replaced, two outputs at one path. The folder written is the one a link points to.
     fn refusal(&mut self, snapshot: &Snapshot) -> Option<Diagnostic> {
@@ -240,7 +331,7 @@ impl Mirror {
         let results = make_each(snapshot, &outputs, |path, written, bytes| {
             match bytes {
                 Bytes::Rendered(bytes) => staging.write(path, &bytes),
-                Bytes::Shared(bytes) => staging.write(path, &bytes),
+                Bytes::Search(snapshot) => staging.write(path, &search_bytes(snapshot, path)?),
                 Bytes::Llms(llms) => staging.write_with(path, |out| llms.write_to(out)),
                 Bytes::Copy(from) => staging.copy_file(path, from),
             }
@@ -274,6 +365,10 @@ impl Mirror {
         synced.in_sync = true;
         self.written = written;
         self.behind = false;
+        let llms = outputs.iter().find(|(_, job)| *job == Some(Job::LlmsFull));
+        if let Some((path, _)) = llms {
+            self.remember_llms(path, snapshot.llms_full());
+        }
         synced
     }
 }
@@ -332,8 +427,8 @@ fn make_each<'a, T: Send>(
 /// The bytes of an output, or the source to copy it from.
 enum Bytes<'a> {
     Rendered(Vec<u8>),
-    /// A file of the search index, as the snapshot holds it.
-    Shared(std::sync::Arc<Vec<u8>>),
+    /// A file of the search index of this snapshot (made when written).
+    Search(&'a Snapshot),
     /// `llms-full.txt`, written from its pieces.
     Llms(std::sync::Arc<LlmsFull>),
     Copy(&'a Path),
@@ -383,10 +478,11 @@ fn make<'a>(
             (Ok(made), Vec::new())
         }
         None => {
-            // Its hash was taken when the index was made: unchanged files cost a comparison.
+            // Its hash was taken when the index was made: unchanged files cost a comparison,
+            // and a page file is made only to be written.
             let made = snapshot
-                .search_file(path)
-                .map(|file| (Written::Rendered(file.hash), Bytes::Shared(file.bytes)))
+                .search_hash(path)
+                .map(|hash| (Written::Rendered(hash), Bytes::Search(snapshot)))
                 .ok_or_else(|| {
                     Diagnostic::error("output-failed", format!("`{path}` has no content"))
                 });
@@ -423,7 +519,9 @@ fn replace_file(dir: &Path, rel: &str, bytes: Bytes<'_>) -> std::io::Result<()> 
     ));
     let done = match bytes {
         Bytes::Rendered(bytes) => std::fs::write(&temp, bytes),
-        Bytes::Shared(bytes) => std::fs::write(&temp, &*bytes),
+        Bytes::Search(snapshot) => {
+            search_bytes(snapshot, rel).and_then(|bytes| std::fs::write(&temp, &*bytes))
+        }
         Bytes::Llms(llms) => write_pieces(&temp, &llms),
         Bytes::Copy(from) => std::fs::copy(from, &temp).map(|_| ()),
     }
@@ -432,6 +530,14 @@ fn replace_file(dir: &Path, rel: &str, bytes: Bytes<'_>) -> std::io::Result<()> 
         let _ = std::fs::remove_file(&temp);
     }
     done
+}
+
+/// The file of `snapshot`'s search index at `rel`.
+fn search_bytes(snapshot: &Snapshot, rel: &str) -> std::io::Result<std::sync::Arc<Vec<u8>>> {
+    let file = snapshot.search_file(rel).ok_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::NotFound, "no such file in the index")
+    })?;
+    Ok(file.bytes)
 }
 
 /// `llms-full.txt` written at `path` from its pieces, through a large buffer (the file is tens

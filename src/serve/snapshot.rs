@@ -4,13 +4,18 @@
 //! Rendering is lazy (a save costs the pages a browser asks for again, not the whole site), and
 //! a snapshot derived from another after a page swap ([`Snapshot::derive`]) keeps what cannot
 //! have changed: the theme, the redirects, the prepared sidebars, and the other pages' HTML.
+//!
+//! What is kept is kept small: rendered pages LZ4-packed (unpacked when asked for again, a few
+//! microseconds a page), `llms-full.txt` by packed pieces ([`LlmsFull`]), the search index
+//! without its page files (made again from their page when asked for, see [`LiveIndex`]).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::llms_full::LlmsFull;
 use crate::diagnostic::Diagnostic;
 use crate::git_dates::PageDates;
+use crate::markdown::Packed;
 use crate::render::{
     Job, Plan, SEARCH_DIR, Sidebar, SiteRenderer, Theme, page_content, page_html_path,
     prepare_sidebars, render_generated,
@@ -19,8 +24,8 @@ use crate::search::{IndexedFile, LiveIndex};
 use crate::site::redirects::Redirect;
 use crate::site::{PageId, Site};
 
-/// Rendered output files, by output path.
-type Rendered = HashMap<String, Arc<Vec<u8>>>;
+/// Rendered output files, by output path, packed (the HTML of a page packs about 3× smaller).
+type Rendered = std::collections::HashMap<String, Arc<Packed>>;
 
 /// One consistent state of the site: every request renders from one snapshot.
 pub struct Snapshot {
@@ -124,15 +129,20 @@ impl Snapshot {
     /// The bytes of the output file at `path` (output-relative, `a/b/index.html`), rendered on
     /// first request and kept, or `None` when a build would not write such a file.
     pub fn output(&self, path: &str) -> Option<Arc<Vec<u8>>> {
-        if let Some(bytes) = self.lock_rendered().get(path) {
-            return Some(bytes.clone());
+        let kept = self.lock_rendered().get(path).cloned();
+        if let Some(packed) = kept {
+            return Some(Arc::new(packed.unpack()));
         }
-        let bytes = Arc::new(self.render(path)?);
+        let bytes = self.render(path)?;
         // Assets are read from the sources each time: they can be large, and reading is cheap.
-        if !matches!(self.plan().job(path), Some(Job::Asset(_))) {
-            self.lock_rendered().insert(path.to_owned(), bytes.clone());
+        // The search index and `llms-full.txt` are kept by their own (a copy here would hold
+        // them twice).
+        if matches!(self.plan().job(path), Some(job) if job != Job::LlmsFull && !matches!(job, Job::Asset(_)))
+        {
+            let packed = Arc::new(Packed::pack(&bytes));
+            self.lock_rendered().insert(path.to_owned(), packed);
         }
-        Some(bytes)
+        Some(Arc::new(bytes))
     }
 
     /// What a build of this snapshot writes (but the search index).
@@ -143,12 +153,17 @@ impl Snapshot {
 
     /// The output paths of the search index (they change with any page's text).
     pub fn search_paths(&self) -> Vec<String> {
-        self.search_files().keys().cloned().collect()
+        self.search_index().paths()
     }
 
     /// The file of the search index at `path`, with its hash.
     pub fn search_file(&self, path: &str) -> Option<IndexedFile> {
-        self.search_files().get(path).cloned()
+        self.search_index().file(&self.site, path)
+    }
+
+    /// The hash of the file of the search index at `path`, without making the file.
+    pub fn search_hash(&self, path: &str) -> Option<blake3::Hash> {
+        self.search_index().hash(path)
     }
 
     /// `llms-full.txt` by pieces, brought up to date from the snapshot this one was derived
@@ -185,11 +200,11 @@ impl Snapshot {
     ) -> Option<Result<Vec<u8>, Diagnostic>> {
         match job {
             None if path.starts_with(SEARCH_DIR) => self
-                .search_files()
-                .get(path)
-                .map(|file| Ok(file.bytes.to_vec())),
+                .search_file(path)
+                .map(|file| Ok(Arc::unwrap_or_clone(file.bytes))),
             Some(Job::PlanFile) => {
-                let search = self.search_files().keys().map(String::as_str);
+                let search = self.search_paths();
+                let search = search.iter().map(String::as_str);
                 Some(Ok(self.plan().file(search).to_bytes()))
             }
             Some(job) if job.is_generated() => Some(render_generated(
@@ -217,16 +232,14 @@ impl Snapshot {
         self.search_base.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn search_files(&self) -> &HashMap<String, IndexedFile> {
-        self.search
-            .get_or_init(|| {
-                let index = match self.lock_search_base().take() {
-                    Some((base, changed)) => base.update(&self.site, &changed),
-                    None => LiveIndex::new(&self.site),
-                };
-                Arc::new(index)
-            })
-            .files()
+    fn search_index(&self) -> &LiveIndex {
+        self.search.get_or_init(|| {
+            let index = match self.lock_search_base().take() {
+                Some((base, changed)) => base.update(&self.site, &changed),
+                None => LiveIndex::new(&self.site),
+            };
+            Arc::new(index)
+        })
     }
 
     /// What the server shows: a template error is shown where the page would have been.

@@ -381,6 +381,57 @@ fn a_body_edit_rewrites_only_that_pages_outputs_and_the_search_index() {
     );
 }
 
+/// The inode of a file: the same file rewritten in place keeps it, a file renamed over it
+/// brings its own.
+#[cfg(unix)]
+fn inode(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).map(|m| m.ino()).unwrap_or_default()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_body_edit_rewrites_llms_full_in_place() {
+    let tmp = copy_fixture("reader");
+    let site = tmp.path();
+    let watching = Watching::start(site);
+    wait_for_clean_build_output(site, &watching);
+    let llms_full = site.join("public/llms-full.txt");
+    let first = inode(&llms_full);
+    // Longer: the pieces after it move.
+    edit_body(site);
+    watching.wait_for_line(|l| l.contains("wrote"));
+    wait_for_clean_build_output(site, &watching);
+    assert_eq!(inode(&llms_full), first, "rewritten in place");
+    // Shorter again.
+    let page = site.join("guides/messagerie.md");
+    let text = std::fs::read_to_string(&page).unwrap_or_default();
+    write(
+        site,
+        "guides/messagerie.md",
+        text.replace("Délivrabilité des courriels", "Délivrabilité")
+            .as_bytes(),
+    );
+    wait_for_clean_build_output(site, &watching);
+    assert_eq!(inode(&llms_full), first, "rewritten in place");
+}
+
+#[test]
+fn an_llms_full_changed_behind_the_watch_is_written_whole_at_the_next_save() {
+    let tmp = copy_fixture("reader");
+    let site = tmp.path();
+    let watching = Watching::start(site);
+    wait_for_clean_build_output(site, &watching);
+    // Someone else's bytes, of the same length: a rewrite in place from the edited page's
+    // piece on would keep those before it.
+    let llms_full = site.join("public/llms-full.txt");
+    let len = std::fs::metadata(&llms_full).map(|m| m.len()).unwrap_or(0);
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(&llms_full, vec![b'x'; len as usize]).ok();
+    edit_body(site);
+    wait_for_clean_build_output(site, &watching);
+}
+
 #[test]
 fn a_rebuild_with_errors_writes_nothing_and_the_next_good_one_catches_up() {
     let tmp = copy_fixture("reader");
