@@ -66,8 +66,7 @@ impl Packed {
         self.bytes.len()
     }
 
-    #[cfg(test)]
-    fn unpack(&self) -> Vec<u8> {
+    pub fn unpack(&self) -> Vec<u8> {
         self.with_unpacked(<[u8]>::to_vec)
             .expect("bytes packed by Packed::pack and never changed since")
     }
