@@ -28,7 +28,8 @@ pub struct Staging {
     /// Folders of the staging folder already created: a site's files share a few hundred
     /// folders, and asking the system again for each of 30,000 files (a `mkdir` that fails,
     /// then a `stat`) was a twentieth of a warm build.
-    made: std::sync::Mutex<rustc_hash::FxHashSet<PathBuf>>,
+    /// Keyed by the folder's path as bytes: hashing a `Path` goes component by component.
+    made: std::sync::Mutex<rustc_hash::FxHashSet<Box<[u8]>>>,
     /// Held while the folder is in use, so a concurrent build's sweep leaves it alone.
     _lock: Option<TempLock>,
 }
@@ -79,9 +80,10 @@ impl Staging {
         let path = self.dir.join(clean);
         if let Some(parent) = path.parent() {
             let lock = || self.made.lock().unwrap_or_else(|e| e.into_inner());
-            if !lock().contains(parent) {
+            let key = parent.as_os_str().as_encoded_bytes();
+            if !lock().contains(key) {
                 std::fs::create_dir_all(parent)?;
-                lock().insert(parent.to_path_buf());
+                lock().insert(Box::from(key));
             }
         }
         Ok(path)
@@ -96,8 +98,8 @@ impl Staging {
     /// only read, and the staging folder is still swapped in whole.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let path = self.place(rel)?;
-        if let Some(old) = self.previous_file(rel, bytes.len() as u64)
-            && holds(&old, bytes).unwrap_or(false)
+        if let Some((old, file)) = self.previous_file(rel, bytes.len() as u64)
+            && holds(file, bytes).unwrap_or(false)
             && std::fs::hard_link(&old, &path).is_ok()
         {
             return Ok(());
@@ -107,12 +109,34 @@ impl Staging {
 
     /// Writes the file at `rel` through `write`, buffered: for a file too large to hold whole
     /// (`llms-full.txt`), made piece by piece.
+    ///
+    /// When the previous output has a file of that name, `write` is first run against it,
+    /// comparing rather than writing, and the file is linked when every byte is the same (as
+    /// [`Staging::write`] does): writing `llms-full.txt` again (47 MB for 10,000 pages) was the
+    /// longest job of the end of a warm build. The comparison stops at the first difference,
+    /// and `write` is run again to write the file.
     pub fn write_with(
         &self,
         rel: &str,
-        write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+        write: impl Fn(&mut dyn io::Write) -> io::Result<()>,
     ) -> io::Result<()> {
-        let mut file = io::BufWriter::new(std::fs::File::create(self.place(rel)?)?);
+        let path = self.place(rel)?;
+        if let Some(old) = self.previous_any(rel)
+            && let Ok(file) = open_plain(&old)
+            && file.metadata().is_ok_and(|m| m.is_file())
+        {
+            let mut compare = Compare::new(file);
+            let same = match write(&mut compare) {
+                Ok(()) => compare.at_end(),
+                // Different, or the previous file unreadable: written afresh.
+                Err(_) if compare.differs => false,
+                Err(err) => return Err(err),
+            };
+            if same && std::fs::hard_link(&old, &path).is_ok() {
+                return Ok(());
+            }
+        }
+        let mut file = io::BufWriter::new(std::fs::File::create(path)?);
         write(&mut file)?;
         io::Write::flush(&mut file)
     }
@@ -129,8 +153,8 @@ impl Staging {
     pub fn copy_file(&self, rel: &str, from: &Path) -> io::Result<()> {
         let path = self.place(rel)?;
         let len = std::fs::metadata(from)?.len();
-        if let Some(old) = self.previous_file(rel, len)
-            && same_bytes(from, &old).unwrap_or(false)
+        if let Some((old, file)) = self.previous_file(rel, len)
+            && same_bytes(from, file).unwrap_or(false)
             && std::fs::hard_link(&old, &path).is_ok()
         {
             return Ok(());
@@ -138,15 +162,31 @@ impl Staging {
         std::fs::copy(from, path).map(|_| ())
     }
 
-    /// The previous output's plain file at `rel`, when it is `len` bytes long.
-    fn previous_file(&self, rel: &str, len: u64) -> Option<PathBuf> {
-        let old = self.previous.as_ref()?.join(output_path(rel).ok()?);
-        let meta = std::fs::symlink_metadata(&old).ok()?;
-        (meta.is_file() && meta.len() == len).then_some(old)
+    /// Where the previous output's file at `rel` would be.
+    fn previous_any(&self, rel: &str) -> Option<PathBuf> {
+        Some(self.previous.as_ref()?.join(output_path(rel).ok()?))
+    }
+
+    /// The previous output's plain file at `rel`, opened, when it is `len` bytes long. Opened
+    /// first and asked its length after (one lookup of the path, not two: a twentieth of a
+    /// warm build went to `statx`); a link is not followed and a FIFO does not block.
+    fn previous_file(&self, rel: &str, len: u64) -> Option<(PathBuf, std::fs::File)> {
+        let old = self.previous_any(rel)?;
+        let file = open_plain(&old).ok()?;
+        let meta = file.metadata().ok()?;
+        (meta.is_file() && meta.len() == len).then_some((old, file))
     }
 
     /// Puts the staged output in place of the target and removes the previous output.
-    pub fn commit(mut self) -> io::Result<()> {
+    pub fn commit(self) -> io::Result<()> {
+        self.swap()?.remove()
+    }
+
+    /// Puts the staged output in place of the target; what is left to remove, the previous
+    /// output, comes back. From here on the new output is in place whatever happens to the
+    /// previous one: its removal can run beside the rest of the build's ending (freeing the
+    /// site model), which it used to wait for on one core.
+    pub fn swap(mut self) -> io::Result<Previous> {
         let target_is_link =
             std::fs::symlink_metadata(&self.target).is_ok_and(|m| m.file_type().is_symlink());
         if target_is_link {
@@ -154,19 +194,50 @@ impl Staging {
             let message = "the output folder became a symbolic link during the build";
             return Err(io::Error::new(io::ErrorKind::InvalidInput, message));
         }
-        if !self.target.exists() {
+        let previous = if !self.target.exists() {
             std::fs::rename(&self.dir, &self.target)?;
+            None
         } else if exchange(&self.dir, &self.target).is_ok() {
             // The staging path now holds the previous output.
-            remove_tree(&self.dir)?;
+            Some(self.dir.clone())
         } else {
             let old = self.dir.with_extension("old");
             std::fs::rename(&self.target, &old)?;
-            std::fs::rename(&self.dir, &self.target)?;
-            remove_tree(&old)?;
-        }
+            if let Err(err) = std::fs::rename(&self.dir, &self.target) {
+                // The previous output goes back where it was: nothing is lost.
+                let _ = std::fs::rename(&old, &self.target);
+                return Err(err);
+            }
+            Some(old)
+        };
         self.committed = true;
-        Ok(())
+        Ok(Previous { dir: previous })
+    }
+}
+
+/// The previous output once the new one is in place ([`Staging::swap`]): removed by
+/// [`Previous::remove`], or when dropped.
+#[derive(Debug)]
+#[must_use = "the previous output is removed when this is dropped; `remove` reports failures"]
+pub struct Previous {
+    dir: Option<PathBuf>,
+}
+
+impl Previous {
+    /// Removes the previous output.
+    pub fn remove(mut self) -> io::Result<()> {
+        match self.dir.take() {
+            Some(dir) => remove_tree(&dir),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Previous {
+    fn drop(&mut self) {
+        if let Some(dir) = self.dir.take() {
+            let _ = remove_tree(&dir);
+        }
     }
 }
 
@@ -186,10 +257,69 @@ fn with_pieces<T>(compare: impl FnOnce(&mut [u8], &mut [u8]) -> T) -> T {
     })
 }
 
-/// Whether the file at `path` holds `bytes` (its length is known to be theirs).
-fn holds(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+/// A writer that compares what it is given with a file instead of writing it: an error (kind
+/// `Other`, `differs` set) at the first difference or when the file cannot be read, so the
+/// writing stops there.
+struct Compare {
+    file: io::BufReader<std::fs::File>,
+    differs: bool,
+}
+
+impl Compare {
+    fn new(file: std::fs::File) -> Compare {
+        Compare {
+            file: io::BufReader::with_capacity(PIECE, file),
+            differs: false,
+        }
+    }
+
+    /// Whether the file has no more bytes than were compared (all of them the same).
+    fn at_end(&mut self) -> bool {
+        !self.differs && io::BufRead::fill_buf(&mut self.file).is_ok_and(|rest| rest.is_empty())
+    }
+}
+
+impl io::Write for Compare {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.write_all(bytes).map(|()| bytes.len())
+    }
+
+    fn write_all(&mut self, mut bytes: &[u8]) -> io::Result<()> {
+        while !bytes.is_empty() {
+            let held = io::BufRead::fill_buf(&mut self.file).unwrap_or_default();
+            let n = held.len().min(bytes.len());
+            if n == 0 || held[..n] != bytes[..n] {
+                self.differs = true;
+                return Err(io::Error::other("differs from the previous output"));
+            }
+            io::BufRead::consume(&mut self.file, n);
+            bytes = &bytes[n..];
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Opens `path` for reading, failing on a symbolic link (the output's files are plain files)
+/// and without waiting on a FIFO.
+fn open_plain(path: &Path) -> io::Result<std::fs::File> {
+    let mut options = std::fs::File::options();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use rustix::fs::OFlags;
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK).bits() as i32);
+    }
+    options.open(path)
+}
+
+/// Whether `file` holds `bytes` (its length is known to be theirs).
+fn holds(mut file: std::fs::File, bytes: &[u8]) -> io::Result<bool> {
     use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
     with_pieces(|piece, _| {
         for expected in bytes.chunks(PIECE) {
             let got = &mut piece[..expected.len()];
@@ -203,10 +333,11 @@ fn holds(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     })
 }
 
-/// Whether two files hold the same bytes, read in pieces (an asset may be large).
-fn same_bytes(a: &Path, b: &Path) -> io::Result<bool> {
+/// Whether the file at `a` and the file `b` hold the same bytes, read in pieces (an asset may
+/// be large).
+fn same_bytes(a: &Path, mut b: std::fs::File) -> io::Result<bool> {
     use std::io::Read;
-    let (mut a, mut b) = (std::fs::File::open(a)?, std::fs::File::open(b)?);
+    let mut a = std::fs::File::open(a)?;
     with_pieces(|left, right| {
         loop {
             let n = a.read(left)?;
@@ -339,6 +470,35 @@ mod tests {
             b"after!"
         );
         assert_eq!(std::fs::read(target.join("grown.html")).unwrap(), b"abd");
+    }
+
+    #[test]
+    fn a_file_written_piece_by_piece_is_linked_only_when_every_byte_is_the_same() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let pieces = |text: &'static str| {
+            move |out: &mut dyn io::Write| {
+                for piece in text.split_inclusive(' ') {
+                    out.write_all(piece.as_bytes())?;
+                }
+                Ok(())
+            }
+        };
+        let build = |text: &'static str| {
+            let staging = Staging::new(&target).unwrap();
+            staging.write_with("llms-full.txt", pieces(text)).unwrap();
+            staging.commit().unwrap();
+            let path = target.join("llms-full.txt");
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+            std::fs::metadata(path).unwrap().ino()
+        };
+        let first = build("one two three");
+        assert_eq!(build("one two three"), first, "the same bytes: linked");
+        for changed in ["one TWO three", "one two three four", "one two", ""] {
+            let before = build("one two three");
+            assert_ne!(build(changed), before, "{changed:?}: written afresh");
+        }
     }
 
     #[test]

@@ -12,12 +12,13 @@
 //! its includes read, and the carnet binary (the site's language is not in it: its words are
 //! filled in when pages are rendered); a block from its language, its code and
 //! the binary. The binary is identified by the hash of its own bytes, so another version, another
-//! build, other grammars all miss. Includes are not in the key (a page names them only once it
+//! build, other grammars all miss (the hash is remembered between processes, see [`identity`]). Includes are not in the key (a page names them only once it
 //! is parsed): the entry records each include it read and what it found, and is used only when
 //! every one of them still reads the same. Nothing else goes into a fragment; what does depend on
 //! the rest of the site (links, navigation, the theme) is computed after, by every build.
 
 mod fragments;
+mod identity;
 mod outputs;
 mod table;
 
@@ -56,7 +57,7 @@ impl Cache {
     /// binary cannot be identified (nothing could tell its entries from another's).
     pub fn open(config: &CacheConfig) -> (Option<Cache>, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
-        let Some(identity) = identity() else {
+        let Some(identity) = identity(&config.dir) else {
             diagnostics.push(Diagnostic::warning(
                 "cache-ignored",
                 "the build cache is not used: carnet cannot read its own program file to tell its entries from another version's",
@@ -217,20 +218,11 @@ fn distrust_warning(path: &std::path::Path, distrust: &Distrust) -> Option<Diagn
     ))
 }
 
-/// The running binary's identity: the hash of its own bytes and its version, once per process.
-fn identity() -> Option<Key> {
+/// The running binary's identity (see [`identity`]), once per process. `dir` is the cache
+/// folder, where the memo of the program's hash is kept.
+fn identity(dir: &std::path::Path) -> Option<Key> {
     static IDENTITY: OnceLock<Option<Key>> = OnceLock::new();
-    *IDENTITY.get_or_init(|| {
-        let exe = std::env::current_exe().ok()?;
-        let file = std::fs::File::open(exe).ok()?;
-        let mut hasher = blake3::Hasher::new();
-        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-        // Read through a buffer, not mapped: a mapped program file (130 MB with its debug
-        // information) would count whole in the process's peak resident memory.
-        let mut reader = std::io::BufReader::with_capacity(256 * 1024, file);
-        std::io::copy(&mut reader, &mut hasher).ok()?;
-        Some(*hasher.finalize().as_bytes())
-    })
+    *IDENTITY.get_or_init(|| identity::program_identity(dir))
 }
 
 /// Days since 1970, for how recently an entry was used.

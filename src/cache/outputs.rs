@@ -42,7 +42,7 @@ impl OutputCache {
     /// another carnet's is replaced silently); `None` when the binary cannot identify itself
     /// (the fragment cache has already said so).
     pub fn open(config: &CacheConfig) -> (Option<OutputCache>, Vec<Diagnostic>) {
-        let Some(identity) = identity() else {
+        let Some(identity) = identity(&config.dir) else {
             return (None, Vec::new());
         };
         let path = config.dir.join("outputs.bin");
@@ -73,6 +73,13 @@ impl OutputCache {
             diagnostics.push(unwritable_warning(&dir, &err));
         }
         diagnostics
+    }
+
+    /// Whether [`OutputCache::save`] would write nothing and report nothing (an unchanged
+    /// site): then the cache needs no saving, only letting go, which a build does beside
+    /// removing the previous output rather than before it.
+    pub fn unchanged(&self) -> bool {
+        self.table.unchanged()
     }
 
     /// The term files kept for the search inputs of `digest`

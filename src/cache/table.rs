@@ -182,18 +182,13 @@ impl Table {
     /// Nothing is written when nothing was added or found damaged and every entry used was
     /// already stamped today.
     pub fn write(mut self, max_days: u32) -> std::io::Result<()> {
+        if self.unchanged() {
+            return Ok(());
+        }
         let mut next = std::mem::take(&mut *lock(&self.next));
         let used = std::mem::take(&mut *lock(&self.used));
         let damaged = std::mem::take(&mut *lock(&self.damaged));
         let today = self.today;
-        if next.writer.is_none()
-            && damaged.is_empty()
-            && used
-                .iter()
-                .all(|key| self.slots.get(key).is_none_or(|s| s.day == today))
-        {
-            return Ok(());
-        }
         let temp = next.temp.clone();
         let written = (|| {
             let mut out = match next.writer.take() {
@@ -235,6 +230,18 @@ impl Table {
             let _ = std::fs::remove_file(&temp);
         }
         written
+    }
+}
+
+impl Table {
+    /// Whether [`Table::write`] has nothing to write: nothing added or found damaged, and every
+    /// entry used already stamped today.
+    pub fn unchanged(&self) -> bool {
+        lock(&self.next).writer.is_none()
+            && lock(&self.damaged).is_empty()
+            && lock(&self.used)
+                .iter()
+                .all(|key| self.slots.get(key).is_none_or(|s| s.day == self.today))
     }
 }
 

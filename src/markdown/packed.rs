@@ -67,21 +67,41 @@ impl Packed {
     }
 
     pub fn unpack(&self) -> Vec<u8> {
-        self.try_unpack()
+        self.with_unpacked(<[u8]>::to_vec)
             .expect("bytes packed by Packed::pack and never changed since")
     }
 
-    /// The bytes, or `None` when these are not LZ4 that decodes to the stated length (only
-    /// bytes read from the build cache can be).
-    fn try_unpack(&self) -> Option<Vec<u8>> {
+    /// `read` over the bytes unpacked into the thread's buffer, or `None` when these are not
+    /// LZ4 that decodes to the stated length (only bytes read from the build cache can be).
+    /// The buffer is reused: a fresh one per page cost its zeroing and a page fault per 4 KB
+    /// on every page a build unpacks (twice for a page from the build cache, checked then
+    /// used). `read` must not unpack (the buffer is in use).
+    fn with_unpacked<T>(&self, read: impl FnOnce(&[u8]) -> T) -> Option<T> {
         // Nothing was compressed: LZ4 has no block for no bytes.
         if self.len == 0 {
-            return self.bytes.is_empty().then(Vec::new);
+            return self.bytes.is_empty().then(|| read(&[]));
         }
-        block::decompress(&self.bytes, self.len)
-            .ok()
-            .filter(|out| out.len() == self.len)
+        UNPACKED.with_borrow_mut(|buffer| {
+            if buffer.len() < self.len {
+                buffer.resize(self.len, 0);
+            }
+            let unpacked = block::decompress_into(&self.bytes, &mut buffer[..self.len]);
+            let result = unpacked
+                .ok()
+                .filter(|&n| n == self.len)
+                .map(|n| read(&buffer[..n]));
+            // A page of a hundred megabytes does not keep its buffer for the rest of the build.
+            if buffer.len() > 1 << 22 {
+                *buffer = Vec::new();
+            }
+            result
+        })
     }
+}
+
+thread_local! {
+    /// Where each thread unpacks, reused (see [`Packed::with_unpacked`]).
+    static UNPACKED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A page's HTML, Markdown text and sections, packed together in one block: the same prose is
@@ -125,23 +145,25 @@ impl PackedParts {
     }
 
     pub fn unpack(&self) -> Parts {
-        let bytes = self.packed.unpack();
-        let split = self
-            .split(&bytes)
-            .expect("packed by PackedParts::pack, or checked by is_sound");
-        Parts {
-            html: split.html.to_owned(),
-            markdown: split.markdown.map(str::to_owned),
-            sections: split
-                .sections
-                .into_iter()
-                .map(|[anchor, heading, text]| Section {
-                    anchor: anchor.to_owned(),
-                    heading: heading.to_owned(),
-                    text: text.to_owned(),
+        self.packed
+            .with_unpacked(|bytes| {
+                let split = self.split(bytes)?;
+                Some(Parts {
+                    html: split.html.to_owned(),
+                    markdown: split.markdown.map(str::to_owned),
+                    sections: split
+                        .sections
+                        .into_iter()
+                        .map(|[anchor, heading, text]| Section {
+                            anchor: anchor.to_owned(),
+                            heading: heading.to_owned(),
+                            text: text.to_owned(),
+                        })
+                        .collect(),
                 })
-                .collect(),
-        }
+            })
+            .flatten()
+            .expect("packed by PackedParts::pack, or checked by is_sound")
     }
 
     /// Whether these parts unpack: LZ4 that decodes to the stated length, split into parts that
@@ -150,8 +172,8 @@ impl PackedParts {
     /// entry whose checksum holds may still have been written by someone else).
     pub fn is_sound(&self) -> bool {
         self.packed
-            .try_unpack()
-            .is_some_and(|bytes| self.split(&bytes).is_some())
+            .with_unpacked(|bytes| self.split(bytes).is_some())
+            .unwrap_or(false)
     }
 
     /// The unpacked `bytes` cut into their parts, each checked as UTF-8 (SIMD: the standard
