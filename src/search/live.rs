@@ -17,11 +17,8 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use super::index::{Change, Context, IndexedFile, TermIndex};
-use super::{PageTerms, SearchIndexer};
+use super::{PAGE_FILES, PageTerms, SearchIndexer, page_file_path};
 use crate::site::{PageId, Site};
-
-/// Where page files are, under the output folder: `search/p/<id>.js`.
-const PAGE_FILES: &str = "search/p/";
 
 /// What the index keeps of one page.
 struct Indexed {
@@ -164,9 +161,4 @@ impl LiveIndex {
         let indexed = self.pages.get(id)?.as_deref()?;
         (page_file_path(indexed.terms.id) == path).then_some(indexed)
     }
-}
-
-/// The output path of the page file of search id `id`.
-fn page_file_path(id: u32) -> String {
-    format!("{PAGE_FILES}{id}.js")
 }

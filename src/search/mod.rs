@@ -90,7 +90,6 @@ impl SearchIndexer {
         if page.hidden() || page.doc.front_matter.no_index {
             return None;
         }
-        let sections = fragment.sections();
         let mut terms = page_terms(
             self.analyzer(language),
             &self.vocabulary,
@@ -99,12 +98,8 @@ impl SearchIndexer {
             page.description(),
             &fragment.words,
         );
-        let bytes = page_script(id, &page.href_path, &page.title, &sections);
-        terms.file_hash = *blake3::hash(&bytes).as_bytes();
-        let file = IndexFile {
-            path: format!("search/p/{id}.js"),
-            bytes,
-        };
+        let file = Self::page_file(id, page, fragment)?;
+        terms.file_hash = *blake3::hash(&file.bytes).as_bytes();
         Some((terms, file))
     }
 
@@ -120,7 +115,7 @@ impl SearchIndexer {
         }
         let bytes = page_script(id, &page.href_path, &page.title, &fragment.sections());
         Some(IndexFile {
-            path: format!("search/p/{id}.js"),
+            path: page_file_path(id),
             bytes,
         })
     }
@@ -137,4 +132,12 @@ impl SearchIndexer {
     pub fn files(&self, pages: Vec<&PageTerms>) -> TermFiles {
         term_files(&self.analyzers, &self.vocabulary, pages)
     }
+}
+
+/// Where page files are, under the output folder: `search/p/<id>.js`.
+pub(crate) const PAGE_FILES: &str = "search/p/";
+
+/// The output path of the page file of search id `id`.
+pub(crate) fn page_file_path(id: u32) -> String {
+    format!("{PAGE_FILES}{id}.js")
 }
