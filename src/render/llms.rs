@@ -88,7 +88,7 @@ pub fn write_llms_pieces(
 ) -> io::Result<()> {
     let mut joined = Joined {
         out,
-        written: false,
+        breaks: LlmsBreaks::default(),
     };
     for piece in pieces {
         joined.push(piece.as_ref())?;
@@ -106,19 +106,35 @@ fn write_llms_full(site: &Site, out: &mut dyn Write) -> io::Result<()> {
     write_llms_pieces(pieces, out)
 }
 
-/// The pages of `llms-full.txt` as they are written: separated by a blank line, nothing before
-/// the first bytes of the file.
+/// Where `llms-full.txt` has its line breaks: pages separated by a blank line (a line break
+/// before a piece when a piece with bytes came before it), nothing before the file's first
+/// bytes. The one rule of every writer of the file: a build, the watch's pieces and serve's
+/// stream, which must all give the same bytes.
+#[derive(Default)]
+pub struct LlmsBreaks {
+    written: bool,
+}
+
+impl LlmsBreaks {
+    /// Whether a line break goes before the next piece, `len` bytes long.
+    pub fn before(&mut self, len: usize) -> bool {
+        let line_break = self.written;
+        self.written |= len > 0;
+        line_break
+    }
+}
+
+/// The pages of `llms-full.txt` written to `out`, with their line breaks.
 struct Joined<'a> {
     out: &'a mut dyn Write,
-    written: bool,
+    breaks: LlmsBreaks,
 }
 
 impl Joined<'_> {
     fn push(&mut self, piece: &[u8]) -> io::Result<()> {
-        if self.written {
+        if self.breaks.before(piece.len()) {
             self.out.write_all(b"\n")?;
         }
-        self.written |= !piece.is_empty();
         self.out.write_all(piece)
     }
 }
@@ -185,7 +201,7 @@ impl LlmsPieces {
         let mut piece = Vec::new();
         let mut joined = Joined {
             out,
-            written: false,
+            breaks: LlmsBreaks::default(),
         };
         for (&id, &span) in self.order.iter().zip(spans.iter()) {
             piece.clear();

@@ -23,7 +23,8 @@ pub use digest::{render_digest, search_digest};
 pub use hosting::{robots, sitemap};
 pub use linker::Linker;
 pub use llms::{
-    LlmsPieces, llms_full, llms_full_pages, llms_full_piece, llms_txt, write_llms_pieces,
+    LlmsBreaks, LlmsPieces, llms_full, llms_full_pages, llms_full_piece, llms_txt,
+    write_llms_pieces,
 };
 pub use markdown::{page_markdown, page_markdown_of, page_markdown_path};
 pub use plan::{Job, Plan, PlanDiff, SEARCH_DIR, page_html_path, render_generated};

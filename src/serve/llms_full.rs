@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::markdown::Packed;
-use crate::render::{llms_full_pages, llms_full_piece};
+use crate::render::{LlmsBreaks, llms_full_pages, llms_full_piece};
 use crate::site::{PageId, Site};
 
 /// Pages made at once by [`stream`]: enough to keep both cores busy, few enough that a batch
@@ -28,27 +28,25 @@ const BATCH: usize = 256;
 /// until all is sent or `send` returns `false` (the reader went away).
 pub fn stream(site: &Site, mut send: impl FnMut(Vec<u8>) -> bool) {
     let pages = llms_full_pages(site);
-    let mut joined = false;
+    let mut breaks = LlmsBreaks::default();
     for batch in pages.chunks(BATCH) {
         let pieces: Vec<String> = batch
             .par_iter()
             .map(|&page| llms_full_piece(site, page))
             .collect();
-        if !send(join(&pieces, &mut joined)) {
+        if !send(join(&pieces, &mut breaks)) {
             return;
         }
     }
 }
 
-/// `pieces` joined as `crate::render::write_llms_pieces` joins them, continuing a file where
-/// `joined` tells whether a piece with bytes came before (and is then told so).
-fn join(pieces: &[String], joined: &mut bool) -> Vec<u8> {
+/// `pieces` joined, continuing a file whose line breaks so far `breaks` knows.
+fn join(pieces: &[String], breaks: &mut LlmsBreaks) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(pieces.iter().map(|p| p.len() + 1).sum());
     for piece in pieces {
-        if *joined {
+        if breaks.before(piece.len()) {
             bytes.push(b'\n');
         }
-        *joined |= !piece.is_empty();
         bytes.extend_from_slice(piece.as_bytes());
     }
     bytes
@@ -67,9 +65,7 @@ impl Piece {
     }
 }
 
-/// One piece as the file holds it: after a line break when a piece with bytes came before
-/// (pages are separated by a blank line, nothing comes before the file's first bytes, as
-/// `crate::render::write_llms_pieces` writes them).
+/// One piece as the file holds it, after a line break or not ([`LlmsBreaks`]).
 #[derive(Clone)]
 struct Chunk {
     piece: Arc<Piece>,
@@ -154,16 +150,15 @@ impl LlmsFull {
     fn of_pieces(pieces: Vec<Arc<Piece>>) -> LlmsFull {
         let mut hasher = blake3::Hasher::new();
         let mut chunks = Vec::with_capacity(pieces.len());
-        let mut written = false;
+        let mut breaks = LlmsBreaks::default();
         let mut len = 0;
         for piece in pieces {
             hasher.update(&piece.len().to_le_bytes());
             hasher.update(piece.hash.as_bytes());
             let chunk = Chunk {
-                after_break: written,
+                after_break: breaks.before(piece.text.len()),
                 piece,
             };
-            written |= chunk.piece.len() > 0;
             len += chunk.len();
             chunks.push(chunk);
         }
@@ -299,11 +294,11 @@ mod tests {
     fn batches_joined_one_after_the_other_make_the_file_a_build_makes() {
         let texts = ["", "# A\n", "", "# B\n", "# C\n", "", "# D\n"];
         for size in 1..=texts.len() {
-            let mut joined_yet = false;
+            let mut breaks = LlmsBreaks::default();
             let mut streamed = Vec::new();
             for batch in texts.chunks(size) {
                 let batch: Vec<String> = batch.iter().map(|t| t.to_string()).collect();
-                streamed.extend(join(&batch, &mut joined_yet));
+                streamed.extend(join(&batch, &mut breaks));
             }
             assert_eq!(streamed, joined(&texts), "batches of {size}");
         }
