@@ -12,7 +12,6 @@
 //! The program is read through `/proc/self/exe` where there is one: the image this process
 //! runs, even when a new build replaced the file at its path since it started.
 
-use std::io::Read;
 use std::path::Path;
 
 use super::table::Key;
@@ -26,7 +25,7 @@ const MEMO_FORMAT: &[u8; 8] = b"CARNETP1";
 /// program file, else by hashing it (and the memo written for the next process). `None` when
 /// the program file cannot be read.
 pub(super) fn program_identity(dir: &Path) -> Option<Key> {
-    let mut file = open_program()?;
+    let file = open_program()?;
     let stamp = stamp_of(&file.metadata().ok()?);
     let memo = dir.join(MEMO);
     if let Some(key) = std::fs::read(&memo)
@@ -35,7 +34,7 @@ pub(super) fn program_identity(dir: &Path) -> Option<Key> {
     {
         return Some(key);
     }
-    let key = hash_program(&mut file)?;
+    let key = hash_program(&file)?;
     // Kept only for a file that did not change while it was hashed and whose last change is
     // older than the clock's coarse granularity: a change in the same tick keeps the change
     // time (the "racy" case git's index knows). A memo that cannot be written costs the next
@@ -57,22 +56,13 @@ fn open_program() -> Option<std::fs::File> {
 }
 
 /// Hashes the version and the program's bytes.
-fn hash_program(file: &mut std::fs::File) -> Option<Key> {
+fn hash_program(file: &std::fs::File) -> Option<Key> {
     let mut hasher = blake3::Hasher::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     // Read through a buffer, not mapped: a mapped program file (130 MB with its debug
     // information) would count whole in the process's peak resident memory.
-    let mut buffer = vec![0; 256 * 1024];
-    loop {
-        match file.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(n) => {
-                hasher.update(&buffer[..n]);
-            }
-            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return None,
-        }
-    }
+    let mut reader = std::io::BufReader::with_capacity(256 * 1024, file);
+    std::io::copy(&mut reader, &mut hasher).ok()?;
     Some(*hasher.finalize().as_bytes())
 }
 

@@ -12,9 +12,10 @@
 //! its includes read, and the carnet binary (the site's language is not in it: its words are
 //! filled in when pages are rendered); a block from its language, its code and
 //! the binary. The binary is identified by the hash of its own bytes, so another version, another
-//! build, other grammars all miss (the hash is remembered between processes, see [`identity`]). Includes are not in the key (a page names them only once it
-//! is parsed): the entry records each include it read and what it found, and is used only when
-//! every one of them still reads the same. Nothing else goes into a fragment; what does depend on
+//! build, other grammars all miss (the hash is remembered between processes, see [`identity`]).
+//! Includes are not in the key (a page names them only once it is parsed): the entry records
+//! each include it read and what it found, and is used only when every one of them still reads
+//! the same. Nothing else goes into a fragment; what does depend on
 //! the rest of the site (links, navigation, the theme) is computed after, by every build.
 
 mod fragments;
