@@ -137,8 +137,10 @@ impl Snapshot {
         // Assets are read from the sources each time: they can be large, and reading is cheap.
         // The search index and `llms-full.txt` are kept by their own (a copy here would hold
         // them twice).
-        if matches!(self.plan().job(path), Some(job) if job != Job::LlmsFull && !matches!(job, Job::Asset(_)))
-        {
+        if !matches!(
+            self.plan().job(path),
+            None | Some(Job::LlmsFull | Job::Asset(_))
+        ) {
             let packed = Arc::new(Packed::pack(&bytes));
             self.lock_rendered().insert(path.to_owned(), packed);
         }
