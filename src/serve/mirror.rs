@@ -88,9 +88,17 @@ struct LlmsWritten {
     on_disk: (u64, Option<SystemTime>),
 }
 
-/// The length and modification time of the file at `path`.
+/// The length and modification time of the plain file at `path` (a symbolic link put there is
+/// not the file last written, and is not written through).
 fn on_disk(path: &Path) -> std::io::Result<(u64, Option<SystemTime>)> {
-    let meta = std::fs::metadata(path)?;
+    let meta = std::fs::symlink_metadata(path)?;
+    if !meta.is_file() {
+        let message = "not a plain file";
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            message,
+        ));
+    }
     Ok((meta.len(), meta.modified().ok()))
 }
 

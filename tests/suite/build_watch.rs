@@ -433,6 +433,41 @@ fn an_llms_full_changed_behind_the_watch_is_written_whole_at_the_next_save() {
 }
 
 #[test]
+fn an_llms_full_turned_into_a_link_is_not_written_through() {
+    let tmp = copy_fixture("reader");
+    let site = tmp.path();
+    let watching = Watching::start(site);
+    wait_for_clean_build_output(site, &watching);
+    // A file outside the output with the same bytes and modification time as the one the
+    // watch wrote, and a link to it in its place: the link looks like the file last written
+    // when followed, and a rewrite in place would write into the file outside.
+    let llms_full = site.join("public/llms-full.txt");
+    let outside = tempfile::tempdir().expect("a temporary folder");
+    let victim = outside.path().join("victim.txt");
+    let bytes = std::fs::read(&llms_full).expect("llms-full.txt written");
+    let modified = std::fs::metadata(&llms_full)
+        .and_then(|m| m.modified())
+        .expect("a modification time");
+    std::fs::write(&victim, &bytes).expect("the file outside");
+    std::fs::File::options()
+        .write(true)
+        .open(&victim)
+        .and_then(|f| f.set_modified(modified))
+        .expect("its modification time");
+    std::fs::remove_file(&llms_full).expect("llms-full.txt removed");
+    std::os::unix::fs::symlink(&victim, &llms_full).expect("the link");
+    edit_body(site);
+    wait_for_clean_build_output(site, &watching);
+    assert_eq!(
+        std::fs::read(&victim).expect("the file outside"),
+        bytes,
+        "nothing written through the link"
+    );
+    let meta = std::fs::symlink_metadata(&llms_full).expect("llms-full.txt");
+    assert!(meta.is_file(), "the link replaced by the file");
+}
+
+#[test]
 fn a_rebuild_with_errors_writes_nothing_and_the_next_good_one_catches_up() {
     let tmp = copy_fixture("reader");
     let site = tmp.path();
