@@ -162,7 +162,13 @@ fn build_site(config: SiteConfig, options: &BuildOptions, report: &mut BuildRepo
             return;
         }
     };
-    let staging = match Staging::new(&target) {
+    let staging = Staging::new(&target).map(|mut staging| {
+        if let Some(cache) = &site.config.cache {
+            report.diagnostics.extend(staging.use_manifest(&cache.dir));
+        }
+        staging
+    });
+    let staging = match staging {
         Ok(staging) => staging,
         Err(err) => {
             let message = format!(
@@ -612,28 +618,48 @@ impl PageWriter<'_> {
             }
             file.path
         });
-        let cache = self
-            .html_cache
-            .map(|(outputs, digest)| (outputs, outputs.page_key(&digest, path, &content)));
-        let cached = cache.and_then(|(outputs, key)| outputs.page_html(&key));
-        let rendered = match cached {
-            Some(html) => Ok(std::borrow::Cow::Borrowed(html)),
-            None => self.renderer.page(id, &content).map(|html| {
-                if let Some((outputs, key)) = cache {
-                    outputs.keep_page_html(key, &html);
-                }
-                std::borrow::Cow::Owned(html)
-            }),
-        };
-        match rendered {
-            Ok(html) => {
-                if let Err(err) = self.staging.write(path, &html) {
-                    found.push(write_error(path, &err));
-                }
-            }
-            Err(error) => found.push(error),
+        if let Err(error) = self.write_html(id, path, &content) {
+            found.push(error);
         }
         (found, terms, search_path)
+    }
+
+    /// Writes the page's HTML: found in the output folder already (by the hash the build cache
+    /// keeps beside it), or taken from the cache, or rendered.
+    fn write_html(&self, id: PageId, path: &str, content: &str) -> Result<(), Diagnostic> {
+        use std::borrow::Cow;
+        let cache = self
+            .html_cache
+            .map(|(outputs, digest)| (outputs, outputs.page_key(&digest, path, content)));
+        let hash = cache.and_then(|(outputs, key)| outputs.page_hash(&key));
+        if let Some(hash) = &hash
+            && self.staging.found_in_place(path, hash)
+        {
+            return Ok(());
+        }
+        let (html, hash) = match cache {
+            None => (Cow::Owned(self.renderer.page(id, content)?), None),
+            Some((outputs, key)) => match outputs.page_html(&key) {
+                Some(html) => {
+                    // Kept before the hashes were (an older cache): its hash is kept now.
+                    let hash = hash.unwrap_or_else(|| {
+                        let hash = *blake3::hash(html).as_bytes();
+                        outputs.keep_page_hash(&key, &hash);
+                        hash
+                    });
+                    (Cow::Borrowed(html), Some(hash))
+                }
+                None => {
+                    let html = self.renderer.page(id, content)?;
+                    let hash = *blake3::hash(&html).as_bytes();
+                    outputs.keep_page_html(key, &html, &hash);
+                    (Cow::Owned(html), Some(hash))
+                }
+            },
+        };
+        self.staging
+            .write_hashed(path, &html, hash.as_ref())
+            .map_err(|err| write_error(path, &err))
     }
 }
 

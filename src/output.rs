@@ -6,15 +6,23 @@
 //! next build, when the crash was a kill). Every path written is checked to stay inside the
 //! staging folder ([`output_path`]); which folders may be replaced at all is [`guard`]'s part.
 
+mod compare;
 mod guard;
+mod manifest;
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 pub use guard::{MARKER, prepare_output};
+pub use manifest::Hash;
 
+use crate::diagnostic::Diagnostic;
 use crate::paths::output_path;
 use crate::paths::temp::{TempLock, gone_is_fine, sweep_abandoned, temp_prefix};
+use compare::{Compare, holds, open_plain, same_bytes};
+use manifest::{Identity, Manifest};
 
 /// A folder being filled with the next version of the output.
 #[derive(Debug)]
@@ -29,7 +37,21 @@ pub struct Staging {
     /// folders, and asking the system again for each of 30,000 files (a `mkdir` that fails,
     /// then a `stat`) was a twentieth of a warm build.
     /// Keyed by the folder's path as bytes: hashing a `Path` goes component by component.
-    made: std::sync::Mutex<rustc_hash::FxHashSet<Box<[u8]>>>,
+    made: Mutex<rustc_hash::FxHashSet<Box<[u8]>>>,
+    /// What the output folder held when carnet last put it in place ([`Staging::use_manifest`]).
+    manifest: Option<Manifest>,
+    /// Where the manifest of this output is recorded once it is in place (the build cache);
+    /// `None` records none, and then no output's bytes are hashed.
+    record: Option<PathBuf>,
+    /// The hash of every output file, by its output-relative path.
+    hashes: Mutex<rustc_hash::FxHashMap<Box<str>, Hash>>,
+    /// Outputs found in place, unchanged: linked into the staging folder only if something
+    /// else changed ([`Staging::swap`]).
+    in_place: Mutex<Vec<Box<str>>>,
+    /// How many outputs were found in place.
+    found: AtomicUsize,
+    /// Whether any output was written or linked (not found in place).
+    changed: AtomicBool,
     /// Held while the folder is in use, so a concurrent build's sweep leaves it alone.
     _lock: Option<TempLock>,
 }
@@ -61,7 +83,13 @@ impl Staging {
             target: target.to_path_buf(),
             previous: ours.then(|| target.to_path_buf()),
             committed: false,
-            made: std::sync::Mutex::default(),
+            made: Mutex::default(),
+            manifest: None,
+            record: None,
+            hashes: Mutex::default(),
+            in_place: Mutex::default(),
+            found: AtomicUsize::new(0),
+            changed: AtomicBool::new(false),
         };
         std::fs::write(staging.dir.join(MARKER), guard::MARKER_TEXT)?;
         Ok(staging)
@@ -71,19 +99,76 @@ impl Staging {
         &self.dir
     }
 
+    /// Records what this build puts in place in the build cache folder `cache_dir` (the output
+    /// manifest), and uses what the last build recorded there: an output whose new bytes are
+    /// those of the previous file, unchanged since, is taken as it is, and when every output is
+    /// and the output folder holds nothing else, [`Staging::swap`] leaves it alone. What the
+    /// manifest cannot vouch for is compared and written as without it. A damaged manifest is a
+    /// warning.
+    pub fn use_manifest(&mut self, cache_dir: &Path) -> Option<Diagnostic> {
+        self.record = Some(cache_dir.to_path_buf());
+        let mut warning = None;
+        if self.previous.is_some() {
+            let (manifest, found) = Manifest::load(cache_dir, &self.target);
+            (self.manifest, warning) = (manifest, found);
+        }
+        warning
+    }
+
+    /// Whether the output at `rel`, whose bytes hash to `hash`, is already in the output
+    /// folder, found so by the manifest without reading the file (a file changed too recently
+    /// to tell is not). Then nothing more is to be done for it; otherwise it must be written.
+    pub fn found_in_place(&self, rel: &str, hash: &Hash) -> bool {
+        self.record.is_some()
+            && clean_path(rel).is_ok_and(|clean| self.settle(&clean, hash, |_| false))
+    }
+
+    /// Records `hash` as the hash of the output at `rel` (the cleaned path), and whether the
+    /// previous output's file at `rel` holds those bytes by the manifest: its hash is the same
+    /// and its identity is as recorded (when it changed too recently for its identity to tell,
+    /// `verify` reads it). Such a file is left where it is for now.
+    fn settle(&self, clean: &str, hash: &Hash, verify: impl FnOnce(std::fs::File) -> bool) -> bool {
+        lock(&self.hashes).insert(clean.into(), *hash);
+        let (Some(manifest), Some(previous)) = (&self.manifest, &self.previous) else {
+            return false;
+        };
+        let Some(entry) = manifest.get(clean).filter(|entry| entry.hash == *hash) else {
+            return false;
+        };
+        let old = previous.join(clean);
+        let in_place = if entry.racy {
+            open_plain(&old).is_ok_and(|file| {
+                let identity = file.metadata().ok().as_ref().and_then(Identity::of);
+                identity == Some(entry.identity) && verify(file)
+            })
+        } else {
+            Identity::at(&old) == Some(entry.identity)
+        };
+        if in_place {
+            self.found.fetch_add(1, Ordering::Relaxed);
+            lock(&self.in_place).push(clean.into());
+        }
+        in_place
+    }
+
+    /// Whether recording the manifest needs `rel`'s hash, and the cleaned `rel`.
+    fn hashing(&self, rel: &str) -> io::Result<Option<String>> {
+        match self.record {
+            Some(_) => clean_path(rel).map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// Where `rel` goes in the staging folder, its folders created; refused (an error of kind
-    /// `InvalidInput`) when `rel` is not a plain relative path.
+    /// `InvalidInput`) when `rel` is not a plain relative path. The output has changed.
     fn place(&self, rel: &str) -> io::Result<PathBuf> {
-        let clean = output_path(rel).map_err(|why| {
-            io::Error::new(io::ErrorKind::InvalidInput, format!("not written: {why}"))
-        })?;
-        let path = self.dir.join(clean);
+        self.changed.store(true, Ordering::Relaxed);
+        let path = self.dir.join(clean_path(rel)?);
         if let Some(parent) = path.parent() {
-            let lock = || self.made.lock().unwrap_or_else(|e| e.into_inner());
             let key = parent.as_os_str().as_encoded_bytes();
-            if !lock().contains(key) {
+            if !lock(&self.made).contains(key) {
                 std::fs::create_dir_all(parent)?;
-                lock().insert(Box::from(key));
+                lock(&self.made).insert(Box::from(key));
             }
         }
         Ok(path)
@@ -97,6 +182,19 @@ impl Staging {
     /// unchanged files keep their modification time. It stays atomic: the previous output is
     /// only read, and the staging folder is still swapped in whole.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.write_hashed(rel, bytes, None)
+    }
+
+    /// [`Staging::write`], `hash` being the hash of `bytes` when the caller knows it.
+    pub fn write_hashed(&self, rel: &str, bytes: &[u8], hash: Option<&Hash>) -> io::Result<()> {
+        if let Some(clean) = self.hashing(rel)? {
+            let hash = hash
+                .copied()
+                .unwrap_or_else(|| *blake3::hash(bytes).as_bytes());
+            if self.settle(&clean, &hash, |file| holds(file, bytes).unwrap_or(false)) {
+                return Ok(());
+            }
+        }
         let path = self.place(rel)?;
         if let Some((old, file)) = self.previous_file(rel, bytes.len() as u64)
             && holds(file, bytes).unwrap_or(false)
@@ -120,25 +218,54 @@ impl Staging {
         rel: &str,
         write: impl Fn(&mut dyn io::Write) -> io::Result<()>,
     ) -> io::Result<()> {
+        let clean = self.hashing(rel)?;
+        // Hashed first when the manifest may show the file in place: it is then not read.
+        if let Some(clean) = &clean
+            && self
+                .manifest
+                .as_ref()
+                .is_some_and(|m| m.get(clean).is_some())
+        {
+            let mut hasher = blake3::Hasher::new();
+            write(&mut hasher)?;
+            let hash = *hasher.finalize().as_bytes();
+            let verify = |file| compare_with(file, &write);
+            if self.settle(clean, &hash, verify) {
+                return Ok(());
+            }
+        }
         let path = self.place(rel)?;
+        let mut hasher = clean.as_ref().map(|_| blake3::Hasher::new());
+        let settle = |hasher: Option<blake3::Hasher>| {
+            if let (Some(clean), Some(hasher)) = (&clean, hasher) {
+                lock(&self.hashes).insert(clean.as_str().into(), *hasher.finalize().as_bytes());
+            }
+        };
         if let Some(old) = self.previous_any(rel)
             && let Ok(file) = open_plain(&old)
             && file.metadata().is_ok_and(|m| m.is_file())
         {
-            let mut compare = Compare::new(file);
+            let mut compare = Tee(Compare::new(file), hasher.as_mut());
             let same = match write(&mut compare) {
-                Ok(()) => compare.at_end(),
+                Ok(()) => compare.0.at_end(),
                 // Different, or the previous file unreadable: written afresh.
-                Err(_) if compare.differs => false,
+                Err(_) if compare.0.differs => false,
                 Err(err) => return Err(err),
             };
             if same && std::fs::hard_link(&old, &path).is_ok() {
+                settle(hasher);
                 return Ok(());
             }
+            hasher = clean.as_ref().map(|_| blake3::Hasher::new());
         }
-        let mut file = io::BufWriter::new(std::fs::File::create(path)?);
+        let mut file = Tee(
+            io::BufWriter::new(std::fs::File::create(path)?),
+            hasher.as_mut(),
+        );
         write(&mut file)?;
-        io::Write::flush(&mut file)
+        io::Write::flush(&mut file.0)?;
+        settle(hasher);
+        Ok(())
     }
 
     /// An unnamed file in the staging folder for a build's intermediate pieces: it has no
@@ -151,6 +278,16 @@ impl Staging {
     /// Copies the file `from` to the output-relative path `rel` (linked from the previous output
     /// when it holds the same bytes, as [`Staging::write`]).
     pub fn copy_file(&self, rel: &str, from: &Path) -> io::Result<()> {
+        if let Some(clean) = self.hashing(rel)? {
+            let mut hasher = blake3::Hasher::new();
+            hasher.update_reader(std::fs::File::open(from)?)?;
+            let hash = *hasher.finalize().as_bytes();
+            if self.settle(&clean, &hash, |file| {
+                same_bytes(from, file).unwrap_or(false)
+            }) {
+                return Ok(());
+            }
+        }
         let path = self.place(rel)?;
         let len = std::fs::metadata(from)?.len();
         if let Some((old, file)) = self.previous_file(rel, len)
@@ -186,6 +323,10 @@ impl Staging {
     /// output, comes back. From here on the new output is in place whatever happens to the
     /// previous one: its removal can run beside the rest of the build's ending (freeing the
     /// site model), which it used to wait for on one core.
+    ///
+    /// When every output was found in place by the manifest and the output folder holds nothing
+    /// else, it is already byte for byte what this build made: nothing is swapped, linked or
+    /// removed (the staging folder goes, with nothing in it but its made folders).
     pub fn swap(mut self) -> io::Result<Previous> {
         let target_is_link =
             std::fs::symlink_metadata(&self.target).is_ok_and(|m| m.file_type().is_symlink());
@@ -194,6 +335,13 @@ impl Staging {
             let message = "the output folder became a symbolic link during the build";
             return Err(io::Error::new(io::ErrorKind::InvalidInput, message));
         }
+        if self.unchanged() {
+            return Ok(Previous {
+                dir: None,
+                record: None,
+            });
+        }
+        self.link_in_place()?;
         let previous = if !self.target.exists() {
             std::fs::rename(&self.dir, &self.target)?;
             None
@@ -211,7 +359,96 @@ impl Staging {
             Some(old)
         };
         self.committed = true;
-        Ok(Previous { dir: previous })
+        let hashes = std::mem::take(&mut *lock(&self.hashes))
+            .into_iter()
+            .collect();
+        let record = self
+            .record
+            .take()
+            .map(|cache_dir| (cache_dir, self.target.clone(), hashes));
+        Ok(Previous {
+            dir: previous,
+            record,
+        })
+    }
+
+    /// Whether the output folder is already what this build made: every output found in
+    /// place, none written, and no other file or folder there.
+    fn unchanged(&self) -> bool {
+        self.manifest.as_ref().is_some_and(|manifest| {
+            !self.changed.load(Ordering::Relaxed)
+                && self.found.load(Ordering::Relaxed) == manifest.len()
+                && manifest.tree_is_exact(&self.target)
+        })
+    }
+
+    /// Links the outputs found in place into the staging folder, as they are to be swapped in
+    /// with the rest. A file that cannot be linked is copied, when it still has its bytes.
+    fn link_in_place(&self) -> io::Result<()> {
+        use rayon::prelude::*;
+        let Some(previous) = &self.previous else {
+            return Ok(());
+        };
+        let in_place = std::mem::take(&mut *lock(&self.in_place));
+        let hashes = lock(&self.hashes);
+        in_place.par_iter().try_for_each(|rel| {
+            let path = self.place(rel)?;
+            let old = previous.join(&**rel);
+            // The marker is there from the start; the plan file takes its place at the end.
+            if rel.as_ref() == MARKER {
+                gone_is_fine(std::fs::remove_file(&path))?;
+            }
+            if std::fs::hard_link(&old, &path).is_ok() {
+                return Ok(());
+            }
+            let bytes = std::fs::read(&old)?;
+            if hashes
+                .get(rel)
+                .is_some_and(|h| h == blake3::hash(&bytes).as_bytes())
+            {
+                std::fs::write(&path, bytes)
+            } else {
+                let message = format!("`{rel}` changed in the output folder during the build");
+                Err(io::Error::other(message))
+            }
+        })
+    }
+}
+
+/// The cleaned output-relative path of `rel` (see [`output_path`]), as the manifest keys it.
+fn clean_path(rel: &str) -> io::Result<String> {
+    let refused = |why: String| io::Error::new(io::ErrorKind::InvalidInput, why);
+    let clean = output_path(rel).map_err(|why| refused(format!("not written: {why}")))?;
+    clean
+        .into_os_string()
+        .into_string()
+        .map_err(|_| refused(format!("not written: `{rel}` is not UTF-8")))
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Whether `file` holds what `write` writes.
+fn compare_with(file: std::fs::File, write: &dyn Fn(&mut dyn io::Write) -> io::Result<()>) -> bool {
+    let mut compare = Compare::new(file);
+    write(&mut compare).is_ok() && compare.at_end()
+}
+
+/// A writer that also hashes what it writes (when it has a hasher).
+struct Tee<'a, W>(W, Option<&'a mut blake3::Hasher>);
+
+impl<W: io::Write> io::Write for Tee<'_, W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let n = self.0.write(bytes)?;
+        if let Some(hasher) = &mut self.1 {
+            hasher.update(&bytes[..n]);
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
     }
 }
 
@@ -221,15 +458,23 @@ impl Staging {
 #[must_use = "the previous output is removed when this is dropped; `remove` reports failures"]
 pub struct Previous {
     dir: Option<PathBuf>,
+    /// The manifest to record once the previous output is gone: the cache folder, the output
+    /// folder, and every output file's hash.
+    record: Option<(PathBuf, PathBuf, Vec<(Box<str>, Hash)>)>,
 }
 
 impl Previous {
-    /// Removes the previous output.
+    /// Removes the previous output, then records the new one's manifest (if asked). A manifest
+    /// that cannot be recorded is no problem of this build: the next one compares its files
+    /// with the new ones, as without a manifest.
     pub fn remove(mut self) -> io::Result<()> {
-        match self.dir.take() {
-            Some(dir) => remove_tree(&dir),
-            None => Ok(()),
+        if let Some(dir) = self.dir.take() {
+            remove_tree(&dir)?;
         }
+        if let Some((cache_dir, target, hashes)) = self.record.take() {
+            let _ = manifest::record(&cache_dir, &target, hashes);
+        }
+        Ok(())
     }
 }
 
@@ -239,117 +484,6 @@ impl Drop for Previous {
             let _ = remove_tree(&dir);
         }
     }
-}
-
-/// Bytes compared per read. The two buffers of a size are kept by each thread: fresh ones per
-/// file would cost a page fault per 4 KB on every output file of a rebuild.
-const PIECE: usize = 64 * 1024;
-
-fn with_pieces<T>(compare: impl FnOnce(&mut [u8], &mut [u8]) -> T) -> T {
-    use std::cell::RefCell;
-    thread_local! {
-        static PIECES: RefCell<(Vec<u8>, Vec<u8>)> =
-            RefCell::new((vec![0; PIECE], vec![0; PIECE]));
-    }
-    PIECES.with(|pieces| {
-        let (left, right) = &mut *pieces.borrow_mut();
-        compare(left, right)
-    })
-}
-
-/// A writer that compares what it is given with a file instead of writing it: an error (kind
-/// `Other`, `differs` set) at the first difference or when the file cannot be read, so the
-/// writing stops there.
-struct Compare {
-    file: io::BufReader<std::fs::File>,
-    differs: bool,
-}
-
-impl Compare {
-    fn new(file: std::fs::File) -> Compare {
-        Compare {
-            file: io::BufReader::with_capacity(PIECE, file),
-            differs: false,
-        }
-    }
-
-    /// Whether the file has no more bytes than were compared (all of them the same).
-    fn at_end(&mut self) -> bool {
-        !self.differs && io::BufRead::fill_buf(&mut self.file).is_ok_and(|rest| rest.is_empty())
-    }
-}
-
-impl io::Write for Compare {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.write_all(bytes).map(|()| bytes.len())
-    }
-
-    fn write_all(&mut self, mut bytes: &[u8]) -> io::Result<()> {
-        while !bytes.is_empty() {
-            let held = io::BufRead::fill_buf(&mut self.file).unwrap_or_default();
-            let n = held.len().min(bytes.len());
-            if n == 0 || held[..n] != bytes[..n] {
-                self.differs = true;
-                return Err(io::Error::other("differs from the previous output"));
-            }
-            io::BufRead::consume(&mut self.file, n);
-            bytes = &bytes[n..];
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Opens `path` for reading, failing on a symbolic link (the output's files are plain files)
-/// and without waiting on a FIFO.
-fn open_plain(path: &Path) -> io::Result<std::fs::File> {
-    let mut options = std::fs::File::options();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use rustix::fs::OFlags;
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK).bits() as i32);
-    }
-    options.open(path)
-}
-
-/// Whether `file` holds `bytes` (its length is known to be theirs).
-fn holds(mut file: std::fs::File, bytes: &[u8]) -> io::Result<bool> {
-    use std::io::Read;
-    with_pieces(|piece, _| {
-        for expected in bytes.chunks(PIECE) {
-            let got = &mut piece[..expected.len()];
-            file.read_exact(got)?;
-            if *got != *expected {
-                return Ok(false);
-            }
-        }
-        // One more byte would mean the file grew since its length was read.
-        Ok(file.read(&mut [0])? == 0)
-    })
-}
-
-/// Whether the file at `a` and the file `b` hold the same bytes, read in pieces (an asset may
-/// be large).
-fn same_bytes(a: &Path, mut b: std::fs::File) -> io::Result<bool> {
-    use std::io::Read;
-    let mut a = std::fs::File::open(a)?;
-    with_pieces(|left, right| {
-        loop {
-            let n = a.read(left)?;
-            if n == 0 {
-                return Ok(b.read(&mut right[..1])? == 0);
-            }
-            b.read_exact(&mut right[..n])?;
-            if left[..n] != right[..n] {
-                return Ok(false);
-            }
-        }
-    })
 }
 
 /// Removes a folder, its top-level entries in parallel: a site's previous output is thousands of

@@ -113,10 +113,34 @@ impl OutputCache {
         self.table.get(key)
     }
 
-    /// Keeps a page's HTML under `key` for the next build.
-    pub fn keep_page_html(&self, key: Key, html: &[u8]) {
-        self.table.put(key, html);
+    /// The BLAKE3 hash of the page HTML kept under `key`, kept as an entry of its own: a build
+    /// that finds the output file already holding those bytes (the output manifest) links it
+    /// without reading the HTML (its checksum would be a pass over every page's bytes). The
+    /// HTML's entry is marked used as if it had been read.
+    pub fn page_hash(&self, key: &Key) -> Option<Key> {
+        let hash = self.table.get(&hash_key(key))?.try_into().ok()?;
+        self.table.touch(key);
+        Some(hash)
     }
+
+    /// Keeps the hash of the page HTML kept under `key`.
+    pub fn keep_page_hash(&self, key: &Key, hash: &Key) {
+        self.table.put(hash_key(key), hash);
+    }
+
+    /// Keeps a page's HTML under `key` for the next build, and the hash of its bytes.
+    pub fn keep_page_html(&self, key: Key, html: &[u8], hash: &Key) {
+        self.table.put(key, html);
+        self.table.put(hash_key(&key), hash);
+    }
+}
+
+/// The key of the hash of the page HTML kept under `key`.
+fn hash_key(key: &Key) -> Key {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(b"page-html-hash");
+    hasher.update(key);
+    *hasher.finalize().as_bytes()
 }
 
 /// The files one after the other: count, then for each its path's length and path, its

@@ -141,6 +141,14 @@ impl Table {
         Some(bytes)
     }
 
+    /// Marks the entry under `key` used without reading it (so it is kept like the entries
+    /// looked up): a build that found the output on disk already holding it has no need of it.
+    pub fn touch(&self, key: &Key) {
+        if self.slots.contains_key(key) {
+            lock(&self.used).insert(*key);
+        }
+    }
+
     /// The table's file.
     pub fn path(&self) -> &Path {
         &self.path
