@@ -5,6 +5,7 @@ mod common;
 
 mod block_snapshots;
 mod build_cache;
+mod build_cache_manifest;
 mod build_cache_outputs;
 mod build_front_matter;
 mod build_headings;
