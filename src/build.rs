@@ -419,47 +419,56 @@ fn write_site(
         pieces: pieces.as_ref(),
         html_cache: outputs.zip(render_key),
     };
-    // The pages' terms first (their words are freed then), so that the search index is made
-    // while the pages are written: its making has parts on one core (a quarter of a second for
-    // 10,000 pages with much code), which after the pages kept one of the two cores idle.
-    let terms: Vec<PageTerms> = match cached_terms {
-        Some(_) => Vec::new(),
-        None => pages
+    // The search index is made beside the rendering of the last pages (a quarter): its
+    // making has parts on one core (a quarter of a second for 10,000 pages with much code),
+    // which after the page loop kept one of the two cores idle. The other pages are indexed in
+    // the page loop; the last ones first, from their words alone (freed then). Their page
+    // files, which only the index's version reads, are written as they are rendered.
+    let index_terms = cached_terms.is_none().then_some(&indexer);
+    let mut later = taken.split_off(pages.len() - pages.len() / LAST_PAGES);
+    let render = |first: usize, parts: Vec<PageParts>, indexer| -> Vec<PageOutcome> {
+        pages[first..]
             .par_iter()
-            .zip(taken.par_iter_mut())
+            .zip(parts)
             .enumerate()
-            .filter_map(|(search_id, (&(_, id), parts))| {
-                let words = std::mem::take(&mut parts.words);
-                let language = site.language_of(id);
-                indexer.terms(search_id as u32, &site.pages[id], &words, language)
+            .map(|(n, (&(path, id), parts))| {
+                writer.page((first + n) as u32, path, id, parts, indexer)
             })
-            .collect(),
+            .collect()
     };
-    // No page is left to index: the threads' word memos go while the threads are free.
-    indexer.forget_memos();
-    let (made, rendered) = rayon::join(
+    let mut rendered = render(0, taken, index_terms);
+    let first = rendered.len();
+    let mut terms: Vec<PageTerms> = rendered.iter_mut().filter_map(|r| r.1.take()).collect();
+    if let Some(indexer) = index_terms {
+        let later_terms: Vec<PageTerms> = pages[first..]
+            .par_iter()
+            .zip(later.par_iter_mut())
+            .enumerate()
+            .filter_map(|(n, (&(_, id), parts))| {
+                let words = std::mem::take(&mut parts.words);
+                let page = &site.pages[id];
+                indexer.terms((first + n) as u32, page, &words, site.language_of(id))
+            })
+            .collect();
+        terms.extend(later_terms);
+        // No page is left to index: the threads' word memos go while the threads are free.
+        indexer.forget_memos();
+    }
+    let (made, later) = rayon::join(
         || {
-            let made = cached_terms.is_none().then(|| indexer.make(terms));
+            let made = index_terms.map(|indexer| indexer.make(terms));
             let others =
                 write_other_files(site, theme, &writer.renderer, &redirects, &plan, staging);
             (made, others)
         },
-        || {
-            pages
-                .par_iter()
-                .zip(taken)
-                .enumerate()
-                .map(|(search_id, (&(path, id), parts))| {
-                    writer.page(search_id as u32, path, id, parts)
-                })
-                .collect::<Vec<PageOutcome>>()
-        },
+        || render(first, later, None),
     );
+    rendered.extend(later);
     let (made, others) = made;
     diagnostics.extend(others);
     let mut hashes = Vec::with_capacity(rendered.len());
     let mut search_paths = Vec::with_capacity(rendered.len());
-    for (found, file) in rendered {
+    for (found, _, file) in rendered {
         diagnostics.extend(found);
         if let Some((path, hash)) = file {
             hashes.push(hash);
@@ -499,6 +508,9 @@ fn write_site(
     }
     pages.len()
 }
+
+/// The part of the pages (one in this many, the last) rendered while the search index is made.
+const LAST_PAGES: usize = 4;
 
 /// Writes the search index's term files: from the build cache (`cached`), else those `made`
 /// (kept in the cache under its digest of the pages' search inputs). Returns what writing found
@@ -610,7 +622,15 @@ struct PageWriter<'a> {
 }
 
 impl PageWriter<'_> {
-    fn page(&self, search_id: u32, path: &str, id: PageId, mut parts: PageParts) -> PageOutcome {
+    /// Writes the page; `indexer`: index it too (its terms are returned).
+    fn page(
+        &self,
+        search_id: u32,
+        path: &str,
+        id: PageId,
+        mut parts: PageParts,
+        indexer: Option<&SearchIndexer>,
+    ) -> PageOutcome {
         let site = self.site;
         let html = parts.take_html();
         let (content, mut found) = page_content_of(site, id, &html);
@@ -628,16 +648,29 @@ impl PageWriter<'_> {
         {
             found.push(write_error("llms-full.txt", &err));
         }
-        let file = SearchIndexer::page_file(search_id, &site.pages[id], &parts);
+        let page = &site.pages[id];
+        let (terms, file) = match indexer {
+            Some(indexer) => indexer
+                .page_from(search_id, page, &parts, site.language_of(id))
+                .map_or((None, None), |(terms, file)| {
+                    let hash = terms.file_hash;
+                    (Some(terms), Some((file, hash)))
+                }),
+            None => {
+                let file = SearchIndexer::page_file(search_id, page, &parts);
+                let hashed = file.map(|file| {
+                    let hash = *blake3::hash(&file.bytes).as_bytes();
+                    (file, hash)
+                });
+                (None, hashed)
+            }
+        };
         drop(parts);
-        let search_file = file.map(|file| {
+        let search_file = file.map(|(file, hash)| {
             if let Err(err) = self.staging.write(&file.path, &file.bytes) {
                 found.push(write_error(&file.path, &err));
             }
-            (
-                file.path,
-                (search_id, *blake3::hash(&file.bytes).as_bytes()),
-            )
+            (file.path, (search_id, hash))
         });
         let cache = self
             .html_cache
@@ -660,13 +693,18 @@ impl PageWriter<'_> {
             }
             Err(error) => found.push(error),
         }
-        (found, search_file)
+        (found, terms, search_file)
     }
 }
 
-/// What writing one page found, and its own search file: its path, with its search id and the
-/// hash of its bytes (the search index's version reads them).
-type PageOutcome = (Vec<Diagnostic>, Option<(String, (u32, [u8; 32]))>);
+/// What writing one page found, its terms (when it was indexed in the page loop), and its own
+/// search file: its path, with its search id and the hash of its bytes (the search index's
+/// version reads them).
+type PageOutcome = (
+    Vec<Diagnostic>,
+    Option<PageTerms>,
+    Option<(String, (u32, [u8; 32]))>,
+);
 
 fn write_error(rel: &str, err: &std::io::Error) -> Diagnostic {
     Diagnostic::error("output-failed", format!("cannot write `{rel}`: {err}"))
