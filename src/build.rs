@@ -419,7 +419,7 @@ fn write_site(
         pieces: pieces.as_ref(),
         html_cache: outputs.zip(render_key),
     };
-    // The search index is made beside the rendering of the last pages (a quarter): its
+    // The search index is made beside the rendering of the last pages (a sixth): its
     // making has parts on one core (a quarter of a second for 10,000 pages with much code),
     // which after the page loop kept one of the two cores idle. The other pages are indexed in
     // the page loop; the last ones first, from their words alone (freed then). Their page
@@ -510,7 +510,7 @@ fn write_site(
 }
 
 /// The part of the pages (one in this many, the last) rendered while the search index is made.
-const LAST_PAGES: usize = 4;
+const LAST_PAGES: usize = 6;
 
 /// Writes the search index's term files: from the build cache (`cached`), else those `made`
 /// (kept in the cache under its digest of the pages' search inputs). Returns what writing found
