@@ -291,18 +291,25 @@ pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site 
     diagnostics.append(&mut found);
     let context = inputs.context(&config, cache.as_ref());
     let sources = &inputs.sources;
-    let loaded: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
-        .pages
-        .par_iter()
-        .map(|file| {
-            let (mut page, found) =
-                load_page(file, display_path(&file.abs, &config.site_dir), &context);
-            if let Some(page) = page.as_mut() {
-                page.release_text();
-            }
-            (page, found)
-        })
-        .collect();
+    // SUMMARY.md is parsed (25 ms for 10,000 entries) while the pages load.
+    let mut summaries = SummaryCache::default();
+    let (loaded, ()) = rayon::join(
+        || {
+            sources
+                .pages
+                .par_iter()
+                .map(|file| {
+                    let (mut page, found) =
+                        load_page(file, display_path(&file.abs, &config.site_dir), &context);
+                    if let Some(page) = page.as_mut() {
+                        page.release_text();
+                    }
+                    (page, found)
+                })
+                .collect::<Vec<(Option<Page>, Vec<Diagnostic>)>>()
+        },
+        || summaries.read_ahead(&config.root, &inputs.spaces),
+    );
     let mut pages = Vec::with_capacity(loaded.len());
     for (page, page_diagnostics) in loaded {
         pages.extend(page);
@@ -314,15 +321,7 @@ pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site 
     // Saving the cache (on an unchanged site: letting its map go) beside the assembly.
     let (saved, (site, site_diagnostics)) = rayon::join(
         || cache.map(Cache::save).unwrap_or_default(),
-        || {
-            assemble_site(
-                config,
-                pages,
-                sources.assets,
-                spaces,
-                &mut SummaryCache::default(),
-            )
-        },
+        || assemble_site(config, pages, sources.assets, spaces, &mut summaries),
     );
     diagnostics.extend(saved);
     diagnostics.extend(site_diagnostics);
@@ -356,10 +355,10 @@ fn verify_site(site: &Site, theme: &Theme, diagnostics: &mut Vec<Diagnostic>) ->
     published.len()
 }
 
-/// Phase 2: the output plan carried out into the staging folder: every published page resolved,
-/// rendered and indexed in parallel, assets copied, generated files rendered, the search index
-/// written (its term files from the build cache when no page's search inputs changed). Returns
-/// the number of pages written.
+/// Phase 2: the output plan carried out into the staging folder: every published page indexed,
+/// then resolved and rendered, in parallel, while the search index is made and the assets and
+/// generated files are written; the search index written last (its term files from the build
+/// cache when no page's search inputs changed). Returns the number of pages written.
 fn write_site(
     site: &mut Site,
     theme: &Theme,
@@ -384,7 +383,7 @@ fn write_site(
             _ => None,
         })
         .collect();
-    let taken: Vec<PageParts> = pages
+    let mut taken: Vec<PageParts> = pages
         .iter()
         .map(|&(_, id)| take_page_parts(&mut site.pages[id]))
         .collect();
@@ -417,40 +416,79 @@ fn write_site(
                 None
             }
         });
+    let indexer = SearchIndexer::for_site(site);
     let writer = PageWriter {
         site,
         renderer: SiteRenderer::new(theme, site).with_dates(dates),
-        indexer: SearchIndexer::for_site(site),
         staging,
         markdown_paths,
         pieces: pieces.as_ref(),
-        index_terms: cached_terms.is_none(),
         html_cache: outputs.zip(render_key),
     };
-    let rendered: Vec<PageOutcome> = pages
-        .par_iter()
-        .zip(taken)
-        .enumerate()
-        .map(|(search_id, (&(path, id), parts))| writer.page(search_id as u32, path, id, parts))
-        .collect();
-    let PageWriter {
-        renderer, indexer, ..
-    } = writer;
-    let mut indexed = Vec::with_capacity(rendered.len());
-    let mut search_paths = Vec::with_capacity(rendered.len());
-    for (found, terms, path) in rendered {
-        diagnostics.extend(found);
-        indexed.extend(terms);
-        search_paths.extend(path);
+    // The search index is made beside the rendering of the last pages (a sixth): its
+    // making has parts on one core (a quarter of a second for 10,000 pages with much code),
+    // which after the page loop kept one of the two cores idle. The other pages are indexed in
+    // the page loop; the last ones first, from their words alone (freed then). Their page
+    // files, which only the index's version reads, are written as they are rendered.
+    let index_terms = cached_terms.is_none().then_some(&indexer);
+    let mut later = taken.split_off(pages.len() - pages.len() / LAST_PAGES);
+    let render = |first: usize, parts: Vec<PageParts>, indexer| -> Vec<PageOutcome> {
+        pages[first..]
+            .par_iter()
+            .zip(parts)
+            .enumerate()
+            .map(|(n, (&(path, id), parts))| {
+                writer.page((first + n) as u32, path, id, parts, indexer)
+            })
+            .collect()
+    };
+    let mut rendered = render(0, taken, index_terms);
+    let first = rendered.len();
+    let mut terms: Vec<PageTerms> = rendered.iter_mut().filter_map(|r| r.1.take()).collect();
+    if let Some(indexer) = index_terms {
+        let later_terms: Vec<PageTerms> = pages[first..]
+            .par_iter()
+            .zip(later.par_iter_mut())
+            .enumerate()
+            .filter_map(|(n, (&(_, id), parts))| {
+                let words = std::mem::take(&mut parts.words);
+                let page = &site.pages[id];
+                indexer.terms((first + n) as u32, page, &words, site.language_of(id))
+            })
+            .collect();
+        terms.extend(later_terms);
+        // No page is left to index: the threads' word memos go while the threads are free.
+        indexer.forget_memos();
     }
-    // `llms-full.txt` is the largest file (47 MB for 10,000 pages) and one job: started first,
-    // beside the rest, rather than left to be the last job of a parallel loop.
+    let (made, later) = rayon::join(
+        || {
+            let made = index_terms.map(|indexer| indexer.make(terms));
+            let others =
+                write_other_files(site, theme, &writer.renderer, &redirects, &plan, staging);
+            (made, others)
+        },
+        || render(first, later, None),
+    );
+    rendered.extend(later);
+    let (made, others) = made;
+    diagnostics.extend(others);
+    let mut hashes = Vec::with_capacity(rendered.len());
+    let mut search_paths = Vec::with_capacity(rendered.len());
+    for (found, _, file) in rendered {
+        diagnostics.extend(found);
+        if let Some((path, hash)) = file {
+            hashes.push(hash);
+            search_paths.push(path);
+        }
+    }
+    // `llms-full.txt` is the largest file (47 MB for 10,000 pages) and one job: beside the
+    // search index's term files.
     let llms_path = plan
         .entries()
         .iter()
         .find(|(_, job)| *job == Job::LlmsFull)
         .map(|(path, _)| path.as_str());
-    let (llms_error, (index_errors, term_paths, others)) = rayon::join(
+    let (llms_error, (index_errors, term_paths)) = rayon::join(
         // Without its pieces (no scratch file) the error is already reported: the pages'
         // Markdown left the model in the page loop, so nothing else could write it.
         || {
@@ -461,39 +499,13 @@ fn write_site(
                 .map(|err| write_error(path, &err))
         },
         || {
-            // The term files made here (18 MB on a site of 10,000 pages with much code) are
-            // freed once written, before the generated files are rendered.
-            let (index_errors, term_paths) = {
-                let made;
-                let term_files: Vec<(&str, &[u8])> = match cached_terms {
-                    Some(files) => files,
-                    None => {
-                        made = indexer.finish(indexed);
-                        let files: Vec<(&str, &[u8])> = made
-                            .files
-                            .iter()
-                            .map(|f| (f.path.as_str(), f.bytes.as_slice()))
-                            .collect();
-                        if let Some((outputs, digest)) = outputs.zip(search_inputs.as_ref()) {
-                            outputs.keep_search_files(digest, &files);
-                        }
-                        files
-                    }
-                };
-                let errors = write_term_files(staging, &term_files);
-                let paths: Vec<String> = term_files
-                    .iter()
-                    .map(|&(path, _)| path.to_owned())
-                    .collect();
-                (errors, paths)
-            };
-            let others = write_other_files(site, theme, &renderer, &redirects, &plan, staging);
-            (index_errors, term_paths, others)
+            let sealed = made.map(|made| indexer.seal(made, hashes.into_iter()));
+            let cache = outputs.zip(search_inputs.as_ref());
+            write_index(staging, cached_terms, sealed, cache)
         },
     );
     diagnostics.extend(llms_error);
     diagnostics.extend(index_errors);
-    diagnostics.extend(others);
     // Last: what every file written is, for `carnet deploy`.
     let search_files = term_paths.iter().map(String::as_str);
     let plan_file = plan.file(search_paths.iter().map(String::as_str).chain(search_files));
@@ -501,6 +513,41 @@ fn write_site(
         diagnostics.push(write_error(PLAN_FILE, &err));
     }
     pages.len()
+}
+
+/// The part of the pages (one in this many, the last) rendered while the search index is made.
+const LAST_PAGES: usize = 6;
+
+/// Writes the search index's term files: from the build cache (`cached`), else those `made`
+/// (kept in the cache under its digest of the pages' search inputs). Returns what writing found
+/// and the paths written. The files made are freed once written.
+fn write_index(
+    staging: &Staging,
+    cached: Option<Vec<(&str, &[u8])>>,
+    made: Option<crate::search::TermFiles>,
+    cache: Option<(&OutputCache, &[u8; 32])>,
+) -> (Vec<Diagnostic>, Vec<String>) {
+    let term_files: Vec<(&str, &[u8])> = match (cached, &made) {
+        (Some(files), _) => files,
+        (None, None) => Vec::new(),
+        (None, Some(made)) => {
+            let files: Vec<(&str, &[u8])> = made
+                .files
+                .iter()
+                .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+                .collect();
+            if let Some((outputs, digest)) = cache {
+                outputs.keep_search_files(digest, &files);
+            }
+            files
+        }
+    };
+    let errors = write_term_files(staging, &term_files);
+    let paths = term_files
+        .iter()
+        .map(|&(path, _)| path.to_owned())
+        .collect();
+    (errors, paths)
 }
 
 /// Writes the search index's term files.
@@ -572,19 +619,24 @@ fn take_page_parts(page: &mut std::sync::Arc<Page>) -> PageParts {
 struct PageWriter<'a> {
     site: &'a Site,
     renderer: SiteRenderer<'a>,
-    indexer: SearchIndexer,
     staging: &'a Staging,
     /// Where each page's `.md` goes, for the pages that have one.
     markdown_paths: FxHashMap<PageId, &'a str>,
     pieces: Option<&'a LlmsPieces>,
-    /// Whether pages' terms are wanted: not when the term files come from the build cache.
-    index_terms: bool,
     /// The build cache's rendered pages, with the digest of what rendering reads of the site.
     html_cache: Option<(&'a OutputCache, [u8; 32])>,
 }
 
 impl PageWriter<'_> {
-    fn page(&self, search_id: u32, path: &str, id: PageId, mut parts: PageParts) -> PageOutcome {
+    /// Writes the page; `indexer`: index it too (its terms are returned).
+    fn page(
+        &self,
+        search_id: u32,
+        path: &str,
+        id: PageId,
+        mut parts: PageParts,
+        indexer: Option<&SearchIndexer>,
+    ) -> PageOutcome {
         let site = self.site;
         let html = parts.take_html();
         let (content, mut found) = page_content_of(site, id, &html);
@@ -603,25 +655,33 @@ impl PageWriter<'_> {
             found.push(write_error("llms-full.txt", &err));
         }
         let page = &site.pages[id];
-        let (terms, file) = if self.index_terms {
-            let indexed = self
-                .indexer
-                .page_from(search_id, page, &parts, site.language_of(id));
-            indexed.map_or((None, None), |(terms, file)| (Some(terms), Some(file)))
-        } else {
-            (None, SearchIndexer::page_file(search_id, page, &parts))
+        let (terms, file) = match indexer {
+            Some(indexer) => indexer
+                .page_from(search_id, page, &parts, site.language_of(id))
+                .map_or((None, None), |(terms, file)| {
+                    let hash = terms.file_hash;
+                    (Some(terms), Some((file, hash)))
+                }),
+            None => {
+                let file = SearchIndexer::page_file(search_id, page, &parts);
+                let hashed = file.map(|file| {
+                    let hash = *blake3::hash(&file.bytes).as_bytes();
+                    (file, hash)
+                });
+                (None, hashed)
+            }
         };
         drop(parts);
-        let search_path = file.map(|file| {
+        let search_file = file.map(|(file, hash)| {
             if let Err(err) = self.staging.write(&file.path, &file.bytes) {
                 found.push(write_error(&file.path, &err));
             }
-            file.path
+            (file.path, (search_id, hash))
         });
         if let Err(error) = self.write_html(id, path, &content) {
             found.push(error);
         }
-        (found, terms, search_path)
+        (found, terms, search_file)
     }
 
     /// Writes the page's HTML: found in the output folder already (by the hash the build cache
@@ -663,9 +723,14 @@ impl PageWriter<'_> {
     }
 }
 
-/// What writing one page found, its terms for the search index (unless they are not wanted),
-/// and the path of its own search file.
-type PageOutcome = (Vec<Diagnostic>, Option<PageTerms>, Option<String>);
+/// What writing one page found, its terms (when it was indexed in the page loop), and its own
+/// search file: its path, with its search id and the hash of its bytes (the search index's
+/// version reads them).
+type PageOutcome = (
+    Vec<Diagnostic>,
+    Option<PageTerms>,
+    Option<(String, (u32, [u8; 32]))>,
+);
 
 fn write_error(rel: &str, err: &std::io::Error) -> Diagnostic {
     Diagnostic::error("output-failed", format!("cannot write `{rel}`: {err}"))

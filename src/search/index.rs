@@ -346,18 +346,42 @@ pub fn term_files(
     TermIndex::new(&context, &pages, false).into_files()
 }
 
-/// [`term_files`] of every page indexed, as a build makes them once: the pages' terms are
-/// freed as they are counted.
-pub fn term_files_of(
+/// The term index of every page indexed, as a build makes it once (the pages' terms are freed
+/// as they are counted), still without its version: see [`MadeIndex::files`].
+pub struct MadeIndex(TermIndex);
+
+/// [`term_files`] of every page indexed, made from the pages' terms alone: the page files'
+/// hashes, which only the version reads, come in [`MadeIndex::files`].
+pub fn make_index(
     analyzers: &[(String, Analyzer)],
     vocabulary: &Vocabulary,
     pages: Vec<PageTerms>,
-) -> TermFiles {
+) -> MadeIndex {
     let context = Context {
         analyzers,
         vocabulary,
     };
-    TermIndex::from_pages(&context, pages).into_files()
+    MadeIndex(TermIndex::from_pages(&context, pages))
+}
+
+impl MadeIndex {
+    /// The term shards and `meta.js`, with the version made from `pages` (each indexed page's
+    /// id and page file hash, in id order); `analyzers` and `vocabulary` are those it was made
+    /// with.
+    pub fn files(
+        self,
+        analyzers: &[(String, Analyzer)],
+        vocabulary: &Vocabulary,
+        pages: impl Iterator<Item = (u32, [u8; 32])>,
+    ) -> TermFiles {
+        let context = Context {
+            analyzers,
+            vocabulary,
+        };
+        let MadeIndex(mut index) = self;
+        index.seal(&context, pages);
+        index.into_files()
+    }
 }
 
 fn json_terms_ref(terms: &[&str]) -> String {

@@ -19,8 +19,8 @@ pub use crate::markdown::PageWords;
 pub use crate::markdown::Section;
 pub use analyze::{Analyzer, Terms, fold, words};
 pub use index::{
-    IndexFile, IndexedFile, PageTerms, TermFiles, Vocabulary, file_name, page_script, page_terms,
-    term_files, term_files_of,
+    IndexFile, IndexedFile, MadeIndex, PageTerms, TermFiles, Vocabulary, file_name, page_script,
+    page_terms, term_files,
 };
 pub use live::LiveIndex;
 
@@ -120,11 +120,49 @@ impl SearchIndexer {
         })
     }
 
-    /// The term shards and `meta.js`, once every page is indexed (the threads' word memos
-    /// are freed first: no page is left to index).
-    pub fn finish(self, pages: Vec<PageTerms>) -> TermFiles {
+    /// The terms of a page (in `language`) from the words its fragment counted, for a build,
+    /// which makes the index from them before it writes the page files ([`SearchIndexer::page_file`]).
+    /// `None` for pages readers should not find by searching.
+    pub fn terms(
+        &self,
+        id: u32,
+        page: &Page,
+        words: &crate::markdown::PageWords,
+        language: &str,
+    ) -> Option<PageTerms> {
+        if page.hidden() || page.doc.front_matter.no_index {
+            return None;
+        }
+        Some(page_terms(
+            self.analyzer(language),
+            &self.vocabulary,
+            id,
+            &page.title,
+            page.description(),
+            words,
+        ))
+    }
+
+    /// Frees the threads' word memos once every page is indexed. It waits for every thread of
+    /// the pool to take it up: a build calls it when they are idle, before the index is made
+    /// beside the rendering of pages.
+    pub fn forget_memos(&self) {
         self.vocabulary.forget_memos();
-        term_files_of(&self.analyzers, &self.vocabulary, pages)
+    }
+
+    /// The term index of every page indexed ([`SearchIndexer::terms`]).
+    pub fn make(&self, pages: Vec<PageTerms>) -> MadeIndex {
+        index::make_index(&self.analyzers, &self.vocabulary, pages)
+    }
+
+    /// The term shards and `meta.js` of `index`, made by this indexer, with the hashes of the
+    /// page files of its pages (id and hash, in id order).
+    pub fn seal(
+        &self,
+        index: MadeIndex,
+        pages: impl Iterator<Item = (u32, [u8; 32])>,
+    ) -> TermFiles {
+        index.files(&self.analyzers, &self.vocabulary, pages)
     }
 
     /// The term shards and `meta.js` of `pages`, which may be a part of those indexed with this

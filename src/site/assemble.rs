@@ -54,6 +54,17 @@ impl SummaryCache {
         self.parsed.insert(path.to_path_buf(), parsed.clone());
         parsed
     }
+
+    /// Reads and parses the SUMMARY.md of each space in `specs` ahead of [`assemble_site`],
+    /// which finds them here: a build does it beside loading the pages rather than alone on one
+    /// core after them. What cannot be read is left for the assembly to report.
+    pub fn read_ahead(&mut self, root: &crate::paths::SiteRoot, specs: &[SpaceSpec]) {
+        for summary in specs.iter().filter_map(|spec| spec.summary.as_ref()) {
+            if let Ok(bytes) = root.read_source(&summary.abs, crate::limits::MAX_SOURCE_BYTES) {
+                self.get(&summary.abs, &bytes);
+            }
+        }
+    }
 }
 
 /// Builds the site model. `pages` must be sorted by source path (the walk guarantees it);

@@ -31,28 +31,45 @@ impl TermIndex {
     }
 
     /// The index of `pages` as a build makes it, once: each page's forms are freed once
-    /// counted and its terms once every term is encoded, before the shards are written.
+    /// counted and its terms once every term is encoded, before the shards are written. Its
+    /// version and `meta.js` are left to [`TermIndex::seal`]: a build makes the index from the
+    /// pages' terms while it writes their page files, which the version hashes.
     pub fn from_pages(context: &Context<'_>, mut pages: Vec<PageTerms>) -> TermIndex {
         pages.sort_unstable_by_key(|p| p.id);
         let guard = context.vocabulary.lock_terms();
         let names = &guard.names;
-        let mut form_pages = Vec::new();
-        for page in &mut pages {
-            count_forms(&mut form_pages, &std::mem::take(&mut page.forms), 1);
-        }
+        let forms: Vec<Vec<u32>> = pages
+            .iter_mut()
+            .map(|page| std::mem::take(&mut page.forms))
+            .collect();
         let refs: Vec<&PageTerms> = pages.iter().collect();
         let average = quantised_average(&refs);
-        let (encoded, _) = encode_all(names.len(), &refs, average, false);
+        // The forms are counted (on one core) while the terms are encoded: neither reads the
+        // other.
+        let (form_pages, (encoded, _)) = rayon::join(
+            || {
+                let mut form_pages = Vec::new();
+                for page_forms in forms {
+                    count_forms(&mut form_pages, &page_forms, 1);
+                }
+                form_pages
+            },
+            || encode_all(names.len(), &refs, average, false),
+        );
         drop(refs);
-        let hashes: Vec<(u32, [u8; 32])> = pages.iter().map(|p| (p.id, p.file_hash)).collect();
         let count = pages.len();
         drop(pages);
         let mut index = TermIndex::made(names, count, average, encoded, Vec::new());
         index.form_pages = form_pages;
         index.write_all(context, names);
         drop(guard);
-        index.finish(context, hashes.into_iter());
         index
+    }
+
+    /// Makes the version and `meta.js` of an index made by [`TermIndex::from_pages`] from its
+    /// pages' page file hashes (`pages`: id and hash, in id order).
+    pub fn seal(&mut self, context: &Context<'_>, pages: impl Iterator<Item = (u32, [u8; 32])>) {
+        self.finish(context, pages);
     }
 
     /// The index of terms `encoded` (of `count` pages), its shards split, their bytes not yet
