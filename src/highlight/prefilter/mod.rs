@@ -46,6 +46,9 @@ pub(super) struct Prefilter {
     /// Sets of bytes each match holds one of (the rarest few): a line whose rest lacks one
     /// cannot match, which a bit test tells without running the DFA over the line.
     needs: Vec<u128>,
+    /// The same, of atoms that match no character outside ASCII: true of a match on any
+    /// line, so they rule lines with non-ASCII text out too (where no DFA runs).
+    needs_on_any_text: Vec<u128>,
     /// The pattern uses `\G` (the position the search starts at): Oniguruma must then still
     /// start where it was asked to, the prefilter only saying whether it can match at all.
     anchored_at_start: bool,
@@ -88,9 +91,18 @@ impl Prefilter {
             dfa,
             first: (!nullable).then_some(first),
             needs: rarest(needed_bytes(&tree, true)),
+            needs_on_any_text: rarest(needed_ascii_only(&tree, true)),
             anchored_at_start: parser.anchored_at_start(),
             exact: parser.exact(),
         })
+    }
+
+    /// Whether a search of a line with non-ASCII text from some position can match, from the
+    /// ASCII bytes at or after that position (`ascii_bytes_after`): `false` when it cannot.
+    pub fn may_match_any_text(&self, ascii_after: u128) -> bool {
+        self.needs_on_any_text
+            .iter()
+            .all(|need| ascii_after & need != 0)
     }
 
     pub fn cache(&self) -> PrefilterCache {
@@ -149,7 +161,7 @@ fn first_bytes(node: &Node, tail: bool) -> (u128, bool) {
         | Node::LineEnd
         | Node::TextStart
         | Node::TextEnd => (0, true),
-        Node::Set { bits, multi } => (bits | if *multi { LETTERS } else { 0 }, false),
+        Node::Set { bits, multi, .. } => (bits | if *multi { LETTERS } else { 0 }, false),
         Node::Concat(items) => {
             let mut bits = 0;
             let last = items.len().saturating_sub(1);
@@ -180,7 +192,7 @@ fn first_bytes(node: &Node, tail: bool) -> (u128, bool) {
 fn needed_bytes(node: &Node, tail: bool) -> Vec<u128> {
     const LETTERS: u128 = (0x3ff_ffff << b'A') | (0x3ff_ffff << b'a');
     match node {
-        Node::Set { bits, multi } => vec![bits | if *multi { LETTERS } else { 0 }],
+        Node::Set { bits, multi, .. } => vec![bits | if *multi { LETTERS } else { 0 }],
         Node::Concat(items) => {
             let last = items.len().saturating_sub(1);
             items
@@ -206,6 +218,50 @@ fn needed_bytes(node: &Node, tail: bool) -> Vec<u128> {
     }
 }
 
+/// What [`needed_bytes`] finds, from atoms that match no character outside ASCII only: on any
+/// text, every match holds an ASCII byte of each set.
+fn needed_ascii_only(node: &Node, tail: bool) -> Vec<u128> {
+    match node {
+        Node::Set {
+            bits,
+            ascii_only: true,
+            ..
+        } => vec![*bits],
+        Node::Concat(items) => {
+            let last = items.len().saturating_sub(1);
+            items
+                .iter()
+                .enumerate()
+                .flat_map(|(i, item)| needed_ascii_only(item, tail && i == last))
+                .collect()
+        }
+        Node::Alt(branches) => {
+            let mut union = 0;
+            for branch in branches {
+                match rarest(needed_ascii_only(branch, tail)).first() {
+                    Some(set) => union |= set,
+                    None => return Vec::new(),
+                }
+            }
+            vec![union]
+        }
+        Node::Repeat { node, min, .. } if *min > 0 => needed_ascii_only(node, false),
+        Node::Ahead(inner) if tail => needed_ascii_only(inner, true),
+        _ => Vec::new(),
+    }
+}
+
+/// For each position of `text` (and its end), the set of ASCII bytes at or after it; bytes
+/// outside ASCII add nothing.
+pub(super) fn ascii_bytes_after(text: &str, out: &mut Vec<u128>) {
+    out.clear();
+    out.resize(text.len() + 1, 0);
+    for (i, byte) in text.bytes().enumerate().rev() {
+        let bit = if byte < 0x80 { 1u128 << byte } else { 0 };
+        out[i] = out[i + 1] | bit;
+    }
+}
+
 /// Sets kept for the prefilter's bit tests: the few with fewest bytes, each distinct and
 /// narrower than "any ASCII byte".
 fn rarest(mut sets: Vec<u128>) -> Vec<u128> {
@@ -221,7 +277,7 @@ fn rarest(mut sets: Vec<u128>) -> Vec<u128> {
 fn emit(node: &Node, tail: bool, out: &mut String) {
     match node {
         Node::Empty => {}
-        Node::Set { bits, multi } => {
+        Node::Set { bits, multi, .. } => {
             if *multi {
                 out.push_str("(?:");
             }
@@ -334,6 +390,32 @@ mod tests {
         // A lookahead at the end is part of the emitted form; one inside is not.
         assert_eq!(needs(r"x(?=;)"), vec![set(b";"), set(b"x")]);
         assert_eq!(needs(r"(?=;)x"), vec![set(b"x")]);
+    }
+
+    fn needs_on_any_text(pattern: &str) -> Vec<u128> {
+        Prefilter::new(pattern, &AtomSets::default())
+            .expect("a pattern the prefilter reads")
+            .needs_on_any_text
+    }
+
+    #[test]
+    fn needed_bytes_on_any_text_come_from_atoms_that_match_only_ascii() {
+        // `\w` may stand for letters outside ASCII; `"` and `[a-z]` may not.
+        assert_eq!(
+            needs_on_any_text(r#""[a-z]+""#),
+            vec![set(b"\""), set(b"abcdefghijklmnopqrstuvwxyz")]
+        );
+        assert_eq!(needs_on_any_text(r"\w+\s*;"), vec![set(b";")]);
+        assert_eq!(needs_on_any_text(r"[-+*/]="), vec![set(b"="), set(b"*+-/")]);
+        assert_eq!(needs_on_any_text(r"\b(?:if|else)\b"), vec![set(b"ef")]);
+        // A negated class matches characters outside ASCII.
+        assert_eq!(needs_on_any_text(r#"[^"]"#), Vec::<u128>::new());
+        // Under `(?i)`, `k` matches the Kelvin sign and `ss` matches `ß`: letters are out,
+        // punctuation stays.
+        assert_eq!(needs_on_any_text(r"(?i)k"), Vec::<u128>::new());
+        assert_eq!(needs_on_any_text(r"(?i)ss"), Vec::<u128>::new());
+        assert_eq!(needs_on_any_text(r"(?i)[a-z]"), Vec::<u128>::new());
+        assert_eq!(needs_on_any_text(r"(?i)end\("), vec![set(b"(")]);
     }
 
     #[test]
