@@ -2,7 +2,7 @@
 //!
 //! Most regex searches while highlighting find nothing: a context has dozens of patterns and a
 //! line matches a few. Oniguruma finds that out by trying its backtracking matcher at position
-//! after position. A *relaxed* form of the pattern, compiled by the `regex` crate (a lazy DFA,
+//! after position. A *relaxed* form of the pattern, compiled by regex-automata (a lazy DFA,
 //! a few instructions per byte), answers first: on ASCII text it matches wherever the original
 //! could begin a match, and perhaps elsewhere too. No relaxed match means no match at all;
 //! otherwise Oniguruma starts its search at the first relaxed match, which gives the same result
@@ -20,7 +20,9 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use regex_automata::hybrid;
+use regex_automata::nfa::thompson;
+use regex_automata::{MatchKind, hybrid};
+use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, Hir, Look, Repetition};
 
 use atoms::Flags;
 use pattern::{Node, Parser};
@@ -78,15 +80,8 @@ impl Prefilter {
         if !parser.at_end() {
             return None;
         }
-        let mut relaxed = String::new();
-        emit(&tree, true, &mut relaxed);
         let (first, nullable) = first_bytes(&tree, true);
-        let dfa = hybrid::regex::Builder::new()
-            .syntax(regex_automata::util::syntax::Config::new().unicode(false))
-            .thompson(regex_automata::nfa::thompson::Config::new().nfa_size_limit(Some(1 << 20)))
-            .dfa(hybrid::dfa::Config::new().cache_capacity(1 << 17))
-            .build(&relaxed)
-            .ok()?;
+        let dfa = relaxed_dfa(&hir(&tree, true))?;
         Some(Prefilter {
             dfa,
             first: (!nullable).then_some(first),
@@ -141,6 +136,37 @@ impl Prefilter {
     }
 }
 
+/// The lazy DFAs of a relaxed pattern, forward and reverse, as `hybrid::regex::Builder`
+/// makes them from a pattern's text (`build_many`), from its tree instead.
+fn relaxed_dfa(relaxed: &Hir) -> Option<hybrid::regex::Regex> {
+    let nfa = |reverse: bool| {
+        thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .nfa_size_limit(Some(1 << 20))
+                    .which_captures(thompson::WhichCaptures::None)
+                    .reverse(reverse),
+            )
+            .build_from_hir(relaxed)
+            .ok()
+    };
+    let forward = hybrid::dfa::Builder::new()
+        .configure(hybrid::dfa::Config::new().cache_capacity(1 << 17))
+        .build_from_nfa(nfa(false)?)
+        .ok()?;
+    let reverse = hybrid::dfa::Builder::new()
+        .configure(
+            hybrid::dfa::Config::new()
+                .cache_capacity(1 << 17)
+                .prefilter(None)
+                .specialize_start_states(false)
+                .match_kind(MatchKind::All),
+        )
+        .build_from_nfa(nfa(true)?)
+        .ok()?;
+    Some(hybrid::regex::Builder::new().build_from_dfas(forward, reverse))
+}
+
 /// For each position of ASCII `text` (and its end), the set of bytes at or after it.
 pub(super) fn bytes_after(text: &str, out: &mut Vec<u128>) {
     out.clear();
@@ -150,7 +176,7 @@ pub(super) fn bytes_after(text: &str, out: &mut Vec<u128>) {
     }
 }
 
-/// The bytes a match of the emitted form of `node` can begin with, and whether it can be
+/// The bytes a match of the relaxed form of `node` can begin with, and whether it can be
 /// empty (then it can match anywhere).
 fn first_bytes(node: &Node, tail: bool) -> (u128, bool) {
     const LETTERS: u128 = (0x3ff_ffff << b'A') | (0x3ff_ffff << b'a');
@@ -188,7 +214,7 @@ fn first_bytes(node: &Node, tail: bool) -> (u128, bool) {
     }
 }
 
-/// Sets of bytes every match of the emitted form of `node` holds one of (a byte of each).
+/// Sets of bytes every match of the relaxed form of `node` holds one of (a byte of each).
 fn needed_bytes(node: &Node, tail: bool) -> Vec<u128> {
     const LETTERS: u128 = (0x3ff_ffff << b'A') | (0x3ff_ffff << b'a');
     match node {
@@ -273,94 +299,84 @@ fn rarest(mut sets: Vec<u128>) -> Vec<u128> {
     sets
 }
 
-/// `tail`: nothing follows this node in the whole pattern, so a lookahead here can be kept.
-fn emit(node: &Node, tail: bool, out: &mut String) {
+/// The relaxed form of `node` as regex-syntax's tree, handed to regex-automata's compiler
+/// as is (writing it out as a pattern for regex-automata to parse again cost as much as
+/// compiling it). `tail`: nothing follows this node in the whole pattern, so a lookahead
+/// here can be kept.
+fn hir(node: &Node, tail: bool) -> Hir {
     match node {
-        Node::Empty => {}
+        Node::Empty => Hir::empty(),
         Node::Set { bits, multi, .. } => {
+            let set = Hir::class(Class::Bytes(byte_class(*bits)));
             if *multi {
-                out.push_str("(?:");
-            }
-            emit_set(*bits, out);
-            if *multi {
-                out.push_str("|[A-Za-z]{2,3})");
+                // The strings case folding makes one character of: two or three letters.
+                let letters = Hir::class(Class::Bytes(ClassBytes::new([
+                    ClassBytesRange::new(b'A', b'Z'),
+                    ClassBytesRange::new(b'a', b'z'),
+                ])));
+                Hir::alternation(vec![set, repeat(letters, 2, Some(3), true)])
+            } else {
+                set
             }
         }
         Node::Concat(items) => {
-            out.push_str("(?:");
             let last = items.len().saturating_sub(1);
-            for (i, item) in items.iter().enumerate() {
-                emit(item, tail && i == last, out);
-            }
-            out.push(')');
+            Hir::concat(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| hir(item, tail && i == last))
+                    .collect(),
+            )
         }
-        Node::Alt(branches) => {
-            out.push_str("(?:");
-            for (i, branch) in branches.iter().enumerate() {
-                if i > 0 {
-                    out.push('|');
-                }
-                emit(branch, tail, out);
-            }
-            out.push(')');
-        }
+        Node::Alt(branches) => Hir::alternation(branches.iter().map(|b| hir(b, tail)).collect()),
         Node::Repeat {
             node,
             min,
             max,
             greedy,
-        } => {
-            out.push_str("(?:");
-            emit(node, false, out);
-            out.push(')');
-            match (min, max) {
-                (0, None) => out.push('*'),
-                (1, None) => out.push('+'),
-                (min, None) => out.push_str(&format!("{{{min},}}")),
-                (min, Some(max)) => out.push_str(&format!("{{{min},{max}}}")),
-            }
-            if !greedy {
-                out.push('?');
-            }
-        }
-        Node::AnyString => out.push_str("[\\x00-\\x7F]*"),
-        Node::WordBoundary(true) => out.push_str("(?-u:\\b)"),
-        Node::WordBoundary(false) => out.push_str("(?-u:\\B)"),
-        Node::LineStart => out.push_str("(?m:^)"),
-        Node::LineEnd => out.push_str("(?m:$)"),
-        Node::TextStart => out.push_str("\\A"),
-        Node::TextEnd => out.push_str("\\z"),
-        Node::Ahead(inner) => {
-            if tail {
-                emit(inner, true, out);
-            }
-        }
+        } => repeat(hir(node, false), *min, *max, *greedy),
+        Node::AnyString => repeat(Hir::class(Class::Bytes(byte_class(ASCII))), 0, None, true),
+        Node::WordBoundary(true) => Hir::look(Look::WordAscii),
+        Node::WordBoundary(false) => Hir::look(Look::WordAsciiNegate),
+        Node::LineStart => Hir::look(Look::StartLF),
+        Node::LineEnd => Hir::look(Look::EndLF),
+        Node::TextStart => Hir::look(Look::Start),
+        Node::TextEnd => Hir::look(Look::End),
+        Node::Ahead(inner) if tail => hir(inner, true),
+        Node::Ahead(_) => Hir::empty(),
     }
 }
 
-fn emit_set(bits: u128, out: &mut String) {
-    if bits == 0 {
-        out.push_str("[a&&b]");
-        return;
-    }
-    out.push('[');
-    let mut byte = 0u32;
+/// Every ASCII byte.
+const ASCII: u128 = u128::MAX;
+
+fn repeat(sub: Hir, min: u32, max: Option<u32>, greedy: bool) -> Hir {
+    Hir::repetition(Repetition {
+        min,
+        max,
+        greedy,
+        sub: Box::new(sub),
+    })
+}
+
+/// The bytes of `bits` (ASCII only) as a class: no byte at all is a class that never matches.
+fn byte_class(bits: u128) -> ClassBytes {
+    let mut ranges = Vec::new();
+    let mut byte = 0u8;
     while byte < 128 {
         if bits & (1u128 << byte) == 0 {
             byte += 1;
             continue;
         }
         let start = byte;
-        while byte + 1 < 128 && bits & (1u128 << (byte + 1)) != 0 {
+        while byte < 127 && bits & (1u128 << (byte + 1)) != 0 {
             byte += 1;
         }
-        out.push_str(&format!("\\x{start:02X}"));
-        if byte > start {
-            out.push_str(&format!("-\\x{byte:02X}"));
-        }
+        ranges.push(ClassBytesRange::new(start, byte));
         byte += 1;
     }
-    out.push(']');
+    ClassBytes::new(ranges)
 }
 
 #[cfg(test)]
@@ -387,7 +403,7 @@ mod tests {
         // An alternative needs a byte of one of its branches (the rarest of each: `f`, `e`).
         assert_eq!(needs(r"\b(?:if|else)\b"), vec![set(b"ef")]);
         assert_eq!(needs(r"a?b{2}c*"), vec![set(b"b")]);
-        // A lookahead at the end is part of the emitted form; one inside is not.
+        // A lookahead at the end is part of the relaxed form; one inside is not.
         assert_eq!(needs(r"x(?=;)"), vec![set(b";"), set(b"x")]);
         assert_eq!(needs(r"(?=;)x"), vec![set(b"x")]);
     }
