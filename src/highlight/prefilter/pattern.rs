@@ -630,12 +630,8 @@ fn plain_ascii_class(text: &str) -> bool {
     let mut chars = body.chars();
     while let Some(c) = chars.next() {
         match c {
-            '\\' => {
-                if !chars.next().is_some_and(|e| e.is_ascii_punctuation()) {
-                    return false;
-                }
-            }
-            '[' => return false,
+            '\\' if chars.next().is_some_and(|e| e.is_ascii_punctuation()) => {}
+            '\\' | '[' => return false,
             c if !c.is_ascii() || c.is_ascii_control() => return false,
             _ => {}
         }
