@@ -23,7 +23,7 @@ use syntect::parsing::ScopeStackOp;
 use syntect::parsing::syntax_definition::{Context, MatchOperation, MatchPattern};
 
 use super::grammar::{Compiled, Ctx, FlatPattern, GrammarError, Grammars};
-use super::prefilter::bytes_after;
+use super::prefilter::{ascii_bytes_after, bytes_after};
 use super::search::{Captures, Line, Positions, Scratch, full_groups, search, whole_match};
 
 /// The parser's state between lines (syntect's `ParseState`).
@@ -96,6 +96,8 @@ impl ParseState {
         let mut after = std::mem::take(&mut scratch.bytes_after);
         if ascii {
             bytes_after(text, &mut after);
+        } else {
+            ascii_bytes_after(text, &mut after);
         }
         let line = Line {
             text,

@@ -239,3 +239,72 @@ fn prefilters_never_skip_a_match() {
         "{filtered} of {patterns} patterns have a prefilter"
     );
 }
+
+/// On lines with non-ASCII text (where no DFA runs), a prefilter's needed bytes never rule out
+/// a search Oniguruma finds a match for: every pattern of the sample languages' grammars, on
+/// the samples with accents, `ß`, `ﬃ`, the Kelvin sign, no-break spaces, CJK and emoji.
+#[test]
+fn prefilters_never_rule_out_a_match_on_non_ascii_text() {
+    let h = highlighter();
+    let mut lines: Vec<String> = Vec::new();
+    let mut syntaxes = Vec::new();
+    for (name, text) in samples() {
+        let extension = name.rsplit('.').next().unwrap_or_default();
+        syntaxes.extend(h.syntax(extension).map(|(index, _)| index));
+        let text = non_ascii(&text);
+        let mixed: Vec<&str> = text
+            .split_inclusive('\n')
+            .filter(|l| !l.is_ascii())
+            .collect();
+        lines.extend(mixed.iter().step_by(25).map(|l| l.to_string()));
+    }
+    syntaxes.sort();
+    syntaxes.dedup();
+    let (mut ruled_out, mut matched) = (0, 0);
+    let sets = prefilter::AtomSets::default();
+    let mut after = Vec::new();
+    for syntax in syntaxes {
+        for pattern in h.grammars.patterns_of(syntax) {
+            let source = pattern.regex.regex_str();
+            let (Some(regex), Some(prefilter)) = (
+                grammar::compile_regex(source),
+                prefilter::Prefilter::new(source, &sets),
+            ) else {
+                continue;
+            };
+            for line in &lines {
+                prefilter::ascii_bytes_after(line, &mut after);
+                let middle = (0..=line.len() / 2)
+                    .rev()
+                    .find(|&i| line.is_char_boundary(i))
+                    .unwrap_or(0);
+                for start in [0, middle] {
+                    let may_match = prefilter.may_match_any_text(after[start]);
+                    let found = regex.search_with_param(
+                        line,
+                        start,
+                        line.len(),
+                        onig::SearchOptions::SEARCH_OPTION_NONE,
+                        None,
+                        onig::MatchParam::default(),
+                    );
+                    if let Ok(Some(at)) = found {
+                        matched += 1;
+                        assert!(
+                            may_match,
+                            "{source:?} matches {line:?} at {at} (from {start}); the prefilter rules it out"
+                        );
+                    } else if !may_match {
+                        ruled_out += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(matched > 0);
+    // The check does rule searches out (most patterns need punctuation a line lacks).
+    assert!(
+        ruled_out > matched,
+        "{ruled_out} ruled out, {matched} matched"
+    );
+}

@@ -88,7 +88,7 @@ const DYNAMIC_REGEXES: usize = 256;
 pub(super) struct Line<'a> {
     pub text: &'a str,
     pub ascii: bool,
-    /// On ASCII lines, the bytes at or after each position (for the prefilters).
+    /// The ASCII bytes at or after each position (for the prefilters).
     pub bytes_after: Vec<u128>,
     pub grammars: &'a Grammars,
 }
@@ -168,6 +168,15 @@ fn search_compiled(
         return false;
     };
     let mut from = start;
+    if !line.ascii
+        && scratch.prefilters_on
+        && let Some(prefilter) = &compiled.prefilter
+        && let Some(&after) = line.bytes_after.get(start)
+        && !prefilter.may_match_any_text(after)
+    {
+        // No DFA on such a line, but a byte every match needs may be missing from its rest.
+        return false;
+    }
     if line.ascii
         && scratch.prefilters_on
         && let Some(prefilter) = &compiled.prefilter

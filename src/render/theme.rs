@@ -111,6 +111,7 @@ pub fn load_theme(config: &SiteConfig) -> Result<Theme, Vec<Diagnostic>> {
     }
 
     let mut tera = Tera::new();
+    tera.set_escape_fn(escape_html);
     let mut sources = BTreeMap::new();
     let mut diagnostics = Vec::new();
     for (name, source) in templates {
@@ -308,8 +309,46 @@ fn template_diagnostic(
     }
 }
 
+/// Tera's own HTML escaping, by runs: Tera writes every byte with its own `write_all` (about
+/// 1,300 instructions for a heading's text); this writes the text between two characters to
+/// escape at once. The same five characters, the same entities.
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut copied = 0;
+    for (i, byte) in bytes.iter().enumerate() {
+        let entity: &[u8] = match byte {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[copied..i])?;
+        out.write_all(entity)?;
+        copied = i + 1;
+    }
+    out.write_all(&bytes[copied..])
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn escapes_html_as_tera_does() {
+        for text in [
+            "",
+            "plain",
+            "a & b < c > d \"e\" 'f'",
+            "&&<<>>",
+            "é'ß\"日本\"🦀&",
+            "x<",
+        ] {
+            let (mut ours, mut teras) = (Vec::new(), Vec::new());
+            super::escape_html(text, &mut ours).expect("writes to a vector");
+            tera::escape_html(text, &mut teras).expect("writes to a vector");
+            assert_eq!(ours, teras, "{text:?}");
+        }
+    }
     use super::*;
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! Most regex searches while highlighting find nothing: a context has dozens of patterns and a
 //! line matches a few. Oniguruma finds that out by trying its backtracking matcher at position
-//! after position. A *relaxed* form of the pattern, compiled by the `regex` crate (a lazy DFA,
+//! after position. A *relaxed* form of the pattern, compiled by regex-automata (a lazy DFA,
 //! a few instructions per byte), answers first: on ASCII text it matches wherever the original
 //! could begin a match, and perhaps elsewhere too. No relaxed match means no match at all;
 //! otherwise Oniguruma starts its search at the first relaxed match, which gives the same result
@@ -20,7 +20,9 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use regex_automata::hybrid;
+use regex_automata::nfa::thompson;
+use regex_automata::{MatchKind, hybrid};
+use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, Hir, Look, Repetition};
 
 use atoms::Flags;
 use pattern::{Node, Parser};
@@ -46,6 +48,9 @@ pub(super) struct Prefilter {
     /// Sets of bytes each match holds one of (the rarest few): a line whose rest lacks one
     /// cannot match, which a bit test tells without running the DFA over the line.
     needs: Vec<u128>,
+    /// The same, of atoms that match no character outside ASCII: true of a match on any
+    /// line, so they rule lines with non-ASCII text out too (where no DFA runs).
+    needs_on_any_text: Vec<u128>,
     /// The pattern uses `\G` (the position the search starts at): Oniguruma must then still
     /// start where it was asked to, the prefilter only saying whether it can match at all.
     anchored_at_start: bool,
@@ -75,22 +80,24 @@ impl Prefilter {
         if !parser.at_end() {
             return None;
         }
-        let mut relaxed = String::new();
-        emit(&tree, true, &mut relaxed);
         let (first, nullable) = first_bytes(&tree, true);
-        let dfa = hybrid::regex::Builder::new()
-            .syntax(regex_automata::util::syntax::Config::new().unicode(false))
-            .thompson(regex_automata::nfa::thompson::Config::new().nfa_size_limit(Some(1 << 20)))
-            .dfa(hybrid::dfa::Config::new().cache_capacity(1 << 17))
-            .build(&relaxed)
-            .ok()?;
+        let dfa = relaxed_dfa(&hir(&tree, true))?;
         Some(Prefilter {
             dfa,
             first: (!nullable).then_some(first),
             needs: rarest(needed_bytes(&tree, true)),
+            needs_on_any_text: rarest(needed_ascii_only(&tree, true)),
             anchored_at_start: parser.anchored_at_start(),
             exact: parser.exact(),
         })
+    }
+
+    /// Whether a search of a line with non-ASCII text from some position can match, from the
+    /// ASCII bytes at or after that position (`ascii_bytes_after`): `false` when it cannot.
+    pub fn may_match_any_text(&self, ascii_after: u128) -> bool {
+        self.needs_on_any_text
+            .iter()
+            .all(|need| ascii_after & need != 0)
     }
 
     pub fn cache(&self) -> PrefilterCache {
@@ -129,6 +136,37 @@ impl Prefilter {
     }
 }
 
+/// The lazy DFAs of a relaxed pattern, forward and reverse, as `hybrid::regex::Builder`
+/// makes them from a pattern's text (`build_many`), from its tree instead.
+fn relaxed_dfa(relaxed: &Hir) -> Option<hybrid::regex::Regex> {
+    let nfa = |reverse: bool| {
+        thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .nfa_size_limit(Some(1 << 20))
+                    .which_captures(thompson::WhichCaptures::None)
+                    .reverse(reverse),
+            )
+            .build_from_hir(relaxed)
+            .ok()
+    };
+    let forward = hybrid::dfa::Builder::new()
+        .configure(hybrid::dfa::Config::new().cache_capacity(1 << 17))
+        .build_from_nfa(nfa(false)?)
+        .ok()?;
+    let reverse = hybrid::dfa::Builder::new()
+        .configure(
+            hybrid::dfa::Config::new()
+                .cache_capacity(1 << 17)
+                .prefilter(None)
+                .specialize_start_states(false)
+                .match_kind(MatchKind::All),
+        )
+        .build_from_nfa(nfa(true)?)
+        .ok()?;
+    Some(hybrid::regex::Builder::new().build_from_dfas(forward, reverse))
+}
+
 /// For each position of ASCII `text` (and its end), the set of bytes at or after it.
 pub(super) fn bytes_after(text: &str, out: &mut Vec<u128>) {
     out.clear();
@@ -138,7 +176,7 @@ pub(super) fn bytes_after(text: &str, out: &mut Vec<u128>) {
     }
 }
 
-/// The bytes a match of the emitted form of `node` can begin with, and whether it can be
+/// The bytes a match of the relaxed form of `node` can begin with, and whether it can be
 /// empty (then it can match anywhere).
 fn first_bytes(node: &Node, tail: bool) -> (u128, bool) {
     const LETTERS: u128 = (0x3ff_ffff << b'A') | (0x3ff_ffff << b'a');
@@ -149,7 +187,7 @@ fn first_bytes(node: &Node, tail: bool) -> (u128, bool) {
         | Node::LineEnd
         | Node::TextStart
         | Node::TextEnd => (0, true),
-        Node::Set { bits, multi } => (bits | if *multi { LETTERS } else { 0 }, false),
+        Node::Set { bits, multi, .. } => (bits | if *multi { LETTERS } else { 0 }, false),
         Node::Concat(items) => {
             let mut bits = 0;
             let last = items.len().saturating_sub(1);
@@ -176,11 +214,11 @@ fn first_bytes(node: &Node, tail: bool) -> (u128, bool) {
     }
 }
 
-/// Sets of bytes every match of the emitted form of `node` holds one of (a byte of each).
+/// Sets of bytes every match of the relaxed form of `node` holds one of (a byte of each).
 fn needed_bytes(node: &Node, tail: bool) -> Vec<u128> {
     const LETTERS: u128 = (0x3ff_ffff << b'A') | (0x3ff_ffff << b'a');
     match node {
-        Node::Set { bits, multi } => vec![bits | if *multi { LETTERS } else { 0 }],
+        Node::Set { bits, multi, .. } => vec![bits | if *multi { LETTERS } else { 0 }],
         Node::Concat(items) => {
             let last = items.len().saturating_sub(1);
             items
@@ -206,6 +244,50 @@ fn needed_bytes(node: &Node, tail: bool) -> Vec<u128> {
     }
 }
 
+/// What [`needed_bytes`] finds, from atoms that match no character outside ASCII only: on any
+/// text, every match holds an ASCII byte of each set.
+fn needed_ascii_only(node: &Node, tail: bool) -> Vec<u128> {
+    match node {
+        Node::Set {
+            bits,
+            ascii_only: true,
+            ..
+        } => vec![*bits],
+        Node::Concat(items) => {
+            let last = items.len().saturating_sub(1);
+            items
+                .iter()
+                .enumerate()
+                .flat_map(|(i, item)| needed_ascii_only(item, tail && i == last))
+                .collect()
+        }
+        Node::Alt(branches) => {
+            let mut union = 0;
+            for branch in branches {
+                match rarest(needed_ascii_only(branch, tail)).first() {
+                    Some(set) => union |= set,
+                    None => return Vec::new(),
+                }
+            }
+            vec![union]
+        }
+        Node::Repeat { node, min, .. } if *min > 0 => needed_ascii_only(node, false),
+        Node::Ahead(inner) if tail => needed_ascii_only(inner, true),
+        _ => Vec::new(),
+    }
+}
+
+/// For each position of `text` (and its end), the set of ASCII bytes at or after it; bytes
+/// outside ASCII add nothing.
+pub(super) fn ascii_bytes_after(text: &str, out: &mut Vec<u128>) {
+    out.clear();
+    out.resize(text.len() + 1, 0);
+    for (i, byte) in text.bytes().enumerate().rev() {
+        let bit = if byte < 0x80 { 1u128 << byte } else { 0 };
+        out[i] = out[i + 1] | bit;
+    }
+}
+
 /// Sets kept for the prefilter's bit tests: the few with fewest bytes, each distinct and
 /// narrower than "any ASCII byte".
 fn rarest(mut sets: Vec<u128>) -> Vec<u128> {
@@ -217,94 +299,84 @@ fn rarest(mut sets: Vec<u128>) -> Vec<u128> {
     sets
 }
 
-/// `tail`: nothing follows this node in the whole pattern, so a lookahead here can be kept.
-fn emit(node: &Node, tail: bool, out: &mut String) {
+/// The relaxed form of `node` as regex-syntax's tree, handed to regex-automata's compiler
+/// as is (writing it out as a pattern for regex-automata to parse again cost as much as
+/// compiling it). `tail`: nothing follows this node in the whole pattern, so a lookahead
+/// here can be kept.
+fn hir(node: &Node, tail: bool) -> Hir {
     match node {
-        Node::Empty => {}
-        Node::Set { bits, multi } => {
+        Node::Empty => Hir::empty(),
+        Node::Set { bits, multi, .. } => {
+            let set = Hir::class(Class::Bytes(byte_class(*bits)));
             if *multi {
-                out.push_str("(?:");
-            }
-            emit_set(*bits, out);
-            if *multi {
-                out.push_str("|[A-Za-z]{2,3})");
+                // The strings case folding makes one character of: two or three letters.
+                let letters = Hir::class(Class::Bytes(ClassBytes::new([
+                    ClassBytesRange::new(b'A', b'Z'),
+                    ClassBytesRange::new(b'a', b'z'),
+                ])));
+                Hir::alternation(vec![set, repeat(letters, 2, Some(3), true)])
+            } else {
+                set
             }
         }
         Node::Concat(items) => {
-            out.push_str("(?:");
             let last = items.len().saturating_sub(1);
-            for (i, item) in items.iter().enumerate() {
-                emit(item, tail && i == last, out);
-            }
-            out.push(')');
+            Hir::concat(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| hir(item, tail && i == last))
+                    .collect(),
+            )
         }
-        Node::Alt(branches) => {
-            out.push_str("(?:");
-            for (i, branch) in branches.iter().enumerate() {
-                if i > 0 {
-                    out.push('|');
-                }
-                emit(branch, tail, out);
-            }
-            out.push(')');
-        }
+        Node::Alt(branches) => Hir::alternation(branches.iter().map(|b| hir(b, tail)).collect()),
         Node::Repeat {
             node,
             min,
             max,
             greedy,
-        } => {
-            out.push_str("(?:");
-            emit(node, false, out);
-            out.push(')');
-            match (min, max) {
-                (0, None) => out.push('*'),
-                (1, None) => out.push('+'),
-                (min, None) => out.push_str(&format!("{{{min},}}")),
-                (min, Some(max)) => out.push_str(&format!("{{{min},{max}}}")),
-            }
-            if !greedy {
-                out.push('?');
-            }
-        }
-        Node::AnyString => out.push_str("[\\x00-\\x7F]*"),
-        Node::WordBoundary(true) => out.push_str("(?-u:\\b)"),
-        Node::WordBoundary(false) => out.push_str("(?-u:\\B)"),
-        Node::LineStart => out.push_str("(?m:^)"),
-        Node::LineEnd => out.push_str("(?m:$)"),
-        Node::TextStart => out.push_str("\\A"),
-        Node::TextEnd => out.push_str("\\z"),
-        Node::Ahead(inner) => {
-            if tail {
-                emit(inner, true, out);
-            }
-        }
+        } => repeat(hir(node, false), *min, *max, *greedy),
+        Node::AnyString => repeat(Hir::class(Class::Bytes(byte_class(ASCII))), 0, None, true),
+        Node::WordBoundary(true) => Hir::look(Look::WordAscii),
+        Node::WordBoundary(false) => Hir::look(Look::WordAsciiNegate),
+        Node::LineStart => Hir::look(Look::StartLF),
+        Node::LineEnd => Hir::look(Look::EndLF),
+        Node::TextStart => Hir::look(Look::Start),
+        Node::TextEnd => Hir::look(Look::End),
+        Node::Ahead(inner) if tail => hir(inner, true),
+        Node::Ahead(_) => Hir::empty(),
     }
 }
 
-fn emit_set(bits: u128, out: &mut String) {
-    if bits == 0 {
-        out.push_str("[a&&b]");
-        return;
-    }
-    out.push('[');
-    let mut byte = 0u32;
+/// Every ASCII byte.
+const ASCII: u128 = u128::MAX;
+
+fn repeat(sub: Hir, min: u32, max: Option<u32>, greedy: bool) -> Hir {
+    Hir::repetition(Repetition {
+        min,
+        max,
+        greedy,
+        sub: Box::new(sub),
+    })
+}
+
+/// The bytes of `bits` (ASCII only) as a class: no byte at all is a class that never matches.
+fn byte_class(bits: u128) -> ClassBytes {
+    let mut ranges = Vec::new();
+    let mut byte = 0u8;
     while byte < 128 {
         if bits & (1u128 << byte) == 0 {
             byte += 1;
             continue;
         }
         let start = byte;
-        while byte + 1 < 128 && bits & (1u128 << (byte + 1)) != 0 {
+        while byte < 127 && bits & (1u128 << (byte + 1)) != 0 {
             byte += 1;
         }
-        out.push_str(&format!("\\x{start:02X}"));
-        if byte > start {
-            out.push_str(&format!("-\\x{byte:02X}"));
-        }
+        ranges.push(ClassBytesRange::new(start, byte));
         byte += 1;
     }
-    out.push(']');
+    ClassBytes::new(ranges)
 }
 
 #[cfg(test)]
@@ -331,9 +403,35 @@ mod tests {
         // An alternative needs a byte of one of its branches (the rarest of each: `f`, `e`).
         assert_eq!(needs(r"\b(?:if|else)\b"), vec![set(b"ef")]);
         assert_eq!(needs(r"a?b{2}c*"), vec![set(b"b")]);
-        // A lookahead at the end is part of the emitted form; one inside is not.
+        // A lookahead at the end is part of the relaxed form; one inside is not.
         assert_eq!(needs(r"x(?=;)"), vec![set(b";"), set(b"x")]);
         assert_eq!(needs(r"(?=;)x"), vec![set(b"x")]);
+    }
+
+    fn needs_on_any_text(pattern: &str) -> Vec<u128> {
+        Prefilter::new(pattern, &AtomSets::default())
+            .expect("a pattern the prefilter reads")
+            .needs_on_any_text
+    }
+
+    #[test]
+    fn needed_bytes_on_any_text_come_from_atoms_that_match_only_ascii() {
+        // `\w` may stand for letters outside ASCII; `"` and `[a-z]` may not.
+        assert_eq!(
+            needs_on_any_text(r#""[a-z]+""#),
+            vec![set(b"\""), set(b"abcdefghijklmnopqrstuvwxyz")]
+        );
+        assert_eq!(needs_on_any_text(r"\w+\s*;"), vec![set(b";")]);
+        assert_eq!(needs_on_any_text(r"[-+*/]="), vec![set(b"="), set(b"*+-/")]);
+        assert_eq!(needs_on_any_text(r"\b(?:if|else)\b"), vec![set(b"ef")]);
+        // A negated class matches characters outside ASCII.
+        assert_eq!(needs_on_any_text(r#"[^"]"#), Vec::<u128>::new());
+        // Under `(?i)`, `k` matches the Kelvin sign and `ss` matches `ß`: letters are out,
+        // punctuation stays.
+        assert_eq!(needs_on_any_text(r"(?i)k"), Vec::<u128>::new());
+        assert_eq!(needs_on_any_text(r"(?i)ss"), Vec::<u128>::new());
+        assert_eq!(needs_on_any_text(r"(?i)[a-z]"), Vec::<u128>::new());
+        assert_eq!(needs_on_any_text(r"(?i)end\("), vec![set(b"(")]);
     }
 
     #[test]

@@ -9,10 +9,13 @@ pub(super) enum Node {
     /// Matches the empty string anywhere.
     Empty,
     /// One ASCII character from the set; `multi` widens it with the two- and three-letter
-    /// strings case folding can make one character match.
+    /// strings case folding can make one character match. `ascii_only`: the atom matches no
+    /// character outside ASCII either (a literal that case folding leaves alone, a plain
+    /// class of such), so on any text a match holds one of `bits` there.
     Set {
         bits: u128,
         multi: bool,
+        ascii_only: bool,
     },
     Concat(Vec<Node>),
     Alt(Vec<Node>),
@@ -278,7 +281,12 @@ impl<'p> Parser<'p> {
             '[' => {
                 self.class_end()?;
                 let text = &self.pattern[start..self.pos];
-                self.set_of(text, flags, true)
+                let set = self.set_of(text, flags, true)?;
+                Some(if plain_ascii_class(text) {
+                    ascii_only(set, flags)
+                } else {
+                    set
+                })
             }
             '\\' => self.escape(start, flags),
             '.' => self.set_of(".", flags, false),
@@ -485,6 +493,7 @@ impl<'p> Parser<'p> {
                     node: Box::new(Node::Set {
                         bits: u128::MAX,
                         multi: false,
+                        ascii_only: false,
                     }),
                     min: 1,
                     max: Some(2),
@@ -534,11 +543,17 @@ impl<'p> Parser<'p> {
                 return self.set_of(&self.pattern[start..self.pos], flags, true);
             }
             _ => {
-                return self.set_of(
+                let set = self.set_of(
                     &self.pattern[start..self.pos],
                     flags,
                     !c.is_ascii_punctuation(),
-                );
+                )?;
+                // An escaped punctuation character stands for itself alone.
+                return Some(if c.is_ascii_punctuation() {
+                    ascii_only(set, flags)
+                } else {
+                    set
+                });
             }
         };
         Some(node)
@@ -566,14 +581,60 @@ impl Parser<'_> {
         bits.map(|bits| Node::Set {
             bits,
             multi: widen && flags.has(b'i'),
+            ascii_only: false,
         })
     }
 }
 
 /// An ASCII literal: itself, and its other case under `(?i)`.
 pub(super) fn literal(byte: u8, flags: Flags) -> Node {
-    Node::Set {
-        bits: literal_bits(byte, flags),
-        multi: false,
+    ascii_only(
+        Node::Set {
+            bits: literal_bits(byte, flags),
+            multi: false,
+            ascii_only: false,
+        },
+        flags,
+    )
+}
+
+/// `set`, marked as matching no character outside ASCII, for an atom that can only match
+/// the ASCII characters it names: unless `(?i)` is on and it names a letter, which case
+/// folding relates to characters outside ASCII (`k` and the Kelvin sign, `ss` and `ß`).
+fn ascii_only(set: Node, flags: Flags) -> Node {
+    const LETTERS: u128 = (0x3ff_ffff << b'A') | (0x3ff_ffff << b'a');
+    match set {
+        Node::Set { bits, multi, .. } => Node::Set {
+            bits,
+            multi,
+            ascii_only: !multi && (!flags.has(b'i') || bits & LETTERS == 0),
+        },
+        other => other,
     }
+}
+
+/// A class (`[...]`) that lists ASCII characters and nothing else: not negated, no nested
+/// class or intersection, no escape but of punctuation (`\-`, `\]`), no POSIX bracket, no
+/// character outside ASCII. Anything else (`\w`, `[^"]`, `\p{L}`) may match characters
+/// outside ASCII.
+fn plain_ascii_class(text: &str) -> bool {
+    let Some(body) = text
+        .strip_prefix('[')
+        .and_then(|rest| rest.strip_suffix(']'))
+    else {
+        return false;
+    };
+    if body.starts_with('^') || body.contains("&&") {
+        return false;
+    }
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.next().is_some_and(|e| e.is_ascii_punctuation()) => {}
+            '\\' | '[' => return false,
+            c if !c.is_ascii() || c.is_ascii_control() => return false,
+            _ => {}
+        }
+    }
+    true
 }
