@@ -33,6 +33,7 @@ use super::{
     split_group,
 };
 use encoded::{Encoded, Moved, encode, patched};
+pub use pages::IndexedPage;
 use placement::single_forms;
 
 use crate::search::analyze::Analyzer;
@@ -51,11 +52,11 @@ fn rounded(length: f32) -> f32 {
 /// grid (2^(1/32), about 2 %), so an edit changes it (and with it every posting's weight) only
 /// when it crosses a step. The effect on ranking is well below what BM25's constants (k1, b)
 /// tell apart.
-fn quantised_average(pages: &[&PageTerms]) -> f32 {
+fn quantised_average<P: IndexedPage>(pages: &[P]) -> f32 {
     if pages.is_empty() {
         return 1.0;
     }
-    rounded(pages.iter().map(|p| p.length).sum::<f32>() / pages.len() as f32)
+    rounded(pages.iter().map(|p| p.length()).sum::<f32>() / pages.len() as f32)
 }
 
 /// BM25's term-frequency part of a posting (idf is applied per term when it is encoded).
@@ -105,9 +106,6 @@ struct Group {
 pub struct TermIndex {
     count: usize,
     average: f32,
-    /// By term id: (page id, weight), sorted by page id. Emptied once encoded when the
-    /// index is not kept.
-    postings: Vec<Vec<(u32, f32)>>,
     /// By term id: its encoded postings, for a term with pages.
     encoded: Vec<Option<Encoded>>,
     /// By form id: how many pages have it.
@@ -131,9 +129,17 @@ impl TermIndex {
     /// Brings the index of the pages before a save up to `pages` (sorted by id), which differ
     /// from them by `changes`. Any page count or rounded average other than before makes the
     /// whole index again.
-    pub fn update(&mut self, context: &Context<'_>, pages: &[&PageTerms], changes: &[Change<'_>]) {
+    ///
+    /// The index keeps no term's postings (they were as large as the pages' own term lists):
+    /// those of the terms a save changed are gathered again from `pages`, in one pass.
+    pub fn update<P: IndexedPage>(
+        &mut self,
+        context: &Context<'_>,
+        pages: &[P],
+        changes: &[Change<'_>],
+    ) {
         if pages.len() != self.count || quantised_average(pages) != self.average {
-            *self = TermIndex::new(context, pages, true);
+            *self = TermIndex::new(context, pages);
             return;
         }
         if changes.is_empty() {
@@ -141,25 +147,25 @@ impl TermIndex {
         }
         let guard = context.vocabulary.lock_terms();
         let names = &guard.names;
-        if self.postings.len() < names.len() {
-            self.postings.resize(names.len(), Vec::new());
+        if self.encoded.len() < names.len() {
             self.encoded.resize_with(names.len(), || None);
         }
         let mut dirty: FxHashMap<u32, Vec<Moved>> = FxHashMap::default();
         let mut forms_before: FxHashMap<u32, bool> = FxHashMap::default();
         for (old, new) in changes {
-            for (page, sign) in [(old, -1), (new, 1)] {
+            for (page, after) in [(old, false), (new, true)] {
                 let Some(page) = page else { continue };
                 for &form in &page.forms {
                     let live = self.form_pages.get(form as usize).is_some_and(|n| *n > 0);
                     forms_before.entry(form).or_insert(live);
                 }
-                count_forms(&mut self.form_pages, &page.forms, sign);
+                let sign = if after { 1 } else { -1 };
+                count_forms(&mut self.form_pages, page.forms.iter().copied(), sign);
                 let length = rounded(page.length);
                 for &(term, tf) in &page.terms {
-                    let Some(list) = self.postings.get_mut(term as usize) else {
+                    if term as usize >= names.len() {
                         continue;
-                    };
+                    }
                     let moved = dirty.entry(term).or_default();
                     let slot = match moved.iter().position(|m| m.0 == page.id) {
                         Some(slot) => slot,
@@ -168,15 +174,11 @@ impl TermIndex {
                             moved.len() - 1
                         }
                     };
-                    let at = list.partition_point(|(id, _)| *id < page.id);
-                    if sign < 0 {
-                        if list.get(at).is_some_and(|(id, _)| *id == page.id) {
-                            moved[slot].1 = Some(list.remove(at).1);
-                        }
+                    let weighed = Some(weight(tf, length, self.average));
+                    if after {
+                        moved[slot].2 = weighed;
                     } else {
-                        let weight = weight(tf, length, self.average);
-                        list.insert(at, (page.id, weight));
-                        moved[slot].2 = Some(weight);
+                        moved[slot].1 = weighed;
                     }
                 }
             }
@@ -187,12 +189,13 @@ impl TermIndex {
         // this term's frequency) is not changed at all.
         dirty.retain(|_, moved| moved.iter().any(|(_, before, after)| before != after));
         let dirty_terms: Vec<u32> = dirty.keys().copied().collect();
-        let (postings, old) = (&self.postings, &self.encoded);
+        let postings = postings_of(&dirty_terms, names.len(), pages, self.average);
+        let old = &self.encoded;
         let count = self.count;
         let encoded: Vec<Option<Encoded>> = dirty_terms
             .par_iter()
-            .map(|&term| {
-                let list = &postings[term as usize];
+            .zip(&postings)
+            .map(|(&term, list)| {
                 if list.is_empty() {
                     return None;
                 }
@@ -247,7 +250,7 @@ impl TermIndex {
         }
         self.write_shards(context, names, &rebuild, false, multi.as_ref());
         drop(guard);
-        self.finish(context, pages.iter().map(|p| (p.id, p.file_hash)));
+        self.finish(context, pages.iter().map(|p| (p.id(), p.file_hash())));
     }
 
     /// Applies term arrivals and departures (by first character: arrived, left) to the groups
@@ -484,14 +487,55 @@ impl TermIndex {
 }
 
 /// Adds `sign` to the page count of each of `forms`.
-fn count_forms(counts: &mut Vec<u32>, forms: &[u32], sign: i32) {
-    for &form in forms {
+fn count_forms(counts: &mut Vec<u32>, forms: impl IntoIterator<Item = u32>, sign: i32) {
+    for form in forms {
         let i = form as usize;
         if i >= counts.len() {
             counts.resize((i + 1).next_power_of_two(), 0);
         }
         counts[i] = counts[i].saturating_add_signed(sign);
     }
+}
+
+/// The postings (page, weight), in page order, of each of `terms` (ids below `vocabulary`) in
+/// `pages` (in id order), weighed against `average`: one pass over the pages' term lists,
+/// split among the threads by pages and joined in page order.
+fn postings_of<P: IndexedPage>(
+    terms: &[u32],
+    vocabulary: usize,
+    pages: &[P],
+    average: f32,
+) -> Vec<Vec<(u32, f32)>> {
+    const NOT_WANTED: u32 = u32::MAX;
+    let mut slots = vec![NOT_WANTED; vocabulary];
+    for (slot, &term) in terms.iter().enumerate() {
+        slots[term as usize] = slot as u32;
+    }
+    let empty = || vec![Vec::new(); terms.len()];
+    let parts: Vec<Vec<Vec<(u32, f32)>>> = pages
+        .par_chunks(512)
+        .map(|chunk| {
+            let mut lists = empty();
+            for page in chunk {
+                let length = rounded(page.length());
+                for (term, tf) in page.terms_from(0) {
+                    let slot = slots.get(term as usize).copied().unwrap_or(NOT_WANTED);
+                    if slot != NOT_WANTED {
+                        lists[slot as usize].push((page.id(), weight(tf, length, average)));
+                    }
+                }
+            }
+            lists
+        })
+        .collect();
+    let mut lists = empty();
+    for (slot, list) in lists.iter_mut().enumerate() {
+        list.reserve_exact(parts.iter().map(|part| part[slot].len()).sum());
+        for part in &parts {
+            list.extend_from_slice(&part[slot]);
+        }
+    }
+    lists
 }
 
 /// How many of `analyzers` stem.
@@ -552,6 +596,7 @@ fn shard_files(
 mod encoded;
 mod flat;
 mod make;
+mod pages;
 mod placement;
 
 #[cfg(test)]

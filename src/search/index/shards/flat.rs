@@ -12,7 +12,8 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::encoded::{Encoded, encode};
-use super::{PageTerms, rounded, weight};
+use super::pages::IndexedPage;
+use super::{rounded, weight};
 
 /// A term's postings: (page, weight), in page order.
 type Postings = Vec<(u32, f32)>;
@@ -23,17 +24,17 @@ const BATCHES: usize = 8;
 /// Each term's encoded postings for the `pages` (in id order) of a vocabulary of `terms`
 /// terms, weighed against `average` (a term id past the vocabulary is left out); with `keep`,
 /// also each term's postings (page, weight), in page order, at their exact size.
-pub(super) fn encode_all(
+pub(super) fn encode_all<P: IndexedPage>(
     terms: usize,
-    pages: &[&PageTerms],
+    pages: &[P],
     average: f32,
     keep: bool,
 ) -> (Vec<Option<Encoded>>, Vec<Postings>) {
     let mut counts = vec![0usize; terms];
     let mut sorted = true;
     for page in pages {
-        sorted &= page.terms.is_sorted_by_key(|t| t.0);
-        for &(term, _) in &page.terms {
+        sorted &= page.terms_sorted();
+        for (term, _) in page.terms_from(0) {
             if let Some(n) = counts.get_mut(term as usize) {
                 *n += 1;
             }
@@ -78,11 +79,11 @@ struct Batch {
 impl Batch {
     /// The postings of the terms `range` (`counts`: each term's number of pages), from
     /// `pages`; `sorted`: every page's terms are sorted by id.
-    fn fill(
+    fn fill<P: IndexedPage>(
         &mut self,
         range: Range<usize>,
         counts: &[usize],
-        pages: &[&PageTerms],
+        pages: &[P],
         average: f32,
         sorted: bool,
     ) {
@@ -100,20 +101,16 @@ impl Batch {
         self.list.clear();
         self.list.resize(at, (0, 0.0));
         for page in pages {
-            let length = rounded(page.length);
-            let from = if sorted {
-                page.terms.partition_point(|t| (t.0 as usize) < first)
-            } else {
-                0
-            };
-            for &(term, tf) in &page.terms[from..] {
+            let length = rounded(page.length());
+            let from = if sorted { first as u32 } else { 0 };
+            for (term, tf) in page.terms_from(from) {
                 let t = term as usize;
                 if t >= end && sorted {
                     break;
                 }
                 if (first..end).contains(&t) {
                     let at = &mut self.starts[t - first + 1];
-                    self.list[*at] = (page.id, weight(tf, length, average));
+                    self.list[*at] = (page.id(), weight(tf, length, average));
                     *at += 1;
                 }
             }
@@ -130,6 +127,8 @@ impl Batch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use super::super::PageTerms;
 
     fn page(id: u32, terms: Vec<(u32, f32)>) -> PageTerms {
         PageTerms {

@@ -7,26 +7,27 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::encoded::Encoded;
 use super::flat::encode_all;
-use super::{Context, Group, IndexedFile, PageTerms, TermIndex, count_forms, quantised_average};
+use super::{
+    Context, Group, IndexedFile, IndexedPage, PageTerms, TermIndex, count_forms, quantised_average,
+};
 use crate::search::index::prefix;
 
 impl TermIndex {
-    /// The index of `pages` (sorted by id). `keep`: keep the postings for [`TermIndex::update`]
-    /// (a build, which makes it once, frees them once encoded: see [`TermIndex::from_pages`]).
-    pub fn new(context: &Context<'_>, pages: &[&PageTerms], keep: bool) -> TermIndex {
+    /// The index of `pages` (sorted by id).
+    pub fn new<P: IndexedPage>(context: &Context<'_>, pages: &[P]) -> TermIndex {
         let guard = context.vocabulary.lock_terms();
         let names = &guard.names;
         let average = quantised_average(pages);
         let mut form_pages = Vec::new();
         for page in pages {
-            count_forms(&mut form_pages, &page.forms, 1);
+            count_forms(&mut form_pages, page.forms(), 1);
         }
-        let (encoded, postings) = encode_all(names.len(), pages, average, keep);
-        let mut index = TermIndex::made(names, pages.len(), average, encoded, postings);
+        let (encoded, _) = encode_all(names.len(), pages, average, false);
+        let mut index = TermIndex::made(names, pages.len(), average, encoded);
         index.form_pages = form_pages;
         index.write_all(context, names);
         drop(guard);
-        index.finish(context, pages.iter().map(|p| (p.id, p.file_hash)));
+        index.finish(context, pages.iter().map(|p| (p.id(), p.file_hash())));
         index
     }
 
@@ -38,7 +39,7 @@ impl TermIndex {
         let names = &guard.names;
         let mut form_pages = Vec::new();
         for page in &mut pages {
-            count_forms(&mut form_pages, &std::mem::take(&mut page.forms), 1);
+            count_forms(&mut form_pages, std::mem::take(&mut page.forms), 1);
         }
         let refs: Vec<&PageTerms> = pages.iter().collect();
         let average = quantised_average(&refs);
@@ -47,7 +48,7 @@ impl TermIndex {
         let hashes: Vec<(u32, [u8; 32])> = pages.iter().map(|p| (p.id, p.file_hash)).collect();
         let count = pages.len();
         drop(pages);
-        let mut index = TermIndex::made(names, count, average, encoded, Vec::new());
+        let mut index = TermIndex::made(names, count, average, encoded);
         index.form_pages = form_pages;
         index.write_all(context, names);
         drop(guard);
@@ -56,13 +57,12 @@ impl TermIndex {
     }
 
     /// The index of terms `encoded` (of `count` pages), its shards split, their bytes not yet
-    /// written; `postings`: each term's, kept for [`TermIndex::update`] (or none).
+    /// written.
     fn made(
         names: &[String],
         count: usize,
         average: f32,
         encoded: Vec<Option<Encoded>>,
-        postings: Vec<Vec<(u32, f32)>>,
     ) -> TermIndex {
         let mut live: Vec<u32> = (0..names.len() as u32)
             .filter(|&t| encoded.get(t as usize).is_some_and(Option::is_some))
@@ -83,7 +83,6 @@ impl TermIndex {
         let mut index = TermIndex {
             count,
             average,
-            postings,
             encoded,
             form_pages: Vec::new(),
             groups,

@@ -108,7 +108,7 @@ fn updates_equal_a_fresh_index(languages: &[&str], seed: u64) {
         .collect();
     let context = corpus.context();
     let refs: Vec<&PageTerms> = pages.iter().collect();
-    let mut index = TermIndex::new(&context, &refs, true);
+    let mut index = TermIndex::new(&context, &refs);
     let mut same_average = 0;
     let mut rounds = 0;
     for round in 0..40 {
