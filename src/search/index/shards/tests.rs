@@ -5,6 +5,7 @@
 use super::super::{HEAD_POSTINGS, Section, best_first, page_terms};
 use super::*;
 use crate::markdown::PageWords;
+use crate::search::packed::PackedTerms;
 
 /// A small deterministic generator (xorshift), so a failure replays.
 struct Random(u64);
@@ -97,7 +98,8 @@ fn files(index: &TermIndex) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Edits pages one or two at a time and compares the updated index with one made again.
-fn updates_equal_a_fresh_index(languages: &[&str], seed: u64) {
+/// `packed`: the index is made and updated from the pages packed, as `serve` keeps them.
+fn updates_equal_a_fresh_index(languages: &[&str], seed: u64, packed: bool) {
     let random = &mut Random(seed);
     let corpus = Corpus::new(languages, random);
     let mut pages: Vec<PageTerms> = (0..(HEAD_POSTINGS as u32 + 300))
@@ -108,7 +110,13 @@ fn updates_equal_a_fresh_index(languages: &[&str], seed: u64) {
         .collect();
     let context = corpus.context();
     let refs: Vec<&PageTerms> = pages.iter().collect();
-    let mut index = TermIndex::new(&context, &refs);
+    let pack =
+        |pages: &[PageTerms]| -> Vec<PackedTerms> { pages.iter().map(PackedTerms::pack).collect() };
+    let mut index = if packed {
+        TermIndex::new(&context, &pack(&pages))
+    } else {
+        TermIndex::new(&context, &refs)
+    };
     let mut same_average = 0;
     let mut rounds = 0;
     for round in 0..40 {
@@ -139,7 +147,11 @@ fn updates_equal_a_fresh_index(languages: &[&str], seed: u64) {
             .iter()
             .map(|(id, old)| (Some(old), Some(&pages[*id])))
             .collect();
-        index.update(&context, &refs, &changes);
+        if packed {
+            index.update(&context, &pack(&pages), &changes);
+        } else {
+            index.update(&context, &refs, &changes);
+        }
         // What a clean build writes for these pages.
         let fresh = super::super::term_files(&corpus.analyzers, &corpus.vocabulary, refs.clone());
         let expected: Vec<(String, Vec<u8>)> = fresh
@@ -184,17 +196,23 @@ fn updates_equal_a_fresh_index(languages: &[&str], seed: u64) {
 
 #[test]
 fn an_updated_index_is_the_fresh_one_with_one_language() {
-    updates_equal_a_fresh_index(&["fr"], 0x5eed_0001);
+    updates_equal_a_fresh_index(&["fr"], 0x5eed_0001, false);
+}
+
+#[test]
+fn an_updated_index_read_from_packed_pages_is_the_fresh_one() {
+    updates_equal_a_fresh_index(&["fr"], 0x5eed_0004, true);
+    updates_equal_a_fresh_index(&["fr", "en"], 0x5eed_0005, true);
 }
 
 #[test]
 fn an_updated_index_is_the_fresh_one_with_two_stemming_languages() {
-    updates_equal_a_fresh_index(&["fr", "en"], 0x5eed_0002);
+    updates_equal_a_fresh_index(&["fr", "en"], 0x5eed_0002, false);
 }
 
 #[test]
 fn an_updated_index_is_the_fresh_one_without_stemmer() {
-    updates_equal_a_fresh_index(&["ja"], 0x5eed_0003);
+    updates_equal_a_fresh_index(&["ja"], 0x5eed_0003, false);
 }
 
 #[test]
