@@ -343,7 +343,7 @@ pub fn term_files(
         analyzers,
         vocabulary,
     };
-    TermIndex::new(&context, &pages).into_files()
+    TermIndex::new(&context, &pages, false).into_files()
 }
 
 /// [`term_files`] of every page indexed, as a build makes them once: the pages' terms are
@@ -513,7 +513,7 @@ fn json_string(text: &str) -> String {
 }
 
 mod shards;
-pub use shards::{Change, Context, IndexedFile, IndexedPage, TermIndex};
+pub use shards::{Change, Context, HeldFile, IndexedFile, IndexedPage, TermIndex};
 
 #[cfg(test)]
 mod tests;

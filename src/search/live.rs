@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use super::index::{Change, Context, IndexedFile, TermIndex};
+use super::index::{Change, Context, HeldFile, IndexedFile, TermIndex};
 use super::packed::PackedTerms;
 use super::{PAGE_FILES, PageTerms, SearchIndexer, page_file_path};
 use crate::site::{PageId, Site};
@@ -39,8 +39,8 @@ pub struct LiveIndex {
     /// The term shards, taken by the index of the next state (brought up to date rather than
     /// made again); this index's files stay as they are.
     terms: Mutex<Option<TermIndex>>,
-    /// The files of the index but the page files, by output path.
-    shared: HashMap<String, IndexedFile>,
+    /// The files of the index but the page files, by output path (the shards packed).
+    shared: HashMap<String, HeldFile>,
 }
 
 impl LiveIndex {
@@ -122,9 +122,9 @@ impl LiveIndex {
                 index.update(&context, &terms, &changes);
                 index
             }
-            None => TermIndex::new(&context, &terms),
+            None => TermIndex::new(&context, &terms, true),
         };
-        let shared = index.shared_files().into_iter().collect();
+        let shared = index.held_files().into_iter().collect();
         LiveIndex {
             indexer,
             pages,
@@ -153,7 +153,7 @@ impl LiveIndex {
     /// index was made for).
     pub fn file(&self, site: &Site, path: &str) -> Option<IndexedFile> {
         let Some(indexed) = self.indexed(path) else {
-            return self.shared.get(path).cloned();
+            return self.shared.get(path).map(HeldFile::file);
         };
         let page = &site.pages[indexed.page];
         let file = SearchIndexer::page_file(indexed.terms.id, page, &page.fragment)?;

@@ -36,6 +36,7 @@ use encoded::{Encoded, Moved, encode, patched};
 pub use pages::IndexedPage;
 use placement::single_forms;
 
+use crate::markdown::Packed;
 use crate::search::analyze::Analyzer;
 use crate::search::forms::{self, ShardForms};
 
@@ -83,6 +84,57 @@ impl IndexedFile {
     }
 }
 
+/// A shard's file as the index holds it: as it is in a build's index (written once, then the
+/// index is dropped), LZ4-packed in an index kept for a session (`serve`, `build --watch`),
+/// where the shards and tails (12 MB on the usual 10,000-page corpus, mostly digits) are
+/// asked for now and then and unpacked then (about 30 µs a shard).
+#[derive(Clone)]
+pub struct HeldFile {
+    pub hash: blake3::Hash,
+    bytes: Held,
+}
+
+#[derive(Clone)]
+enum Held {
+    Plain(Arc<Vec<u8>>),
+    Packed(Arc<Packed>),
+}
+
+impl HeldFile {
+    fn hold(file: IndexedFile, packed: bool) -> HeldFile {
+        let bytes = if packed {
+            Held::Packed(Arc::new(Packed::pack(&file.bytes)))
+        } else {
+            Held::Plain(file.bytes)
+        };
+        HeldFile {
+            hash: file.hash,
+            bytes,
+        }
+    }
+
+    /// A shard split anew, whose bytes are not written yet.
+    fn unwritten() -> HeldFile {
+        HeldFile::hold(IndexedFile::new(Vec::new()), false)
+    }
+
+    fn is_unwritten(&self) -> bool {
+        matches!(&self.bytes, Held::Plain(bytes) if bytes.is_empty())
+    }
+
+    /// The file, unpacked when it is held packed.
+    pub fn file(&self) -> IndexedFile {
+        let bytes = match &self.bytes {
+            Held::Plain(bytes) => bytes.clone(),
+            Held::Packed(packed) => Arc::new(packed.unpack()),
+        };
+        IndexedFile {
+            bytes,
+            hash: self.hash,
+        }
+    }
+}
+
 struct Shard {
     key: String,
     /// Its terms (ids), in the shard's order.
@@ -91,8 +143,8 @@ struct Shard {
     forms: Vec<u32>,
     /// The hash of its forms as written (what several analyzers compare).
     forms_hash: blake3::Hash,
-    body: IndexedFile,
-    tail: Option<IndexedFile>,
+    body: HeldFile,
+    tail: Option<HeldFile>,
 }
 
 /// The live terms of one first character, sorted, and its shards.
@@ -113,6 +165,8 @@ pub struct TermIndex {
     groups: Vec<Group>,
     version: String,
     meta: IndexedFile,
+    /// The shards' files are held packed (see [`HeldFile`]).
+    packed: bool,
 }
 
 /// What the index needs of its site: the analyzers and the vocabulary the pages were indexed
@@ -139,7 +193,7 @@ impl TermIndex {
         changes: &[Change<'_>],
     ) {
         if pages.len() != self.count || quantised_average(pages) != self.average {
-            *self = TermIndex::new(context, pages);
+            *self = TermIndex::new(context, pages, self.packed);
             return;
         }
         if changes.is_empty() {
@@ -224,7 +278,7 @@ impl TermIndex {
         let mut rebuild: FxHashSet<(usize, usize)> = FxHashSet::default();
         for (g, group) in self.groups.iter().enumerate() {
             for (s, shard) in group.shards.iter().enumerate() {
-                if shard.body.bytes.is_empty()
+                if shard.body.is_unwritten()
                     || group.terms[shard.terms.clone()]
                         .iter()
                         .any(|t| dirty.contains_key(t))
@@ -341,7 +395,7 @@ impl TermIndex {
                     terms,
                     forms: kept.forms,
                     forms_hash: kept.forms_hash,
-                    body: IndexedFile::new(Vec::new()),
+                    body: HeldFile::unwritten(),
                     tail: None,
                 },
                 None => Shard {
@@ -349,7 +403,7 @@ impl TermIndex {
                     terms,
                     forms: Vec::new(),
                     forms_hash: blake3::hash(b""),
-                    body: IndexedFile::new(Vec::new()),
+                    body: HeldFile::unwritten(),
                     tail: None,
                 },
             })
@@ -378,6 +432,7 @@ impl TermIndex {
     ) {
         let encoded = &self.encoded;
         let analyzers = context.analyzers.len();
+        let packed = self.packed;
         let jobs: Vec<(usize, usize)> = self
             .groups
             .iter()
@@ -385,7 +440,7 @@ impl TermIndex {
             .flat_map(|(g, group)| (0..group.shards.len()).map(move |s| (g, s)))
             .filter(|gs| every || rebuild.contains(gs))
             .collect();
-        let written: Vec<((usize, usize), ShardFiles)> = jobs
+        let written: Vec<((usize, usize), HeldShard)> = jobs
             .par_iter()
             .map(|&(g, s)| {
                 let group = &self.groups[g];
@@ -398,10 +453,10 @@ impl TermIndex {
                         .unwrap_or_else(|| vec![Vec::new(); analyzers]),
                 };
                 let terms = &group.terms[shard.terms.clone()];
-                (
-                    (g, s),
-                    shard_files(&shard.key, terms, names, encoded, &forms),
-                )
+                let (body, tail, forms_hash) =
+                    shard_files(&shard.key, terms, names, encoded, &forms);
+                let hold = |file| HeldFile::hold(file, packed);
+                ((g, s), (hold(body), tail.map(hold), forms_hash))
             })
             .collect();
         for ((g, s), (body, tail, forms_hash)) in written {
@@ -458,7 +513,14 @@ impl TermIndex {
 
     /// The index's files: `meta.js` first, then each shard and its tail, with their hashes.
     pub fn shared_files(&self) -> Vec<(String, IndexedFile)> {
-        let mut files = vec![("search/meta.js".to_owned(), self.meta.clone())];
+        let held = self.held_files().into_iter();
+        held.map(|(path, file)| (path, file.file())).collect()
+    }
+
+    /// [`TermIndex::shared_files`] as the index holds them (packed in a kept index).
+    pub fn held_files(&self) -> Vec<(String, HeldFile)> {
+        let meta = HeldFile::hold(self.meta.clone(), false);
+        let mut files = vec![("search/meta.js".to_owned(), meta)];
         for shard in self.groups.iter().flat_map(|g| &g.shards) {
             let name = file_name(&shard.key);
             files.push((format!("search/t/{name}.js"), shard.body.clone()));
@@ -548,6 +610,9 @@ fn stemming(analyzers: &[(String, Analyzer)]) -> usize {
 
 /// A shard's file, its tail file (when a term of it has one), and the hash of its forms.
 type ShardFiles = (IndexedFile, Option<IndexedFile>, blake3::Hash);
+
+/// [`ShardFiles`] as the index holds them.
+type HeldShard = (HeldFile, Option<HeldFile>, blake3::Hash);
 
 /// The files of the shard `key` holding `terms`, with `forms`.
 fn shard_files(

@@ -13,8 +13,9 @@ use super::{
 use crate::search::index::prefix;
 
 impl TermIndex {
-    /// The index of `pages` (sorted by id).
-    pub fn new<P: IndexedPage>(context: &Context<'_>, pages: &[P]) -> TermIndex {
+    /// The index of `pages` (sorted by id); `packed`: the shards' files are held packed (an
+    /// index kept for a session, see [`super::HeldFile`]).
+    pub fn new<P: IndexedPage>(context: &Context<'_>, pages: &[P], packed: bool) -> TermIndex {
         let guard = context.vocabulary.lock_terms();
         let names = &guard.names;
         let average = quantised_average(pages);
@@ -24,6 +25,7 @@ impl TermIndex {
         }
         let (encoded, _) = encode_all(names.len(), pages, average, false);
         let mut index = TermIndex::made(names, pages.len(), average, encoded);
+        index.packed = packed;
         index.form_pages = form_pages;
         index.write_all(context, names);
         drop(guard);
@@ -88,6 +90,7 @@ impl TermIndex {
             groups,
             version: String::new(),
             meta: IndexedFile::new(Vec::new()),
+            packed: false,
         };
         for g in 0..index.groups.len() {
             index.groups[g].shards = index.split(g, names, &[], &mut FxHashMap::default());

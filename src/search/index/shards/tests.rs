@@ -113,9 +113,9 @@ fn updates_equal_a_fresh_index(languages: &[&str], seed: u64, packed: bool) {
     let pack =
         |pages: &[PageTerms]| -> Vec<PackedTerms> { pages.iter().map(PackedTerms::pack).collect() };
     let mut index = if packed {
-        TermIndex::new(&context, &pack(&pages))
+        TermIndex::new(&context, &pack(&pages), true)
     } else {
-        TermIndex::new(&context, &refs)
+        TermIndex::new(&context, &refs, false)
     };
     let mut same_average = 0;
     let mut rounds = 0;
