@@ -244,7 +244,7 @@ impl TermIndex {
         dirty.retain(|_, moved| moved.iter().any(|(_, before, after)| before != after));
         let dirty_terms: Vec<u32> = dirty.keys().copied().collect();
         let postings = postings_of(&dirty_terms, names.len(), pages, self.average);
-        let old = &self.encoded;
+        let (old, packed) = (&self.encoded, self.packed);
         let count = self.count;
         let encoded: Vec<Option<Encoded>> = dirty_terms
             .par_iter()
@@ -257,7 +257,7 @@ impl TermIndex {
                 let kept = old[term as usize]
                     .as_ref()
                     .and_then(|old| patched(old, list, moved, count));
-                Some(kept.unwrap_or_else(|| encode(list, count)))
+                Some(kept.unwrap_or_else(|| encode(list, count, packed)))
             })
             .collect();
         let mut touched: FxHashMap<String, (Vec<u32>, Vec<u32>)> = FxHashMap::default();

@@ -22,12 +22,14 @@ type Postings = Vec<(u32, f32)>;
 const BATCHES: usize = 8;
 
 /// Each term's encoded postings for the `pages` (in id order) of a vocabulary of `terms`
-/// terms, weighed against `average` (a term id past the vocabulary is left out); with `keep`,
-/// also each term's postings (page, weight), in page order, at their exact size.
+/// terms, weighed against `average` (a term id past the vocabulary is left out), tails packed
+/// with `pack` (see `encoded::TailText`); with `keep`, also each term's postings (page,
+/// weight), in page order, at their exact size.
 pub(super) fn encode_all<P: IndexedPage>(
     terms: usize,
     pages: &[P],
     average: f32,
+    pack: bool,
     keep: bool,
 ) -> (Vec<Option<Encoded>>, Vec<Postings>) {
     let mut counts = vec![0usize; terms];
@@ -57,7 +59,7 @@ pub(super) fn encode_all<P: IndexedPage>(
         let batch = &batch;
         encoded.par_extend((first..end).into_par_iter().map(|t| {
             let postings = batch.of(t);
-            (!postings.is_empty()).then(|| encode(postings, pages.len()))
+            (!postings.is_empty()).then(|| encode(postings, pages.len(), pack))
         }));
         if keep {
             kept.extend((first..end).map(|t| batch.of(t).to_vec()));
@@ -142,7 +144,7 @@ mod tests {
     /// Each term's pages, as kept.
     fn pages_of(pages: &[PageTerms], terms: usize) -> Vec<Vec<u32>> {
         let refs: Vec<&PageTerms> = pages.iter().collect();
-        let (encoded, kept) = encode_all(terms, &refs, 1.0, true);
+        let (encoded, kept) = encode_all(terms, &refs, 1.0, false, true);
         assert_eq!(encoded.len(), terms);
         for (coded, list) in encoded.iter().zip(&kept) {
             assert_eq!(coded.is_some(), !list.is_empty());

@@ -23,7 +23,7 @@ impl TermIndex {
         for page in pages {
             count_forms(&mut form_pages, page.forms(), 1);
         }
-        let (encoded, _) = encode_all(names.len(), pages, average, false);
+        let (encoded, _) = encode_all(names.len(), pages, average, packed, false);
         let mut index = TermIndex::made(names, pages.len(), average, encoded);
         index.packed = packed;
         index.form_pages = form_pages;
@@ -45,7 +45,7 @@ impl TermIndex {
         }
         let refs: Vec<&PageTerms> = pages.iter().collect();
         let average = quantised_average(&refs);
-        let (encoded, _) = encode_all(names.len(), &refs, average, false);
+        let (encoded, _) = encode_all(names.len(), &refs, average, false, false);
         drop(refs);
         let hashes: Vec<(u32, [u8; 32])> = pages.iter().map(|p| (p.id, p.file_hash)).collect();
         let count = pages.len();

@@ -231,12 +231,18 @@ fn the_average_is_rounded_to_steps_of_about_two_percent() {
 
 #[test]
 fn a_score_changed_in_place_reads_as_the_list_encoded_again() {
+    // Tails as a build holds them, and packed as serve does.
+    scores_changed_in_place(false);
+    scores_changed_in_place(true);
+}
+
+fn scores_changed_in_place(pack: bool) {
     let count = 2_000;
     // 700 pages: 500 in the head, 200 in the tail; weights spread, some equal.
     let list: Vec<(u32, f32)> = (0..700u32)
         .map(|page| (page * 2 + 1, 0.5 + ((page * 37) % 101) as f32 / 50.0))
         .collect();
-    let old = encode(&list, count);
+    let old = encode(&list, count, pack);
     let cut = old
         .tail
         .as_ref()
@@ -249,7 +255,7 @@ fn a_score_changed_in_place_reads_as_the_list_encoded_again() {
             let mut changed = list.clone();
             changed[i].1 = after;
             let moved = [(page, Some(before), Some(after))];
-            let fresh = encode(&changed, count);
+            let fresh = encode(&changed, count, pack);
             match patched(&old, &changed, &moved, count) {
                 Some(patch) => {
                     assert_eq!(patch.head, fresh.head, "page {page} {before} → {after}");
@@ -272,12 +278,12 @@ fn a_score_changed_in_place_reads_as_the_list_encoded_again() {
     );
     // A short list (no tail): any score is patched.
     let short: Vec<(u32, f32)> = list[..300].to_vec();
-    let old = encode(&short, count);
+    let old = encode(&short, count, pack);
     for i in [0, 1, 150, 299] {
         let mut changed = short.clone();
         changed[i].1 += 0.7;
         let moved = [(short[i].0, Some(short[i].1), Some(changed[i].1))];
         let patch = patched(&old, &changed, &moved, count).map(|p| p.head);
-        assert_eq!(patch, Some(encode(&changed, count).head));
+        assert_eq!(patch, Some(encode(&changed, count, pack).head));
     }
 }
