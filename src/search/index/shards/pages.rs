@@ -15,8 +15,9 @@ pub trait IndexedPage: Sync {
     fn file_hash(&self) -> [u8; 32];
     /// Whether its terms are sorted by id (then [`IndexedPage::terms_from`] may skip).
     fn terms_sorted(&self) -> bool;
-    /// Its (term id, frequency), from the first whose id is at least `first` when the terms
-    /// are sorted (every one otherwise).
+    /// Its (term id, frequency), in its order. With sorted terms, those below `first` may be
+    /// skipped (a hint: a packed list starts at its first term all the same, and the caller
+    /// leaves out what it does not want); callers pass 0 for unsorted terms.
     fn terms_from(&self, first: u32) -> impl Iterator<Item = (u32, f32)> + '_;
     /// Its forms.
     fn forms(&self) -> impl Iterator<Item = u32> + '_;
