@@ -33,10 +33,11 @@ use super::{
     split_group,
 };
 use encoded::{Encoded, Moved, encode, patched};
+use gather::postings_of;
+pub use held::HeldFile;
 pub use pages::IndexedPage;
 use placement::single_forms;
 
-use crate::markdown::Packed;
 use crate::search::analyze::Analyzer;
 use crate::search::forms::{self, ShardForms};
 
@@ -80,57 +81,6 @@ impl IndexedFile {
         IndexedFile {
             hash: blake3::hash(&bytes),
             bytes: Arc::new(bytes),
-        }
-    }
-}
-
-/// A shard's file as the index holds it: as it is in a build's index (written once, then the
-/// index is dropped), LZ4-packed in an index kept for a session (`serve`, `build --watch`),
-/// where the shards and tails (12 MB on the usual 10,000-page corpus, mostly digits) are
-/// asked for now and then and unpacked then (about 30 µs a shard).
-#[derive(Clone)]
-pub struct HeldFile {
-    pub hash: blake3::Hash,
-    bytes: Held,
-}
-
-#[derive(Clone)]
-enum Held {
-    Plain(Arc<Vec<u8>>),
-    Packed(Arc<Packed>),
-}
-
-impl HeldFile {
-    fn hold(file: IndexedFile, packed: bool) -> HeldFile {
-        let bytes = if packed {
-            Held::Packed(Arc::new(Packed::pack(&file.bytes)))
-        } else {
-            Held::Plain(file.bytes)
-        };
-        HeldFile {
-            hash: file.hash,
-            bytes,
-        }
-    }
-
-    /// A shard split anew, whose bytes are not written yet.
-    fn unwritten() -> HeldFile {
-        HeldFile::hold(IndexedFile::new(Vec::new()), false)
-    }
-
-    fn is_unwritten(&self) -> bool {
-        matches!(&self.bytes, Held::Plain(bytes) if bytes.is_empty())
-    }
-
-    /// The file, unpacked when it is held packed.
-    pub fn file(&self) -> IndexedFile {
-        let bytes = match &self.bytes {
-            Held::Plain(bytes) => bytes.clone(),
-            Held::Packed(packed) => Arc::new(packed.unpack()),
-        };
-        IndexedFile {
-            bytes,
-            hash: self.hash,
         }
     }
 }
@@ -559,47 +509,6 @@ fn count_forms(counts: &mut Vec<u32>, forms: impl IntoIterator<Item = u32>, sign
     }
 }
 
-/// The postings (page, weight), in page order, of each of `terms` (ids below `vocabulary`) in
-/// `pages` (in id order), weighed against `average`: one pass over the pages' term lists,
-/// split among the threads by pages and joined in page order.
-fn postings_of<P: IndexedPage>(
-    terms: &[u32],
-    vocabulary: usize,
-    pages: &[P],
-    average: f32,
-) -> Vec<Vec<(u32, f32)>> {
-    const NOT_WANTED: u32 = u32::MAX;
-    let mut slots = vec![NOT_WANTED; vocabulary];
-    for (slot, &term) in terms.iter().enumerate() {
-        slots[term as usize] = slot as u32;
-    }
-    let empty = || vec![Vec::new(); terms.len()];
-    let parts: Vec<Vec<Vec<(u32, f32)>>> = pages
-        .par_chunks(512)
-        .map(|chunk| {
-            let mut lists = empty();
-            for page in chunk {
-                let length = rounded(page.length());
-                for (term, tf) in page.terms_from(0) {
-                    let slot = slots.get(term as usize).copied().unwrap_or(NOT_WANTED);
-                    if slot != NOT_WANTED {
-                        lists[slot as usize].push((page.id(), weight(tf, length, average)));
-                    }
-                }
-            }
-            lists
-        })
-        .collect();
-    let mut lists = empty();
-    for (slot, list) in lists.iter_mut().enumerate() {
-        list.reserve_exact(parts.iter().map(|part| part[slot].len()).sum());
-        for part in &parts {
-            list.extend_from_slice(&part[slot]);
-        }
-    }
-    lists
-}
-
 /// How many of `analyzers` stem.
 fn stemming(analyzers: &[(String, Analyzer)]) -> usize {
     analyzers
@@ -660,6 +569,8 @@ fn shard_files(
 
 mod encoded;
 mod flat;
+mod gather;
+mod held;
 mod make;
 mod pages;
 mod placement;
