@@ -29,6 +29,7 @@ impl carnet::serve::Events for ConsoleEvents {
     }
 
     fn serving(&self, site: &std::path::Path, url: &str, pages: usize) {
+        crate::allocator::purge_at_once();
         println!(
             "serving {} at {url} ({pages} pages; Ctrl-C to stop)",
             site.display()
@@ -36,6 +37,7 @@ impl carnet::serve::Events for ConsoleEvents {
     }
 
     fn watching(&self, site: &std::path::Path) {
+        crate::allocator::purge_at_once();
         println!("watching {} (Ctrl-C to stop)", site.display());
     }
 

@@ -537,7 +537,7 @@ fn json_string(text: &str) -> String {
 }
 
 mod shards;
-pub use shards::{Change, Context, IndexedFile, TermIndex};
+pub use shards::{Change, Context, HeldFile, IndexedFile, IndexedPage, TermIndex};
 
 #[cfg(test)]
 mod tests;

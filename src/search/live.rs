@@ -2,6 +2,10 @@
 //! page's terms, so a save indexes again only the pages it changed, and the term shards are
 //! made from the terms kept (no page's text is read again).
 //!
+//! Each page's term and form lists are kept packed ([`PackedTerms`]): a save unpacks those of
+//! the pages it changed, and the index reads the others packed when it gathers a changed
+//! term's postings or is made again.
+//!
 //! Page files (`search/p/<id>.js`, 50 MB on a 10,000-page site) are not kept: each page keeps
 //! its file's hash (a save compares hashes, as for every output) and the file is made again
 //! from the page when it is asked for or written, which costs a page's sections unpacked and
@@ -16,14 +20,15 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use super::index::{Change, Context, IndexedFile, TermIndex};
+use super::index::{Change, Context, HeldFile, IndexedFile, TermIndex};
+use super::packed::PackedTerms;
 use super::{PAGE_FILES, PageTerms, SearchIndexer, page_file_path};
 use crate::site::{PageId, Site};
 
 /// What the index keeps of one page.
 struct Indexed {
     page: PageId,
-    terms: PageTerms,
+    terms: PackedTerms,
 }
 
 /// The index of one state of the site, and what the next state's can reuse.
@@ -34,8 +39,8 @@ pub struct LiveIndex {
     /// The term shards, taken by the index of the next state (brought up to date rather than
     /// made again); this index's files stay as they are.
     terms: Mutex<Option<TermIndex>>,
-    /// The files of the index but the page files, by output path.
-    shared: HashMap<String, IndexedFile>,
+    /// The files of the index but the page files, by output path (the shards packed).
+    shared: HashMap<String, HeldFile>,
 }
 
 impl LiveIndex {
@@ -61,7 +66,9 @@ impl LiveIndex {
     ) -> LiveIndex {
         let previous: &[Option<Arc<Indexed>>] = base.map_or(&[], |b| &b.pages);
         let published: Vec<(usize, &crate::site::Page)> = site.published().collect();
-        let pages: Vec<Option<Arc<Indexed>>> = published
+        // A page indexed again keeps its lists unpacked until the index is brought up to date
+        // (only when there is an index to update: a new index reads every page packed).
+        let made: Vec<(Option<Arc<Indexed>>, Option<PageTerms>)> = published
             .par_iter()
             .enumerate()
             .map(|(id, &(page_id, page))| {
@@ -69,17 +76,23 @@ impl LiveIndex {
                 if let Some(kept) = kept.filter(|k| k.page == page_id)
                     && !changed.contains(&page_id)
                 {
-                    return Some(kept.clone());
+                    return (Some(kept.clone()), None);
                 }
                 // The page file is let go here: its hash is in the terms.
-                let (terms, _file) = indexer.page(id as u32, page, site.language_of(page_id))?;
-                Some(Arc::new(Indexed {
+                let Some((terms, _file)) = indexer.page(id as u32, page, site.language_of(page_id))
+                else {
+                    return (None, None);
+                };
+                let indexed = Arc::new(Indexed {
                     page: page_id,
-                    terms,
-                }))
+                    terms: PackedTerms::pack(&terms),
+                });
+                (Some(indexed), base.is_some().then_some(terms))
             })
             .collect();
-        let terms: Vec<&PageTerms> = pages.iter().flatten().map(|p| &p.terms).collect();
+        let (pages, fresh): (Vec<Option<Arc<Indexed>>>, Vec<Option<PageTerms>>) =
+            made.into_iter().unzip();
+        let terms: Vec<&PackedTerms> = pages.iter().flatten().map(|p| &p.terms).collect();
         let context = Context {
             analyzers: &indexer.analyzers,
             vocabulary: &indexer.vocabulary,
@@ -88,7 +101,8 @@ impl LiveIndex {
         let index = match kept {
             Some(mut index) => {
                 let ids = pages.len().max(previous.len());
-                let changes: Vec<Change<'_>> = (0..ids)
+                // The pages that changed, before (unpacked again) and after (as indexed).
+                let changed: Vec<(Option<PageTerms>, Option<&PageTerms>)> = (0..ids)
                     .filter_map(|id| {
                         let old = previous.get(id).and_then(Option::as_ref);
                         let new = pages.get(id).and_then(Option::as_ref);
@@ -97,15 +111,20 @@ impl LiveIndex {
                             (None, None) => true,
                             _ => false,
                         };
-                        (!same).then(|| (old.map(|p| &p.terms), new.map(|p| &p.terms)))
+                        let new = fresh.get(id).and_then(Option::as_ref);
+                        (!same).then(|| (old.map(|p| p.terms.unpack()), new))
                     })
+                    .collect();
+                let changes: Vec<Change<'_>> = changed
+                    .iter()
+                    .map(|(old, new)| (old.as_ref(), *new))
                     .collect();
                 index.update(&context, &terms, &changes);
                 index
             }
             None => TermIndex::new(&context, &terms, true),
         };
-        let shared = index.shared_files().into_iter().collect();
+        let shared = index.held_files().into_iter().collect();
         LiveIndex {
             indexer,
             pages,
@@ -134,7 +153,7 @@ impl LiveIndex {
     /// index was made for).
     pub fn file(&self, site: &Site, path: &str) -> Option<IndexedFile> {
         let Some(indexed) = self.indexed(path) else {
-            return self.shared.get(path).cloned();
+            return self.shared.get(path).map(HeldFile::file);
         };
         let page = &site.pages[indexed.page];
         let file = SearchIndexer::page_file(indexed.terms.id, page, &page.fragment)?;

@@ -14,6 +14,7 @@ mod analyze;
 mod forms;
 mod index;
 mod live;
+mod packed;
 
 pub use crate::markdown::PageWords;
 pub use crate::markdown::Section;

@@ -33,6 +33,9 @@ use super::{
     split_group,
 };
 use encoded::{Encoded, Moved, encode, patched};
+use gather::postings_of;
+pub use held::HeldFile;
+pub use pages::IndexedPage;
 use placement::single_forms;
 
 use crate::search::analyze::Analyzer;
@@ -51,11 +54,11 @@ fn rounded(length: f32) -> f32 {
 /// grid (2^(1/32), about 2 %), so an edit changes it (and with it every posting's weight) only
 /// when it crosses a step. The effect on ranking is well below what BM25's constants (k1, b)
 /// tell apart.
-fn quantised_average(pages: &[&PageTerms]) -> f32 {
+fn quantised_average<P: IndexedPage>(pages: &[P]) -> f32 {
     if pages.is_empty() {
         return 1.0;
     }
-    rounded(pages.iter().map(|p| p.length).sum::<f32>() / pages.len() as f32)
+    rounded(pages.iter().map(|p| p.length()).sum::<f32>() / pages.len() as f32)
 }
 
 /// BM25's term-frequency part of a posting (idf is applied per term when it is encoded).
@@ -90,8 +93,8 @@ struct Shard {
     forms: Vec<u32>,
     /// The hash of its forms as written (what several analyzers compare).
     forms_hash: blake3::Hash,
-    body: IndexedFile,
-    tail: Option<IndexedFile>,
+    body: HeldFile,
+    tail: Option<HeldFile>,
 }
 
 /// The live terms of one first character, sorted, and its shards.
@@ -105,9 +108,6 @@ struct Group {
 pub struct TermIndex {
     count: usize,
     average: f32,
-    /// By term id: (page id, weight), sorted by page id. Emptied once encoded when the
-    /// index is not kept.
-    postings: Vec<Vec<(u32, f32)>>,
     /// By term id: its encoded postings, for a term with pages.
     encoded: Vec<Option<Encoded>>,
     /// By form id: how many pages have it.
@@ -115,6 +115,8 @@ pub struct TermIndex {
     groups: Vec<Group>,
     version: String,
     meta: IndexedFile,
+    /// The shards' files are held packed (see [`HeldFile`]).
+    packed: bool,
 }
 
 /// What the index needs of its site: the analyzers and the vocabulary the pages were indexed
@@ -131,9 +133,17 @@ impl TermIndex {
     /// Brings the index of the pages before a save up to `pages` (sorted by id), which differ
     /// from them by `changes`. Any page count or rounded average other than before makes the
     /// whole index again.
-    pub fn update(&mut self, context: &Context<'_>, pages: &[&PageTerms], changes: &[Change<'_>]) {
+    ///
+    /// The index keeps no term's postings (they were as large as the pages' own term lists):
+    /// those of the terms a save changed are gathered again from `pages`, in one pass.
+    pub fn update<P: IndexedPage>(
+        &mut self,
+        context: &Context<'_>,
+        pages: &[P],
+        changes: &[Change<'_>],
+    ) {
         if pages.len() != self.count || quantised_average(pages) != self.average {
-            *self = TermIndex::new(context, pages, true);
+            *self = TermIndex::new(context, pages, self.packed);
             return;
         }
         if changes.is_empty() {
@@ -141,25 +151,25 @@ impl TermIndex {
         }
         let guard = context.vocabulary.lock_terms();
         let names = &guard.names;
-        if self.postings.len() < names.len() {
-            self.postings.resize(names.len(), Vec::new());
+        if self.encoded.len() < names.len() {
             self.encoded.resize_with(names.len(), || None);
         }
         let mut dirty: FxHashMap<u32, Vec<Moved>> = FxHashMap::default();
         let mut forms_before: FxHashMap<u32, bool> = FxHashMap::default();
         for (old, new) in changes {
-            for (page, sign) in [(old, -1), (new, 1)] {
+            for (page, after) in [(old, false), (new, true)] {
                 let Some(page) = page else { continue };
                 for &form in &page.forms {
                     let live = self.form_pages.get(form as usize).is_some_and(|n| *n > 0);
                     forms_before.entry(form).or_insert(live);
                 }
-                count_forms(&mut self.form_pages, &page.forms, sign);
+                let sign = if after { 1 } else { -1 };
+                count_forms(&mut self.form_pages, page.forms.iter().copied(), sign);
                 let length = rounded(page.length);
                 for &(term, tf) in &page.terms {
-                    let Some(list) = self.postings.get_mut(term as usize) else {
+                    if term as usize >= names.len() {
                         continue;
-                    };
+                    }
                     let moved = dirty.entry(term).or_default();
                     let slot = match moved.iter().position(|m| m.0 == page.id) {
                         Some(slot) => slot,
@@ -168,15 +178,11 @@ impl TermIndex {
                             moved.len() - 1
                         }
                     };
-                    let at = list.partition_point(|(id, _)| *id < page.id);
-                    if sign < 0 {
-                        if list.get(at).is_some_and(|(id, _)| *id == page.id) {
-                            moved[slot].1 = Some(list.remove(at).1);
-                        }
+                    let weighed = Some(weight(tf, length, self.average));
+                    if after {
+                        moved[slot].2 = weighed;
                     } else {
-                        let weight = weight(tf, length, self.average);
-                        list.insert(at, (page.id, weight));
-                        moved[slot].2 = Some(weight);
+                        moved[slot].1 = weighed;
                     }
                 }
             }
@@ -187,12 +193,13 @@ impl TermIndex {
         // this term's frequency) is not changed at all.
         dirty.retain(|_, moved| moved.iter().any(|(_, before, after)| before != after));
         let dirty_terms: Vec<u32> = dirty.keys().copied().collect();
-        let (postings, old) = (&self.postings, &self.encoded);
+        let postings = postings_of(&dirty_terms, names.len(), pages, self.average);
+        let (old, packed) = (&self.encoded, self.packed);
         let count = self.count;
         let encoded: Vec<Option<Encoded>> = dirty_terms
             .par_iter()
-            .map(|&term| {
-                let list = &postings[term as usize];
+            .zip(&postings)
+            .map(|(&term, list)| {
                 if list.is_empty() {
                     return None;
                 }
@@ -200,7 +207,7 @@ impl TermIndex {
                 let kept = old[term as usize]
                     .as_ref()
                     .and_then(|old| patched(old, list, moved, count));
-                Some(kept.unwrap_or_else(|| encode(list, count)))
+                Some(kept.unwrap_or_else(|| encode(list, count, packed)))
             })
             .collect();
         let mut touched: FxHashMap<String, (Vec<u32>, Vec<u32>)> = FxHashMap::default();
@@ -221,7 +228,7 @@ impl TermIndex {
         let mut rebuild: FxHashSet<(usize, usize)> = FxHashSet::default();
         for (g, group) in self.groups.iter().enumerate() {
             for (s, shard) in group.shards.iter().enumerate() {
-                if shard.body.bytes.is_empty()
+                if shard.body.is_unwritten()
                     || group.terms[shard.terms.clone()]
                         .iter()
                         .any(|t| dirty.contains_key(t))
@@ -247,7 +254,7 @@ impl TermIndex {
         }
         self.write_shards(context, names, &rebuild, false, multi.as_ref());
         drop(guard);
-        self.finish(context, pages.iter().map(|p| (p.id, p.file_hash)));
+        self.finish(context, pages.iter().map(|p| (p.id(), p.file_hash())));
     }
 
     /// Applies term arrivals and departures (by first character: arrived, left) to the groups
@@ -338,7 +345,7 @@ impl TermIndex {
                     terms,
                     forms: kept.forms,
                     forms_hash: kept.forms_hash,
-                    body: IndexedFile::new(Vec::new()),
+                    body: HeldFile::unwritten(),
                     tail: None,
                 },
                 None => Shard {
@@ -346,7 +353,7 @@ impl TermIndex {
                     terms,
                     forms: Vec::new(),
                     forms_hash: blake3::hash(b""),
-                    body: IndexedFile::new(Vec::new()),
+                    body: HeldFile::unwritten(),
                     tail: None,
                 },
             })
@@ -375,6 +382,7 @@ impl TermIndex {
     ) {
         let encoded = &self.encoded;
         let analyzers = context.analyzers.len();
+        let packed = self.packed;
         let jobs: Vec<(usize, usize)> = self
             .groups
             .iter()
@@ -382,7 +390,7 @@ impl TermIndex {
             .flat_map(|(g, group)| (0..group.shards.len()).map(move |s| (g, s)))
             .filter(|gs| every || rebuild.contains(gs))
             .collect();
-        let written: Vec<((usize, usize), ShardFiles)> = jobs
+        let written: Vec<((usize, usize), HeldShard)> = jobs
             .par_iter()
             .map(|&(g, s)| {
                 let group = &self.groups[g];
@@ -395,10 +403,10 @@ impl TermIndex {
                         .unwrap_or_else(|| vec![Vec::new(); analyzers]),
                 };
                 let terms = &group.terms[shard.terms.clone()];
-                (
-                    (g, s),
-                    shard_files(&shard.key, terms, names, encoded, &forms),
-                )
+                let (body, tail, forms_hash) =
+                    shard_files(&shard.key, terms, names, encoded, &forms);
+                let hold = |file| HeldFile::hold(file, packed);
+                ((g, s), (hold(body), tail.map(hold), forms_hash))
             })
             .collect();
         for ((g, s), (body, tail, forms_hash)) in written {
@@ -455,7 +463,14 @@ impl TermIndex {
 
     /// The index's files: `meta.js` first, then each shard and its tail, with their hashes.
     pub fn shared_files(&self) -> Vec<(String, IndexedFile)> {
-        let mut files = vec![("search/meta.js".to_owned(), self.meta.clone())];
+        let held = self.held_files().into_iter();
+        held.map(|(path, file)| (path, file.file())).collect()
+    }
+
+    /// [`TermIndex::shared_files`] as the index holds them (packed in a kept index).
+    pub fn held_files(&self) -> Vec<(String, HeldFile)> {
+        let meta = HeldFile::hold(self.meta.clone(), false);
+        let mut files = vec![("search/meta.js".to_owned(), meta)];
         for shard in self.groups.iter().flat_map(|g| &g.shards) {
             let name = file_name(&shard.key);
             files.push((format!("search/t/{name}.js"), shard.body.clone()));
@@ -484,8 +499,8 @@ impl TermIndex {
 }
 
 /// Adds `sign` to the page count of each of `forms`.
-fn count_forms(counts: &mut Vec<u32>, forms: &[u32], sign: i32) {
-    for &form in forms {
+fn count_forms(counts: &mut Vec<u32>, forms: impl IntoIterator<Item = u32>, sign: i32) {
+    for form in forms {
         let i = form as usize;
         if i >= counts.len() {
             counts.resize((i + 1).next_power_of_two(), 0);
@@ -504,6 +519,9 @@ fn stemming(analyzers: &[(String, Analyzer)]) -> usize {
 
 /// A shard's file, its tail file (when a term of it has one), and the hash of its forms.
 type ShardFiles = (IndexedFile, Option<IndexedFile>, blake3::Hash);
+
+/// [`ShardFiles`] as the index holds them.
+type HeldShard = (HeldFile, Option<HeldFile>, blake3::Hash);
 
 /// The files of the shard `key` holding `terms`, with `forms`.
 fn shard_files(
@@ -551,7 +569,10 @@ fn shard_files(
 
 mod encoded;
 mod flat;
+mod gather;
+mod held;
 mod make;
+mod pages;
 mod placement;
 
 #[cfg(test)]

@@ -12,7 +12,8 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::encoded::{Encoded, encode};
-use super::{PageTerms, rounded, weight};
+use super::pages::IndexedPage;
+use super::{rounded, weight};
 
 /// A term's postings: (page, weight), in page order.
 type Postings = Vec<(u32, f32)>;
@@ -21,17 +22,17 @@ type Postings = Vec<(u32, f32)>;
 const BATCHES: usize = 8;
 
 /// Each term's encoded postings for the `pages` (in id order) of a vocabulary of `terms`
-/// terms, weighed against `average` (a term id past the vocabulary is left out); with `keep`,
-/// also each term's postings (page, weight), in page order, at their exact size.
-pub(super) fn encode_all(
+/// terms, weighed against `average` (a term id past the vocabulary is left out), tails packed
+/// with `pack` (see `encoded::TailText`); with `keep`, also each term's postings (page,
+/// weight), in page order, at their exact size.
+pub(super) fn encode_all<P: IndexedPage>(
     terms: usize,
-    pages: &[&PageTerms],
+    pages: &[P],
     average: f32,
+    pack: bool,
     keep: bool,
 ) -> (Vec<Option<Encoded>>, Vec<Postings>) {
-    let sorted = pages
-        .par_iter()
-        .all(|page| page.terms.is_sorted_by_key(|t| t.0));
+    let sorted = pages.par_iter().all(|page| page.terms_sorted());
     let counts = term_counts(terms, pages);
     let total: usize = counts.iter().sum();
     let most = total.div_ceil(BATCHES).max(1);
@@ -50,7 +51,7 @@ pub(super) fn encode_all(
         let batch = &batch;
         encoded.par_extend((first..end).into_par_iter().map(|t| {
             let postings = batch.of(t);
-            (!postings.is_empty()).then(|| encode(postings, pages.len()))
+            (!postings.is_empty()).then(|| encode(postings, pages.len(), pack))
         }));
         if keep {
             kept.extend((first..end).map(|t| batch.of(t).to_vec()));
@@ -63,14 +64,14 @@ pub(super) fn encode_all(
 /// How many pages each term id below `terms` is in, counted over a part of the pages per
 /// thread: this pass and the batches' filling were the index's last work on one core, a
 /// tenth of a second at the end of a build of 10,000 pages with much code.
-fn term_counts(terms: usize, pages: &[&PageTerms]) -> Vec<usize> {
+fn term_counts<P: IndexedPage>(terms: usize, pages: &[P]) -> Vec<usize> {
     let part = pages.len().div_ceil(rayon::current_num_threads()).max(1);
     pages
         .par_chunks(part)
         .map(|part| {
             let mut counts = vec![0usize; terms];
             for page in part {
-                for &(term, _) in &page.terms {
+                for (term, _) in page.terms_from(0) {
                     if let Some(n) = counts.get_mut(term as usize) {
                         *n += 1;
                     }
@@ -102,11 +103,11 @@ impl Batch {
     /// The postings of the terms `range` (`counts`: each term's number of pages), from
     /// `pages`; `sorted`: every page's terms are sorted by id. Sorted, the terms are filled in
     /// parts side by side: each part's postings are a slice of the buffer of their own.
-    fn fill(
+    fn fill<P: IndexedPage>(
         &mut self,
         range: Range<usize>,
         counts: &[usize],
-        pages: &[&PageTerms],
+        pages: &[P],
         average: f32,
         sorted: bool,
     ) {
@@ -156,10 +157,10 @@ impl Batch {
 
 /// Fills `out` with the postings of the terms `range` (each term's after the one before), in
 /// page order.
-fn fill_part(
+fn fill_part<P: IndexedPage>(
     range: Range<usize>,
     counts: &[usize],
-    pages: &[&PageTerms],
+    pages: &[P],
     average: f32,
     sorted: bool,
     out: &mut [(u32, f32)],
@@ -172,20 +173,16 @@ fn fill_part(
         at += n;
     }
     for page in pages {
-        let length = rounded(page.length);
-        let from = if sorted {
-            page.terms.partition_point(|t| (t.0 as usize) < first)
-        } else {
-            0
-        };
-        for &(term, tf) in &page.terms[from..] {
+        let length = rounded(page.length());
+        let from = if sorted { first as u32 } else { 0 };
+        for (term, tf) in page.terms_from(from) {
             let t = term as usize;
             if t >= end && sorted {
                 break;
             }
             if (first..end).contains(&t) {
                 let at = &mut next[t - first];
-                out[*at] = (page.id, weight(tf, length, average));
+                out[*at] = (page.id(), weight(tf, length, average));
                 *at += 1;
             }
         }
@@ -195,6 +192,8 @@ fn fill_part(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use super::super::PageTerms;
 
     fn page(id: u32, terms: Vec<(u32, f32)>) -> PageTerms {
         PageTerms {
@@ -208,7 +207,7 @@ mod tests {
     /// Each term's pages, as kept.
     fn pages_of(pages: &[PageTerms], terms: usize) -> Vec<Vec<u32>> {
         let refs: Vec<&PageTerms> = pages.iter().collect();
-        let (encoded, kept) = encode_all(terms, &refs, 1.0, true);
+        let (encoded, kept) = encode_all(terms, &refs, 1.0, false, true);
         assert_eq!(encoded.len(), terms);
         for (coded, list) in encoded.iter().zip(&kept) {
             assert_eq!(coded.is_some(), !list.is_empty());

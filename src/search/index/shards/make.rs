@@ -7,26 +7,29 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::encoded::Encoded;
 use super::flat::encode_all;
-use super::{Context, Group, IndexedFile, PageTerms, TermIndex, count_forms, quantised_average};
+use super::{
+    Context, Group, IndexedFile, IndexedPage, PageTerms, TermIndex, count_forms, quantised_average,
+};
 use crate::search::index::prefix;
 
 impl TermIndex {
-    /// The index of `pages` (sorted by id). `keep`: keep the postings for [`TermIndex::update`]
-    /// (a build, which makes it once, frees them once encoded: see [`TermIndex::from_pages`]).
-    pub fn new(context: &Context<'_>, pages: &[&PageTerms], keep: bool) -> TermIndex {
+    /// The index of `pages` (sorted by id); `packed`: the shards' files are held packed (an
+    /// index kept for a session, see [`super::HeldFile`]).
+    pub fn new<P: IndexedPage>(context: &Context<'_>, pages: &[P], packed: bool) -> TermIndex {
         let guard = context.vocabulary.lock_terms();
         let names = &guard.names;
         let average = quantised_average(pages);
         let mut form_pages = Vec::new();
         for page in pages {
-            count_forms(&mut form_pages, &page.forms, 1);
+            count_forms(&mut form_pages, page.forms(), 1);
         }
-        let (encoded, postings) = encode_all(names.len(), pages, average, keep);
-        let mut index = TermIndex::made(names, pages.len(), average, encoded, postings);
+        let (encoded, _) = encode_all(names.len(), pages, average, packed, false);
+        let mut index = TermIndex::made(names, pages.len(), average, encoded);
+        index.packed = packed;
         index.form_pages = form_pages;
         index.write_all(context, names);
         drop(guard);
-        index.finish(context, pages.iter().map(|p| (p.id, p.file_hash)));
+        index.finish(context, pages.iter().map(|p| (p.id(), p.file_hash())));
         index
     }
 
@@ -50,16 +53,16 @@ impl TermIndex {
             || {
                 let mut form_pages = Vec::new();
                 for page_forms in forms {
-                    count_forms(&mut form_pages, &page_forms, 1);
+                    count_forms(&mut form_pages, page_forms, 1);
                 }
                 form_pages
             },
-            || encode_all(names.len(), &refs, average, false),
+            || encode_all(names.len(), &refs, average, false, false),
         );
         drop(refs);
         let count = pages.len();
         drop(pages);
-        let mut index = TermIndex::made(names, count, average, encoded, Vec::new());
+        let mut index = TermIndex::made(names, count, average, encoded);
         index.form_pages = form_pages;
         index.write_all(context, names);
         drop(guard);
@@ -73,13 +76,12 @@ impl TermIndex {
     }
 
     /// The index of terms `encoded` (of `count` pages), its shards split, their bytes not yet
-    /// written; `postings`: each term's, kept for [`TermIndex::update`] (or none).
+    /// written.
     fn made(
         names: &[String],
         count: usize,
         average: f32,
         encoded: Vec<Option<Encoded>>,
-        postings: Vec<Vec<(u32, f32)>>,
     ) -> TermIndex {
         let mut live: Vec<u32> = (0..names.len() as u32)
             .filter(|&t| encoded.get(t as usize).is_some_and(Option::is_some))
@@ -100,12 +102,12 @@ impl TermIndex {
         let mut index = TermIndex {
             count,
             average,
-            postings,
             encoded,
             form_pages: Vec::new(),
             groups,
             version: String::new(),
             meta: IndexedFile::new(Vec::new()),
+            packed: false,
         };
         for g in 0..index.groups.len() {
             index.groups[g].shards = index.split(g, names, &[], &mut FxHashMap::default());

@@ -5,6 +5,7 @@
 use super::super::{HEAD_POSTINGS, Section, best_first, page_terms};
 use super::*;
 use crate::markdown::PageWords;
+use crate::search::packed::PackedTerms;
 
 /// A small deterministic generator (xorshift), so a failure replays.
 struct Random(u64);
@@ -97,7 +98,8 @@ fn files(index: &TermIndex) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Edits pages one or two at a time and compares the updated index with one made again.
-fn updates_equal_a_fresh_index(languages: &[&str], seed: u64) {
+/// `packed`: the index is made and updated from the pages packed, as `serve` keeps them.
+fn updates_equal_a_fresh_index(languages: &[&str], seed: u64, packed: bool) {
     let random = &mut Random(seed);
     let corpus = Corpus::new(languages, random);
     let mut pages: Vec<PageTerms> = (0..(HEAD_POSTINGS as u32 + 300))
@@ -108,7 +110,13 @@ fn updates_equal_a_fresh_index(languages: &[&str], seed: u64) {
         .collect();
     let context = corpus.context();
     let refs: Vec<&PageTerms> = pages.iter().collect();
-    let mut index = TermIndex::new(&context, &refs, true);
+    let pack =
+        |pages: &[PageTerms]| -> Vec<PackedTerms> { pages.iter().map(PackedTerms::pack).collect() };
+    let mut index = if packed {
+        TermIndex::new(&context, &pack(&pages), true)
+    } else {
+        TermIndex::new(&context, &refs, false)
+    };
     let mut same_average = 0;
     let mut rounds = 0;
     for round in 0..40 {
@@ -139,7 +147,11 @@ fn updates_equal_a_fresh_index(languages: &[&str], seed: u64) {
             .iter()
             .map(|(id, old)| (Some(old), Some(&pages[*id])))
             .collect();
-        index.update(&context, &refs, &changes);
+        if packed {
+            index.update(&context, &pack(&pages), &changes);
+        } else {
+            index.update(&context, &refs, &changes);
+        }
         // What a clean build writes for these pages.
         let fresh = super::super::term_files(&corpus.analyzers, &corpus.vocabulary, refs.clone());
         let expected: Vec<(String, Vec<u8>)> = fresh
@@ -184,17 +196,23 @@ fn updates_equal_a_fresh_index(languages: &[&str], seed: u64) {
 
 #[test]
 fn an_updated_index_is_the_fresh_one_with_one_language() {
-    updates_equal_a_fresh_index(&["fr"], 0x5eed_0001);
+    updates_equal_a_fresh_index(&["fr"], 0x5eed_0001, false);
+}
+
+#[test]
+fn an_updated_index_read_from_packed_pages_is_the_fresh_one() {
+    updates_equal_a_fresh_index(&["fr"], 0x5eed_0004, true);
+    updates_equal_a_fresh_index(&["fr", "en"], 0x5eed_0005, true);
 }
 
 #[test]
 fn an_updated_index_is_the_fresh_one_with_two_stemming_languages() {
-    updates_equal_a_fresh_index(&["fr", "en"], 0x5eed_0002);
+    updates_equal_a_fresh_index(&["fr", "en"], 0x5eed_0002, false);
 }
 
 #[test]
 fn an_updated_index_is_the_fresh_one_without_stemmer() {
-    updates_equal_a_fresh_index(&["ja"], 0x5eed_0003);
+    updates_equal_a_fresh_index(&["ja"], 0x5eed_0003, false);
 }
 
 #[test]
@@ -213,12 +231,18 @@ fn the_average_is_rounded_to_steps_of_about_two_percent() {
 
 #[test]
 fn a_score_changed_in_place_reads_as_the_list_encoded_again() {
+    // Tails as a build holds them, and packed as serve does.
+    scores_changed_in_place(false);
+    scores_changed_in_place(true);
+}
+
+fn scores_changed_in_place(pack: bool) {
     let count = 2_000;
     // 700 pages: 500 in the head, 200 in the tail; weights spread, some equal.
     let list: Vec<(u32, f32)> = (0..700u32)
         .map(|page| (page * 2 + 1, 0.5 + ((page * 37) % 101) as f32 / 50.0))
         .collect();
-    let old = encode(&list, count);
+    let old = encode(&list, count, pack);
     let cut = old
         .tail
         .as_ref()
@@ -231,7 +255,7 @@ fn a_score_changed_in_place_reads_as_the_list_encoded_again() {
             let mut changed = list.clone();
             changed[i].1 = after;
             let moved = [(page, Some(before), Some(after))];
-            let fresh = encode(&changed, count);
+            let fresh = encode(&changed, count, pack);
             match patched(&old, &changed, &moved, count) {
                 Some(patch) => {
                     assert_eq!(patch.head, fresh.head, "page {page} {before} → {after}");
@@ -254,12 +278,12 @@ fn a_score_changed_in_place_reads_as_the_list_encoded_again() {
     );
     // A short list (no tail): any score is patched.
     let short: Vec<(u32, f32)> = list[..300].to_vec();
-    let old = encode(&short, count);
+    let old = encode(&short, count, pack);
     for i in [0, 1, 150, 299] {
         let mut changed = short.clone();
         changed[i].1 += 0.7;
         let moved = [(short[i].0, Some(short[i].1), Some(changed[i].1))];
         let patch = patched(&old, &changed, &moved, count).map(|p| p.head);
-        assert_eq!(patch, Some(encode(&changed, count).head));
+        assert_eq!(patch, Some(encode(&changed, count, pack).head));
     }
 }
