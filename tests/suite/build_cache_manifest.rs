@@ -161,20 +161,7 @@ fn each_change_with_a_manifest_gives_the_bytes_of_a_build_without_cache() {
         ("the configuration", |site| {
             write(site, "carnet.yaml", b"title: Le jardin\n")
         }),
-        ("a template of the theme", |site| {
-            let page = include_str!("../../themes/default/templates/page.html");
-            let marked = page.replacen(
-                "<article class=\"page\">",
-                "<article class=\"page\" data-marque=\"1\">",
-                1,
-            );
-            assert_ne!(page, marked, "the template has the tag the test marks");
-            write(
-                site,
-                "themes/default/templates/page.html",
-                marked.as_bytes(),
-            )
-        }),
+        ("a template of the theme", mark_page_template),
         ("an asset, its length kept", |site| {
             write(site, "plan.txt", b"un plan du verger\n")
         }),

@@ -235,20 +235,7 @@ const RENDER_EDITS: &[(&str, Edit)] = &[
             b"last_updated: git\nlanguage: fr\ntitle: Potager\nedit_url: https://git.example.org/potager/edit/main/\n",
         )
     }),
-    ("a template of the theme", |site| {
-        let page = include_str!("../../themes/default/templates/page.html");
-        let marked = page.replacen(
-            "<article class=\"page\">",
-            "<article class=\"page\" data-marque=\"1\">",
-            1,
-        );
-        assert_ne!(page, marked, "the template has the tag the test marks");
-        write(
-            site,
-            "themes/default/templates/page.html",
-            marked.as_bytes(),
-        )
-    }),
+    ("a template of the theme", mark_page_template),
     ("a static file of the theme", |site| {
         let style = include_str!("../../themes/default/static/style.css");
         write(

@@ -73,6 +73,23 @@ pub fn write(root: &Path, rel: &str, bytes: &[u8]) {
     std::fs::write(path, bytes).expect("write file");
 }
 
+/// Writes into `site` a copy of the default theme's page template with one attribute added to
+/// its `<article>`: a theme change that alters every page, for the cache tests.
+pub fn mark_page_template(site: &Path) {
+    let page = include_str!("../../../themes/default/templates/page.html");
+    let marked = page.replacen(
+        "<article class=\"page\">",
+        "<article class=\"page\" data-marque=\"1\">",
+        1,
+    );
+    assert_ne!(page, marked, "the template has the tag the test marks");
+    write(
+        site,
+        "themes/default/templates/page.html",
+        marked.as_bytes(),
+    );
+}
+
 pub fn options(site: &Path) -> BuildOptions {
     BuildOptions {
         site_dir: site.to_path_buf(),
