@@ -179,19 +179,7 @@ fn carnet_parses_a_folder_like_syntect() {
 #[test]
 fn prefilters_never_skip_a_match() {
     let h = highlighter();
-    let mut lines: Vec<String> = Vec::new();
-    let mut syntaxes = Vec::new();
-    for (name, text) in samples() {
-        let extension = name.rsplit('.').next().unwrap_or_default();
-        syntaxes.extend(h.syntax(extension).map(|(index, _)| index));
-        let ascii: Vec<&str> = text
-            .split_inclusive('\n')
-            .filter(|l| l.is_ascii())
-            .collect();
-        lines.extend(ascii.iter().step_by(25).map(|l| l.to_string()));
-    }
-    syntaxes.sort();
-    syntaxes.dedup();
+    let (syntaxes, lines) = sample_lines(h, |text| text.to_owned(), true);
     let (mut patterns, mut filtered, mut searches) = (0, 0, 0);
     let sets = prefilter::AtomSets::default();
     for syntax in syntaxes {
@@ -246,20 +234,7 @@ fn prefilters_never_skip_a_match() {
 #[test]
 fn prefilters_never_rule_out_a_match_on_non_ascii_text() {
     let h = highlighter();
-    let mut lines: Vec<String> = Vec::new();
-    let mut syntaxes = Vec::new();
-    for (name, text) in samples() {
-        let extension = name.rsplit('.').next().unwrap_or_default();
-        syntaxes.extend(h.syntax(extension).map(|(index, _)| index));
-        let text = non_ascii(&text);
-        let mixed: Vec<&str> = text
-            .split_inclusive('\n')
-            .filter(|l| !l.is_ascii())
-            .collect();
-        lines.extend(mixed.iter().step_by(25).map(|l| l.to_string()));
-    }
-    syntaxes.sort();
-    syntaxes.dedup();
+    let (syntaxes, lines) = sample_lines(h, non_ascii, false);
     let (mut ruled_out, mut matched) = (0, 0);
     let sets = prefilter::AtomSets::default();
     let mut after = Vec::new();
@@ -307,4 +282,28 @@ fn prefilters_never_rule_out_a_match_on_non_ascii_text() {
         ruled_out > matched,
         "{ruled_out} ruled out, {matched} matched"
     );
+}
+
+/// The syntaxes of the sample files and every 25th of their lines, each sample's text first
+/// made by `text`, keeping the lines that are ASCII (`ascii`) or those that are not.
+fn sample_lines(
+    h: &Highlighter,
+    text: impl Fn(&str) -> String,
+    ascii: bool,
+) -> (Vec<usize>, Vec<String>) {
+    let mut lines: Vec<String> = Vec::new();
+    let mut syntaxes = Vec::new();
+    for (name, sample) in samples() {
+        let extension = name.rsplit('.').next().unwrap_or_default();
+        syntaxes.extend(h.syntax(extension).map(|(index, _)| index));
+        let sample = text(&sample);
+        let kept: Vec<&str> = sample
+            .split_inclusive('\n')
+            .filter(|l| l.is_ascii() == ascii)
+            .collect();
+        lines.extend(kept.iter().step_by(25).map(|l| l.to_string()));
+    }
+    syntaxes.sort();
+    syntaxes.dedup();
+    (syntaxes, lines)
 }
