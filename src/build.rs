@@ -672,8 +672,13 @@ impl PageWriter<'_> {
             }
         };
         drop(parts);
+        // The page file's hash (made for the index's version) is the one the output manifest
+        // records: the file is not hashed a second time.
         let search_file = file.map(|(file, hash)| {
-            if let Err(err) = self.staging.write(&file.path, &file.bytes) {
+            if let Err(err) = self
+                .staging
+                .write_hashed(&file.path, &file.bytes, Some(&hash))
+            {
                 found.push(write_error(&file.path, &err));
             }
             (file.path, (search_id, hash))
