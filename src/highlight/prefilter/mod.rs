@@ -176,10 +176,13 @@ pub(super) fn bytes_after(text: &str, out: &mut Vec<u128>) {
     }
 }
 
+/// ASCII letters: a `multi` set may match a two- or three-letter string instead of one of its
+/// own bytes, so any letter may stand where it does.
+const LETTERS: u128 = (0x3ff_ffff << b'A') | (0x3ff_ffff << b'a');
+
 /// The bytes a match of the relaxed form of `node` can begin with, and whether it can be
 /// empty (then it can match anywhere).
 fn first_bytes(node: &Node, tail: bool) -> (u128, bool) {
-    const LETTERS: u128 = (0x3ff_ffff << b'A') | (0x3ff_ffff << b'a');
     match node {
         Node::Empty
         | Node::WordBoundary(_)
@@ -216,63 +219,53 @@ fn first_bytes(node: &Node, tail: bool) -> (u128, bool) {
 
 /// Sets of bytes every match of the relaxed form of `node` holds one of (a byte of each).
 fn needed_bytes(node: &Node, tail: bool) -> Vec<u128> {
-    const LETTERS: u128 = (0x3ff_ffff << b'A') | (0x3ff_ffff << b'a');
+    needed_sets(node, tail, &|bits, multi, _| {
+        Some(bits | if multi { LETTERS } else { 0 })
+    })
+}
+
+/// What [`needed_bytes`] finds, from atoms that match no character outside ASCII only: on any
+/// text, every match holds an ASCII byte of each set.
+fn needed_ascii_only(node: &Node, tail: bool) -> Vec<u128> {
+    needed_sets(node, tail, &|bits, _, ascii_only| {
+        ascii_only.then_some(bits)
+    })
+}
+
+/// Sets every match of `node` holds a byte of, each atom's set being what `set` says of its
+/// bits, `multi` and `ascii_only` (none: the atom gives no set).
+fn needed_sets(
+    node: &Node,
+    tail: bool,
+    set: &dyn Fn(u128, bool, bool) -> Option<u128>,
+) -> Vec<u128> {
     match node {
-        Node::Set { bits, multi, .. } => vec![bits | if *multi { LETTERS } else { 0 }],
+        Node::Set {
+            bits,
+            multi,
+            ascii_only,
+        } => set(*bits, *multi, *ascii_only).into_iter().collect(),
         Node::Concat(items) => {
             let last = items.len().saturating_sub(1);
             items
                 .iter()
                 .enumerate()
-                .flat_map(|(i, item)| needed_bytes(item, tail && i == last))
+                .flat_map(|(i, item)| needed_sets(item, tail && i == last, set))
                 .collect()
         }
         Node::Alt(branches) => {
             // Each branch's rarest set; the union of them, when every branch has one.
             let mut union = 0;
             for branch in branches {
-                match rarest(needed_bytes(branch, tail)).first() {
-                    Some(set) => union |= set,
+                match rarest(needed_sets(branch, tail, set)).first() {
+                    Some(found) => union |= found,
                     None => return Vec::new(),
                 }
             }
             vec![union]
         }
-        Node::Repeat { node, min, .. } if *min > 0 => needed_bytes(node, false),
-        Node::Ahead(inner) if tail => needed_bytes(inner, true),
-        _ => Vec::new(),
-    }
-}
-
-/// What [`needed_bytes`] finds, from atoms that match no character outside ASCII only: on any
-/// text, every match holds an ASCII byte of each set.
-fn needed_ascii_only(node: &Node, tail: bool) -> Vec<u128> {
-    match node {
-        Node::Set {
-            bits,
-            ascii_only: true,
-            ..
-        } => vec![*bits],
-        Node::Concat(items) => {
-            let last = items.len().saturating_sub(1);
-            items
-                .iter()
-                .enumerate()
-                .flat_map(|(i, item)| needed_ascii_only(item, tail && i == last))
-                .collect()
-        }
-        Node::Alt(branches) => {
-            let mut union = 0;
-            for branch in branches {
-                match rarest(needed_ascii_only(branch, tail)).first() {
-                    Some(set) => union |= set,
-                    None => return Vec::new(),
-                }
-            }
-            vec![union]
-        }
-        Node::Repeat { node, min, .. } if *min > 0 => needed_ascii_only(node, false),
-        Node::Ahead(inner) if tail => needed_ascii_only(inner, true),
+        Node::Repeat { node, min, .. } if *min > 0 => needed_sets(node, false, set),
+        Node::Ahead(inner) if tail => needed_sets(inner, true, set),
         _ => Vec::new(),
     }
 }
