@@ -405,17 +405,18 @@ fn write_site(
             _ => None,
         })
         .collect();
-    let pieces = plan
+    let llms_path = plan
         .entries()
         .iter()
         .find(|(_, job)| *job == Job::LlmsFull)
-        .and_then(|(path, _)| match staging.scratch_file() {
-            Ok(scratch) => Some(LlmsPieces::new(site, scratch)),
-            Err(err) => {
-                diagnostics.push(write_error(path, &err));
-                None
-            }
-        });
+        .map(|(path, _)| path.as_str());
+    let pieces = llms_path.and_then(|path| match staging.scratch_file() {
+        Ok(scratch) => Some(LlmsPieces::new(site, scratch)),
+        Err(err) => {
+            diagnostics.push(write_error(path, &err));
+            None
+        }
+    });
     let indexer = SearchIndexer::for_site(site);
     let writer = PageWriter {
         site,
@@ -446,17 +447,13 @@ fn write_site(
     let first = rendered.len();
     let mut terms: Vec<PageTerms> = rendered.iter_mut().filter_map(|r| r.1.take()).collect();
     if let Some(indexer) = index_terms {
-        let later_terms: Vec<PageTerms> = pages[first..]
-            .par_iter()
-            .zip(later.par_iter_mut())
-            .enumerate()
-            .filter_map(|(n, (&(_, id), parts))| {
-                let words = std::mem::take(&mut parts.words);
-                let page = &site.pages[id];
-                indexer.terms((first + n) as u32, page, &words, site.language_of(id))
-            })
-            .collect();
-        terms.extend(later_terms);
+        terms.extend(terms_of_later_pages(
+            indexer,
+            site,
+            &pages[first..],
+            first,
+            &mut later,
+        ));
         // No page is left to index: the threads' word memos go while the threads are free.
         indexer.forget_memos();
     }
@@ -483,11 +480,6 @@ fn write_site(
     }
     // `llms-full.txt` is the largest file (47 MB for 10,000 pages) and one job: beside the
     // search index's term files.
-    let llms_path = plan
-        .entries()
-        .iter()
-        .find(|(_, job)| *job == Job::LlmsFull)
-        .map(|(path, _)| path.as_str());
     let (llms_error, (index_errors, term_paths)) = rayon::join(
         // Without its pieces (no scratch file) the error is already reported: the pages'
         // Markdown left the model in the page loop, so nothing else could write it.
@@ -517,6 +509,31 @@ fn write_site(
 
 /// The part of the pages (one in this many, the last) rendered while the search index is made.
 const LAST_PAGES: usize = 6;
+
+/// The search terms of the pages rendered while the index is made (`pages`, whose search ids
+/// start at `first`), taken from their words alone, which are freed then.
+fn terms_of_later_pages(
+    indexer: &SearchIndexer,
+    site: &Site,
+    pages: &[(&str, PageId)],
+    first: usize,
+    parts: &mut [PageParts],
+) -> Vec<PageTerms> {
+    pages
+        .par_iter()
+        .zip(parts.par_iter_mut())
+        .enumerate()
+        .filter_map(|(n, (&(_, id), parts))| {
+            let words = std::mem::take(&mut parts.words);
+            indexer.terms(
+                (first + n) as u32,
+                &site.pages[id],
+                &words,
+                site.language_of(id),
+            )
+        })
+        .collect()
+}
 
 /// Writes the search index's term files: from the build cache (`cached`), else those `made`
 /// (kept in the cache under its digest of the pages' search inputs). Returns what writing found
