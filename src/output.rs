@@ -36,15 +36,18 @@ pub struct Staging {
     /// Folders of the staging folder already created: a site's files share a few hundred
     /// folders, and asking the system again for each of 30,000 files (a `mkdir` that fails,
     /// then a `stat`) was a twentieth of a warm build.
-    /// Keyed by the folder's path as bytes: hashing a `Path` goes component by component.
+    /// Keyed by the folder's output-relative path as bytes: hashing a `Path` goes component
+    /// by component.
     made: Mutex<rustc_hash::FxHashSet<Box<[u8]>>>,
     /// What the output folder held when carnet last put it in place ([`Staging::use_manifest`]).
     manifest: Option<Manifest>,
     /// Where the manifest of this output is recorded once it is in place (the build cache);
     /// `None` records none, and then no output's bytes are hashed.
     record: Option<PathBuf>,
-    /// The hash of every output file, by its output-relative path.
-    hashes: Mutex<rustc_hash::FxHashMap<Box<str>, Hash>>,
+    /// The hash of every output file, by its output-relative path, and the identity of the
+    /// file written for it when it was written through a handle of this build (see
+    /// [`Staging::written`]).
+    hashes: Mutex<rustc_hash::FxHashMap<Box<str>, (Hash, Option<Identity>)>>,
     /// Outputs found in place, unchanged: linked into the staging folder only if something
     /// else changed ([`Staging::swap`]).
     in_place: Mutex<Vec<Box<str>>>,
@@ -52,6 +55,9 @@ pub struct Staging {
     found: AtomicUsize,
     /// Whether any output was written or linked (not found in place).
     changed: AtomicBool,
+    /// The staging folder, open: files and folders are made relative to it, not by a path
+    /// from the root again (the staging folder's own path was walked for each of 40,000).
+    handle: std::os::fd::OwnedFd,
     /// Held while the folder is in use, so a concurrent build's sweep leaves it alone.
     _lock: Option<TempLock>,
 }
@@ -77,7 +83,16 @@ impl Staging {
             .tempdir_in(&parent)?
             .keep();
         let ours = std::fs::symlink_metadata(target.join(MARKER)).is_ok_and(|m| m.is_file());
+        let handle = open_folder(&dir);
+        let handle = match handle {
+            Ok(handle) => handle,
+            Err(err) => {
+                let _ = std::fs::remove_dir_all(&dir);
+                return Err(err);
+            }
+        };
         let staging = Staging {
+            handle,
             _lock: TempLock::hold(&dir),
             dir,
             target: target.to_path_buf(),
@@ -128,7 +143,7 @@ impl Staging {
     /// and its identity is as recorded (when it changed too recently for its identity to tell,
     /// `verify` reads it). Such a file is left where it is for now.
     fn settle(&self, clean: &str, hash: &Hash, verify: impl FnOnce(std::fs::File) -> bool) -> bool {
-        lock(&self.hashes).insert(clean.into(), *hash);
+        lock(&self.hashes).insert(clean.into(), (*hash, None));
         let (Some(manifest), Some(previous)) = (&self.manifest, &self.previous) else {
             return false;
         };
@@ -151,6 +166,28 @@ impl Staging {
         in_place
     }
 
+    /// Notes the identity of the file just written for the output `clean` through `file`
+    /// (`fstat` of its handle), for the manifest, rather than asking it of the path again once
+    /// the output is in place (30,000 `lstat`s after the commit, 3 % of a second process
+    /// without the previous output).
+    ///
+    /// Why it holds until the manifest is recorded: nothing this build does afterwards moves a
+    /// freshly written file's change time (renaming the staging folder, or exchanging it with
+    /// the output folder, renames a folder, not its files; files linked from the previous
+    /// output, whose link count moves, are not noted here and are looked up by path). A change
+    /// by someone else after this point moves its change time, so the manifest's record no
+    /// longer matches it; only a change within the same tick of the clock as the write could
+    /// leave it looking the same, and one within the tick of the recording is caught by the
+    /// racy rule as before. Looking a file up after the commit, as before, was weaker: a
+    /// change between the write and the lookup was recorded as carnet's bytes.
+    fn written(&self, clean: Option<&str>, file: &std::fs::File) {
+        let Some(clean) = clean else { return };
+        let identity = file.metadata().ok().as_ref().and_then(Identity::of);
+        if let Some(entry) = lock(&self.hashes).get_mut(clean) {
+            entry.1 = identity;
+        }
+    }
+
     /// Whether recording the manifest needs `rel`'s hash, and the cleaned `rel`.
     fn hashing(&self, rel: &str) -> io::Result<Option<String>> {
         match self.record {
@@ -161,17 +198,56 @@ impl Staging {
 
     /// Where `rel` goes in the staging folder, its folders created; refused (an error of kind
     /// `InvalidInput`) when `rel` is not a plain relative path. The output has changed.
-    fn place(&self, rel: &str) -> io::Result<PathBuf> {
+    /// `clean`: `rel` cleaned ([`clean_path`]), when the caller has it already.
+    fn place(&self, rel: &str, clean: Option<&str>) -> io::Result<Placed> {
         self.changed.store(true, Ordering::Relaxed);
-        let path = self.dir.join(clean_path(rel)?);
-        if let Some(parent) = path.parent() {
-            let key = parent.as_os_str().as_encoded_bytes();
-            if !lock(&self.made).contains(key) {
-                std::fs::create_dir_all(parent)?;
-                lock(&self.made).insert(Box::from(key));
-            }
+        let clean = match clean {
+            Some(clean) => clean.to_owned(),
+            None => clean_path(rel)?,
+        };
+        if let Some((parent, _)) = clean.rsplit_once('/')
+            && !lock(&self.made).contains(parent.as_bytes())
+        {
+            self.make_folders(Path::new(parent))?;
+            lock(&self.made).insert(Box::from(parent.as_bytes()));
         }
-        Ok(path)
+        Ok(Placed {
+            path: self.dir.join(&clean),
+            clean,
+        })
+    }
+
+    /// Makes the folder `rel` of the staging folder and the missing ones above it.
+    fn make_folders(&self, rel: &Path) -> io::Result<()> {
+        use rustix::fs::{Mode, mkdirat};
+        use rustix::io::Errno;
+        let mode = Mode::from_raw_mode(0o777);
+        match mkdirat(&self.handle, rel, mode) {
+            Ok(()) | Err(Errno::EXIST) => Ok(()),
+            Err(Errno::NOENT) => {
+                if let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    self.make_folders(parent)?;
+                }
+                match mkdirat(&self.handle, rel, mode) {
+                    Ok(()) | Err(Errno::EXIST) => Ok(()),
+                    Err(err) => Err(err.into()),
+                }
+            }
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Creates (or truncates) the file `placed` of the staging folder, for writing.
+    fn create(&self, placed: &Placed) -> io::Result<std::fs::File> {
+        use rustix::fs::{Mode, OFlags, openat};
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+        let fd = openat(
+            &self.handle,
+            &placed.clean,
+            flags,
+            Mode::from_raw_mode(0o666),
+        )?;
+        Ok(std::fs::File::from(fd))
     }
 
     /// Writes `bytes` at the output-relative path `rel`, creating folders as needed.
@@ -187,22 +263,26 @@ impl Staging {
 
     /// [`Staging::write`], `hash` being the hash of `bytes` when the caller knows it.
     pub fn write_hashed(&self, rel: &str, bytes: &[u8], hash: Option<&Hash>) -> io::Result<()> {
-        if let Some(clean) = self.hashing(rel)? {
+        let clean = self.hashing(rel)?;
+        if let Some(clean) = &clean {
             let hash = hash
                 .copied()
                 .unwrap_or_else(|| *blake3::hash(bytes).as_bytes());
-            if self.settle(&clean, &hash, |file| holds(file, bytes).unwrap_or(false)) {
+            if self.settle(clean, &hash, |file| holds(file, bytes).unwrap_or(false)) {
                 return Ok(());
             }
         }
-        let path = self.place(rel)?;
+        let placed = self.place(rel, clean.as_deref())?;
         if let Some((old, file)) = self.previous_file(rel, bytes.len() as u64)
             && holds(file, bytes).unwrap_or(false)
-            && std::fs::hard_link(&old, &path).is_ok()
+            && std::fs::hard_link(&old, &placed.path).is_ok()
         {
             return Ok(());
         }
-        std::fs::write(path, bytes)
+        let mut file = self.create(&placed)?;
+        io::Write::write_all(&mut file, bytes)?;
+        self.written(clean.as_deref(), &file);
+        Ok(())
     }
 
     /// Writes the file at `rel` through `write`, buffered: for a file too large to hold whole
@@ -234,11 +314,12 @@ impl Staging {
                 return Ok(());
             }
         }
-        let path = self.place(rel)?;
+        let placed = self.place(rel, clean.as_deref())?;
         let mut hasher = clean.as_ref().map(|_| blake3::Hasher::new());
         let settle = |hasher: Option<blake3::Hasher>| {
             if let (Some(clean), Some(hasher)) = (&clean, hasher) {
-                lock(&self.hashes).insert(clean.as_str().into(), *hasher.finalize().as_bytes());
+                let hash = *hasher.finalize().as_bytes();
+                lock(&self.hashes).insert(clean.as_str().into(), (hash, None));
             }
         };
         if let Some(old) = self.previous_any(rel)
@@ -252,19 +333,20 @@ impl Staging {
                 Err(_) if compare.0.differs => false,
                 Err(err) => return Err(err),
             };
-            if same && std::fs::hard_link(&old, &path).is_ok() {
+            if same && std::fs::hard_link(&old, &placed.path).is_ok() {
                 settle(hasher);
                 return Ok(());
             }
             hasher = clean.as_ref().map(|_| blake3::Hasher::new());
         }
-        let mut file = Tee(
-            io::BufWriter::new(std::fs::File::create(path)?),
-            hasher.as_mut(),
-        );
+        let mut file = Tee(io::BufWriter::new(self.create(&placed)?), hasher.as_mut());
         write(&mut file)?;
-        io::Write::flush(&mut file.0)?;
+        let file = file
+            .0
+            .into_inner()
+            .map_err(io::IntoInnerError::into_error)?;
         settle(hasher);
+        self.written(clean.as_deref(), &file);
         Ok(())
     }
 
@@ -288,7 +370,7 @@ impl Staging {
                 return Ok(());
             }
         }
-        let path = self.place(rel)?;
+        let path = self.place(rel, None)?.path;
         let len = std::fs::metadata(from)?.len();
         if let Some((old, file)) = self.previous_file(rel, len)
             && same_bytes(from, file).unwrap_or(false)
@@ -393,7 +475,7 @@ impl Staging {
         let in_place = std::mem::take(&mut *lock(&self.in_place));
         let hashes = lock(&self.hashes);
         in_place.par_iter().try_for_each(|rel| {
-            let path = self.place(rel)?;
+            let path = self.place(rel, Some(rel))?.path;
             let old = previous.join(&**rel);
             // The marker is there from the start; the plan file takes its place at the end.
             if rel.as_ref() == MARKER {
@@ -405,7 +487,7 @@ impl Staging {
             let bytes = std::fs::read(&old)?;
             if hashes
                 .get(rel)
-                .is_some_and(|h| h == blake3::hash(&bytes).as_bytes())
+                .is_some_and(|(h, _)| h == blake3::hash(&bytes).as_bytes())
             {
                 std::fs::write(&path, bytes)
             } else {
@@ -414,6 +496,19 @@ impl Staging {
             }
         })
     }
+}
+
+/// A file's place in the staging folder: its path, and its cleaned output-relative path.
+struct Placed {
+    path: PathBuf,
+    clean: String,
+}
+
+/// The folder `dir`, open for making files and folders in it.
+fn open_folder(dir: &Path) -> io::Result<std::os::fd::OwnedFd> {
+    use rustix::fs::{Mode, OFlags, open};
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    Ok(open(dir, flags, Mode::empty())?)
 }
 
 /// The cleaned output-relative path of `rel` (see [`output_path`]), as the manifest keys it.
@@ -469,7 +564,7 @@ pub struct Previous {
 struct Record {
     cache_dir: PathBuf,
     target: PathBuf,
-    hashes: Vec<(Box<str>, Hash)>,
+    hashes: Vec<(Box<str>, (Hash, Option<Identity>))>,
 }
 
 impl Previous {

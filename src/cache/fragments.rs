@@ -33,8 +33,10 @@ struct Entry {
 impl Cache {
     /// The fragment of `input`: from the cache when its entry still holds, else rendered (its
     /// code highlighted through the block cache) and kept for the next build.
-    pub fn fragment(&self, input: &PageInput<'_>) -> Fragment {
-        let key = self.fragment_key(input);
+    /// `text_hash` is the BLAKE3 hash of `input.text`, which the key holds in its place (the
+    /// page's loading has it already: see [`Cache::source_is_clean`]).
+    pub fn fragment(&self, input: &PageInput<'_>, text_hash: &Key) -> Fragment {
+        let key = self.fragment_key(input, text_hash);
         if let Some(entry) = self.fragments.get(&key).and_then(decode)
             && entry.reads.iter().all(|read| {
                 outcome(input.includes.read(&read.from, &read.target)) == Some(read.found)
@@ -71,7 +73,25 @@ impl Cache {
         fragment
     }
 
-    fn fragment_key(&self, input: &PageInput<'_>) -> Key {
+    /// Whether the source file whose bytes hash to `bytes_hash` (BLAKE3) was seen by an earlier
+    /// build to decode to its own bytes as the page's text, with nothing to report (no byte
+    /// order mark, legacy encoding, line ending to change, mojibake, possible mojibake or
+    /// reference marker). Decoding is a function of the bytes alone and the binary is in the
+    /// key, so the mark holds for as long as the bytes are the same.
+    pub fn source_is_clean(&self, bytes_hash: &Key) -> bool {
+        self.fragments.get(&self.clean_key(bytes_hash)).is_some()
+    }
+
+    /// Marks the source whose bytes hash to `bytes_hash` clean (see [`Cache::source_is_clean`]).
+    pub fn keep_clean_source(&self, bytes_hash: &Key) {
+        self.fragments.put(self.clean_key(bytes_hash), &[]);
+    }
+
+    fn clean_key(&self, bytes_hash: &Key) -> Key {
+        self.key(b"clean-source", &[bytes_hash])
+    }
+
+    fn fragment_key(&self, input: &PageInput<'_>, text_hash: &Key) -> Key {
         let mut vars = Vec::new();
         for (name, value) in input.vars {
             for part in [name, value] {
@@ -85,7 +105,7 @@ impl Cache {
             b"fragment",
             &[
                 &settings,
-                input.text.as_bytes(),
+                text_hash,
                 &(input.body_start as u64).to_le_bytes(),
                 input.path.as_bytes(),
                 &vars,
@@ -147,5 +167,31 @@ impl IncludeSource for Recorder<'_> {
             .unwrap_or_else(|e| e.into_inner())
             .push(read);
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cache::Cache;
+    use crate::config::CacheConfig;
+
+    #[test]
+    fn a_source_marked_clean_is_known_clean_to_the_next_build_and_no_other() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = CacheConfig {
+            dir: dir.path().join("cache"),
+            max_bytes: 1 << 20,
+        };
+        let clean = *blake3::hash(b"# Clean\n").as_bytes();
+        let other = *blake3::hash(b"# Clean\r\n").as_bytes();
+        let (cache, _) = Cache::open(&config);
+        let cache = cache.expect("the test binary identifies itself");
+        assert!(!cache.source_is_clean(&clean));
+        cache.keep_clean_source(&clean);
+        assert!(cache.save().is_empty());
+        let (cache, _) = Cache::open(&config);
+        let cache = cache.expect("opens again");
+        assert!(cache.source_is_clean(&clean));
+        assert!(!cache.source_is_clean(&other));
     }
 }

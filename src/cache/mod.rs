@@ -31,7 +31,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use crate::config::CacheConfig;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::BlockStore;
-use table::{Distrust, Key, Table};
+pub use table::Key;
+use table::{Distrust, Table};
 
 /// The format of the tables' entries; part of every key.
 const FORMAT: &[u8] = b"carnet-cache-1";

@@ -158,12 +158,18 @@ fn join(folder: &str, name: &str) -> String {
 }
 
 /// Records the output folder `target` as it is now, its files being `hashes` (output-relative
-/// path and hash of the bytes written), into `cache_dir`. Called once the new output is in
-/// place and the previous one removed (linking and unlinking move a file's change time).
+/// path, hash of the bytes written, and the file's identity when the build took it from the
+/// handle it wrote through: the others are looked up by path), into `cache_dir`. Called once
+/// the new output is in place and the previous one removed (linking and unlinking move a
+/// file's change time).
 /// Written under a new name and renamed over the old file, so a reader sees one or the other.
 /// When a file cannot be identified (gone, or not a plain file), the old manifest is removed
 /// and none is written: the next build then compares files, as without one.
-pub fn record(cache_dir: &Path, target: &Path, hashes: Vec<(Box<str>, Hash)>) -> io::Result<()> {
+pub fn record(
+    cache_dir: &Path,
+    target: &Path,
+    hashes: Vec<(Box<str>, (Hash, Option<Identity>))>,
+) -> io::Result<()> {
     let path = cache_dir.join(FILE);
     // A file carnet makes beside the output, on its file system, tells the time of that file
     // system's clock (at its granularity) before any file is looked at.
@@ -174,7 +180,7 @@ pub fn record(cache_dir: &Path, target: &Path, hashes: Vec<(Box<str>, Hash)>) ->
     drop(probe);
     let identities: Option<Vec<Identity>> = hashes
         .par_iter()
-        .map(|(rel, _)| Identity::at(&target.join(&**rel)))
+        .map(|(rel, (_, written))| written.or_else(|| Identity::at(&target.join(&**rel))))
         .collect();
     let Some(identities) = identities else {
         return crate::paths::temp::gone_is_fine(std::fs::remove_file(&path));
@@ -184,7 +190,7 @@ pub fn record(cache_dir: &Path, target: &Path, hashes: Vec<(Box<str>, Hash)>) ->
     put_bytes(&mut out, target.as_os_str().as_encoded_bytes());
     put_time(&mut out, began);
     out.extend_from_slice(&(hashes.len() as u64).to_le_bytes());
-    for ((rel, hash), identity) in hashes.iter().zip(&identities) {
+    for ((rel, (hash, _)), identity) in hashes.iter().zip(&identities) {
         put_bytes(&mut out, rel.as_bytes());
         out.extend_from_slice(hash);
         for n in [identity.dev, identity.ino, identity.size] {
@@ -331,7 +337,7 @@ mod tests {
         std::fs::create_dir_all(target.join("a")).unwrap();
         std::fs::write(target.join("a/x.html"), "x").unwrap();
         let cache = dir.path().join("cache");
-        let hashes = vec![("a/x.html".into(), *blake3::hash(b"x").as_bytes())];
+        let hashes = vec![("a/x.html".into(), (*blake3::hash(b"x").as_bytes(), None))];
         record(&cache, &target, hashes).unwrap();
         let (manifest, warning) = Manifest::load(&cache, &target);
         let manifest = manifest.expect("read back");

@@ -169,6 +169,7 @@ pub fn load_page_bytes(
     bytes: &[u8],
     context: &LoadContext<'_>,
 ) -> (Option<Page>, Vec<Diagnostic>) {
+    let bytes_hash = context.cache.map(|_| *blake3::hash(bytes).as_bytes());
     let DecodedText {
         text,
         fallback,
@@ -176,9 +177,27 @@ pub fn load_page_bytes(
         possible,
         example,
         ..
-    } = decode_source(bytes);
+    } = match known_clean(bytes, context.cache, bytes_hash.as_ref()) {
+        Some(text) => DecodedText {
+            text,
+            ..DecodedText::default()
+        },
+        None => {
+            let mut decoded = decode_source(bytes);
+            decoded.text = page_text(decoded.text);
+            if let (Some(cache), Some(hash)) = (context.cache, &bytes_hash)
+                && decoded.fallback.is_none()
+                && decoded.repairs.is_empty()
+                && decoded.possible.is_empty()
+                && decoded.text.as_bytes() == bytes
+            {
+                cache.keep_clean_source(hash);
+            }
+            decoded
+        }
+    };
     let mut diagnostics = Vec::new();
-    let (doc, doc_diagnostics) = parse_document(&display_path, page_text(text));
+    let (doc, doc_diagnostics) = parse_document(&display_path, text);
     if let Some(Fallback::Legacy {
         encoding,
         first_line,
@@ -223,7 +242,14 @@ pub fn load_page_bytes(
         raw_html: context.raw_html,
     };
     let mut fragment = match context.cache {
-        Some(cache) => cache.fragment(&input),
+        Some(cache) => {
+            // The source's bytes are usually the page's text: hashed once for both keys.
+            let text_hash = match bytes_hash {
+                Some(hash) if doc.text.as_bytes() == bytes => hash,
+                _ => *blake3::hash(doc.text.as_bytes()).as_bytes(),
+            };
+            cache.fragment(&input, &text_hash)
+        }
         None => render_fragment(&input),
     };
     for problem in &fragment.problems {
@@ -260,6 +286,23 @@ pub fn load_page_bytes(
         space: 0,
     };
     (Some(page), diagnostics)
+}
+
+/// The text of a source whose bytes (hashing to `hash`) the build cache has seen decode to
+/// themselves, with nothing to report ([`crate::cache::Cache::source_is_clean`]): they are then
+/// taken as they are, without decoding them again or looking for mojibake in them (a twentieth
+/// of a second process). Still checked as UTF-8: the mark vouches for bytes by their hash, and
+/// whatever a cache file says, a `String` is only made of UTF-8.
+fn known_clean(
+    bytes: &[u8],
+    cache: Option<&crate::cache::Cache>,
+    hash: Option<&crate::cache::Key>,
+) -> Option<String> {
+    let (cache, hash) = cache.zip(hash)?;
+    if !cache.source_is_clean(hash) {
+        return None;
+    }
+    simdutf8::basic::from_utf8(bytes).ok().map(str::to_owned)
 }
 
 /// The text of a page from its decoded text: what loading reads, and what a diagnostic reads

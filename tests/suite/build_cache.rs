@@ -193,6 +193,31 @@ fn a_theme_change_and_a_code_language_change_show_at_once() {
 /// or index: none of the file; a damaged entry: not that entry) and warns, unless the file is
 /// merely another carnet's; it writes what a build without a cache writes, and leaves a good
 /// cache for the next build.
+/// A page the cache knows as clean text (its bytes decode to themselves with nothing to
+/// report) is taken without decoding; once its bytes change, it is decoded again: a byte order
+/// mark, Windows line endings and mojibake are seen to and reported as without the cache.
+#[test]
+fn a_source_known_clean_that_changes_is_decoded_and_reported_again() {
+    let tmp = site_with(SITE);
+    let site = tmp.path();
+    build_site(site);
+    build_site(site);
+    let damaged = "\u{feff}# Accueil\r\n\r\nL\u{c3}\u{a9}t\u{c3}\u{a9} est chaud, d\u{c3}\u{a9}j\u{c3}\u{a0}.\r\n";
+    write(site, "README.md", damaged.as_bytes());
+    let report = build_site(site);
+    assert!(
+        report.diagnostics.iter().any(|d| d.code == "mojibake"),
+        "{}",
+        list(&report.diagnostics.iter().collect::<Vec<_>>())
+    );
+    let page = std::fs::read_to_string(site.join("public/index.html")).expect("the page");
+    assert!(
+        page.contains("L\u{e9}t\u{e9} est chaud"),
+        "repaired: {page}"
+    );
+    assert_same_as_uncached(site);
+}
+
 #[test]
 fn a_damaged_truncated_or_foreign_cache_is_ignored_with_a_warning() {
     type Damage = fn(&mut Vec<u8>);
