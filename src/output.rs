@@ -22,7 +22,7 @@ use crate::diagnostic::Diagnostic;
 use crate::paths::output_path;
 use crate::paths::temp::{TempLock, gone_is_fine, sweep_abandoned, temp_prefix};
 use compare::{Compare, holds, open_plain, same_bytes};
-use manifest::{Identity, Manifest};
+use manifest::{Identity, Manifest, Written};
 
 /// A folder being filled with the next version of the output.
 #[derive(Debug)]
@@ -47,7 +47,7 @@ pub struct Staging {
     /// The hash of every output file, by its output-relative path, and the identity of the
     /// file written for it when it was written through a handle of this build (see
     /// [`Staging::written`]).
-    hashes: Mutex<rustc_hash::FxHashMap<Box<str>, (Hash, Option<Identity>)>>,
+    hashes: Mutex<rustc_hash::FxHashMap<Box<str>, Written>>,
     /// Outputs found in place, unchanged: linked into the staging folder only if something
     /// else changed ([`Staging::swap`]).
     in_place: Mutex<Vec<Box<str>>>,
@@ -564,7 +564,7 @@ pub struct Previous {
 struct Record {
     cache_dir: PathBuf,
     target: PathBuf,
-    hashes: Vec<(Box<str>, (Hash, Option<Identity>))>,
+    hashes: Vec<(Box<str>, Written)>,
 }
 
 impl Previous {

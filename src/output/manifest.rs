@@ -35,6 +35,11 @@ const MAGIC_FAMILY: &[u8; 7] = b"CARNETM";
 /// A BLAKE3 hash of an output file's bytes.
 pub type Hash = [u8; 32];
 
+/// What a build knows of an output file it put in the output folder: the hash of its bytes,
+/// and its identity when the build took it from the handle it wrote the file through (the
+/// others are looked up by path when the manifest is recorded).
+pub type Written = (Hash, Option<Identity>);
+
 /// What `lstat` says of a file, as far as a change of its bytes shows in it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Identity {
@@ -165,11 +170,7 @@ fn join(folder: &str, name: &str) -> String {
 /// Written under a new name and renamed over the old file, so a reader sees one or the other.
 /// When a file cannot be identified (gone, or not a plain file), the old manifest is removed
 /// and none is written: the next build then compares files, as without one.
-pub fn record(
-    cache_dir: &Path,
-    target: &Path,
-    hashes: Vec<(Box<str>, (Hash, Option<Identity>))>,
-) -> io::Result<()> {
+pub fn record(cache_dir: &Path, target: &Path, hashes: Vec<(Box<str>, Written)>) -> io::Result<()> {
     let path = cache_dir.join(FILE);
     // A file carnet makes beside the output, on its file system, tells the time of that file
     // system's clock (at its granularity) before any file is looked at.

@@ -13,7 +13,7 @@
 
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Write};
 use std::sync::Mutex;
 
 use rustc_hash::FxHashMap;
@@ -208,8 +208,8 @@ impl LlmsPieces {
             match span {
                 Some((at, len)) => {
                     piece.resize(len, 0);
-                    file.seek(SeekFrom::Start(at))?;
-                    file.read_exact(&mut piece)?;
+                    // One `pread`, not a seek and a read: ten thousand calls fewer.
+                    std::os::unix::fs::FileExt::read_exact_at(file, &mut piece, at)?;
                 }
                 None => {
                     piece.extend_from_slice(markdown_with(site, id, site_linker(site)).as_bytes())
