@@ -377,3 +377,84 @@ fn substitute_backrefs(source: &str, substitute: impl Fn(usize) -> Option<String
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::highlight::highlighter;
+    use crate::highlight::prefilter::bytes_after;
+
+    #[test]
+    fn a_match_past_the_limit_is_deferred_then_found_as_before() {
+        let h = highlighter();
+        let grammars = &h.grammars;
+        let (index, _) = h.syntax("rust").expect("the Rust grammar");
+        let start = grammars.start(index).expect("a grammar carnet reads");
+        let text = "    let total = count(\"items\") + 0x2a; // sum\n";
+        let mut after = Vec::new();
+        bytes_after(text, &mut after);
+        let line = Line {
+            text,
+            ascii: true,
+            bytes_after: after,
+            grammars,
+        };
+        let mut deferred = 0;
+        // The grammar's start context pushes its main one: the patterns of both.
+        let mut patterns = grammars
+            .info(start)
+            .expect("the start context")
+            .patterns
+            .clone();
+        for &flat in &patterns.clone() {
+            let compiled = grammars.compiled(flat).expect("a pattern carnet reads");
+            for &target in compiled.targets.as_ref().expect("resolved targets") {
+                patterns.extend(&grammars.info(target).expect("a context").patterns);
+            }
+        }
+        for &flat in &patterns {
+            let pattern = grammars.pattern(flat).expect("a match pattern");
+            // A line's first search, as `ParseState::parse_line` numbers lines.
+            let mut plain = Scratch {
+                stamp: 1,
+                ..Scratch::default()
+            };
+            if !search(0, &line, 0, usize::MAX, pattern, flat, None, &mut plain).unwrap() {
+                continue;
+            }
+            let (match_start, _) = whole_match(&plain.found).unwrap();
+            if match_start == 0 {
+                continue;
+            }
+            // A better match before it: this one is not looked for (an exact prefilter's
+            // answer, which needs no Oniguruma, is given all the same).
+            let mut scratch = Scratch {
+                stamp: 1,
+                ..Scratch::default()
+            };
+            let found = search(
+                0,
+                &line,
+                0,
+                match_start - 1,
+                pattern,
+                flat,
+                None,
+                &mut scratch,
+            );
+            if found == Ok(true) {
+                assert_eq!(scratch.found, plain.found, "{}", pattern.regex.regex_str());
+                continue;
+            }
+            assert_eq!(found, Ok(false), "{}", pattern.regex.regex_str());
+            let outcome = scratch.cache[flat.id as usize].outcome;
+            assert!(matches!(outcome, Outcome::Deferred(_)));
+            deferred += 1;
+            // Asked again without a limit, it finds what a search from scratch finds.
+            let found = search(0, &line, 0, usize::MAX, pattern, flat, None, &mut scratch);
+            assert_eq!(found, Ok(true), "{}", pattern.regex.regex_str());
+            assert_eq!(scratch.found, plain.found, "{}", pattern.regex.regex_str());
+        }
+        assert!(deferred > 0, "no pattern was deferred on this line");
+    }
+}
