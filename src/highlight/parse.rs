@@ -231,10 +231,18 @@ impl ParseState {
                     continue;
                 }
                 let pattern = grammars.pattern(flat)?;
+                // A match must begin before the best so far to replace it (or where it does,
+                // when the best would loop).
+                let limit = match min_start {
+                    usize::MAX => usize::MAX,
+                    _ if pop_would_loop => min_start,
+                    _ => min_start.saturating_sub(1),
+                };
                 if !search(
                     self.stack.len(),
                     line,
                     start,
+                    limit,
                     pattern,
                     flat,
                     captures,

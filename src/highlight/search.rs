@@ -51,8 +51,22 @@ pub(super) struct Scratch {
 pub(super) struct Cached {
     /// The line this result belongs to; other stamps mean "not searched on this line".
     pub(super) stamp: u32,
-    found: bool,
+    outcome: Outcome,
+    /// The match's positions, when `outcome` is `Found`.
     positions: Positions,
+}
+
+/// What is known of a pattern on the current line, from where it was last searched.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Outcome {
+    /// No match on the rest of the line.
+    #[default]
+    Absent,
+    /// The match is in `Cached::positions`.
+    Found,
+    /// No match begins before this position, where the prefilter found a candidate, and
+    /// Oniguruma has not been run: a match there would have begun after a better one.
+    Deferred(usize),
 }
 
 impl Scratch {
@@ -61,7 +75,7 @@ impl Scratch {
     pub(super) fn known_absent(&self, id: u32) -> bool {
         self.cache
             .get(id as usize)
-            .is_some_and(|cached| cached.stamp == self.stamp && !cached.found)
+            .is_some_and(|cached| cached.stamp == self.stamp && cached.outcome == Outcome::Absent)
     }
 }
 
@@ -94,11 +108,18 @@ pub(super) struct Line<'a> {
 }
 
 /// Searches `pattern` from `start`; on a match its positions are in `scratch.found`.
-/// `depth`: the parser's stack height.
+/// `depth`: the parser's stack height. `limit`: the last position a match may begin at to be
+/// of use to the caller (a better one was found before it); a match known to begin after it
+/// is not looked for further (`false`), its prefilter's candidate kept for a later search.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the parser's state, passed apart"
+)]
 pub fn search(
     depth: usize,
     line: &Line,
     start: usize,
+    limit: usize,
     pattern: &MatchPattern,
     flat: FlatPattern,
     captures: Option<&Captures>,
@@ -110,62 +131,113 @@ pub fn search(
         scratch.cache.resize(size, Cached::default());
     }
     let cached = &scratch.cache[id];
+    let mut from = None;
     if cached.stamp == scratch.stamp {
-        if !cached.found {
+        match cached.outcome {
             // No match on the rest of the line earlier: none now.
-            return Ok(false);
-        }
-        if cached.positions.first().copied().flatten().map(|p| p.0) >= Some(start) {
-            scratch.found.clone_from(&cached.positions);
-            return Ok(true);
+            Outcome::Absent => return Ok(false),
+            Outcome::Found => {
+                let found_at = cached.positions.first().copied().flatten().map(|p| p.0);
+                if found_at > Some(limit) {
+                    return Ok(false);
+                }
+                if found_at >= Some(start) {
+                    scratch.found.clone_from(&cached.positions);
+                    return Ok(true);
+                }
+            }
+            Outcome::Deferred(candidate) if candidate >= start => {
+                if candidate > limit {
+                    return Ok(false);
+                }
+                from = Some(candidate);
+            }
+            Outcome::Deferred(_) => {}
         }
     }
     let compiled = line.grammars.compiled(flat)?;
-    let (matched, can_cache) = match (pattern.has_captures, captures) {
+    let (found, can_cache) = match (pattern.has_captures, captures) {
         (true, Some(captures)) => (
-            search_with_refs(line, start, pattern, captures, scratch),
+            Found::from(search_with_refs(line, start, pattern, captures, scratch)),
             false,
         ),
-        _ => (
-            search_compiled(line, start, flat.id, compiled, scratch),
-            true,
-        ),
+        _ => {
+            let found = match from {
+                Some(candidate) => compiled
+                    .regex
+                    .as_ref()
+                    .is_some_and(|regex| run(regex, line.text, candidate, scratch))
+                    .into(),
+                None => search_compiled(line, start, limit, flat.id, compiled, scratch),
+            };
+            (found, true)
+        }
     };
-    if matched {
-        let (match_start, match_end) = whole_match(&scratch.found)?;
-        // As syntect: an empty match that does nothing would loop forever.
-        let does_something = match pattern.operation {
-            MatchOperation::None => match_start != match_end,
-            MatchOperation::Push(_) => depth < 100,
-            _ => true,
-        };
-        if can_cache && does_something {
+    match found {
+        Found::Match => {
+            let (match_start, match_end) = whole_match(&scratch.found)?;
+            // As syntect: an empty match that does nothing would loop forever.
+            let does_something = match pattern.operation {
+                MatchOperation::None => match_start != match_end,
+                MatchOperation::Push(_) => depth < 100,
+                _ => true,
+            };
+            if can_cache && does_something {
+                let entry = &mut scratch.cache[id];
+                entry.stamp = scratch.stamp;
+                entry.outcome = Outcome::Found;
+                entry.positions.clone_from(&scratch.found);
+            }
+            Ok(does_something)
+        }
+        Found::Deferred(candidate) => {
             let entry = &mut scratch.cache[id];
             entry.stamp = scratch.stamp;
-            entry.found = true;
-            entry.positions.clone_from(&scratch.found);
+            entry.outcome = Outcome::Deferred(candidate);
+            Ok(false)
         }
-        Ok(does_something)
-    } else {
-        if can_cache {
-            let entry = &mut scratch.cache[id];
-            entry.stamp = scratch.stamp;
-            entry.found = false;
+        Found::Nothing => {
+            if can_cache {
+                let entry = &mut scratch.cache[id];
+                entry.stamp = scratch.stamp;
+                entry.outcome = Outcome::Absent;
+            }
+            Ok(false)
         }
-        Ok(false)
     }
 }
 
-/// Runs a pattern's own regex (with its prefilter on ASCII lines) from `start`.
+/// What one search gave.
+enum Found {
+    /// A match, in `Scratch::found`.
+    Match,
+    Nothing,
+    /// Not searched: the prefilter's first candidate is past the caller's limit.
+    Deferred(usize),
+}
+
+impl From<bool> for Found {
+    fn from(matched: bool) -> Found {
+        if matched {
+            Found::Match
+        } else {
+            Found::Nothing
+        }
+    }
+}
+
+/// Runs a pattern's own regex (with its prefilter on ASCII lines) from `start`, unless the
+/// prefilter says a match would begin after `limit`.
 fn search_compiled(
     line: &Line,
     start: usize,
+    limit: usize,
     id: u32,
     compiled: &Compiled,
     scratch: &mut Scratch,
-) -> bool {
+) -> Found {
     let Some(regex) = &compiled.regex else {
-        return false;
+        return Found::Nothing;
     };
     let mut from = start;
     if !line.ascii
@@ -175,7 +247,7 @@ fn search_compiled(
         && !prefilter.may_match_any_text(after)
     {
         // No DFA on such a line, but a byte every match needs may be missing from its rest.
-        return false;
+        return Found::Nothing;
     }
     if line.ascii
         && scratch.prefilters_on
@@ -187,18 +259,21 @@ fn search_compiled(
         }
         let cache = scratch.prefilters[id].get_or_insert_with(|| prefilter.cache());
         match prefilter.candidate(cache, line.text, &line.bytes_after, start) {
-            Candidate::None => return false,
+            Candidate::None => return Found::Nothing,
             Candidate::At(candidate) => from = candidate,
             Candidate::Exact { start: s0, end } if !compiled.needs_groups => {
                 let start = s0;
                 scratch.found.clear();
                 scratch.found.push(Some((start, end)));
-                return true;
+                return Found::Match;
             }
             Candidate::Exact { start, .. } => from = start,
         }
+        if from > limit {
+            return Found::Deferred(from);
+        }
     }
-    run(regex, line.text, from, scratch)
+    run(regex, line.text, from, scratch).into()
 }
 
 /// All the groups of a match, where `positions` may hold only its span (an exact prefilter's
@@ -301,4 +376,85 @@ fn substitute_backrefs(source: &str, substitute: impl Fn(usize) -> Option<String
         out.push('\\');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::highlight::highlighter;
+    use crate::highlight::prefilter::bytes_after;
+
+    #[test]
+    fn a_match_past_the_limit_is_deferred_then_found_as_before() {
+        let h = highlighter();
+        let grammars = &h.grammars;
+        let (index, _) = h.syntax("rust").expect("the Rust grammar");
+        let start = grammars.start(index).expect("a grammar carnet reads");
+        let text = "    let total = count(\"items\") + 0x2a; // sum\n";
+        let mut after = Vec::new();
+        bytes_after(text, &mut after);
+        let line = Line {
+            text,
+            ascii: true,
+            bytes_after: after,
+            grammars,
+        };
+        let mut deferred = 0;
+        // The grammar's start context pushes its main one: the patterns of both.
+        let mut patterns = grammars
+            .info(start)
+            .expect("the start context")
+            .patterns
+            .clone();
+        for &flat in &patterns.clone() {
+            let compiled = grammars.compiled(flat).expect("a pattern carnet reads");
+            for &target in compiled.targets.as_ref().expect("resolved targets") {
+                patterns.extend(&grammars.info(target).expect("a context").patterns);
+            }
+        }
+        for &flat in &patterns {
+            let pattern = grammars.pattern(flat).expect("a match pattern");
+            // A line's first search, as `ParseState::parse_line` numbers lines.
+            let mut plain = Scratch {
+                stamp: 1,
+                ..Scratch::default()
+            };
+            if !search(0, &line, 0, usize::MAX, pattern, flat, None, &mut plain).unwrap() {
+                continue;
+            }
+            let (match_start, _) = whole_match(&plain.found).unwrap();
+            if match_start == 0 {
+                continue;
+            }
+            // A better match before it: this one is not looked for (an exact prefilter's
+            // answer, which needs no Oniguruma, is given all the same).
+            let mut scratch = Scratch {
+                stamp: 1,
+                ..Scratch::default()
+            };
+            let found = search(
+                0,
+                &line,
+                0,
+                match_start - 1,
+                pattern,
+                flat,
+                None,
+                &mut scratch,
+            );
+            if found == Ok(true) {
+                assert_eq!(scratch.found, plain.found, "{}", pattern.regex.regex_str());
+                continue;
+            }
+            assert_eq!(found, Ok(false), "{}", pattern.regex.regex_str());
+            let outcome = scratch.cache[flat.id as usize].outcome;
+            assert!(matches!(outcome, Outcome::Deferred(_)));
+            deferred += 1;
+            // Asked again without a limit, it finds what a search from scratch finds.
+            let found = search(0, &line, 0, usize::MAX, pattern, flat, None, &mut scratch);
+            assert_eq!(found, Ok(true), "{}", pattern.regex.regex_str());
+            assert_eq!(scratch.found, plain.found, "{}", pattern.regex.regex_str());
+        }
+        assert!(deferred > 0, "no pattern was deferred on this line");
+    }
 }
