@@ -44,6 +44,11 @@ struct Forms {
 }
 
 impl Recorded {
+    /// Frees every form (see [`super::index::Vocabulary::forget`]).
+    pub fn forget(&self) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Forms::default();
+    }
+
     /// Records `word`, whose terms under `analyzer` are `ids`: its form id, or [`NONE`] for a
     /// word not recorded (a stop word, or a language without stemmer).
     pub fn record(&self, analyzer: &Analyzer, word: &str, ids: [u32; 2]) -> u32 {

@@ -151,9 +151,13 @@ impl SearchIndexer {
         self.vocabulary.forget_memos();
     }
 
-    /// The term index of every page indexed ([`SearchIndexer::terms`]).
+    /// The term index of every page indexed ([`SearchIndexer::terms`]). The vocabulary is
+    /// freed then (see `Vocabulary::forget`): this indexer indexes no page after, and only
+    /// [`SearchIndexer::seal`]s what it made.
     pub fn make(&self, pages: Vec<PageTerms>) -> MadeIndex {
-        index::make_index(&self.analyzers, &self.vocabulary, pages)
+        let made = index::make_index(&self.analyzers, &self.vocabulary, pages);
+        self.vocabulary.forget();
+        made
     }
 
     /// The term shards and `meta.js` of `index`, made by this indexer, with the hashes of the

@@ -462,12 +462,14 @@ impl TermIndex {
     }
 
     /// The index's files: `meta.js` first, then each shard and its tail, with their hashes.
+    #[cfg(test)]
     pub fn shared_files(&self) -> Vec<(String, IndexedFile)> {
         let held = self.held_files().into_iter();
         held.map(|(path, file)| (path, file.file())).collect()
     }
 
-    /// [`TermIndex::shared_files`] as the index holds them (packed in a kept index).
+    /// The index's files as it holds them (packed in a kept index): `meta.js` first, then
+    /// each shard and its tail, with their hashes.
     pub fn held_files(&self) -> Vec<(String, HeldFile)> {
         let meta = HeldFile::hold(self.meta.clone(), false);
         let mut files = vec![("search/meta.js".to_owned(), meta)];
@@ -481,20 +483,38 @@ impl TermIndex {
         files
     }
 
-    /// The files as a build writes them (the index is dropped).
+    /// The files as a build writes them, in [`TermIndex::held_files`]' order. The bytes are
+    /// moved out of the index, not copied: the copy (16 MB on the 10,000-page distinct-code
+    /// corpus) was made while the index still held its own, with its encoded postings.
     pub fn into_files(self) -> TermFiles {
-        let files = self
-            .shared_files()
-            .into_iter()
-            .map(|(path, shared)| IndexFile {
-                path,
-                bytes: Arc::try_unwrap(shared.bytes).unwrap_or_else(|bytes| bytes.to_vec()),
-            })
-            .collect();
-        TermFiles {
-            version: self.version,
-            files,
+        let TermIndex {
+            encoded,
+            form_pages,
+            groups,
+            version,
+            meta,
+            ..
+        } = self;
+        drop((encoded, form_pages));
+        let bytes = |file: IndexedFile| Arc::try_unwrap(file.bytes).unwrap_or_else(|b| b.to_vec());
+        let mut files = vec![IndexFile {
+            path: "search/meta.js".to_owned(),
+            bytes: bytes(meta),
+        }];
+        for shard in groups.into_iter().flat_map(|g| g.shards) {
+            let name = file_name(&shard.key);
+            files.push(IndexFile {
+                path: format!("search/t/{name}.js"),
+                bytes: shard.body.into_bytes(),
+            });
+            if let Some(tail) = shard.tail {
+                files.push(IndexFile {
+                    path: format!("search/x/{name}.js"),
+                    bytes: tail.into_bytes(),
+                });
+            }
         }
+        TermFiles { version, files }
     }
 }
 

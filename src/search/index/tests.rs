@@ -147,3 +147,46 @@ fn file_names_are_safe_for_any_script() {
     assert_eq!(file_name("日"), "_65e5");
     assert_eq!(file_name("a-b"), "a_2db");
 }
+
+/// A build's index (made from its pages' terms, which it consumes, then sealed with the page
+/// files' hashes) has the files of the index of the same pages made in one go, tails included,
+/// and the vocabulary can be let go once it is made.
+#[test]
+fn a_made_index_has_the_files_of_its_pages_index() {
+    let fr = Analyzer::for_language("fr");
+    let analyzers = [("fr".to_string(), Analyzer::for_language("fr"))];
+    let vocabulary = Vocabulary::default();
+    let pages: Vec<PageTerms> = (0..HEAD_POSTINGS as u32 + 20)
+        .map(|id| {
+            let body = format!(
+                "commun réseau{} page{id} {}",
+                id % 7,
+                "mot ".repeat(id as usize % 5)
+            );
+            let sections = vec![Section {
+                text: body,
+                ..Section::default()
+            }];
+            let words = PageWords::of_sections(&sections);
+            let mut terms = page_terms(&fr, &vocabulary, id, "Titre", None, &words);
+            terms.file_hash = *blake3::hash(&id.to_le_bytes()).as_bytes();
+            terms
+        })
+        .collect();
+    let whole = term_files(&analyzers, &vocabulary, pages.iter().collect());
+    let hashes: Vec<(u32, [u8; 32])> = pages.iter().map(|p| (p.id, p.file_hash)).collect();
+    let made = make_index(&analyzers, &vocabulary, pages);
+    vocabulary.forget();
+    let made = made.files(&analyzers, &vocabulary, hashes.into_iter());
+    assert_eq!(made.version, whole.version);
+    let listed = |files: &TermFiles| -> Vec<(String, Vec<u8>)> {
+        files
+            .files
+            .iter()
+            .map(|f| (f.path.clone(), f.bytes.clone()))
+            .collect()
+    };
+    assert!(whole.files.iter().any(|f| f.path.starts_with("search/x/")));
+    assert_eq!(listed(&made), listed(&whole));
+    assert!(vocabulary.into_terms().is_empty());
+}

@@ -54,4 +54,12 @@ impl HeldFile {
             hash: self.hash,
         }
     }
+
+    /// The file's bytes, moved out when nothing else holds them (unpacked when held packed).
+    pub fn into_bytes(self) -> Vec<u8> {
+        match self.bytes {
+            Held::Plain(bytes) => Arc::try_unwrap(bytes).unwrap_or_else(|b| b.to_vec()),
+            Held::Packed(packed) => packed.unpack(),
+        }
+    }
 }

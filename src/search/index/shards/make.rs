@@ -66,6 +66,11 @@ impl TermIndex {
         index.form_pages = form_pages;
         index.write_all(context, names);
         drop(guard);
+        // A build's index is never updated: the encoded postings and the forms' page counts,
+        // which only writing the shards and updating read, are freed now rather than with the
+        // index, after the last pages, `llms-full.txt` and the term files are written.
+        index.encoded = Vec::new();
+        index.form_pages = Vec::new();
         index
     }
 
