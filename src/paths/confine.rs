@@ -99,7 +99,7 @@ impl SiteRoot {
     /// [`SiteRoot::read`] with a smaller limit (an include: [`MAX_PAGE_BYTES`]).
     pub fn read_bounded(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
         let resolved = self.resolve(path).map_err(Escape::into_io)?;
-        read_within(&resolved, std::fs::metadata(&resolved)?.len(), limit)
+        read_within(std::fs::File::open(&resolved)?, limit)
     }
 
     /// [`SiteRoot::read_listed`] for a text source: a page ([`MAX_PAGE_BYTES`]) or SUMMARY.md
@@ -117,7 +117,7 @@ impl SiteRoot {
             use std::os::unix::fs::OpenOptionsExt;
             options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
         }
-        let mut file = match options.open(path) {
+        let file = match options.open(path) {
             Ok(file) => file,
             #[cfg(unix)]
             Err(err) if err.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
@@ -125,13 +125,7 @@ impl SiteRoot {
             }
             Err(err) => return Err(err),
         };
-        let len = file.metadata()?.len();
-        if len > limit {
-            return Err(too_large(len, limit));
-        }
-        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-        io::Read::read_to_end(&mut file, &mut bytes)?;
-        Ok(bytes)
+        read_within(file, limit)
     }
 
     /// Reads a file the walk of the site listed. The walk checked its folders, and a folder
@@ -185,12 +179,16 @@ fn lexical(path: &Path) -> PathBuf {
     out
 }
 
-/// Reads a file whose size was just seen to be `len`, refusing one above `limit`.
-fn read_within(path: &Path, len: u64, limit: u64) -> io::Result<Vec<u8>> {
+/// Reads the open `file` whole, refusing one above `limit` bytes: its length is asked of the
+/// handle, so it is the length of the file read, not of whatever the path names by then.
+fn read_within(mut file: std::fs::File, limit: u64) -> io::Result<Vec<u8>> {
+    let len = file.metadata()?.len();
     if len > limit {
         return Err(too_large(len, limit));
     }
-    std::fs::read(path)
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    io::Read::read_to_end(&mut file, &mut bytes)?;
+    Ok(bytes)
 }
 
 #[cfg(test)]
