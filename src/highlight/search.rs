@@ -56,17 +56,29 @@ pub(super) struct Cached {
     positions: Positions,
 }
 
-/// What is known of a pattern on the current line, from where it was last searched.
+/// What is known of a pattern on the current line, from where it was last searched (kept in
+/// the line's table), and what one search gives.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 enum Outcome {
     /// No match on the rest of the line.
     #[default]
     Absent,
-    /// The match is in `Cached::positions`.
+    /// A match: in `Cached::positions` for the table, in `Scratch::found` just after a search.
     Found,
     /// No match begins before this position, where the prefilter found a candidate, and
     /// Oniguruma has not been run: a match there would have begun after a better one.
     Deferred(usize),
+}
+
+/// What an Oniguruma search gave: it says only whether it matched.
+impl From<bool> for Outcome {
+    fn from(matched: bool) -> Outcome {
+        if matched {
+            Outcome::Found
+        } else {
+            Outcome::Absent
+        }
+    }
 }
 
 impl Scratch {
@@ -158,7 +170,7 @@ pub fn search(
     let compiled = line.grammars.compiled(flat)?;
     let (found, can_cache) = match (pattern.has_captures, captures) {
         (true, Some(captures)) => (
-            Found::from(search_with_refs(line, start, pattern, captures, scratch)),
+            Outcome::from(search_with_refs(line, start, pattern, captures, scratch)),
             false,
         ),
         _ => {
@@ -174,7 +186,7 @@ pub fn search(
         }
     };
     match found {
-        Found::Match => {
+        Outcome::Found => {
             let (match_start, match_end) = whole_match(&scratch.found)?;
             // As syntect: an empty match that does nothing would loop forever.
             let does_something = match pattern.operation {
@@ -190,38 +202,19 @@ pub fn search(
             }
             Ok(does_something)
         }
-        Found::Deferred(candidate) => {
+        Outcome::Deferred(candidate) => {
             let entry = &mut scratch.cache[id];
             entry.stamp = scratch.stamp;
             entry.outcome = Outcome::Deferred(candidate);
             Ok(false)
         }
-        Found::Nothing => {
+        Outcome::Absent => {
             if can_cache {
                 let entry = &mut scratch.cache[id];
                 entry.stamp = scratch.stamp;
                 entry.outcome = Outcome::Absent;
             }
             Ok(false)
-        }
-    }
-}
-
-/// What one search gave.
-enum Found {
-    /// A match, in `Scratch::found`.
-    Match,
-    Nothing,
-    /// Not searched: the prefilter's first candidate is past the caller's limit.
-    Deferred(usize),
-}
-
-impl From<bool> for Found {
-    fn from(matched: bool) -> Found {
-        if matched {
-            Found::Match
-        } else {
-            Found::Nothing
         }
     }
 }
@@ -235,9 +228,9 @@ fn search_compiled(
     id: u32,
     compiled: &Compiled,
     scratch: &mut Scratch,
-) -> Found {
+) -> Outcome {
     let Some(regex) = &compiled.regex else {
-        return Found::Nothing;
+        return Outcome::Absent;
     };
     let mut from = start;
     if !line.ascii
@@ -247,7 +240,7 @@ fn search_compiled(
         && !prefilter.may_match_any_text(after)
     {
         // No DFA on such a line, but a byte every match needs may be missing from its rest.
-        return Found::Nothing;
+        return Outcome::Absent;
     }
     if line.ascii
         && scratch.prefilters_on
@@ -259,18 +252,18 @@ fn search_compiled(
         }
         let cache = scratch.prefilters[id].get_or_insert_with(|| prefilter.cache());
         match prefilter.candidate(cache, line.text, &line.bytes_after, start) {
-            Candidate::None => return Found::Nothing,
+            Candidate::None => return Outcome::Absent,
             Candidate::At(candidate) => from = candidate,
             Candidate::Exact { start: s0, end } if !compiled.needs_groups => {
                 let start = s0;
                 scratch.found.clear();
                 scratch.found.push(Some((start, end)));
-                return Found::Match;
+                return Outcome::Found;
             }
             Candidate::Exact { start, .. } => from = start,
         }
         if from > limit {
-            return Found::Deferred(from);
+            return Outcome::Deferred(from);
         }
     }
     run(regex, line.text, from, scratch).into()
