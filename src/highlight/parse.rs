@@ -224,10 +224,12 @@ impl ParseState {
         let mut min_start = usize::MAX;
         let mut best: Option<Best> = None;
         let mut pop_would_loop = false;
+        let after = line.bytes_after.get(start).copied();
         for (from_with_prototype, ctx, captures) in chain {
             for &flat in &grammars.info(ctx)?.patterns {
-                if scratch.known_absent(flat.id) {
-                    // Most of a context's patterns, after the first token of a line.
+                if scratch.ruled_out(flat.id, after, line.ascii) {
+                    // Most of a context's patterns: found absent earlier on the line, or
+                    // lacking a byte every match needs in the rest of it.
                     continue;
                 }
                 let pattern = grammars.pattern(flat)?;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use syntect::parsing::syntax_definition::{MatchOperation, MatchPattern};
 
 use super::grammar::{Compiled, FlatPattern, GrammarError, Grammars, compile_regex};
-use super::prefilter::{Candidate, PrefilterCache};
+use super::prefilter::{BitTests, Candidate, PrefilterCache};
 
 /// Capture positions of a match: group 0 is the whole match.
 pub(super) type Positions = Vec<Option<(usize, usize)>>;
@@ -54,6 +54,9 @@ pub(super) struct Cached {
     outcome: Outcome,
     /// The match's positions, when `outcome` is `Found`.
     positions: Positions,
+    /// The pattern's prefilter's first bit tests (of any line, not this one's), once the
+    /// pattern was searched with its own regex: [`Scratch::ruled_out`] runs them.
+    tests: Option<BitTests>,
 }
 
 /// What is known of a pattern on the current line, from where it was last searched (kept in
@@ -82,12 +85,29 @@ impl From<bool> for Outcome {
 }
 
 impl Scratch {
-    /// Whether pattern `id` was searched on this line and found nothing from where it was
-    /// searched: it finds nothing further on either ([`search`] would say so from its table).
-    pub(super) fn known_absent(&self, id: u32) -> bool {
-        self.cache
-            .get(id as usize)
-            .is_some_and(|cached| cached.stamp == self.stamp && cached.outcome == Outcome::Absent)
+    /// Whether pattern `id` cannot match the line from a position with `after` at or after
+    /// it (`Line::bytes_after`): it was searched on this line and found nothing from where it
+    /// was searched, or its prefilter's first bit tests fail there (then it is recorded as
+    /// absent, as [`search`] would have). Either way [`search`] would say `false`, at more cost.
+    pub(super) fn ruled_out(&mut self, id: u32, after: Option<u128>, ascii: bool) -> bool {
+        let stamp = self.stamp;
+        let Some(cached) = self.cache.get_mut(id as usize) else {
+            return false;
+        };
+        if cached.stamp == stamp && cached.outcome == Outcome::Absent {
+            return true;
+        }
+        // A match found or deferred on this line from `after`'s position on holds the bytes
+        // the tests ask for: only a match before it, no longer of use, is replaced.
+        let fails = cached
+            .tests
+            .zip(after)
+            .is_some_and(|(tests, after)| tests.rule_out(after, ascii));
+        if fails {
+            cached.stamp = stamp;
+            cached.outcome = Outcome::Absent;
+        }
+        fails
     }
 }
 
@@ -174,6 +194,16 @@ pub fn search(
             false,
         ),
         _ => {
+            if !pattern.has_captures && scratch.prefilters_on && scratch.cache[id].tests.is_none() {
+                // Not for a pattern with back references: searched with a regex made from
+                // the captures when there are some, without its prefilter.
+                scratch.cache[id].tests = Some(
+                    compiled
+                        .prefilter
+                        .as_ref()
+                        .map_or(BitTests::NONE, |prefilter| prefilter.bit_tests()),
+                );
+            }
             let found = match from {
                 Some(candidate) => compiled
                     .regex

@@ -58,6 +58,44 @@ pub(super) struct Prefilter {
     exact: bool,
 }
 
+/// The first of a prefilter's bit tests, copied where the parser checks a pattern before
+/// reaching for it (its grammar entry, its compiled form, this prefilter): most patterns of a
+/// context are ruled out by them on most lines, and a pattern that passes is searched as
+/// before, [`Prefilter::candidate`] running every test again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct BitTests {
+    /// On ASCII lines: the bytes a match begins with, and the rarest set a match holds a byte
+    /// of (`NO_TEST` for a test the prefilter does not have).
+    ascii: [u128; 2],
+    /// On lines with text outside ASCII: the rarest of the sets of atoms that match only
+    /// ASCII characters (see [`Prefilter::may_match_any_text`]).
+    any_text: u128,
+}
+
+/// A test left out: every ASCII byte, which only the end of a line lacks, where a pattern
+/// that may match empty text (`$`) can still match. No test [`BitTests`] keeps is every ASCII
+/// byte but a `first` set, which the prefilter runs anyway.
+const NO_TEST: u128 = u128::MAX;
+
+impl BitTests {
+    /// Tests no position fails: for a pattern without a prefilter.
+    pub const NONE: BitTests = BitTests {
+        ascii: [NO_TEST; 2],
+        any_text: NO_TEST,
+    };
+
+    /// Whether a search from a position with `after` at or after it (`bytes_after` of an
+    /// ASCII line, `ascii_bytes_after` of another) cannot match: the prefilter would say so.
+    pub fn rule_out(&self, after: u128, ascii: bool) -> bool {
+        let fails = |test: u128| after & test == 0 && test != NO_TEST;
+        if ascii {
+            fails(self.ascii[0]) || fails(self.ascii[1])
+        } else {
+            fails(self.any_text)
+        }
+    }
+}
+
 /// A prefilter's working memory, one per thread.
 pub(super) type PrefilterCache = hybrid::regex::Cache;
 
@@ -98,6 +136,18 @@ impl Prefilter {
         self.needs_on_any_text
             .iter()
             .all(|need| ascii_after & need != 0)
+    }
+
+    /// The first of the bit tests [`Prefilter::candidate`] and
+    /// [`Prefilter::may_match_any_text`] run, for the parser to run before a search.
+    pub fn bit_tests(&self) -> BitTests {
+        BitTests {
+            ascii: [
+                self.first.unwrap_or(NO_TEST),
+                self.needs.first().copied().unwrap_or(NO_TEST),
+            ],
+            any_text: self.needs_on_any_text.first().copied().unwrap_or(NO_TEST),
+        }
     }
 
     pub fn cache(&self) -> PrefilterCache {
