@@ -284,6 +284,73 @@ fn prefilters_never_rule_out_a_match_on_non_ascii_text() {
     );
 }
 
+/// The bit tests the parse loop runs before searching a pattern (`Scratch::ruled_out`) never
+/// rule out a search Oniguruma finds a match for: every pattern of the sample languages'
+/// grammars, on their ASCII lines and on the samples made non-ASCII, from the line start, its
+/// middle and its end (where only patterns that may match empty text can match).
+#[test]
+fn bit_tests_never_rule_out_a_match() {
+    let h = highlighter();
+    let sets = prefilter::AtomSets::default();
+    let (mut ruled_out, mut matched) = (0, 0);
+    let mut after = Vec::new();
+    for ascii in [true, false] {
+        let (syntaxes, lines) = if ascii {
+            sample_lines(h, |text| text.to_owned(), true)
+        } else {
+            sample_lines(h, non_ascii, false)
+        };
+        for syntax in syntaxes {
+            for pattern in h.grammars.patterns_of(syntax) {
+                let source = pattern.regex.regex_str();
+                let (Some(regex), Some(prefilter)) = (
+                    grammar::compile_regex(source),
+                    prefilter::Prefilter::new(source, &sets),
+                ) else {
+                    continue;
+                };
+                let tests = prefilter.bit_tests();
+                for line in &lines {
+                    if ascii {
+                        prefilter::bytes_after(line, &mut after);
+                    } else {
+                        prefilter::ascii_bytes_after(line, &mut after);
+                    }
+                    let middle = (0..=line.len() / 2)
+                        .rev()
+                        .find(|&i| line.is_char_boundary(i))
+                        .unwrap_or(0);
+                    for start in [0, middle, line.len()] {
+                        let out = tests.rule_out(after[start], ascii);
+                        let found = regex.search_with_param(
+                            line,
+                            start,
+                            line.len(),
+                            onig::SearchOptions::SEARCH_OPTION_NONE,
+                            None,
+                            onig::MatchParam::default(),
+                        );
+                        if let Ok(Some(at)) = found {
+                            matched += 1;
+                            assert!(
+                                !out,
+                                "{source:?} matches {line:?} at {at} (from {start}); the bit tests rule it out"
+                            );
+                        } else if out {
+                            ruled_out += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(matched > 0);
+    assert!(
+        ruled_out > matched,
+        "{ruled_out} ruled out, {matched} matched"
+    );
+}
+
 /// The syntaxes of the sample files and every 25th of their lines, each sample's text first
 /// made by `text`, keeping the lines that are ASCII (`ascii`) or those that are not.
 fn sample_lines(

@@ -477,6 +477,31 @@ mod tests {
         assert_eq!(needs_on_any_text(r"(?i)end\("), vec![set(b"(")]);
     }
 
+    fn bit_tests(pattern: &str) -> BitTests {
+        Prefilter::new(pattern, &AtomSets::default())
+            .expect("a pattern the prefilter reads")
+            .bit_tests()
+    }
+
+    #[test]
+    fn bit_tests_rule_out_what_lacks_a_needed_byte() {
+        let quoted = bit_tests(r#""[a-z]+""#);
+        assert!(quoted.rule_out(set(b"abc "), true));
+        assert!(!quoted.rule_out(set(b"\"a"), true));
+        // On other text, only from atoms that match nothing outside ASCII: `"`, `[a-z]`.
+        assert!(quoted.rule_out(set(b"abc "), false));
+        assert!(!bit_tests(r"\w+").rule_out(set(b" "), false));
+    }
+
+    #[test]
+    fn bit_tests_leave_the_end_of_a_line_to_patterns_that_may_match_empty_text() {
+        // The end of a line has no byte after it: `$` still matches there, `x` cannot.
+        assert!(!bit_tests(r"(?m:$)").rule_out(0, true));
+        assert!(!bit_tests(r"(?=\s*$)").rule_out(0, true));
+        assert!(!bit_tests(r"(?m:$)").rule_out(0, false));
+        assert!(bit_tests(r"x").rule_out(0, true));
+    }
+
     #[test]
     fn optional_parts_and_alternatives_with_an_empty_branch_need_nothing() {
         assert!(needs(r"x*").is_empty());
