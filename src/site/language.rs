@@ -205,9 +205,12 @@ mod tests {
         assert!(decided(&FxHashMap::default(), 0));
     }
 
-    /// A memo in memory that counts what it was asked.
+    /// What the memo in memory holds, and how many times it was told to keep something.
+    type Kept = (FxHashMap<[u8; 32], Option<String>>, usize);
+
+    /// A memo in memory that counts what it was asked to keep.
     #[derive(Default)]
-    struct Memo(std::sync::Mutex<(FxHashMap<[u8; 32], Option<String>>, usize)>);
+    struct Memo(std::sync::Mutex<Kept>);
 
     impl LanguageMemo for Memo {
         fn recall(&self, samples: &[u8; 32]) -> Option<Option<String>> {
