@@ -654,6 +654,14 @@ fn take_page_parts(page: &mut std::sync::Arc<Page>) -> PageParts {
     }
 }
 
+/// The error for a page whose texts, from the build cache, do not unpack: only a hand-made
+/// entry can do that (see [`crate::markdown::PackedParts::try_unpack`]). The build stops
+/// before anything is replaced; the page cannot be rendered again from its source here.
+fn unpackable_error(page: &Page) -> Diagnostic {
+    let message = "this page's entry in the build cache does not unpack (the cache was not written whole by carnet); remove `.carnet-cache/` and build again";
+    Diagnostic::error("cache-damaged", message).in_file(page.display_path.clone())
+}
+
 /// Writes one page's outputs in the page loop: its HTML, its search file, its `.md` and its
 /// piece of `llms-full.txt`.
 struct PageWriter<'a> {
@@ -678,6 +686,9 @@ impl PageWriter<'_> {
         indexer: Option<&SearchIndexer>,
     ) -> PageOutcome {
         let site = self.site;
+        if !parts.unpack() {
+            return (vec![unpackable_error(&site.pages[id])], None, None);
+        }
         let html = parts.take_html();
         let (content, mut found) = page_content_of(site, id, &html);
         drop(html);
