@@ -15,7 +15,7 @@
 //! the theme ([`crate::render::render_digest`]).
 //!
 //! A space's detected language is kept under the hash of the samples it was detected from
-//! ([`crate::site::language::LanguageMemo`]).
+//! (whatlang's answer is a function of them and of the binary).
 //!
 //! The table is opened before the pages are loaded (the site's assembly recalls languages from
 //! it) and kept for the write phase, apart from the fragments (whose file is written and let go
@@ -138,9 +138,11 @@ impl OutputCache {
     }
 }
 
-impl crate::site::language::LanguageMemo for OutputCache {
-    /// The entry is a tag byte (0: no language, 1: the tag follows); anything else is a miss.
-    fn recall(&self, samples: &Key) -> Option<Option<String>> {
+impl OutputCache {
+    /// The language detected from the samples hashing to `samples`, if an earlier build kept
+    /// it: `Some(None)` when their text named none clearly. The entry is a tag byte (0: no
+    /// language, 1: the tag follows); anything else is a miss.
+    pub fn language(&self, samples: &Key) -> Option<Option<String>> {
         match self.table.get(&self.language_key(samples))? {
             [0] => Some(None),
             [1, tag @ ..] => Some(Some(std::str::from_utf8(tag).ok()?.to_owned())),
@@ -148,16 +150,15 @@ impl crate::site::language::LanguageMemo for OutputCache {
         }
     }
 
-    fn remember(&self, samples: &Key, language: Option<&str>) {
+    /// Keeps what the samples hashing to `samples` were detected to be written in.
+    pub fn keep_language(&self, samples: &Key, language: Option<&str>) {
         let entry = match language {
             None => vec![0],
             Some(tag) => [&[1], tag.as_bytes()].concat(),
         };
         self.table.put(self.language_key(samples), &entry);
     }
-}
 
-impl OutputCache {
     fn language_key(&self, samples: &Key) -> Key {
         key_of(&self.identity, b"language", &[samples])
     }

@@ -45,6 +45,16 @@ pub trait LanguageMemo: Sync {
     fn remember(&self, samples: &[u8; 32], language: Option<&str>);
 }
 
+impl LanguageMemo for crate::cache::OutputCache {
+    fn recall(&self, samples: &[u8; 32]) -> Option<Option<String>> {
+        self.language(samples)
+    }
+
+    fn remember(&self, samples: &[u8; 32], language: Option<&str>) {
+        self.keep_language(samples, language);
+    }
+}
+
 /// The language most of `pages` are written in, as a BCP 47 tag (`fr`, `zh`), when the text
 /// says it clearly; taken from `memo` when an earlier build detected it from the same samples.
 ///
