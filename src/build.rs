@@ -25,6 +25,7 @@ use crate::render::{
     set_site_globals,
 };
 use crate::search::{PageTerms, SearchIndexer};
+use crate::site::language::LanguageMemo;
 use crate::site::spaces::SpaceSpec;
 use crate::site::spaces::discover_spaces;
 use crate::site::{LoadContext, Page, PageId, Site, SummaryCache, assemble_site, load_page};
@@ -122,7 +123,20 @@ pub fn build(options: &BuildOptions) -> BuildReport {
 
 /// Runs the pipeline, recording into `report`.
 fn build_site(config: SiteConfig, options: &BuildOptions, report: &mut BuildReport) {
-    let mut site = report.time("load", |r| load_site(config, &mut r.diagnostics));
+    let mut outputs = None;
+    let mut site = report.time("load", |r| {
+        // Opened first: the assembly recalls the spaces' languages from it. Not by `check`,
+        // which writes nothing and saves no cache.
+        if !options.check_only
+            && let Some(settings) = &config.cache
+        {
+            let (opened, found) = OutputCache::open(settings);
+            r.diagnostics.extend(found);
+            outputs = opened;
+        }
+        let languages = outputs.as_ref().map(|o| o as &dyn LanguageMemo);
+        load_site(config, languages, &mut r.diagnostics)
+    });
     report
         .diagnostics
         .extend(crate::render::check_site_images(&site));
@@ -181,11 +195,6 @@ fn build_site(config: SiteConfig, options: &BuildOptions, report: &mut BuildRepo
             return;
         }
     };
-    let outputs = site.config.cache.as_ref().and_then(|settings| {
-        let (outputs, found) = OutputCache::open(settings);
-        report.diagnostics.extend(found);
-        outputs
-    });
     report.pages = report.time("render", |r| {
         write_site(
             &mut site,
@@ -275,8 +284,13 @@ impl Inputs {
 }
 
 /// Phase 1 and assembly: every page loaded in parallel (from the build cache where it holds
-/// them, see [`crate::cache`]), then the site model.
-pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site {
+/// them, see [`crate::cache`]), then the site model; the spaces' detected languages recalled
+/// from and kept in `languages` (see [`LanguageMemo`]).
+pub fn load_site(
+    config: SiteConfig,
+    languages: Option<&dyn LanguageMemo>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Site {
     // Opening the cache hashes the carnet binary (to tell its entries from another version's),
     // and walking the sources waits on the file system: both alone on one core, so side by side.
     let mut found = Vec::new();
@@ -321,7 +335,16 @@ pub fn load_site(config: SiteConfig, diagnostics: &mut Vec<Diagnostic>) -> Site 
     // Saving the cache (on an unchanged site: letting its map go) beside the assembly.
     let (saved, (site, site_diagnostics)) = rayon::join(
         || cache.map(Cache::save).unwrap_or_default(),
-        || assemble_site(config, pages, sources.assets, spaces, &mut summaries),
+        || {
+            assemble_site(
+                config,
+                pages,
+                sources.assets,
+                spaces,
+                &mut summaries,
+                languages,
+            )
+        },
     );
     diagnostics.extend(saved);
     diagnostics.extend(site_diagnostics);
@@ -631,6 +654,14 @@ fn take_page_parts(page: &mut std::sync::Arc<Page>) -> PageParts {
     }
 }
 
+/// The error for a page whose texts, from the build cache, do not unpack: only a hand-made
+/// entry can do that (see [`crate::markdown::PackedParts::try_unpack`]). The build stops
+/// before anything is replaced; the page cannot be rendered again from its source here.
+fn unpackable_error(page: &Page) -> Diagnostic {
+    let message = "this page's entry in the build cache does not unpack (the cache was not written whole by carnet); remove `.carnet-cache/` and build again";
+    Diagnostic::error("cache-damaged", message).in_file(page.display_path.clone())
+}
+
 /// Writes one page's outputs in the page loop: its HTML, its search file, its `.md` and its
 /// piece of `llms-full.txt`.
 struct PageWriter<'a> {
@@ -655,6 +686,9 @@ impl PageWriter<'_> {
         indexer: Option<&SearchIndexer>,
     ) -> PageOutcome {
         let site = self.site;
+        if !parts.unpack() {
+            return (vec![unpackable_error(&site.pages[id])], None, None);
+        }
         let html = parts.take_html();
         let (content, mut found) = page_content_of(site, id, &html);
         drop(html);

@@ -114,12 +114,12 @@ impl Cache {
     }
 }
 
-/// An entry of a table whose checksum held; one that does not decode, or whose packed texts
-/// do not unpack (it cannot happen, short of a bug or a hand-made file), is a miss.
+/// An entry of a table whose checksum held; one that does not decode (it cannot happen, short
+/// of a bug or a hand-made file) is a miss. Its packed texts are not unpacked to check them
+/// here: the page loop unpacks them once, and stops the build on parts that do not unpack
+/// (see [`crate::markdown::PackedParts::try_unpack`]).
 fn decode(bytes: &[u8]) -> Option<Entry> {
-    let entry: Entry = postcard::from_bytes(bytes).ok()?;
-    let sound = entry.fragment.packed.as_ref().is_none_or(|p| p.is_sound());
-    sound.then_some(entry)
+    postcard::from_bytes(bytes).ok()
 }
 
 /// What an include read found, as a hash; `None` for a failure that may not happen again.

@@ -14,9 +14,12 @@
 //! its output path and the digest of everything rendering reads of the rest of the site and of
 //! the theme ([`crate::render::render_digest`]).
 //!
-//! The table is opened for the write phase only, apart from the fragments (whose file is
-//! written and let go once the pages are loaded, so its map does not stay resident while the
-//! pages are rendered).
+//! A space's detected language is kept under the hash of the samples it was detected from
+//! (whatlang's answer is a function of them and of the binary).
+//!
+//! The table is opened before the pages are loaded (the site's assembly recalls languages from
+//! it) and kept for the write phase, apart from the fragments (whose file is written and let go
+//! once the pages are loaded, so its map does not stay resident while the pages are rendered).
 
 use super::table::{Key, Table};
 use super::{
@@ -132,6 +135,32 @@ impl OutputCache {
     pub fn keep_page_html(&self, key: Key, html: &[u8], hash: &Key) {
         self.table.put(key, html);
         self.table.put(hash_key(&key), hash);
+    }
+}
+
+impl OutputCache {
+    /// The language detected from the samples hashing to `samples`, if an earlier build kept
+    /// it: `Some(None)` when their text named none clearly. The entry is a tag byte (0: no
+    /// language, 1: the tag follows); anything else is a miss.
+    pub fn language(&self, samples: &Key) -> Option<Option<String>> {
+        match self.table.get(&self.language_key(samples))? {
+            [0] => Some(None),
+            [1, tag @ ..] => Some(Some(std::str::from_utf8(tag).ok()?.to_owned())),
+            _ => None,
+        }
+    }
+
+    /// Keeps what the samples hashing to `samples` were detected to be written in.
+    pub fn keep_language(&self, samples: &Key, language: Option<&str>) {
+        let entry = match language {
+            None => vec![0],
+            Some(tag) => [&[1], tag.as_bytes()].concat(),
+        };
+        self.table.put(self.language_key(samples), &entry);
+    }
+
+    fn language_key(&self, samples: &Key) -> Key {
+        key_of(&self.identity, b"language", &[samples])
     }
 }
 

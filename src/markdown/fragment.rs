@@ -97,21 +97,30 @@ impl Fragment {
         self.packed = Some(Box::new(packed));
     }
 
-    /// Puts what [`Fragment::pack`] packed back in the plain fields.
-    pub fn unpack(&mut self) {
+    /// Puts what [`Fragment::pack`] packed back in the plain fields; `false` when the packed
+    /// parts do not unpack (a hand-made build cache entry: see [`PackedParts::try_unpack`]),
+    /// and the fields are left empty.
+    pub fn unpack(&mut self) -> bool {
         let Some(packed) = self.packed.take() else {
-            return;
+            return true;
         };
-        let Parts {
+        let Some(Parts {
             html,
             markdown,
             sections,
-        } = packed.unpack();
+        }) = packed.try_unpack()
+        else {
+            if let Some(plain) = &mut self.markdown {
+                plain.text = String::new();
+            }
+            return false;
+        };
         self.html = html;
         if let (Some(plain), Some(text)) = (&mut self.markdown, markdown) {
             plain.text = text;
         }
         self.sections = sections;
+        true
     }
 
     /// What a build writes of the page and then frees, taken out: the HTML, the Markdown and

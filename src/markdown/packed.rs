@@ -74,8 +74,7 @@ impl Packed {
     /// `read` over the bytes unpacked into the thread's buffer, or `None` when these are not
     /// LZ4 that decodes to the stated length (only bytes read from the build cache can be).
     /// The buffer is reused: a fresh one per page cost its zeroing and a page fault per 4 KB
-    /// on every page a build unpacks (twice for a page from the build cache, checked then
-    /// used). `read` must not unpack (the buffer is in use).
+    /// on every page a build unpacks. `read` must not unpack (the buffer is in use).
     fn with_unpacked<T>(&self, read: impl FnOnce(&[u8]) -> T) -> Option<T> {
         // Nothing was compressed: LZ4 has no block for no bytes.
         if self.len == 0 {
@@ -115,6 +114,7 @@ pub struct PackedParts {
 }
 
 /// What [`PackedParts::unpack`] gives back.
+#[derive(Default)]
 pub struct Parts {
     pub html: String,
     pub markdown: Option<String>,
@@ -144,7 +144,20 @@ impl PackedParts {
         }
     }
 
+    /// The parts, or nothing (see [`PackedParts::try_unpack`]) when they do not unpack.
     pub fn unpack(&self) -> Parts {
+        self.try_unpack().unwrap_or_default()
+    }
+
+    /// The parts, when they unpack: LZ4 that decodes to the stated length, split into parts
+    /// that are each UTF-8. Parts this process packed always do. Parts read from the build
+    /// cache are not checked when they are read (that unpacked every cached page twice in a
+    /// warm build, 5 % of its CPU time): an entry whose checksum held was written whole, so
+    /// only a hand-made one (its checksum made to hold) can fail here, and a hand-made entry
+    /// could as well hold parts that unpack to any text. A build's page loop unpacks each page
+    /// with this ([`super::Fragment::unpack`]) and stops on an error for one that does not;
+    /// elsewhere such parts read as empty, never a panic.
+    pub fn try_unpack(&self) -> Option<Parts> {
         self.packed
             .with_unpacked(|bytes| {
                 let split = self.split(bytes)?;
@@ -163,17 +176,6 @@ impl PackedParts {
                 })
             })
             .flatten()
-            .expect("packed by PackedParts::pack, or checked by is_sound")
-    }
-
-    /// Whether these parts unpack: LZ4 that decodes to the stated length, split into parts that
-    /// are each UTF-8. [`PackedParts::unpack`] relies on it; parts this process packed always
-    /// are, parts read from the build cache are checked with this before they are used (an
-    /// entry whose checksum holds may still have been written by someone else).
-    pub fn is_sound(&self) -> bool {
-        self.packed
-            .with_unpacked(|bytes| self.split(bytes).is_some())
-            .unwrap_or(false)
     }
 
     /// The unpacked `bytes` cut into their parts, each checked as UTF-8 (SIMD: the standard
@@ -298,8 +300,8 @@ mod tests {
         assert!(empty.html.is_empty() && empty.markdown.is_none() && empty.sections.is_empty());
     }
 
-    /// What the build cache gives back goes through `is_sound` before anything unpacks it: a
-    /// hand-made entry (its checksum made to hold) must be a miss, not a panic.
+    /// What the build cache gives back is unpacked with `try_unpack`: parts of a hand-made
+    /// entry (its checksum made to hold) that do not unpack are found out, never a panic.
     #[test]
     fn only_parts_that_unpack_are_sound() {
         let sections = [Section {
@@ -308,12 +310,18 @@ mod tests {
             text: "Du texte. ".repeat(50),
         }];
         let good = PackedParts::pack("<p>été</p>", Some("été"), &sections);
-        assert!(good.is_sound());
-        assert!(PackedParts::pack("", None, &[]).is_sound());
+        assert!(good.try_unpack().is_some());
+        assert!(PackedParts::pack("", None, &[]).try_unpack().is_some());
         let roundtrip: PackedParts =
             postcard::from_bytes(&postcard::to_stdvec(&good).expect("serializes"))
                 .expect("deserializes");
-        assert!(roundtrip.is_sound());
+        assert!(roundtrip.try_unpack().is_some());
+        let mut fragment = super::super::Fragment {
+            packed: Some(Box::new(roundtrip.clone())),
+            ..Default::default()
+        };
+        assert!(fragment.unpack());
+        assert_eq!(fragment.html, "<p>été</p>");
         assert_eq!(roundtrip.unpack().sections, sections);
 
         let mut too_long = good.clone();
@@ -355,7 +363,23 @@ mod tests {
             ("not UTF-8", not_utf8),
             ("a section cut short", cut_section),
         ] {
-            assert!(!parts.is_sound(), "{why}: taken as sound");
+            assert!(parts.try_unpack().is_none(), "{why}: taken as sound");
+            let empty = parts.unpack();
+            assert!(
+                empty.html.is_empty() && empty.sections.is_empty(),
+                "{why}: not empty"
+            );
+            // The page loop's unpacking says so (the build stops on an error), with nothing
+            // left behind.
+            let mut fragment = super::super::Fragment {
+                packed: Some(Box::new(parts)),
+                ..Default::default()
+            };
+            assert!(!fragment.unpack(), "{why}: the page loop would write it");
+            assert!(
+                fragment.html.is_empty() && fragment.packed.is_none(),
+                "{why}"
+            );
         }
     }
 }

@@ -329,6 +329,7 @@ impl LiveSite {
             sources.assets.clone(),
             inputs.spaces.clone(),
             &mut self.summaries,
+            None,
         );
         let theme = match kept_theme(previous.as_ref(), &site, changed_paths) {
             Some(theme) => theme,

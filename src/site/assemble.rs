@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::Space;
-use super::language::{DEFAULT_LANGUAGE, detect_language};
+use super::language::{DEFAULT_LANGUAGE, LanguageMemo, detect_language};
 use super::nav::{FolderEntry, Nav, NavNode, NavTarget, folder_nav};
 use super::spaces::{SpaceSpec, space_of};
 use super::url::{encode_path, page_url};
@@ -68,13 +68,15 @@ impl SummaryCache {
 }
 
 /// Builds the site model. `pages` must be sorted by source path (the walk guarantees it);
-/// `spaces` has the root space first.
+/// `spaces` has the root space first. `languages` keeps the languages detected, for the next
+/// build (see [`LanguageMemo`]).
 pub fn assemble_site(
     config: SiteConfig,
     mut pages: Vec<Page>,
     assets: Vec<SourceFile>,
     specs: Vec<SpaceSpec>,
     summaries: &mut SummaryCache,
+    languages: Option<&dyn LanguageMemo>,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     for page in &mut pages {
@@ -133,7 +135,7 @@ pub fn assemble_site(
         let roots = roots.unwrap_or_else(|| space_folder_nav(&site, index, &spec, home));
         let pages = &site.pages;
         let nav = Nav::new(roots, |id| pages[id].hidden());
-        let language = space_language(&site, index, &spec);
+        let language = space_language(&site, index, &spec, languages);
         spaces.push(Space::new(spec, nav, home, &site.pages, language));
     }
     settle_contested_urls(&mut site, &contested, &mut diagnostics);
@@ -154,8 +156,14 @@ pub fn assemble_site(
 }
 
 /// The language of the space `index`: `carnet.yaml`'s, else its `docs.yaml` entry's, else what
-/// its published pages are written in, else English.
-fn space_language(site: &Site, index: usize, spec: &SpaceSpec) -> String {
+/// its published pages are written in (recalled from `memo` when it was detected from the same
+/// samples before), else English.
+fn space_language(
+    site: &Site,
+    index: usize,
+    spec: &SpaceSpec,
+    memo: Option<&dyn LanguageMemo>,
+) -> String {
     site.config
         .language
         .clone()
@@ -165,7 +173,7 @@ fn space_language(site: &Site, index: usize, spec: &SpaceSpec) -> String {
                 .pages
                 .iter()
                 .filter(|p| p.space == index && p.published);
-            detect_language(pages.map(|p| &**p))
+            detect_language(pages.map(|p| &**p), memo)
         })
         .unwrap_or_else(|| DEFAULT_LANGUAGE.to_string())
 }

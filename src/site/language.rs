@@ -29,14 +29,43 @@ const CHUNK: usize = 256;
 /// change the winner has no clear language anyway.
 const MAX_VOTERS: usize = 1_000;
 
+/// Where languages detected by earlier builds are kept (the build cache's output table), each
+/// under the hash of the samples it was detected from ([`samples_hash`]).
+///
+/// Why: detection reads every sample's trigrams (whatlang), the same on every build of an
+/// unchanged site: about 4 % of a second build of a 10,000-page site. Its answer is a function
+/// of the samples alone (and of the carnet binary, which the cache's keys hold), so equal
+/// samples give the same answer.
+pub trait LanguageMemo: Sync {
+    /// The language detected from the samples hashing to `samples`, if an earlier build kept
+    /// it: `Some(None)` when their text named none clearly.
+    fn recall(&self, samples: &[u8; 32]) -> Option<Option<String>>;
+
+    /// Keeps what the samples hashing to `samples` were detected to be written in.
+    fn remember(&self, samples: &[u8; 32], language: Option<&str>);
+}
+
+impl LanguageMemo for crate::cache::OutputCache {
+    fn recall(&self, samples: &[u8; 32]) -> Option<Option<String>> {
+        self.language(samples)
+    }
+
+    fn remember(&self, samples: &[u8; 32], language: Option<&str>) {
+        self.keep_language(samples, language);
+    }
+}
+
 /// The language most of `pages` are written in, as a BCP 47 tag (`fr`, `zh`), when the text
-/// says it clearly.
+/// says it clearly; taken from `memo` when an earlier build detected it from the same samples.
 ///
 /// Detection is the costly part of assembling a big site (whatlang reads each sample's
 /// trigrams), so at most [`MAX_VOTERS`] pages vote, in chunks, in parallel, and counting
 /// stops as soon as the voters left could not change the winner even all voting for the
 /// runner-up.
-pub fn detect_language<'a>(pages: impl Iterator<Item = &'a Page>) -> Option<String> {
+pub fn detect_language<'a>(
+    pages: impl Iterator<Item = &'a Page>,
+    memo: Option<&dyn LanguageMemo>,
+) -> Option<String> {
     use rayon::prelude::*;
     let pages: Vec<&Page> = pages.collect();
     let stride = pages.len().div_ceil(MAX_VOTERS).max(1);
@@ -48,6 +77,37 @@ pub fn detect_language<'a>(pages: impl Iterator<Item = &'a Page>) -> Option<Stri
         .par_iter()
         .map(|page| text_sample(page))
         .collect();
+    match memo {
+        Some(memo) => recall_or_detect(&samples, memo),
+        None => detect_in(&samples),
+    }
+}
+
+/// The language of `samples` as `memo` kept it, else detected and kept.
+fn recall_or_detect(samples: &[String], memo: &dyn LanguageMemo) -> Option<String> {
+    let hash = samples_hash(samples);
+    if let Some(known) = memo.recall(&hash) {
+        return known;
+    }
+    let found = detect_in(samples);
+    memo.remember(&hash, found.as_deref());
+    found
+}
+
+/// The BLAKE3 hash of `samples`, each one's length before it: all that [`detect_in`] reads.
+fn samples_hash(samples: &[String]) -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&(samples.len() as u64).to_le_bytes());
+    for sample in samples {
+        hasher.update(&(sample.len() as u64).to_le_bytes());
+        hasher.update(sample.as_bytes());
+    }
+    *hasher.finalize().as_bytes()
+}
+
+/// The language `samples` are written in, voting by their length (see [`detect_language`]).
+fn detect_in(samples: &[String]) -> Option<String> {
+    use rayon::prelude::*;
     // What the pages from each index on can still add, at most.
     let mut left: Vec<usize> = samples.iter().map(String::len).collect();
     let mut total = 0;
@@ -153,6 +213,52 @@ mod tests {
         assert!(!decided(&votes(&[(whatlang::Lang::Fra, 10)]), 10));
         assert!(!decided(&FxHashMap::default(), 1));
         assert!(decided(&FxHashMap::default(), 0));
+    }
+
+    /// What the memo in memory holds, and how many times it was told to keep something.
+    type Kept = (FxHashMap<[u8; 32], Option<String>>, usize);
+
+    /// A memo in memory that counts what it was asked to keep.
+    #[derive(Default)]
+    struct Memo(std::sync::Mutex<Kept>);
+
+    impl LanguageMemo for Memo {
+        fn recall(&self, samples: &[u8; 32]) -> Option<Option<String>> {
+            self.0.lock().expect("not poisoned").0.get(samples).cloned()
+        }
+        fn remember(&self, samples: &[u8; 32], language: Option<&str>) {
+            let mut inner = self.0.lock().expect("not poisoned");
+            inner.0.insert(*samples, language.map(str::to_owned));
+            inner.1 += 1;
+        }
+    }
+
+    #[test]
+    fn a_language_detected_once_is_recalled_for_the_same_samples_only() {
+        let french = vec![
+            "Le chat dort sur le canapé pendant que la pluie tombe doucement sur la ville."
+                .to_owned();
+            3
+        ];
+        let memo = Memo::default();
+        assert_eq!(recall_or_detect(&french, &memo).as_deref(), Some("fr"));
+        assert_eq!(memo.0.lock().expect("not poisoned").1, 1, "kept once");
+        // What the memo holds is what comes back, without detecting again: a planted answer
+        // shows it.
+        memo.0
+            .lock()
+            .expect("not poisoned")
+            .0
+            .insert(samples_hash(&french), Some("xx".into()));
+        assert_eq!(recall_or_detect(&french, &memo).as_deref(), Some("xx"));
+        assert_eq!(memo.0.lock().expect("not poisoned").1, 1, "not kept again");
+        // One sample fewer is other samples: detected and kept under its own hash.
+        assert_eq!(recall_or_detect(&french[..2], &memo).as_deref(), Some("fr"));
+        assert_eq!(memo.0.lock().expect("not poisoned").1, 2);
+        assert_ne!(samples_hash(&french[..2]), samples_hash(&french));
+        // Samples cut differently hash differently (each one's length goes in).
+        let joined = vec![french[..2].concat()];
+        assert_ne!(samples_hash(&joined), samples_hash(&french[..2]));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::common::*;
 fn loaded(site: &std::path::Path) -> Site {
     let (config, _) = load_config(site, &Overrides::default()).expect("config");
     let mut diagnostics = Vec::new();
-    load_site(config, &mut diagnostics)
+    load_site(config, None, &mut diagnostics)
 }
 
 /// Nested groups and folders, so that the pages' order in the navigation differs from the
