@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::cache::{Cache, OutputCache};
-use crate::config::{LastUpdated, Overrides, SiteConfig, load_config};
+use crate::config::{CacheConfig, LastUpdated, Overrides, SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, Tally, display_path};
 use crate::git_dates::{PageDates, page_dates};
 use crate::gitbook::blocks::FsIncludes;
@@ -110,9 +110,30 @@ pub fn build(options: &BuildOptions) -> BuildReport {
     match load_config(&options.site_dir, &options.overrides) {
         Err(errors) => report.diagnostics.extend(errors),
         Ok((config, config_diagnostics)) => {
-            report.diagnostics.extend(config_diagnostics);
             report.output_dir = Some(config.output_dir.clone()).filter(|_| !options.check_only);
+            let retry = config.cache.clone().map(|cache| SiteConfig {
+                cache: Some(CacheConfig {
+                    fresh: true,
+                    ..cache
+                }),
+                ..config.clone()
+            });
+            report
+                .diagnostics
+                .extend(config_diagnostics.iter().cloned());
             build_site(config, options, &mut report);
+            if let Some(config) = retry
+                && report.diagnostics.iter().any(|d| d.code == CACHE_DAMAGED)
+            {
+                // An entry that passed its checksum and still could not be used: the cache is
+                // not trusted again in this build, which starts over without reading it and
+                // writes it anew (nothing was replaced by the first attempt).
+                report.diagnostics = config_diagnostics;
+                report
+                    .diagnostics
+                    .extend(config.cache.as_ref().map(rebuilt_warning));
+                build_site(config, options, &mut report);
+            }
         }
     }
     options.apply_policy(&mut report.diagnostics);
@@ -654,12 +675,25 @@ fn take_page_parts(page: &mut std::sync::Arc<Page>) -> PageParts {
     }
 }
 
+/// The code of [`unpackable_error`], which makes [`build`] start over with a fresh cache.
+const CACHE_DAMAGED: &str = "cache-damaged";
+
 /// The error for a page whose texts, from the build cache, do not unpack: only a hand-made
-/// entry can do that (see [`crate::markdown::PackedParts::try_unpack`]). The build stops
-/// before anything is replaced; the page cannot be rendered again from its source here.
+/// entry can do that (see [`crate::markdown::PackedParts::try_unpack`]). The page cannot be
+/// rendered again from its source here, so this attempt stops before anything is replaced and
+/// [`build`] builds the site again without reading the cache.
 fn unpackable_error(page: &Page) -> Diagnostic {
-    let message = "this page's entry in the build cache does not unpack (the cache was not written whole by carnet); remove `.carnet-cache/` and build again";
-    Diagnostic::error("cache-damaged", message).in_file(page.display_path.clone())
+    let message = "this page's entry in the build cache does not unpack (the cache was not written whole by carnet)";
+    Diagnostic::error(CACHE_DAMAGED, message).in_file(page.display_path.clone())
+}
+
+/// What the second attempt of a build says when the first found a damaged cache entry.
+fn rebuilt_warning(cache: &CacheConfig) -> Diagnostic {
+    let message = format!(
+        "an entry of the build cache in `{}` passed its checksum but did not unpack (the cache was not written whole by carnet): the site was built again without reading the cache, which is written anew",
+        cache.dir.display()
+    );
+    Diagnostic::warning("cache-ignored", message)
 }
 
 /// Writes one page's outputs in the page loop: its HTML, its search file, its `.md` and its

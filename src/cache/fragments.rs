@@ -181,6 +181,7 @@ mod tests {
         let config = CacheConfig {
             dir: dir.path().join("cache"),
             max_bytes: 1 << 20,
+            fresh: false,
         };
         let clean = *blake3::hash(b"# Clean\n").as_bytes();
         let other = *blake3::hash(b"# Clean\r\n").as_bytes();

@@ -37,6 +37,22 @@ use table::{Distrust, Table};
 /// The format of the tables' entries; part of every key.
 const FORMAT: &[u8] = b"carnet-cache-1";
 
+/// The table in `path`, or an empty one that writes over it when the build wants a fresh
+/// cache (`CacheConfig::fresh`).
+fn open_table(
+    fresh: bool,
+    path: PathBuf,
+    identity: Key,
+    today: u32,
+    room: u64,
+) -> (Table, Option<Distrust>) {
+    if fresh {
+        (Table::empty(path, identity, today, room), None)
+    } else {
+        Table::open(path, identity, today, room)
+    }
+}
+
 /// How long an entry nobody used stays.
 const MAX_DAYS: u32 = 30;
 
@@ -46,6 +62,8 @@ pub struct Cache {
     identity: Key,
     today: u32,
     max_bytes: u64,
+    /// Nothing read from the files (`CacheConfig::fresh`).
+    fresh: bool,
     fragments: Table,
     /// Read on the first block looked up: a build whose pages all come from the cache needs none.
     blocks: OnceLock<Table>,
@@ -69,7 +87,8 @@ impl Cache {
         let today = today();
         let path = config.dir.join("fragments.bin");
         // Fragments hold their pages' code already: they get most of the room.
-        let (fragments, distrust) = Table::open(
+        let (fragments, distrust) = open_table(
+            config.fresh,
             path.clone(),
             identity,
             today,
@@ -81,6 +100,7 @@ impl Cache {
             identity,
             today,
             max_bytes: config.max_bytes,
+            fresh: config.fresh,
             fragments,
             blocks: OnceLock::new(),
             late: Mutex::default(),
@@ -92,7 +112,8 @@ impl Cache {
         self.blocks.get_or_init(|| {
             let path = self.dir.join("blocks.bin");
             let room = self.max_bytes - fragment_room(self.max_bytes) - output_room(self.max_bytes);
-            let (table, distrust) = Table::open(path.clone(), self.identity, self.today, room);
+            let (table, distrust) =
+                open_table(self.fresh, path.clone(), self.identity, self.today, room);
             if let Some(warning) = distrust.and_then(|d| distrust_warning(&path, &d)) {
                 let mut late = self.late.lock().unwrap_or_else(|e| e.into_inner());
                 late.push(warning);

@@ -49,7 +49,8 @@ impl OutputCache {
             return (None, Vec::new());
         };
         let path = config.dir.join("outputs.bin");
-        let (table, distrust) = Table::open(
+        let (table, distrust) = super::open_table(
+            config.fresh,
             path.clone(),
             identity,
             today(),

@@ -93,20 +93,7 @@ impl Table {
         today: u32,
         max_bytes: u64,
     ) -> (Table, Option<Distrust>) {
-        let mut table = Table {
-            next: Mutex::new(Next {
-                temp: temp_path(&path),
-                ..Next::default()
-            }),
-            path,
-            identity,
-            today,
-            max_bytes,
-            bytes: None,
-            slots: HashMap::new(),
-            used: Mutex::default(),
-            damaged: Mutex::default(),
-        };
+        let mut table = Table::empty(path, identity, today, max_bytes);
         let file = match File::open(&table.path) {
             Ok(file) => file,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return (table, None),
@@ -125,6 +112,25 @@ impl Table {
                 (table, None)
             }
             Err(distrust) => (table, Some(distrust)),
+        }
+    }
+
+    /// A table that reads nothing from `path` and writes over it when saved: the build after
+    /// one that found an entry it could not use.
+    pub fn empty(path: PathBuf, identity: Key, today: u32, max_bytes: u64) -> Table {
+        Table {
+            next: Mutex::new(Next {
+                temp: temp_path(&path),
+                ..Next::default()
+            }),
+            path,
+            identity,
+            today,
+            max_bytes,
+            bytes: None,
+            slots: HashMap::new(),
+            used: Mutex::default(),
+            damaged: Mutex::default(),
         }
     }
 

@@ -81,6 +81,9 @@ pub struct CacheSettingsFile {
 pub struct CacheConfig {
     pub dir: PathBuf,
     pub max_bytes: u64,
+    /// Nothing is read from the cache, every table is written anew: the build after one that
+    /// found an entry it could not use (see `build::build`).
+    pub fresh: bool,
 }
 
 /// The cache folder's name in the site folder.
@@ -102,6 +105,7 @@ fn cache_config(site_dir: &Path, file: Option<&CacheFile>, disabled: bool) -> Op
     Some(CacheConfig {
         dir: site_dir.join(settings.dir.unwrap_or_else(|| PathBuf::from(CACHE_DIR))),
         max_bytes: settings.max_size_mb.unwrap_or(DEFAULT_CACHE_MB) << 20,
+        fresh: false,
     })
 }
 

@@ -274,6 +274,79 @@ fn a_damaged_truncated_or_foreign_cache_is_ignored_with_a_warning() {
     }
 }
 
+/// A page entry of `fragments.bin` whose checksums all hold but whose packed texts do not
+/// unpack (a byte of the LZ4 stream's literals made invalid UTF-8, the entry's CRC-32 and the
+/// file's footer computed again): what only a hand-made cache file holds.
+fn damage_packed_texts(path: &Path, word: &[u8]) {
+    let mut bytes = std::fs::read(path).unwrap();
+    let read_u64 = |b: &[u8], at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap());
+    let read_u32 = |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
+    // The page's texts are packed last in its entry: the word's last occurrence is in them.
+    let at = bytes
+        .windows(word.len())
+        .rposition(|w| w == word)
+        .expect("the word is in the cache");
+    bytes[at] = 0xFF;
+    let (header, body) = (8 + 32, bytes.len() - 32);
+    let index_at = read_u64(&bytes, body - 8) as usize;
+    let count = read_u64(&bytes, index_at) as usize;
+    let entry = (0..count)
+        .map(|i| index_at + 8 + i * 52)
+        .find(|&entry| {
+            let offset = read_u64(&bytes, entry + 36) as usize;
+            (offset..offset + read_u32(&bytes, entry + 44) as usize).contains(&at)
+        })
+        .expect("the word is in an entry");
+    let (offset, len) = (
+        read_u64(&bytes, entry + 36) as usize,
+        read_u32(&bytes, entry + 44) as usize,
+    );
+    let crc = crc32fast::hash(&bytes[offset..offset + len]);
+    bytes[entry + 48..entry + 52].copy_from_slice(&crc.to_le_bytes());
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&bytes[..header]);
+    hasher.update(&bytes[index_at..body]);
+    let footer = *hasher.finalize().as_bytes();
+    bytes[body..].copy_from_slice(&footer);
+    std::fs::write(path, &bytes).unwrap();
+}
+
+#[test]
+fn an_entry_that_passes_its_checksum_but_does_not_unpack_is_a_warning_and_a_right_build() {
+    let tmp = site_with(&[
+        ("SUMMARY.md", "# Sommaire\n\n* [Accueil](README.md)\n"),
+        (
+            "README.md",
+            "# Accueil\n\nUn paragraphe singulier avec Zanzibarique dedans.\n",
+        ),
+    ]);
+    let site = tmp.path();
+    build_site(site);
+    damage_packed_texts(&site.join(".carnet-cache/fragments.bin"), b"Zanzibarique");
+    std::fs::remove_dir_all(site.join("public")).unwrap();
+    let report = build_site(site);
+    let warned: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "cache-ignored")
+        .collect();
+    assert_eq!(warned.len(), 1, "{:?}", report.diagnostics);
+    assert!(warned[0].message.contains("did not unpack"), "{warned:?}");
+    assert!(
+        report.diagnostics.iter().all(|d| !d.is_error()),
+        "{:?}",
+        report.diagnostics
+    );
+    assert_same_as_uncached(site);
+    let again = build_site(site);
+    assert!(
+        again.diagnostics.iter().all(|d| d.code != "cache-ignored"),
+        "the cache was written anew: {:?}",
+        again.diagnostics
+    );
+    assert_same_as_uncached(site);
+}
+
 #[test]
 fn no_cache_and_cache_false_leave_no_cache_folder() {
     let tmp = site_with(SITE);
