@@ -163,16 +163,22 @@ impl PageWords {
         PageWords { joined, large }
     }
 
-    /// Each word with its weighted count.
+    /// Each word with its weighted count: one scan of the bytes (a count byte is ASCII, so
+    /// the text on both sides of it is whole characters), where splitting by characters and
+    /// reading the counts apart scanned the list twice, decoding each character.
     pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
         let mut large = self.large.iter().copied();
-        self.joined
-            .split_terminator(|c: char| u32::from(c) < SMALL)
-            .zip(self.joined.bytes().filter(|b| u32::from(*b) < SMALL))
-            .map(move |(word, small)| match small {
+        let mut rest = self.joined.as_str();
+        std::iter::from_fn(move || {
+            let end = rest.bytes().position(|b| u32::from(b) < SMALL)?;
+            let word = &rest[..end];
+            let small = rest.as_bytes()[end];
+            rest = &rest[end + 1..];
+            Some(match small {
                 0 => (word, large.next().unwrap_or(0)),
                 count => (word, u32::from(count)),
             })
+        })
     }
 
     /// How many distinct words.

@@ -92,8 +92,12 @@ impl IndexedPage for PackedTerms {
 
     /// Every term from the first: a varint list cannot be searched, and skipping costs what
     /// reading does.
-    fn terms_from(&self, first: u32) -> impl Iterator<Item = (u32, f32)> + '_ {
-        let _ = first;
+    fn terms_list(&self) -> Option<&[(u32, f32)]> {
+        None
+    }
+
+    fn terms_at(&self, at: usize) -> impl Iterator<Item = (u32, f32)> + '_ {
+        let _ = at;
         self.terms()
     }
 

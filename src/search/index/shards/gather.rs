@@ -27,7 +27,7 @@ pub(super) fn postings_of<P: IndexedPage>(
             let mut lists = empty();
             for page in chunk {
                 let length = rounded(page.length());
-                for (term, tf) in page.terms_from(0) {
+                for (term, tf) in page.terms_at(0) {
                     let slot = slots.get(term as usize).copied().unwrap_or(NOT_WANTED);
                     if slot != NOT_WANTED {
                         lists[slot as usize].push((page.id(), weight(tf, length, average)));

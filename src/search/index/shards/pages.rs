@@ -13,12 +13,14 @@ pub trait IndexedPage: Sync {
     fn length(&self) -> f32;
     /// The hash of its page file.
     fn file_hash(&self) -> [u8; 32];
-    /// Whether its terms are sorted by id (then [`IndexedPage::terms_from`] may skip).
+    /// Whether its terms are sorted by id.
     fn terms_sorted(&self) -> bool;
-    /// Its (term id, frequency), in its order. With sorted terms, those below `first` may be
-    /// skipped (a hint: a packed list starts at its first term all the same, and the caller
-    /// leaves out what it does not want); callers pass 0 for unsorted terms.
-    fn terms_from(&self, first: u32) -> impl Iterator<Item = (u32, f32)> + '_;
+    /// Its terms as a list, when it holds them as one (a packed list cannot be searched).
+    fn terms_list(&self) -> Option<&[(u32, f32)]>;
+    /// Its (term id, frequency), in its order, from its `at`th term on where it has a
+    /// [`IndexedPage::terms_list`] (a hint: a packed list starts at its first term all the
+    /// same, and the caller leaves out what it does not want).
+    fn terms_at(&self, at: usize) -> impl Iterator<Item = (u32, f32)> + '_;
     /// Its forms.
     fn forms(&self) -> impl Iterator<Item = u32> + '_;
 }
@@ -40,13 +42,12 @@ impl IndexedPage for PageTerms {
         self.terms.is_sorted_by_key(|t| t.0)
     }
 
-    fn terms_from(&self, first: u32) -> impl Iterator<Item = (u32, f32)> + '_ {
-        let from = if first == 0 {
-            0
-        } else {
-            self.terms.partition_point(|t| t.0 < first)
-        };
-        self.terms[from..].iter().copied()
+    fn terms_list(&self) -> Option<&[(u32, f32)]> {
+        Some(&self.terms)
+    }
+
+    fn terms_at(&self, at: usize) -> impl Iterator<Item = (u32, f32)> + '_ {
+        self.terms[at.min(self.terms.len())..].iter().copied()
     }
 
     fn forms(&self) -> impl Iterator<Item = u32> + '_ {
@@ -71,8 +72,12 @@ impl<P: IndexedPage> IndexedPage for &P {
         (**self).terms_sorted()
     }
 
-    fn terms_from(&self, first: u32) -> impl Iterator<Item = (u32, f32)> + '_ {
-        (**self).terms_from(first)
+    fn terms_list(&self) -> Option<&[(u32, f32)]> {
+        (**self).terms_list()
+    }
+
+    fn terms_at(&self, at: usize) -> impl Iterator<Item = (u32, f32)> + '_ {
+        (**self).terms_at(at)
     }
 
     fn forms(&self) -> impl Iterator<Item = u32> + '_ {
