@@ -249,21 +249,9 @@ fn prefilters_never_rule_out_a_match_on_non_ascii_text() {
             };
             for line in &lines {
                 prefilter::ascii_bytes_after(line, &mut after);
-                let middle = (0..=line.len() / 2)
-                    .rev()
-                    .find(|&i| line.is_char_boundary(i))
-                    .unwrap_or(0);
-                for start in [0, middle] {
+                for start in [0, middle(line)] {
                     let may_match = prefilter.may_match_any_text(after[start]);
-                    let found = regex.search_with_param(
-                        line,
-                        start,
-                        line.len(),
-                        onig::SearchOptions::SEARCH_OPTION_NONE,
-                        None,
-                        onig::MatchParam::default(),
-                    );
-                    if let Ok(Some(at)) = found {
+                    if let Some(at) = onig_search_from(&regex, line, start) {
                         matched += 1;
                         assert!(
                             may_match,
@@ -316,21 +304,9 @@ fn bit_tests_never_rule_out_a_match() {
                     } else {
                         prefilter::ascii_bytes_after(line, &mut after);
                     }
-                    let middle = (0..=line.len() / 2)
-                        .rev()
-                        .find(|&i| line.is_char_boundary(i))
-                        .unwrap_or(0);
-                    for start in [0, middle, line.len()] {
+                    for start in [0, middle(line), line.len()] {
                         let out = tests.rule_out(after[start], ascii);
-                        let found = regex.search_with_param(
-                            line,
-                            start,
-                            line.len(),
-                            onig::SearchOptions::SEARCH_OPTION_NONE,
-                            None,
-                            onig::MatchParam::default(),
-                        );
-                        if let Ok(Some(at)) = found {
+                        if let Some(at) = onig_search_from(&regex, line, start) {
                             matched += 1;
                             assert!(
                                 !out,
@@ -353,6 +329,29 @@ fn bit_tests_never_rule_out_a_match() {
 
 /// The syntaxes of the sample files and every 25th of their lines, each sample's text first
 /// made by `text`, keeping the lines that are ASCII (`ascii`) or those that are not.
+/// The char boundary nearest the middle of `line`, at or before it.
+fn middle(line: &str) -> usize {
+    (0..=line.len() / 2)
+        .rev()
+        .find(|&i| line.is_char_boundary(i))
+        .unwrap_or(0)
+}
+
+/// Where Oniguruma finds `regex` in `line` searching from `start`, as the parse loop asks.
+fn onig_search_from(regex: &onig::Regex, line: &str, start: usize) -> Option<usize> {
+    regex
+        .search_with_param(
+            line,
+            start,
+            line.len(),
+            onig::SearchOptions::SEARCH_OPTION_NONE,
+            None,
+            onig::MatchParam::default(),
+        )
+        .ok()
+        .flatten()
+}
+
 fn sample_lines(
     h: &Highlighter,
     text: impl Fn(&str) -> String,

@@ -19,6 +19,15 @@ pub(super) fn build_site(site: &Path) -> BuildReport {
     report
 }
 
+/// The warnings of `report` saying the cache (or part of it) was not used.
+pub(super) fn cache_warnings(report: &BuildReport) -> Vec<&carnet::diagnostic::Diagnostic> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "cache-ignored")
+        .collect()
+}
+
 /// What a build of `site` without any cache writes (the site is copied, its cache left out).
 fn uncached_output(site: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     let copy = tempfile::tempdir().expect("temp dir");
@@ -248,11 +257,7 @@ fn a_damaged_truncated_or_foreign_cache_is_ignored_with_a_warning() {
         damage(&mut bytes);
         std::fs::write(&path, &bytes).unwrap();
         let report = build_site(site);
-        let warned: Vec<_> = report
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == "cache-ignored")
-            .collect();
+        let warned = cache_warnings(&report);
         if what.contains("carnet's") {
             // Expected after every upgrade: replaced silently (a warning would fail every
             // `--strict` build restoring an older version's cache in CI).
@@ -325,11 +330,7 @@ fn an_entry_that_passes_its_checksum_but_does_not_unpack_is_a_warning_and_a_righ
     damage_packed_texts(&site.join(".carnet-cache/fragments.bin"), b"Zanzibarique");
     std::fs::remove_dir_all(site.join("public")).unwrap();
     let report = build_site(site);
-    let warned: Vec<_> = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.code == "cache-ignored")
-        .collect();
+    let warned = cache_warnings(&report);
     assert_eq!(warned.len(), 1, "{:?}", report.diagnostics);
     assert!(warned[0].message.contains("did not unpack"), "{warned:?}");
     assert!(

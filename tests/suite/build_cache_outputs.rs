@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::build_cache::{assert_same_as_uncached, build_site};
+use crate::build_cache::{assert_same_as_uncached, build_site, cache_warnings};
 use crate::common::*;
 
 const SITE: &[(&str, &str)] = &[
@@ -144,11 +144,7 @@ fn a_damaged_output_table_is_ignored_with_a_warning() {
         // reads it does).
         std::fs::remove_dir_all(site.join("public")).unwrap();
         let report = build_site(site);
-        let warned: Vec<_> = report
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == "cache-ignored")
-            .collect();
+        let warned = cache_warnings(&report);
         assert_eq!(warned.len(), 1, "{what}: {:?}", report.diagnostics);
         assert!(
             warned[0].message.contains("outputs.bin"),
