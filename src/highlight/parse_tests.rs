@@ -180,48 +180,38 @@ fn carnet_parses_a_folder_like_syntect() {
 fn prefilters_never_skip_a_match() {
     let h = highlighter();
     let (syntaxes, lines) = sample_lines(h, |text| text.to_owned(), true);
-    let (mut patterns, mut filtered, mut searches) = (0, 0, 0);
-    let sets = prefilter::AtomSets::default();
-    for syntax in syntaxes {
-        for pattern in h.grammars.patterns_of(syntax) {
-            let source = pattern.regex.regex_str();
-            patterns += 1;
-            let (Some(regex), Some(prefilter)) = (
-                grammar::compile_regex(source),
-                prefilter::Prefilter::new(source, &sets),
-            ) else {
-                continue;
-            };
-            filtered += 1;
-            let mut cache = prefilter.cache();
-            let mut region = onig::Region::new();
-            let mut after = Vec::new();
-            for line in &lines {
-                prefilter::bytes_after(line, &mut after);
-                for start in [0, line.len() / 2] {
-                    searches += 1;
-                    let found = regex.search_with_param(
-                        line,
-                        start,
-                        line.len(),
-                        onig::SearchOptions::SEARCH_OPTION_NONE,
-                        Some(&mut region),
-                        onig::MatchParam::default(),
-                    );
-                    let Ok(Some(at)) = found else { continue };
-                    match prefilter.candidate(&mut cache, line, &after, start) {
-                        prefilter::Candidate::At(candidate) if candidate <= at => {}
-                        prefilter::Candidate::Exact { start: s, end: e }
-                            if (s, e) == region.pos(0).unwrap() => {}
-                        _ => panic!(
-                            "{source:?} matches {line:?} at {at} (from {start}); the prefilter says otherwise"
-                        ),
-                    }
+    let mut searches = 0;
+    let (filtered, patterns) = prefiltered(h, &syntaxes, &prefilter::AtomSets::default());
+    for (source, regex, prefilter) in &filtered {
+        let mut cache = prefilter.cache();
+        let mut region = onig::Region::new();
+        let mut after = Vec::new();
+        for line in &lines {
+            prefilter::bytes_after(line, &mut after);
+            for start in [0, line.len() / 2] {
+                searches += 1;
+                let found = regex.search_with_param(
+                    line,
+                    start,
+                    line.len(),
+                    onig::SearchOptions::SEARCH_OPTION_NONE,
+                    Some(&mut region),
+                    onig::MatchParam::default(),
+                );
+                let Ok(Some(at)) = found else { continue };
+                match prefilter.candidate(&mut cache, line, &after, start) {
+                    prefilter::Candidate::At(candidate) if candidate <= at => {}
+                    prefilter::Candidate::Exact { start: s, end: e }
+                        if (s, e) == region.pos(0).unwrap() => {}
+                    _ => panic!(
+                        "{source:?} matches {line:?} at {at} (from {start}); the prefilter says otherwise"
+                    ),
                 }
             }
         }
     }
     assert!(searches > 0);
+    let filtered = filtered.len();
     assert!(
         filtered * 10 >= patterns * 8,
         "{filtered} of {patterns} patterns have a prefilter"
@@ -236,30 +226,21 @@ fn prefilters_never_rule_out_a_match_on_non_ascii_text() {
     let h = highlighter();
     let (syntaxes, lines) = sample_lines(h, non_ascii, false);
     let (mut ruled_out, mut matched) = (0, 0);
-    let sets = prefilter::AtomSets::default();
     let mut after = Vec::new();
-    for syntax in syntaxes {
-        for pattern in h.grammars.patterns_of(syntax) {
-            let source = pattern.regex.regex_str();
-            let (Some(regex), Some(prefilter)) = (
-                grammar::compile_regex(source),
-                prefilter::Prefilter::new(source, &sets),
-            ) else {
-                continue;
-            };
-            for line in &lines {
-                prefilter::ascii_bytes_after(line, &mut after);
-                for start in [0, middle(line)] {
-                    let may_match = prefilter.may_match_any_text(after[start]);
-                    if let Some(at) = onig_search_from(&regex, line, start) {
-                        matched += 1;
-                        assert!(
-                            may_match,
-                            "{source:?} matches {line:?} at {at} (from {start}); the prefilter rules it out"
-                        );
-                    } else if !may_match {
-                        ruled_out += 1;
-                    }
+    let (filtered, _) = prefiltered(h, &syntaxes, &prefilter::AtomSets::default());
+    for (source, regex, prefilter) in &filtered {
+        for line in &lines {
+            prefilter::ascii_bytes_after(line, &mut after);
+            for start in [0, middle(line)] {
+                let may_match = prefilter.may_match_any_text(after[start]);
+                if let Some(at) = onig_search_from(regex, line, start) {
+                    matched += 1;
+                    assert!(
+                        may_match,
+                        "{source:?} matches {line:?} at {at} (from {start}); the prefilter rules it out"
+                    );
+                } else if !may_match {
+                    ruled_out += 1;
                 }
             }
         }
@@ -288,33 +269,25 @@ fn bit_tests_never_rule_out_a_match() {
         } else {
             sample_lines(h, non_ascii, false)
         };
-        for syntax in syntaxes {
-            for pattern in h.grammars.patterns_of(syntax) {
-                let source = pattern.regex.regex_str();
-                let (Some(regex), Some(prefilter)) = (
-                    grammar::compile_regex(source),
-                    prefilter::Prefilter::new(source, &sets),
-                ) else {
-                    continue;
-                };
-                let tests = prefilter.bit_tests();
-                for line in &lines {
-                    if ascii {
-                        prefilter::bytes_after(line, &mut after);
-                    } else {
-                        prefilter::ascii_bytes_after(line, &mut after);
-                    }
-                    for start in [0, middle(line), line.len()] {
-                        let out = tests.rule_out(after[start], ascii);
-                        if let Some(at) = onig_search_from(&regex, line, start) {
-                            matched += 1;
-                            assert!(
-                                !out,
-                                "{source:?} matches {line:?} at {at} (from {start}); the bit tests rule it out"
-                            );
-                        } else if out {
-                            ruled_out += 1;
-                        }
+        let (filtered, _) = prefiltered(h, &syntaxes, &sets);
+        for (source, regex, prefilter) in &filtered {
+            let tests = prefilter.bit_tests();
+            for line in &lines {
+                if ascii {
+                    prefilter::bytes_after(line, &mut after);
+                } else {
+                    prefilter::ascii_bytes_after(line, &mut after);
+                }
+                for start in [0, middle(line), line.len()] {
+                    let out = tests.rule_out(after[start], ascii);
+                    if let Some(at) = onig_search_from(regex, line, start) {
+                        matched += 1;
+                        assert!(
+                            !out,
+                            "{source:?} matches {line:?} at {at} (from {start}); the bit tests rule it out"
+                        );
+                    } else if out {
+                        ruled_out += 1;
                     }
                 }
             }
@@ -327,8 +300,6 @@ fn bit_tests_never_rule_out_a_match() {
     );
 }
 
-/// The syntaxes of the sample files and every 25th of their lines, each sample's text first
-/// made by `text`, keeping the lines that are ASCII (`ascii`) or those that are not.
 /// The char boundary nearest the middle of `line`, at or before it.
 fn middle(line: &str) -> usize {
     (0..=line.len() / 2)
@@ -352,6 +323,33 @@ fn onig_search_from(regex: &onig::Regex, line: &str, start: usize) -> Option<usi
         .flatten()
 }
 
+/// Each pattern of `syntaxes` that has a prefilter: its source, its regex and its prefilter;
+/// and how many patterns there are in all.
+fn prefiltered<'h>(
+    h: &'h Highlighter,
+    syntaxes: &[usize],
+    sets: &prefilter::AtomSets,
+) -> (Vec<(&'h str, onig::Regex, prefilter::Prefilter)>, usize) {
+    let sources: Vec<&str> = syntaxes
+        .iter()
+        .flat_map(|&syntax| h.grammars.patterns_of(syntax))
+        .map(|pattern| pattern.regex.regex_str())
+        .collect();
+    let filtered = sources
+        .iter()
+        .filter_map(|&source| {
+            Some((
+                source,
+                grammar::compile_regex(source)?,
+                prefilter::Prefilter::new(source, sets)?,
+            ))
+        })
+        .collect();
+    (filtered, sources.len())
+}
+
+/// The syntaxes of the sample files and every 25th of their lines, each sample's text first
+/// made by `text`, keeping the lines that are ASCII (`ascii`) or those that are not.
 fn sample_lines(
     h: &Highlighter,
     text: impl Fn(&str) -> String,
