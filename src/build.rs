@@ -128,7 +128,12 @@ pub fn build(options: &BuildOptions) -> BuildReport {
                 // An entry that passed its checksum and still could not be used: the cache is
                 // not trusted again in this build, which starts over without reading it and
                 // writes it anew (nothing was replaced by the first attempt).
-                report.diagnostics = config_diagnostics;
+                // The report starts over too (the first attempt's phases would be timed twice).
+                report = BuildReport {
+                    output_dir: report.output_dir.take(),
+                    diagnostics: config_diagnostics,
+                    ..BuildReport::default()
+                };
                 report
                     .diagnostics
                     .extend(config.cache.as_ref().map(rebuilt_warning));

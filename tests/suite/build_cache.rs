@@ -333,6 +333,9 @@ fn an_entry_that_passes_its_checksum_but_does_not_unpack_is_a_warning_and_a_righ
     let warned = cache_warnings(&report);
     assert_eq!(warned.len(), 1, "{:?}", report.diagnostics);
     assert!(warned[0].message.contains("did not unpack"), "{warned:?}");
+    // The phases of the attempt that stopped are not reported with the second's.
+    let loads = report.phases.iter().filter(|(name, _)| *name == "load");
+    assert_eq!(loads.count(), 1, "{:?}", report.phases);
     assert!(
         report.diagnostics.iter().all(|d| !d.is_error()),
         "{:?}",
