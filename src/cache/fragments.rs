@@ -116,8 +116,8 @@ impl Cache {
 
 /// An entry of a table whose checksum held; one that does not decode (it cannot happen, short
 /// of a bug or a hand-made file) is a miss. Its packed texts are not unpacked to check them
-/// here: the page loop unpacks them once, and stops the build on parts that do not unpack
-/// (see [`crate::markdown::PackedParts::try_unpack`]).
+/// here: the page loop unpacks them once, and on parts that do not unpack the build starts
+/// over without reading the cache (see [`crate::markdown::PackedParts::try_unpack`]).
 fn decode(bytes: &[u8]) -> Option<Entry> {
     postcard::from_bytes(bytes).ok()
 }

@@ -155,8 +155,9 @@ impl PackedParts {
     /// warm build, 5 % of its CPU time): an entry whose checksum held was written whole, so
     /// only a hand-made one (its checksum made to hold) can fail here, and a hand-made entry
     /// could as well hold parts that unpack to any text. A build's page loop unpacks each page
-    /// with this ([`super::Fragment::unpack`]) and stops on an error for one that does not;
-    /// elsewhere such parts read as empty, never a panic.
+    /// with this ([`super::Fragment::unpack`]); for one that does not, that attempt stops and
+    /// the build starts over without reading the cache (`build::build`); elsewhere such parts
+    /// read as empty, never a panic.
     pub fn try_unpack(&self) -> Option<Parts> {
         self.packed
             .with_unpacked(|bytes| {
@@ -369,8 +370,8 @@ mod tests {
                 empty.html.is_empty() && empty.sections.is_empty(),
                 "{why}: not empty"
             );
-            // The page loop's unpacking says so (the build stops on an error), with nothing
-            // left behind.
+            // The page loop's unpacking says so (the build then starts over without the
+            // cache), with nothing left behind.
             let mut fragment = super::super::Fragment {
                 packed: Some(Box::new(parts)),
                 ..Default::default()
